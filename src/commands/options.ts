@@ -1,0 +1,186 @@
+/**
+ * The spec flags shared by `validate`, `create` and `init`, named as `az aks create` names them.
+ * One table drives registration, parsing into a SpecInput, and the reverse (the "equivalent command").
+ * Spec flags have no commander defaults: defaults live only in core/resolve.ts.
+ */
+import { readFileSync } from "node:fs";
+import { Option } from "commander";
+import type { Command } from "commander";
+import { UsageError } from "../core/errors.ts";
+import type { SpecInput, SpecLayer } from "../core/spec.ts";
+import { readSpecFile } from "./input/file.ts";
+import { getTemplate } from "../templates/index.ts";
+
+/** Options as commander hands them over (camelCase keys of the flags below). */
+export type SpecFlags = Record<string, unknown>;
+
+type Kind = "string" | "list" | "repeat" | "int" | "bool";
+
+interface SpecFlag {
+  flags: string;
+  kind: Kind;
+  help: string;
+  /** Writes the parsed value into the input. */
+  put: (input: SpecInput, value: never) => void;
+  /** Reads the value back out of a spec, for `toFlags`. */
+  get: (input: SpecInput) => unknown;
+  /** The option's attribute name in commander's opts(). */
+  key: string;
+  /** Only for `create` (targets in Azure). */
+  createOnly?: boolean;
+}
+
+const pool0 = (input: SpecInput): Record<string, unknown> => {
+  input.nodePools ??= [{}];
+  return (input.nodePools[0] ??= {}) as Record<string, unknown>;
+};
+const vnet = (input: SpecInput): Record<string, unknown> => (input.vnet ??= {}) as Record<string, unknown>;
+const fw = (input: SpecInput): Record<string, unknown> => (input.firewall ??= {}) as Record<string, unknown>;
+
+function flag(
+  flags: string,
+  kind: Kind,
+  help: string,
+  put: (input: SpecInput, value: never) => void,
+  get: (input: SpecInput) => unknown,
+  createOnly = false,
+): SpecFlag {
+  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? "";
+  const key = long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return { flags, kind, help, put, get, key, createOnly };
+}
+
+/** The table. Order is the order of `--help` and of the equivalent command line. */
+export const SPEC_FLAGS: readonly SpecFlag[] = [
+  flag("-n, --name <name>", "string", "cluster name", (i, v: string) => (i.name = v), (i) => i.name, true),
+  flag("-g, --resource-group <name>", "string", "resource group", (i, v: string) => (i.resourceGroup = v), (i) => i.resourceGroup, true),
+  flag("-l, --location <region>", "string", "Azure region, e.g. westeurope", (i, v: string) => (i.location = v), (i) => i.location, true),
+  flag("--kubernetes-version <version>", "string", "Kubernetes version (default: AKS's default)", (i, v: string) => (i.kubernetesVersion = v), (i) => i.kubernetesVersion, true),
+  flag("--network-plugin <plugin>", "string", "azure | kubenet | none (default: azure with overlay)", (i, v: string) => (i.networkPlugin = v), (i) => i.networkPlugin),
+  flag("--network-plugin-mode <mode>", "string", "overlay (Azure CNI Overlay)", (i, v: string) => (i.networkPluginMode = v), (i) => i.networkPluginMode),
+  flag("--network-policy <policy>", "string", "none | azure | calico | cilium", (i, v: string) => (i.networkPolicy = v), (i) => i.networkPolicy),
+  flag("--network-dataplane <dataplane>", "string", "azure | cilium", (i, v: string) => (i.networkDataplane = v), (i) => i.networkDataplane),
+  flag("--pod-cidr <cidr>", "string", "pod CIDR (kubenet, overlay; default 10.244.0.0/16)", (i, v: string) => (i.podCidr = v), (i) => i.podCidr),
+  flag("--service-cidr <cidr>", "string", "service CIDR (default 10.0.0.0/16)", (i, v: string) => (i.serviceCidr = v), (i) => i.serviceCidr),
+  flag("--dns-service-ip <ip>", "string", "DNS service IP inside the service CIDR (default 10.0.0.10)", (i, v: string) => (i.dnsServiceIP = v), (i) => i.dnsServiceIP),
+  flag("--docker-bridge-address <cidr>", "string", "legacy docker bridge CIDR (ignored by AKS)", (i, v: string) => (i.dockerBridgeCidr = v), (i) => i.dockerBridgeCidr),
+  flag("--ip-families <list>", "list", "IPv4 or IPv4,IPv6 (dual-stack)", (i, v: string[]) => (i.ipFamilies = v), (i) => i.ipFamilies),
+  flag("--pod-cidrs <list>", "list", "comma-separated pod CIDRs (dual-stack)", (i, v: string[]) => (i.podCidrs = v), (i) => i.podCidrs),
+  flag("--service-cidrs <list>", "list", "comma-separated service CIDRs (dual-stack)", (i, v: string[]) => (i.serviceCidrs = v), (i) => i.serviceCidrs),
+  flag("--outbound-type <type>", "string", "loadBalancer | managedNATGateway | userAssignedNATGateway | userDefinedRouting | none", (i, v: string) => (i.outboundType = v), (i) => i.outboundType),
+  flag("--load-balancer-sku <sku>", "string", "standard | basic", (i, v: string) => (i.loadBalancerSku = v), (i) => i.loadBalancerSku),
+  flag("--node-count <n>", "int", "nodes in the system pool (default 3)", (i, v: number) => (pool0(i).count = v), (i) => i.nodePools?.[0]?.count),
+  flag("--max-pods <n>", "int", "max pods per node (default by plugin: overlay 250, Azure CNI 30, kubenet 110)", (i, v: number) => (pool0(i).maxPods = v), (i) => i.nodePools?.[0]?.maxPods),
+  flag("--enable-cluster-autoscaler", "bool", "enable the autoscaler on the system pool", (i, v: boolean) => (pool0(i).enableAutoScaling = v), (i) => i.nodePools?.[0]?.enableAutoScaling),
+  flag("--min-count <n>", "int", "autoscaler minimum", (i, v: number) => (pool0(i).minCount = v), (i) => i.nodePools?.[0]?.minCount),
+  flag("--max-count <n>", "int", "autoscaler maximum", (i, v: number) => (pool0(i).maxCount = v), (i) => i.nodePools?.[0]?.maxCount),
+  flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
+  flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
+  flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
+  flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),
+  flag("--subnet-cidr <cidr>", "string", "node subnet", (i, v: string) => (vnet(i).subnetCidr = v), (i) => i.vnet?.subnetCidr),
+  flag("--pod-subnet-cidr <cidr>", "string", "Azure CNI pod subnet (dynamic IP allocation)", (i, v: string) => (vnet(i).podSubnetCidr = v), (i) => i.vnet?.podSubnetCidr),
+  flag("--existing-subnet <name=cidr>", "repeat", "another subnet of the VNet (repeatable)", (i, v: string[]) => (vnet(i).existingSubnets = v.map(parseExistingSubnet)), (i) => i.vnet?.existingSubnets?.map((s) => `${s.name}=${s.cidr}`)),
+  flag("--connected-cidr <cidr>", "repeat", "peered VNet, VPN/ExpressRoute or on-prem range (repeatable; @FILE reads one per line)", (i, v: string[]) => (i.connectedCidrs = v.flatMap(expandAtFile)), (i) => i.connectedCidrs),
+  flag("--route <prefix=type[@ip]>", "repeat", "route already on the node subnet's route table (repeatable)", (i, v: string[]) => (i.routes = v.map(parseRoute)), (i) => i.routes?.map((r) => `${r.prefix}=${r.nextHopType}${r.nextHopIp ? `@${r.nextHopIp}` : ""}`)),
+  flag("--firewall", "bool", "build an Azure Firewall and route egress through it (UDR)", (i, v: boolean) => (fw(i).enabled = v), (i) => i.firewall?.enabled),
+  flag("--firewall-subnet-cidr <cidr>", "string", "AzureFirewallSubnet (at least /26)", (i, v: string) => (fw(i).subnetCidr = v), (i) => i.firewall?.subnetCidr),
+  flag("--firewall-sku <sku>", "string", "Standard | Premium | Basic", (i, v: string) => (fw(i).sku = v), (i) => i.firewall?.sku),
+];
+
+/** Registers -f, --template and the spec flags on a command. `create` also gets the Azure-target flags. */
+export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }): Command {
+  cmd.option("-f, --file <path>", "spec file, YAML or JSON (- reads stdin)");
+  cmd.option("--template <name>", "start from a named preset (see `aks-net templates`)");
+  for (const f of SPEC_FLAGS) {
+    if (f.createOnly && !opts.withTargets) continue;
+    const o = new Option(f.flags, f.help);
+    if (f.kind === "repeat") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...splitList(v)]);
+    cmd.addOption(o);
+  }
+  return cmd;
+}
+
+/** Turns commander's options into a SpecInput. Throws UsageError for a flag whose own shape is wrong. */
+export function fromFlags(opts: SpecFlags): SpecInput {
+  const input: SpecInput = {};
+  for (const f of SPEC_FLAGS) {
+    const raw = opts[f.key];
+    if (raw === undefined) continue;
+    const flagName = /--[a-z0-9-]+/.exec(f.flags)?.[0] ?? f.key;
+    let value: unknown = raw;
+    if (f.kind === "int") value = parseInteger(flagName, String(raw));
+    if (f.kind === "list") value = String(raw).split(",");
+    (f.put as (i: SpecInput, v: unknown) => void)(input, value);
+  }
+  return input;
+}
+
+/** The flags that reproduce a spec input exactly: used for the wizard's equivalent command line. */
+export function toFlags(input: SpecInput): string[] {
+  const argv: string[] = [];
+  for (const f of SPEC_FLAGS) {
+    const v = f.get(input);
+    if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
+    const long = /--[a-z0-9-]+/.exec(f.flags)?.[0] as string;
+    if (f.kind === "bool") argv.push(long);
+    else if (f.kind === "repeat") for (const item of v as string[]) argv.push(long, item);
+    else if (f.kind === "list") argv.push(long, (v as string[]).join(","));
+    else argv.push(long, String(v));
+  }
+  return argv;
+}
+
+/** Template < file < flags, as layers for resolveSpec. */
+export async function layersFromOptions(opts: SpecFlags, stdin: NodeJS.ReadableStream): Promise<SpecLayer[]> {
+  const layers: SpecLayer[] = [];
+  if (typeof opts["template"] === "string") layers.push({ source: "template", input: getTemplate(opts["template"]).input });
+  if (typeof opts["file"] === "string") layers.push({ source: "file", input: await readSpecFile(opts["file"], stdin) });
+  layers.push({ source: "flag", input: fromFlags(opts) });
+  return layers;
+}
+
+function splitList(v: string): string[] {
+  return v.split(",").filter((s) => s !== "");
+}
+
+function parseInteger(flagName: string, text: string): number {
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`${flagName} takes a whole number, got '${text}'`);
+  return Number(text);
+}
+
+/** NAME=CIDR; the CIDR itself is checked by the rules, only the shape here. */
+export function parseExistingSubnet(text: string): { name: string; cidr: string } {
+  const eq = text.indexOf("=");
+  if (eq <= 0 || eq === text.length - 1) {
+    throw new UsageError(`--existing-subnet takes NAME=CIDR, got '${text}'`, "example: --existing-subnet appgw=10.0.8.0/24");
+  }
+  return { name: text.slice(0, eq), cidr: text.slice(eq + 1) };
+}
+
+/** PREFIX=NEXT_HOP_TYPE[@NEXT_HOP_IP]. */
+export function parseRoute(text: string): { prefix: string; nextHopType: string; nextHopIp?: string } {
+  const m = /^([^=]+)=([^@]+)(?:@(.+))?$/.exec(text);
+  if (!m) {
+    throw new UsageError(`--route takes PREFIX=NEXT_HOP_TYPE[@NEXT_HOP_IP], got '${text}'`, "example: --route 0.0.0.0/0=VirtualAppliance@10.0.4.4");
+  }
+  const route: { prefix: string; nextHopType: string; nextHopIp?: string } = { prefix: m[1] as string, nextHopType: m[2] as string };
+  if (m[3] !== undefined) route.nextHopIp = m[3];
+  return route;
+}
+
+/** `@FILE` reads one CIDR per line (blank lines and # comments skipped). */
+function expandAtFile(item: string): string[] {
+  if (!item.startsWith("@")) return [item];
+  const path = item.slice(1);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UsageError(`--connected-cidr cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, "").trim())
+    .filter((l) => l !== "");
+}

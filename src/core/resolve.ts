@@ -1,0 +1,138 @@
+/**
+ * Merges input layers (template < file < wizard < flags) into one spec, records where each value came from,
+ * then fills AKS's own defaults (aks-network-rules.md section 0) so rules check what Azure will really use.
+ */
+import { emptySpec } from "./spec.ts";
+import type { ClusterSpec, NodePoolSpec, Provenance, Source, SpecInput, SpecLayer } from "./spec.ts";
+
+const PRECEDENCE: Source[] = ["default", "template", "file", "live", "wizard", "flag"];
+
+/** The effective spec and the source of every field that has a value. */
+export interface ResolvedSpec {
+  spec: ClusterSpec;
+  provenance: Provenance;
+}
+
+/** Merges layers by precedence and applies defaults. */
+export function resolveSpec(layers: readonly SpecLayer[]): ResolvedSpec {
+  const ordered = [...layers].sort((a, b) => PRECEDENCE.indexOf(a.source) - PRECEDENCE.indexOf(b.source));
+  const spec = emptySpec() as unknown as Record<string, unknown>;
+  const provenance: Provenance = {};
+  for (const layer of ordered) mergeInto(spec, layer.input as Record<string, unknown>, "", layer.source, provenance);
+  const typed = spec as unknown as ClusterSpec;
+  applyDefaults(typed, provenance);
+  return { spec: typed, provenance };
+}
+
+/** Node-pool array entries merge by index (flags like --max-pods address pool 0); other arrays replace. */
+function mergeInto(target: Record<string, unknown>, input: Record<string, unknown>, path: string, source: Source, prov: Provenance): void {
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const p = path ? `${path}.${key}` : key;
+    if (key === "nodePools" && Array.isArray(value)) {
+      const pools = (target[key] as Record<string, unknown>[] | undefined) ?? [];
+      value.forEach((pool, i) => {
+        pools[i] ??= {};
+        mergeInto(pools[i] as Record<string, unknown>, pool as Record<string, unknown>, `${p}[${i}]`, source, prov);
+      });
+      target[key] = pools;
+    } else if (isPlainObject(value)) {
+      const sub = isPlainObject(target[key]) ? (target[key] as Record<string, unknown>) : {};
+      mergeInto(sub, value, p, source, prov);
+      target[key] = sub;
+    } else {
+      target[key] = Array.isArray(value) ? structuredClone(value) : value;
+      for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
+      prov[p] = source;
+    }
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** AKS defaults (DEF-*) plus aks-net's own planning defaults, each recorded as `default`. */
+export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
+  const set = <K extends keyof ClusterSpec>(key: K, value: ClusterSpec[K]): void => {
+    if (spec[key] === undefined) {
+      spec[key] = value;
+      prov[key as string] = "default";
+    }
+  };
+  // DEF-05: omitted plugin means Azure CNI Overlay; `azure` alone stays node-subnet for backward compatibility.
+  if (spec.networkPlugin === undefined) {
+    set("networkPlugin", "azure");
+    if (spec.networkPluginMode === undefined && spec.vnet.podSubnetCidr === undefined) set("networkPluginMode", "overlay");
+  }
+  const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
+  set("ipFamilies", ["IPv4"]);
+  if (dualStack) {
+    // DEF-09
+    if (spec.podCidrs === undefined && spec.podCidr === undefined) set("podCidrs", ["10.244.0.0/16", "fd12:3456:789a::/64"]);
+    if (spec.serviceCidrs === undefined && spec.serviceCidr === undefined) set("serviceCidrs", ["10.0.0.0/16", "fd12:3456:789a:1::/108"]);
+  }
+  set("serviceCidr", spec.serviceCidrs?.[0] ?? "10.0.0.0/16"); // DEF-01
+  set("dnsServiceIP", "10.0.0.10"); // DEF-02
+  if (usesPodCidr(spec)) set("podCidr", spec.podCidrs?.[0] ?? "10.244.0.0/16"); // DEF-03
+  set("loadBalancerSku", "standard"); // DEF-07
+  if (spec.firewall.enabled) set("outboundType", "userDefinedRouting");
+  if (spec.loadBalancerSku !== "basic") set("outboundType", "loadBalancer"); // DEF-08
+  if (spec.networkPolicy === undefined && spec.networkDataplane === "cilium") set("networkPolicy", "cilium"); // CMP-04
+  set("networkPolicy", "none");
+  set("networkDataplane", spec.networkPolicy === "cilium" ? "cilium" : "azure");
+
+  if (spec.nodePools.length === 0) spec.nodePools.push({} as NodePoolSpec);
+  spec.nodePools.forEach((pool, i) => {
+    const def = <K extends keyof NodePoolSpec>(key: K, value: NodePoolSpec[K]): void => {
+      if (pool[key] === undefined) {
+        pool[key] = value;
+        prov[`nodePools[${i}].${key}`] = "default";
+      }
+    };
+    def("name", i === 0 ? "system" : `pool${i}`);
+    def("mode", i === 0 ? "System" : "User");
+    def("osType", "Linux");
+    def("count", 3);
+    def("maxPods", defaultMaxPods(spec)); // DEF-06
+    def("maxSurge", 1); // DEF-11
+  });
+
+  // aks-net's own planning defaults for a new VNet (DEF-10, overlay sizes), used unless the user brings a subnet.
+  const noVnetGiven = spec.vnet.addressSpaces.length === 0 && spec.vnetSubnetId === undefined && spec.vnet.subnetCidr === undefined;
+  if (spec.vnet.managed === undefined && noVnetGiven && spec.outboundType === "managedNATGateway") {
+    spec.vnet.managed = true;
+    prov["vnet.managed"] = "default";
+  }
+  if (spec.vnet.addressSpaces.length === 0 && spec.vnetSubnetId === undefined && spec.vnet.managed !== true) {
+    spec.vnet.addressSpaces = ["10.224.0.0/12"];
+    prov["vnet.addressSpaces"] = "default";
+    if (spec.vnet.subnetCidr === undefined) {
+      spec.vnet.subnetCidr = "10.224.0.0/16";
+      prov["vnet.subnetCidr"] = "default";
+    }
+  }
+  if (spec.firewall.enabled && spec.firewall.sku === undefined) {
+    spec.firewall.sku = "Standard";
+    prov["firewall.sku"] = "default";
+  }
+}
+
+/** True for the IPAM modes that carve pod /24s out of a pod CIDR: kubenet and Azure CNI Overlay. */
+export function usesPodCidr(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode">): boolean {
+  return spec.networkPlugin === "kubenet" || (spec.networkPlugin === "azure" && spec.networkPluginMode === "overlay");
+}
+
+/** DEF-06 / C-14: overlay 250, pod subnet 250 (worst case for sizing), Azure CNI node subnet 30, kubenet 110. */
+export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode" | "vnet">): number {
+  if (spec.networkPlugin === "azure") {
+    if (spec.networkPluginMode === "overlay" || spec.vnet.podSubnetCidr !== undefined) return 250;
+    return 30;
+  }
+  return 110;
+}
+
+/** Input layers from a ready spec: used to replay a resolved spec (round-trips, `init`). */
+export function asLayer(input: SpecInput, source: Source): SpecLayer {
+  return { source, input };
+}

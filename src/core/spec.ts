@@ -1,0 +1,153 @@
+/**
+ * The single network spec every front door fills: flags, a spec file, a template, the wizard.
+ * Keys follow the AKS API (networkProfile, agentPoolProfiles) so that users and docs transfer.
+ * Values stay as the user typed them (strings, not enums): a bad value is a finding, not a crash.
+ */
+
+/** Where a value came from, highest precedence first. */
+export type Source = "flag" | "wizard" | "file" | "template" | "default" | "live";
+
+/** One node pool; the first pool is the system pool. */
+export interface NodePoolSpec {
+  name: string;
+  mode?: string; // System | User
+  count: number;
+  maxPods?: number;
+  osType: string; // Linux | Windows
+  vmSize?: string;
+  enableAutoScaling?: boolean;
+  minCount?: number;
+  maxCount?: number;
+  /** Extra nodes during upgrade (DEF-11: 1). */
+  maxSurge?: number;
+}
+
+/** A subnet that already exists in the VNet, or is planned by aks-net. */
+export interface SubnetSpec {
+  name: string;
+  cidr: string;
+  /** Facts filled by `--live` (never typed by users): delegations, route table, NAT gateway, users. */
+  delegations?: string[];
+  routeTableId?: string;
+  natGatewayId?: string;
+  networkSecurityGroupId?: string;
+  /** Resource ids of AKS clusters (or other services) already using this subnet. */
+  usedBy?: string[];
+}
+
+/** A route already on (or planned for) the node subnet's route table. */
+export interface RouteSpec {
+  prefix: string;
+  nextHopType: string; // VirtualAppliance | VirtualNetworkGateway | Internet | VnetLocal | None
+  nextHopIp?: string;
+}
+
+/** The VNet around the cluster. */
+export interface VnetSpec {
+  /** AKS-managed VNet: aks-net creates no VNet and passes no subnet (managedNATGateway, OUT-08). */
+  managed?: boolean;
+  name?: string;
+  resourceGroup?: string;
+  /** The VNet's address spaces. */
+  addressSpaces: string[];
+  /** Node subnet. */
+  subnetName?: string;
+  subnetCidr?: string;
+  /** Azure CNI pod subnet (dynamic IP allocation). */
+  podSubnetName?: string;
+  podSubnetCidr?: string;
+  /** The VNet's other subnets. */
+  existingSubnets: SubnetSpec[];
+}
+
+/** Azure Firewall that aks-net builds for egress (`--firewall`). */
+export interface FirewallSpec {
+  enabled: boolean;
+  subnetCidr?: string;
+  /** Standard | Premium | Basic */
+  sku?: string;
+  /** Basic SKU needs AzureFirewallManagementSubnet (FWS-02). */
+  managementSubnetCidr?: string;
+  /** Allow-list entries a user relies on, checked for stale entries (FW-OLD-*). */
+  allowList?: string[];
+}
+
+/** The cluster's identity in Azure; not needed by `validate`. */
+export interface ClusterTarget {
+  name?: string;
+  resourceGroup?: string;
+  location?: string;
+  subscription?: string;
+  kubernetesVersion?: string;
+  /** Bring-your-own node subnet: full ARM id. */
+  vnetSubnetId?: string;
+}
+
+/** The whole spec. Network keys are the AKS networkProfile names. */
+export interface ClusterSpec extends ClusterTarget {
+  networkPlugin?: string;
+  networkPluginMode?: string;
+  networkPolicy?: string;
+  networkDataplane?: string;
+  podCidr?: string;
+  serviceCidr?: string;
+  dnsServiceIP?: string;
+  dockerBridgeCidr?: string;
+  outboundType?: string;
+  loadBalancerSku?: string;
+  ipFamilies?: string[];
+  podCidrs?: string[];
+  serviceCidrs?: string[];
+  nodePools: NodePoolSpec[];
+  vnet: VnetSpec;
+  /** Peered VNets, VPN/ExpressRoute and on-premises ranges. */
+  connectedCidrs: string[];
+  /** Routes already on the node subnet's route table. */
+  routes: RouteSpec[];
+  firewall: FirewallSpec;
+}
+
+/** Deep partial: what one front door contributes. Arrays replace, objects merge. */
+export type SpecInput = {
+  [K in keyof ClusterSpec]?: ClusterSpec[K] extends (infer U)[]
+    ? U extends object
+      ? Partial<U>[]
+      : U[]
+    : ClusterSpec[K] extends object
+      ? Partial<ClusterSpec[K]>
+      : ClusterSpec[K];
+};
+
+/** One layer of input with its source. */
+export interface SpecLayer {
+  source: Source;
+  input: SpecInput;
+}
+
+/** Field path → where its effective value came from (`nodePools[0].maxPods` → `default`). */
+export type Provenance = Record<string, Source>;
+
+/** The known enum values (SYN-09). Kept here so validators, schema, flags help and wizard share one list. */
+export const ENUMS = {
+  networkPlugin: ["azure", "kubenet", "none"],
+  networkPluginMode: ["overlay"],
+  networkPolicy: ["none", "azure", "calico", "cilium"],
+  networkDataplane: ["azure", "cilium"],
+  loadBalancerSku: ["standard", "basic"],
+  outboundType: ["loadBalancer", "managedNATGateway", "userAssignedNATGateway", "userDefinedRouting", "none", "block"],
+  ipFamilies: ["IPv4", "IPv6"],
+  osType: ["Linux", "Windows"],
+  nextHopType: ["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"],
+  firewallSku: ["Standard", "Premium", "Basic"],
+} as const;
+
+/** An empty spec: the base every layer merges onto. */
+export function emptySpec(): ClusterSpec {
+  return {
+    nodePools: [],
+    vnet: { addressSpaces: [], existingSubnets: [] },
+    connectedCidrs: [],
+    routes: [],
+    firewall: { enabled: false },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The terminal edge, passed to commands instead of touching `process`: streams, environment, colour, interactivity,
+ * and the abort signal that Ctrl-C raises.
+ */
+import { Chalk } from "chalk";
+import type { ChalkInstance } from "chalk";
+
+export interface Out {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: Out;
+  stderr: Out;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Styling for stderr/stdout human text; a no-op when colour is off. */
+  style: ChalkInstance;
+  /** True when stdin and stdout are terminals and not in CI. Commands also honour --no-input. */
+  interactive: boolean;
+  /** Aborted on Ctrl-C. */
+  signal: AbortSignal;
+}
+
+/** Colour only on a TTY; NO_COLOR always wins, FORCE_COLOR forces, TERM=dumb disables (no-color.org, clig.dev). */
+export function colorEnabled(stream: Out, env: Record<string, string | undefined>, flag?: boolean): boolean {
+  if (flag === false) return false;
+  if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return false;
+  if (env["FORCE_COLOR"] !== undefined && env["FORCE_COLOR"] !== "0") return true;
+  if (env["TERM"] === "dumb") return false;
+  return stream.isTTY === true;
+}
+
+/** A chalk instance that is plain when colour is off. */
+export function makeStyle(enabled: boolean): ChalkInstance {
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+/** True when prompting is allowed at all. */
+export function isInteractive(stdin: { isTTY?: boolean }, stdout: Out, env: Record<string, string | undefined>): boolean {
+  const ci = env["CI"] !== undefined && env["CI"] !== "" && env["CI"] !== "false" && env["CI"] !== "0";
+  return stdin.isTTY === true && stdout.isTTY === true && !ci;
+}

@@ -1,0 +1,63 @@
+/**
+ * The composition root: the only place that reads process state, installs the Ctrl-C handler and exits.
+ */
+import { createRequire } from "node:module";
+import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
+import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
+import type { Io } from "./io/io.ts";
+import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+const controller = new AbortController();
+let interrupted = false;
+process.on("SIGINT", () => {
+  // First Ctrl-C: stop cleanly (commands see the abort and finish their current write); second: leave now.
+  if (interrupted) process.exit(EXIT.interrupted);
+  interrupted = true;
+  controller.abort(new CancelledError());
+});
+
+const colorFlag = process.argv.includes("--no-color") ? false : undefined;
+const io: Io = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  style: makeStyle(colorEnabled(process.stderr, process.env, colorFlag)),
+  interactive: isInteractive(process.stdin, process.stdout, process.env),
+  signal: controller.signal,
+};
+
+let exitCode: number = EXIT.ok;
+const argv = process.argv.filter((a) => a !== "--no-color");
+try {
+  await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
+} catch (e) {
+  exitCode = report(e);
+}
+if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
+process.exitCode = exitCode;
+
+/** One line (plus a hint) on stderr, never a stack trace unless AKS_NET_DEBUG is set. */
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    const mapped = fromCommanderError(e);
+    if (typeof mapped === "number") return mapped;
+    e = mapped;
+  }
+  if (e instanceof AksNetError) {
+    io.stderr.write(`${io.style.red("error:")} ${e.message}\n`);
+    if (e.hint) io.stderr.write(`  ${e.hint}\n`);
+    return e.exitCode;
+  }
+  if (e instanceof Error && e.name === "ExitPromptError") {
+    io.stderr.write("interrupted\n");
+    return EXIT.interrupted;
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  io.stderr.write(`${io.style.red("internal error:")} ${msg.split("\n")[0]}\n  please report this at the aks-net issue tracker (set AKS_NET_DEBUG=1 for details)\n`);
+  if (process.env["AKS_NET_DEBUG"]) io.stderr.write(`${(e as Error).stack ?? ""}\n`);
+  return EXIT.azure;
+}

@@ -1,0 +1,111 @@
+/**
+ * Registers every command and flag; each action lazy-imports its command module so that light commands
+ * (validate, templates, schema, --help) never load the Azure SDK.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { UsageError } from "./core/errors.ts";
+import type { Io } from "./io/io.ts";
+import { addSpecOptions } from "./commands/options.ts";
+
+/** Options every command's action receives, after commander parsing. */
+export type CommandOptions = Record<string, unknown>;
+
+const outputOption = (): Option => new Option("-o, --output <format>", "output format").choices(["human", "json"]).default("human");
+const armEndpointOption = (): Option =>
+  new Option("--arm-endpoint <url>", "ARM endpoint (sovereign clouds, tests); also AKS_NET_ARM_ENDPOINT");
+
+/** Builds the commander program; `setExit` receives the command's exit code. */
+export function createProgram(io: Io, setExit: (code: number) => void, version: string): Command {
+  const program = new Command("aks-net")
+    .description("Plan, validate and provision AKS networking topologies")
+    .version(version, "-V, --version")
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: () => undefined, // main.ts prints usage errors once, in the house style
+    })
+    .exitOverride();
+
+  const run = (load: () => Promise<{ run: (opts: CommandOptions, io: Io) => Promise<number> }>) =>
+    async function (this: Command): Promise<void> {
+      const mod = await load();
+      setExit(await mod.run(this.opts(), io));
+    };
+
+  addSpecOptions(
+    program
+      .command("validate")
+      .description("check a planned cluster network against every AKS rule (offline; --live reads Azure)")
+      .addOption(outputOption())
+      .option("--live", "also read the target VNet, peerings, route tables, permissions and quota from Azure (read-only)")
+      .option("--subscription <id>", "subscription (else AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")
+      .option("-g, --resource-group <name>", "resource group of the cluster (for --live)")
+      .option("-n, --name <name>", "cluster name (for --live)")
+      .option("-l, --location <region>", "region (for --live quota)")
+      .option("--vnet-name <name>", "VNet to read (for --live)")
+      .option("--verbose", "print extra detail (with --live: the ARM request count)")
+      .addOption(armEndpointOption()),
+    { withTargets: false },
+  ).action(run(() => import("./commands/validate.ts")));
+
+  addSpecOptions(
+    program
+      .command("create")
+      .description("validate, plan and build the network and the cluster (resumable; a re-run changes nothing)")
+      .addOption(outputOption())
+      .option("--subscription <id>", "subscription (else AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")
+      .option("-y, --yes", "do not ask for confirmation")
+      .option("--no-input", "never prompt; missing values are an error")
+      .option("--dry-run", "print the plan and stop")
+      .option("--offline", "with --dry-run: plan without calling Azure, as if nothing existed")
+      .option("--verbose", "print extra detail")
+      .addOption(armEndpointOption()),
+    { withTargets: true },
+  ).action(run(() => import("./commands/create.ts")));
+
+  addSpecOptions(
+    program
+      .command("init")
+      .description("ask for a cluster network interactively and write aks-net.yaml (creates nothing)")
+      .option("--out <path>", "spec file to write", "aks-net.yaml")
+      .option("--no-input", "never prompt; missing values are an error"),
+    { withTargets: true },
+  ).action(run(() => import("./commands/init.ts")));
+
+  program
+    .command("delete")
+    .description("delete what aks-net created for a cluster, in reverse order, and nothing else")
+    .option("-g, --resource-group <name>", "resource group of the cluster")
+    .option("-n, --name <name>", "cluster name")
+    .option("-f, --file <path>", "spec file naming the cluster (- reads stdin)")
+    .option("--subscription <id>", "subscription (else AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")
+    .option("-y, --yes", "do not ask for confirmation")
+    .option("--no-input", "never prompt")
+    .option("--dry-run", "list what would be deleted and kept, and stop")
+    .addOption(outputOption())
+    .addOption(armEndpointOption())
+    .action(run(() => import("./commands/delete.ts")));
+
+  program
+    .command("templates")
+    .description("list the named presets for --template")
+    .addOption(outputOption())
+    .action(run(() => import("./commands/templates.ts")));
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the spec file (for editor completion)")
+    .action(run(() => import("./commands/schema.ts")));
+
+  return program;
+}
+
+/** Maps commander's own errors: help/version exit 0, everything else is a usage error. */
+export function fromCommanderError(e: CommanderError): UsageError | number {
+  if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+  const msg = e.message.replace(/^error: /, "");
+  return new UsageError(msg, "see `aks-net --help` or `aks-net <command> --help`");
+}
+
+export { CommanderError };

@@ -1,0 +1,91 @@
+/**
+ * The rule engine: parses every address field once, runs every rule family, returns all findings in a stable order.
+ * The same engine serves `validate`, `validate --live` (live reads only add facts to the spec), `create` and the wizard.
+ */
+import { CidrIndex, parseCidr, parseIp } from "../core/cidr.ts";
+import type { Cidr, ParsedIp } from "../core/cidr.ts";
+import type { ClusterSpec, Provenance } from "../core/spec.ts";
+import type { Finding, RuleCheck, RuleContext, RuleInfo } from "./finding.ts";
+import * as syntax from "./syntax.ts";
+import * as reserved from "./reserved.ts";
+import * as size from "./size.ts";
+import * as overlap from "./overlap.ts";
+import * as dns from "./dns.ts";
+import * as dockerBridge from "./docker-bridge.ts";
+import * as pod from "./pod.ts";
+import * as capacity from "./capacity.ts";
+import * as compat from "./compat.ts";
+import * as loadBalancer from "./load-balancer.ts";
+import * as outbound from "./outbound.ts";
+import * as firewall from "./firewall.ts";
+import * as live from "./live.ts";
+
+const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
+  syntax,
+  reserved,
+  size,
+  overlap,
+  dns,
+  dockerBridge,
+  pod,
+  capacity,
+  compat,
+  loadBalancer,
+  outbound,
+  firewall,
+  live,
+];
+
+/** Every rule the engine knows, for `aks-net rules` and the docs. */
+export const RULES: readonly RuleInfo[] = FAMILIES.flatMap((f) => f.rules);
+
+/** Runs every rule over the effective spec. */
+export function validateSpec(spec: ClusterSpec, provenance: Provenance = {}): Finding[] {
+  const ctx = buildContext(spec, provenance);
+  const findings = FAMILIES.flatMap((f) => f.check(ctx));
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
+}
+
+/** Parses each address field once; rules read the maps instead of re-parsing. */
+export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): RuleContext {
+  const cidrs = new Map<string, Cidr>();
+  const ips = new Map<string, ParsedIp>();
+  const invalid = new Map<string, string>();
+  const addCidr = (path: string, text: string | undefined): void => {
+    if (text === undefined || text === null || text === "") return;
+    const p = parseCidr(String(text));
+    if (p.ok) cidrs.set(path, p.value);
+    else invalid.set(path, p.reason);
+  };
+  const addIp = (path: string, text: string | undefined): void => {
+    if (text === undefined || text === null || text === "") return;
+    const p = parseIp(String(text));
+    if (p.ok) ips.set(path, p.value);
+    else invalid.set(path, p.reason);
+  };
+  addCidr("serviceCidr", spec.serviceCidr);
+  addCidr("podCidr", spec.podCidr);
+  addCidr("dockerBridgeCidr", spec.dockerBridgeCidr);
+  addIp("dnsServiceIP", spec.dnsServiceIP);
+  spec.podCidrs?.forEach((c, i) => addCidr(`podCidrs[${i}]`, c));
+  spec.serviceCidrs?.forEach((c, i) => addCidr(`serviceCidrs[${i}]`, c));
+  spec.vnet.addressSpaces.forEach((c, i) => addCidr(`vnet.addressSpaces[${i}]`, c));
+  addCidr("vnet.subnetCidr", spec.vnet.subnetCidr);
+  addCidr("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
+  spec.vnet.existingSubnets.forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s.cidr));
+  addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
+  addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);
+  spec.routes.forEach((r, i) => {
+    addCidr(`routes[${i}].prefix`, r.prefix);
+    addIp(`routes[${i}].nextHopIp`, r.nextHopIp);
+  });
+  // Connected ranges can number in the millions: index them instead of filling the per-field maps.
+  const entries: { cidr: Cidr; tag: number }[] = [];
+  spec.connectedCidrs.forEach((c, i) => {
+    const p = parseCidr(String(c));
+    if (p.ok) entries.push({ cidr: p.value, tag: i });
+    else invalid.set(`connectedCidrs[${i}]`, p.reason);
+  });
+  return { spec, provenance, cidrs, ips, invalid, connected: new CidrIndex(entries) };
+}
