@@ -1,0 +1,114 @@
+/**
+ * The one way into Azure: DefaultAzureCredential, subscription resolution, the ARM endpoint seam, and lazily built
+ * SDK clients that share retry options and a request counter. Imported only by commands that talk to Azure.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { DefaultAzureCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { UsageError } from "../core/errors.ts";
+
+export interface AzureContextOptions {
+  subscription?: string | undefined;
+  armEndpoint?: string | undefined;
+  env: Record<string, string | undefined>;
+}
+
+/** Counts requests as sent (each retry counts), by method, for --verbose and the benchmarks. */
+export interface RequestCounter {
+  total: number;
+  writes: number;
+  byMethod: Record<string, number>;
+}
+
+export interface AzureContext {
+  subscriptionId: string;
+  endpoint: string;
+  credential: TokenCredential;
+  counter: RequestCounter;
+  network(): NetworkManagementClient;
+  containerService(): ContainerServiceClient;
+  resources(): ResourceManagementClient;
+  msi(): ManagedServiceIdentityClient;
+  authorization(): AuthorizationManagementClient;
+  compute(): ComputeManagementClient;
+}
+
+const PUBLIC_ARM = "https://management.azure.com";
+
+/** Builds the context; throws UsageError when no subscription can be found. */
+export function createAzureContext(opts: AzureContextOptions): AzureContext {
+  const endpoint = (opts.armEndpoint ?? opts.env["AKS_NET_ARM_ENDPOINT"] ?? PUBLIC_ARM).replace(/\/+$/, "");
+  if (!/^https:\/\//.test(endpoint)) {
+    throw new UsageError(`--arm-endpoint must be an https:// URL, got '${endpoint}'`);
+  }
+  const subscriptionId = resolveSubscription(opts.subscription, opts.env);
+  const credential = new DefaultAzureCredential();
+  const counter: RequestCounter = { total: 0, writes: 0, byMethod: {} };
+  const countPolicy: PipelinePolicy = {
+    name: "aksNetRequestCounter",
+    sendRequest: (req, next) => {
+      counter.total++;
+      counter.byMethod[req.method] = (counter.byMethod[req.method] ?? 0) + 1;
+      if (req.method !== "GET" && req.method !== "HEAD") counter.writes++;
+      return next(req);
+    },
+  };
+  const retryOptions = retryFromEnv(opts.env);
+  const common = {
+    endpoint,
+    additionalPolicies: [{ policy: countPolicy, position: "perRetry" as const }],
+    ...(retryOptions ? { retryOptions } : {}),
+  };
+  // HLC-generation clients (msi, authorization) take the endpoint as `endpoint` too.
+  const memo = <T>(make: () => T): (() => T) => {
+    let v: T | undefined;
+    return () => (v ??= make());
+  };
+  return {
+    subscriptionId,
+    endpoint,
+    credential,
+    counter,
+    network: memo(() => new NetworkManagementClient(credential, subscriptionId, common)),
+    containerService: memo(() => new ContainerServiceClient(credential, subscriptionId, common)),
+    resources: memo(() => new ResourceManagementClient(credential, subscriptionId, common)),
+    msi: memo(() => new ManagedServiceIdentityClient(credential, subscriptionId, common)),
+    authorization: memo(() => new AuthorizationManagementClient(credential, subscriptionId, common)),
+    compute: memo(() => new ComputeManagementClient(credential, subscriptionId, common)),
+  };
+}
+
+/** --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription from its profile file. */
+export function resolveSubscription(flag: string | undefined, env: Record<string, string | undefined>): string {
+  if (flag) return flag;
+  if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
+  const dir = env["AZURE_CONFIG_DIR"] ?? join(homedir(), ".azure");
+  try {
+    const text = readFileSync(join(dir, "azureProfile.json"), "utf8").replace(/^\uFEFF/, "");
+    const profile = JSON.parse(text) as { subscriptions?: { id: string; isDefault?: boolean }[] };
+    const def = profile.subscriptions?.find((s) => s.isDefault);
+    if (def) return def.id;
+  } catch {
+    // No profile: fall through to the usage error below.
+  }
+  throw new UsageError(
+    "no Azure subscription given",
+    "pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or pick a default with `az account set`",
+  );
+}
+
+/** Tests and the benchmark shorten retry back-off (AKS_NET_RETRY_DELAY_MS); production keeps the SDK defaults. */
+function retryFromEnv(env: Record<string, string | undefined>): { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number } | undefined {
+  const ms = env["AKS_NET_RETRY_DELAY_MS"];
+  if (ms === undefined || !/^[0-9]+$/.test(ms)) return undefined;
+  return { maxRetries: 4, retryDelayInMs: Number(ms), maxRetryDelayInMs: Number(ms) * 8 };
+}
