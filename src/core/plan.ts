@@ -40,3 +40,14 @@ export interface Plan {
 
 /** What Azure has: resource id → its current GET body (absent = does not exist). */
 export type ObservedState = ReadonlyMap<string, Record<string, unknown>>;
+
+/**
+ * A value known only once another resource exists (an identity's principalId): the plan carries a token
+ * `[ref:<resourceId>#<dot.path>]` that the executor replaces with the value read from that resource.
+ */
+export function ref(resourceId: string, path: string): string {
+  return `[ref:${resourceId}#${path}]`;
+}
+
+/** Matches a whole-string reference token; group 1 = resource id, group 2 = dot path. */
+export const REF_PATTERN = /^\[ref:([^#\]]+)#([^\]]+)\]$/;
