@@ -29,5 +29,10 @@ export default tseslint.config(
     ignores: ["src/main.ts"],
     rules: { "no-restricted-properties": ["error", { object: "process", property: "exit", message: "throw an AksNetError; main.ts maps it to an exit code" }] },
   },
-  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  { files: ["eslint.config.js", "**/*.cjs"], ...tseslint.configs.disableTypeChecked },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );
