@@ -44,3 +44,8 @@ export function isInteractive(stdin: { isTTY?: boolean }, stdout: Out, env: Reco
   const ci = env["CI"] !== undefined && env["CI"] !== "" && env["CI"] !== "false" && env["CI"] !== "0";
   return stdin.isTTY === true && stdout.isTTY === true && !ci;
 }
+
+/** Styling for data written to stdout: colour follows stdout's terminal (io.style follows stderr); --no-color still wins. */
+export function stdoutStyle(io: Pick<Io, "style" | "stdout" | "env">): ChalkInstance {
+  return io.style.level === 0 ? io.style : makeStyle(colorEnabled(io.stdout, io.env));
+}

@@ -2,22 +2,28 @@
  * Reads a spec file (YAML or JSON; `-` is stdin) into a SpecInput.
  * Unreadable or unparsable files are usage errors (exit 2); bad values inside are findings.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
+import { checkSpecShape } from "./shape.ts";
+
+/** Larger files are refused: a spec is a few KB, even with 10^6 connected ranges it stays far below this. */
+const MAX_BYTES = 64 * 1024 * 1024;
+const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 / 1024} MiB`);
 
 /** Reads and parses the file; the document must be a mapping. */
 export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): Promise<SpecInput> {
   let text: string;
   try {
+    if (path !== "-" && (await stat(path)).size > MAX_BYTES) throw tooLarge();
     text = path === "-" ? await readAll(stdin) : await readFile(path, "utf8");
   } catch (e) {
-    throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text); // YAML is a superset of JSON
+    doc = parseYaml(text, { logLevel: "error" }); // YAML is a superset of JSON; warnings would leak to stderr
   } catch (e) {
     const first = String((e as Error).message).split("\n")[0];
     throw new UsageError(`spec file '${path}' is not valid YAML or JSON: ${first}`);
@@ -25,11 +31,26 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new UsageError(`spec file '${path}' must hold a mapping of spec keys (see \`aks-net schema\`)`);
   }
-  return doc as SpecInput;
+  const input = dropNulls(doc) as Record<string, unknown>;
+  checkSpecShape(input, path);
+  delete input["$schema"];
+  return input as SpecInput;
+}
+
+/** A key with an empty value (`podCidr:` in YAML) means "not set": remove it so defaults apply. */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  let bytes = 0;
+  for await (const chunk of stream) {
+    chunks.push(Buffer.from(chunk as Buffer));
+    bytes += (chunks[chunks.length - 1] as Buffer).length;
+    if (bytes > MAX_BYTES) throw tooLarge();
+  }
   return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,0 +1,137 @@
+/**
+ * The JSON Schema of the spec file, as data: `aks-net schema` prints it (editors complete from it), and the
+ * spec-file reader checks a file's shape against `shapeSchema()`, the same schema without value constraints,
+ * because a bad value (a malformed CIDR, an unknown enum value) is a finding, not a usage error.
+ */
+import { ENUMS } from "./spec.ts";
+
+/** A JSON Schema node (the subset used here). */
+export type JsonSchema = { [key: string]: unknown };
+
+/** Where the published copy lives; also the `$id`. */
+export const SCHEMA_ID = "https://github.com/aks-net/aks-net/blob/main/schema/aks-net.schema.json";
+
+const text = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: "string", description, ...extra });
+const oneOf = (values: readonly string[], description: string): JsonSchema => text(description, { enum: [...values] });
+const cidr = (description: string, example: string): JsonSchema => text(description, { examples: [example] });
+const int = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: "integer", description, ...extra });
+const bool = (description: string): JsonSchema => ({ type: "boolean", description });
+const list = (items: JsonSchema, description: string): JsonSchema => ({ type: "array", description, items });
+const object = (description: string, properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
+  type: "object",
+  description,
+  properties,
+  ...(required.length > 0 ? { required } : {}),
+  additionalProperties: false,
+});
+
+const nodePool = object("A node pool; the first pool is the system pool.", {
+  name: text("Pool name (default: system, pool1, ...)."),
+  mode: oneOf(["System", "User"], "System or User (default: System for the first pool)."),
+  count: int("Nodes at create (default 3).", { minimum: 0, maximum: 1000 }),
+  maxPods: int("Max pods per node (default by plugin: overlay/pod subnet 250, Azure CNI node subnet 30, kubenet 110).", { minimum: 10, maximum: 250 }),
+  osType: oneOf(ENUMS.osType, "Linux or Windows (default Linux)."),
+  vmSize: text("VM size, e.g. Standard_D4s_v5."),
+  enableAutoScaling: bool("Cluster autoscaler on this pool."),
+  minCount: int("Autoscaler minimum.", { minimum: 0, maximum: 1000 }),
+  maxCount: int("Autoscaler maximum (capacity is planned for it).", { minimum: 0, maximum: 1000 }),
+  maxSurge: int("Extra nodes during upgrade (default 1).", { minimum: 0 }),
+});
+
+const subnet = object(
+  "Another subnet of the VNet.",
+  {
+    name: text("Subnet name."),
+    cidr: cidr("Subnet address prefix.", "10.10.8.0/24"),
+    delegations: list(text("Service name"), "Delegations (filled by --live)."),
+    routeTableId: text("Associated route table (filled by --live)."),
+    natGatewayId: text("Associated NAT gateway (filled by --live)."),
+    networkSecurityGroupId: text("Associated NSG (filled by --live)."),
+    usedBy: list(text("Resource id"), "Clusters or services already using the subnet (filled by --live)."),
+  },
+  ["cidr"],
+);
+
+const route = object(
+  "A route already on the node subnet's route table.",
+  {
+    prefix: cidr("Destination prefix.", "0.0.0.0/0"),
+    nextHopType: oneOf(ENUMS.nextHopType, "Next hop type."),
+    nextHopIp: text("Next hop IP (VirtualAppliance only), e.g. the firewall's private IP.", { examples: ["10.10.1.4"] }),
+  },
+  ["prefix", "nextHopType"],
+);
+
+/** The full schema, with enums, ranges and examples for editors. */
+export function specSchema(): JsonSchema {
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: SCHEMA_ID,
+    title: "aks-net spec",
+    description: "A planned AKS cluster network. Keys follow the AKS API (networkProfile, agentPoolProfiles). Every key is optional; omitted keys take AKS's defaults.",
+    type: "object",
+    additionalProperties: false,
+    properties: {
+      $schema: text("The schema this file follows (for editors)."),
+      name: text("Cluster name (create)."),
+      resourceGroup: text("Resource group (create, --live)."),
+      location: text("Azure region, e.g. westeurope (create, --live)."),
+      subscription: text("Subscription id (create, --live)."),
+      kubernetesVersion: text("Kubernetes version (default: AKS's default)."),
+      vnetSubnetId: text("Bring-your-own node subnet: its full ARM id."),
+      networkPlugin: oneOf(ENUMS.networkPlugin, "CNI plugin (default: azure with overlay)."),
+      networkPluginMode: oneOf(ENUMS.networkPluginMode, "overlay = Azure CNI Overlay (pods get IPs from podCidr)."),
+      networkPolicy: oneOf(ENUMS.networkPolicy, "Network policy engine (default none; cilium with the cilium dataplane)."),
+      networkDataplane: oneOf(ENUMS.networkDataplane, "Dataplane (default azure)."),
+      podCidr: cidr("Pod CIDR for kubenet and overlay (default 10.244.0.0/16).", "10.244.0.0/16"),
+      serviceCidr: cidr("Kubernetes service CIDR (default 10.0.0.0/16); must not overlap any subnet.", "10.0.0.0/16"),
+      dnsServiceIP: text("CoreDNS service IP inside serviceCidr (default 10.0.0.10).", { examples: ["10.0.0.10"] }),
+      dockerBridgeCidr: cidr("Legacy docker bridge CIDR; ignored by AKS.", "172.17.0.1/16"),
+      outboundType: oneOf(ENUMS.outboundType, "Egress path (default loadBalancer; userDefinedRouting with a firewall)."),
+      loadBalancerSku: oneOf(ENUMS.loadBalancerSku, "Load balancer SKU (default standard)."),
+      ipFamilies: list(oneOf(ENUMS.ipFamilies, "IP family"), "[IPv4] or [IPv4, IPv6] (dual-stack)."),
+      podCidrs: list(cidr("Pod CIDR", "10.244.0.0/16"), "Pod CIDRs, one per IP family (dual-stack)."),
+      serviceCidrs: list(cidr("Service CIDR", "10.0.0.0/16"), "Service CIDRs, one per IP family (dual-stack)."),
+      nodePools: list(nodePool, "Node pools (agentPoolProfiles); the first is the system pool."),
+      vnet: object("The VNet around the cluster.", {
+        managed: bool("AKS-managed VNet: aks-net builds no VNet (managedNATGateway)."),
+        name: text("VNet name."),
+        resourceGroup: text("VNet resource group (default: the cluster's)."),
+        addressSpaces: list(cidr("Address space", "10.10.0.0/16"), "The VNet's address spaces (default 10.224.0.0/12)."),
+        subnetName: text("Node subnet name."),
+        subnetCidr: cidr("Node subnet prefix (default 10.224.0.0/16).", "10.10.0.0/22"),
+        podSubnetName: text("Pod subnet name (Azure CNI pod subnet)."),
+        podSubnetCidr: cidr("Pod subnet prefix (Azure CNI dynamic IP allocation).", "10.10.64.0/18"),
+        existingSubnets: list(subnet, "The VNet's other subnets."),
+      }),
+      connectedCidrs: list(cidr("Connected range", "192.168.0.0/16"), "Peered VNets, VPN/ExpressRoute and on-premises ranges."),
+      routes: list(route, "Routes already on the node subnet's route table."),
+      firewall: object("Azure Firewall that aks-net builds for egress (UDR).", {
+        enabled: bool("Build the firewall and route egress through it."),
+        subnetCidr: cidr("AzureFirewallSubnet prefix (at least /26).", "10.10.1.0/26"),
+        sku: oneOf(ENUMS.firewallSku, "Firewall SKU (default Standard)."),
+        managementSubnetCidr: cidr("AzureFirewallManagementSubnet (Basic SKU), at least /26.", "10.10.1.64/26"),
+        allowList: list(text("FQDN or address"), "Allow-list entries you rely on (checked for stale entries)."),
+      }),
+    },
+  };
+}
+
+/** Keywords that constrain values rather than shape. */
+const VALUE_KEYWORDS = new Set(["enum", "pattern", "minimum", "maximum", "examples", "description", "title", "$id"]);
+
+/** The schema without value constraints (and without documentation): types, keys and nesting only. */
+export function shapeSchema(schema: JsonSchema = specSchema()): JsonSchema {
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (typeof node !== "object" || node === null) return node;
+    const out: JsonSchema = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (VALUE_KEYWORDS.has(k)) continue;
+      // `properties` maps key names to schemas: keep every name, even one called "description".
+      out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as JsonSchema).map(([p, s]) => [p, strip(s)])) : strip(v);
+    }
+    return out;
+  };
+  return strip(schema) as JsonSchema;
+}
