@@ -3,6 +3,36 @@
  * `planResources` (pure) derives the desired resources; `diffPlan` (pure) compares them with what Azure has.
  * The executor (core/apply.ts) runs a plan; `create`, `delete` and `--dry-run` all share it.
  */
+import {
+  API_VERSIONS,
+  NETWORK_CONTRIBUTOR_ROLE,
+  TYPES,
+  childId,
+  dnsPrefixFor,
+  firewallBody,
+  locatedBody,
+  managedClusterBody,
+  nameOf,
+  natGatewayBody,
+  providerId,
+  publicIpBody,
+  resourceGroupId,
+  roleAssignmentBody,
+  roleAssignmentId,
+  roleAssignmentName,
+  roleDefinitionId,
+  route,
+  routeChildBody,
+  routeTableBody,
+  subnetBody,
+  vnetBody,
+} from "./arm-bodies.ts";
+import type { AgentPoolInput, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
+import { cidr, nthAddress } from "./cidr.ts";
+import { aksEgressRules } from "./egress.ts";
+import { UsageError } from "./errors.ts";
+import { usesPodCidr } from "./resolve.ts";
+import type { ClusterSpec } from "./spec.ts";
 
 /** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
 export const OWNER_TAG = "managed-by";
@@ -18,9 +48,9 @@ export interface DesiredResource {
   /** ARM type, e.g. `Microsoft.Network/virtualNetworks/subnets`. */
   type: string;
   apiVersion: string;
-  /** Resource ids this one needs first. */
+  /** Resource ids this one needs first: exact and minimal (no edge implied by another), so independent steps can run in parallel. */
   dependsOn: string[];
-  /** The exact ARM request body (PUT). */
+  /** The exact ARM request body (PUT). May hold reference tokens (see REF_PATTERN). */
   body: Record<string, unknown>;
   /** Short human label for progress and plans, e.g. `subnet aks-nodes`. */
   label: string;
@@ -33,21 +63,631 @@ export interface Operation extends DesiredResource {
   reason?: string;
 }
 
-/** The plan; the JSON form of `create --dry-run --output json` is exactly `{ operations }`. */
+/** A change Azure cannot make in place (service CIDR of a cluster, prefix of a subnet in use): `create` prints it and stops. */
+export interface Refusal {
+  resourceId: string;
+  reason: string;
+}
+
+/** The plan; the JSON form of `create --dry-run --output json` is `planToJson(plan)`. */
 export interface Plan {
   operations: Operation[];
+  /** Empty when the plan can be applied. */
+  refusals: Refusal[];
 }
 
 /** What Azure has: resource id → its current GET body (absent = does not exist). */
 export type ObservedState = ReadonlyMap<string, Record<string, unknown>>;
 
 /**
- * A value known only once another resource exists (an identity's principalId): the plan carries a token
- * `[ref:<resourceId>#<dot.path>]` that the executor replaces with the value read from that resource.
+ * A value known only once another resource exists (an identity's principalId, a public IP's address): the plan
+ * carries a token that the executor replaces, with `resolveRefs`, by the value read from that resource.
  */
-export function ref(resourceId: string, path: string): string {
-  return `[ref:${resourceId}#${path}]`;
+export function ref(resourceId: string, path: string, suffix = ""): string {
+  return `[ref:${resourceId}#${path}${suffix === "" ? "" : `|${suffix}`}]`;
 }
 
-/** Matches a whole-string reference token; group 1 = resource id, group 2 = dot path. */
-export const REF_PATTERN = /^\[ref:([^#\]]+)#([^\]]+)\]$/;
+/**
+ * Matches a whole-string reference token. Two forms:
+ * - `[ref:<resourceId>#<dot.path>]` → the value at that path of the resource's GET body, as is (any JSON type);
+ * - `[ref:<resourceId>#<dot.path>|<suffix>]` → that value as a string with `<suffix>` appended, e.g.
+ *   `[ref:<publicIpId>#properties.ipAddress|/32]` → `"20.1.2.3/32"` (the firewall public IP route).
+ * Group 1 = resource id, group 2 = dot path, group 3 = suffix (undefined in the first form).
+ * The referenced resource is always in the operation's dependsOn (directly or transitively), so it exists by then.
+ */
+export const REF_PATTERN = /^\[ref:([^#\]]+)#([^\]|]+)(?:\|([^\]]*))?\]$/;
+
+/** Reads `a.b.c` from a JSON value; undefined when any step is missing. */
+export function valueAt(root: unknown, path: string): unknown {
+  let cur: unknown = root;
+  for (const key of path.split(".")) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[key];
+  }
+  return cur;
+}
+
+/** Reads a value of another resource: (resource id, dot path) → value, undefined when unknown. */
+export type RefLookup = (resourceId: string, path: string) => unknown;
+
+/**
+ * A copy of `body` with every reference token replaced, reading values through `lookup`, or from a map of
+ * resource id → GET body. Throws when a referenced value is unknown.
+ */
+export function resolveRefs<T>(body: T, lookup: RefLookup | ReadonlyMap<string, Record<string, unknown>>): T {
+  const read: RefLookup = typeof lookup === "function" ? lookup : bodiesLookup(lookup);
+  return mapRefs(body, (token, id, path, suffix) => {
+    const value = read(id, path);
+    if (value === undefined || value === null) throw new Error(`cannot resolve ${token}: ${id} has no ${path}`);
+    return suffix === undefined ? value : `${String(value)}${suffix}`;
+  }) as T;
+}
+
+/** A lookup over resource bodies keyed by id; ARM ids compare case-insensitively. */
+export function bodiesLookup(bodies: ReadonlyMap<string, Record<string, unknown>>): RefLookup {
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const [id, body] of bodies) byId.set(id.toLowerCase(), body);
+  return (id, path) => valueAt(byId.get(id.toLowerCase()), path);
+}
+
+/** The resource ids a body refers to through tokens, in order of appearance, without duplicates. */
+export function refTargets(body: unknown): string[] {
+  const ids: string[] = [];
+  mapRefs(body, (token, id) => {
+    if (!ids.includes(id)) ids.push(id);
+    return token;
+  });
+  return ids;
+}
+
+function mapRefs(value: unknown, fn: (token: string, id: string, path: string, suffix: string | undefined) => unknown): unknown {
+  if (typeof value === "string") {
+    const m = REF_PATTERN.exec(value);
+    return m ? fn(value, m[1] as string, m[2] as string, m[3]) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => mapRefs(v, fn));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapRefs(v, fn)]));
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// planResources
+
+/** Where the cluster goes. */
+export interface PlanTarget {
+  subscriptionId: string;
+}
+
+/** Names aks-net gives the resources it builds (besides the user's VNet and subnet names). */
+export const NAMES = {
+  nodeSubnet: "aks-nodes",
+  podSubnet: "aks-pods",
+  firewallSubnet: "AzureFirewallSubnet",
+  firewallManagementSubnet: "AzureFirewallManagementSubnet",
+  defaultRoute: "default-to-firewall",
+  firewallIpRoute: "firewall-public-ip",
+  defaultVmSize: "Standard_D4s_v5",
+} as const;
+
+/**
+ * Every ARM resource the spec needs, in dependency order. Pure: the same spec always gives the same plan.
+ * The spec is expected to have passed validation (CIDRs parse); missing targets throw a UsageError.
+ * Network resources go to the VNet's resource group (`vnet.resourceGroup`, else the cluster's).
+ */
+export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredResource[] {
+  const name = required(spec.name, "--name");
+  const rg = required(spec.resourceGroup, "--resource-group");
+  const location = required(spec.location, "--location");
+  const sub = target.subscriptionId;
+  const tags: Tags = { [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: `${rg}/${name}` };
+  const out: DesiredResource[] = [];
+  const add = (type: string, apiVersion: string, resourceId: string, label: string, dependsOn: (string | undefined)[], body: Record<string, unknown>): string => {
+    out.push({ resourceId, type, apiVersion, dependsOn: dependsOn.filter((d): d is string => d !== undefined), body, label });
+    return resourceId;
+  };
+  const net = (type: string, id: string, label: string, deps: (string | undefined)[], body: Record<string, unknown>): string =>
+    add(type, API_VERSIONS.network, id, label, deps, body);
+
+  const rgId = add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(sub, rg), `resource group ${rg}`, [], locatedBody(location, tags));
+  let netRgId = rgId;
+  if (spec.vnet.resourceGroup !== undefined && spec.vnet.resourceGroup.toLowerCase() !== rg.toLowerCase()) {
+    const id = resourceGroupId(sub, spec.vnet.resourceGroup);
+    netRgId = add(TYPES.resourceGroup, API_VERSIONS.resources, id, `resource group ${spec.vnet.resourceGroup}`, [], locatedBody(location, tags));
+  }
+
+  // aks-net builds the VNet unless AKS manages it (managedNATGateway) or the user brings the node subnet.
+  const ownsVnet = spec.vnet.managed !== true && spec.vnetSubnetId === undefined;
+  let nodeSubnetId = spec.vnetSubnetId;
+  let podSubnetId: string | undefined;
+  let routeTableId: string | undefined;
+  let firewallId: string | undefined;
+
+  if (ownsVnet) {
+    const vnetName = spec.vnet.name ?? `${name}-vnet`;
+    const vnetId = net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces));
+    const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
+      net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
+    const publicIp = (pipName: string): string =>
+      net(TYPES.publicIp, providerId(netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [netRgId], publicIpBody(location, tags));
+
+    const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
+    const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
+    const sources = podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr];
+
+    let firewallPipId: string | undefined;
+    if (spec.firewall.enabled) {
+      const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr");
+      const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
+      firewallPipId = publicIp(`${name}-fw-pip`);
+      const tier = spec.firewall.sku ?? "Standard";
+      let management: { subnetId: string; publicIpId: string } | undefined;
+      if (tier.toLowerCase() === "basic") {
+        // FWS-02: Basic needs its own management subnet and public IP.
+        const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
+        management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(`${name}-fw-mgmt-pip`) };
+      }
+      const fwName = `${name}-fw`;
+      firewallId = net(
+        TYPES.firewall,
+        providerId(netRgId, TYPES.firewall, fwName),
+        `firewall ${fwName}`,
+        [fwSubnetId, firewallPipId, management?.subnetId, management?.publicIpId],
+        firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId: firewallPipId, management, ...aksEgressRules(location, sources) }),
+      );
+      // FWS-05: the firewall's private IP is the subnet's 4th address, so the route table needs no wait for the firewall.
+      const routes = [route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", nthAddress(cidr(fwCidr), 4)), ...userRoutes(spec, ["0.0.0.0/0"])];
+      routeTableId = routeTable(`${name}-rt`, routes);
+    } else if (spec.routes.length > 0) {
+      // Bring-your-own egress: the user's routes, never a firewall.
+      routeTableId = routeTable(`${name}-rt`, userRoutes(spec, []));
+    }
+    if (firewallPipId !== undefined && routeTableId !== undefined) {
+      // OUT-05: the firewall's own public IP goes straight out, avoiding asymmetric routing. Its address exists only
+      // after the public IP does, hence a separate child route with a `|/32` reference token.
+      const r = route(NAMES.firewallIpRoute, ref(firewallPipId, "properties.ipAddress", "/32"), "Internet");
+      net(TYPES.route, childId(routeTableId, "routes", r.name), `route ${r.name}`, [routeTableId, firewallPipId], routeChildBody(r));
+    }
+
+    let natGatewayId: string | undefined;
+    if (spec.outboundType === "userAssignedNATGateway") {
+      const natName = `${name}-natgw`;
+      const pip = publicIp(`${natName}-pip`);
+      natGatewayId = net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
+    }
+
+    const egress: SubnetOptions = {};
+    if (routeTableId !== undefined) egress.routeTableId = routeTableId;
+    if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
+    nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], egress);
+    // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
+    if (podCidr !== undefined) podSubnetId = subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
+  }
+
+  const identityName = `${name}-identity`;
+  const identityId = add(TYPES.identity, API_VERSIONS.msi, providerId(rgId, TYPES.identity, identityName), `identity ${identityName}`, [rgId], locatedBody(location, tags));
+
+  // Network Contributor on the subnets and route table, granted before the cluster (it joins them at create).
+  const roleDef = roleDefinitionId(sub, NETWORK_CONTRIBUTOR_ROLE);
+  const planned = new Set(out.map((r) => r.resourceId));
+  const assignments = [nodeSubnetId, podSubnetId, routeTableId]
+    .filter((s): s is string => s !== undefined)
+    .map((scope) =>
+      add(
+        TYPES.roleAssignment,
+        API_VERSIONS.authorization,
+        roleAssignmentId(scope, roleAssignmentName(scope, identityId, roleDef)),
+        `role Network Contributor on ${nameOf(scope)}`,
+        [identityId, planned.has(scope) ? scope : undefined],
+        roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${rg}/${name}`),
+      ),
+    );
+
+  const pools: AgentPoolInput[] = spec.nodePools.map((p) => ({
+    name: p.name,
+    mode: p.mode ?? "User",
+    count: p.count,
+    vmSize: p.vmSize ?? NAMES.defaultVmSize,
+    osType: p.osType,
+    maxPods: p.maxPods,
+    enableAutoScaling: p.enableAutoScaling === true,
+    minCount: p.minCount,
+    maxCount: p.maxCount,
+    maxSurge: p.maxSurge,
+    vnetSubnetId: nodeSubnetId,
+    podSubnetId,
+  }));
+  const clusterBody = managedClusterBody({
+    location,
+    tags,
+    identityId,
+    dnsPrefix: dnsPrefixFor(name),
+    kubernetesVersion: spec.kubernetesVersion,
+    pools,
+    networkProfile: networkProfile(spec),
+  });
+  add(
+    TYPES.managedCluster,
+    API_VERSIONS.containerService,
+    providerId(rgId, TYPES.managedCluster, name),
+    `cluster ${name}`,
+    // With a firewall, nodes cannot bootstrap until it is up with the AKS rules.
+    [identityId, planned.has(nodeSubnetId ?? "") ? nodeSubnetId : undefined, podSubnetId, ...assignments, firewallId],
+    clusterBody,
+  );
+
+  function routeTable(rtName: string, routes: RouteBody[]): string {
+    return net(TYPES.routeTable, providerId(netRgId, TYPES.routeTable, rtName), `route table ${rtName}`, [netRgId], routeTableBody(location, tags, routes));
+  }
+
+  return minimiseDependencies(out);
+}
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined || value === "") throw new UsageError(`create needs ${what}`);
+  return value;
+}
+
+/** The user's routes, named after their prefix; those whose prefix aks-net sets itself are left out. */
+function userRoutes(spec: ClusterSpec, taken: readonly string[]): RouteBody[] {
+  return spec.routes
+    .filter((r) => !taken.includes(r.prefix))
+    .map((r) => route(`to-${r.prefix.replace(/[/:]/g, "-")}`, r.prefix, r.nextHopType, r.nextHopIp));
+}
+
+/** The networkProfile with only the keys that apply: pod CIDRs only where pods take IPs from one; never dockerBridgeCidr. */
+export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
+  const np: Record<string, unknown> = {};
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined) np[key] = value;
+  };
+  set("networkPlugin", spec.networkPlugin);
+  set("networkPluginMode", spec.networkPluginMode);
+  if (spec.networkPolicy !== "none") set("networkPolicy", spec.networkPolicy);
+  if (spec.networkPlugin === "azure") set("networkDataplane", spec.networkDataplane);
+  const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
+  if (usesPodCidr(spec)) {
+    if (dualStack) set("podCidrs", spec.podCidrs ?? (spec.podCidr === undefined ? undefined : [spec.podCidr]));
+    else set("podCidr", spec.podCidr);
+  }
+  if (dualStack) set("serviceCidrs", spec.serviceCidrs ?? (spec.serviceCidr === undefined ? undefined : [spec.serviceCidr]));
+  else set("serviceCidr", spec.serviceCidr);
+  set("dnsServiceIP", spec.dnsServiceIP);
+  set("outboundType", spec.outboundType);
+  if (spec.outboundType === "managedNATGateway") np["natGatewayProfile"] = { managedOutboundIPProfile: { count: 1 } };
+  set("loadBalancerSku", spec.loadBalancerSku);
+  set("ipFamilies", spec.ipFamilies);
+  return np;
+}
+
+/** Drops every dependency already implied by another one (transitive reduction), keeping order. */
+function minimiseDependencies(resources: DesiredResource[]): DesiredResource[] {
+  const deps = new Map(resources.map((r) => [r.resourceId, r.dependsOn]));
+  const reach = new Map<string, Set<string>>();
+  const reachable = (id: string): Set<string> => {
+    let set = reach.get(id);
+    if (set) return set;
+    set = new Set();
+    reach.set(id, set);
+    for (const d of deps.get(id) ?? []) {
+      set.add(d);
+      for (const x of reachable(d)) set.add(x);
+    }
+    return set;
+  };
+  return resources.map((r) => {
+    const unique = [...new Set(r.dependsOn)];
+    return { ...r, dependsOn: unique.filter((d) => !unique.some((other) => other !== d && reachable(other).has(d))) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// diffPlan
+
+/** One difference between a desired body and what Azure has; `path` is the raw body path. */
+interface Difference {
+  path: string;
+  text: string;
+  desired: unknown;
+  observed: unknown;
+}
+
+/** Body paths whose lists aks-net only ever adds to (it never removes a user's address space). */
+const ADDITIVE = new Set(["properties.addressSpace.addressPrefixes"]);
+/** Keys Azure computes; never compared, never sent back. */
+const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemData"]);
+
+/** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
+const IMMUTABLE: Record<string, RegExp> = {
+  [TYPES.managedCluster]:
+    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods))$/,
+  [TYPES.roleAssignment]: /^properties\./,
+  [TYPES.publicIp]: /^(sku\.name|properties\.publicIPAddressVersion)$/,
+  [TYPES.firewall]: /^properties\.sku\.name$/,
+};
+
+/**
+ * Compares the desired resources with what Azure has. Only properties aks-net sets are compared (case-insensitively,
+ * since Azure echoes enums and ids in its own case); read-only properties, tags and extra list items are ignored.
+ * Existing resources without aks-net's tags are adopted, never re-tagged; an update body is the observed resource
+ * with aks-net's properties laid over it, so a PUT keeps the user's subnets, routes, NSGs and address spaces.
+ */
+export function diffPlan(desired: DesiredResource[], observed: ObservedState): Plan {
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const [id, body] of observed) byId.set(id.toLowerCase(), body);
+  const lookup = bodiesLookup(observed);
+  const operations: Operation[] = [];
+  const refusals: Refusal[] = [];
+
+  for (const want of desired) {
+    const have = byId.get(want.resourceId.toLowerCase());
+    if (have === undefined) {
+      operations.push({ ...want, action: "create" });
+      continue;
+    }
+    const current = normaliseObserved(want.type, have);
+    const diffs: Difference[] = [];
+    compare(comparable(want), current, "", diffs, lookup);
+    const adopted = !ownedByAksNet(have);
+    if (diffs.length === 0) {
+      operations.push({ ...want, action: "unchanged", reason: adopted ? "exists, not created by aks-net: adopted as is" : "exists and matches" });
+      continue;
+    }
+    const refused = diffs.filter((d) => isImmutable(want.type, d, current));
+    for (const d of refused) refusals.push({ resourceId: want.resourceId, reason: `${d.text}: Azure cannot change this in place` });
+    const reason = diffs.map((d) => d.text).join("; ") + (adopted ? " (not created by aks-net; its tags stay as they are)" : "");
+    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(have, want.body) });
+  }
+  return { operations, refusals };
+}
+
+function ownedByAksNet(body: Record<string, unknown>): boolean {
+  const tags = body["tags"];
+  return isObject(tags) && Object.entries(tags).some(([k, v]) => k.toLowerCase() === OWNER_TAG && String(v).toLowerCase() === OWNER_VALUE);
+}
+
+/** The desired body as compared: tags are never compared (adoption); autoscaled pools' counts belong to the autoscaler. */
+function comparable(want: DesiredResource): Record<string, unknown> {
+  const { tags: _tags, ...body } = want.body;
+  if (want.type === TYPES.resourceGroup) return {}; // an existing resource group is used wherever it is
+  if (want.type === TYPES.managedCluster) {
+    const pools = valueAt(body, "properties.agentPoolProfiles");
+    if (Array.isArray(pools)) {
+      const copy = structuredClone(body);
+      (valueAt(copy, "properties.agentPoolProfiles") as Record<string, unknown>[]).forEach((p) => {
+        if (p["enableAutoScaling"] === true) delete p["count"];
+      });
+      return copy;
+    }
+  }
+  return body;
+}
+
+/** Azure returns a subnet's single prefix in `addressPrefixes` on some api-versions. */
+function normaliseObserved(type: string, body: Record<string, unknown>): Record<string, unknown> {
+  if (type !== TYPES.subnet) return body;
+  const props = isObject(body["properties"]) ? body["properties"] : {};
+  const list = props["addressPrefixes"];
+  if (props["addressPrefix"] !== undefined || !Array.isArray(list) || list.length !== 1) return body;
+  return { ...body, properties: { ...props, addressPrefix: list[0] } };
+}
+
+function isImmutable(type: string, d: Difference, current: Record<string, unknown>): boolean {
+  if (d.path === "location") return true;
+  if (type === TYPES.managedCluster && d.path === "properties.networkProfile.networkPluginMode") {
+    return equalish(d.observed, "overlay"); // overlay cannot be undone; migrating to overlay can be done
+  }
+  if (type === TYPES.subnet && d.path === "properties.addressPrefix") return subnetInUse(current);
+  return IMMUTABLE[type]?.test(d.path) ?? false;
+}
+
+/** A subnet with NICs, endpoints or service links in it cannot change its prefix. */
+function subnetInUse(body: Record<string, unknown>): boolean {
+  const props = isObject(body["properties"]) ? body["properties"] : {};
+  return ["ipConfigurations", "privateEndpoints", "serviceAssociationLinks", "resourceNavigationLinks"].some((k) => {
+    const v = props[k];
+    return Array.isArray(v) && v.length > 0;
+  });
+}
+
+function compare(want: unknown, have: unknown, path: string, out: Difference[], lookup: RefLookup): void {
+  if (typeof want === "string") {
+    const m = REF_PATTERN.exec(want);
+    if (m) {
+      const value = lookup(m[1] as string, m[2] as string);
+      if (value === undefined) {
+        out.push({ path, text: `${shown(path)} waits for ${nameOf(m[1] as string)}`, desired: want, observed: have });
+        return;
+      }
+      want = m[3] === undefined ? value : `${String(value)}${m[3]}`;
+    }
+  }
+  if (Array.isArray(want)) {
+    compareList(want, Array.isArray(have) ? have : [], path, out, lookup);
+    return;
+  }
+  if (isObject(want)) {
+    const obj = isObject(have) ? have : {};
+    for (const [key, value] of Object.entries(want)) {
+      if (READ_ONLY.has(key)) continue;
+      compare(value, getKey(obj, key), path === "" ? key : `${path}.${key}`, out, lookup);
+    }
+    return;
+  }
+  if (!equalish(want, have)) {
+    const text = have === undefined ? `${shown(path)} is not set, plan ${show(want)}` : `${shown(path)} is ${show(have)}, plan ${show(want)}`;
+    out.push({ path, text, desired: want, observed: have });
+  }
+}
+
+/** Named items match by name (extra observed items are someone else's); other lists compare whole, or additively. */
+function compareList(want: unknown[], have: unknown[], path: string, out: Difference[], lookup: RefLookup): void {
+  if (ADDITIVE.has(path)) {
+    const missing = want.filter((w) => !have.some((h) => equalish(w, h)));
+    if (missing.length > 0) out.push({ path, text: `${shown(path).replace(/\.addressPrefixes$/, "")} adds ${missing.join(", ")}`, desired: want, observed: have });
+    return;
+  }
+  if (want.every((w) => isObject(w) && typeof w["name"] === "string")) {
+    for (const w of want as Record<string, unknown>[]) {
+      const h = have.find((x) => isObject(x) && equalish(x["name"], w["name"]));
+      const itemPath = `${path}[${String(w["name"])}]`;
+      if (h === undefined) out.push({ path: itemPath, text: `${shown(path)} lacks ${String(w["name"])}`, desired: w, observed: undefined });
+      else compare(w, h, itemPath, out, lookup);
+    }
+    return;
+  }
+  if (want.every((w) => isObject(w))) {
+    // Unnamed objects (protocols, public IP references): each wanted item must match some item Azure has.
+    const unmatched = want.filter((w) => !have.some((h) => {
+      const probe: Difference[] = [];
+      compare(w, h, path, probe, lookup);
+      return probe.length === 0;
+    }));
+    if (unmatched.length > 0) out.push({ path, text: `${shown(path)} lacks ${show(unmatched)}`, desired: want, observed: have });
+    return;
+  }
+  if (want.length !== have.length || want.some((w, i) => !equalish(w, have[i]))) {
+    out.push({ path, text: `${shown(path)} is ${show(have)}, plan ${show(want)}`, desired: want, observed: have });
+  }
+}
+
+/** Azure echoes enums, ids and booleans in its own case or type (`Standard`/`standard`, `"1"`/`1`). */
+function equalish(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined || a === null || b === null) return a === b;
+  if (typeof a === "object" || typeof b === "object") return JSON.stringify(a) === JSON.stringify(b);
+  return String(a).toLowerCase() === String(b).toLowerCase();
+}
+
+/** A key lookup that ignores case: resource ids used as keys (userAssignedIdentities) come back lower-cased. */
+function getKey(obj: Record<string, unknown>, key: string): unknown {
+  if (key in obj) return obj[key];
+  const lower = key.toLowerCase();
+  const found = Object.keys(obj).find((k) => k.toLowerCase() === lower);
+  return found === undefined ? undefined : obj[found];
+}
+
+/** A path for people: `properties.` segments are noise. */
+function shown(path: string): string {
+  return path.replace(/(^|\.)properties\./g, "$1").replace(/^properties$/, "");
+}
+
+function show(v: unknown): string {
+  return typeof v === "string" ? v : JSON.stringify(v);
+}
+
+/**
+ * The PUT body of an update: the observed resource (read-only keys dropped, tags kept as they are) with aks-net's
+ * properties laid over it. Named lists (subnets, routes, rule collections) keep items aks-net did not plan;
+ * address spaces only grow.
+ */
+export function mergeForUpdate(observed: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
+  const { id: _id, name: _name, type: _type, tags, ...rest } = observed;
+  const { tags: _wantTags, ...want } = desired;
+  const merged = merge(rest, want, "") as Record<string, unknown>;
+  return tags === undefined ? merged : { ...merged, tags };
+}
+
+function merge(have: unknown, want: unknown, path: string): unknown {
+  if (Array.isArray(want)) {
+    const list = Array.isArray(have) ? have.map(stripReadOnly) : [];
+    if (ADDITIVE.has(path)) return [...list, ...want.filter((w) => !list.some((h) => equalish(w, h)))];
+    if (want.every((w) => isObject(w) && typeof w["name"] === "string")) {
+      const result = [...list];
+      for (const w of want as Record<string, unknown>[]) {
+        const i = result.findIndex((h) => isObject(h) && equalish(h["name"], w["name"]));
+        if (i < 0) result.push(structuredClone(w));
+        else result[i] = merge(result[i], w, `${path}[]`);
+      }
+      return result;
+    }
+    return structuredClone(want);
+  }
+  if (isObject(want)) {
+    const base = isObject(have) ? (stripReadOnly(have) as Record<string, unknown>) : {};
+    for (const [key, value] of Object.entries(want)) {
+      const existing = Object.keys(base).find((k) => k.toLowerCase() === key.toLowerCase());
+      if (existing !== undefined && existing !== key) delete base[existing];
+      base[key] = merge(existing === undefined ? undefined : (have as Record<string, unknown>)[existing], value, path === "" ? key : `${path}.${key}`);
+    }
+    return base;
+  }
+  return want;
+}
+
+function stripReadOnly(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripReadOnly);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !READ_ONLY.has(k)).map(([k, x]) => [k, stripReadOnly(x)]));
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON form and critical path
+
+/** One operation in the JSON plan: exactly these keys, in this order. */
+export interface OperationJson {
+  action: Action;
+  type: string;
+  resourceId: string;
+  apiVersion: string;
+  dependsOn: string[];
+  body: Record<string, unknown>;
+}
+
+/** `create --dry-run --output json`: `{"operations": [...]}`, plus `refusals` only when there are any. */
+export interface PlanJson {
+  operations: OperationJson[];
+  refusals?: Refusal[];
+}
+
+export function planToJson(plan: Plan): PlanJson {
+  const json: PlanJson = {
+    operations: plan.operations.map((o) => ({
+      action: o.action,
+      type: o.type,
+      resourceId: o.resourceId,
+      apiVersion: o.apiVersion,
+      dependsOn: [...o.dependsOn],
+      body: o.body,
+    })),
+  };
+  if (plan.refusals.length > 0) json.refusals = plan.refusals.map((r) => ({ resourceId: r.resourceId, reason: r.reason }));
+  return json;
+}
+
+/** The longest chain of dependent steps: its total duration and the resource ids along it, first step first. */
+export interface CriticalPath {
+  duration: number;
+  path: string[];
+}
+
+/**
+ * The critical path of the dependency graph, given a duration per resource type (types not listed take 0):
+ * the least wall time any executor can reach, since independent steps may run in parallel.
+ */
+export function criticalPath(desired: readonly DesiredResource[], durationsByType: Readonly<Record<string, number>>): CriticalPath {
+  const byId = new Map(desired.map((r) => [r.resourceId, r]));
+  const memo = new Map<string, CriticalPath>();
+  const longest = (id: string): CriticalPath => {
+    const hit = memo.get(id);
+    if (hit) return hit;
+    const r = byId.get(id);
+    if (r === undefined) return { duration: 0, path: [] };
+    let best: CriticalPath = { duration: 0, path: [] };
+    for (const d of r.dependsOn) {
+      const p = longest(d);
+      if (best.path.length === 0 || p.duration > best.duration) best = p;
+    }
+    const result = { duration: best.duration + (durationsByType[r.type] ?? 0), path: [...best.path, id] };
+    memo.set(id, result);
+    return result;
+  };
+  let best: CriticalPath = { duration: 0, path: [] };
+  for (const r of desired) {
+    const p = longest(r.resourceId);
+    if (best.path.length === 0 || p.duration > best.duration) best = p;
+  }
+  return best;
+}

@@ -1,0 +1,236 @@
+/**
+ * Pure ARM request bodies and resource ids for everything aks-net builds. No topology decisions here
+ * (those live in plan.ts): each builder turns plain values, or reference tokens, into the exact PUT body.
+ */
+import { createHash } from "node:crypto";
+
+/** api-versions the installed SDK clients send (read from node_modules/@azure/arm-*). */
+export const API_VERSIONS = {
+  /** @azure/arm-resources 8: resourceGroups. */
+  resources: "2025-04-01",
+  /** @azure/arm-network 39: hard-coded per operation. */
+  network: "2026-01-01",
+  /** @azure/arm-msi 2: userAssignedIdentities. */
+  msi: "2024-11-30",
+  /** @azure/arm-authorization 9: roleAssignments.create. */
+  authorization: "2022-04-01",
+  /** @azure/arm-containerservice 25.5: managedClusters. */
+  containerService: "2026-06-01",
+} as const;
+
+export const TYPES = {
+  resourceGroup: "Microsoft.Resources/resourceGroups",
+  vnet: "Microsoft.Network/virtualNetworks",
+  subnet: "Microsoft.Network/virtualNetworks/subnets",
+  publicIp: "Microsoft.Network/publicIPAddresses",
+  firewall: "Microsoft.Network/azureFirewalls",
+  routeTable: "Microsoft.Network/routeTables",
+  route: "Microsoft.Network/routeTables/routes",
+  natGateway: "Microsoft.Network/natGateways",
+  identity: "Microsoft.ManagedIdentity/userAssignedIdentities",
+  roleAssignment: "Microsoft.Authorization/roleAssignments",
+  managedCluster: "Microsoft.ContainerService/managedClusters",
+} as const;
+
+/** Built-in Network Contributor role (join subnets, edit route tables). */
+export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+
+export type Tags = Record<string, string>;
+type Body = Record<string, unknown>;
+
+// ---- ids ----
+
+export function resourceGroupId(subscriptionId: string, resourceGroup: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+}
+
+/** `/subscriptions/s/resourceGroups/rg/providers/<type>/<name>`; for child types pass the parent id instead of the RG id. */
+export function providerId(rgId: string, type: string, name: string): string {
+  return `${rgId}/providers/${type}/${name}`;
+}
+
+export function childId(parentId: string, collection: string, name: string): string {
+  return `${parentId}/${collection}/${name}`;
+}
+
+export function roleDefinitionId(subscriptionId: string, role: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+}
+
+/**
+ * A role assignment name must be a GUID; deriving it from (scope, identity, role) lets a re-run find the same
+ * assignment instead of failing with RoleAssignmentExists. Formatted as a name-based (version 5 style) UUID.
+ */
+export function roleAssignmentName(scope: string, identityId: string, roleDefId: string): string {
+  const hex = createHash("sha256").update(`${scope.toLowerCase()}|${identityId.toLowerCase()}|${roleDefId.toLowerCase()}`).digest("hex");
+  const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function roleAssignmentId(scope: string, name: string): string {
+  return `${scope}/providers/${TYPES.roleAssignment}/${name}`;
+}
+
+/** The last segment of an ARM id (the resource's name). */
+export function nameOf(resourceId: string): string {
+  return resourceId.slice(resourceId.lastIndexOf("/") + 1);
+}
+
+// ---- bodies ----
+
+const idRef = (id: string): { id: string } => ({ id });
+
+/** Resource groups and identities: location and tags only. */
+export function locatedBody(location: string, tags: Tags): Body {
+  return { location, tags };
+}
+
+/** A VNet's address spaces only: subnets are separate child resources, because a VNet PUT replaces its subnet list. */
+export function vnetBody(location: string, tags: Tags, addressPrefixes: readonly string[]): Body {
+  return { location, tags, properties: { addressSpace: { addressPrefixes: [...addressPrefixes] } } };
+}
+
+export interface SubnetOptions {
+  routeTableId?: string;
+  natGatewayId?: string;
+}
+
+/** Subnets carry no tags in ARM; aks-net recognises its subnets by their planned name inside its VNet. */
+export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Body {
+  const properties: Body = { addressPrefix };
+  if (opts.routeTableId !== undefined) properties["routeTable"] = idRef(opts.routeTableId);
+  if (opts.natGatewayId !== undefined) properties["natGateway"] = idRef(opts.natGatewayId);
+  return { properties };
+}
+
+/** Standard SKU, static IPv4: what Azure Firewall (FWS-03) and NAT gateway both require. */
+export function publicIpBody(location: string, tags: Tags): Body {
+  return {
+    location,
+    tags,
+    sku: { name: "Standard", tier: "Regional" },
+    properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv4" },
+  };
+}
+
+export function natGatewayBody(location: string, tags: Tags, publicIpId: string): Body {
+  return { location, tags, sku: { name: "Standard" }, properties: { idleTimeoutInMinutes: 4, publicIpAddresses: [idRef(publicIpId)] } };
+}
+
+export interface RouteBody {
+  name: string;
+  properties: { addressPrefix: string; nextHopType: string; nextHopIpAddress?: string };
+}
+
+/** One route, usable inside a route table body or as the body of a `routeTables/routes` child (`properties` only). */
+export function route(name: string, addressPrefix: string, nextHopType: string, nextHopIpAddress?: string): RouteBody {
+  const properties: RouteBody["properties"] = { addressPrefix, nextHopType };
+  if (nextHopIpAddress !== undefined) properties.nextHopIpAddress = nextHopIpAddress;
+  return { name, properties };
+}
+
+/** Routes given here are part of the table's PUT (a route table PUT replaces its route list: see diffPlan). */
+export function routeTableBody(location: string, tags: Tags, routes: readonly RouteBody[]): Body {
+  return { location, tags, properties: { disableBgpRoutePropagation: false, routes: routes.map((r) => structuredClone(r)) } };
+}
+
+/** A `routeTables/routes` child body. */
+export function routeChildBody(r: RouteBody): Body {
+  return { properties: { ...r.properties } };
+}
+
+export interface FirewallOptions {
+  tier: string;
+  subnetId: string;
+  publicIpId: string;
+  /** Basic SKU only (FWS-02). */
+  management?: { subnetId: string; publicIpId: string };
+  applicationRuleCollections: unknown[];
+  networkRuleCollections: unknown[];
+}
+
+/** Azure Firewall with classic rule collections in its body, so one PUT brings it up with the AKS egress rules. */
+export function firewallBody(location: string, tags: Tags, o: FirewallOptions): Body {
+  const properties: Body = {
+    sku: { name: "AZFW_VNet", tier: o.tier },
+    threatIntelMode: "Alert",
+    ipConfigurations: [{ name: "ipconfig", properties: { subnet: idRef(o.subnetId), publicIPAddress: idRef(o.publicIpId) } }],
+  };
+  if (o.management) {
+    properties["managementIpConfiguration"] = {
+      name: "mgmt-ipconfig",
+      properties: { subnet: idRef(o.management.subnetId), publicIPAddress: idRef(o.management.publicIpId) },
+    };
+  }
+  properties["applicationRuleCollections"] = structuredClone(o.applicationRuleCollections);
+  properties["networkRuleCollections"] = structuredClone(o.networkRuleCollections);
+  return { location, tags, properties };
+}
+
+/** Network Contributor for the cluster identity; `principalId` is usually a reference token. */
+export function roleAssignmentBody(roleDefId: string, principalId: string, description: string): Body {
+  return { properties: { roleDefinitionId: roleDefId, principalId, principalType: "ServicePrincipal", description } };
+}
+
+export interface AgentPoolInput {
+  name: string;
+  mode: string;
+  count: number;
+  vmSize: string;
+  osType: string;
+  maxPods?: number;
+  enableAutoScaling: boolean;
+  minCount?: number;
+  maxCount?: number;
+  maxSurge?: number;
+  vnetSubnetId?: string;
+  podSubnetId?: string;
+}
+
+export function agentPoolProfile(p: AgentPoolInput): Body {
+  const pool: Body = { name: p.name, mode: p.mode, count: p.count, vmSize: p.vmSize, osType: p.osType, type: "VirtualMachineScaleSets" };
+  if (p.maxPods !== undefined) pool["maxPods"] = p.maxPods;
+  pool["enableAutoScaling"] = p.enableAutoScaling;
+  if (p.enableAutoScaling) {
+    if (p.minCount !== undefined) pool["minCount"] = p.minCount;
+    if (p.maxCount !== undefined) pool["maxCount"] = p.maxCount;
+  }
+  if (p.vnetSubnetId !== undefined) pool["vnetSubnetID"] = p.vnetSubnetId;
+  if (p.podSubnetId !== undefined) pool["podSubnetID"] = p.podSubnetId;
+  // The API takes maxSurge as a string ("1" or "33%").
+  if (p.maxSurge !== undefined) pool["upgradeSettings"] = { maxSurge: String(p.maxSurge) };
+  return pool;
+}
+
+export interface ClusterInput {
+  location: string;
+  tags: Tags;
+  identityId: string;
+  dnsPrefix: string;
+  kubernetesVersion?: string;
+  pools: AgentPoolInput[];
+  /** Already shaped: only the keys that apply to the topology (never dockerBridgeCidr). */
+  networkProfile: Body;
+}
+
+export function managedClusterBody(c: ClusterInput): Body {
+  const properties: Body = { dnsPrefix: c.dnsPrefix };
+  if (c.kubernetesVersion !== undefined) properties["kubernetesVersion"] = c.kubernetesVersion;
+  properties["agentPoolProfiles"] = c.pools.map(agentPoolProfile);
+  properties["networkProfile"] = structuredClone(c.networkProfile);
+  return {
+    location: c.location,
+    tags: c.tags,
+    identity: { type: "UserAssigned", userAssignedIdentities: { [c.identityId]: {} } },
+    properties,
+  };
+}
+
+/** A DNS prefix from a cluster name: letters, digits and hyphens, alphanumeric at both ends, at most 54 characters. */
+export function dnsPrefixFor(clusterName: string): string {
+  const cleaned = clusterName
+    .replace(/[^A-Za-z0-9-]/g, "-")
+    .slice(0, 54)
+    .replace(/^-+|-+$/g, "");
+  return cleaned === "" ? "aks" : cleaned;
+}
