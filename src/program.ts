@@ -104,7 +104,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
 /** Maps commander's own errors: help/version exit 0, everything else is a usage error. */
 export function fromCommanderError(e: CommanderError): UsageError | number {
   if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-  const msg = e.message.replace(/^error: /, "");
+  const msg = e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " "); // one line: commander puts "(Did you mean ...?)" on its own
   return new UsageError(msg, "see `aks-net --help` or `aks-net <command> --help`");
 }
 
