@@ -1,0 +1,121 @@
+/** The spec-file front door: YAML/JSON/stdin parsing, shape errors (usage, exit 2) vs bad values (left to the rules). */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { readSpecFile } from "../../src/commands/input/file.ts";
+import { checkSpecShape } from "../../src/commands/input/shape.ts";
+import { UsageError } from "../../src/core/errors.ts";
+import { ENUMS } from "../../src/core/spec.ts";
+import { shapeSchema, specSchema } from "../../src/core/spec-schema.ts";
+import type { JsonSchema } from "../../src/core/spec-schema.ts";
+import { closest } from "../../src/core/suggest.ts";
+
+const noStdin = Readable.from([]);
+let dir: string;
+before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-spec-file-"))));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+async function read(content: string, name = "spec.yaml") {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return readSpecFile(path, noStdin);
+}
+
+/** The UsageError message a shape check raises, or undefined when the document passes. */
+function shapeError(doc: unknown): string | undefined {
+  try {
+    checkSpecShape(doc, "f.yaml");
+    return undefined;
+  } catch (e) {
+    assert.ok(e instanceof UsageError, String(e));
+    return e.message;
+  }
+}
+
+describe("spec file: parsing", () => {
+  it("reads YAML with API key names", async () => {
+    const input = await read("networkPlugin: azure\nvnet:\n  subnetCidr: 10.0.0.0/24\nnodePools:\n  - count: 2\n");
+    assert.deepEqual(input, { networkPlugin: "azure", vnet: { subnetCidr: "10.0.0.0/24" }, nodePools: [{ count: 2 }] });
+  });
+  it("reads JSON and drops the $schema key", async () => {
+    const input = await read('{"$schema": "x.json", "podCidr": "10.244.0.0/16"}', "spec.json");
+    assert.deepEqual(input, { podCidr: "10.244.0.0/16" });
+  });
+  it("reads stdin for -", async () => {
+    assert.deepEqual(await readSpecFile("-", Readable.from([Buffer.from("serviceCidr: 10.1.0.0/16\n")])), { serviceCidr: "10.1.0.0/16" });
+  });
+  it("treats an empty value as not set", async () => {
+    assert.deepEqual(await read("podCidr:\nvnet:\n  subnetCidr:\n"), { vnet: {} });
+  });
+  for (const [what, content, pattern] of [
+    ["a missing file", undefined, /cannot read spec file .*ENOENT/],
+    ["invalid YAML", "a: [\n", /is not valid YAML or JSON/],
+    ["a list document", "- 1\n", /must hold a mapping/],
+    ["an empty document", "", /must hold a mapping/],
+  ] as const) {
+    it(`${what} is a usage error`, async () => {
+      const attempt = content === undefined ? readSpecFile(join(dir, "nope.yaml"), noStdin) : read(content);
+      await assert.rejects(attempt, (e: unknown) => e instanceof UsageError && e.exitCode === 2 && pattern.test(e.message));
+    });
+  }
+});
+
+describe("spec file: shape vs values", () => {
+  it("an unknown top-level key names the nearest known key", () => {
+    assert.match(shapeError({ servceCidr: "10.0.0.0/16" }) ?? "", /servceCidr: unknown key \(did you mean 'serviceCidr'\?\)/);
+  });
+  it("an unknown nested key names its full path", () => {
+    assert.match(shapeError({ nodePools: [{}, { maxPod: 30 }] }) ?? "", /nodePools\[1\]\.maxPod: unknown key \(did you mean 'maxPods'\?\)/);
+  });
+  it("an unknown key far from every known key gets no guess", () => {
+    assert.equal(shapeError({ zzzzzzzz: 1 }), "spec file 'f.yaml': zzzzzzzz: unknown key");
+  });
+  it("a wrong type names the path, the expected type and the value", () => {
+    assert.equal(shapeError({ vnet: { addressSpaces: "10.0.0.0/16" } }), `spec file 'f.yaml': vnet.addressSpaces: must be a list, got string "10.0.0.0/16"`);
+    assert.equal(shapeError({ nodePools: [{ count: 2.5 }] }), "spec file 'f.yaml': nodePools[0].count: must be a whole number, got number 2.5");
+    assert.equal(shapeError({ firewall: { enabled: "yes" } }), `spec file 'f.yaml': firewall.enabled: must be true or false, got string "yes"`);
+  });
+  it("bad VALUES pass the shape check: they are findings for the rules", () => {
+    assert.equal(shapeError({ podCidr: "10.244.0/16", networkPlugin: "flannel", outboundType: "x", nodePools: [{ maxPods: 9999, osType: "Plan9" }] }), undefined);
+  });
+  it("the shape schema carries no enum, pattern or range constraints", () => {
+    const text = JSON.stringify(shapeSchema());
+    for (const k of ['"enum"', '"pattern"', '"minimum"', '"maximum"']) assert.equal(text.includes(k), false, k);
+    assert.ok(text.includes('"additionalProperties":false'));
+  });
+});
+
+describe("spec schema", () => {
+  const schema = specSchema() as { properties: Record<string, JsonSchema> };
+  it("takes its enums from ENUMS", () => {
+    assert.deepEqual(schema.properties["outboundType"]?.["enum"], [...ENUMS.outboundType]);
+    assert.deepEqual(schema.properties["networkPolicy"]?.["enum"], [...ENUMS.networkPolicy]);
+  });
+  it("describes every key", () => {
+    const missing: string[] = [];
+    const walk = (node: JsonSchema, path: string): void => {
+      for (const [k, s] of Object.entries((node["properties"] ?? {}) as Record<string, JsonSchema>)) {
+        if (typeof s["description"] !== "string") missing.push(`${path}${k}`);
+        walk(s, `${path}${k}.`);
+        if (s["items"]) walk(s["items"] as JsonSchema, `${path}${k}[].`);
+      }
+    };
+    walk(schema, "");
+    assert.deepEqual(missing, []);
+  });
+  it("covers every key of an effective spec, so a resolved spec can be fed back as a file", async () => {
+    const { resolveSpec } = await import("../../src/core/resolve.ts");
+    const { spec } = resolveSpec([{ source: "flag", input: { firewall: { enabled: true }, connectedCidrs: ["10.9.0.0/16"] } }]);
+    assert.equal(shapeError(JSON.parse(JSON.stringify(spec))), undefined);
+  });
+});
+
+describe("did-you-mean", () => {
+  it("finds near misses, case-insensitively", () => {
+    assert.equal(closest("subnetcidr", ["subnetCidr", "podSubnetCidr"]), "subnetCidr");
+    assert.equal(closest("overlay-cilum", ["overlay-cilium", "kubenet-calico"]), "overlay-cilium");
+  });
+  it("gives up on far-off words", () => assert.equal(closest("banana", ["serviceCidr", "podCidr"]), undefined));
+});
