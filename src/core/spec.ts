@@ -20,6 +20,8 @@ export interface NodePoolSpec {
   maxCount?: number;
   /** Extra nodes during upgrade (DEF-11: 1). */
   maxSurge?: number;
+  /** Azure CNI pod subnet: DynamicIndividual (default) | StaticBlock (CAP-04, SIZE-04). */
+  podIPAllocationMode?: string;
 }
 
 /** A subnet that already exists in the VNet, or is planned by aks-net. */
@@ -72,6 +74,28 @@ export interface FirewallSpec {
   allowList?: string[];
 }
 
+/** Standard load balancer outbound settings, as networkProfile.loadBalancerProfile (LB-03, LB-04). */
+export interface LoadBalancerProfileSpec {
+  /** 1-100 managed outbound IPs (IPv6 0-100). */
+  managedOutboundIPs?: { count?: number; countIPv6?: number };
+  /** Your own public IP prefixes (resource ids). */
+  outboundIPPrefixes?: { publicIPPrefixes?: { id: string }[] };
+  /** Your own public IPs (resource ids). */
+  outboundIPs?: { publicIPs?: { id: string }[] };
+  /** SNAT ports per node, 0-64000, a multiple of 8 (0 = Azure's dynamic default). */
+  allocatedOutboundPorts?: number;
+  /** 4-120 minutes (az CLI caps at 100, C-08). */
+  idleTimeoutInMinutes?: number;
+}
+
+/** Managed NAT gateway settings, as networkProfile.natGatewayProfile (LB-05). */
+export interface NatGatewayProfileSpec {
+  /** 1-16 managed outbound IPs. */
+  managedOutboundIPProfile?: { count?: number };
+  /** 4-120 minutes. */
+  idleTimeoutInMinutes?: number;
+}
+
 /** The cluster's identity in Azure; not needed by `validate`. */
 export interface ClusterTarget {
   name?: string;
@@ -105,6 +129,10 @@ export interface ClusterSpec extends ClusterTarget {
   /** Routes already on the node subnet's route table. */
   routes: RouteSpec[];
   firewall: FirewallSpec;
+  /** Standard load balancer outbound settings (outboundType loadBalancer only). */
+  loadBalancerProfile?: LoadBalancerProfileSpec;
+  /** Managed NAT gateway settings (outboundType managedNATGateway only). */
+  natGatewayProfile?: NatGatewayProfileSpec;
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */
