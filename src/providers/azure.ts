@@ -20,6 +20,8 @@ export interface AzureContextOptions {
   subscription?: string | undefined;
   armEndpoint?: string | undefined;
   env: Record<string, string | undefined>;
+  /** Extra per-call policies for every client (create's ARM tracker). */
+  policies?: PipelinePolicy[];
 }
 
 /** Counts requests as sent (each retry counts), by method, for --verbose and the benchmarks. */
@@ -65,7 +67,11 @@ export function createAzureContext(opts: AzureContextOptions): AzureContext {
   const retryOptions = retryFromEnv(opts.env);
   const common = {
     endpoint,
-    additionalPolicies: [{ policy: countPolicy, position: "perRetry" as const }],
+    additionalPolicies: [
+      { policy: countPolicy, position: "perRetry" as const },
+      { policy: throttleWithoutRetryAfter(retryOptions?.retryDelayInMs ?? 1000), position: "perRetry" as const },
+      ...(opts.policies ?? []).map((policy) => ({ policy, position: "perCall" as const })),
+    ],
     ...(retryOptions ? { retryOptions } : {}),
   };
   // HLC-generation clients (msi, authorization) take the endpoint as `endpoint` too.
@@ -104,6 +110,26 @@ export function resolveSubscription(flag: string | undefined, env: Record<string
     "no Azure subscription given",
     "pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or pick a default with `az account set`",
   );
+}
+
+/**
+ * ARM sometimes throttles with a 429 that has no Retry-After; the SDK's retry policy would give up at once. Below the
+ * retry policy, such a response gets a synthetic `retry-after-ms` (exponential per attempt), so the SDK retries it
+ * within its usual bounded attempts. LRO polls go through the same pipeline.
+ */
+function throttleWithoutRetryAfter(baseMs: number): PipelinePolicy {
+  const attempts = new WeakMap<object, number>();
+  return {
+    name: "aksNetThrottleWithoutRetryAfter",
+    sendRequest: async (req, next) => {
+      const res = await next(req);
+      if (res.status !== 429 || ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"].some((h) => res.headers.has(h))) return res;
+      const n = attempts.get(req) ?? 0;
+      attempts.set(req, n + 1);
+      res.headers.set("retry-after-ms", String(Math.min(baseMs * 2 ** n, 60_000)));
+      return res;
+    },
+  };
 }
 
 /** Tests and the benchmark shorten retry back-off (AKS_NET_RETRY_DELAY_MS); production keeps the SDK defaults. */

@@ -1,0 +1,303 @@
+/**
+ * The one plan executor (create, delete, resume). Each step is an "ensure": read, compare with diffPlan, write only
+ * what differs, wait. Steps start as soon as their dependencies finish, so the wall time is the plan's critical path.
+ * Azure access goes through an ArmPort (src/providers/arm-port.ts); this file stays pure and is unit-tested with a fake port.
+ */
+import { AzureError, CancelledError } from "./errors.ts";
+import { diffPlan, mergeForUpdate, refTargets, resolveRefs } from "./plan.ts";
+import type { Action, DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
+
+export type Body = Record<string, unknown>;
+
+/** What a port needs to address a resource. */
+export type ResourceRef = Pick<DesiredResource, "resourceId" | "type" | "apiVersion" | "label">;
+
+/**
+ * Azure behind an interface. Errors a port throws should already be AksNetErrors (explained); an AbortError-like
+ * rejection after `signal` fired is treated as cancellation.
+ */
+export interface ArmPort {
+  /** The current REST body, or undefined when the resource does not exist (404). */
+  get(res: ResourceRef, signal: AbortSignal): Promise<Body | undefined>;
+  /**
+   * PUT `body` and wait for the long-running operation; resolves with the final REST body. `planned` is the part of
+   * the body the plan sets (an update body also carries what Azure already had): the port must send all of it.
+   */
+  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body): Promise<Body>;
+  /** DELETE and wait until gone; a resource that is already gone is not an error. */
+  delete(res: ResourceRef, signal: AbortSignal): Promise<void>;
+}
+
+export type StepStatus = "done" | "failed" | "skipped" | "cancelled";
+
+/** The outcome of one operation, as progress and `--output json` show it. */
+export interface StepResult {
+  op: Operation;
+  /** What the step actually did (a planned create can turn out unchanged when a re-run finds it done). */
+  action: Action;
+  status: StepStatus;
+  /** Milliseconds from the step's start (0 for skipped steps). */
+  ms: number;
+  /** Final REST body (absent for deletes and for steps that did not finish). */
+  body?: Body;
+  error?: unknown;
+  /** Why a step was skipped or what it waited for. */
+  note?: string;
+}
+
+/** Progress sink. `start` is called when a step begins work, `finish` once per operation. */
+export interface ApplyReporter {
+  start(op: Operation): void;
+  /** A step is waiting for something that is not its own request (an operation a previous run started). */
+  note?(op: Operation, text: string): void;
+  finish(result: StepResult): void;
+}
+
+export interface ApplyOptions {
+  /**
+   * The state read just before planning (a resource missing from the map is absent). Steps use it instead of reading
+   * again; without it every step reads its resource first.
+   */
+  initial?: ObservedState;
+  /** Between GETs while waiting for an operation a previous run started. Default 5000. */
+  pollIntervalMs?: number;
+  /** Upper bound for that wait. Default 90 minutes (an AKS create can take 30). */
+  waitTimeoutMs?: number;
+}
+
+export interface ApplyResult {
+  steps: StepResult[];
+  /** Final bodies by resource id (created, updated and unchanged resources). */
+  bodies: Map<string, Body>;
+}
+
+/** provisioningState values that mean an operation is still running; a step waits instead of writing again. */
+const TRANSITIONAL = new Set(["creating", "updating", "deleting", "accepted", "provisioning", "migrating", "upgrading", "scaling", "starting", "stopping", "running", "inprogress"]);
+
+export function provisioningState(body: Body | undefined): string | undefined {
+  const props = body?.["properties"] as Body | undefined;
+  const s = props?.["provisioningState"] ?? body?.["provisioningState"];
+  return typeof s === "string" ? s : undefined;
+}
+
+export function isTransitional(body: Body | undefined): boolean {
+  const s = provisioningState(body);
+  return s !== undefined && TRANSITIONAL.has(s.toLowerCase());
+}
+
+/**
+ * Runs `plan` with maximal parallelism. Resolves when every operation is done; on failure, dependants are skipped,
+ * independent steps already running finish, and the first error is thrown. On abort, no new step starts, in-flight
+ * requests are aborted and CancelledError is thrown (an accepted ARM operation keeps running; a re-run waits for it).
+ */
+export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReporter, signal: AbortSignal, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const ops = plan.operations;
+  const byId = new Map(ops.map((op) => [key(op.resourceId), op]));
+  const prereqs = prerequisites(ops, byId);
+  const bodies = new Map<string, Body>();
+  const results = new Map<string, Promise<StepResult>>();
+  const pollIntervalMs = options.pollIntervalMs ?? 5000;
+  const waitTimeoutMs = options.waitTimeoutMs ?? 90 * 60_000;
+
+  // Reference values that point outside the plan (an existing resource) are read once.
+  const outside = new Map<string, Promise<Body | undefined>>();
+  const lookup = (id: string, sig: AbortSignal): Promise<Body | undefined> => {
+    const k = key(id);
+    const b = bodies.get(k);
+    if (b) return Promise.resolve(b);
+    let p = outside.get(k);
+    if (!p) {
+      p = port.get({ resourceId: id, type: typeFromId(id), apiVersion: "", label: id }, sig);
+      outside.set(k, p);
+    }
+    return p;
+  };
+
+  const readOnce = new Set<string>();
+  const read = async (op: Operation, sig: AbortSignal): Promise<Body | undefined> => {
+    const k = key(op.resourceId);
+    if (options.initial && !readOnce.has(k)) {
+      readOnce.add(k);
+      return findObserved(options.initial, op.resourceId);
+    }
+    return port.get(op, sig);
+  };
+
+  /** Polls until the resource leaves a transitional state (a previous run's operation): never a second PUT. */
+  const settle = async (op: Operation, current: Body | undefined, sig: AbortSignal): Promise<Body | undefined> => {
+    if (!isTransitional(current)) return current;
+    reporter.note?.(op, `waiting for the ${provisioningState(current)?.toLowerCase()} operation a previous run started`);
+    const deadline = Date.now() + waitTimeoutMs;
+    while (isTransitional(current)) {
+      if (Date.now() > deadline) {
+        throw new AzureError(`${op.label} stayed ${provisioningState(current)} for ${Math.round(waitTimeoutMs / 60_000)} minutes`, {
+          hint: "check the resource in the Azure portal, then re-run the same command to resume",
+        });
+      }
+      await sleep(pollIntervalMs, sig);
+      current = await port.get(op, sig);
+    }
+    return current;
+  };
+
+  const ensure = async (op: Operation, sig: AbortSignal): Promise<{ action: Action; body?: Body }> => {
+    if (op.action === "delete") {
+      const current = await settle(op, await read(op, sig), sig);
+      if (current === undefined) return { action: "unchanged" };
+      await port.delete(op, sig);
+      return { action: "delete" };
+    }
+    const desired: DesiredResource = { ...op, body: await resolveBody(op, lookup, sig) };
+    const current = await settle(op, await read(op, sig), sig);
+    const observed = new Map<string, Body>();
+    if (current !== undefined) observed.set(op.resourceId, current);
+    const diff = diffPlan([desired], observed);
+    const [diffed] = diff.operations;
+    if (!diffed) throw new Error(`diffPlan returned no operation for ${op.label}`);
+    const failedBefore = provisioningState(current)?.toLowerCase() === "failed";
+    if (diffed.action === "unchanged" && !failedBefore && current !== undefined) return { action: "unchanged", body: current };
+    if (diff.refusals.length > 0) {
+      throw new AzureError(`${op.label}: ${diff.refusals.map((r) => r.reason).join("; ")}`, {
+        hint: "aks-net changes nothing that Azure cannot change in place; create a new cluster or revert the setting",
+      });
+    }
+    // A resource left Failed by an earlier run is written again: a re-PUT is how ARM retries it.
+    const action: Action = current === undefined ? "create" : "update";
+    const body = diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body;
+    return { action, body: await port.put(op, body, sig, desired.body) };
+  };
+
+  const run = async (op: Operation): Promise<StepResult> => {
+    const deps = prereqs.get(key(op.resourceId)) ?? [];
+    const depResults = await Promise.all(deps.map((d) => results.get(d) as Promise<StepResult>));
+    const blocked = depResults.find((r) => r.status !== "done");
+    if (blocked) {
+      const result: StepResult = { op, action: op.action, status: signal.aborted ? "cancelled" : "skipped", ms: 0, note: `needs ${blocked.op.label}` };
+      reporter.finish(result);
+      return result;
+    }
+    if (signal.aborted) {
+      const result: StepResult = { op, action: op.action, status: "cancelled", ms: 0, note: "not started" };
+      reporter.finish(result);
+      return result;
+    }
+    const t0 = performance.now();
+    reporter.start(op);
+    try {
+      const { action, body } = await ensure(op, signal);
+      if (body) bodies.set(key(op.resourceId), body);
+      const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}) };
+      reporter.finish(result);
+      return result;
+    } catch (error) {
+      const status: StepStatus = signal.aborted ? "cancelled" : "failed";
+      const result: StepResult = { op, action: op.action, status, ms: performance.now() - t0, error };
+      reporter.finish(result);
+      return result;
+    }
+  };
+
+  // Insertion in plan order: every prerequisite promise exists before a dependant awaits it (checked acyclic above).
+  for (const id of topoOrder(ops, prereqs)) results.set(id, run(byId.get(id) as Operation));
+  const steps = await Promise.all(ops.map((op) => results.get(key(op.resourceId)) as Promise<StepResult>));
+
+  const failed = steps.find((s) => s.status === "failed");
+  if (failed) throw failed.error;
+  if (signal.aborted || steps.some((s) => s.status === "cancelled")) {
+    throw new CancelledError(
+      "interrupted; operations Azure already accepted keep running there",
+      "re-run the same command to resume: finished steps are not repeated and running operations are waited for",
+    );
+  }
+  return { steps, bodies };
+}
+
+/** Prerequisites per operation. Deletes run in reverse: a resource goes after everything in the plan that needs it. */
+function prerequisites(ops: readonly Operation[], byId: Map<string, Operation>): Map<string, string[]> {
+  const pre = new Map<string, string[]>(ops.map((op) => [key(op.resourceId), []]));
+  for (const op of ops) {
+    const k = key(op.resourceId);
+    for (const dep of op.dependsOn) {
+      const d = key(dep);
+      const other = byId.get(d);
+      if (!other || d === k) continue; // outside the plan: it exists already
+      if (op.action === "delete" && other.action === "delete") pre.get(d)?.push(k);
+      else if (op.action !== "delete" && other.action !== "delete") pre.get(k)?.push(d);
+    }
+  }
+  return pre;
+}
+
+/** Kahn's order; throws on a cycle (a planner bug that would otherwise hang the run). */
+function topoOrder(ops: readonly Operation[], pre: Map<string, string[]>): string[] {
+  const remaining = new Map([...pre].map(([k, v]) => [k, new Set(v)]));
+  const order: string[] = [];
+  while (remaining.size > 0) {
+    const ready = ops.map((op) => key(op.resourceId)).filter((k) => remaining.get(k)?.size === 0);
+    if (ready.length === 0) throw new Error(`the plan has a dependency cycle among: ${[...remaining.keys()].join(", ")}`);
+    for (const k of ready) {
+      remaining.delete(k);
+      order.push(k);
+      for (const deps of remaining.values()) deps.delete(k);
+    }
+  }
+  return order;
+}
+
+/** Replaces `[ref:...]` tokens with values from finished steps (or, for resources outside the plan, a GET). */
+async function resolveBody(
+  op: Operation,
+  lookup: (id: string, sig: AbortSignal) => Promise<Body | undefined>,
+  sig: AbortSignal,
+): Promise<Body> {
+  const ids = refTargets(op.body);
+  if (ids.length === 0) return op.body;
+  const known = new Map<string, Body>();
+  for (const id of ids) {
+    const b = await lookup(id, sig);
+    if (b) known.set(id, b);
+  }
+  try {
+    return resolveRefs(op.body, known);
+  } catch (e) {
+    throw new AzureError(`${op.label}: ${(e as Error).message}`, { hint: "re-run the same command; if it persists, please report it" });
+  }
+}
+
+function findObserved(state: ObservedState, id: string): Body | undefined {
+  const direct = state.get(id);
+  if (direct) return direct;
+  const k = key(id);
+  for (const [other, body] of state) if (key(other) === k) return body;
+  return undefined;
+}
+
+/** ARM ids are case-insensitive. */
+function key(id: string): string {
+  return id.toLowerCase();
+}
+
+/** `.../providers/Microsoft.Network/virtualNetworks/v/subnets/s` → `Microsoft.Network/virtualNetworks/subnets`. */
+export function typeFromId(id: string): string {
+  const i = id.toLowerCase().lastIndexOf("/providers/");
+  if (i < 0) return "Microsoft.Resources/resourceGroups";
+  const parts = id.slice(i + "/providers/".length).split("/");
+  const types = [parts[0]];
+  for (let j = 1; j < parts.length; j += 2) types.push(parts[j]);
+  return types.join("/");
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

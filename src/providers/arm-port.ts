@@ -1,0 +1,370 @@
+/**
+ * The ARM adapter behind core/apply.ts: get/put/delete per resource type through the typed SDK clients of an
+ * AzureContext. Plans carry ARM REST JSON; the SDK models flatten `properties`, so bodies are converted on the way out
+ * and a guard policy checks that the SDK serializes exactly the planned body. Reads return the raw REST JSON from the
+ * wire (captured by the tracker policy), so diffs compare like with like.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { isRestError } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
+import type { AzureContext } from "./azure.ts";
+import { explainAzureError } from "./explain.ts";
+
+/** What the tracker remembers per resource path (lower-case ARM id). */
+interface Seen {
+  body?: Body;
+  correlationId?: string;
+  /** The `error` of a Failed operation-status poll. */
+  failure?: { code?: string; message?: string };
+}
+
+/**
+ * One pipeline policy for all clients: remembers raw REST bodies and correlation ids per resource, maps LRO status
+ * URLs back to their resource, and refuses a PUT whose serialized body differs from the planned one.
+ */
+export class ArmTracker {
+  private readonly seen = new Map<string, Seen>();
+  private readonly statusUrls = new Map<string, string>();
+  private readonly expected = new Map<string, { planned: Body; full: Body }>();
+
+  readonly policy: PipelinePolicy = {
+    name: "aksNetArmTracker",
+    sendRequest: async (request, next) => {
+      const path = pathOf(request.url);
+      const expected = request.method === "PUT" ? this.expected.get(path) : undefined;
+      if (expected !== undefined) {
+        // Everything planned must go out, and nothing that is in neither the plan nor Azure's current body
+        // (the SDK may drop read-only keys of an update body; those came from Azure, not from the plan).
+        const sent = typeof request.body === "string" ? (JSON.parse(request.body) as unknown) : undefined;
+        const missing = notCovered(expected.planned, sent);
+        const extra = missing ? undefined : notCovered(sent, expected.full);
+        if (missing || extra) {
+          throw new Error(`the Azure SDK would send a different body than planned for ${path}: ${missing ? `drops ${missing}` : `adds ${extra}`}`);
+        }
+      }
+      const response = await next(request);
+      const owner = this.statusUrls.get(path) ?? path;
+      const entry = this.seen.get(owner) ?? {};
+      const corr = response.headers.get("x-ms-correlation-request-id");
+      if (corr) entry.correlationId = corr;
+      const parsed = parseJson(response.bodyAsText);
+      if (owner === path && response.status < 300 && (request.method === "GET" || request.method === "PUT") && parsed) entry.body = parsed;
+      if (owner !== path && parsed && /fail/i.test(String(parsed["status"] ?? ""))) {
+        const err = parsed["error"] as { code?: string; message?: string } | undefined;
+        entry.failure = { ...(err?.code ? { code: err.code } : {}), ...(err?.message ? { message: err.message } : {}) };
+      }
+      // An LRO's status URLs are polled later; attribute them to this resource.
+      if (request.method === "PUT" || request.method === "DELETE") {
+        for (const h of ["azure-asyncoperation", "operation-location", "location"]) {
+          const url = response.headers.get(h);
+          if (url) this.statusUrls.set(pathOf(url), path);
+        }
+      }
+      this.seen.set(owner, entry);
+      return response;
+    },
+  };
+
+  /** Registers the body a PUT to `id` must carry: all of `planned`, and nothing outside `full`. */
+  expect(id: string, planned: Body, full: Body): void {
+    this.expected.set(id.toLowerCase(), { planned, full });
+  }
+
+  /** Clears what was seen about `id` before a new request, so stale bodies and errors are never reused. */
+  reset(id: string): void {
+    this.seen.delete(id.toLowerCase());
+  }
+
+  lastBody(id: string): Body | undefined {
+    return this.seen.get(id.toLowerCase())?.body;
+  }
+
+  correlationId(id: string): string | undefined {
+    return this.seen.get(id.toLowerCase())?.correlationId;
+  }
+
+  failure(id: string): { code?: string; message?: string } | undefined {
+    return this.seen.get(id.toLowerCase())?.failure;
+  }
+}
+
+/** Options every operation takes: the abort signal and, for LROs, the poll interval. */
+interface CallOptions {
+  abortSignal: AbortSignal;
+  updateIntervalInMs?: number;
+}
+
+type Waitable = PromiseLike<unknown>;
+
+/** One resource type: how to address it with its SDK client. `names` are the names after the provider namespace. */
+interface TypeOps {
+  get(id: ParsedId, o: CallOptions): Promise<unknown>;
+  put(id: ParsedId, model: Body, o: CallOptions): Waitable;
+  del(id: ParsedId, o: CallOptions): Waitable;
+}
+
+/** Resource type (lower case) → SDK calls. */
+function typeTable(ctx: AzureContext): Record<string, TypeOps> {
+  const n = (): ReturnType<AzureContext["network"]> => ctx.network();
+  /* eslint-disable @typescript-eslint/no-explicit-any -- models are built from REST JSON and checked on the wire by the guard policy */
+  const m = (b: Body): any => b;
+  return {
+    "microsoft.resources/resourcegroups": {
+      get: (id, o) => ctx.resources().resourceGroups.get(id.resourceGroup, o),
+      put: (id, b, o) => ctx.resources().resourceGroups.createOrUpdate(id.resourceGroup, m(b), o),
+      del: (id, o) => ctx.resources().resourceGroups.delete(id.resourceGroup, o),
+    },
+    "microsoft.network/virtualnetworks": {
+      get: (id, o) => n().virtualNetworks.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().virtualNetworks.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().virtualNetworks.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.network/virtualnetworks/subnets": {
+      get: (id, o) => n().subnets.get(id.resourceGroup, id.name(0), id.name(1), o),
+      put: (id, b, o) => n().subnets.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (id, o) => n().subnets.delete(id.resourceGroup, id.name(0), id.name(1), o),
+    },
+    "microsoft.network/routetables": {
+      get: (id, o) => n().routeTables.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().routeTables.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().routeTables.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.network/routetables/routes": {
+      get: (id, o) => n().routes.get(id.resourceGroup, id.name(0), id.name(1), o),
+      put: (id, b, o) => n().routes.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (id, o) => n().routes.delete(id.resourceGroup, id.name(0), id.name(1), o),
+    },
+    "microsoft.network/publicipaddresses": {
+      get: (id, o) => n().publicIPAddresses.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().publicIPAddresses.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().publicIPAddresses.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.network/azurefirewalls": {
+      get: (id, o) => n().azureFirewalls.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().azureFirewalls.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().azureFirewalls.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.network/natgateways": {
+      get: (id, o) => n().natGateways.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().natGateways.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().natGateways.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.containerservice/managedclusters": {
+      get: (id, o) => ctx.containerService().managedClusters.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => ctx.containerService().managedClusters.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => ctx.containerService().managedClusters.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.managedidentity/userassignedidentities": {
+      get: (id, o) => ctx.msi().userAssignedIdentities.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => ctx.msi().userAssignedIdentities.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => ctx.msi().userAssignedIdentities.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.authorization/roleassignments": {
+      get: (id, o) => ctx.authorization().roleAssignments.get(id.scope, id.name(0), o),
+      put: (id, b, o) => ctx.authorization().roleAssignments.create(id.scope, id.name(0), m(b), o),
+      del: (id, o) => ctx.authorization().roleAssignments.delete(id.scope, id.name(0), o),
+    },
+  };
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+}
+
+export interface ArmPortOptions {
+  /** LRO poll interval; undefined keeps the SDK default (2 s, or the service's Retry-After). */
+  pollIntervalMs?: number | undefined;
+}
+
+/** The production port: typed SDK clients, REST JSON in and out, errors explained. */
+export class AzureArmPort implements ArmPort {
+  private readonly types: Record<string, TypeOps>;
+  private readonly tracker: ArmTracker;
+  private readonly options: ArmPortOptions;
+  constructor(ctx: AzureContext, tracker: ArmTracker, options: ArmPortOptions = {}) {
+    this.types = typeTable(ctx);
+    this.tracker = tracker;
+    this.options = options;
+  }
+
+  async get(res: ResourceRef, signal: AbortSignal): Promise<Body | undefined> {
+    const { ops, id } = this.address(res);
+    this.tracker.reset(res.resourceId);
+    try {
+      await ops.get(id, { abortSignal: signal });
+    } catch (e) {
+      if (isRestError(e) && e.statusCode === 404) return undefined;
+      throw this.explain(e, res);
+    }
+    const body = this.tracker.lastBody(res.resourceId);
+    if (!body) throw new Error(`no response body captured for GET ${res.resourceId}`);
+    return body;
+  }
+
+  async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body): Promise<Body> {
+    const { ops, id } = this.address(res);
+    this.tracker.reset(res.resourceId);
+    this.tracker.expect(res.resourceId, planned, body);
+    try {
+      await ops.put(id, toSdkModel(body), this.callOptions(signal));
+    } catch (e) {
+      throw this.explain(e, res);
+    }
+    // The final GET (or a synchronous PUT's response) is the last body seen for the resource's own URL.
+    const final = this.tracker.lastBody(res.resourceId);
+    if (!final) throw new Error(`no response body captured for PUT ${res.resourceId}`);
+    return final;
+  }
+
+  async delete(res: ResourceRef, signal: AbortSignal): Promise<void> {
+    const { ops, id } = this.address(res);
+    this.tracker.reset(res.resourceId);
+    try {
+      await ops.del(id, this.callOptions(signal));
+    } catch (e) {
+      if (isRestError(e) && e.statusCode === 404) return;
+      throw this.explain(e, res);
+    }
+  }
+
+  private callOptions(signal: AbortSignal): CallOptions {
+    return { abortSignal: signal, ...(this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {}) };
+  }
+
+  private address(res: ResourceRef): { ops: TypeOps; id: ParsedId } {
+    const id = parseId(res.resourceId);
+    const ops = this.types[id.type.toLowerCase()];
+    if (!ops) throw new Error(`aks-net cannot manage resources of type ${id.type} (${res.resourceId})`);
+    return { ops, id };
+  }
+
+  private explain(e: unknown, res: ResourceRef): Error {
+    const failure = this.tracker.failure(res.resourceId);
+    return explainAzureError(e, {
+      label: res.label,
+      resourceId: res.resourceId,
+      correlationId: this.tracker.correlationId(res.resourceId),
+      ...(failure ? { lroFailure: failure } : {}),
+    });
+  }
+}
+
+/** A parsed ARM id. */
+export interface ParsedId {
+  /** `Microsoft.Network/virtualNetworks/subnets`. */
+  type: string;
+  subscription: string;
+  resourceGroup: string;
+  /** For extension resources (role assignments): the id they hang off. */
+  scope: string;
+  /** Names after the provider namespace, in order. */
+  name(i: number): string;
+}
+
+export function parseId(id: string): ParsedId {
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(id)?.[1];
+  if (!sub) throw new Error(`not an ARM resource id: ${id}`);
+  const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
+  const i = id.toLowerCase().lastIndexOf("/providers/");
+  let type = "Microsoft.Resources/resourceGroups";
+  let names: string[] = [rg];
+  let scope = id;
+  if (i >= 0) {
+    scope = id.slice(0, i);
+    const parts = id.slice(i + "/providers/".length).split("/");
+    type = [parts[0], ...parts.filter((_, j) => j % 2 === 1)].join("/");
+    names = parts.filter((_, j) => j > 0 && j % 2 === 0);
+  }
+  return {
+    type,
+    subscription: sub,
+    resourceGroup: rg,
+    scope,
+    name: (n) => {
+      const v = names[n];
+      if (v === undefined) throw new Error(`${id} has no name at position ${n}`);
+      return decodeURIComponent(v);
+    },
+  };
+}
+
+/** REST property names the SDK models spell differently (read from the generated serializers). */
+const MODEL_NAMES: Record<string, string> = {
+  enableRBAC: "enableRbac",
+  enableAzureRBAC: "enableAzureRbac",
+  enableFIPS: "enableFips",
+  enableVTPM: "enableVtpm",
+  enablePrivateClusterPublicFQDN: "enablePrivateClusterPublicFqdn",
+  azurePortalFQDN: "azurePortalFqdn",
+  privateFQDN: "privateFqdn",
+  preferHTTPS: "preferHttps",
+};
+
+/**
+ * REST JSON → SDK model: every `properties` object is lifted into its parent (the generated serializers nest it back),
+ * a lifted key that collides with an outer one becomes `<key>Properties<Key>` as the generator names it, and the few
+ * renamed keys are mapped. Free-form maps (tags) pass through untouched.
+ */
+export function toSdkModel(rest: Body): Body {
+  return convert(rest) as Body;
+}
+
+function convert(value: unknown, parentKey = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => convert(v));
+  if (value === null || typeof value !== "object") return value;
+  if (parentKey === "tags" || parentKey === "userAssignedIdentities" || parentKey === "additionalProperties") return value;
+  const src = value as Body;
+  const out: Body = {};
+  for (const [k, v] of Object.entries(src)) {
+    if (k === "properties" && v !== null && typeof v === "object" && !Array.isArray(v)) continue;
+    out[MODEL_NAMES[k] ?? k] = convert(v, k);
+  }
+  const props = src["properties"];
+  if (props !== null && typeof props === "object" && !Array.isArray(props)) {
+    for (const [k, v] of Object.entries(props as Body)) {
+      const name = MODEL_NAMES[k] ?? k;
+      const target = name in out ? `${name}Properties${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+      out[target] = convert(v, k);
+    }
+  }
+  return out;
+}
+
+function pathOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url, "https://x").pathname).toLowerCase().replace(/\/+$/, "");
+  } catch {
+    return url.toLowerCase();
+  }
+}
+
+function parseJson(text: string | null | undefined): Body | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Body) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first JSON path of `want` that `have` does not carry with the same value (objects: every key of `want`;
+ * arrays: every item of `want` is covered by some item of `have`, so order-preserving merges pass); undefined if none.
+ */
+export function notCovered(want: unknown, have: unknown, path = "$"): string | undefined {
+  if (Array.isArray(want)) {
+    if (!Array.isArray(have)) return `${path} (not a list)`;
+    for (const [i, w] of want.entries()) {
+      if (!have.some((h) => notCovered(w, h) === undefined)) return `${path}[${i}] = ${JSON.stringify(w)}`;
+    }
+    return undefined;
+  }
+  if (want !== null && typeof want === "object") {
+    if (have === null || typeof have !== "object" || Array.isArray(have)) return `${path} (not an object)`;
+    for (const [k, v] of Object.entries(want)) {
+      const d = notCovered(v, (have as Body)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  return isDeepStrictEqual(want, have) ? undefined : `${path} = ${JSON.stringify(want)}`;
+}
