@@ -36,6 +36,8 @@ const pool0 = (input: SpecInput): Record<string, unknown> => {
 };
 const vnet = (input: SpecInput): Record<string, unknown> => (input.vnet ??= {}) as Record<string, unknown>;
 const fw = (input: SpecInput): Record<string, unknown> => (input.firewall ??= {}) as Record<string, unknown>;
+const lbProfile = (input: SpecInput): Record<string, unknown> => (input.loadBalancerProfile ??= {}) as Record<string, unknown>;
+const natProfile = (input: SpecInput): Record<string, unknown> => (input.natGatewayProfile ??= {}) as Record<string, unknown>;
 
 function flag(
   flags: string,
@@ -69,11 +71,19 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--service-cidrs <list>", "list", "comma-separated service CIDRs (dual-stack)", (i, v: string[]) => (i.serviceCidrs = v), (i) => i.serviceCidrs),
   flag("--outbound-type <type>", "string", "loadBalancer | managedNATGateway | userAssignedNATGateway | userDefinedRouting | none", (i, v: string) => (i.outboundType = v), (i) => i.outboundType),
   flag("--load-balancer-sku <sku>", "string", "standard | basic", (i, v: string) => (i.loadBalancerSku = v), (i) => i.loadBalancerSku),
+  flag("--load-balancer-managed-outbound-ip-count <n>", "int", "managed outbound IPs of the standard load balancer (1-100)", (i, v: number) => (lbProfile(i).managedOutboundIPs = { ...i.loadBalancerProfile?.managedOutboundIPs, count: v }), (i) => i.loadBalancerProfile?.managedOutboundIPs?.count),
+  flag("--load-balancer-outbound-ips <ids>", "list", "your public IP resource ids for load balancer egress (comma-separated)", (i, v: string[]) => (lbProfile(i).outboundIPs = { publicIPs: v.map((id) => ({ id })) }), (i) => i.loadBalancerProfile?.outboundIPs?.publicIPs?.map((p) => p.id)),
+  flag("--load-balancer-outbound-ip-prefixes <ids>", "list", "your public IP prefix resource ids for load balancer egress (comma-separated)", (i, v: string[]) => (lbProfile(i).outboundIPPrefixes = { publicIPPrefixes: v.map((id) => ({ id })) }), (i) => i.loadBalancerProfile?.outboundIPPrefixes?.publicIPPrefixes?.map((p) => p.id)),
+  flag("--load-balancer-outbound-ports <n>", "int", "SNAT ports per node (0-64000, a multiple of 8)", (i, v: number) => (lbProfile(i).allocatedOutboundPorts = v), (i) => i.loadBalancerProfile?.allocatedOutboundPorts),
+  flag("--load-balancer-idle-timeout <minutes>", "int", "load balancer outbound idle timeout (4-120 minutes)", (i, v: number) => (lbProfile(i).idleTimeoutInMinutes = v), (i) => i.loadBalancerProfile?.idleTimeoutInMinutes),
+  flag("--nat-gateway-managed-outbound-ip-count <n>", "int", "managed NAT gateway outbound IPs (1-16)", (i, v: number) => (natProfile(i).managedOutboundIPProfile = { count: v }), (i) => i.natGatewayProfile?.managedOutboundIPProfile?.count),
+  flag("--nat-gateway-idle-timeout <minutes>", "int", "managed NAT gateway idle timeout (4-120 minutes)", (i, v: number) => (natProfile(i).idleTimeoutInMinutes = v), (i) => i.natGatewayProfile?.idleTimeoutInMinutes),
   flag("--node-count <n>", "int", "nodes in the system pool (default 3)", (i, v: number) => (pool0(i).count = v), (i) => i.nodePools?.[0]?.count),
   flag("--max-pods <n>", "int", "max pods per node (default by plugin: overlay 250, Azure CNI 30, kubenet 110)", (i, v: number) => (pool0(i).maxPods = v), (i) => i.nodePools?.[0]?.maxPods),
   flag("--enable-cluster-autoscaler", "bool", "enable the autoscaler on the system pool", (i, v: boolean) => (pool0(i).enableAutoScaling = v), (i) => i.nodePools?.[0]?.enableAutoScaling),
   flag("--min-count <n>", "int", "autoscaler minimum", (i, v: number) => (pool0(i).minCount = v), (i) => i.nodePools?.[0]?.minCount),
   flag("--max-count <n>", "int", "autoscaler maximum", (i, v: number) => (pool0(i).maxCount = v), (i) => i.nodePools?.[0]?.maxCount),
+  flag("--pod-ip-allocation-mode <mode>", "string", "Azure CNI pod subnet: DynamicIndividual | StaticBlock", (i, v: string) => (pool0(i).podIPAllocationMode = v), (i) => i.nodePools?.[0]?.podIPAllocationMode),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
