@@ -27,8 +27,14 @@ export interface ParsedIp {
   readonly text: string;
 }
 
-/** Result of a strict parse: a value, or a one-line reason naming what is wrong. */
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+/**
+ * Which syntax rule a parse failure breaks: SYN-01 no prefix, SYN-02 bad prefix length, SYN-03 bad part or part count,
+ * SYN-04 leading zeros / octal / hex, SYN-05 whitespace.
+ */
+export type SyntaxRule = "SYN-01" | "SYN-02" | "SYN-03" | "SYN-04" | "SYN-05";
+
+/** Result of a strict parse: a value, or a one-line reason naming what is wrong and the syntax rule it breaks. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; rule: SyntaxRule };
 
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 const OCTET = /^(0|[1-9][0-9]{0,2})$/;
@@ -37,19 +43,17 @@ const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
 /** Parses four-part decimal IPv4 only: no leading zeros, octal, hex, short forms or whitespace. */
 export function parseIpv4(text: string): Parsed<ParsedIp> {
   const parts = text.split(".");
-  if (parts.length !== 4) return fail(`'${text}' is not an IPv4 address: it needs four dot-separated decimal parts`);
+  if (parts.length !== 4) return fail(`'${text}' is not an IPv4 address: it needs four dot-separated decimal parts`, "SYN-03");
   let value = 0n;
   for (const part of parts) {
     if (!OCTET.test(part)) {
-      const why = /^0[0-9]/.test(part)
-        ? "leading zeros are ambiguous (read as octal by some tools)"
-        : /^0x/i.test(part)
-          ? "hex parts are not allowed"
-          : "each part must be a decimal number 0-255";
-      return fail(`'${text}' is not a valid IPv4 address: ${why}`);
+      const octal = /^0[0-9]/.test(part);
+      const hex = /^0x/i.test(part);
+      const why = octal ? "leading zeros are ambiguous (read as octal by some tools)" : hex ? "hex parts are not allowed" : "each part must be a decimal number 0-255";
+      return fail(`'${text}' is not a valid IPv4 address: ${why}`, octal || hex ? "SYN-04" : "SYN-03");
     }
     const n = Number(part);
-    if (n > 255) return fail(`'${text}' is not a valid IPv4 address: ${part} is above 255`);
+    if (n > 255) return fail(`'${text}' is not a valid IPv4 address: ${part} is above 255`, "SYN-03");
     value = (value << 8n) | BigInt(n);
   }
   return { ok: true, value: { family: 4, value, text } };
@@ -57,12 +61,13 @@ export function parseIpv4(text: string): Parsed<ParsedIp> {
 
 /** Parses an IPv6 address (RFC 4291 text forms, no zone, no whitespace). */
 export function parseIpv6(text: string): Parsed<ParsedIp> {
-  if (!text.includes(":") || /[\s%]/.test(text) || !ipaddr.IPv6.isValid(text)) {
-    return fail(`'${text}' is not a valid IPv6 address`);
+  if (/\s/.test(text)) return fail(`'${text}' contains whitespace`, "SYN-05");
+  if (!text.includes(":") || text.includes("%") || !ipaddr.IPv6.isValid(text)) {
+    return fail(`'${text}' is not a valid IPv6 address`, "SYN-03");
   }
   // An embedded IPv4 tail (::ffff:1.2.3.4) must itself be strict.
   const tail = text.slice(text.lastIndexOf(":") + 1);
-  if (tail.includes(".") && !parseIpv4(tail).ok) return fail(`'${text}' is not a valid IPv6 address`);
+  if (tail.includes(".") && !parseIpv4(tail).ok) return fail(`'${text}' is not a valid IPv6 address`, "SYN-03");
   const bytes = ipaddr.IPv6.parse(text).toByteArray();
   let value = 0n;
   for (const b of bytes) value = (value << 8n) | BigInt(b);
@@ -71,23 +76,24 @@ export function parseIpv6(text: string): Parsed<ParsedIp> {
 
 /** Parses a single address of either family. */
 export function parseIp(text: string): Parsed<ParsedIp> {
-  if (text !== text.trim() || text === "") return fail(`'${text}' is not an IP address: remove the whitespace`);
+  if (text === "") return fail(`'' is not an IP address`, "SYN-03");
+  if (/\s/.test(text)) return fail(`'${text}' is not an IP address: remove the whitespace`, "SYN-05");
   return text.includes(":") ? parseIpv6(text) : parseIpv4(text);
 }
 
 /** Parses `address/prefix` strictly. A bare address (no `/n`) is not a CIDR (SYN-01). */
 export function parseCidr(text: string): Parsed<Cidr> {
-  if (typeof text !== "string" || text.length === 0) return fail(`'${String(text)}' is not a CIDR`);
-  if (/\s/.test(text)) return fail(`'${text}' contains whitespace; write it as '${text.replace(/\s+/g, "")}'`);
+  if (typeof text !== "string" || text.length === 0) return fail(`'${String(text)}' is not a CIDR`, "SYN-01");
+  if (/\s/.test(text)) return fail(`'${text}' contains whitespace; write it as '${text.replace(/\s+/g, "")}'`, "SYN-05");
   const slash = text.indexOf("/");
-  if (slash < 0) return fail(`'${text}' has no prefix length; write it as ${text}/N`);
+  if (slash < 0) return fail(`'${text}' has no prefix length; write it as ${text}/N`, "SYN-01");
   const addrText = text.slice(0, slash);
   const prefixText = text.slice(slash + 1);
   const ip = parseIp(addrText);
   if (!ip.ok) return ip;
   const bits = BITS[ip.value.family];
   if (!PREFIX.test(prefixText) || Number(prefixText) > bits) {
-    return fail(`'${text}' has an invalid prefix length '/${prefixText}': use /0 to /${bits}`);
+    return fail(`'${text}' has an invalid prefix length '/${prefixText}': use /0 to /${bits}`, "SYN-02");
   }
   const prefix = Number(prefixText);
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;
@@ -217,16 +223,24 @@ export class CidrIndex<T = undefined> {
  */
 export function findFreeRange(prefix: number, within: readonly Cidr[], avoid: readonly Cidr[]): Cidr | undefined {
   const index = new CidrIndex(avoid.map((cidr) => ({ cidr, tag: undefined })));
+  return findFreeRangeWith(prefix, within, (candidate) => index.overlapping(candidate).map((e) => e.cidr));
+}
+
+/**
+ * The search of findFreeRange with the blockers supplied by a function (e.g. several prebuilt indexes, so a million
+ * connected ranges are indexed once, not per search). `blockers` returns the ranges that overlap the candidate.
+ */
+export function findFreeRangeWith(prefix: number, within: readonly Cidr[], blockers: (candidate: Cidr) => readonly Cidr[]): Cidr | undefined {
   for (const space of within) {
     if (prefix < space.prefix || prefix > BITS[space.family]) continue;
     const block = 1n << BigInt(BITS[space.family] - prefix);
     let start = space.start;
     while (start + block - 1n <= space.end) {
       const candidate = makeCidr(start, prefix, space.family);
-      const hits = index.overlapping(candidate);
+      const hits = blockers(candidate);
       if (hits.length === 0) return candidate;
       // Jump past the highest-ending blocker, then re-align up to the block size.
-      const maxEnd = hits.reduce((m, h) => (h.cidr.end > m ? h.cidr.end : m), 0n);
+      const maxEnd = hits.reduce((m, h) => (h.end > m ? h.end : m), 0n);
       const next = maxEnd + 1n;
       start = ((next + block - 1n) / block) * block;
     }
@@ -245,6 +259,6 @@ export function smallestAzurePrefixFor(needed: number): number | undefined {
   return undefined;
 }
 
-function fail<T>(reason: string): Parsed<T> {
-  return { ok: false, reason };
+function fail<T>(reason: string, rule: SyntaxRule): Parsed<T> {
+  return { ok: false, reason, rule };
 }

@@ -52,15 +52,18 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   const cidrs = new Map<string, Cidr>();
   const ips = new Map<string, ParsedIp>();
   const invalid = new Map<string, string>();
+  // Values come from files as typed: a null, a number or an object is recorded as invalid (the SYN rules say so).
   const addCidr = (path: string, text: string | undefined): void => {
-    if (text === undefined || text === null || text === "") return;
-    const p = parseCidr(String(text));
+    if (text === undefined || text === "") return;
+    if (typeof text !== "string") return void invalid.set(path, `expected a CIDR string, got ${syntax.describeValue(text)}`);
+    const p = parseCidr(text);
     if (p.ok) cidrs.set(path, p.value);
     else invalid.set(path, p.reason);
   };
   const addIp = (path: string, text: string | undefined): void => {
-    if (text === undefined || text === null || text === "") return;
-    const p = parseIp(String(text));
+    if (text === undefined || text === "") return;
+    if (typeof text !== "string") return void invalid.set(path, `expected an IP address string, got ${syntax.describeValue(text)}`);
+    const p = parseIp(text);
     if (p.ok) ips.set(path, p.value);
     else invalid.set(path, p.reason);
   };
@@ -68,24 +71,29 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   addCidr("podCidr", spec.podCidr);
   addCidr("dockerBridgeCidr", spec.dockerBridgeCidr);
   addIp("dnsServiceIP", spec.dnsServiceIP);
-  spec.podCidrs?.forEach((c, i) => addCidr(`podCidrs[${i}]`, c));
-  spec.serviceCidrs?.forEach((c, i) => addCidr(`serviceCidrs[${i}]`, c));
-  spec.vnet.addressSpaces.forEach((c, i) => addCidr(`vnet.addressSpaces[${i}]`, c));
+  list(spec.podCidrs).forEach((c, i) => addCidr(`podCidrs[${i}]`, c));
+  list(spec.serviceCidrs).forEach((c, i) => addCidr(`serviceCidrs[${i}]`, c));
+  list(spec.vnet.addressSpaces).forEach((c, i) => addCidr(`vnet.addressSpaces[${i}]`, c));
   addCidr("vnet.subnetCidr", spec.vnet.subnetCidr);
   addCidr("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
-  spec.vnet.existingSubnets.forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s.cidr));
+  list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
   addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);
-  spec.routes.forEach((r, i) => {
-    addCidr(`routes[${i}].prefix`, r.prefix);
-    addIp(`routes[${i}].nextHopIp`, r.nextHopIp);
+  list(spec.routes).forEach((r, i) => {
+    addCidr(`routes[${i}].prefix`, r?.prefix);
+    addIp(`routes[${i}].nextHopIp`, r?.nextHopIp);
   });
   // Connected ranges can number in the millions: index them instead of filling the per-field maps.
   const entries: { cidr: Cidr; tag: number }[] = [];
-  spec.connectedCidrs.forEach((c, i) => {
-    const p = parseCidr(String(c));
+  list(spec.connectedCidrs).forEach((c, i) => {
+    const p = parseCidr(typeof c === "string" ? c : "");
     if (p.ok) entries.push({ cidr: p.value, tag: i });
     else invalid.set(`connectedCidrs[${i}]`, p.reason);
   });
   return { spec, provenance, cidrs, ips, invalid, connected: new CidrIndex(entries) };
+}
+
+/** An array field as an array; a non-array (from a hand-written file) counts as empty and the SYN rules report it. */
+function list<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }

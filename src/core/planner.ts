@@ -1,0 +1,190 @@
+/**
+ * Address planning: every range a spec already uses, and free ranges that fit around them.
+ * Pure; used by the rule fixes ("use 10.1.0.0/16 instead") and by the wizard's proposals.
+ * Input is the parsed form the rule engine builds (`buildContext(spec)` in validators/index.ts satisfies `ParsedRanges`).
+ */
+import { CidrIndex, PRIVATE_IPV4_POOLS, cidr, contains, findFreeRangeWith, nthAddress, overlaps } from "./cidr.ts";
+import type { Cidr, IpFamily } from "./cidr.ts";
+import { usesPodCidr } from "./resolve.ts";
+import type { ClusterSpec } from "./spec.ts";
+
+/** What a range is used for. */
+export type RangeKind = "vnet" | "subnet" | "service" | "pod" | "dockerBridge" | "reserved" | "connected";
+
+/** A range in use: its field path (e.g. `vnet.existingSubnets[2].cidr`, `reserved`), its kind and the parsed prefix. */
+export interface KnownRange {
+  field: string;
+  kind: RangeKind;
+  cidr: Cidr;
+}
+
+/** The parsed spec a planner reads; the rule engine's RuleContext has this shape. */
+export interface ParsedRanges {
+  spec: ClusterSpec;
+  /** Parsed prefixes by field path. */
+  cidrs: ReadonlyMap<string, Cidr>;
+  /** Connected ranges (peerings, VPN, on-prem), indexed; tag = position in spec.connectedCidrs. */
+  connected: CidrIndex<number>;
+}
+
+/** Ranges AKS reserves (RES-01): no service CIDR, pod CIDR or cluster VNet space may overlap them. */
+export const RESERVED_RANGES: readonly string[] = ["169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24"];
+
+/** Where aks-net proposes new IPv6 cluster ranges: the locally assigned half of ULA space (as the DEF-09 defaults). */
+export const PRIVATE_IPV6_POOLS: readonly string[] = ["fd00::/8"];
+
+const RESERVED: readonly Cidr[] = RESERVED_RANGES.map(cidr);
+const POOLS: Record<IpFamily, readonly Cidr[]> = { 4: PRIVATE_IPV4_POOLS.map(cidr), 6: PRIVATE_IPV6_POOLS.map(cidr) };
+const ULA = cidr("fc00::/7");
+
+/** The parsed RES-01 reserved ranges. */
+export function reservedRanges(): readonly Cidr[] {
+  return RESERVED;
+}
+
+/** The private pools a new range of this family is drawn from (RFC 1918 then RFC 6598; IPv6 ULA). */
+export function privatePools(family: IpFamily): readonly Cidr[] {
+  return POOLS[family];
+}
+
+/** True when the range lies inside private space: RFC 1918 or RFC 6598 for IPv4 (RES-02/03/04), ULA for IPv6. */
+export function isPrivate(c: Cidr): boolean {
+  return c.family === 4 ? POOLS[4].some((p) => contains(p, c)) : contains(ULA, c);
+}
+
+/** The kind of a parsed field path, or undefined for paths that are not ranges in use (routes). */
+export function rangeKind(field: string): RangeKind | undefined {
+  if (field.startsWith("vnet.addressSpaces[")) return "vnet";
+  if (field === "vnet.subnetCidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.")) return "subnet";
+  if (field === "serviceCidr" || field.startsWith("serviceCidrs[")) return "service";
+  if (field === "podCidr" || field.startsWith("podCidrs[")) return "pod";
+  if (field === "dockerBridgeCidr") return "dockerBridge";
+  return undefined;
+}
+
+/**
+ * Every range the spec already uses, plus the reserved ranges; connected ranges are left in `parsed.connected`
+ * (they may number a million) unless `withConnected` is set.
+ */
+export function knownRanges(parsed: ParsedRanges, withConnected = false): KnownRange[] {
+  const out: KnownRange[] = [];
+  for (const [field, c] of parsed.cidrs) {
+    const kind = rangeKind(field);
+    if (kind) out.push({ field, kind, cidr: c });
+  }
+  for (const c of RESERVED) out.push({ field: "reserved", kind: "reserved", cidr: c });
+  if (withConnected) {
+    const all = [...parsed.connected.overlapping(cidr("0.0.0.0/0")), ...parsed.connected.overlapping(cidr("::/0"))];
+    for (const e of all) out.push({ field: `connectedCidrs[${e.tag}]`, kind: "connected", cidr: e.cidr });
+  }
+  return out;
+}
+
+/** A parsed range with the field path that holds it. */
+export interface FieldRange {
+  field: string;
+  cidr: Cidr;
+}
+
+/**
+ * The distinct service (or pod) ranges of a spec: the `serviceCidrs`/`podCidrs` entries as typed, plus the singular field
+ * when it holds a different prefix. Pod ranges only for the IPAM modes that use a pod CIDR (kubenet, overlay).
+ */
+export function clusterRanges(parsed: ParsedRanges, kind: "service" | "pod"): FieldRange[] {
+  if (kind === "pod" && !usesPodCidr(parsed.spec)) return [];
+  const single = kind === "service" ? "serviceCidr" : "podCidr";
+  const list = kind === "service" ? parsed.spec.serviceCidrs : parsed.spec.podCidrs;
+  const out: FieldRange[] = [];
+  (Array.isArray(list) ? list : []).forEach((_, i) => {
+    const c = parsed.cidrs.get(`${single}s[${i}]`);
+    if (c) out.push({ field: `${single}s[${i}]`, cidr: c });
+  });
+  const s = parsed.cidrs.get(single);
+  if (s && !out.some((r) => r.cidr.canonical === s.canonical)) out.unshift({ field: single, cidr: s });
+  return out;
+}
+
+/** The VNet's subnets as parsed: node subnet, pod subnet, existing subnets and firewall subnets. */
+export function subnetRanges(parsed: ParsedRanges): FieldRange[] {
+  return [...parsed.cidrs].filter(([field]) => rangeKind(field) === "subnet").map(([field, c]) => ({ field, cidr: c }));
+}
+
+/** The VNet's address spaces as parsed. */
+export function vnetRanges(parsed: ParsedRanges): FieldRange[] {
+  return [...parsed.cidrs].filter(([field]) => rangeKind(field) === "vnet").map(([field, c]) => ({ field, cidr: c }));
+}
+
+/** What a search must stay clear of: known ranges (filtered by `skip`) and, when given, the connected index. */
+export interface Avoid {
+  ranges: readonly KnownRange[];
+  connected?: CidrIndex<number>;
+  /** Known ranges to ignore, e.g. the field being replaced, or the VNet when searching inside it. */
+  skip?: (r: KnownRange) => boolean;
+}
+
+/** The lowest free prefix of length `prefix` and family `family` inside `within` (default: the private pools) avoiding `avoid`. */
+export function suggestFreeRange(prefix: number, family: IpFamily, avoid: Avoid, within: readonly Cidr[] = privatePools(family)): Cidr | undefined {
+  const ranges = avoid.ranges.filter((r) => r.cidr.family === family && !(avoid.skip?.(r) ?? false));
+  const index = new CidrIndex(ranges.map((r) => ({ cidr: r.cidr, tag: undefined })));
+  const connected = avoid.connected;
+  return findFreeRangeWith(
+    prefix,
+    within.filter((w) => w.family === family),
+    (candidate) => [...index.overlapping(candidate).map((e) => e.cidr), ...(connected ? connected.overlapping(candidate).map((e) => e.cidr) : [])],
+  );
+}
+
+/** Proposes ranges for one spec; built once per validation, each call is a fast indexed search. */
+export interface Planner {
+  /** Every known range except the connected ones (see knownRanges). */
+  readonly known: readonly KnownRange[];
+  /** A cluster range (service or pod CIDR) of this size from private space, clear of everything known; `replacing` fields are ignored. */
+  clusterRange(prefix: number, family: IpFamily, replacing?: readonly string[]): Cidr | undefined;
+  /** A subnet of this size inside the VNet's address spaces, clear of every other subnet, cluster range, reserved and connected range. */
+  subnet(prefix: number, replacing?: readonly string[]): Cidr | undefined;
+  /** A free replacement for the range at `field` (same size unless `prefix` is given): a subnet for subnet fields, else a cluster range. */
+  replacement(field: string, c: Cidr, prefix?: number): Cidr | undefined;
+  /** The known ranges (connected ones included, at most `limit` of those) that overlap `c`, other than the `except` fields. */
+  conflicts(c: Cidr, except?: readonly string[], limit?: number): KnownRange[];
+}
+
+/** Builds a planner over a parsed spec. */
+export function createPlanner(parsed: ParsedRanges): Planner {
+  const known = knownRanges(parsed);
+  const avoid = (replacing: readonly string[], alsoSkip?: RangeKind): Avoid => ({
+    ranges: known,
+    connected: parsed.connected,
+    skip: (r) => replacing.includes(r.field) || r.kind === alsoSkip,
+  });
+  const clusterRange = (prefix: number, family: IpFamily, replacing: readonly string[] = []): Cidr | undefined =>
+    suggestFreeRange(prefix, family, avoid(replacing));
+  const subnet = (prefix: number, replacing: readonly string[] = []): Cidr | undefined => {
+    const spaces = known.filter((r) => r.kind === "vnet" && r.cidr.family === 4).map((r) => r.cidr);
+    return suggestFreeRange(prefix, 4, avoid(replacing, "vnet"), spaces);
+  };
+  return {
+    known,
+    clusterRange,
+    subnet,
+    replacement: (field, c, prefix = c.prefix) => (rangeKind(field) === "subnet" ? subnet(prefix, [field]) : clusterRange(prefix, c.family, [field])),
+    conflicts: (c, except = [], limit = 5) => {
+      const hits = known.filter((r) => !except.includes(r.field) && overlaps(r.cidr, c));
+      const linked = parsed.connected.overlapping(c).slice(0, limit);
+      return [...hits, ...linked.map((e) => ({ field: `connectedCidrs[${e.tag}]`, kind: "connected" as const, cidr: e.cidr }))];
+    },
+  };
+}
+
+/** A one-line fix proposing a free replacement for the range at `field`, or a general instruction when space is exhausted. */
+export function replacementFix(planner: Planner, field: string, c: Cidr, prefix = c.prefix): string {
+  const free = planner.replacement(field, c, prefix);
+  const dns = field === "serviceCidr" || (field === "serviceCidrs[0]" && c.family === 4);
+  if (!free) return `choose a /${prefix} for ${field} that overlaps no subnet, VNet space, cluster, reserved or connected range`;
+  return `use ${field} ${free.canonical}${dns ? ` with dnsServiceIP ${tenthAddress(free)}` : ""} (free, overlaps nothing else in the spec)`;
+}
+
+/** The `.10` address of a range (DNS-06), or its last-but-one address in ranges smaller than 12 addresses. */
+export function tenthAddress(c: Cidr): string {
+  const span = c.end - c.start;
+  return nthAddress(c, span > 11n ? 10n : span > 1n ? span - 1n : 0n);
+}
