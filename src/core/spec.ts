@@ -133,6 +133,88 @@ export interface ClusterSpec extends ClusterTarget {
   loadBalancerProfile?: LoadBalancerProfileSpec;
   /** Managed NAT gateway settings (outboundType managedNATGateway only). */
   natGatewayProfile?: NatGatewayProfileSpec;
+  /** Facts read from Azure by `--live` (never typed by users); the LIVE-* rules read them. */
+  live?: LiveFacts;
+}
+
+/** A subnet as Azure has it, with what `--live` learnt about it. */
+export interface LiveSubnet extends SubnetSpec {
+  id: string;
+  /** Addresses in use and usable addresses (VNet usages API). */
+  used?: number;
+  limit?: number;
+}
+
+/** A route table as Azure has it. */
+export interface LiveRouteTable {
+  id: string;
+  routes: RouteSpec[];
+  /** Subnets associated with it (ids). */
+  subnetIds: string[];
+}
+
+/** A peering of the target VNet. */
+export interface LivePeering {
+  name: string;
+  remoteVnetId?: string;
+  /** Connected | Initiated | Disconnected */
+  state?: string;
+  addressSpaces: string[];
+}
+
+/** An AKS cluster in the subscription that already uses the target VNet. */
+export interface LiveCluster {
+  id: string;
+  name: string;
+  networkPlugin?: string;
+  networkPluginMode?: string;
+  serviceCidr?: string;
+  podCidr?: string;
+  /** Node and pod subnet ids of its pools that lie in the target VNet. */
+  subnetIds: string[];
+}
+
+/** One permission entry of the signed-in principal at a scope (Microsoft.Authorization permissions API). */
+export interface LivePermission {
+  actions: string[];
+  notActions: string[];
+}
+
+/** The principal's effective permissions at one scope. */
+export interface LiveScopePermissions {
+  kind: "resourceGroup" | "subnet" | "routeTable";
+  scope: string;
+  permissions: LivePermission[];
+  /** Set when the permissions could not be read (the reason). */
+  unreadable?: string;
+}
+
+/** Regional vCPU quota and the VM sizes the pools use. */
+export interface LiveQuota {
+  location: string;
+  /** Compute usages by quota name (`cores` = total regional vCPUs, `standardDSv5Family` ...). */
+  usages: { name: string; used: number; limit: number }[];
+  /** VM sizes of the pools as the region offers them; `available: false` = not offered or restricted. */
+  sizes: { vmSize: string; family?: string; vcpus?: number; available: boolean }[];
+}
+
+/** What `--live` read. Absent parts were not read (no VNet named, no location ...). */
+export interface LiveFacts {
+  resourceGroup?: { name: string; exists: boolean };
+  vnet?: { id: string; name: string; exists: boolean; addressSpaces: string[] };
+  /** The node subnet as Azure has it; absent when it does not exist (yet). */
+  nodeSubnet?: LiveSubnet;
+  /** Set when the node subnet was looked for (by name or id) but not found. */
+  nodeSubnetMissing?: { name: string; byId: boolean };
+  /** The node subnet's route table. */
+  routeTable?: LiveRouteTable;
+  peerings?: LivePeering[];
+  /** Other AKS clusters using the VNet. */
+  clusters?: LiveCluster[];
+  /** Id of the cluster being validated when it already exists (a re-run): not counted as "another cluster". */
+  existingCluster?: string;
+  permissions?: LiveScopePermissions[];
+  quota?: LiveQuota;
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */

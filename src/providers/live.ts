@@ -1,0 +1,415 @@
+/**
+ * `validate --live` (and the start of `create`): a read-only pass over the real environment. It only turns what
+ * Azure has into spec facts (a `live` layer); the rule engine then checks them like any other input.
+ * Reads fan out in parallel: one wave for everything named by the spec, a second only for what the first revealed
+ * (the node subnet's route table, its permissions, the quota of a region learnt from the VNet).
+ */
+import { isRestError } from "@azure/core-rest-pipeline";
+import { AksNetError, AuthError, AzureError, UsageError } from "../core/errors.ts";
+import { resolveSpec } from "../core/resolve.ts";
+import type {
+  ClusterSpec,
+  LiveCluster,
+  LiveFacts,
+  LivePeering,
+  LivePermission,
+  LiveQuota,
+  LiveRouteTable,
+  LiveScopePermissions,
+  LiveSubnet,
+  Provenance,
+  SpecInput,
+  SubnetSpec,
+} from "../core/spec.ts";
+import type { Io } from "../io/io.ts";
+import { createAzureContext } from "./azure.ts";
+import type { AzureContext } from "./azure.ts";
+
+export interface LiveResult {
+  /** Facts to add as a `live` layer. */
+  facts: SpecInput;
+  /** ARM requests sent (retries included). */
+  requestCount: number;
+}
+
+/** Where to look: names from --vnet-subnet-id, else from the spec and flags. */
+interface Target {
+  clusterRg?: string;
+  clusterName?: string;
+  vnetRg?: string;
+  vnetName?: string;
+  subnetName?: string;
+  subnetById: boolean;
+  location?: string;
+}
+
+/** Raw reads, before they become facts. */
+interface Reads {
+  rg?: { exists: boolean; location?: string };
+  vnet?: { exists: boolean; id?: string; location?: string; addressSpaces: string[] };
+  subnets: RawSubnet[];
+  peerings: LivePeering[];
+  usages: Map<string, { used: number; limit: number }>;
+  clusters: LiveCluster[];
+  existingCluster?: string;
+  routeTable?: LiveRouteTable;
+  permissions: LiveScopePermissions[];
+  quota?: LiveQuota;
+}
+
+interface RawSubnet extends LiveSubnet {
+  /** Subnet ids are matched case-insensitively (ARM ids are). */
+  key: string;
+}
+
+/**
+ * Reads the environment the spec targets and returns the facts. `provenance` (optional) tells user values from
+ * defaults; without it a value equal to the default counts as a default.
+ */
+export async function readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io, provenance?: Provenance): Promise<LiveResult> {
+  const parsedId = spec.vnetSubnetId ? parseSubnetId(spec.vnetSubnetId) : undefined;
+  const ctx = createAzureContext({
+    subscription: str(opts["subscription"]) ?? spec.subscription ?? parsedId?.subscription,
+    armEndpoint: str(opts["armEndpoint"]),
+    env: io.env,
+  });
+  const target = targetOf(spec, opts, parsedId);
+  try {
+    const reads = await readAll(ctx, spec, target, io.signal);
+    return { facts: toFacts(spec, target, reads, provenance), requestCount: ctx.counter.total };
+  } catch (e) {
+    throw mapAzureError(e);
+  }
+}
+
+function targetOf(spec: ClusterSpec, opts: Record<string, unknown>, parsed: ReturnType<typeof parseSubnetId>): Target {
+  const clusterRg = str(opts["resourceGroup"]) ?? spec.resourceGroup;
+  const t: Target = {
+    clusterRg,
+    clusterName: str(opts["name"]) ?? spec.name,
+    vnetRg: parsed?.resourceGroup ?? spec.vnet.resourceGroup ?? clusterRg,
+    vnetName: parsed?.vnet ?? spec.vnet.name ?? str(opts["vnetName"]),
+    subnetName: parsed?.subnet ?? spec.vnet.subnetName,
+    subnetById: parsed !== undefined,
+    location: spec.location ?? str(opts["location"]),
+  };
+  return t;
+}
+
+/** `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n`. */
+export function parseSubnetId(id: string): { subscription: string; resourceGroup: string; vnet: string; subnet: string } | undefined {
+  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i.exec(id.trim());
+  if (!m) throw new UsageError(`--vnet-subnet-id is not a subnet resource id: '${id}'`, "expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET");
+  return { subscription: m[1] as string, resourceGroup: m[2] as string, vnet: m[3] as string, subnet: m[4] as string };
+}
+
+async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: AbortSignal): Promise<Reads> {
+  const opt = { abortSignal: signal };
+  const net = ctx.network();
+  const sub = ctx.subscriptionId;
+  const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [] };
+  const vnetId = t.vnetRg && t.vnetName ? `/subscriptions/${sub}/resourceGroups/${t.vnetRg}/providers/Microsoft.Network/virtualNetworks/${t.vnetName}` : undefined;
+  const rgs = [...new Set([t.clusterRg, t.vnetRg].filter((x): x is string => x !== undefined))];
+
+  const rgRead = t.clusterRg
+    ? orNotFound(ctx.resources().resourceGroups.get(t.clusterRg, opt)).then((rg) => {
+        reads.rg = rg ? { exists: true, location: rg.location } : { exists: false };
+        return reads.rg;
+      })
+    : Promise.resolve(undefined);
+
+  const vnetRead =
+    t.vnetRg && t.vnetName
+      ? Promise.all([
+          orNotFound(net.virtualNetworks.get(t.vnetRg, t.vnetName, opt)),
+          orNotFound(collect(net.subnets.list(t.vnetRg, t.vnetName, opt))),
+          orNotFound(collect(net.virtualNetworkPeerings.list(t.vnetRg, t.vnetName, opt))),
+          orNotFound(collect(net.virtualNetworks.listUsage(t.vnetRg, t.vnetName, opt))),
+        ]).then(([vnet, subnets, peerings, usages]) => {
+          reads.vnet = vnet ? { exists: true, id: vnet.id, location: vnet.location, addressSpaces: vnet.addressSpace?.addressPrefixes ?? [] } : { exists: false, addressSpaces: [] };
+          // The VNet body lists its subnets too; the list call is authoritative when both answer.
+          reads.subnets = (subnets ?? vnet?.subnets ?? []).map((s) => rawSubnet(s));
+          reads.peerings = (peerings ?? vnet?.virtualNetworkPeerings ?? []).map((p) => ({
+            name: p.name ?? "",
+            remoteVnetId: p.remoteVirtualNetwork?.id,
+            state: p.peeringState,
+            addressSpaces: p.remoteAddressSpace?.addressPrefixes ?? p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? [],
+          }));
+          for (const u of usages ?? []) if (u.id) reads.usages.set(u.id.toLowerCase(), { used: u.currentValue ?? 0, limit: u.limit ?? 0 });
+        })
+      : Promise.resolve();
+
+  const clustersRead = vnetId
+    ? collect(ctx.containerService().managedClusters.list(opt)).then((all) => {
+        const prefix = `${vnetId}/subnets/`.toLowerCase();
+        const self = t.clusterRg && t.clusterName ? `/subscriptions/${sub}/resourceGroups/${t.clusterRg}/providers/Microsoft.ContainerService/managedClusters/${t.clusterName}`.toLowerCase() : undefined;
+        for (const c of all) {
+          const subnetIds = [
+            ...new Set((c.agentPoolProfiles ?? []).flatMap((p) => [p.vnetSubnetID, p.podSubnetID]).filter((id): id is string => id !== undefined && id.toLowerCase().startsWith(prefix))),
+          ];
+          if (c.id && self && c.id.toLowerCase() === self) reads.existingCluster = c.id;
+          if (subnetIds.length === 0 || !c.id) continue;
+          reads.clusters.push({
+            id: c.id,
+            name: c.name ?? "",
+            networkPlugin: c.networkProfile?.networkPlugin,
+            networkPluginMode: c.networkProfile?.networkPluginMode,
+            serviceCidr: c.networkProfile?.serviceCidr,
+            podCidr: c.networkProfile?.podCidr,
+            subnetIds,
+          });
+        }
+      })
+    : Promise.resolve();
+
+  const rgPerms = Promise.all(
+    rgs.map((rg) =>
+      permissions(
+        "resourceGroup",
+        `/subscriptions/${sub}/resourceGroups/${rg}`,
+        collect(ctx.authorization().permissions.listForResourceGroup(rg, opt)),
+      ).then((p) => (p ? reads.permissions.push(p) : undefined)),
+    ),
+  );
+
+  // Second wave: what the first one revealed.
+  const nodeWave = vnetRead.then(async () => {
+    const node = findSubnet(reads.subnets, t.subnetName, spec.vnet.subnetCidr);
+    const rtId = node?.routeTableId;
+    const rtParts = rtId ? /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/routeTables\/([^/]+)$/i.exec(rtId) : null;
+    await Promise.all([
+      rtParts
+        ? orNotFound(net.routeTables.get(rtParts[1] as string, rtParts[2] as string, opt)).then((rt) => {
+            if (rt) reads.routeTable = { id: rt.id ?? (rtId as string), routes: (rt.routes ?? []).map(toRoute), subnetIds: (rt.subnets ?? []).map((s) => s.id ?? "").filter((x) => x !== "") };
+          })
+        : undefined,
+      node && t.vnetRg && t.vnetName
+        ? permissions("subnet", node.id, collect(ctx.authorization().permissions.listForResource(t.vnetRg, "Microsoft.Network", `virtualNetworks/${t.vnetName}`, "subnets", node.name, opt))).then((p) =>
+            p ? reads.permissions.push(p) : undefined,
+          )
+        : undefined,
+      rtParts
+        ? permissions("routeTable", rtId as string, collect(ctx.authorization().permissions.listForResource(rtParts[1] as string, "Microsoft.Network", "", "routeTables", rtParts[2] as string, opt))).then((p) =>
+            p ? reads.permissions.push(p) : undefined,
+          )
+        : undefined,
+    ]);
+  });
+
+  // Quota needs a region: the spec's, else the VNet's, else the resource group's.
+  const quotaRead = (t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetRead]).then(() => reads.vnet?.location ?? reads.rg?.location)).then(async (location) => {
+    const sizes = [...new Set(spec.nodePools.map((p) => p.vmSize).filter((s): s is string => typeof s === "string" && s !== ""))];
+    if (!location) return;
+    const loc = location.toLowerCase().replace(/\s+/g, "");
+    if (sizes.length === 0) {
+      reads.quota = { location: loc, usages: [], sizes: [] };
+      return;
+    }
+    const [usages, skus] = await Promise.all([
+      collect(ctx.compute().usage.list(loc, opt)),
+      collect(ctx.compute().resourceSkus.list({ ...opt, filter: `location eq '${loc}'` })),
+    ]);
+    reads.quota = {
+      location: loc,
+      usages: usages.map((u) => ({ name: u.name.value ?? "", used: u.currentValue, limit: u.limit })),
+      sizes: sizes.map((size) => {
+        const sku = skus.find((s) => s.resourceType === "virtualMachines" && s.name?.toLowerCase() === size.toLowerCase());
+        if (!sku) return { vmSize: size, available: false };
+        const vcpus = Number(sku.capabilities?.find((c) => c.name === "vCPUs")?.value);
+        const restricted = (sku.restrictions ?? []).some((r) => r.type === "Location" && (r.values ?? []).some((v) => v.toLowerCase() === loc));
+        return { vmSize: size, family: sku.family, vcpus: Number.isFinite(vcpus) ? vcpus : undefined, available: !restricted };
+      }),
+    };
+  });
+
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, nodeWave, quotaRead]);
+  // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
+  const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
+  reads.permissions.sort((a, b) => rank(a) - rank(b));
+  // Usage per subnet, and which clusters use which subnet.
+  for (const s of reads.subnets) {
+    const u = reads.usages.get(s.key);
+    if (u) {
+      s.used = u.used;
+      s.limit = u.limit;
+    }
+    const users = reads.clusters.filter((c) => c.subnetIds.some((id) => id.toLowerCase() === s.key)).map((c) => c.id);
+    if (users.length > 0) s.usedBy = users;
+  }
+  return reads;
+}
+
+/** The Azure reads, as a live layer: ranges into the ordinary fields, the rest into `live`. */
+function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance | undefined): SpecInput {
+  const defaults = resolveSpec([]).spec;
+  const userGave = (path: string, value: unknown, def: unknown): boolean =>
+    provenance ? provenance[path] !== undefined && provenance[path] !== "default" : value !== undefined && JSON.stringify(value) !== JSON.stringify(def) && !(Array.isArray(value) && value.length === 0);
+
+  const node = findSubnet(r.subnets, t.subnetName, spec.vnet.subnetCidr);
+  const pod = findSubnet(r.subnets, spec.vnet.podSubnetName, spec.vnet.podSubnetCidr);
+  const fwNames = spec.firewall.enabled ? ["azurefirewallsubnet", "azurefirewallmanagementsubnet"] : [];
+  const live: LiveFacts = {
+    peerings: r.peerings,
+    clusters: r.clusters,
+    permissions: r.permissions,
+  };
+  if (r.existingCluster) live.existingCluster = r.existingCluster;
+  if (t.clusterRg && r.rg) live.resourceGroup = { name: t.clusterRg, exists: r.rg.exists };
+  if (t.vnetName && r.vnet) {
+    live.vnet = { id: r.vnet.id ?? "", name: t.vnetName, exists: r.vnet.exists, addressSpaces: r.vnet.addressSpaces };
+  }
+  if (node) live.nodeSubnet = strip(node);
+  else if (t.subnetName && r.vnet?.exists) live.nodeSubnetMissing = { name: t.subnetName, byId: t.subnetById };
+  if (r.routeTable) live.routeTable = r.routeTable;
+  if (r.quota) live.quota = r.quota;
+
+  const vnet: Record<string, unknown> = {};
+  const facts: SpecInput = { live };
+  if (r.vnet?.exists) {
+    if (!userGave("vnet.addressSpaces", spec.vnet.addressSpaces, defaults.vnet.addressSpaces)) vnet["addressSpaces"] = r.vnet.addressSpaces;
+    const others = r.subnets.filter((s) => s !== node && s !== pod && !fwNames.includes(s.name.toLowerCase())).map((s) => strip(s) as SubnetSpec);
+    // Subnets the user listed by hand stay (theirs win by name); Azure's are added.
+    const mine = spec.vnet.existingSubnets.filter((s) => !others.some((o) => o.name === s.name));
+    vnet["existingSubnets"] = [...mine, ...others].map(({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy }) =>
+      clean({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy }),
+    );
+    if (t.vnetName && spec.vnet.name === undefined) vnet["name"] = t.vnetName;
+    if (t.vnetRg && spec.vnet.resourceGroup === undefined) vnet["resourceGroup"] = t.vnetRg;
+  }
+  if (node) {
+    if (!userGave("vnet.subnetCidr", spec.vnet.subnetCidr, defaults.vnet.subnetCidr)) vnet["subnetCidr"] = node.cidr;
+    if (spec.vnet.subnetName === undefined) vnet["subnetName"] = node.name;
+  }
+  if (pod) {
+    if (spec.vnet.podSubnetCidr === undefined) vnet["podSubnetCidr"] = pod.cidr;
+    if (spec.vnet.podSubnetName === undefined) vnet["podSubnetName"] = pod.name;
+  }
+  if (Object.keys(vnet).length > 0) facts.vnet = vnet;
+
+  if (spec.firewall.enabled) {
+    const fw = r.subnets.find((s) => s.name.toLowerCase() === "azurefirewallsubnet");
+    const mgmt = r.subnets.find((s) => s.name.toLowerCase() === "azurefirewallmanagementsubnet");
+    const firewall: Record<string, unknown> = {};
+    if (fw && spec.firewall.subnetCidr === undefined) firewall["subnetCidr"] = fw.cidr;
+    if (mgmt && spec.firewall.managementSubnetCidr === undefined) firewall["managementSubnetCidr"] = mgmt.cidr;
+    if (Object.keys(firewall).length > 0) facts.firewall = firewall;
+  }
+  // The node subnet's routes feed the OUT rules; routes the user typed win.
+  if (r.routeTable && !userGave("routes", spec.routes, defaults.routes)) facts.routes = r.routeTable.routes;
+  // Peered VNets' ranges join the user's connected ranges (the OVL rules check them).
+  const peered = r.peerings.flatMap((p) => p.addressSpaces);
+  if (peered.length > 0) facts.connectedCidrs = [...new Set([...spec.connectedCidrs, ...peered])];
+  const location = r.vnet?.location ?? r.rg?.location;
+  if (spec.location === undefined && t.location === undefined && location) facts.location = location;
+  return facts;
+}
+
+/** The node (or pod) subnet: by name, else the one whose prefix equals the spec's. */
+function findSubnet(subnets: readonly RawSubnet[], name: string | undefined, cidr: string | undefined): RawSubnet | undefined {
+  if (name !== undefined) return subnets.find((s) => s.name.toLowerCase() === name.toLowerCase());
+  return cidr === undefined ? undefined : subnets.find((s) => s.cidr === cidr);
+}
+
+interface SdkSubnet {
+  id?: string;
+  name?: string;
+  addressPrefix?: string;
+  addressPrefixes?: string[];
+  delegations?: { serviceName?: string; name?: string }[];
+  routeTable?: { id?: string };
+  natGateway?: { id?: string };
+  networkSecurityGroup?: { id?: string };
+}
+
+function rawSubnet(s: SdkSubnet): RawSubnet {
+  const id = s.id ?? "";
+  return clean({
+    key: id.toLowerCase(),
+    id,
+    name: s.name ?? "",
+    cidr: s.addressPrefix ?? s.addressPrefixes?.[0] ?? "",
+    delegations: s.delegations && s.delegations.length > 0 ? s.delegations.map((d) => d.serviceName ?? d.name ?? "?") : undefined,
+    routeTableId: s.routeTable?.id,
+    natGatewayId: s.natGateway?.id,
+    networkSecurityGroupId: s.networkSecurityGroup?.id,
+  });
+}
+
+function strip(s: RawSubnet): LiveSubnet {
+  const { key: _key, ...rest } = s;
+  return rest;
+}
+
+function toRoute(r: { addressPrefix?: string; nextHopType?: string; nextHopIpAddress?: string }): { prefix: string; nextHopType: string; nextHopIp?: string } {
+  const route: { prefix: string; nextHopType: string; nextHopIp?: string } = { prefix: r.addressPrefix ?? "", nextHopType: r.nextHopType ?? "" };
+  if (r.nextHopIpAddress) route.nextHopIp = r.nextHopIpAddress;
+  return route;
+}
+
+/** A permissions read; a refusal (403) becomes an "unreadable" fact, a missing scope (404) no fact. */
+async function permissions(kind: LiveScopePermissions["kind"], scope: string, read: Promise<{ actions?: string[]; notActions?: string[] }[]>): Promise<LiveScopePermissions | undefined> {
+  try {
+    const list = await read;
+    const perms: LivePermission[] = list.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
+    return { kind, scope, permissions: perms };
+  } catch (e) {
+    if (isRestError(e) && e.statusCode === 404) return undefined;
+    if (isRestError(e) && e.statusCode === 403) return { kind, scope, permissions: [], unreadable: e.code ?? "403" };
+    throw e;
+  }
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** A 404 (missing resource group, VNet, subnet) is a fact, not an error. */
+async function orNotFound<T>(p: Promise<T>): Promise<T | undefined> {
+  try {
+    return await p;
+  } catch (e) {
+    if (isRestError(e) && e.statusCode === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Credentials missing or refused → AuthError (exit 5); other Azure failures → AzureError with the ARM code (exit 1). */
+export function mapAzureError(e: unknown): unknown {
+  if (e instanceof AksNetError) return e;
+  const name = e instanceof Error ? e.name : "";
+  if (name === "AggregateAuthenticationError" || name === "CredentialUnavailableError") {
+    const text = e instanceof Error ? `${e.message} ${((e as { errors?: unknown[] }).errors ?? []).map(String).join(" ")}` : "";
+    return new AuthError(
+      "no Azure credentials found",
+      /az login/.test(text) ? "run `az login`, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET" : "sign in with `az login`, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET",
+    );
+  }
+  if (name === "AuthenticationError") {
+    const desc = (e as { errorResponse?: { errorDescription?: string } }).errorResponse?.errorDescription;
+    return new AuthError(`Azure rejected the configured credentials${desc ? `: ${desc.split("\n")[0]}` : ""}`, "check AZURE_* variables or run `az login` again");
+  }
+  if (isRestError(e)) {
+    if (e.statusCode === 401 || e.statusCode === 403) {
+      return new AuthError(`Azure refused a read (${e.code ?? e.statusCode}): ${firstLine(e.message)}`, "the signed-in principal needs at least Reader on the resource group and the VNet");
+    }
+    const correlationId = e.response?.headers.get("x-ms-correlation-request-id") ?? undefined;
+    return new AzureError(`Azure read failed (${e.code ?? e.statusCode ?? "error"}): ${firstLine(e.message)}`, { armCode: e.code, ...(correlationId ? { correlationId } : {}) });
+  }
+  return e;
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0] ?? s;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** Drops undefined keys so facts stay minimal and JSON-stable. */
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
