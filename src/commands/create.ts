@@ -1,8 +1,241 @@
-/** Command placeholder: filled in by the work on this command. */
-import { UsageError } from "../core/errors.ts";
+/**
+ * `aks-net create`: complete the input, validate (exit 3 before any Azure call), read what exists, plan the
+ * difference, confirm, then run the plan with the executor. A re-run of the same command converges: finished steps
+ * are unchanged, running operations are waited for, nothing is PUT twice.
+ * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
+ */
+import { applyPlan } from "../core/apply.ts";
+import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
+import { computeCapacity } from "../core/capacity.ts";
+import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
+import { diffPlan, planResources } from "../core/plan.ts";
+import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
+import { resolveSpec } from "../core/resolve.ts";
+import type { ResolvedSpec } from "../core/resolve.ts";
+import type { ClusterSpec, SpecInput } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
+import { stdoutStyle } from "../io/io.ts";
+import { createProgress } from "../io/progress.ts";
+import { terminalAsker } from "../io/prompts.ts";
+import { renderPlan, renderPlanJson, summary } from "../io/render-plan.ts";
+import { buildReport, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
+import { validateSpec } from "../validators/index.ts";
+import { completeInput } from "./input/interactive.ts";
+import { layersFromOptions } from "./options.ts";
 
-export async function run(_opts: CommandOptions, _io: Io): Promise<number> {
-  throw new UsageError("not implemented yet");
+/** Placeholder subscription for `--dry-run --offline` without --subscription or AZURE_SUBSCRIPTION_ID. */
+const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+const MANAGED_CLUSTER = "microsoft.containerservice/managedclusters";
+
+export async function run(opts: CommandOptions, io: Io): Promise<number> {
+  const json = opts["output"] === "json";
+  const dryRun = opts["dryRun"] === true;
+  const offline = opts["offline"] === true;
+  if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
+
+  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io);
+  let resolved = resolveSpec(layers);
+  requireTargets(resolved.spec);
+  check(resolved, io, json);
+
+  if (offline) {
+    const subscriptionId = str(opts["subscription"]) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
+    const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
+    writePlan(plan, io, json, true);
+    return EXIT.ok;
+  }
+
+  // Everything below talks to Azure: the SDK is loaded only now.
+  const { createAzureContext } = await import("../providers/azure.ts");
+  const { ArmTracker, AzureArmPort } = await import("../providers/arm-port.ts");
+  const { explainAzureError } = await import("../providers/explain.ts");
+  const tracker = new ArmTracker();
+  const ctx = createAzureContext({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env, policies: [tracker.policy] });
+  const pollIntervalMs = intEnv(io.env, "AKS_NET_POLL_INTERVAL_MS");
+  const port: ArmPort = new AzureArmPort(ctx, tracker, { pollIntervalMs });
+  io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
+
+  try {
+    const facts = await liveFacts(resolved.spec, opts, io);
+    if (facts) {
+      resolved = resolveSpec([...layers, { source: "live", input: facts }]);
+      check(resolved, io, json);
+    }
+    const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
+    const observed = await readState(desired, port, io.signal);
+    const plan = diffPlan(desired, observed);
+    writePlan(plan, io, json, dryRun);
+    if (plan.refusals.length > 0) {
+      throw new AzureError(`the plan needs ${plan.refusals.length} change${plan.refusals.length === 1 ? "" : "s"} Azure cannot make in place; nothing was changed`, {
+        hint: plan.refusals.map((r) => `${r.resourceId}: ${r.reason}`).join("\n  "),
+      });
+    }
+    if (dryRun) return EXIT.ok;
+
+    const pending = plan.operations.filter((o) => o.action !== "unchanged").length;
+    if (pending === 0) {
+      io.stderr.write("nothing to do: everything exists as planned\n");
+      writeResult(io, json, plan, { steps: [], bodies: new Map() }, observed, "succeeded");
+      if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
+      return EXIT.ok;
+    }
+    await confirm(opts, io, pending);
+
+    const progress = createProgress(io);
+    progress.plan(plan.operations);
+    let result: ApplyResult;
+    try {
+      result = await applyPlan(plan, port, progress, io.signal, { initial: observed, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+    } catch (e) {
+      progress.stop();
+      const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);
+      writeResult(io, json, plan, { steps: progress.results, bodies: new Map() }, observed, err instanceof CancelledError ? "interrupted" : "failed", err);
+      throw err;
+    }
+    progress.stop();
+    writeResult(io, json, plan, result, observed, "succeeded");
+    if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AksNetError) throw e;
+    if (io.signal.aborted) throw asCancelled(e);
+    throw explainAzureError(e);
+  }
+}
+
+/** -n, -g and -l name the cluster in Azure; validate does not need them, create does. */
+function requireTargets(spec: ClusterSpec): void {
+  const missing = [
+    ["--name", spec.name],
+    ["--resource-group", spec.resourceGroup],
+    ["--location", spec.location],
+  ].filter(([, v]) => v === undefined || v === "").map(([f]) => f);
+  if (missing.length > 0) throw new UsageError(`create needs ${missing.join(", ")}`, "pass them as flags or in the spec file (-f)");
+}
+
+/** Validation errors stop here, before any Azure call, with the same findings `validate` prints. */
+function check(resolved: ResolvedSpec, io: Io, json: boolean): void {
+  const findings = validateSpec(resolved.spec, resolved.provenance);
+  const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
+  if (report.valid) {
+    if (report.warnings.length > 0) io.stderr.write(renderFindings({ errors: [], warnings: report.warnings, info: [] }, io.style));
+    return;
+  }
+  io.stderr.write(renderFindings(report, io.style));
+  if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  throw new ValidationFailedError(findings);
+}
+
+/** The contract of src/providers/live.ts (read-only facts about the existing VNet and its surroundings). */
+interface LiveProvider {
+  readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io): Promise<{ facts: SpecInput; requestCount: number }>;
+}
+
+/** The same facts `validate --live` adds, when this build has the live provider. */
+async function liveFacts(spec: ClusterSpec, opts: CommandOptions, io: Io): Promise<SpecInput | undefined> {
+  // Built from a URL so the module is optional: `.ts` when run from source, `.js` from dist.
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  let provider: LiveProvider;
+  try {
+    provider = (await import(new URL(`../providers/live.${ext}`, import.meta.url).href)) as LiveProvider;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw e;
+  }
+  const { facts } = await provider.readLiveFacts(spec, opts, io);
+  return facts;
+}
+
+/** GETs every desired resource in parallel; 404 = absent. */
+async function readState(desired: readonly DesiredResource[], port: ArmPort, signal: AbortSignal): Promise<ObservedState> {
+  const bodies = await Promise.all(desired.map((r) => port.get(r, signal)));
+  const state = new Map<string, Body>();
+  desired.forEach((r, i) => {
+    const b = bodies[i];
+    if (b) state.set(r.resourceId, b);
+  });
+  return state;
+}
+
+function writePlan(plan: Plan, io: Io, json: boolean, dryRun: boolean): void {
+  if (json) {
+    if (dryRun) io.stdout.write(renderPlanJson(plan));
+    else io.stderr.write(renderPlan(plan, io.style));
+    return;
+  }
+  // A dry run's plan is its result (stdout); before a real run it is a preview (stderr, like progress).
+  if (dryRun) io.stdout.write(renderPlan(plan, stdoutStyle(io)));
+  else io.stderr.write(`plan:\n${renderPlan(plan, io.style)}`);
+}
+
+/** Mutating needs a yes: --yes, or an answer on a terminal. Unattended runs without --yes are refused (exit 2). */
+async function confirm(opts: CommandOptions, io: Io, pending: number): Promise<void> {
+  if (opts["yes"] === true) return;
+  if (!io.interactive || opts["input"] === false) {
+    throw new UsageError("create changes Azure resources and needs confirmation, but there is no terminal to ask on", "pass --yes to run unattended (CI)");
+  }
+  const ok = await terminalAsker(io).confirm({ id: "confirm", message: `Apply ${pending} change${pending === 1 ? "" : "s"} to Azure?`, default: false });
+  if (!ok) throw new CancelledError("nothing was changed", "re-run with --yes to skip the question");
+}
+
+function asCancelled(e: unknown): CancelledError {
+  return e instanceof CancelledError
+    ? e
+    : new CancelledError(
+        "interrupted; operations Azure already accepted keep running there",
+        "re-run the same command to resume: finished steps are not repeated and running operations are waited for",
+      );
+}
+
+/** The run's outcome: a human summary, or with --output json the one JSON document on stdout. */
+function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, observed: ObservedState, status: "succeeded" | "failed" | "interrupted", error?: Error): void {
+  const byId = new Map<string, StepResult>(result.steps.map((s) => [s.op.resourceId.toLowerCase(), s]));
+  const clusterOp = plan.operations.find((o) => o.type.toLowerCase() === MANAGED_CLUSTER);
+  const clusterBody = clusterOp ? (result.bodies.get(clusterOp.resourceId.toLowerCase()) ?? findBody(observed, clusterOp.resourceId)) : undefined;
+  const props = (clusterBody?.["properties"] ?? {}) as Body;
+  const operations = plan.operations.map((o) => {
+    const s = byId.get(o.resourceId.toLowerCase());
+    const done = status === "succeeded" && (s === undefined || s.status === "done");
+    return {
+      action: s?.action ?? o.action,
+      status: s?.status ?? (done ? "done" : "not started"),
+      type: o.type,
+      resourceId: o.resourceId,
+      label: o.label,
+      seconds: s ? Math.round(s.ms / 100) / 10 : 0,
+    };
+  });
+  if (json) {
+    const doc: Record<string, unknown> = {
+      status,
+      operations,
+      cluster: clusterOp ? { id: clusterOp.resourceId, fqdn: props["fqdn"] ?? null, provisioningState: props["provisioningState"] ?? null } : null,
+    };
+    if (error) {
+      const az = error as Partial<AzureError>;
+      doc["error"] = { message: error.message, code: az.armCode ?? null, correlationId: az.correlationId ?? null, exitCode: (error as AksNetError).exitCode ?? EXIT.azure };
+    }
+    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    return;
+  }
+  if (status !== "succeeded") return; // the error (with its fix) is printed by main.ts
+  const style = stdoutStyle(io);
+  const changed = operations.filter((o) => o.action !== "unchanged").length;
+  io.stdout.write(`${style.green("✔")} done: ${changed === 0 ? "nothing to change" : summary({ operations: operations.map((o, i) => ({ ...(plan.operations[i] as (typeof plan.operations)[number]), action: o.action })), refusals: [] })}\n`);
+  if (clusterOp) io.stdout.write(`cluster ${clusterOp.resourceId}${props["fqdn"] ? `\n  api server: ${String(props["fqdn"])}` : ""}\n`);
+}
+
+function findBody(state: ObservedState, id: string): Body | undefined {
+  for (const [k, v] of state) if (k.toLowerCase() === id.toLowerCase()) return v;
+  return undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = env[name];
+  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : undefined;
 }
