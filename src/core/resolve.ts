@@ -20,6 +20,7 @@ export function resolveSpec(layers: readonly SpecLayer[]): ResolvedSpec {
   const provenance: Provenance = {};
   for (const layer of ordered) mergeInto(spec, layer.input as Record<string, unknown>, "", layer.source, provenance);
   const typed = spec as unknown as ClusterSpec;
+  addLiveRanges(typed, layers);
   applyDefaults(typed, provenance);
   return { spec: typed, provenance };
 }
@@ -45,6 +46,18 @@ function mergeInto(target: Record<string, unknown>, input: Record<string, unknow
       for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
       prov[p] = source;
     }
+  }
+}
+
+/** Live facts add to the user's connected ranges and subnets (peerings, Azure's subnets); a flag never hides them. */
+function addLiveRanges(spec: ClusterSpec, layers: readonly SpecLayer[]): void {
+  const live = layers.find((l) => l.source === "live")?.input;
+  if (!live) return;
+  if (live.connectedCidrs) spec.connectedCidrs = [...new Set([...spec.connectedCidrs, ...live.connectedCidrs])];
+  const subnets = live.vnet?.existingSubnets;
+  if (subnets) {
+    const have = new Set(spec.vnet.existingSubnets.map((s) => s.name));
+    spec.vnet.existingSubnets.push(...(structuredClone(subnets) as ClusterSpec["vnet"]["existingSubnets"]).filter((s) => !have.has(s.name)));
   }
 }
 

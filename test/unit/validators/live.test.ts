@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { LiveFacts, SpecInput } from "../../../src/core/spec.ts";
 import { isAllowed, requiredActions } from "../../../src/validators/live.ts";
 import { resolveSpec } from "../../../src/core/resolve.ts";
+import { validateSpec } from "../../../src/validators/index.ts";
 import { BASE, byRule, check } from "../../helpers/spec.ts";
 
 const SUB = "/subscriptions/s1/resourceGroups/net/providers/Microsoft.Network";
@@ -87,6 +88,17 @@ describe("validators/live", () => {
   it("live routes feed the offline OUT rules (no LIVE copy of OUT-03)", () => {
     const { spec } = resolveSpec([{ source: "flag", input: { ...BASE, outboundType: "userDefinedRouting" } }, { source: "live", input: { routes: [{ prefix: "0.0.0.0/0", nextHopType: "Internet" }] } }]);
     assert.deepEqual(spec.routes, [{ prefix: "0.0.0.0/0", nextHopType: "Internet" }]);
+  });
+
+  it("live ranges add to the user's: a --connected-cidr flag does not hide peered ranges or Azure's subnets", () => {
+    const { spec } = resolveSpec([
+      { source: "flag", input: { ...BASE, connectedCidrs: ["192.168.0.0/16"], vnet: { ...BASE.vnet, existingSubnets: [{ name: "appgw", cidr: "10.10.8.0/24" }] } } },
+      { source: "live", input: { connectedCidrs: ["192.168.0.0/16", "10.0.0.0/16"], vnet: { existingSubnets: [{ name: "appgw", cidr: "10.10.9.0/24" }, { name: "pe", cidr: "10.10.10.0/24" }] } } },
+    ]);
+    assert.deepEqual(spec.connectedCidrs, ["192.168.0.0/16", "10.0.0.0/16"]);
+    assert.deepEqual(spec.vnet.existingSubnets, [{ name: "appgw", cidr: "10.10.8.0/24" }, { name: "pe", cidr: "10.10.10.0/24" }]);
+    // The peered 10.0.0.0/16 overlaps the default service CIDR: the offline rule sees it.
+    assert.equal(byRule(validateSpec(spec), "OVL-03").length, 1);
   });
 
   it("LIVE-NAT-01: userAssignedNATGateway with no NAT gateway on the subnet", () => {
