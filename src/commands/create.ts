@@ -17,7 +17,7 @@ import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
 import { createProgress } from "../io/progress.ts";
 import { terminalAsker } from "../io/prompts.ts";
-import { renderPlan, renderPlanJson, summary } from "../io/render-plan.ts";
+import { renderPlan, renderPlanJson } from "../io/render-plan.ts";
 import { buildReport, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
@@ -221,8 +221,11 @@ function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, obs
   }
   if (status !== "succeeded") return; // the error (with its fix) is printed by main.ts
   const style = stdoutStyle(io);
-  const changed = operations.filter((o) => o.action !== "unchanged").length;
-  io.stdout.write(`${style.green("✔")} done: ${changed === 0 ? "nothing to change" : summary({ operations: operations.map((o, i) => ({ ...(plan.operations[i] as (typeof plan.operations)[number]), action: o.action })), refusals: [] })}\n`);
+  const counts = new Map<string, number>();
+  for (const o of operations) counts.set(o.action, (counts.get(o.action) ?? 0) + 1);
+  const words: [string, string][] = [["create", "created"], ["update", "updated"], ["delete", "deleted"], ["unchanged", "unchanged"]];
+  const parts = words.filter(([a]) => counts.has(a)).map(([a, w]) => `${counts.get(a)} ${w}`);
+  io.stdout.write(`${style.green("✔")} done: ${parts.join(", ") || "no steps"}\n`);
   if (clusterOp) io.stdout.write(`cluster ${clusterOp.resourceId}${props["fqdn"] ? `\n  api server: ${String(props["fqdn"])}` : ""}\n`);
 }
 

@@ -161,9 +161,10 @@ function typeTable(ctx: AzureContext): Record<string, TypeOps> {
       del: (id, o) => ctx.msi().userAssignedIdentities.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.authorization/roleassignments": {
-      get: (id, o) => ctx.authorization().roleAssignments.get(id.scope, id.name(0), o),
-      put: (id, b, o) => ctx.authorization().roleAssignments.create(id.scope, id.name(0), m(b), o),
-      del: (id, o) => ctx.authorization().roleAssignments.delete(id.scope, id.name(0), o),
+      // The client's URL template is `/{scope}/providers/...`: the scope goes in without its leading slash.
+      get: (id, o) => ctx.authorization().roleAssignments.get(id.scope.replace(/^\//, ""), id.name(0), o),
+      put: (id, b, o) => ctx.authorization().roleAssignments.create(id.scope.replace(/^\//, ""), id.name(0), m(b), o),
+      del: (id, o) => ctx.authorization().roleAssignments.delete(id.scope.replace(/^\//, ""), id.name(0), o),
     },
   };
   /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -330,7 +331,7 @@ function convert(value: unknown, parentKey = ""): unknown {
 
 function pathOf(url: string): string {
   try {
-    return decodeURIComponent(new URL(url, "https://x").pathname).toLowerCase().replace(/\/+$/, "");
+    return decodeURIComponent(new URL(url, "https://x").pathname).toLowerCase().replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   } catch {
     return url.toLowerCase();
   }
