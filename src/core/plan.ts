@@ -427,7 +427,8 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const current = normaliseObserved(want.type, have);
     const diffs: Difference[] = [];
     compare(comparable(want), current, "", diffs, lookup);
-    const adopted = !ownedByAksNet(have);
+    if (want.type === TYPES.managedCluster) diffs.push(...modeDowngrade(want.body, current));
+    const adopted = !ownedByAksNet(want, have, byId);
     if (diffs.length === 0) {
       operations.push({ ...want, action: "unchanged", reason: adopted ? "exists, not created by aks-net: adopted as is" : "exists and matches" });
       continue;
@@ -440,7 +441,20 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
   return { operations, refusals };
 }
 
-function ownedByAksNet(body: Record<string, unknown>): boolean {
+/**
+ * Tagged resources by their tags; subnets and routes, which cannot carry tags, by their parent's; role assignments
+ * by their `aks-net:` description.
+ */
+function ownedByAksNet(want: DesiredResource, have: Record<string, unknown>, byId: ReadonlyMap<string, Record<string, unknown>>): boolean {
+  if (want.type === TYPES.roleAssignment) return String(valueAt(have, "properties.description") ?? "").startsWith("aks-net:");
+  if (want.type === TYPES.subnet || want.type === TYPES.route) {
+    const parent = byId.get(want.resourceId.slice(0, want.resourceId.lastIndexOf("/", want.resourceId.lastIndexOf("/") - 1)).toLowerCase());
+    return parent !== undefined && hasOwnerTag(parent);
+  }
+  return hasOwnerTag(have);
+}
+
+function hasOwnerTag(body: Record<string, unknown>): boolean {
   const tags = body["tags"];
   return isObject(tags) && Object.entries(tags).some(([k, v]) => k.toLowerCase() === OWNER_TAG && String(v).toLowerCase() === OWNER_VALUE);
 }
@@ -460,6 +474,14 @@ function comparable(want: DesiredResource): Record<string, unknown> {
     }
   }
   return body;
+}
+
+/** Only set keys are compared, so leaving overlay (desired mode unset, Azure has overlay) needs its own check. */
+function modeDowngrade(want: Record<string, unknown>, have: Record<string, unknown>): Difference[] {
+  const path = "properties.networkProfile.networkPluginMode";
+  const observed = valueAt(have, path);
+  if (valueAt(want, path) !== undefined || !equalish(observed, "overlay")) return [];
+  return [{ path, text: `${shown(path)} is ${show(observed)}, plan not set`, desired: undefined, observed }];
 }
 
 /** Azure returns a subnet's single prefix in `addressPrefixes` on some api-versions. */
