@@ -1,11 +1,149 @@
 /**
  * Completes the spec input for `create` and `init`: on a terminal, asks for what flags, -f and --template left out;
  * without one (no TTY, CI=true, --no-input) it names every missing flag at once (exit 2).
+ * When the wizard ran it writes the chosen values to aks-net.yaml and prints the equivalent command line on stderr.
  */
+import { writeFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { stringify } from "yaml";
+import { UsageError } from "../../core/errors.ts";
+import { resolveSpec } from "../../core/resolve.ts";
+import type { SpecInput, SpecLayer } from "../../core/spec.ts";
 import type { Io } from "../../io/io.ts";
-import type { SpecLayer } from "../../core/spec.ts";
+import { terminalAsker } from "../../io/prompts.ts";
+import type { Asker } from "../../io/prompts.ts";
+import { toFlags } from "../options.ts";
+import { chosenInput, runWizard } from "./wizard.ts";
+
+/** Values `create` cannot do without; network values have AKS defaults and are only asked on a terminal. */
+const REQUIRED: readonly { field: "name" | "resourceGroup" | "location"; flag: string }[] = [
+  { field: "name", flag: "-n/--name" },
+  { field: "resourceGroup", flag: "-g/--resource-group" },
+  { field: "location", flag: "-l/--location" },
+];
+
+export interface CompleteOptions {
+  command?: "create" | "init";
+  /** Where the wizard writes the spec (`-` is stdout); default `aks-net.yaml` in the working directory. */
+  out?: string;
+  /** The prompts; tests pass a scripted Asker. Default: the terminal. */
+  ask?: Asker;
+}
+
+/** What completeInput did, for the command's own output. */
+export interface Completed {
+  layers: SpecLayer[];
+  /** True when questions were asked. */
+  asked: boolean;
+  /** The spec file written, if any. */
+  written?: string;
+  /** The equivalent non-interactive command line. */
+  command?: string;
+}
 
 /** Returns the layers plus a `wizard` layer holding the answers (or the layers unchanged when nothing is missing). */
-export async function completeInput(layers: SpecLayer[], _opts: Record<string, unknown>, _io: Io): Promise<SpecLayer[]> {
-  return layers;
+export async function completeInput(layers: SpecLayer[], opts: Record<string, unknown>, io: Io, options: CompleteOptions = {}): Promise<SpecLayer[]> {
+  return (await complete(layers, opts, io, options)).layers;
+}
+
+/** completeInput with a report of what happened (used by `init`). */
+export async function complete(layers: SpecLayer[], opts: Record<string, unknown>, io: Io, options: CompleteOptions = {}): Promise<Completed> {
+  const seeded = withSubscription(layers, opts);
+  if (!canPrompt(opts, io) && options.ask === undefined) {
+    const { provenance } = resolveSpec(seeded);
+    const missing = REQUIRED.filter((r) => provenance[r.field] === undefined);
+    if (missing.length > 0) {
+      throw new UsageError(
+        `missing ${missing.map((m) => m.flag).join(", ")}; pass them or run in a terminal`,
+        "without a terminal (or with CI=true / --no-input) aks-net never prompts; network values take the AKS defaults",
+      );
+    }
+    return { layers: seeded, asked: false };
+  }
+
+  const ask = options.ask ?? terminalAsker(io);
+  const command = options.command ?? "create";
+  io.stderr.write(
+    `${io.style.bold(`aks-net ${command}`)}: a few questions for what flags, -f and --template left out; each answer is checked as you type.\n` +
+      `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
+  );
+  const answers = await runWizard(ask, seeded, { subscriptionDefault: await subscriptionDefault(io.env) });
+  if (Object.keys(answers).length === 0) return { layers: seeded, asked: false };
+
+  const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];
+  const chosen = chosenInput(resolveSpec(all));
+  const out = options.out ?? "aks-net.yaml";
+  const written = await writeSpec(out, chosen, io);
+  const line = equivalentCommand(chosen);
+  io.stderr.write(`\n${written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${line}\n\n`);
+  // create reads the subscription from its own option: hand the answer over.
+  if (typeof answers.subscription === "string" && opts["subscription"] === undefined) opts["subscription"] = answers.subscription;
+  return { layers: all, asked: true, written, command: line };
+}
+
+/** Prompting is allowed: a terminal (io.interactive already excludes CI=true) and no --no-input. */
+export function canPrompt(opts: Record<string, unknown>, io: Io): boolean {
+  const ci = io.env["CI"];
+  const inCi = ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
+  return io.interactive && opts["input"] !== false && !inCi;
+}
+
+/** `--subscription` is a command option, not a spec flag; carry it as a flag-sourced spec value so it is not asked. */
+function withSubscription(layers: SpecLayer[], opts: Record<string, unknown>): SpecLayer[] {
+  const sub = opts["subscription"];
+  if (typeof sub !== "string") return layers;
+  return [...layers, { source: "flag", input: { subscription: sub } }];
+}
+
+/** AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription (read from its profile file; no Azure call). */
+async function subscriptionDefault(env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
+  try {
+    const { resolveSubscription } = await import("../../providers/azure.ts");
+    return resolveSubscription(undefined, env);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Top-level keys in the order of spec.ts, so the file reads like the docs. */
+const KEY_ORDER = [
+  "subscription", "location", "resourceGroup", "name", "kubernetesVersion", "vnetSubnetId",
+  "networkPlugin", "networkPluginMode", "networkDataplane", "networkPolicy", "podCidr", "serviceCidr", "dnsServiceIP",
+  "dockerBridgeCidr", "ipFamilies", "podCidrs", "serviceCidrs", "outboundType", "loadBalancerSku",
+  "nodePools", "vnet", "connectedCidrs", "routes", "firewall",
+];
+
+/** The spec file text: the chosen values only (AKS API key names), defaults left to AKS. */
+export function specYaml(input: SpecInput): string {
+  const rank = (k: string): number => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
+  const ordered = Object.fromEntries(Object.entries(input).sort(([a], [b]) => rank(a) - rank(b)));
+  return `# aks-net cluster network spec: check it with \`aks-net validate -f <this file>\`, build it with \`aks-net create -f <this file>\`\n${stringify(ordered)}`;
+}
+
+/** Writes the spec file (`-` writes to stdout); returns the path written. */
+export async function writeSpec(out: string, input: SpecInput, io: Io): Promise<string> {
+  const text = specYaml(input);
+  if (out === "-") {
+    io.stdout.write(text);
+    return "-";
+  }
+  const path = isAbsolute(out) ? out : join(io.cwd, out);
+  try {
+    await writeFile(path, text, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot write spec file '${out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return out;
+}
+
+/** The `aks-net create` line that reproduces the spec without a single question. */
+export function equivalentCommand(input: SpecInput): string {
+  const argv = [...(input.subscription ? ["--subscription", input.subscription] : []), ...toFlags(input)];
+  return ["aks-net", "create", ...argv].map(shellQuote).join(" ");
+}
+
+/** Quotes an argument for POSIX shells only when it needs it. */
+export function shellQuote(arg: string): string {
+  return /^[A-Za-z0-9_\-.,/:=@+%]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

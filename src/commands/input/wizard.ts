@@ -1,0 +1,376 @@
+/**
+ * The interactive front door: asks, in a sensible order, only for what flags, -f and --template left out.
+ * Every answer is checked as it is typed by the same rule engine as `validate` (resolveSpec + validateSpec): an ERROR
+ * about the field just answered refuses the answer in place (rule id, message, fix); warnings are shown and accepted.
+ * Select questions offer only the choices the engine accepts. Defaults for ranges come from core/proposals.ts.
+ */
+import { ENUMS } from "../../core/spec.ts";
+import type { ClusterSpec, Provenance, SpecInput, SpecLayer } from "../../core/spec.ts";
+import { defaultMaxPods, resolveSpec, usesPodCidr } from "../../core/resolve.ts";
+import type { ResolvedSpec } from "../../core/resolve.ts";
+import { proposeRanges } from "../../core/proposals.ts";
+import { AksNetError, UsageError } from "../../core/errors.ts";
+import { buildContext, validateSpec } from "../../validators/index.ts";
+import type { Finding } from "../../validators/finding.ts";
+import type { Asker, Choice } from "../../io/prompts.ts";
+import { parseExistingSubnet } from "../options.ts";
+
+export interface WizardOptions {
+  /** Offered as the subscription default: AZURE_SUBSCRIPTION_ID or the Azure CLI default (no Azure call). */
+  subscriptionDefault?: string | undefined;
+}
+
+interface Option<T extends string> extends Choice<T> {
+  /** What choosing it adds to the answers. */
+  patch: SpecInput;
+}
+
+/** Runs the questions; returns the answers as one `wizard` layer input (only values asked and answered). */
+export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options: WizardOptions = {}): Promise<SpecInput> {
+  const answers: SpecInput = {};
+  const base = resolveSpec(seed);
+  const given = (field: string): boolean => isChosen(base.provenance, field);
+  const shown = new Set<string>();
+
+  const resolveWith = (patch?: SpecInput): ResolvedSpec =>
+    resolveSpec([...seed, { source: "wizard", input: answers }, ...(patch ? [{ source: "wizard" as const, input: patch }] : [])]);
+
+  // Fields a later question will ask: findings that involve them wait for that question (their value is a placeholder).
+  const ALL_FIELDS = [
+    "subscription", "location", "resourceGroup", "name", "networkPlugin", "networkPluginMode", "networkDataplane", "networkPolicy",
+    "nodePools[0].count", "nodePools[0].maxPods", "loadBalancerSku", "outboundType", "firewall.enabled", "firewall.sku",
+    "vnet.name", "vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr",
+    "podCidr", "serviceCidr", "dnsServiceIP",
+  ];
+  const pending = new Set(ALL_FIELDS.filter((f) => !given(f)));
+  const settle = (fields: readonly string[]): void => fields.forEach((f) => pending.delete(f));
+  const isPending = (field: string): boolean => [...pending].some((p) => covers(p, field));
+
+  /** Findings about `fields` once `patch` is applied, ignoring those that wait for a later question. */
+  const judge = (fields: readonly string[], patch?: SpecInput): { errors: Finding[]; warnings: Finding[]; invalid: string[] } => {
+    const r = resolveWith(patch);
+    const relevant = validateSpec(r.spec, r.provenance).filter(
+      (f) => f.fields.some((x) => fields.some((p) => covers(p, x))) && !f.fields.some(isPending),
+    );
+    // The engine's SYN rules report unparsable values; this keeps a bad value out even if a rule family is missing.
+    const invalid = [...buildContext(r.spec).invalid].filter(([k]) => fields.some((p) => covers(p, k))).map(([, why]) => why);
+    return { errors: relevant.filter((f) => f.severity === "error"), warnings: relevant.filter((f) => f.severity === "warning"), invalid };
+  };
+
+  const refusal = (fields: readonly string[], patch: SpecInput): string | undefined => {
+    const { errors, invalid } = judge(fields, patch);
+    if (errors.length > 0) return errors.map(formatFinding).join("\n");
+    if (invalid.length > 0) return invalid.join("\n");
+    return undefined;
+  };
+
+  const showWarnings = (fields: readonly string[]): void => {
+    for (const w of judge(fields).warnings) {
+      const key = `${w.rule}:${w.message}`;
+      if (shown.has(key)) continue;
+      shown.add(key);
+      ask.note(`  warning ${w.rule}: ${w.message}${w.fix ? ` (${w.fix})` : ""}`);
+    }
+  };
+
+  const accept = (fields: readonly string[], patch: SpecInput): void => {
+    mergeInput(answers, patch);
+    showWarnings(fields);
+  };
+
+  /** A free-text question checked by the engine; a default the engine refuses is not offered. */
+  const askText = async (
+    id: string,
+    fields: readonly string[],
+    message: string,
+    def: string | undefined,
+    toPatch: (value: string) => SpecInput,
+  ): Promise<string> => {
+    settle(fields);
+    const tryPatch = (v: string): SpecInput | string => {
+      try {
+        return toPatch(v);
+      } catch (e) {
+        if (e instanceof AksNetError) return e.message;
+        throw e;
+      }
+    };
+    const check = (v: string): true | string => {
+      const patch = tryPatch(v);
+      if (typeof patch === "string") return patch;
+      return refusal(fields, patch) ?? true;
+    };
+    const offered = def !== undefined && check(def) === true ? def : undefined;
+    const value = await ask.input({ id, message, default: offered, validate: check });
+    accept(fields, tryPatch(value) as SpecInput);
+    return value;
+  };
+
+  const askCount = async (id: string, message: string, def: number, toPatch: (n: number) => SpecInput): Promise<void> => {
+    settle([id]);
+    const value = await ask.number({ id, message, default: def, validate: (n) => (Number.isInteger(n) ? (refusal([id], toPatch(n)) ?? true) : "enter a whole number") });
+    accept([id], toPatch(value));
+  };
+
+  /** A choice among the options the engine accepts; with one valid option nothing is asked. */
+  const askChoice = async <T extends string>(
+    id: string,
+    fields: readonly string[],
+    message: string,
+    all: readonly Option<T>[],
+    current: T | undefined,
+  ): Promise<T | undefined> => {
+    settle(fields);
+    const valid = all.filter((o) => refusal(fields, o.patch) === undefined);
+    const only = valid.length === 1 ? valid[0] : undefined;
+    if (valid.length === 0) return undefined;
+    if (only) {
+      // Not the user's choice: record it only when the default would be refused.
+      if (refusal(fields, {}) !== undefined) mergeInput(answers, only.patch);
+      ask.note(`${message} ${only.name} (the only valid choice here)`);
+      return only.value;
+    }
+    const def = valid.some((o) => o.value === current) ? current : valid[0]?.value;
+    const value = await ask.select<T>({ id, message, choices: valid.map(({ value: v, name, description }) => ({ value: v, name, ...(description ? { description } : {}) })), default: def });
+    accept(fields, valid.find((o) => o.value === value)?.patch ?? {});
+    return value;
+  };
+
+  const now = (): ClusterSpec => resolveWith().spec;
+  const required = (what: string) => (v: string): SpecInput => {
+    if (v.trim() === "") throw new UsageError(`${what} is required`);
+    return {};
+  };
+
+  // 1. Where the cluster goes.
+  if (!given("subscription")) {
+    await askText("subscription", ["subscription"], "Azure subscription id", options.subscriptionDefault, (v) => (required("the subscription")(v), { subscription: v }));
+  }
+  if (!given("location")) await askText("location", ["location"], "Azure region (e.g. westeurope)", undefined, (v) => (required("the region")(v), { location: v }));
+  if (!given("resourceGroup")) await askText("resourceGroup", ["resourceGroup"], "Resource group", undefined, (v) => (required("the resource group")(v), { resourceGroup: v }));
+  if (!given("name")) await askText("name", ["name"], "Cluster name", undefined, (v) => (required("the cluster name")(v), { name: v }));
+
+  // 2. Networking model: plugin and IPAM mode in one choice.
+  let wantPodSubnet = base.spec.vnet.podSubnetCidr !== undefined && given("vnet.podSubnetCidr");
+  const ipamOptions: Option<string>[] = [
+    { value: "overlay", name: "Azure CNI Overlay", description: "pods get IPs from a private pod CIDR: few VNet IPs, up to 5,000 nodes (recommended)", patch: { networkPlugin: "azure", networkPluginMode: "overlay" } },
+    { value: "pod-subnet", name: "Azure CNI with a pod subnet", description: "pods get routable VNet IPs from their own subnet: direct reachability, more VNet space", patch: { networkPlugin: "azure" } },
+    { value: "node-subnet", name: "Azure CNI node subnet (flat)", description: "every pod takes a node-subnet IP: 1 + max pods IPs per node, plan the subnet large", patch: { networkPlugin: "azure" } },
+    { value: "kubenet", name: "kubenet", description: "NATed pods, one route table per cluster, max 400 nodes; retires 2028-03-31 (prefer overlay)", patch: { networkPlugin: "kubenet" } },
+    { value: "none", name: "none (bring your own CNI)", description: "AKS installs no CNI and no policy; you install one after create", patch: { networkPlugin: "none" } },
+  ];
+  const ipamFields = ["networkPlugin", "networkPluginMode"];
+  const fitting = ipamOptions.filter(
+    (o) =>
+      (!given("networkPlugin") || o.patch.networkPlugin === base.spec.networkPlugin) &&
+      (!given("networkPluginMode") || o.patch.networkPluginMode === base.spec.networkPluginMode) &&
+      (!wantPodSubnet || o.value === "pod-subnet"),
+  );
+  if (fitting.length > 1) {
+    const choice = await askChoice("networkPlugin", ipamFields, "Network plugin and IP mode", fitting, "overlay");
+    wantPodSubnet = choice === "pod-subnet";
+  } else settle(ipamFields);
+
+  // 3. Dataplane and policy: only the combinations the engine accepts for what is chosen.
+  if (!given("networkDataplane")) {
+    const dataplanes: Option<string>[] = [
+      { value: "azure", name: "azure", description: "iptables dataplane; pairs with Azure NPM or Calico policy", patch: { networkDataplane: "azure" } },
+      { value: "cilium", name: "cilium", description: "Azure CNI Powered by Cilium: eBPF dataplane with built-in policy; Linux only", patch: { networkDataplane: "cilium" } },
+    ];
+    await askChoice("networkDataplane", ["networkDataplane"], "Network dataplane", dataplanes.filter((d) => (ENUMS.networkDataplane as readonly string[]).includes(d.value)), now().networkDataplane);
+  } else settle(["networkDataplane"]);
+  if (!given("networkPolicy")) {
+    const policies: Option<string>[] = [
+      { value: "none", name: "none", description: "no network policy: every pod can reach every pod", patch: { networkPolicy: "none" } },
+      { value: "cilium", name: "cilium", description: "Cilium policy, enforced by the Cilium dataplane", patch: { networkPolicy: "cilium" } },
+      { value: "calico", name: "calico", description: "Calico policy engine (open source); Linux and Windows", patch: { networkPolicy: "calico" } },
+      { value: "azure", name: "azure", description: "Azure Network Policy Manager (NPM); Linux support ends 2028-09-30", patch: { networkPolicy: "azure" } },
+    ];
+    await askChoice("networkPolicy", ["networkPolicy"], "Network policy", policies, now().networkPolicy);
+  } else settle(["networkPolicy"]);
+
+  // 4. Size: node count and max pods decide every subnet size proposed below.
+  if (!given("nodePools[0].count")) {
+    await askCount("nodePools[0].count", "Nodes in the system pool", now().nodePools[0]?.count ?? 3, (n) => ({ nodePools: [{ count: n }] }));
+  }
+  if (!given("nodePools[0].maxPods")) {
+    const spec = now();
+    const def = defaultMaxPods(wantPodSubnet ? { ...spec, vnet: { ...spec.vnet, podSubnetCidr: "pending" } } : spec);
+    await askCount("nodePools[0].maxPods", `Max pods per node (the AKS default here is ${def})`, def, (n) => ({ nodePools: [{ maxPods: n }] }));
+  }
+
+  // 5. Edge: load balancer, egress.
+  if (!given("loadBalancerSku")) {
+    const skus: Option<string>[] = [
+      { value: "standard", name: "standard", description: "Standard Load Balancer (zones, outbound rules)", patch: { loadBalancerSku: "standard" } },
+      { value: "basic", name: "basic", description: "Basic Load Balancer: retired 2025-09-30", patch: { loadBalancerSku: "basic" } },
+    ];
+    await askChoice("loadBalancerSku", ["loadBalancerSku"], "Load balancer SKU", skus, now().loadBalancerSku);
+  } else settle(["loadBalancerSku"]);
+  const egressFields = ["outboundType", "firewall.enabled"];
+  if (!given("outboundType") && !given("firewall.enabled")) {
+    const vnetGiven = given("vnet.addressSpaces") || given("vnet.subnetCidr") || base.spec.vnetSubnetId !== undefined;
+    const egress: Option<string>[] = [
+      { value: "loadBalancer", name: "loadBalancer", description: "egress through the cluster's load balancer (simplest; SNAT ports are shared)", patch: { outboundType: "loadBalancer" } },
+      { value: "firewall", name: "Azure Firewall (userDefinedRouting)", description: "aks-net builds a firewall in AzureFirewallSubnet and routes 0.0.0.0/0 through it", patch: { outboundType: "userDefinedRouting", firewall: { enabled: true } } },
+      ...(vnetGiven ? [] : [{ value: "managedNATGateway", name: "managedNATGateway", description: "AKS-managed VNet with a NAT gateway: fixed egress IPs, no VNet of yours", patch: { outboundType: "managedNATGateway" } }]),
+      { value: "userAssignedNATGateway", name: "userAssignedNATGateway", description: "your NAT gateway, already on the node subnet", patch: { outboundType: "userAssignedNATGateway" } },
+      { value: "userDefinedRouting", name: "userDefinedRouting (your route table)", description: "your route table sends 0.0.0.0/0 to your appliance (see --route)", patch: { outboundType: "userDefinedRouting" } },
+    ];
+    await askChoice("outboundType", egressFields, "Outbound (egress) type", egress, now().outboundType);
+  } else settle(egressFields);
+  if (now().firewall.enabled && !given("firewall.sku")) {
+    const skus: Option<string>[] = ENUMS.firewallSku.map((s) => ({
+      value: s,
+      name: s,
+      description: s === "Basic" ? "small workloads; needs AzureFirewallManagementSubnet too" : s === "Premium" ? "TLS inspection, IDPS" : "FQDN filtering, threat intelligence",
+      patch: { firewall: { sku: s } },
+    }));
+    await askChoice("firewall.sku", ["firewall.sku"], "Azure Firewall SKU", skus, now().firewall.sku);
+  } else settle(["firewall.sku"]);
+
+  // 6. The VNet and its subnets (not for an AKS-managed VNet or a bring-your-own subnet id).
+  const proposals = () => {
+    const r = resolveWith();
+    return proposeRanges(r.spec, r.provenance, { podSubnet: wantPodSubnet });
+  };
+  const vnetFields = ["vnet.name", "vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr"];
+  if (now().vnet.managed !== true && now().vnetSubnetId === undefined) {
+    let existing = given("vnet.existingSubnets");
+    if (!given("vnet.addressSpaces")) {
+      const kind = await ask.select<"new" | "existing">({
+        id: "vnet",
+        message: "Virtual network",
+        choices: [
+          { value: "new", name: "a new VNet", description: "aks-net creates the VNet and its subnets in free address space" },
+          { value: "existing", name: "an existing VNet", description: "you give its address space and other subnets; aks-net adds the cluster's subnets" },
+        ],
+        default: existing ? "existing" : "new",
+      });
+      existing = kind === "existing";
+    }
+    const clusterName = now().name ?? "aks";
+    if (!given("vnet.name")) {
+      await askText("vnet.name", ["vnet.name"], existing ? "Name of the existing VNet" : "Name of the new VNet", existing ? undefined : `${clusterName}-vnet`, (v) => (required("the VNet name")(v), { vnet: { name: v } }));
+    }
+    if (existing && !given("vnet.existingSubnets")) {
+      await askText("vnet.existingSubnets", ["vnet.existingSubnets"], "Its other subnets, NAME=CIDR comma-separated (empty if none)", "", (v) => ({ vnet: { existingSubnets: splitList(v).map(parseExistingSubnet) } }));
+    }
+    if (!given("vnet.addressSpaces")) {
+      const p = proposals();
+      await askText("vnet.addressSpaces", ["vnet.addressSpaces"], existing ? "Its address space(s), comma-separated" : `VNet address space (a free /${p.sizes.vnet})`, p.vnetSpace(), (v) => ({ vnet: { addressSpaces: splitList(v) } }));
+    }
+    if (!given("vnet.subnetCidr")) {
+      const p = proposals();
+      const cap = now().nodePools[0];
+      await askText("vnet.subnetCidr", ["vnet.subnetCidr"], `Node subnet (/${p.sizes.nodeSubnet} fits ${cap?.count ?? "?"} nodes + surge at ${cap?.maxPods ?? "?"} max pods)`, p.nodeSubnet(), (v) => ({ vnet: { subnetCidr: v } }));
+    }
+    if (wantPodSubnet && !given("vnet.podSubnetCidr")) {
+      const p = proposals();
+      await askText("vnet.podSubnetCidr", ["vnet.podSubnetCidr"], `Pod subnet (a /${p.sizes.podSubnet}: one VNet IP per pod)`, p.podSubnet(), (v) => ({ vnet: { podSubnetCidr: v } }));
+    }
+    if (now().firewall.enabled && !given("firewall.subnetCidr")) {
+      await askText("firewall.subnetCidr", ["firewall.subnetCidr"], "AzureFirewallSubnet (a /26 is all Azure Firewall needs)", proposals().firewallSubnet(), (v) => ({ firewall: { subnetCidr: v } }));
+    }
+  }
+  settle(vnetFields);
+
+  // 7. Cluster-internal ranges: they must stay clear of the VNet and of every connected network.
+  if (usesPodCidr(now()) && !given("podCidr")) {
+    const p = proposals();
+    await askText("podCidr", ["podCidr"], `Pod CIDR (one /24 per node; a /${p.sizes.podCidr} for this pool)`, p.podCidr(), (v) => ({ podCidr: v }));
+  }
+  settle(["podCidr"]);
+  if (!given("serviceCidr")) {
+    await askText("serviceCidr", ["serviceCidr"], "Service CIDR (Kubernetes service IPs; not routable outside the cluster)", proposals().serviceCidr(), (v) => ({ serviceCidr: v }));
+  }
+  if (!given("dnsServiceIP")) {
+    const service = now().serviceCidr ?? "";
+    await askText("dnsServiceIP", ["dnsServiceIP"], "DNS service IP (inside the service CIDR; .10 by convention)", proposals().dnsServiceIP(service), (v) => ({ dnsServiceIP: v }));
+  }
+  settle(ALL_FIELDS);
+  return answers;
+}
+
+/** `RES-01 service CIDR ... overlaps ...` / `  fix: ...`: how a refused answer reads under the prompt. */
+export function formatFinding(f: Finding): string {
+  return `${f.rule} ${f.message}${f.fix ? `\n  fix: ${f.fix}` : ""}`;
+}
+
+/** True when the field's value came from anything but an AKS default. */
+function isChosen(provenance: Provenance, field: string): boolean {
+  return Object.entries(provenance).some(([k, src]) => src !== "default" && covers(field, k));
+}
+
+/** `vnet.addressSpaces` covers `vnet.addressSpaces[0]`; `vnet` covers `vnet.subnetCidr`. */
+function covers(prefix: string, field: string): boolean {
+  return field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
+}
+
+function splitList(v: string): string[] {
+  return v.split(",").filter((s) => s !== "");
+}
+
+/** Deep-merges a patch into answers: objects merge, arrays replace, node pools merge by index (as resolveSpec does). */
+export function mergeInput(target: SpecInput, patch: SpecInput): SpecInput {
+  const t = target as Record<string, unknown>;
+  for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+    if (value === undefined) continue;
+    if (key === "nodePools" && Array.isArray(value)) {
+      const pools = (t[key] as Record<string, unknown>[] | undefined) ?? [];
+      value.forEach((p, i) => (pools[i] = { ...(pools[i] ?? {}), ...(p as Record<string, unknown>) }));
+      t[key] = pools;
+    } else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      t[key] = mergeInput({ ...((t[key] as SpecInput | undefined) ?? {}) }, value as SpecInput);
+    } else {
+      t[key] = structuredClone(value);
+    }
+  }
+  return target;
+}
+
+/**
+ * The values a resolved spec holds that did not come from an AKS default, as one SpecInput: what `aks-net.yaml`
+ * records and what the equivalent command line passes.
+ */
+export function chosenInput(resolved: ResolvedSpec): SpecInput {
+  const out: Record<string, unknown> = {};
+  for (const [path, src] of Object.entries(resolved.provenance)) {
+    if (src === "default") continue;
+    const value = getPath(resolved.spec, path);
+    if (value !== undefined) setPath(out, path, structuredClone(value));
+  }
+  return out as SpecInput;
+}
+
+function parts(path: string): (string | number)[] {
+  return path.split(".").flatMap((seg) => {
+    const m = /^([^[]+)((?:\[\d+\])*)$/.exec(seg);
+    if (!m) return [seg];
+    const idx = [...(m[2] ?? "").matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [m[1] as string, ...idx];
+  });
+}
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const p of parts(path)) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const ps = parts(path);
+  let cur: Record<string | number, unknown> = obj;
+  ps.forEach((p, i) => {
+    if (i === ps.length - 1) {
+      cur[p] = value;
+      return;
+    }
+    const next = ps[i + 1];
+    cur[p] ??= typeof next === "number" ? [] : {};
+    cur = cur[p] as Record<string | number, unknown>;
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The wizard's default answers: free, non-overlapping ranges sized for the planned nodes, computed from everything
+ * already chosen and every known range (existing subnets, connected ranges, reserved ranges).
+ * Pure. Range search is the planner's (planner.ts over cidr.ts); sizes come from capacity.ts.
+ * Values still at an AKS default are not "chosen": they are asked later and must not block a proposal.
+ */
+import { computeCapacity } from "./capacity.ts";
+import { contains, makeCidr, nthAddress, parseCidr, smallestAzurePrefixFor, overlaps } from "./cidr.ts";
+import type { Cidr } from "./cidr.ts";
+import { createPlanner, suggestFreeRange } from "./planner.ts";
+import type { Planner } from "./planner.ts";
+import type { ClusterSpec, Provenance } from "./spec.ts";
+import { buildContext } from "../validators/index.ts";
+
+/** Smallest node or pod subnet proposed: a /24 leaves room to grow and is what AKS samples use. */
+const MIN_SUBNET_PREFIX = 24;
+/** Largest VNet / cluster range proposed by default. */
+const MAX_RANGE_PREFIX = 16;
+/** Azure Firewall never needs more than a /26 (FWS-01). */
+const FIREWALL_PREFIX = 26;
+
+/** Range fields that carry an AKS default until the user picks them. */
+const DEFAULTED_RANGE_FIELDS = ["serviceCidr", "podCidr", "podCidrs", "serviceCidrs", "dnsServiceIP", "vnet.addressSpaces", "vnet.subnetCidr"] as const;
+
+export interface ProposalOptions {
+  /** The user chose Azure CNI with a pod subnet that is not set yet: size the node subnet at one IP per node. */
+  podSubnet?: boolean;
+}
+
+/** Proposes one value per range question; undefined when no free range of the needed size exists. */
+export interface Proposals {
+  vnetSpace(): string | undefined;
+  nodeSubnet(): string | undefined;
+  podSubnet(): string | undefined;
+  firewallSubnet(): string | undefined;
+  serviceCidr(): string | undefined;
+  podCidr(): string | undefined;
+  /** The `.10` address of the service CIDR (DNS-06), if it has one. */
+  dnsServiceIP(serviceCidr: string): string | undefined;
+  /** Prefix lengths the proposals use (for tests and the explanations). */
+  readonly sizes: { nodeSubnet: number; podSubnet: number; vnet: number; podCidr: number };
+}
+
+/** Builds the proposals for a resolved spec; `provenance` tells chosen values from defaults. */
+export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: ProposalOptions = {}): Proposals {
+  const chosen = withoutDefaults(spec, provenance);
+  const ctx = buildContext(chosen);
+  const planner: Planner = createPlanner(ctx);
+
+  const sizing = opts.podSubnet && spec.vnet.podSubnetCidr === undefined ? { ...spec, vnet: { ...spec.vnet, podSubnetCidr: "0.0.0.0/32" } } : spec;
+  const cap = computeCapacity(sizing);
+  const peak = cap.peakNodes + cap.surge;
+  const nodeSubnet = subnetPrefix(peak * cap.ipsPerNode);
+  const podSubnet = subnetPrefix(peak * Math.max(cap.maxPods, 1));
+  const firewallNeeded = spec.firewall.enabled ? 2 ** (32 - FIREWALL_PREFIX) : 0;
+  const podSubnetNeeded = opts.podSubnet || spec.vnet.podSubnetCidr !== undefined ? 2 ** (32 - podSubnet) : 0;
+  // Room for twice what is planned, so other subnets (gateways, private endpoints) fit later.
+  const vnetNeed = 2 * (2 ** (32 - nodeSubnet) + podSubnetNeeded + firewallNeeded);
+  const vnet = Math.min(MAX_RANGE_PREFIX, 32 - Math.ceil(Math.log2(vnetNeed)));
+  // One /24 per node from the pod CIDR (SIZE-03).
+  const podCidr = Math.min(MAX_RANGE_PREFIX, 24 - Math.ceil(Math.log2(Math.max(peak, 1))));
+
+  return {
+    sizes: { nodeSubnet, podSubnet, vnet, podCidr },
+    vnetSpace: () => text(proposeVnet(vnet, planner, ctx.connected)),
+    nodeSubnet: () => text(planner.subnet(nodeSubnet, ["vnet.subnetCidr"])),
+    podSubnet: () => text(planner.subnet(podSubnet, ["vnet.podSubnetCidr"])),
+    firewallSubnet: () => text(planner.subnet(FIREWALL_PREFIX, ["firewall.subnetCidr"])),
+    serviceCidr: () => text(planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"])),
+    podCidr: () => text(planner.clusterRange(podCidr, 4, ["podCidr"])),
+    dnsServiceIP: (service) => {
+      const p = parseCidr(service);
+      return p.ok && p.value.family === 4 && p.value.prefix <= 28 ? nthAddress(p.value, 10) : undefined;
+    },
+  };
+}
+
+/** The prefix whose Azure-usable addresses hold `needed`, never smaller than a /24. */
+function subnetPrefix(needed: number): number {
+  return Math.min(MIN_SUBNET_PREFIX, smallestAzurePrefixFor(Math.max(needed, 1)) ?? 0);
+}
+
+/**
+ * A new VNet avoids every chosen and connected range. With existing subnets (an existing VNet), the block of that
+ * size that holds them all is proposed when it is clear of everything else.
+ */
+function proposeVnet(prefix: number, planner: Planner, connected: ReturnType<typeof buildContext>["connected"]): Cidr | undefined {
+  const subnets = planner.known.filter((r) => r.kind === "subnet" && r.cidr.family === 4);
+  if (subnets.length > 0) {
+    const first = subnets[0]?.cidr as Cidr;
+    for (let p = Math.min(prefix, first.prefix); p >= 8; p--) {
+      const block = makeCidr(first.start, p, 4);
+      if (!subnets.every((s) => contains(block, s.cidr))) continue;
+      const clash = planner.known.some((r) => r.kind !== "subnet" && r.kind !== "vnet" && overlaps(r.cidr, block)) || connected.overlapping(block).length > 0;
+      if (!clash) return block;
+      break;
+    }
+  }
+  return suggestFreeRange(prefix, 4, { ranges: planner.known, connected, skip: (r) => r.kind === "vnet" });
+}
+
+/** A copy of the spec without the range fields that are still at their AKS default. */
+export function withoutDefaults(spec: ClusterSpec, provenance: Provenance): ClusterSpec {
+  const copy = structuredClone(spec);
+  const isDefault = (field: string): boolean => provenance[field] === "default";
+  for (const field of DEFAULTED_RANGE_FIELDS) {
+    if (!isDefault(field)) continue;
+    if (field === "vnet.addressSpaces") copy.vnet.addressSpaces = [];
+    else if (field === "vnet.subnetCidr") delete copy.vnet.subnetCidr;
+    else delete (copy as unknown as Record<string, unknown>)[field];
+  }
+  return copy;
+}
+
+function text(c: Cidr | undefined): string | undefined {
+  return c?.canonical;
+}
