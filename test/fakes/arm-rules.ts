@@ -1,0 +1,813 @@
+/**
+ * The Azure semantics of the fake ARM server: what a PUT must satisfy (sync 400s), what a finished LRO checks
+ * (async Failed), what a DELETE refuses, and the read-only properties a GET computes. Modelled on the Network and
+ * AKS resource providers so that the ORDER of aks-net's requests matters exactly as it does in Azure.
+ */
+import {
+  ArmError, arr, cidrContains, cidrContainsIp, cidrOverlap, clone, ipv4ToString, isUnder, key, lastSegment, obj, parentOf,
+  parseId, parseIpv4, parseV4Cidr, props, rgId, shortHash, stableGuid, str, typeOfId,
+} from "./arm-util.ts";
+import type { Json, V4Cidr } from "./arm-util.ts";
+
+export const FAKE_TENANT_ID = "72f988bf-0000-4000-a000-000000000001";
+/** Role definition GUIDs that let an identity join/modify a subnet. */
+export const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+export const CONTRIBUTOR = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
+export const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+
+export interface StoredResource {
+  id: string;
+  /** ARM type, canonical casing, e.g. `Microsoft.Network/virtualNetworks/subnets`. */
+  type: string;
+  body: Json;
+}
+
+/** What the rules may read from the store. */
+export interface StoreView {
+  raw(id: string): StoredResource | undefined;
+  all(): StoredResource[];
+  childrenOf(parentId: string, childType: string): StoredResource[];
+  principals(): Set<string>;
+}
+
+/** A write the PUT handler applies: the resource itself plus child collections it replaces. */
+export interface BuiltWrite {
+  body: Json;
+  upsertChildren: StoredResource[];
+  removeChildren: string[];
+  /** Extra resources created alongside (an AKS node resource group). */
+  sideEffects: StoredResource[];
+}
+
+export interface BuildCtx {
+  validate: boolean;
+  existing: StoredResource | undefined;
+  defaultLocation: string;
+  /** provisioningState to store (Creating/Updating while an LRO runs; Succeeded for sync writes and seeds). */
+  provisioningState: string;
+}
+
+const T = {
+  vnet: "microsoft.network/virtualnetworks",
+  subnet: "microsoft.network/virtualnetworks/subnets",
+  peering: "microsoft.network/virtualnetworks/virtualnetworkpeerings",
+  routeTable: "microsoft.network/routetables",
+  route: "microsoft.network/routetables/routes",
+  pip: "microsoft.network/publicipaddresses",
+  firewall: "microsoft.network/azurefirewalls",
+  nat: "microsoft.network/natgateways",
+  nsg: "microsoft.network/networksecuritygroups",
+  fwPolicy: "microsoft.network/firewallpolicies",
+  ruleGroup: "microsoft.network/firewallpolicies/rulecollectiongroups",
+  cluster: "microsoft.containerservice/managedclusters",
+  identity: "microsoft.managedidentity/userassignedidentities",
+  roleAssignment: "microsoft.authorization/roleassignments",
+  rg: "microsoft.resources/resourcegroups",
+} as const;
+export const TYPES = T;
+
+/** Canonical type casing for ids the SDK sends in any case. */
+const CANONICAL: Record<string, string> = {
+  [T.vnet]: "Microsoft.Network/virtualNetworks",
+  [T.subnet]: "Microsoft.Network/virtualNetworks/subnets",
+  [T.peering]: "Microsoft.Network/virtualNetworks/virtualNetworkPeerings",
+  [T.routeTable]: "Microsoft.Network/routeTables",
+  [T.route]: "Microsoft.Network/routeTables/routes",
+  [T.pip]: "Microsoft.Network/publicIPAddresses",
+  [T.firewall]: "Microsoft.Network/azureFirewalls",
+  [T.nat]: "Microsoft.Network/natGateways",
+  [T.nsg]: "Microsoft.Network/networkSecurityGroups",
+  [T.fwPolicy]: "Microsoft.Network/firewallPolicies",
+  [T.ruleGroup]: "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+  [T.cluster]: "Microsoft.ContainerService/managedClusters",
+  [T.identity]: "Microsoft.ManagedIdentity/userAssignedIdentities",
+};
+
+export function canonicalType(type: string): string {
+  return CANONICAL[type.toLowerCase()] ?? type;
+}
+
+/** Resource types whose writes are long-running operations (everything in Microsoft.Network, AKS). */
+export function isLroType(type: string): boolean {
+  const t = type.toLowerCase();
+  return t.startsWith("microsoft.network/") || t.startsWith("microsoft.containerservice/");
+}
+
+/** Child collections a parent PUT replaces (ARM: subnets omitted from a VNet PUT are deleted). */
+const REPLACED_CHILDREN: Record<string, { prop: string; childType: string; replaceWhenAbsent: boolean }[]> = {
+  [T.vnet]: [
+    { prop: "subnets", childType: "subnets", replaceWhenAbsent: true },
+    { prop: "virtualNetworkPeerings", childType: "virtualNetworkPeerings", replaceWhenAbsent: false },
+  ],
+  [T.routeTable]: [{ prop: "routes", childType: "routes", replaceWhenAbsent: true }],
+};
+
+// ---------------------------------------------------------------- building a PUT
+
+/** Validates (when ctx.validate) and normalises a PUT body. Throws ArmError for synchronous rejections. */
+export function buildWrite(view: StoreView, id: string, type: string, input: Json, ctx: BuildCtx): BuiltWrite {
+  const t = type.toLowerCase();
+  const parsed = parseId(id);
+  const name = lastSegment(id);
+  const isChild = (parsed?.types.length ?? 0) > 1;
+  const body: Json = clone(input);
+  delete body["id"];
+  delete body["name"];
+  delete body["type"];
+  delete body["etag"];
+  const p: Json = { ...props(body) };
+  const out: BuiltWrite = { body: {}, upsertChildren: [], removeChildren: [], sideEffects: [] };
+
+  if (!isChild) {
+    const location = str(body["location"]);
+    if (!location) {
+      if (ctx.validate) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+    }
+    body["location"] = (location ?? ctx.defaultLocation).toLowerCase().replace(/\s+/g, "");
+  }
+  if (ctx.validate) checkReferences(view, id, t, body);
+
+  switch (t) {
+    case T.vnet: buildVnet(view, id, p, ctx, out); break;
+    case T.subnet: buildSubnet(view, id, p, ctx, undefined); break;
+    case T.routeTable: buildRouteTable(view, id, p, ctx, out); break;
+    case T.route: checkRoute(p, name, ctx); break;
+    case T.pip: buildPublicIp(id, body, p, ctx); break;
+    case T.firewall: buildFirewall(view, id, body, p, ctx); break;
+    case T.nat: body["sku"] ??= { name: "Standard" }; p["idleTimeoutInMinutes"] ??= 4; break;
+    case T.peering: p["peeringSyncLevel"] ??= "FullyInSync"; break;
+    case T.identity:
+      p["principalId"] = stableGuid(`principal:${key(id)}`);
+      p["clientId"] = stableGuid(`client:${key(id)}`);
+      p["tenantId"] = FAKE_TENANT_ID;
+      break;
+    case T.cluster: buildCluster(view, id, body, p, ctx, out); break;
+    default: break;
+  }
+  if (t !== T.identity && t !== T.roleAssignment) p["provisioningState"] = ctx.provisioningState;
+  if (t === T.firewall || t === T.pip || t === T.vnet || t === T.routeTable || t === T.nat || t === T.nsg) {
+    p["resourceGuid"] ??= stableGuid(`guid:${key(id)}`);
+  }
+  body["properties"] = p;
+  out.body = {
+    id,
+    name,
+    type: canonicalType(type),
+    ...(t.startsWith("microsoft.network/") ? { etag: `W/"${stableGuid(`${key(id)}:${Date.now()}:${Math.random()}`)}"` } : {}),
+    ...body,
+  };
+  return out;
+}
+
+/** Read-only properties that may appear in a body copied from a GET and point at resources the fake never stores. */
+const READ_ONLY_KEYS = new Set([
+  "ipConfiguration", "resourceNavigationLinks", "serviceAssociationLinks", "privateEndpoints", "effectiveOutboundIPs",
+  "identityProfile", "networkInterfaces", "ipConfigurationProfiles",
+]);
+
+/** 400 InvalidResourceReference when the body references an ARM id that does not exist (catches ordering bugs). */
+function checkReferences(view: StoreView, selfId: string, t: string, body: Json): void {
+  const skip = new Set(READ_ONLY_KEYS);
+  if (t === T.vnet || t === T.subnet) skip.add("ipConfigurations");
+  if (t === T.routeTable || t === T.nsg || t === T.nat) skip.add("subnets");
+  const refs: string[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 30) return;
+    if (typeof v === "string") {
+      if (parseId(v)) refs.push(v);
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1);
+      return;
+    }
+    if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v as Json)) {
+        if (skip.has(k)) continue;
+        walk(x, depth + 1);
+      }
+    }
+  };
+  walk(body["properties"], 0);
+  for (const k of Object.keys(obj(obj(body["identity"])["userAssignedIdentities"]))) refs.push(k);
+  for (const ref of refs) {
+    if (isUnder(ref, selfId)) continue;
+    const rp = parseId(ref);
+    if (!rp || /^MC_/i.test(rp.resourceGroup)) continue; // AKS-managed node resource group: computed ids
+    if (!view.raw(ref)) {
+      throw new ArmError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${ref} referenced by resource ${selfId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+      );
+    }
+  }
+}
+
+function prefixOf(p: Json): string | undefined {
+  return str(p["addressPrefix"]) ?? str(arr(p["addressPrefixes"])[0]);
+}
+
+function vnetPrefixes(vnetBody: Json): V4Cidr[] {
+  return arr(obj(props(vnetBody)["addressSpace"])["addressPrefixes"])
+    .map((x) => (typeof x === "string" ? parseV4Cidr(x) : undefined))
+    .filter((x): x is V4Cidr => x !== undefined);
+}
+
+/** Validates one subnet against its VNet and siblings. `siblings` (name → prefix) defaults to the stored ones. */
+function buildSubnet(view: StoreView, id: string, p: Json, ctx: BuildCtx, inVnet: { vnetBody: Json; siblings: Map<string, string> } | undefined): void {
+  if (!ctx.validate) return;
+  const name = lastSegment(id);
+  const vnetId = parentOf(id);
+  const vnetName = lastSegment(vnetId);
+  const vnetBody = inVnet?.vnetBody ?? view.raw(vnetId)?.body ?? {};
+  const text = prefixOf(p);
+  if (!text) throw new ArmError(400, "InvalidRequestFormat", `Subnet '${name}' must have an addressPrefix or addressPrefixes.`);
+  if (text.includes(":")) return; // IPv6: not modelled
+  const c = parseV4Cidr(text);
+  if (!c) throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${text} for resource ${id} is not a valid IPv4 or IPv6 CIDR.`);
+  if (c.hostBits) {
+    throw new ArmError(400, "InvalidCIDRNotation", `The address prefix ${text} in resource ${id} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${c.text}.`);
+  }
+  if (c.bits > 29) throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${name}' is not valid in virtual network '${vnetName}'. The smallest supported subnet is /29.`);
+  if (!vnetPrefixes(vnetBody).some((v) => cidrContains(v, c))) {
+    throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${name}' is not valid in virtual network '${vnetName}'.`);
+  }
+  const siblings = inVnet?.siblings ?? new Map(view.childrenOf(vnetId, "subnets").map((s) => [s.body["name"] as string, prefixOf(props(s.body)) ?? ""]));
+  for (const [other, otherText] of siblings) {
+    if (other.toLowerCase() === name.toLowerCase()) continue;
+    const o = parseV4Cidr(otherText);
+    if (o && cidrOverlap(c, o)) {
+      throw new ArmError(400, "NetcfgSubnetRangesOverlap", `Subnet '${name}' is not valid because its IP address range overlaps with that of an existing subnet '${other}' in virtual network '${vnetName}'.`);
+    }
+  }
+  const existing = view.raw(id);
+  if (existing) {
+    const before = prefixOf(props(existing.body));
+    const users = subnetUsers(view, existing.id);
+    if (before && before !== text && users.length > 0) {
+      throw new ArmError(400, "InUseSubnetCannotBeUpdated", `Subnet ${name} is in use by ${users[0]} and cannot be updated with address prefix ${text}.`);
+    }
+  }
+  if (name === "AzureFirewallSubnet" && p["networkSecurityGroup"]) {
+    throw new ArmError(400, "AzureFirewallSubnetCannotHaveNsg", "Network security group cannot be associated with subnet AzureFirewallSubnet.");
+  }
+}
+
+function buildVnet(view: StoreView, id: string, p: Json, ctx: BuildCtx, out: BuiltWrite): void {
+  const prefixes = arr(obj(p["addressSpace"])["addressPrefixes"]);
+  if (ctx.validate && prefixes.length === 0) {
+    throw new ArmError(400, "InvalidAddressSpace", `Virtual network ${id} must have at least one address prefix in addressSpace.`);
+  }
+  if (ctx.validate) {
+    for (const x of prefixes) {
+      const c = typeof x === "string" ? parseV4Cidr(x) : undefined;
+      if (typeof x === "string" && !x.includes(":") && (!c || c.hostBits)) {
+        throw new ArmError(400, "InvalidCIDRNotation", `The address prefix ${String(x)} in resource ${id} has an invalid CIDR notation.`);
+      }
+    }
+  }
+  splitChildren(view, id, T.vnet, p, ctx, out, (childId, childProps, siblings) => buildSubnet(view, childId, childProps, ctx, { vnetBody: { properties: p }, siblings }));
+}
+
+function buildRouteTable(view: StoreView, id: string, p: Json, ctx: BuildCtx, out: BuiltWrite): void {
+  p["disableBgpRoutePropagation"] ??= false;
+  splitChildren(view, id, T.routeTable, p, ctx, out, (childId, childProps) => checkRoute(childProps, lastSegment(childId), ctx));
+}
+
+/** Moves a parent's inline child collections into child resources; the parent PUT replaces the collection. */
+function splitChildren(
+  view: StoreView, id: string, t: string, p: Json, ctx: BuildCtx, out: BuiltWrite,
+  check: (childId: string, childProps: Json, siblings: Map<string, string>) => void,
+): void {
+  for (const spec of REPLACED_CHILDREN[t] ?? []) {
+    const given = p[spec.prop];
+    delete p[spec.prop];
+    if (given === undefined && !spec.replaceWhenAbsent) continue;
+    const items = arr(given).map(obj);
+    const siblings = new Map<string, string>();
+    for (const it of items) siblings.set(str(it["name"]) ?? "", prefixOf(props(it)) ?? "");
+    const keep = new Set<string>();
+    for (const it of items) {
+      const childName = str(it["name"]) ?? (str(it["id"]) ? lastSegment(str(it["id"])!) : undefined);
+      if (!childName) {
+        if (ctx.validate) throw new ArmError(400, "InvalidRequestFormat", `A ${spec.childType} entry of ${id} has no name.`);
+        continue;
+      }
+      const childId = `${id}/${spec.childType}/${childName}`;
+      const cp: Json = { ...props(it) };
+      check(childId, cp, siblings);
+      cp["provisioningState"] = ctx.provisioningState;
+      keep.add(key(childId));
+      const childType = `${canonicalType(t)}/${spec.childType}`;
+      out.upsertChildren.push({
+        id: childId,
+        type: childType,
+        body: { id: childId, name: childName, type: childType, etag: `W/"${stableGuid(`${key(childId)}:${Date.now()}`)}"`, properties: cp },
+      });
+    }
+    {
+      for (const existing of view.childrenOf(id, spec.childType)) {
+        if (keep.has(key(existing.id))) continue;
+        if (t === T.vnet && ctx.validate) {
+          const users = subnetUsers(view, existing.id);
+          if (users.length > 0) {
+            throw new ArmError(400, "InUseSubnetCannotBeDeleted", `Subnet ${lastSegment(existing.id)} is in use by ${users[0]} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
+          }
+        }
+        out.removeChildren.push(existing.id);
+      }
+    }
+  }
+}
+
+const NEXT_HOPS = ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"];
+
+function checkRoute(p: Json, name: string, ctx: BuildCtx): void {
+  if (!ctx.validate) return;
+  const prefix = str(p["addressPrefix"]);
+  if (!prefix) throw new ArmError(400, "InvalidRequestFormat", `Route ${name} must have an addressPrefix.`);
+  if (/^[0-9.]+\/\d+$/.test(prefix)) {
+    const c = parseV4Cidr(prefix);
+    if (!c || c.hostBits) throw new ArmError(400, "InvalidCIDRNotation", `The address prefix ${prefix} in route ${name} has an invalid CIDR notation.`);
+  }
+  const hop = str(p["nextHopType"]);
+  if (!hop || !NEXT_HOPS.includes(hop)) throw new ArmError(400, "InvalidRequestFormat", `Route ${name} has an invalid nextHopType '${hop ?? ""}'.`);
+  const ip = str(p["nextHopIpAddress"]);
+  if (hop === "VirtualAppliance" && (!ip || parseIpv4(ip) === undefined)) {
+    throw new ArmError(400, "InvalidNextHopIpAddress", `Route ${name} with next hop type VirtualAppliance must have a valid nextHopIpAddress.`);
+  }
+  if (hop !== "VirtualAppliance" && ip) {
+    throw new ArmError(400, "NextHopIpAddressNotAllowed", `Route ${name} with next hop type ${hop} cannot have a nextHopIpAddress.`);
+  }
+}
+
+function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
+  const sku = obj(body["sku"]);
+  body["sku"] = { name: str(sku["name"]) ?? "Standard", tier: str(sku["tier"]) ?? "Regional" };
+  const skuName = (body["sku"] as Json)["name"] as string;
+  p["publicIPAllocationMethod"] ??= skuName === "Standard" ? "Static" : "Dynamic";
+  p["publicIPAddressVersion"] ??= "IPv4";
+  p["idleTimeoutInMinutes"] ??= 4;
+  if (ctx.validate && skuName === "Standard" && p["publicIPAllocationMethod"] !== "Static") {
+    throw new ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic", `Standard sku publicIp /subscriptions/.../${lastSegment(id)} must have AllocationMethod set to Static.`);
+  }
+  if (p["publicIPAllocationMethod"] === "Static" || !ctx.validate) {
+    const h = shortHash(`pip:${key(id)}`, 6);
+    p["ipAddress"] ??= `20.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}.${Math.max(1, parseInt(h.slice(4, 6), 16) % 255)}`;
+  }
+}
+
+function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx): void {
+  p["sku"] ??= { name: "AZFW_VNet", tier: "Standard" };
+  p["threatIntelMode"] ??= "Alert";
+  for (const k of ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"]) {
+    p[k] = arr(p[k]).map((rc) => {
+      const o = clone(obj(rc));
+      const name = str(o["name"]) ?? "collection";
+      o["id"] = `${id}/${k}/${name}`;
+      o["properties"] = { ...props(o), provisioningState: ctx.provisioningState };
+      return o;
+    });
+  }
+  const ipcs = arr(p["ipConfigurations"]).map((x) => clone(obj(x)));
+  if (ctx.validate && ipcs.length === 0 && !obj(p["hubIPAddresses"])["privateIPAddress"]) {
+    throw new ArmError(400, "AzureFirewallMissingIpConfiguration", `Azure Firewall ${id} must have at least one IP configuration.`);
+  }
+  ipcs.forEach((ipc, i) => {
+    const ip = { ...props(ipc) };
+    const name = str(ipc["name"]) ?? `ipconfig${i + 1}`;
+    ipc["name"] = name;
+    ipc["id"] = `${id}/azureFirewallIpConfigurations/${name}`;
+    const subnetId = str(obj(ip["subnet"])["id"]);
+    const pipId = str(obj(ip["publicIPAddress"])["id"]);
+    if (i === 0) {
+      if (ctx.validate) {
+        if (!subnetId || lastSegment(subnetId) !== "AzureFirewallSubnet") {
+          throw new ArmError(400, "AzureFirewallSubnetMissing", `Azure Firewall ${id} must reference a subnet named 'AzureFirewallSubnet' in its first IP configuration; got '${subnetId ?? ""}'.`);
+        }
+      }
+      const subnet = subnetId ? view.raw(subnetId) : undefined;
+      const c = subnet ? parseV4Cidr(prefixOf(props(subnet.body)) ?? "") : undefined;
+      if (ctx.validate && c && c.bits > 26) {
+        throw new ArmError(400, "AzureFirewallSubnetTooSmall", `Subnet AzureFirewallSubnet (${c.text}) must be at least /26 for Azure Firewall ${lastSegment(id)}.`);
+      }
+      if (ctx.validate && subnetId) {
+        const other = subnetUsers(view, subnetId).find((u) => !isUnder(u, id));
+        if (other) throw new ArmError(400, "InUseSubnetCannotBeUsed", `Subnet ${subnetId} is already used by ${other}.`);
+      }
+      if (c) ip["privateIPAddress"] = ipv4ToString(c.base + 4);
+      ip["privateIPAllocationMethod"] = "Dynamic";
+    }
+    if (pipId && ctx.validate) {
+      const pip = view.raw(pipId);
+      const pipSku = str(obj(pip?.body["sku"])["name"]);
+      const alloc = str(props(pip?.body ?? {})["publicIPAllocationMethod"]);
+      if (pip && (pipSku !== "Standard" || alloc !== "Static")) {
+        throw new ArmError(400, "AzureFirewallPublicIpMustBeStandardStatic", `Public IP ${pipId} used by Azure Firewall ${lastSegment(id)} must be Standard SKU with Static allocation.`);
+      }
+      const user = publicIpUser(view, pipId);
+      if (user && !isUnder(user, id)) throw new ArmError(400, "PublicIPAddressInUse", `Public IP address ${pipId} is already in use by ${user}.`);
+    }
+    ipc["properties"] = { ...ip, provisioningState: ctx.provisioningState };
+  });
+  p["ipConfigurations"] = ipcs;
+  void body;
+}
+
+// ---------------------------------------------------------------- AKS
+
+const NETWORK_IMMUTABLE: [string, string][] = [
+  ["networkPlugin", "networkProfile.networkPlugin"],
+  ["networkPluginMode", "networkProfile.networkPluginMode"],
+  ["serviceCidr", "networkProfile.serviceCidr"],
+  ["dnsServiceIP", "networkProfile.dnsServiceIP"],
+  ["podCidr", "networkProfile.podCidr"],
+  ["loadBalancerSku", "networkProfile.loadBalancerSku"],
+];
+
+function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx, out: BuiltWrite): void {
+  const parsed = parseId(id)!;
+  const name = lastSegment(id);
+  const location = body["location"] as string;
+  const given = obj(p["networkProfile"]);
+  const np: Json = { ...given };
+  if (!np["networkPlugin"]) {
+    np["networkPlugin"] = "azure";
+    np["networkPluginMode"] ??= "overlay";
+  }
+  const plugin = np["networkPlugin"];
+  const overlayLike = plugin === "kubenet" || np["networkPluginMode"] === "overlay";
+  if (overlayLike) np["podCidr"] ??= "10.244.0.0/16";
+  np["serviceCidr"] ??= "10.0.0.0/16";
+  np["dnsServiceIP"] ??= "10.0.0.10";
+  np["loadBalancerSku"] ??= "standard";
+  np["outboundType"] ??= "loadBalancer";
+  np["ipFamilies"] ??= ["IPv4"];
+  if (np["loadBalancerSku"] === "standard" && np["outboundType"] === "loadBalancer") {
+    np["loadBalancerProfile"] ??= { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" };
+  }
+  const pools = arr(p["agentPoolProfiles"]).map((x) => clone(obj(x)));
+  if (ctx.validate && pools.length === 0) {
+    throw new ArmError(400, "InvalidParameter", "The value of parameter agentPoolProfiles is invalid. At least one agent pool is required.");
+  }
+  for (const pool of pools) {
+    pool["count"] ??= 3;
+    pool["vmSize"] ??= "Standard_D4s_v5";
+    pool["osType"] ??= "Linux";
+    pool["mode"] ??= "System";
+    pool["type"] ??= "VirtualMachineScaleSets";
+    pool["maxPods"] ??= plugin === "kubenet" ? 110 : overlayLike ? 250 : pool["podSubnetID"] ? 110 : 30;
+    pool["provisioningState"] = ctx.provisioningState;
+    pool["powerState"] = { code: "Running" };
+    pool["orchestratorVersion"] ??= p["kubernetesVersion"] ?? "1.33.3";
+  }
+  p["agentPoolProfiles"] = pools;
+
+  if (ctx.validate) {
+    if (plugin === "kubenet" && np["networkPolicy"] === "azure") {
+      throw new ArmError(400, "NetworkPolicyAzureNotSupportedForKubenet", "Network policy 'azure' is not supported with network plugin 'kubenet'. Use networkPolicy 'calico' or a different network plugin.");
+    }
+    const svc = parseV4Cidr(String(np["serviceCidr"]));
+    if (!svc || svc.hostBits) throw new ArmError(400, "InvalidServiceCidr", `The specified serviceCidr ${String(np["serviceCidr"])} is not a valid CIDR.`);
+    const dns = parseIpv4(String(np["dnsServiceIP"]));
+    if (dns === undefined || !cidrContainsIp(svc, dns)) {
+      throw new ArmError(400, "DnsServiceIpOutOfServiceCidr", `The specified dnsServiceIP ${String(np["dnsServiceIP"])} is not within the specified serviceCidr ${svc.text}.`);
+    }
+    if (dns === svc.base + 1 || dns === svc.base) {
+      throw new ArmError(400, "InvalidDnsServiceIP", `The specified dnsServiceIP ${String(np["dnsServiceIP"])} is reserved in serviceCidr ${svc.text}.`);
+    }
+    if (np["loadBalancerSku"] === "basic" && np["outboundType"] !== "loadBalancer") {
+      throw new ArmError(400, "InvalidOutboundType", `outboundType ${String(np["outboundType"])} doesn't support basic load balancer sku.`);
+    }
+    const subnetIds = pools.flatMap((pl) => [str(pl["vnetSubnetID"]), str(pl["podSubnetID"])]).filter((x): x is string => !!x);
+    for (const sid of subnetIds) {
+      const vnetId = parentOf(sid);
+      for (const s of view.childrenOf(vnetId, "subnets")) {
+        const c = parseV4Cidr(prefixOf(props(s.body)) ?? "");
+        if (c && cidrOverlap(c, svc)) {
+          throw new ArmError(400, "ServiceCidrOverlapExistingSubnetsCidr", `The specified service CIDR ${svc.text} is conflicted with an existing subnet CIDR ${c.text}`);
+        }
+      }
+    }
+    if (np["outboundType"] === "userDefinedRouting") checkUdr(view, pools);
+    if (ctx.existing) {
+      const before = props(ctx.existing.body);
+      const bnp = obj(before["networkProfile"]);
+      for (const [k, path] of NETWORK_IMMUTABLE) {
+        if (given[k] !== undefined && bnp[k] !== undefined && String(given[k]).toLowerCase() !== String(bnp[k]).toLowerCase()) {
+          throw new ArmError(400, "PropertyChangeNotAllowed", `Changing property '${path}' is not allowed.`);
+        }
+      }
+      const beforePools = new Map(arr(before["agentPoolProfiles"]).map((x) => [str(obj(x)["name"]), obj(x)]));
+      for (const pool of pools) {
+        const bp = beforePools.get(str(pool["name"]));
+        if (bp && pool["vnetSubnetID"] && bp["vnetSubnetID"] && key(String(pool["vnetSubnetID"])) !== key(String(bp["vnetSubnetID"]))) {
+          throw new ArmError(400, "PropertyChangeNotAllowed", "Changing property 'agentPoolProfile.vnetSubnetID' is not allowed.");
+        }
+      }
+    }
+  }
+  p["networkProfile"] = np;
+  p["kubernetesVersion"] ??= "1.33.3";
+  p["currentKubernetesVersion"] = p["kubernetesVersion"];
+  p["dnsPrefix"] ??= `${name}-${parsed.resourceGroup}-${parsed.subscription.slice(0, 6)}`.slice(0, 54);
+  p["fqdn"] = `${String(p["dnsPrefix"])}-${shortHash(key(id))}.hcp.${location}.azmk8s.io`;
+  p["azurePortalFQDN"] = `${String(p["dnsPrefix"])}-${shortHash(key(id))}.portal.hcp.${location}.azmk8s.io`;
+  const nodeRg = str(p["nodeResourceGroup"]) ?? `MC_${parsed.resourceGroup}_${name}_${location}`;
+  p["nodeResourceGroup"] = nodeRg;
+  p["powerState"] = { code: "Running" };
+  p["maxAgentPools"] = 100;
+  p["enableRBAC"] ??= true;
+  const identity = obj(body["identity"]);
+  const idType = str(identity["type"]) ?? "SystemAssigned";
+  if (idType === "SystemAssigned") {
+    body["identity"] = { type: "SystemAssigned", principalId: stableGuid(`principal:${key(id)}`), tenantId: FAKE_TENANT_ID };
+  } else if (idType === "UserAssigned") {
+    const uai: Json = {};
+    for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
+      const u = view.raw(uid);
+      uai[uid] = { principalId: str(props(u?.body ?? {})["principalId"]) ?? stableGuid(`principal:${key(uid)}`), clientId: str(props(u?.body ?? {})["clientId"]) ?? stableGuid(`client:${key(uid)}`) };
+    }
+    body["identity"] = { type: "UserAssigned", userAssignedIdentities: uai };
+  }
+  const ip = obj(p["identityProfile"]);
+  if (!ip["kubeletidentity"]) {
+    const kid = `/subscriptions/${parsed.subscription}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`;
+    p["identityProfile"] = { kubeletidentity: { resourceId: kid, clientId: stableGuid(`client:${key(kid)}`), objectId: stableGuid(`principal:${key(kid)}`) } };
+  }
+  const nodeRgId = rgId(parsed.subscription, nodeRg);
+  if (!view.raw(nodeRgId)) {
+    out.sideEffects.push({
+      id: nodeRgId,
+      type: "Microsoft.Resources/resourceGroups",
+      body: { id: nodeRgId, name: nodeRg, type: "Microsoft.Resources/resourceGroups", location, managedBy: id, tags: { "aks-managed-cluster-name": name, "aks-managed-cluster-rg": parsed.resourceGroup }, properties: { provisioningState: "Succeeded" } },
+    });
+  }
+}
+
+/** outboundType userDefinedRouting: the node subnet needs a route table whose 0.0.0.0/0 goes to an appliance/gateway. */
+function checkUdr(view: StoreView, pools: Json[]): void {
+  const subnets = pools.map((pl) => str(pl["vnetSubnetID"]));
+  if (subnets.some((s) => !s)) {
+    throw new ArmError(400, "OutboundTypeUserDefinedRoutingRequiresCustomVnet", "Outbound type userDefinedRouting requires every agent pool to use a custom vnetSubnetID.");
+  }
+  for (const sid of subnets as string[]) {
+    const subnet = view.raw(sid);
+    const rtId = str(obj(props(subnet?.body ?? {})["routeTable"])["id"]);
+    if (!rtId || !view.raw(rtId)) {
+      throw new ArmError(400, "ExistingRouteTableNotAssociatedWithSubnet", `An existing route table has not been associated with subnet ${sid}. Please update the route table association`);
+    }
+    const def = view.childrenOf(rtId, "routes").map((r) => props(r.body)).find((r) => r["addressPrefix"] === "0.0.0.0/0");
+    if (!def) {
+      throw new ArmError(400, "RouteTableInvalidNextHop", `Default route 0.0.0.0/0 is missing in route table ${rtId} associated with subnet ${sid}. Please see http://aka.ms/aks/outboundtype for more details`);
+    }
+    const hop = str(def["nextHopType"]) ?? "";
+    if (hop !== "VirtualAppliance" && hop !== "VirtualNetworkGateway") {
+      throw new ArmError(400, "RouteTableInvalidNextHop", `Default route 0.0.0.0/0 has a next hop of ${hop} but only next hops of VirtualAppliance or VirtualNetworkGateway are allowed. Please see http://aka.ms/aks/outboundtype for more details`);
+    }
+  }
+}
+
+/** Checks made when a cluster's LRO finishes; the returned error makes the LRO end Failed. */
+export function clusterCompletionError(view: StoreView, res: StoredResource): { code: string; message: string } | undefined {
+  const p = props(res.body);
+  const pools = arr(p["agentPoolProfiles"]).map(obj);
+  const identity = obj(res.body["identity"]);
+  const subnetIds = pools.map((pl) => str(pl["vnetSubnetID"])).filter((x): x is string => !!x);
+  if (identity["type"] === "UserAssigned" && subnetIds.length > 0) {
+    for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
+      const principal = str(props(view.raw(uid)?.body ?? {})["principalId"]) ?? str(obj(obj(identity["userAssignedIdentities"])[uid])["principalId"]);
+      for (const sid of subnetIds) {
+        if (!principal || !hasNetworkRole(view, principal, sid)) {
+          return {
+            code: "AuthorizationFailed",
+            message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+          };
+        }
+      }
+    }
+  }
+  const np = obj(p["networkProfile"]);
+  if (np["outboundType"] === "userDefinedRouting") {
+    for (const sid of subnetIds) {
+      const rtId = str(obj(props(view.raw(sid)?.body ?? {})["routeTable"])["id"]);
+      const def = rtId ? view.childrenOf(rtId, "routes").map((r) => props(r.body)).find((r) => r["addressPrefix"] === "0.0.0.0/0") : undefined;
+      const hopIp = str(def?.["nextHopIpAddress"]);
+      if (!hopIp) continue;
+      const fw = view.all().find((r) => r.type.toLowerCase() === T.firewall && arr(props(r.body)["ipConfigurations"]).some((c) => props(obj(c))["privateIPAddress"] === hopIp));
+      if (!fw) continue; // another appliance: not modelled
+      const missing = missingAksEgress(view, fw);
+      if (props(fw.body)["provisioningState"] !== "Succeeded" || missing.length > 0) {
+        return {
+          code: "VMExtensionProvisioningError",
+          message: `Unable to establish outbound connection from agents, please see https://learn.microsoft.com/en-us/troubleshoot/azure/azure-kubernetes/error-code-outboundconnfailvmextensionerror and https://aka.ms/aks-required-ports-and-addresses for more information. Details: instance 0 has extension error details : {vmssCSE (Microsoft.Azure.Extensions.CustomScript) Enable-VMExtension failed: exit status=50 ... outbound connectivity through ${fw.id} (${hopIp}) blocked${missing.length ? `; missing: ${missing.join(", ")}` : "; firewall not provisioned"}}`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+function hasNetworkRole(view: StoreView, principal: string, scope: string): boolean {
+  return view.all().some((r) => {
+    if (r.type.toLowerCase() !== T.roleAssignment) return false;
+    const rp = props(r.body);
+    const role = (str(rp["roleDefinitionId"]) ?? "").toLowerCase();
+    const at = str(rp["scope"]) ?? "";
+    return rp["principalId"] === principal && [NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER].some((g) => role.endsWith(g)) && isUnder(scope, at);
+  });
+}
+
+/** The AKS egress rules an Azure Firewall lacks (FQDN tag AzureKubernetesService, UDP 1194, TCP 9000, UDP 123). */
+export function missingAksEgress(view: StoreView, fw: StoredResource): string[] {
+  const p = props(fw.body);
+  const appRules: Json[] = [];
+  const netRules: Json[] = [];
+  const collect = (collections: unknown[], into: Json[]): void => {
+    for (const rc of collections.map(obj)) {
+      const rcp = props(rc);
+      if (str(obj(rcp["action"])["type"]) === "Deny") continue;
+      for (const r of arr(rcp["rules"])) into.push(obj(r));
+    }
+  };
+  collect(arr(p["applicationRuleCollections"]), appRules);
+  collect(arr(p["networkRuleCollections"]), netRules);
+  const policyId = str(obj(p["firewallPolicy"])["id"]);
+  if (policyId) {
+    for (const g of view.childrenOf(policyId, "ruleCollectionGroups")) {
+      for (const rc of arr(props(g.body)["ruleCollections"]).map(obj)) {
+        if (str(obj(rc["action"])["type"]) === "Deny") continue;
+        for (const r of arr(rc["rules"]).map(obj)) {
+          if (r["ruleType"] === "ApplicationRule") appRules.push(r);
+          else if (r["ruleType"] === "NetworkRule") netRules.push({ ...r, protocols: r["ipProtocols"] ?? r["protocols"] });
+        }
+      }
+    }
+  }
+  const missing: string[] = [];
+  if (!appRules.some((r) => arr(r["fqdnTags"]).includes("AzureKubernetesService"))) missing.push("application rule FQDN tag AzureKubernetesService");
+  const allows = (proto: string, port: number): boolean =>
+    netRules.some((r) => {
+      const protos = arr(r["protocols"]).map((x) => String(x).toUpperCase());
+      if (!protos.includes(proto) && !protos.includes("ANY")) return false;
+      return arr(r["destinationPorts"]).some((d) => {
+        const s = String(d).trim();
+        if (s === "*") return true;
+        const m = /^(\d+)(?:-(\d+))?$/.exec(s);
+        return !!m && port >= Number(m[1]) && port <= Number(m[2] ?? m[1]);
+      });
+    });
+  for (const [proto, port] of [["UDP", 1194], ["TCP", 9000], ["UDP", 123]] as const) {
+    if (!allows(proto, port)) missing.push(`network rule ${proto} ${port}`);
+  }
+  return missing;
+}
+
+// ---------------------------------------------------------------- usage (who uses what)
+
+/** Ids of the things using a subnet: seeded NIC ipConfigurations, firewalls, AKS clusters (nodes or pods). */
+export function subnetUsers(view: StoreView, subnetId: string): string[] {
+  const users: string[] = [];
+  const s = view.raw(subnetId);
+  for (const ipc of arr(props(s?.body ?? {})["ipConfigurations"])) {
+    const i = str(obj(ipc)["id"]);
+    if (i) users.push(i);
+  }
+  for (const link of arr(props(s?.body ?? {})["serviceAssociationLinks"])) users.push(str(obj(link)["id"]) ?? "serviceAssociationLink");
+  for (const r of view.all()) {
+    const t = r.type.toLowerCase();
+    if (t === T.firewall) {
+      for (const ipc of arr(props(r.body)["ipConfigurations"]).map(obj)) {
+        if (key(str(obj(props(ipc)["subnet"])["id"]) ?? "") === key(subnetId)) users.push(str(ipc["id"]) ?? r.id);
+      }
+    } else if (t === T.cluster) {
+      for (const pool of arr(props(r.body)["agentPoolProfiles"]).map(obj)) {
+        if (key(str(pool["vnetSubnetID"]) ?? "") === key(subnetId)) users.push(...clusterNicIds(r, pool));
+        if (key(str(pool["podSubnetID"]) ?? "") === key(subnetId)) users.push(`${r.id}/agentPools/${str(pool["name"]) ?? "pool"}`);
+      }
+    }
+  }
+  return users;
+}
+
+function clusterNicIds(cluster: StoredResource, pool: Json): string[] {
+  const p = parseId(cluster.id)!;
+  const nodeRg = str(props(cluster.body)["nodeResourceGroup"]) ?? `MC_${p.resourceGroup}_${lastSegment(cluster.id)}`;
+  const poolName = str(pool["name"]) ?? "nodepool1";
+  const vmss = `aks-${poolName}-${parseInt(shortHash(cluster.id, 6), 16) % 100_000_000}-vmss`;
+  const n = Math.max(1, Number(pool["count"] ?? 1));
+  return Array.from({ length: n }, (_, i) =>
+    `/subscriptions/${p.subscription}/resourceGroups/${nodeRg}/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines/${i}/networkInterfaces/${vmss}/ipConfigurations/ipconfig1`);
+}
+
+/** The firewall/NAT gateway using a public IP, if any. */
+function publicIpUser(view: StoreView, pipId: string): string | undefined {
+  for (const r of view.all()) {
+    const t = r.type.toLowerCase();
+    if (t === T.firewall) {
+      for (const ipc of arr(props(r.body)["ipConfigurations"]).map(obj)) {
+        if (key(str(obj(props(ipc)["publicIPAddress"])["id"]) ?? "") === key(pipId)) return str(ipc["id"]) ?? r.id;
+      }
+    } else if (t === T.nat) {
+      if (arr(props(r.body)["publicIpAddresses"]).some((x) => key(str(obj(x)["id"]) ?? "") === key(pipId))) return r.id;
+    }
+  }
+  return undefined;
+}
+
+/** Resources whose properties reference `id` (for route tables, NAT gateways, NSGs: the subnets using them). */
+function subnetsReferencing(view: StoreView, prop: string, id: string): string[] {
+  return view.all()
+    .filter((r) => r.type.toLowerCase() === T.subnet && key(str(obj(props(r.body)[prop])["id"]) ?? "") === key(id))
+    .map((r) => r.id);
+}
+
+/** Throws the 400 ARM gives when deleting a resource still in use. */
+export function checkDelete(view: StoreView, res: StoredResource): void {
+  const t = res.type.toLowerCase();
+  const name = lastSegment(res.id);
+  if (t === T.subnet) {
+    const users = subnetUsers(view, res.id);
+    if (users.length) throw new ArmError(400, "InUseSubnetCannotBeDeleted", `Subnet ${name} is in use by ${users[0]} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
+  } else if (t === T.vnet) {
+    for (const s of view.childrenOf(res.id, "subnets")) {
+      const users = subnetUsers(view, s.id);
+      if (users.length) throw new ArmError(400, "InUseSubnetCannotBeDeleted", `Subnet ${lastSegment(s.id)} is in use by ${users[0]} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
+    }
+  } else if (t === T.routeTable) {
+    const subs = subnetsReferencing(view, "routeTable", res.id);
+    if (subs.length) throw new ArmError(400, "InUseRouteTableCannotBeDeleted", `Route table ${res.id} is in use and cannot be deleted. In order to delete the route table, disassociate it from all subnets: ${subs.join(", ")}.`);
+  } else if (t === T.nat) {
+    const subs = subnetsReferencing(view, "natGateway", res.id);
+    if (subs.length) throw new ArmError(400, "InUseNatGatewayCannotBeDeleted", `Nat Gateway ${res.id} is in use by ${subs[0]} and cannot be deleted.`);
+  } else if (t === T.nsg) {
+    const subs = subnetsReferencing(view, "networkSecurityGroup", res.id);
+    if (subs.length) throw new ArmError(400, "InUseNetworkSecurityGroupCannotBeDeleted", `Network security group ${res.id} cannot be deleted because it is in use by ${subs[0]}.`);
+  } else if (t === T.pip) {
+    const user = publicIpUser(view, res.id);
+    if (user) throw new ArmError(400, "PublicIPAddressCannotBeDeleted", `Public IP address ${res.id} can not be deleted since it is still allocated to resource ${user}.`);
+  }
+}
+
+// ---------------------------------------------------------------- rendering (GET)
+
+/** The GET body: stored body plus children and computed back-references. */
+export function render(view: StoreView, res: StoredResource): Json {
+  const body = clone(res.body);
+  const t = res.type.toLowerCase();
+  const p = obj(body["properties"]);
+  body["properties"] = p;
+  if (t === T.vnet) {
+    p["subnets"] = view.childrenOf(res.id, "subnets").map((s) => render(view, s));
+    p["virtualNetworkPeerings"] = view.childrenOf(res.id, "virtualNetworkPeerings").map((s) => render(view, s));
+  } else if (t === T.subnet) {
+    const users = subnetUsers(view, res.id).filter((u) => !/\/agentPools\//.test(u));
+    if (users.length) p["ipConfigurations"] = users.map((id) => ({ id }));
+  } else if (t === T.routeTable) {
+    p["routes"] = view.childrenOf(res.id, "routes").map((r) => clone(r.body));
+    const subs = subnetsReferencing(view, "routeTable", res.id);
+    if (subs.length) p["subnets"] = subs.map((id) => ({ id }));
+  } else if (t === T.nat || t === T.nsg) {
+    const subs = subnetsReferencing(view, t === T.nat ? "natGateway" : "networkSecurityGroup", res.id);
+    if (subs.length) p["subnets"] = subs.map((id) => ({ id }));
+  } else if (t === T.pip) {
+    const user = publicIpUser(view, res.id);
+    if (user) p[user.includes("/natGateways/") ? "natGateway" : "ipConfiguration"] = { id: user };
+  } else if (t === T.peering) {
+    const remoteId = str(obj(p["remoteVirtualNetwork"])["id"]);
+    const remote = remoteId ? view.raw(remoteId) : undefined;
+    const localVnet = parentOf(res.id);
+    const back = remoteId ? view.childrenOf(remoteId, "virtualNetworkPeerings").some((x) => key(str(obj(props(x.body)["remoteVirtualNetwork"])["id"]) ?? "") === key(localVnet)) : false;
+    if (!p["peeringState"] || p["peeringState"] === "Initiated" || p["peeringState"] === "Connected") p["peeringState"] = back ? "Connected" : "Initiated";
+    if (remote) p["remoteAddressSpace"] ??= clone(obj(props(remote.body)["addressSpace"]));
+  }
+  return body;
+}
+
+/** `GET .../virtualNetworks/{v}/usages`: per subnet, IPs in use and the usable limit (size - 5). */
+export function vnetUsages(view: StoreView, vnetId: string): Json[] {
+  return view.childrenOf(vnetId, "subnets").map((s) => {
+    const c = parseV4Cidr(prefixOf(props(s.body)) ?? "");
+    let used = 0;
+    for (const u of subnetUsers(view, s.id)) used += /\/agentPools\//.test(u) ? 0 : 1;
+    // Flat Azure CNI reserves maxPods IPs per node up front.
+    for (const r of view.all()) {
+      if (r.type.toLowerCase() !== T.cluster) continue;
+      const np = obj(props(r.body)["networkProfile"]);
+      for (const pool of arr(props(r.body)["agentPoolProfiles"]).map(obj)) {
+        const flat = np["networkPlugin"] === "azure" && np["networkPluginMode"] !== "overlay" && !pool["podSubnetID"];
+        if (flat && key(str(pool["vnetSubnetID"]) ?? "") === key(s.id)) used += Number(pool["count"] ?? 1) * Number(pool["maxPods"] ?? 30);
+      }
+    }
+    return {
+      currentValue: used,
+      id: s.id,
+      limit: c ? c.size - 5 : 0,
+      name: { value: "Subnet size and usage", localizedValue: "Subnet size and usage" },
+      unit: "Count",
+    };
+  });
+}
+
+export { typeOfId };

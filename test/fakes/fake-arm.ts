@@ -1,0 +1,1029 @@
+/**
+ * A fake Azure Resource Manager for tests and benchmarks: HTTPS on 127.0.0.1 with a throw-away certificate, driven
+ * by the REAL Azure SDK clients. Generic ARM routing, Azure-AsyncOperation LROs, fault injection, and the Azure
+ * semantics that make request order matter (see arm-rules.ts). Everything is in memory; one server per test file.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:https";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { testCert } from "./cert.ts";
+import { ArmError, arr, clone, isUnder, key, lastSegment, obj, parentOf, parseId, props, rgId, str, typeOfId } from "./arm-util.ts";
+import type { Json } from "./arm-util.ts";
+import {
+  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, vnetUsages,
+} from "./arm-rules.ts";
+import type { StoreView, StoredResource } from "./arm-rules.ts";
+
+export { FAKE_TENANT_ID, NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER, missingAksEgress } from "./arm-rules.ts";
+export type { StoredResource } from "./arm-rules.ts";
+export type { Json } from "./arm-util.ts";
+
+/** The subscription tests use (runCli sets AZURE_SUBSCRIPTION_ID to it). */
+export const FAKE_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001";
+/** The principal the fake's bearer token stands for. */
+export const FAKE_CALLER_PRINCIPAL_ID = "11111111-1111-4111-8111-111111111111";
+
+export type FaultKind = "throttle" | "error500" | "error503" | "reset" | "badRequest" | "lroFail" | "hang";
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /** HTTP method to match (any when omitted). */
+  method?: string;
+  /** Substring of, or RegExp tested against, the request path (no query string). */
+  match: string | RegExp;
+  /** How many requests it hits (default 1; Infinity for always). */
+  times?: number;
+  /** Retry-After seconds on 429/503 (throttle defaults to 0; a 429 without Retry-After is not retried by the SDK). */
+  retryAfterSec?: number;
+  /** ARM error for badRequest / lroFail / error500 / error503 (defaults per kind). */
+  error?: { code: string; message: string };
+}
+
+export interface Fault extends FaultSpec {
+  hits: number;
+  remove(): void;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** Path without the query string, as sent. */
+  path: string;
+  query: string;
+  apiVersion: string | undefined;
+  /** HTTP status answered; 0 for a reset or a request still hanging. */
+  status: number;
+  /** Date.now() when the request arrived. */
+  time: number;
+  durationMs: number;
+  /** Parsed JSON body of writes. */
+  body?: unknown;
+  /** The fault kind that answered, if any. */
+  fault?: FaultKind;
+  auth: boolean;
+  userAgent: string | undefined;
+}
+
+export interface PermissionSet {
+  actions: string[];
+  notActions: string[];
+  dataActions?: string[];
+  notDataActions?: string[];
+}
+
+export interface QuotaEntry {
+  limit: number;
+  /** Usage besides the clusters in the store (whose vCPUs are added automatically). */
+  current?: number;
+}
+
+export interface SkuDef {
+  name: string;
+  family: string;
+  vCPUs: number;
+  memoryGB: number;
+  /** Locations where the SKU is restricted (NotAvailableForSubscription). */
+  restrictedIn?: string[];
+}
+
+export interface FakeArmOptions {
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+  /** InProgress polls before an LRO completes (default 1). */
+  polls?: number;
+  /** Per-type override of `polls`, keyed by ARM type (`Microsoft.Network/azureFirewalls`). */
+  pollsByType?: Record<string, number>;
+  /** Simulated work per resource type in ms; an LRO of such a type completes by time, not by poll count. */
+  latencyMs?: Record<string, number>;
+  /** Latency for LRO types missing from latencyMs (time-based when set). */
+  defaultLatencyMs?: number;
+  /** Multiplies every latency (default 1). */
+  latencyScale?: number;
+  /** Retry-After on InProgress polls (default: none; it overrides the SDK's poll interval). */
+  pollRetryAfterSec?: number;
+  /** Retry-After on the initial 201/202 of an LRO (what Network sends; the SDK ignores it). */
+  initialRetryAfterSec?: number;
+  /** Subscriptions that exist (default: any). Others get 404 SubscriptionNotFound. */
+  subscriptions?: string[];
+  /** Effective permissions of the caller, or a function of the scope (default `[{actions:["*"],notActions:[]}]`). */
+  permissions?: PermissionSet[] | ((scope: string) => PermissionSet[]);
+  /** vCPU quota per family name (e.g. standardDSv5Family) and `cores` (total regional); default limit 100 each. */
+  quota?: Record<string, QuotaEntry>;
+  /** VM sizes served by the SKU list (defaults: a few common D/B sizes). */
+  skus?: SkuDef[];
+  /** Location used when a seed omits one (default eastus). */
+  location?: string;
+  /** Role assignments without principalType must name a known principal (default true; ARM's PrincipalNotFound). */
+  checkPrincipals?: boolean;
+  /** Extra principal ids that exist in the directory. */
+  principals?: string[];
+}
+
+export interface Operation {
+  id: string;
+  resourceId: string;
+  kind: "put" | "delete";
+  type: string;
+  status: "InProgress" | "Succeeded" | "Failed" | "Canceled";
+  startTime: number;
+  endTime?: number;
+  pollsLeft: number;
+  doneAt?: number;
+  error?: { code: string; message: string };
+  forcedError?: { code: string; message: string };
+  apiVersion: string;
+  namespace: string;
+  location: string;
+  subscription: string;
+}
+
+export interface SeedSubnet {
+  /** Address prefix, e.g. 10.1.0.0/24. */
+  prefix: string;
+  routeTableId?: string;
+  natGatewayId?: string;
+  nsgId?: string;
+  /** Delegation service names, e.g. Microsoft.Web/serverFarms. */
+  delegations?: string[];
+  /** Number of fake NICs using the subnet (makes it "in use"). */
+  nics?: number;
+  /** Any other subnet properties. */
+  properties?: Json;
+}
+
+export interface FakeArm {
+  readonly url: string;
+  readonly port: number;
+  readonly caFile: string;
+  readonly caPem: string;
+  readonly options: FakeArmOptions;
+  /** Every request, in arrival order. */
+  readonly requests: RequestRecord[];
+  /** Requests other than GET/HEAD. */
+  writes(): RequestRecord[];
+  /** The resource as a GET would render it (undefined when absent). */
+  get(id: string): Json | undefined;
+  /** Rendered resources whose id starts with `prefix` (case-insensitive), sorted by id. */
+  list(prefix?: string): Json[];
+  /** Stores a resource directly (no HTTP, no validation, provisioningState Succeeded); returns its id. */
+  put(id: string, body: Json): string;
+  /** Removes a resource and everything under it, without checks. */
+  remove(id: string): void;
+  /** Helpers that build realistic pre-existing environments. */
+  readonly seed: Seeder;
+  /** id → rendered body for everything stored (for "left as it was" comparisons). */
+  snapshot(): Record<string, Json>;
+  /** Clears store, operations, faults, request log and runtime settings. */
+  reset(): void;
+  close(): Promise<void>;
+  addFault(spec: FaultSpec): Fault;
+  clearFaults(): void;
+  readonly faults: Fault[];
+  /** All LROs started so far. */
+  operations(): Operation[];
+  /** Completes every running LRO now (as if Azure finished while nobody polled). */
+  completeAll(): void;
+  setPermissions(p: FakeArmOptions["permissions"]): void;
+  setQuota(family: string, entry: QuotaEntry): void;
+}
+
+export interface Seeder {
+  resourceGroup(name: string, opts?: { location?: string; subscription?: string; tags?: Record<string, string> }): string;
+  vnet(rg: string, name: string, addressPrefixes: string[], subnets?: Record<string, string | SeedSubnet>, opts?: { location?: string; subscription?: string; tags?: Record<string, string> }): string;
+  subnet(vnetId: string, name: string, subnet: string | SeedSubnet): string;
+  routeTable(rg: string, name: string, routes: Record<string, { addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>, opts?: { location?: string; subscription?: string }): string;
+  peering(vnetId: string, name: string, remoteVnetId: string, opts?: { allowForwardedTraffic?: boolean; useRemoteGateways?: boolean }): string;
+  publicIp(rg: string, name: string, opts?: { location?: string; subscription?: string }): string;
+  identity(rg: string, name: string, opts?: { location?: string; subscription?: string }): string;
+  /** An existing AKS cluster (body fields merged into properties). */
+  cluster(rg: string, name: string, properties: Json, opts?: { location?: string; subscription?: string; identity?: Json }): string;
+  roleAssignment(scope: string, principalId: string, roleDefinitionGuid: string, opts?: { name?: string; subscription?: string }): string;
+}
+
+const DEFAULT_SKUS: SkuDef[] = [
+  { name: "Standard_D2s_v3", family: "standardDSv3Family", vCPUs: 2, memoryGB: 8 },
+  { name: "Standard_D4s_v3", family: "standardDSv3Family", vCPUs: 4, memoryGB: 16 },
+  { name: "Standard_D2s_v5", family: "standardDSv5Family", vCPUs: 2, memoryGB: 8 },
+  { name: "Standard_D4s_v5", family: "standardDSv5Family", vCPUs: 4, memoryGB: 16 },
+  { name: "Standard_D8s_v5", family: "standardDSv5Family", vCPUs: 8, memoryGB: 32 },
+  { name: "Standard_D4ds_v5", family: "standardDDSv5Family", vCPUs: 4, memoryGB: 16 },
+  { name: "Standard_DS2_v2", family: "standardDSv2Family", vCPUs: 2, memoryGB: 7 },
+  { name: "Standard_B2s", family: "standardBSFamily", vCPUs: 2, memoryGB: 4 },
+  { name: "Standard_B2ms", family: "standardBSFamily", vCPUs: 2, memoryGB: 8 },
+];
+const SKU_LOCATIONS = ["eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope", "uksouth", "swedencentral", "australiaeast", "southeastasia", "japaneast"];
+const MAX_BODY = 10 * 1024 * 1024;
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Starts a fake ARM server on 127.0.0.1. */
+export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeArm> {
+  const cert = await testCert();
+  const opts: FakeArmOptions = { ...options };
+  const store = new Map<string, StoredResource>();
+  const ops = new Map<string, Operation>();
+  const requests: RequestRecord[] = [];
+  const faults: Fault[] = [];
+  let permissions = opts.permissions;
+  const quota: Record<string, QuotaEntry> = { ...(opts.quota ?? {}) };
+  let base = "";
+
+  // ------------------------------------------------------------ store
+
+  const view: StoreView = {
+    raw: (id) => store.get(key(id)),
+    all: () => [...store.values()],
+    childrenOf: (parentId, childType) => {
+      const prefix = `${key(parentId)}/${childType.toLowerCase()}/`;
+      const out: StoredResource[] = [];
+      for (const [k, r] of store) if (k.startsWith(prefix) && !k.slice(prefix.length).includes("/")) out.push(r);
+      return out;
+    },
+    principals: () => {
+      const set = new Set<string>([FAKE_CALLER_PRINCIPAL_ID, ...(opts.principals ?? [])]);
+      for (const r of store.values()) {
+        const t = r.type.toLowerCase();
+        if (t === TYPES.identity) set.add(String(props(r.body)["principalId"]));
+        if (t === TYPES.cluster) {
+          const pid = str(obj(r.body["identity"])["principalId"]);
+          if (pid) set.add(pid);
+          const kid = str(obj(obj(props(r.body)["identityProfile"])["kubeletidentity"])["objectId"]);
+          if (kid) set.add(kid);
+        }
+      }
+      return set;
+    },
+  };
+
+  const removeTree = (id: string): void => {
+    const k = key(id);
+    for (const sk of [...store.keys()]) if (sk === k || sk.startsWith(k + "/")) store.delete(sk);
+    // A cluster's node resource group goes with it.
+    for (const r of [...store.values()]) {
+      if (r.type === "Microsoft.Resources/resourceGroups" && key(str(r.body["managedBy"]) ?? "") === k) removeTree(r.id);
+    }
+  };
+
+  const applyWrite = (id: string, type: string, built: ReturnType<typeof buildWrite>): void => {
+    for (const c of built.removeChildren) removeTree(c);
+    store.set(key(id), { id, type: canonicalType(type), body: built.body });
+    for (const c of built.upsertChildren) store.set(key(c.id), c);
+    for (const s of built.sideEffects) store.set(key(s.id), s);
+  };
+
+  const setState = (id: string, state: string): void => {
+    const r = store.get(key(id));
+    if (!r) return;
+    const p = obj(r.body["properties"]);
+    p["provisioningState"] = state;
+    r.body["properties"] = p;
+    for (const k of ["subnets", "routes", "virtualNetworkPeerings"]) {
+      for (const c of view.childrenOf(id, k)) {
+        const cp = obj(c.body["properties"]);
+        if (cp["provisioningState"] !== "Succeeded" || state !== "Succeeded") cp["provisioningState"] = state;
+      }
+    }
+    for (const k of ["agentPoolProfiles", "ipConfigurations", "applicationRuleCollections", "networkRuleCollections", "natRuleCollections"]) {
+      for (const item of arr(p[k]).map(obj)) {
+        if ("provisioningState" in item) item["provisioningState"] = state;
+        const ip = item["properties"];
+        if (ip && typeof ip === "object" && "provisioningState" in (ip as Json)) (ip as Json)["provisioningState"] = state;
+      }
+    }
+  };
+
+  const ensureRg = (sub: string, name: string, location?: string): string => {
+    const id = rgId(sub, name);
+    if (!store.has(key(id))) {
+      store.set(key(id), { id, type: "Microsoft.Resources/resourceGroups", body: { id, name, type: "Microsoft.Resources/resourceGroups", location: location ?? opts.location ?? "eastus", properties: { provisioningState: "Succeeded" } } });
+    }
+    return id;
+  };
+
+  const directPut = (id: string, body: Json): string => {
+    const parsed = parseId(id);
+    if (!parsed) {
+      const seg = id.split("/").filter((s) => s !== "");
+      if (seg.length === 4 && seg[2]!.toLowerCase() === "resourcegroups") {
+        const rid = rgId(seg[1]!, seg[3]!);
+        store.set(key(rid), { id: rid, type: "Microsoft.Resources/resourceGroups", body: { id: rid, name: seg[3], type: "Microsoft.Resources/resourceGroups", location: str(body["location"]) ?? opts.location ?? "eastus", ...body, properties: { provisioningState: "Succeeded", ...props(body) } } });
+        return rid;
+      }
+      if (/\/providers\/microsoft\.authorization\/roleassignments\//i.test(id)) {
+        const scope = id.slice(0, id.toLowerCase().lastIndexOf("/providers/microsoft.authorization/"));
+        store.set(key(id), { id, type: "Microsoft.Authorization/roleAssignments", body: roleAssignmentBody(id, scope, props(body)) });
+        return id;
+      }
+      throw new Error(`fake-arm put: not a resource id: ${id}`);
+    }
+    ensureRg(parsed.subscription, parsed.resourceGroup, str(body["location"]));
+    const type = typeOfId(id)!;
+    const built = buildWrite(view, id, type, body, { validate: false, existing: store.get(key(id)), defaultLocation: opts.location ?? "eastus", provisioningState: "Succeeded" });
+    applyWrite(id, type, built);
+    return id;
+  };
+
+  // ------------------------------------------------------------ LROs
+
+  const latencyFor = (type: string): number | undefined => {
+    const table = opts.latencyMs ?? {};
+    const hit = Object.entries(table).find(([k]) => k.toLowerCase() === type.toLowerCase());
+    const ms = hit ? hit[1] : opts.defaultLatencyMs;
+    return ms === undefined ? undefined : ms * (opts.latencyScale ?? 1);
+  };
+  const pollsFor = (type: string): number => {
+    const hit = Object.entries(opts.pollsByType ?? {}).find(([k]) => k.toLowerCase() === type.toLowerCase());
+    return hit ? hit[1] : (opts.polls ?? 1);
+  };
+
+  const finish = (op: Operation): void => {
+    if (op.status !== "InProgress") return;
+    op.endTime = Date.now();
+    if (op.kind === "delete") {
+      if (op.forcedError) {
+        op.status = "Failed";
+        op.error = op.forcedError;
+        setState(op.resourceId, "Failed");
+        return;
+      }
+      removeTree(op.resourceId);
+      op.status = "Succeeded";
+      return;
+    }
+    const res = store.get(key(op.resourceId));
+    let err = op.forcedError;
+    if (!err && res && res.type.toLowerCase() === TYPES.cluster) err = clusterCompletionError(view, res);
+    if (err) {
+      op.status = "Failed";
+      op.error = err;
+      setState(op.resourceId, "Failed");
+    } else {
+      op.status = "Succeeded";
+      setState(op.resourceId, "Succeeded");
+    }
+  };
+
+  const tick = (): void => {
+    const now = Date.now();
+    for (const op of ops.values()) if (op.status === "InProgress" && op.doneAt !== undefined && now >= op.doneAt) finish(op);
+  };
+
+  const runningOpFor = (id: string): Operation | undefined => {
+    for (const op of ops.values()) if (op.status === "InProgress" && key(op.resourceId) === key(id)) return op;
+    return undefined;
+  };
+
+  const startOp = (kind: "put" | "delete", id: string, type: string, apiVersion: string, sub: string, location: string, path: string, method: string): Operation => {
+    const latency = latencyFor(type);
+    const op: Operation = {
+      id: randomUUID(),
+      resourceId: id,
+      kind,
+      type: canonicalType(type),
+      status: "InProgress",
+      startTime: Date.now(),
+      pollsLeft: pollsFor(type),
+      apiVersion,
+      namespace: type.split("/")[0] ?? "Microsoft.Resources",
+      location: location || opts.location || "eastus",
+      subscription: sub,
+      ...(latency !== undefined ? { doneAt: Date.now() + latency } : {}),
+    };
+    const fault = takeFault(method, path, "lroFail");
+    if (fault) op.forcedError = fault.error ?? { code: "InternalServerError", message: "An internal error occurred during the operation (injected lroFail)." };
+    ops.set(op.id, op);
+    return op;
+  };
+
+  const opUrls = (op: Operation): { asyncOp: string; location: string } => {
+    const q = `api-version=${encodeURIComponent(op.apiVersion)}`;
+    const prefix = `${base}/subscriptions/${op.subscription}/providers/${op.namespace}/locations/${op.location}`;
+    return { asyncOp: `${prefix}/operations/${op.id}?${q}`, location: `${prefix}/operationResults/${op.id}?${q}` };
+  };
+
+  const opStatusBody = (op: Operation): Json => ({
+    id: `/subscriptions/${op.subscription}/providers/${op.namespace}/locations/${op.location}/operations/${op.id}`,
+    name: op.id,
+    status: op.status,
+    startTime: new Date(op.startTime).toISOString(),
+    ...(op.endTime ? { endTime: new Date(op.endTime).toISOString() } : {}),
+    ...(op.error ? { error: op.error } : {}),
+  });
+
+  /** A poll: counts down poll-based operations. */
+  const pollOp = (op: Operation): void => {
+    if (op.status !== "InProgress" || op.doneAt !== undefined) return;
+    if (op.pollsLeft > 0) op.pollsLeft--;
+    else finish(op);
+  };
+
+  // ------------------------------------------------------------ faults
+
+  function takeFault(method: string, path: string, only?: FaultKind): Fault | undefined {
+    for (const f of faults) {
+      if (only ? f.kind !== only : f.kind === "lroFail") continue;
+      if (f.method && f.method.toUpperCase() !== method) continue;
+      const m = typeof f.match === "string" ? path.toLowerCase().includes(f.match.toLowerCase()) : f.match.test(path);
+      if (!m) continue;
+      if (f.hits >= (f.times ?? 1)) continue;
+      f.hits++;
+      return f;
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ HTTP plumbing
+
+  const server: Server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on("end", () => {
+      try {
+        handle(req, res, Buffer.concat(chunks).toString("utf8"));
+      } catch (e) {
+        if (!res.headersSent) send(res, 500, { error: { code: "InternalServerError", message: `fake-arm bug: ${(e as Error).stack ?? String(e)}` } });
+      }
+    });
+  });
+
+  let currentRecord: RequestRecord | undefined;
+  function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+    const rec = currentRecord;
+    if (rec) {
+      rec.status = status;
+      rec.durationMs = Date.now() - rec.time;
+    }
+    const payload = body === undefined ? "" : JSON.stringify(body);
+    res.writeHead(status, {
+      ...(payload ? { "Content-Type": "application/json; charset=utf-8" } : {}),
+      "Content-Length": String(Buffer.byteLength(payload)),
+      ...headers,
+    });
+    res.end(payload);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+    const method = (req.method ?? "GET").toUpperCase();
+    // Scope-based SDK paths arrive as `//subscriptions/...` (a leading-slash scope): collapse, as ARM does, before
+    // URL parsing would take `subscriptions` for a host.
+    const rawUrl = (req.url ?? "/").replace(/^\/+/, "/");
+    const u = new URL(rawUrl.replace(/^([^?]*)/, (m) => m.replace(/\/{2,}/g, "/")), "https://127.0.0.1");
+    const path = safeDecode(u.pathname);
+    const apiVersion = u.searchParams.get("api-version") ?? undefined;
+    const auth = /^Bearer\s+\S+/i.test(String(req.headers["authorization"] ?? ""));
+    let parsedBody: unknown;
+    if (raw) {
+      try {
+        parsedBody = JSON.parse(raw);
+      } catch {
+        parsedBody = raw;
+      }
+    }
+    const rec: RequestRecord = {
+      method, path, query: u.search, apiVersion, status: 0, time: Date.now(), durationMs: 0, auth,
+      userAgent: str(req.headers["user-agent"]),
+      ...(method !== "GET" && method !== "HEAD" && parsedBody !== undefined ? { body: parsedBody } : {}),
+    };
+    requests.push(rec);
+    currentRecord = rec;
+    res.setHeader("x-ms-correlation-request-id", str(req.headers["x-ms-correlation-request-id"]) ?? randomUUID());
+    res.setHeader("x-ms-request-id", randomUUID());
+    res.setHeader("x-ms-ratelimit-remaining-subscription-reads", "11999");
+
+    const fault = takeFault(method, path);
+    if (fault) {
+      rec.fault = fault.kind;
+      switch (fault.kind) {
+        case "reset":
+          rec.durationMs = Date.now() - rec.time;
+          req.socket.destroy();
+          return;
+        case "hang":
+          return; // never answered; close() drops the socket
+        case "throttle":
+          return send(res, 429, { error: fault.error ?? { code: "TooManyRequests", message: "The request is being throttled." } }, { "Retry-After": String(fault.retryAfterSec ?? 0) });
+        case "error500":
+          return send(res, 500, { error: fault.error ?? { code: "InternalServerError", message: "Encountered internal server error (injected)." } });
+        case "error503":
+          return send(res, 503, { error: fault.error ?? { code: "ServiceUnavailable", message: "The service is temporarily unavailable (injected)." } }, fault.retryAfterSec !== undefined ? { "Retry-After": String(fault.retryAfterSec) } : {});
+        case "badRequest":
+          return send(res, 400, { error: fault.error ?? { code: "BadRequest", message: "The request is invalid (injected)." } });
+        default:
+          break;
+      }
+    }
+    if (!auth) {
+      return send(res, 401, { error: { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." } }, { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."' });
+    }
+    if (!apiVersion) {
+      return send(res, 400, { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." } });
+    }
+    tick();
+    try {
+      route(method, path, u, parsedBody, res, apiVersion);
+    } catch (e) {
+      if (e instanceof ArmError) return send(res, e.status, e.body());
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------ routing
+
+  function route(method: string, path: string, u: URL, body: unknown, res: ServerResponse, apiVersion: string): void {
+    const seg = path.split("/").filter((s) => s !== "");
+    const l = seg.map((s) => s.toLowerCase());
+    if (l[0] !== "subscriptions" || seg.length < 2) throw new ArmError(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`);
+    const sub = seg[1]!;
+    if (opts.subscriptions && !opts.subscriptions.some((s) => s.toLowerCase() === sub.toLowerCase())) {
+      throw new ArmError(404, "SubscriptionNotFound", `The subscription '${sub}' could not be found.`);
+    }
+
+    // Authorization endpoints at any scope: {scope}/providers/Microsoft.Authorization/...
+    const authIdx = path.toLowerCase().lastIndexOf("/providers/microsoft.authorization/");
+    if (authIdx >= 0) {
+      const scope = path.slice(0, authIdx);
+      const rest = path.slice(authIdx + "/providers/microsoft.authorization/".length).split("/");
+      return authorization(method, scope, rest, u, body, res);
+    }
+    if (seg.length === 2) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      return send(res, 200, { id: `/subscriptions/${sub}`, subscriptionId: sub, displayName: "aks-net test subscription", state: "Enabled", tenantId: FAKE_TENANT_ID });
+    }
+    // Async operation status / results.
+    if (l[2] === "providers" && l[4] === "locations" && (l[6] === "operations" || l[6] === "operationresults") && seg.length === 8) {
+      return operationStatus(seg[7]!, l[6] === "operationresults", res);
+    }
+    if (l[2] === "operationresults" && seg.length === 4) return operationStatus(seg[3]!, true, res);
+    // Compute quota and SKUs.
+    if (l[2] === "providers" && l[3] === "microsoft.compute") {
+      if (l[4] === "locations" && l[6] === "usages" && seg.length === 7) return send(res, 200, { value: computeUsages(seg[5]!) });
+      if (l[4] === "skus" && seg.length === 5) return send(res, 200, { value: computeSkus(u.searchParams.get("$filter")) });
+    }
+    // Subscription-wide list of a type: /subscriptions/s/providers/ns/type
+    if (l[2] === "providers" && seg.length === 5) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      const type = `${seg[3]}/${seg[4]}`.toLowerCase();
+      return send(res, 200, { value: [...store.values()].filter((r) => r.type.toLowerCase() === type && isUnder(r.id, `/subscriptions/${sub}`)).map((r) => render(view, r)) });
+    }
+    if (l[2] === "resources" && seg.length === 3) {
+      return send(res, 200, { value: [...store.values()].filter((r) => parseId(r.id)?.types.length === 1 && isUnder(r.id, `/subscriptions/${sub}`)).map(summary) });
+    }
+    if (l[2] !== "resourcegroups") throw new ArmError(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`);
+    if (seg.length === 3) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      return send(res, 200, { value: [...store.values()].filter((r) => r.type === "Microsoft.Resources/resourceGroups" && isUnder(r.id, `/subscriptions/${sub}`)).map((r) => clone(r.body)) });
+    }
+    const rg = seg[3]!;
+    const groupId = rgId(sub, rg);
+    if (seg.length === 4) return resourceGroup(method, sub, rg, body, res, apiVersion);
+    const group = store.get(key(groupId));
+    if (l[4] === "resources" && seg.length === 5) {
+      if (!group) throw rgNotFound(rg);
+      return send(res, 200, { value: [...store.values()].filter((r) => parseId(r.id)?.types.length === 1 && isUnder(r.id, groupId)).map(summary) });
+    }
+    if (l[4] !== "providers" || seg.length < 7) throw new ArmError(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`);
+    if (!group) throw rgNotFound(rg);
+    const typeSegs = seg.slice(6);
+    if (typeSegs.length % 2 === 1) {
+      // A collection (list) or a per-resource action like virtualNetworks/{v}/usages.
+      const parentSegs = seg.slice(0, seg.length - 1);
+      const parentId = "/" + parentSegs.join("/");
+      const last = l[l.length - 1]!;
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed on a collection.`);
+      if (parentSegs.length === 6) {
+        const type = `${seg[5]}/${seg[6]}`.toLowerCase();
+        return send(res, 200, { value: [...store.values()].filter((r) => r.type.toLowerCase() === type && isUnder(r.id, groupId)).map((r) => render(view, r)) });
+      }
+      const parent = store.get(key(parentId));
+      if (!parent) throw notFound(parentId);
+      if (last === "usages" && parent.type.toLowerCase() === TYPES.vnet) return send(res, 200, { value: vnetUsages(view, parent.id) });
+      return send(res, 200, { value: view.childrenOf(parent.id, seg[seg.length - 1]!).map((r) => render(view, r)) });
+    }
+    const id = canonicalId(seg);
+    return resource(method, id, body, res, apiVersion, sub, path);
+  }
+
+  function canonicalId(seg: string[]): string {
+    return `/subscriptions/${seg[1]}/resourceGroups/${seg[3]}/providers/${seg.slice(5).join("/")}`;
+  }
+
+  function summary(r: StoredResource): Json {
+    return { id: r.id, name: r.body["name"], type: r.type, location: r.body["location"], ...(r.body["tags"] ? { tags: r.body["tags"] } : {}), ...(r.body["sku"] ? { sku: r.body["sku"] } : {}), ...(r.body["identity"] ? { identity: r.body["identity"] } : {}) };
+  }
+
+  function rgNotFound(rg: string): ArmError {
+    return new ArmError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
+  }
+
+  function notFound(id: string): ArmError {
+    const p = parseId(id);
+    if (!p) return new ArmError(404, "ResourceNotFound", `The Resource '${id}' was not found.`);
+    return new ArmError(404, "ResourceNotFound", `The Resource '${[p.namespace, ...p.types].join("/")}/${p.names.join("/")}' under resource group '${p.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  }
+
+  function resourceGroup(method: string, sub: string, rg: string, body: unknown, res: ServerResponse, apiVersion: string): void {
+    const id = rgId(sub, rg);
+    const existing = store.get(key(id));
+    if (method === "GET") {
+      if (!existing) throw rgNotFound(rg);
+      return send(res, 200, clone(existing.body));
+    }
+    if (method === "HEAD") return send(res, existing ? 204 : 404);
+    if (method === "PUT" || method === "PATCH") {
+      const b = obj(body);
+      const location = str(b["location"]) ?? str(existing?.body["location"]);
+      if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
+      if (existing && location.toLowerCase() !== String(existing.body["location"]).toLowerCase()) {
+        throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${String(existing.body["location"])}'.`);
+      }
+      const name = existing ? String(existing.body["name"]) : rg;
+      const rid = existing?.id ?? id;
+      const stored: Json = { id: rid, name, type: "Microsoft.Resources/resourceGroups", location: location.toLowerCase().replace(/\s+/g, ""), ...(b["tags"] ?? existing?.body["tags"] ? { tags: b["tags"] ?? existing?.body["tags"] } : {}), ...(b["managedBy"] ? { managedBy: b["managedBy"] } : {}), properties: { provisioningState: "Succeeded" } };
+      store.set(key(id), { id: rid, type: "Microsoft.Resources/resourceGroups", body: stored });
+      return send(res, existing ? 200 : 201, clone(stored));
+    }
+    if (method === "DELETE") {
+      if (!existing) return send(res, 404, rgNotFound(rg).body());
+      const op = runningOpFor(id) ?? startOp("delete", id, "Microsoft.Resources/resourceGroups", apiVersion, sub, String(existing.body["location"]), id, method);
+      const q = `api-version=${encodeURIComponent(apiVersion)}`;
+      return send(res, 202, undefined, { Location: `${base}/subscriptions/${sub}/operationresults/${op.id}?${q}`, "Retry-After": "0" });
+    }
+    throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed.`);
+  }
+
+  function operationStatus(opId: string, asResult: boolean, res: ServerResponse): void {
+    const op = ops.get(opId);
+    if (!op) throw new ArmError(404, "OperationNotFound", `The operation '${opId}' was not found.`);
+    pollOp(op);
+    const retry: Record<string, string> = op.status === "InProgress" && opts.pollRetryAfterSec !== undefined ? { "Retry-After": String(opts.pollRetryAfterSec) } : {};
+    if (!asResult) return send(res, 200, opStatusBody(op), retry);
+    if (op.status === "InProgress") return send(res, 202, undefined, { ...retry, Location: `${base}${`/subscriptions/${op.subscription}/operationresults/${op.id}`}?api-version=${encodeURIComponent(op.apiVersion)}` });
+    if (op.status === "Failed") return send(res, 400, { error: op.error });
+    if (op.kind === "put") {
+      const r = store.get(key(op.resourceId));
+      return r ? send(res, 200, render(view, r)) : send(res, 204);
+    }
+    return send(res, 200);
+  }
+
+  function resource(method: string, id: string, body: unknown, res: ServerResponse, apiVersion: string, sub: string, path: string): void {
+    const type = typeOfId(id)!;
+    const parsed = parseId(id)!;
+    const existing = store.get(key(id));
+    const parentId = parentOf(id);
+    if (parsed.types.length > 1 && !store.get(key(parentId))) {
+      if (method === "DELETE") return send(res, 204);
+      throw new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parsed.names.slice(0, -1).join("/")}' not found.`);
+    }
+    if (method === "GET") {
+      if (!existing) throw notFound(id);
+      return send(res, 200, render(view, existing));
+    }
+    if (method === "PUT") {
+      if (body === undefined || typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+      }
+      const running = runningOpFor(id);
+      if (running) {
+        throw new ArmError(409, "AnotherOperationInProgress", `Another operation (${running.kind === "put" ? "Put" : "Delete"} ${lastSegment(id)}) is in progress on resource '${lastSegment(id)}'. Please retry later.`);
+      }
+      const lro = isLroType(type);
+      const creating = !existing;
+      const state = !lro ? "Succeeded" : type.toLowerCase() === TYPES.cluster && creating ? "Creating" : "Updating";
+      const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state });
+      applyWrite(existing?.id ?? id, type, built);
+      const stored = store.get(key(id))!;
+      if (!lro) return send(res, creating ? 201 : 200, render(view, stored));
+      const location = str(stored.body["location"]) ?? str(store.get(key(rgId(parsed.subscription, parsed.resourceGroup)))?.body["location"]) ?? "eastus";
+      const op = startOp("put", stored.id, type, apiVersion, sub, location, path, method);
+      const urls = opUrls(op);
+      return send(res, creating ? 201 : 200, render(view, stored), {
+        "Azure-AsyncOperation": urls.asyncOp,
+        ...(opts.initialRetryAfterSec !== undefined ? { "Retry-After": String(opts.initialRetryAfterSec) } : {}),
+      });
+    }
+    if (method === "DELETE") {
+      if (!existing) return send(res, 204);
+      if (!isLroType(type)) {
+        checkDelete(view, existing);
+        removeTree(existing.id);
+        return send(res, 200);
+      }
+      const running = runningOpFor(id);
+      let op: Operation;
+      if (running?.kind === "delete") op = running;
+      else {
+        checkDelete(view, existing);
+        if (running) {
+          running.status = "Canceled";
+          running.endTime = Date.now();
+          running.error = { code: "OperationCanceled", message: "The operation was canceled by a delete." };
+        }
+        setState(existing.id, "Deleting");
+        const location = str(existing.body["location"]) ?? str(store.get(key(rgId(parsed.subscription, parsed.resourceGroup)))?.body["location"]) ?? "eastus";
+        op = startOp("delete", existing.id, type, apiVersion, sub, location, path, method);
+      }
+      const urls = opUrls(op);
+      return send(res, 202, undefined, { "Azure-AsyncOperation": urls.asyncOp, Location: urls.location, ...(opts.initialRetryAfterSec !== undefined ? { "Retry-After": String(opts.initialRetryAfterSec) } : {}) });
+    }
+    if (method === "HEAD") return send(res, existing ? 204 : 404);
+    throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed.`);
+  }
+
+  // ------------------------------------------------------------ Microsoft.Authorization
+
+  function roleAssignmentBody(id: string, scope: string, p: Json): Json {
+    return {
+      id,
+      name: lastSegment(id),
+      type: "Microsoft.Authorization/roleAssignments",
+      properties: {
+        roleDefinitionId: p["roleDefinitionId"],
+        principalId: p["principalId"],
+        principalType: p["principalType"] ?? "ServicePrincipal",
+        scope,
+        ...(p["description"] ? { description: p["description"] } : {}),
+        ...(p["condition"] ? { condition: p["condition"], conditionVersion: p["conditionVersion"] ?? "2.0" } : {}),
+        createdOn: new Date().toISOString(),
+        updatedOn: new Date().toISOString(),
+        createdBy: FAKE_CALLER_PRINCIPAL_ID,
+        updatedBy: FAKE_CALLER_PRINCIPAL_ID,
+      },
+    };
+  }
+
+  /** 404 when a role-assignment or permissions scope (group or resource) does not exist. */
+  function checkScope(scope: string): void {
+    const seg = scope.split("/").filter((s) => s !== "");
+    if (seg.length >= 4 && seg[2]!.toLowerCase() === "resourcegroups") {
+      if (!store.get(key(rgId(seg[1]!, seg[3]!)))) throw rgNotFound(seg[3]!);
+      if (seg.length > 4 && !store.get(key(scope))) throw notFound(canonicalId(seg));
+    }
+  }
+
+  function authorization(method: string, scope: string, rest: string[], u: URL, body: unknown, res: ServerResponse): void {
+    const kind = (rest[0] ?? "").toLowerCase();
+    if (kind === "permissions" && rest.length === 1) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      checkScope(scope);
+      const p = typeof permissions === "function" ? permissions(scope) : (permissions ?? [{ actions: ["*"], notActions: [] }]);
+      return send(res, 200, { value: p.map((x) => ({ actions: x.actions, notActions: x.notActions, dataActions: x.dataActions ?? [], notDataActions: x.notDataActions ?? [] })) });
+    }
+    if (kind !== "roleassignments") throw new ArmError(404, "InvalidResourceType", `The resource type '${rest[0] ?? ""}' could not be found in the namespace 'Microsoft.Authorization'.`);
+    if (rest.length === 1) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      checkScope(scope);
+      return send(res, 200, { value: listRoleAssignments(scope, u.searchParams.get("$filter")) });
+    }
+    const name = rest[1]!;
+    const id = `${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+    const existing = store.get(key(id));
+    if (method === "GET") {
+      if (!existing) throw new ArmError(404, "RoleAssignmentNotFound", `The role assignment '${name}' is not found.`);
+      return send(res, 200, clone(existing.body));
+    }
+    if (method === "DELETE") {
+      if (!existing) return send(res, 204);
+      store.delete(key(id));
+      return send(res, 200, clone(existing.body));
+    }
+    if (method !== "PUT") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+    checkScope(scope);
+    const p = props(obj(body));
+    const roleDefinitionId = str(p["roleDefinitionId"]);
+    const principalId = str(p["principalId"]);
+    if (!roleDefinitionId || !principalId) throw new ArmError(400, "InvalidRoleAssignmentRequest", "The role assignment request must specify roleDefinitionId and principalId.");
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)) {
+      throw new ArmError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    }
+    if (existing) {
+      const ep = props(existing.body);
+      if (String(ep["principalId"]) !== principalId || String(ep["roleDefinitionId"]).toLowerCase() !== roleDefinitionId.toLowerCase()) {
+        throw new ArmError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+      }
+      return send(res, 201, clone(existing.body));
+    }
+    if (opts.checkPrincipals !== false && !p["principalType"] && !view.principals().has(principalId)) {
+      throw new ArmError(400, "PrincipalNotFound", `Principal ${principalId.replace(/-/g, "")} does not exist in the directory ${FAKE_TENANT_ID}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`);
+    }
+    const dup = [...store.values()].find((r) => r.type === "Microsoft.Authorization/roleAssignments" && key(String(props(r.body)["scope"])) === key(scope)
+      && String(props(r.body)["principalId"]) === principalId && String(props(r.body)["roleDefinitionId"]).toLowerCase() === roleDefinitionId.toLowerCase());
+    if (dup) throw new ArmError(409, "RoleAssignmentExists", "The role assignment already exists.");
+    const stored = roleAssignmentBody(id, scope, p);
+    store.set(key(id), { id, type: "Microsoft.Authorization/roleAssignments", body: stored });
+    return send(res, 201, clone(stored));
+  }
+
+  function listRoleAssignments(scope: string, filter: string | null): Json[] {
+    const f = (filter ?? "").trim();
+    const atScope = /atScope\(\)/i.test(f);
+    const principal = /principalId\s+eq\s+'([^']+)'/i.exec(f)?.[1] ?? /assignedTo\('([^']+)'\)/i.exec(f)?.[1];
+    return [...store.values()]
+      .filter((r) => r.type === "Microsoft.Authorization/roleAssignments")
+      .filter((r) => {
+        const at = String(props(r.body)["scope"]);
+        const above = isUnder(scope, at);
+        const below = isUnder(at, scope);
+        if (atScope ? !above : !(above || below)) return false;
+        return !principal || String(props(r.body)["principalId"]).toLowerCase() === principal.toLowerCase();
+      })
+      .map((r) => clone(r.body));
+  }
+
+  // ------------------------------------------------------------ Microsoft.Compute
+
+  function skuTable(): SkuDef[] {
+    return opts.skus ?? DEFAULT_SKUS;
+  }
+
+  function computeUsages(location: string): Json[] {
+    const loc = location.toLowerCase();
+    const used: Record<string, number> = {};
+    let total = 0;
+    for (const r of store.values()) {
+      if (r.type.toLowerCase() !== TYPES.cluster || String(r.body["location"]).toLowerCase() !== loc) continue;
+      for (const pool of arr(props(r.body)["agentPoolProfiles"]).map(obj)) {
+        const sku = skuTable().find((s) => s.name.toLowerCase() === String(pool["vmSize"]).toLowerCase());
+        if (!sku) continue;
+        const n = Number(pool["count"] ?? 1) * sku.vCPUs;
+        used[sku.family] = (used[sku.family] ?? 0) + n;
+        total += n;
+      }
+    }
+    const families = new Set([...skuTable().map((s) => s.family), ...Object.keys(quota).filter((k) => k !== "cores")]);
+    const entry = (name: string, localized: string, fromStore: number): Json => ({
+      currentValue: (quota[name]?.current ?? 0) + fromStore,
+      limit: quota[name]?.limit ?? 100,
+      name: { value: name, localizedValue: localized },
+      unit: "Count",
+    });
+    return [
+      entry("cores", "Total Regional vCPUs", total),
+      ...[...families].map((f) => entry(f, `${f.replace(/^standard/, "Standard ").replace(/Family$/, " Family")} vCPUs`, used[f] ?? 0)),
+    ];
+  }
+
+  function computeSkus(filter: string | null): Json[] {
+    const loc = /location\s+eq\s+'([^']+)'/i.exec(filter ?? "")?.[1]?.toLowerCase();
+    const locations = loc ? [loc] : SKU_LOCATIONS;
+    const out: Json[] = [];
+    for (const s of skuTable()) {
+      for (const l of locations) {
+        const restricted = (s.restrictedIn ?? []).map((x) => x.toLowerCase()).includes(l);
+        out.push({
+          resourceType: "virtualMachines",
+          name: s.name,
+          tier: "Standard",
+          size: s.name.replace(/^Standard_/, ""),
+          family: s.family,
+          locations: [l],
+          locationInfo: [{ location: l, zones: ["1", "2", "3"], zoneDetails: [] }],
+          capabilities: [
+            { name: "vCPUs", value: String(s.vCPUs) },
+            { name: "MemoryGB", value: String(s.memoryGB) },
+            { name: "PremiumIO", value: /s_|s$/i.test(s.name) ? "True" : "False" },
+            { name: "AcceleratedNetworkingEnabled", value: "True" },
+          ],
+          restrictions: restricted
+            ? [{ type: "Location", values: [l], restrictionInfo: { locations: [l] }, reasonCode: "NotAvailableForSubscription" }]
+            : [],
+        });
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ public API
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  base = `https://127.0.0.1:${port}`;
+
+  const subOf = (o?: { subscription?: string }): string => o?.subscription ?? FAKE_SUBSCRIPTION_ID;
+  const locOf = (o?: { location?: string }): string => o?.location ?? opts.location ?? "eastus";
+  const subnetBody = (s: string | SeedSubnet, subnetId: string): Json => {
+    const d: SeedSubnet = typeof s === "string" ? { prefix: s } : s;
+    const p: Json = { addressPrefix: d.prefix, ...(d.properties ?? {}) };
+    if (d.routeTableId) p["routeTable"] = { id: d.routeTableId };
+    if (d.natGatewayId) p["natGateway"] = { id: d.natGatewayId };
+    if (d.nsgId) p["networkSecurityGroup"] = { id: d.nsgId };
+    if (d.delegations) p["delegations"] = d.delegations.map((svc, i) => ({ name: `delegation${i}`, id: `${subnetId}/delegations/delegation${i}`, properties: { serviceName: svc } }));
+    if (d.nics) p["ipConfigurations"] = Array.from({ length: d.nics }, (_, i) => ({ id: `${parentOf(parentOf(parentOf(subnetId)))}/providers/Microsoft.Network/networkInterfaces/nic-${lastSegment(subnetId)}-${i}/ipConfigurations/ipconfig1` }));
+    return p;
+  };
+
+  const seed: Seeder = {
+    resourceGroup: (name, o) => directPut(rgId(subOf(o), name), { location: locOf(o), ...(o?.tags ? { tags: o.tags } : {}) }),
+    vnet: (rg, name, addressPrefixes, subnets, o) => {
+      const id = `/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${name}`;
+      return directPut(id, {
+        location: locOf(o),
+        ...(o?.tags ? { tags: o.tags } : {}),
+        properties: {
+          addressSpace: { addressPrefixes },
+          subnets: Object.entries(subnets ?? {}).map(([n, s]) => ({ name: n, properties: subnetBody(s, `${id}/subnets/${n}`) })),
+        },
+      });
+    },
+    subnet: (vnetId, name, s) => directPut(`${vnetId}/subnets/${name}`, { properties: subnetBody(s, `${vnetId}/subnets/${name}`) }),
+    routeTable: (rg, name, routes, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.Network/routeTables/${name}`, {
+      location: locOf(o),
+      properties: { routes: Object.entries(routes).map(([n, r]) => ({ name: n, properties: { ...r } })) },
+    }),
+    peering: (vnetId, name, remoteVnetId, o) => directPut(`${vnetId}/virtualNetworkPeerings/${name}`, {
+      properties: { remoteVirtualNetwork: { id: remoteVnetId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: o?.allowForwardedTraffic ?? false, useRemoteGateways: o?.useRemoteGateways ?? false },
+    }),
+    publicIp: (rg, name, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.Network/publicIPAddresses/${name}`, { location: locOf(o), sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } }),
+    identity: (rg, name, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`, { location: locOf(o) }),
+    cluster: (rg, name, properties, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`, {
+      location: locOf(o),
+      ...(o?.identity ? { identity: o.identity } : {}),
+      properties: { agentPoolProfiles: [{ name: "nodepool1", count: 3, vmSize: "Standard_D4s_v5", mode: "System" }], ...properties },
+    }),
+    roleAssignment: (scope, principalId, roleDefinitionGuid, o) => {
+      const name = o?.name ?? randomUUID();
+      const sub = subOf(o);
+      return directPut(`${scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, {
+        properties: { principalId, roleDefinitionId: `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${roleDefinitionGuid}`, principalType: "ServicePrincipal" },
+      });
+    },
+  };
+
+  const fake: FakeArm = {
+    url: base,
+    port,
+    caFile: cert.caFile,
+    caPem: cert.cert,
+    options: opts,
+    requests,
+    faults,
+    writes: () => requests.filter((r) => r.method !== "GET" && r.method !== "HEAD"),
+    get: (id) => {
+      tick();
+      const r = store.get(key(id));
+      return r ? render(view, r) : undefined;
+    },
+    list: (prefix = "/") => {
+      tick();
+      return [...store.values()].filter((r) => prefix === "/" || isUnder(r.id, prefix) || key(r.id).startsWith(key(prefix))).sort((a, b) => key(a.id).localeCompare(key(b.id))).map((r) => render(view, r));
+    },
+    put: directPut,
+    remove: removeTree,
+    seed,
+    snapshot: () => {
+      tick();
+      const out: Record<string, Json> = {};
+      for (const r of [...store.values()].sort((a, b) => key(a.id).localeCompare(key(b.id)))) {
+        const b = render(view, r);
+        delete b["etag"];
+        out[r.id] = b;
+      }
+      return out;
+    },
+    reset: () => {
+      store.clear();
+      ops.clear();
+      requests.length = 0;
+      faults.length = 0;
+      permissions = opts.permissions;
+      for (const k of Object.keys(quota)) delete quota[k];
+      Object.assign(quota, opts.quota ?? {});
+    },
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+    addFault: (spec) => {
+      const f: Fault = { ...spec, hits: 0, remove: () => { const i = faults.indexOf(f); if (i >= 0) faults.splice(i, 1); } };
+      faults.push(f);
+      return f;
+    },
+    clearFaults: () => {
+      faults.length = 0;
+    },
+    operations: () => [...ops.values()],
+    completeAll: () => {
+      for (const op of ops.values()) finish(op);
+    },
+    setPermissions: (p) => {
+      permissions = p;
+    },
+    setQuota: (family, entry) => {
+      quota[family] = entry;
+    },
+  };
+  return fake;
+}

@@ -1,0 +1,311 @@
+/**
+ * The fake ARM server, driven by the REAL Azure SDK clients (the same code paths the CLI uses), plus one spawn of the
+ * built CLI through runCli to prove the harness.
+ */
+import assert from "node:assert/strict";
+import type { TokenCredential } from "@azure/core-auth";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import type { ManagedCluster } from "@azure/arm-containerservice";
+import { ResourceManagementClient } from "@azure/arm-resources";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ManagedServiceIdentityClient } from "@azure/arm-msi";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { FAKE_SUBSCRIPTION_ID, NETWORK_CONTRIBUTOR, startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm } from "../fakes/fake-arm.ts";
+import { runCli } from "../helpers/run-cli.ts";
+
+const credential: TokenCredential = {
+  getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000, tokenType: "Bearer" }),
+};
+const SUB = FAKE_SUBSCRIPTION_ID;
+const RG = "rg-test";
+const LOC = "eastus";
+const poll = { updateIntervalInMs: 1 };
+const rgPath = `/subscriptions/${SUB}/resourceGroups/${RG}`;
+const vnetId = `${rgPath}/providers/Microsoft.Network/virtualNetworks/vnet1`;
+
+async function rejects(p: Promise<unknown>): Promise<Error & { code?: string; statusCode?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { code?: string; statusCode?: number };
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("fake ARM server (real SDK clients)", function () {
+  this.timeout(10_000);
+  let fake: FakeArm;
+  let net: NetworkManagementClient;
+  let aks: ContainerServiceClient;
+  let rm: ResourceManagementClient;
+  let authz: AuthorizationManagementClient;
+  let msi: ManagedServiceIdentityClient;
+  let compute: ComputeManagementClient;
+
+  before(async () => {
+    fake = await startFakeArm({ polls: 1 });
+    const common = { endpoint: fake.url, tlsOptions: { ca: fake.caPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 } };
+    net = new NetworkManagementClient(credential, SUB, common);
+    aks = new ContainerServiceClient(credential, SUB, common);
+    rm = new ResourceManagementClient(credential, SUB, common);
+    // HLC-generation clients take the same options.
+    authz = new AuthorizationManagementClient(credential, SUB, common);
+    msi = new ManagedServiceIdentityClient(credential, SUB, common);
+    compute = new ComputeManagementClient(credential, SUB, common);
+  });
+  after(async () => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.seed.resourceGroup(RG, { location: LOC });
+  });
+
+  /** VNet 10.0.0.0/16 with AzureFirewallSubnet 10.0.4.0/26 and nodes 10.0.8.0/22, built through the SDK. */
+  async function baseNetwork(): Promise<{ nodesId: string; fwSubnetId: string }> {
+    await net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
+    const fw = await net.subnets.createOrUpdate(RG, "vnet1", "AzureFirewallSubnet", { addressPrefix: "10.0.4.0/26" }, poll);
+    const nodes = await net.subnets.createOrUpdate(RG, "vnet1", "nodes", { addressPrefix: "10.0.8.0/22" }, poll);
+    return { nodesId: nodes.id!, fwSubnetId: fw.id! };
+  }
+
+  async function firewall(fwSubnetId: string, withRules: boolean): Promise<string> {
+    const pip = await net.publicIPAddresses.createOrUpdate(RG, "fw-pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, poll);
+    const fw = await net.azureFirewalls.createOrUpdate(RG, "fw", {
+      location: LOC,
+      ipConfigurations: [{ name: "ipconfig", subnet: { id: fwSubnetId }, publicIPAddress: { id: pip.id! } }],
+      ...(withRules
+        ? {
+          applicationRuleCollections: [{ name: "aks", priority: 100, action: { type: "Allow" }, rules: [{ name: "tag", fqdnTags: ["AzureKubernetesService"], sourceAddresses: ["*"] }] }],
+          networkRuleCollections: [{
+            name: "aks-net", priority: 100, action: { type: "Allow" }, rules: [
+              { name: "tunnel-udp", protocols: ["UDP"], destinationPorts: ["1194"], sourceAddresses: ["*"], destinationAddresses: ["*"] },
+              { name: "tunnel-tcp", protocols: ["TCP"], destinationPorts: ["9000"], sourceAddresses: ["*"], destinationAddresses: ["*"] },
+              { name: "ntp", protocols: ["UDP"], destinationPorts: ["123"], sourceAddresses: ["*"], destinationAddresses: ["*"] },
+            ],
+          }],
+        }
+        : {}),
+    }, poll);
+    return fw.ipConfigurations![0]!.privateIPAddress!;
+  }
+
+  async function udrRoute(nodesId: string, nextHopType: string, nextHopIpAddress?: string): Promise<void> {
+    const rt = await net.routeTables.createOrUpdate(RG, "rt", {
+      location: LOC,
+      routes: [{ name: "default", addressPrefix: "0.0.0.0/0", nextHopType, ...(nextHopIpAddress ? { nextHopIpAddress } : {}) }],
+    }, poll);
+    await net.subnets.createOrUpdate(RG, "vnet1", "nodes", { addressPrefix: "10.0.8.0/22", routeTable: { id: rt.id! } }, poll);
+    void nodesId;
+  }
+
+  function udrCluster(nodesId: string, extra: Partial<ManagedCluster> = {}): ManagedCluster {
+    return {
+      location: LOC,
+      dnsPrefix: "aks1",
+      agentPoolProfiles: [{ name: "sys", count: 2, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: nodesId }],
+      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "userDefinedRouting", serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" },
+      ...extra,
+    };
+  }
+
+  it("runs a PUT as an LRO (201 + Azure-AsyncOperation on the fake, InProgress poll, final GET Succeeded)", async () => {
+    const vnet = await net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
+    assert.equal(vnet.provisioningState, "Succeeded");
+    const put = fake.requests.find((r) => r.method === "PUT" && r.path.endsWith("/vnet1"))!;
+    assert.equal(put.status, 201);
+    assert.equal(put.apiVersion, "2026-01-01");
+    const polls = fake.requests.filter((r) => r.path.includes("/operations/"));
+    assert.equal(polls.length, 2, "one InProgress poll, then Succeeded");
+    assert.equal(fake.operations()[0]!.status, "Succeeded");
+    const got = await net.virtualNetworks.get(RG, "vnet1");
+    assert.equal(got.addressSpace?.addressPrefixes?.[0], "10.0.0.0/16");
+  });
+
+  it("answers ARM-shaped errors: 404 ResourceNotFound / ResourceGroupNotFound, 401, 400 without api-version", async () => {
+    const e1 = await rejects(net.virtualNetworks.get(RG, "nope"));
+    assert.ok(isRestError(e1));
+    assert.equal(e1.statusCode, 404);
+    assert.equal(e1.code, "ResourceNotFound");
+    const e2 = await rejects(net.virtualNetworks.get("no-such-rg", "nope"));
+    assert.equal(e2.code, "ResourceGroupNotFound");
+    const e3 = await rejects(net.subnets.get(RG, "nope", "s"));
+    assert.equal(e3.code, "ParentResourceNotFound");
+    const res = await fetch(`${fake.url}${vnetId}?api-version=2026-01-01`).catch((e: Error) => e);
+    // fetch does not trust the test CA: the raw checks go through node:https below.
+    assert.ok(res instanceof Error);
+    const { request } = await import("node:https");
+    const raw = (path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, unknown> }> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${fake.url}${path}`, { ca: fake.caPem, headers }, (r) => {
+          let body = "";
+          r.on("data", (c: Buffer) => (body += c.toString()));
+          r.on("end", () => resolve({ status: r.statusCode ?? 0, body, headers: r.headers }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const noAuth = await raw(`${vnetId}?api-version=2026-01-01`, {});
+    assert.equal(noAuth.status, 401);
+    assert.equal(JSON.parse(noAuth.body).error.code, "AuthenticationFailed");
+    assert.ok(noAuth.headers["x-ms-correlation-request-id"]);
+    assert.ok(noAuth.headers["x-ms-request-id"]);
+    const noVersion = await raw(vnetId, { Authorization: "Bearer x" });
+    assert.equal(noVersion.status, 400);
+    assert.equal(JSON.parse(noVersion.body).error.code, "MissingApiVersionParameter");
+  });
+
+  it("rejects a PUT while the resource's LRO runs (409 AnotherOperationInProgress)", async () => {
+    fake.options.polls = 50;
+    try {
+      const poller = net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, { updateIntervalInMs: 1000 });
+      await poller.submitted();
+      const e = await rejects(net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll));
+      assert.equal(e.statusCode, 409);
+      assert.equal(e.code, "AnotherOperationInProgress");
+      fake.completeAll();
+      assert.equal((await poller.pollUntilDone()).provisioningState, "Succeeded");
+    } finally {
+      fake.options.polls = 1;
+    }
+  });
+
+  it("injects 429 (with Retry-After), 500 and connection resets that the SDK retries", async () => {
+    fake.addFault({ kind: "throttle", method: "PUT", match: "/virtualNetworks/vnet1", retryAfterSec: 0 });
+    fake.addFault({ kind: "error500", match: "/operations/" });
+    fake.addFault({ kind: "reset", method: "GET", match: "/virtualNetworks/vnet1" });
+    const vnet = await net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
+    assert.equal(vnet.provisioningState, "Succeeded");
+    assert.deepEqual(fake.faults.map((f) => f.hits), [1, 1, 1]);
+    assert.deepEqual(fake.requests.filter((r) => r.fault).map((r) => [r.fault, r.status]), [["throttle", 429], ["error500", 500], ["reset", 0]]);
+  });
+
+  it("surfaces an injected LRO failure as the SDK's 'long-running operation has failed' error", async () => {
+    fake.addFault({ kind: "lroFail", match: "/routeTables/rt", error: { code: "InternalServerError", message: "boom" } });
+    const e = await rejects(net.routeTables.createOrUpdate(RG, "rt", { location: LOC }, poll));
+    assert.match(e.message, /long-running operation has failed.*InternalServerError.*boom/s);
+    assert.equal(fake.get(`${rgPath}/providers/Microsoft.Network/routeTables/rt`)?.["properties"] && (fake.get(`${rgPath}/providers/Microsoft.Network/routeTables/rt`)!["properties"] as Record<string, unknown>)["provisioningState"], "Failed");
+  });
+
+  it("a VNet PUT replaces its subnet list, refusing to drop a subnet in use", async () => {
+    fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { a: "10.0.1.0/24", used: { prefix: "10.0.2.0/24", nics: 1 } });
+    const e = await rejects(net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll));
+    assert.equal(e.code, "InUseSubnetCannotBeDeleted");
+    await net.virtualNetworks.createOrUpdate(RG, "vnet1", {
+      location: LOC,
+      addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+      subnets: [{ name: "used", addressPrefix: "10.0.2.0/24" }],
+    }, poll);
+    const names: string[] = [];
+    for await (const s of net.subnets.list(RG, "vnet1")) names.push(s.name!);
+    assert.deepEqual(names, ["used"], "subnet 'a' was removed by the VNet PUT");
+  });
+
+  it("checks subnet prefixes: outside the VNet, overlapping, host bits", async () => {
+    fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { a: "10.0.1.0/24" });
+    const codes: string[] = [];
+    for (const prefix of ["10.9.0.0/24", "10.0.1.128/25", "10.0.2.1/24"]) {
+      codes.push((await rejects(net.subnets.createOrUpdate(RG, "vnet1", "b", { addressPrefix: prefix }, poll))).code ?? "");
+    }
+    assert.deepEqual(codes, ["NetcfgInvalidSubnet", "NetcfgSubnetRangesOverlap", "InvalidCIDRNotation"]);
+  });
+
+  it("computes the firewall's private IP (4th address of AzureFirewallSubnet) and rejects unknown references", async () => {
+    const { fwSubnetId } = await baseNetwork();
+    assert.equal(await firewall(fwSubnetId, false), "10.0.4.4");
+    const e = await rejects(net.subnets.createOrUpdate(RG, "vnet1", "x", { addressPrefix: "10.0.20.0/24", routeTable: { id: `${rgPath}/providers/Microsoft.Network/routeTables/missing` } }, poll));
+    assert.equal(e.code, "InvalidResourceReference");
+  });
+
+  it("UDR cluster: 400 without a route table, 400 for a next hop of Internet, Succeeded through a ready firewall", async () => {
+    const { nodesId, fwSubnetId } = await baseNetwork();
+    const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));
+    assert.equal(e1.code, "ExistingRouteTableNotAssociatedWithSubnet");
+    await udrRoute(nodesId, "Internet");
+    const e2 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));
+    assert.equal(e2.code, "RouteTableInvalidNextHop");
+    assert.match(e2.message, /Default route 0\.0\.0\.0\/0 has a next hop of Internet but only next hops of VirtualAppliance or VirtualNetworkGateway are allowed/);
+    const fwIp = await firewall(fwSubnetId, true);
+    await udrRoute(nodesId, "VirtualAppliance", fwIp);
+    const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll);
+    assert.equal(mc.provisioningState, "Succeeded");
+    assert.equal(mc.networkProfile?.podCidr, "10.244.0.0/16");
+    assert.equal(mc.networkProfile?.loadBalancerSku, "standard");
+    assert.match(mc.fqdn ?? "", /\.hcp\.eastus\.azmk8s\.io$/);
+    const put = fake.requests.find((r) => r.method === "PUT" && r.path.endsWith("/managedClusters/aks1") && r.status === 201)!;
+    assert.equal(put.apiVersion, "2026-06-01");
+  });
+
+  it("UDR cluster behind a firewall without the AKS egress rules ends Failed with VMExtensionProvisioningError (exit status=50)", async () => {
+    const { nodesId, fwSubnetId } = await baseNetwork();
+    const fwIp = await firewall(fwSubnetId, false);
+    await udrRoute(nodesId, "VirtualAppliance", fwIp);
+    const e = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));
+    assert.match(e.message, /VMExtensionProvisioningError/);
+    assert.match(e.message, /exit status=50/);
+  });
+
+  it("cluster checks: service CIDR overlapping a subnet, DNS IP outside the service CIDR, immutable serviceCidr", async () => {
+    const { nodesId } = await baseNetwork();
+    const base: ManagedCluster = { location: LOC, agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: nodesId }] };
+    const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", { ...base, networkProfile: { serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" } }, poll));
+    assert.equal(e1.code, "ServiceCidrOverlapExistingSubnetsCidr");
+    const e2 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", { ...base, networkProfile: { serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.2.0.10" } }, poll));
+    assert.equal(e2.code, "DnsServiceIpOutOfServiceCidr");
+    await aks.managedClusters.createOrUpdate(RG, "aks1", { ...base, networkProfile: { serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" } }, poll);
+    const e3 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", { ...base, networkProfile: { serviceCidr: "10.2.0.0/16", dnsServiceIP: "10.2.0.10" } }, poll));
+    assert.equal(e3.code, "PropertyChangeNotAllowed");
+  });
+
+  it("a user-assigned cluster identity needs Network Contributor on the BYO subnet", async () => {
+    const { nodesId } = await baseNetwork();
+    const id = await msi.userAssignedIdentities.createOrUpdate(RG, "aks-id", { location: LOC });
+    assert.match(id.principalId ?? "", /^[0-9a-f-]{36}$/);
+    const body: ManagedCluster = {
+      location: LOC,
+      identity: { type: "UserAssigned", userAssignedIdentities: { [id.id!]: {} } },
+      agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: nodesId }],
+      networkProfile: { serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" },
+    };
+    const e = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", body, poll));
+    assert.match(e.message, /AuthorizationFailed/);
+    await authz.roleAssignments.create(nodesId, "0b5e1a9e-8a4a-4f5e-9c53-4b2c6a1d7e01", {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR}`,
+      principalId: id.principalId!,
+      principalType: "ServicePrincipal",
+    });
+    const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", body, poll);
+    assert.equal(mc.provisioningState, "Succeeded");
+  });
+
+  it("permissions, compute usages/SKUs and resource-group listing", async () => {
+    const perms = [];
+    for await (const p of authz.permissions.listForResourceGroup(RG)) perms.push(p);
+    assert.deepEqual(perms.map((p) => p.actions), [["*"]]);
+    fake.setPermissions([{ actions: ["Microsoft.Network/*/read"], notActions: [] }]);
+    const limited = [];
+    for await (const p of authz.permissions.listForResourceGroup(RG)) limited.push(p);
+    assert.deepEqual(limited[0]?.actions, ["Microsoft.Network/*/read"]);
+    fake.setQuota("standardDSv5Family", { limit: 8, current: 6 });
+    const usages = new Map<string, number>();
+    for await (const u of compute.usage.list(LOC)) usages.set(u.name.value ?? "", u.limit - u.currentValue);
+    assert.equal(usages.get("standardDSv5Family"), 2);
+    const families = new Map<string, string>();
+    for await (const s of compute.resourceSkus.list({ filter: `location eq '${LOC}'` })) families.set(s.name ?? "", s.family ?? "");
+    assert.equal(families.get("Standard_D4s_v5"), "standardDSv5Family");
+    assert.equal(families.get("Standard_B2s"), "standardBSFamily");
+    await baseNetwork();
+    const types = [];
+    for await (const r of rm.resources.listByResourceGroup(RG)) types.push(r.type);
+    assert.deepEqual(types, ["Microsoft.Network/virtualNetworks"]);
+    await rm.resourceGroups.delete(RG, poll);
+    assert.deepEqual(Object.keys(fake.snapshot()), []);
+  });
+
+  it("runCli spawns the built CLI (aks-net --version)", async () => {
+    const r = await runCli(["--version"], { fake });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+  });
+});
