@@ -56,7 +56,7 @@ class MemoryPort implements ArmPort {
     try {
       await delay(this.latency[name(res.resourceId)] ?? 5, signal);
       if (this.failOn.has(name(res.resourceId))) throw new Error(`boom ${name(res.resourceId)}`);
-      const props = { ...((body["properties"] as Body | undefined) ?? {}), provisioningState: "Succeeded" };
+      const props: Body = { ...((body["properties"] as Body | undefined) ?? {}), provisioningState: "Succeeded" };
       if (res.resourceId === IDENTITY) props["principalId"] = "p-123";
       const stored = { ...body, properties: props };
       this.store.set(res.resourceId, stored);
