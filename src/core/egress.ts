@@ -33,7 +33,7 @@ export function aksEgressRules(location: string, sourceAddresses: readonly strin
     name,
     description,
     protocols: [protocol],
-    sourceAddresses: sources,
+    sourceAddresses: [...sources],
     destinationAddresses: [destination],
     destinationPorts: [String(port)],
   });
@@ -48,7 +48,7 @@ export function aksEgressRules(location: string, sourceAddresses: readonly strin
             {
               name: "aks-fqdn-tag",
               description: "FW-13: AKS required FQDNs (MCR, ARM, Entra ID, packages, API server)",
-              sourceAddresses: sources,
+              sourceAddresses: [...sources],
               protocols: [
                 { protocolType: "Http", port: 80 },
                 { protocolType: "Https", port: 443 },

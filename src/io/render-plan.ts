@@ -18,12 +18,11 @@ export function displayName(op: Pick<Operation, "type" | "resourceId" | "label">
 /** The human plan, one step per line, in execution order; `style` colours actions (plain when omitted). */
 export function renderPlan(plan: Plan, style: ChalkInstance = PLAIN): string {
   const names = new Map(plan.operations.map((o) => [o.resourceId.toLowerCase(), displayName(o)]));
-  const refused = new Set(plan.refusals.map((r) => r.resourceId.toLowerCase()));
-  const actionOf = (o: Operation): string => (refused.has(o.resourceId.toLowerCase()) ? "refused" : o.action);
+  const actionOf = stepAction(plan);
   const numberWidth = String(plan.operations.length).length;
   const actionWidth = Math.max(0, ...plan.operations.map((o) => actionOf(o).length));
   const typeWidth = Math.max(0, ...plan.operations.map((o) => o.type.length));
-  const indent = " ".repeat(numberWidth + 4);
+  const indent = " ".repeat(numberWidth + 2);
   const colour: Record<string, (s: string) => string> = {
     create: style.green,
     update: style.yellow,
@@ -50,19 +49,26 @@ export function renderPlan(plan: Plan, style: ChalkInstance = PLAIN): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `3 to create, 1 to update, 2 unchanged` (actions with no step are left out; `no steps` for an empty plan). */
+/** A step's shown action: `refused` for a resource with a refusal, else its own. */
+function stepAction(plan: Plan): (o: Operation) => Action | "refused" {
+  const refused = new Set(plan.refusals.map((r) => r.resourceId.toLowerCase()));
+  return (o) => (refused.has(o.resourceId.toLowerCase()) ? "refused" : o.action);
+}
+
+/** `3 to create, 1 to update, 2 unchanged, 1 refused` (counts of steps; zero counts left out; `no steps` when empty). */
 export function summary(plan: Plan): string {
-  const order: [Action, string][] = [
+  const order: [Action | "refused", string][] = [
     ["create", "to create"],
     ["update", "to update"],
     ["delete", "to delete"],
     ["unchanged", "unchanged"],
+    ["refused", "refused"],
   ];
+  const actionOf = stepAction(plan);
   const parts = order
-    .map(([action, words]) => [plan.operations.filter((o) => o.action === action).length, words] as const)
+    .map(([action, words]) => [plan.operations.filter((o) => actionOf(o) === action).length, words] as const)
     .filter(([n]) => n > 0)
     .map(([n, words]) => `${n} ${words}`);
-  if (plan.refusals.length > 0) parts.push(`${plan.refusals.length} refused`);
   return parts.length === 0 ? "no steps" : parts.join(", ");
 }
 
