@@ -12,11 +12,7 @@ export const rules: RuleInfo[] = [
   { id: "SIZE-01", severity: "error/warning", summary: "IPv4 service CIDR at most 2^20 addresses: /11 or larger is an error, exactly /12 a warning (C-01)." },
   { id: "SIZE-02", severity: "error", summary: "IPv6 service CIDR no larger than /108." },
   { id: "SIZE-03", severity: "error/warning", summary: "Pod CIDR gives each node a /24: prefix must be /24 or larger and hold every node (error), plus surge and autoscaler max (warning)." },
-  {
-    id: "SIZE-04",
-    severity: "warning",
-    summary: "Pod subnet larger than /12 is rejected by StaticBlock allocation; a warning because the spec cannot say which allocation mode is used.",
-  },
+  { id: "SIZE-04", severity: "error", summary: "Pod subnet with StaticBlock allocation (nodePools[i].podIPAllocationMode) no larger than /12." },
   { id: "SIZE-05", severity: "error", summary: "Azure subnets reserve 5 addresses; the smallest IPv4 subnet is /29 (3 usable)." },
 ];
 
@@ -73,8 +69,18 @@ function podCidrSize(ctx: RuleContext, planner: Planner): Finding[] {
 function subnetSize(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const podSubnet = ctx.cidrs.get("vnet.podSubnetCidr");
-  if (podSubnet && podSubnet.family === 4 && podSubnet.prefix < 12) {
-    out.push(finding("SIZE-04", "warning", "vnet.podSubnetCidr", `pod subnet ${podSubnet.text} is larger than /12: "Maximum subnet size supported is x.x.x.x/12" with StaticBlock allocation`, "use a pod subnet of /12 or smaller (a /16 holds 65,531 pod IPs)"));
+  const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
+  const staticBlock = pools.findIndex((p) => p?.podIPAllocationMode === "StaticBlock");
+  if (podSubnet && podSubnet.family === 4 && podSubnet.prefix < 12 && staticBlock >= 0) {
+    out.push(
+      finding(
+        "SIZE-04",
+        "error",
+        ["vnet.podSubnetCidr", `nodePools[${staticBlock}].podIPAllocationMode`],
+        `pod subnet ${podSubnet.text} is larger than /12 with StaticBlock allocation: "Maximum subnet size supported is x.x.x.x/12"`,
+        `use a pod subnet of /12 or smaller, e.g. ${makeCidr(podSubnet.start, 12, 4).canonical}`,
+      ),
+    );
   }
   const subnets: FieldRange[] = [...ctx.cidrs]
     .filter(([f]) => f === "vnet.subnetCidr" || f === "vnet.podSubnetCidr" || /^vnet\.existingSubnets\[\d+\]\.cidr$/.test(f))

@@ -52,8 +52,7 @@ function invalid(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const connected = new Map<SyntaxRule, string[]>();
   for (const [field, reason] of ctx.invalid) {
-    // A defaulted singular field copied from its list's first entry: the entry the user typed is reported instead.
-    if ((field === "serviceCidr" || field === "podCidr") && ctx.provenance[field] === "default") continue;
+    if (copiedFromList(ctx, field)) continue;
     const raw = valueAt(ctx.spec, field);
     const isIp = field === "dnsServiceIP" || field.endsWith(".nextHopIp");
     if (field === "dnsServiceIP" && typeof raw === "string" && /[/:]/.test(raw) && !/\s/.test(raw)) {
@@ -80,7 +79,7 @@ function invalid(ctx: RuleContext): Finding[] {
 function parsed(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const [field, c] of ctx.cidrs) {
-    if ((field === "serviceCidr" || field === "podCidr") && ctx.provenance[field] === "default") continue;
+    if (copiedFromList(ctx, field)) continue;
     if (IPV4_ONLY.test(field) && c.family === 6) {
       const hint = field === "serviceCidr" || field === "podCidr" ? `; IPv6 goes in ${field}s with ipFamilies [IPv4, IPv6]` : "";
       out.push(finding("SYN-08", "error", field, `${field} ${c.text} is IPv6, but ${field} takes IPv4 only${hint}`, `use an IPv4 range for ${field}, e.g. 10.0.0.0/16`));
@@ -97,6 +96,13 @@ function parsed(ctx: RuleContext): Finding[] {
   const dns = ctx.ips.get("dnsServiceIP");
   if (dns && dns.family === 6) out.push(dnsNotIpv4(dns.text));
   return out;
+}
+
+/** A singular field that AKS's default copied from its list's first entry: the entry the user typed is reported instead. */
+function copiedFromList(ctx: RuleContext, field: string): boolean {
+  if ((field !== "serviceCidr" && field !== "podCidr") || ctx.provenance[field] !== "default") return false;
+  const list = valueAt(ctx.spec, `${field}s`);
+  return Array.isArray(list) && list[0] === valueAt(ctx.spec, field);
 }
 
 function dnsNotIpv4(text: string): Finding {
