@@ -5,7 +5,7 @@
  * (the node subnet's route table, its permissions, the quota of a region learnt from the VNet).
  */
 import { isRestError } from "@azure/core-rest-pipeline";
-import { AksNetError, AuthError, AzureError, UsageError } from "../core/errors.ts";
+import { AuthError, UsageError } from "../core/errors.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type {
   ClusterSpec,
@@ -24,6 +24,7 @@ import type {
 import type { Io } from "../io/io.ts";
 import { createAzureContext } from "./azure.ts";
 import type { AzureContext } from "./azure.ts";
+import { explainAzureError } from "./explain.ts";
 
 export interface LiveResult {
   /** Facts to add as a `live` layer. */
@@ -375,29 +376,12 @@ async function orNotFound<T>(p: Promise<T>): Promise<T | undefined> {
   }
 }
 
-/** Credentials missing or refused → AuthError (exit 5); other Azure failures → AzureError with the ARM code (exit 1). */
+/** A refused read (403) means rights are missing (exit 5); everything else as create reports it (credentials → 5, Azure → 1). */
 export function mapAzureError(e: unknown): unknown {
-  if (e instanceof AksNetError) return e;
-  const name = e instanceof Error ? e.name : "";
-  if (name === "AggregateAuthenticationError" || name === "CredentialUnavailableError") {
-    const text = e instanceof Error ? `${e.message} ${((e as { errors?: unknown[] }).errors ?? []).map(String).join(" ")}` : "";
-    return new AuthError(
-      "no Azure credentials found",
-      /az login/.test(text) ? "run `az login`, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET" : "sign in with `az login`, or set AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET",
-    );
+  if (isRestError(e) && e.statusCode === 403) {
+    return new AuthError(`Azure refused a read (${e.code ?? "403"}): ${firstLine(e.message)}`, "the signed-in principal needs at least Reader on the resource group and the VNet");
   }
-  if (name === "AuthenticationError") {
-    const desc = (e as { errorResponse?: { errorDescription?: string } }).errorResponse?.errorDescription;
-    return new AuthError(`Azure rejected the configured credentials${desc ? `: ${desc.split("\n")[0]}` : ""}`, "check AZURE_* variables or run `az login` again");
-  }
-  if (isRestError(e)) {
-    if (e.statusCode === 401 || e.statusCode === 403) {
-      return new AuthError(`Azure refused a read (${e.code ?? e.statusCode}): ${firstLine(e.message)}`, "the signed-in principal needs at least Reader on the resource group and the VNet");
-    }
-    const correlationId = e.response?.headers.get("x-ms-correlation-request-id") ?? undefined;
-    return new AzureError(`Azure read failed (${e.code ?? e.statusCode ?? "error"}): ${firstLine(e.message)}`, { armCode: e.code, ...(correlationId ? { correlationId } : {}) });
-  }
-  return e;
+  return explainAzureError(e, { label: "live read" });
 }
 
 function firstLine(s: string): string {
