@@ -4,23 +4,16 @@
  * Exit 0 = no errors (warnings allowed), 3 = errors, 2 = usage.
  */
 import { computeCapacity } from "../core/capacity.ts";
-import { EXIT, UsageError } from "../core/errors.ts";
+import { EXIT } from "../core/errors.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
-import type { ClusterSpec, SpecInput, SpecLayer } from "../core/spec.ts";
+import type { SpecLayer } from "../core/spec.ts";
 import { stdoutStyle } from "../io/io.ts";
 import type { Io } from "../io/io.ts";
 import { buildReport, renderReport } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
 import { layersFromOptions } from "./options.ts";
-
-/** The contract of src/providers/live.ts (read-only ARM reads that add facts to the spec). */
-interface LiveProvider {
-  readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io): Promise<{ facts: SpecInput; requestCount: number }>;
-}
-// A variable specifier keeps the offline module graph (and the type-check) free of the provider and the Azure SDK.
-const LIVE_PROVIDER = "../providers/live.ts";
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
@@ -38,16 +31,13 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   return report.valid ? EXIT.ok : EXIT.invalid;
 }
 
-/** Adds what Azure says (existing subnets, peerings, routes, ...) as a `live` layer and re-resolves. */
+/**
+ * Adds what Azure says (existing subnets, peerings, routes, ...) as a `live` layer and re-resolves.
+ * The provider (and with it the Azure SDK) is imported only here, so the offline path never loads it.
+ */
 async function withLiveFacts(layers: SpecLayer[], resolved: ResolvedSpec, opts: CommandOptions, io: Io): Promise<ResolvedSpec> {
-  let provider: LiveProvider;
-  try {
-    provider = (await import(LIVE_PROVIDER)) as LiveProvider;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw e;
-    throw new UsageError("--live is not available in this build", "run without --live for the offline checks");
-  }
-  const { facts, requestCount } = await provider.readLiveFacts(resolved.spec, opts, io);
+  const { readLiveFacts } = await import("../providers/live.ts");
+  const { facts, requestCount } = await readLiveFacts(resolved.spec, opts, io, resolved.provenance);
   if (opts["verbose"]) io.stderr.write(`ARM requests: ${requestCount}\n`);
   return resolveSpec([...layers, { source: "live", input: facts }]);
 }

@@ -1,6 +1,6 @@
 /** The spec-file front door: YAML/JSON/stdin parsing, shape errors (usage, exit 2) vs bad values (left to the rules). */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -11,6 +11,8 @@ import { ENUMS } from "../../src/core/spec.ts";
 import { shapeSchema, specSchema } from "../../src/core/spec-schema.ts";
 import type { JsonSchema } from "../../src/core/spec-schema.ts";
 import { closest } from "../../src/core/suggest.ts";
+import { ROOT } from "../helpers/cli.ts";
+import { generatedFiles } from "../helpers/generated.ts";
 
 const noStdin = Readable.from([]);
 let dir: string;
@@ -110,6 +112,12 @@ describe("spec schema", () => {
     const { spec } = resolveSpec([{ source: "flag", input: { firewall: { enabled: true }, connectedCidrs: ["10.9.0.0/16"] } }]);
     assert.equal(shapeError(JSON.parse(JSON.stringify(spec))), undefined);
   });
+});
+
+describe("generated files", () => {
+  for (const [path, content] of Object.entries(generatedFiles())) {
+    it(`${path} is current (regenerate: node test/helpers/generated.ts)`, () => assert.equal(readFileSync(join(ROOT, path), "utf8"), content));
+  }
 });
 
 describe("did-you-mean", () => {

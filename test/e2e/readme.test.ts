@@ -1,0 +1,120 @@
+/**
+ * Runs every `aks-net ...` example command in README.md and checks the exit code the README states for it.
+ *
+ * Convention (README authors, please follow it):
+ *  - Commands live in ```sh (or bash/console/shell) fenced blocks. A line runs when it starts with `aks-net`,
+ *    `./bin/aks-net` or `$ aks-net`; in `a && b` chains only the parts from the first aks-net command on run.
+ *    A trailing `\` joins the next line.
+ *  - The expected exit code is a trailing comment `# exit N`; without one the command must exit 0.
+ *  - `<!-- no-test -->` on the line before a fence skips the whole block (commands that need Azure,
+ *    credentials, a terminal or a file that does not exist in the repository).
+ *  - Commands run with `sh -c` from the repository root, `aks-net` on PATH (the built bin/aks-net), empty stdin,
+ *    CI=true and NO_COLOR=1; a pipeline's exit code is that of its last command.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { BIN, ROOT } from "../helpers/cli.ts";
+
+interface ReadmeCommand {
+  line: number;
+  command: string;
+  exit: number;
+}
+
+/** Extracts the runnable commands of a README. */
+function readmeCommands(markdown: string): ReadmeCommand[] {
+  const lines = markdown.split("\n");
+  const out: ReadmeCommand[] = [];
+  let inBlock = false;
+  let runnable = false;
+  let skipNext = false;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    const fence = /^\s*```\s*([a-z]*)/.exec(raw);
+    if (fence) {
+      if (!inBlock) runnable = !skipNext && ["sh", "bash", "console", "shell"].includes(fence[1] ?? "");
+      inBlock = !inBlock;
+      skipNext = false;
+      continue;
+    }
+    if (!inBlock) {
+      if (/<!--\s*no-test\s*-->/.test(raw)) skipNext = true;
+      else if (raw.trim() !== "") skipNext = false;
+      continue;
+    }
+    if (!runnable) continue;
+    let text = raw;
+    const start = i;
+    while (text.endsWith("\\") && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i] ?? ""}`;
+    const at = text.search(/(^|&&\s*|^\s*\$\s*)(\.\/bin\/)?aks-net(\s|$)/);
+    if (at < 0) continue;
+    let command = text.slice(at).replace(/^&&\s*/, "").replace(/^\s*\$\s*/, "").trim();
+    const exit = /\s#\s*exit\s+(\d+)\s*$/.exec(command);
+    command = command.replace(/\s#.*$/, "").trim();
+    out.push({ line: start + 1, command, exit: exit ? Number(exit[1]) : 0 });
+  }
+  return out;
+}
+
+function sh(command: string, pathDir: string): Promise<{ code: number | null; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, PATH: `${pathDir}:${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`, CI: "true", NO_COLOR: "1" };
+  delete env["FORCE_COLOR"];
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", command], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("README examples", () => {
+  const commands = readmeCommands(readFileSync(join(ROOT, "README.md"), "utf8"));
+  let pathDir: string;
+  before(() => {
+    pathDir = mkdtempSync(join(tmpdir(), "aks-net-readme-"));
+    symlinkSync(BIN, join(pathDir, "aks-net"));
+  });
+  after(() => rmSync(pathDir, { recursive: true, force: true }));
+
+  it("has runnable examples, including the set-up command", () => {
+    assert.ok(commands.some((c) => c.command === "./bin/aks-net validate -f examples/overlay-cilium.yaml"), JSON.stringify(commands));
+    assert.ok(commands.some((c) => c.exit === 3), "at least one example shows a failing validation");
+  });
+
+  for (const c of commands) {
+    it(`README.md:${c.line} \`${c.command}\` exits ${c.exit}`, async () => {
+      const r = await sh(c.command, pathDir);
+      assert.equal(r.code, c.exit, r.stderr);
+    });
+  }
+});
+
+describe("README example extraction", () => {
+  const md = [
+    "```sh",
+    "npm ci && ./bin/aks-net validate -f a.yaml",
+    "aks-net validate --service-cidr 10.0.0.0/33   # exit 3",
+    "aks-net validate \\",
+    "  --template overlay-cilium",
+    "echo aks-net is not a command here",
+    "```",
+    "<!-- no-test -->",
+    "```sh",
+    "aks-net create -g rg -n c",
+    "```",
+    "```json",
+    "aks-net not shell",
+    "```",
+  ].join("\n");
+  it("finds commands, exit codes and continuations, and honours no-test", () => {
+    assert.deepEqual(readmeCommands(md), [
+      { line: 2, command: "./bin/aks-net validate -f a.yaml", exit: 0 },
+      { line: 3, command: "aks-net validate --service-cidr 10.0.0.0/33", exit: 3 },
+      { line: 4, command: "aks-net validate    --template overlay-cilium", exit: 0 },
+    ]);
+  });
+});
