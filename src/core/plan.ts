@@ -29,7 +29,7 @@ import {
 } from "./arm-bodies.ts";
 import type { AgentPoolInput, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
 import { cidr, nthAddress } from "./cidr.ts";
-import { aksEgressRules } from "./egress.ts";
+import { aksEgressRules, regionName } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { usesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
@@ -197,6 +197,12 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
 
   // aks-net builds the VNet unless AKS manages it (managedNATGateway) or the user brings the node subnet.
   const ownsVnet = spec.vnet.managed !== true && spec.vnetSubnetId === undefined;
+  if (spec.firewall.enabled && !ownsVnet) {
+    throw new UsageError(
+      "--firewall builds the VNet, its subnets and route table, so it cannot be combined with an AKS-managed VNet or --vnet-subnet-id",
+      "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route the subnet's egress yourself and drop --firewall",
+    );
+  }
   let nodeSubnetId = spec.vnetSubnetId;
   let podSubnetId: string | undefined;
   let routeTableId: string | undefined;
@@ -322,6 +328,22 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
   return minimiseDependencies(out);
 }
 
+/**
+ * FWS-05: the route table sends 0.0.0.0/0 to the firewall's planned private IP (the 4th address of its subnet).
+ * After the firewall exists, the executor checks Azure agrees: a message when it does not, else undefined.
+ */
+export function firewallIpMismatch(desired: readonly DesiredResource[], firewall: Record<string, unknown>): string | undefined {
+  const planned = desired
+    .filter((r) => r.type === TYPES.routeTable)
+    .flatMap((r) => (valueAt(r.body, "properties.routes") as RouteBody[] | undefined) ?? [])
+    .find((r) => r.name === NAMES.defaultRoute)?.properties.nextHopIpAddress;
+  if (planned === undefined) return undefined;
+  const configs = valueAt(firewall, "properties.ipConfigurations");
+  const actual = Array.isArray(configs) ? valueAt(configs[0], "properties.privateIPAddress") : undefined;
+  if (actual === planned) return undefined;
+  return `the firewall's private IP is ${actual === undefined ? "unknown" : String(actual)}, but the route table sends 0.0.0.0/0 to ${planned}`;
+}
+
 function required(value: string | undefined, what: string): string {
   if (value === undefined || value === "") throw new UsageError(`create needs ${what}`);
   return value;
@@ -436,7 +458,7 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const refused = diffs.filter((d) => isImmutable(want.type, d, current));
     for (const d of refused) refusals.push({ resourceId: want.resourceId, reason: `${d.text}: Azure cannot change this in place` });
     const reason = diffs.map((d) => d.text).join("; ") + (adopted ? " (not created by aks-net; its tags stay as they are)" : "");
-    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(have, want.body) });
+    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(current, ownProperties(want)) });
   }
   return { operations, refusals };
 }
@@ -459,21 +481,22 @@ function hasOwnerTag(body: Record<string, unknown>): boolean {
   return isObject(tags) && Object.entries(tags).some(([k, v]) => k.toLowerCase() === OWNER_TAG && String(v).toLowerCase() === OWNER_VALUE);
 }
 
-/** The desired body as compared: tags are never compared (adoption); autoscaled pools' counts belong to the autoscaler. */
+/** The desired body as compared: tags are never compared (adoption); an existing resource group is used wherever it is. */
 function comparable(want: DesiredResource): Record<string, unknown> {
-  const { tags: _tags, ...body } = want.body;
-  if (want.type === TYPES.resourceGroup) return {}; // an existing resource group is used wherever it is
-  if (want.type === TYPES.managedCluster) {
-    const pools = valueAt(body, "properties.agentPoolProfiles");
-    if (Array.isArray(pools)) {
-      const copy = structuredClone(body);
-      (valueAt(copy, "properties.agentPoolProfiles") as Record<string, unknown>[]).forEach((p) => {
-        if (p["enableAutoScaling"] === true) delete p["count"];
-      });
-      return copy;
-    }
-  }
+  if (want.type === TYPES.resourceGroup) return {};
+  const { tags: _tags, ...body } = ownProperties(want);
   return body;
+}
+
+/** The properties aks-net owns in a body: an autoscaled pool's count belongs to the autoscaler. */
+function ownProperties(want: DesiredResource): Record<string, unknown> {
+  const pools = valueAt(want.body, "properties.agentPoolProfiles");
+  if (want.type !== TYPES.managedCluster || !Array.isArray(pools) || !pools.some((p) => isObject(p) && p["enableAutoScaling"] === true)) return want.body;
+  const copy = structuredClone(want.body);
+  for (const p of valueAt(copy, "properties.agentPoolProfiles") as Record<string, unknown>[]) {
+    if (p["enableAutoScaling"] === true) delete p["count"];
+  }
+  return copy;
 }
 
 /** Only set keys are compared, so leaving overlay (desired mode unset, Azure has overlay) needs its own check. */
@@ -490,7 +513,8 @@ function normaliseObserved(type: string, body: Record<string, unknown>): Record<
   const props = isObject(body["properties"]) ? body["properties"] : {};
   const list = props["addressPrefixes"];
   if (props["addressPrefix"] !== undefined || !Array.isArray(list) || list.length !== 1) return body;
-  return { ...body, properties: { ...props, addressPrefix: list[0] } };
+  const { addressPrefixes: _list, ...rest } = props;
+  return { ...body, properties: { ...rest, addressPrefix: list[0] } };
 }
 
 function isImmutable(type: string, d: Difference, current: Record<string, unknown>): boolean {
@@ -534,6 +558,10 @@ function compare(want: unknown, have: unknown, path: string, out: Difference[], 
       compare(value, getKey(obj, key), path === "" ? key : `${path}.${key}`, out, lookup);
     }
     return;
+  }
+  if (path === "location" && typeof want === "string" && typeof have === "string") {
+    // ARM echoes `West Europe` as `westeurope`.
+    [want, have] = [regionName(want), regionName(have)];
   }
   if (!equalish(want, have)) {
     const text = have === undefined ? `${shown(path)} is not set, plan ${show(want)}` : `${shown(path)} is ${show(have)}, plan ${show(want)}`;
@@ -697,6 +725,7 @@ export function criticalPath(desired: readonly DesiredResource[], durationsByTyp
     if (hit) return hit;
     const r = byId.get(id);
     if (r === undefined) return { duration: 0, path: [] };
+    memo.set(id, { duration: 0, path: [] }); // a dependency cycle ends here instead of recursing forever
     let best: CriticalPath = { duration: 0, path: [] };
     for (const d of r.dependsOn) {
       const p = longest(d);

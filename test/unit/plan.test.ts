@@ -6,6 +6,7 @@ import {
   OWNER_VALUE,
   criticalPath,
   diffPlan,
+  firewallIpMismatch,
   planResources,
   planToJson,
   ref,
@@ -39,6 +40,7 @@ const UNTAGGED = new Set(["Microsoft.Network/virtualNetworks/subnets", "Microsof
 
 const TARGET = { name: "aks1", resourceGroup: "rg1", location: "westeurope" };
 const VNET_IN = { addressSpaces: ["10.1.0.0/16"], subnetCidr: "10.1.0.0/22" };
+const FW_SIMPLE: SpecInput = { vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } };
 
 function plan(input: SpecInput): DesiredResource[] {
   const { spec } = resolveSpec([{ source: "flag", input: { ...TARGET, ...input } }]);
@@ -235,7 +237,7 @@ describe("planResources", () => {
   });
 
   describe("firewall egress", () => {
-    const d = plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } });
+    const d = plan(FW_SIMPLE);
     it("routes 0.0.0.0/0 to the firewall's planned private IP (4th address of AzureFirewallSubnet)", () => {
       assert.deepEqual(body(d, RT, "properties"), {
         disableBgpRoutePropagation: false,
@@ -342,13 +344,26 @@ describe("planResources", () => {
   });
 
   it("is pure: the same spec gives the same plan", () => {
-    assert.deepEqual(plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } }), plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } }));
+    assert.deepEqual(plan(FW_SIMPLE), plan(FW_SIMPLE));
   });
 
   it("refuses to plan without the cluster's name, resource group and location", () => {
     const { spec } = resolveSpec([{ source: "flag", input: { vnet: VNET_IN } }]);
     assert.throws(() => planResources(spec, { subscriptionId: "sub" }), { name: "UsageError", message: "create needs --name" });
   });
+
+  for (const [name, input] of [
+    ["a bring-your-own subnet", { vnetSubnetId: BYO_SUBNET }],
+    ["an AKS-managed VNet", { vnet: { managed: true } }],
+  ] as [string, SpecInput][]) {
+    it(`refuses a firewall with ${name}`, () => {
+      const { spec } = resolveSpec([{ source: "flag", input: { ...TARGET, ...input, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } } }]);
+      assert.throws(() => planResources(spec, { subscriptionId: "sub" }), {
+        name: "UsageError",
+        message: "--firewall builds the VNet, its subnets and route table, so it cannot be combined with an AKS-managed VNet or --vnet-subnet-id",
+      });
+    });
+  }
 
   it("refuses a firewall without its subnet", () => {
     const { spec } = resolveSpec([{ source: "flag", input: { ...TARGET, vnet: VNET_IN, firewall: { enabled: true } } }]);
@@ -545,6 +560,35 @@ describe("diffPlan", () => {
     assert.deepEqual(p.refusals, [{ resourceId: NODES, reason: "addressPrefix is 10.1.0.0/24, plan 10.1.0.0/22: Azure cannot change this in place" }]);
   });
 
+  it("reads a region in ARM's echo form as the same region", () => {
+    const d = plan({ vnet: VNET_IN, location: "West Europe" });
+    assert.equal(byId(d, VNET).body["location"], "West Europe");
+    assert.deepEqual(diffPlan(d, observedFor(d)).refusals, []);
+    const obs = observedFor(d);
+    for (const b of obs.values()) if ("location" in b) b["location"] = "westeurope";
+    assert.deepEqual(diffPlan(d, obs).operations.map((o) => o.action), d.map(() => "unchanged"));
+  });
+
+  it("an update never resets an autoscaled pool's count", () => {
+    const d = plan({ vnet: VNET_IN, kubernetesVersion: "1.33", nodePools: [{ name: "sys", count: 2, enableAutoScaling: true, minCount: 1, maxCount: 5 }] });
+    const obs = observedFor(d);
+    const props = (obs.get(CLUSTER) as { properties: Record<string, unknown> }).properties;
+    props["kubernetesVersion"] = "1.32";
+    ((props["agentPoolProfiles"] as Record<string, unknown>[])[0] as Record<string, unknown>)["count"] = 4;
+    const o = op(diffPlan(d, obs), CLUSTER);
+    assert.deepEqual([o.action, o.reason], ["update", "kubernetesVersion is 1.32, plan 1.33"]);
+    assert.equal(((o.body["properties"] as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[0] as Record<string, unknown>)["count"], 4);
+  });
+
+  it("an update of a subnet Azure reports with addressPrefixes sends addressPrefix only", () => {
+    const d = plan({ vnet: VNET_IN });
+    const obs = observedFor(d);
+    const nodes = obs.get(NODES) as { properties: Record<string, unknown> };
+    delete nodes.properties["addressPrefix"];
+    nodes.properties["addressPrefixes"] = ["10.1.0.0/24"];
+    assert.deepEqual(op(diffPlan(d, obs), NODES).body, { properties: { addressPrefix: "10.1.0.0/22" } });
+  });
+
   it("refuses a resource that exists in another region", () => {
     const d = plan({ vnet: VNET_IN });
     const obs = observedFor(d);
@@ -564,6 +608,17 @@ describe("diffPlan", () => {
     (obs.get(ra(NODES)) as { properties: Record<string, unknown> }).properties["principalId"] = "someone-else";
     assert.deepEqual(diffPlan(d, obs).refusals, [{ resourceId: ra(NODES), reason: "principalId is someone-else, plan pid-1: Azure cannot change this in place" }]);
   });
+});
+
+describe("firewallIpMismatch", () => {
+  const d = plan(FW_SIMPLE);
+  const fw = (ip?: string) => ({ properties: { ipConfigurations: [{ name: "ipconfig", properties: ip === undefined ? {} : { privateIPAddress: ip } }] } });
+  it("is silent when Azure gave the planned 4th address", () => assert.equal(firewallIpMismatch(d, fw("10.1.4.4")), undefined));
+  it("names both addresses when Azure gave another", () => {
+    assert.equal(firewallIpMismatch(d, fw("10.1.4.5")), "the firewall's private IP is 10.1.4.5, but the route table sends 0.0.0.0/0 to 10.1.4.4");
+    assert.equal(firewallIpMismatch(d, fw()), "the firewall's private IP is unknown, but the route table sends 0.0.0.0/0 to 10.1.4.4");
+  });
+  it("has nothing to check without a firewall", () => assert.equal(firewallIpMismatch(plan({ vnet: VNET_IN }), fw("1.2.3.4")), undefined));
 });
 
 describe("reference tokens", () => {
@@ -610,11 +665,10 @@ describe("criticalPath", () => {
   });
 
   it("on a real firewall plan the path runs through the firewall", () => {
-    const d = plan(FW_PLAN_INPUT);
+    const d = plan(FW_SIMPLE);
     assert.deepEqual(criticalPath(d, { [T.fw]: 300, [T.aks]: 400, [T.subnet]: 5, [T.vnet]: 5, [T.rg]: 1 }), { duration: 711, path: [RG, VNET, FW_SUBNET, FW, CLUSTER] });
   });
 });
-const FW_PLAN_INPUT: SpecInput = { vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } };
 
 describe("planToJson", () => {
   it("has exactly operations with action, type, resourceId, apiVersion, dependsOn, body", () => {
