@@ -35,14 +35,10 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
   const resolveWith = (patch?: SpecInput): ResolvedSpec =>
     resolveSpec([...seed, { source: "wizard", input: answers }, ...(patch ? [{ source: "wizard" as const, input: patch }] : [])]);
 
-  // Fields a later question will ask: findings that involve them wait for that question (their value is a placeholder).
-  const ALL_FIELDS = [
-    "subscription", "location", "resourceGroup", "name", "networkPlugin", "networkPluginMode", "networkDataplane", "networkPolicy",
-    "nodePools[0].count", "nodePools[0].maxPods", "loadBalancerSku", "outboundType", "firewall.enabled", "firewall.sku",
-    "vnet.name", "vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr",
-    "podCidr", "serviceCidr", "dnsServiceIP",
-  ];
-  const pending = new Set(ALL_FIELDS.filter((f) => !given(f)));
+  // Ranges a later question will ask: findings that involve them wait for that question (their value is a placeholder
+  // the proposals will replace). Choices and counts are not waited for: their defaults follow from what is chosen.
+  const RANGE_FIELDS = ["vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr", "podCidr", "serviceCidr", "dnsServiceIP"];
+  const pending = new Set(RANGE_FIELDS.filter((f) => !given(f)));
   const settle = (fields: readonly string[]): void => fields.forEach((f) => pending.delete(f));
   const isPending = (field: string): boolean => [...pending].some((p) => covers(p, field));
 
@@ -288,7 +284,6 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     const service = now().serviceCidr ?? "";
     await askText("dnsServiceIP", ["dnsServiceIP"], "DNS service IP (inside the service CIDR; .10 by convention)", proposals().dnsServiceIP(service), (v) => ({ dnsServiceIP: v }));
   }
-  settle(ALL_FIELDS);
   return answers;
 }
 
