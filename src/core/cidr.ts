@@ -39,12 +39,18 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; ru
 const BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 const OCTET = /^(0|[1-9][0-9]{0,2})$/;
 const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+/** HOST_MASK[family][prefix]: the host bits of a prefix, precomputed. */
+const HOST_MASK: Record<IpFamily, bigint[]> = {
+  4: Array.from({ length: 33 }, (_, p) => (1n << BigInt(32 - p)) - 1n),
+  6: Array.from({ length: 129 }, (_, p) => (1n << BigInt(128 - p)) - 1n),
+};
 
 /** Parses four-part decimal IPv4 only: no leading zeros, octal, hex, short forms or whitespace. */
 export function parseIpv4(text: string): Parsed<ParsedIp> {
   const parts = text.split(".");
   if (parts.length !== 4) return fail(`'${text}' is not an IPv4 address: it needs four dot-separated decimal parts`, "SYN-03");
-  let value = 0n;
+  // Number arithmetic, one BigInt at the end: connected lists of 10^6 prefixes make allocation the cost.
+  let value = 0;
   for (const part of parts) {
     if (!OCTET.test(part)) {
       const octal = /^0[0-9]/.test(part);
@@ -54,9 +60,9 @@ export function parseIpv4(text: string): Parsed<ParsedIp> {
     }
     const n = Number(part);
     if (n > 255) return fail(`'${text}' is not a valid IPv4 address: ${part} is above 255`, "SYN-03");
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
-  return { ok: true, value: { family: 4, value, text } };
+  return { ok: true, value: { family: 4, value: BigInt(value), text } };
 }
 
 /** Parses an IPv6 address (RFC 4291 text forms, no zone, no whitespace). */
@@ -96,10 +102,10 @@ export function parseCidr(text: string): Parsed<Cidr> {
     return fail(`'${text}' has an invalid prefix length '/${prefixText}': use /0 to /${bits}`, "SYN-02");
   }
   const prefix = Number(prefixText);
-  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+  const hostMask = HOST_MASK[ip.value.family][prefix] as bigint;
   const start = ip.value.value & ~hostMask & ((1n << BigInt(bits)) - 1n);
   const end = start | hostMask;
-  const canonical = `${formatIp(start, ip.value.family)}/${prefix}`;
+  const canonical = start === ip.value.value ? `${ip.value.family === 4 ? addrText : formatIp(start, 6)}/${prefix}` : `${formatIp(start, ip.value.family)}/${prefix}`;
   const hostBitsSet = start !== ip.value.value;
   return { ok: true, value: { family: ip.value.family, start, end, prefix, text, canonical, hostBitsSet } };
 }
@@ -114,7 +120,8 @@ export function cidr(text: string): Cidr {
 /** Formats an address value in its family's canonical text (RFC 5952 for IPv6). */
 export function formatIp(value: bigint, family: IpFamily): string {
   if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 255n)).join(".");
+    const n = Number(value);
+    return `${Math.floor(n / 16777216) % 256}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   }
   const bytes: number[] = [];
   for (let i = 15; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 255n));

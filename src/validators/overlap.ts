@@ -72,7 +72,7 @@ function hitting(c: Cidr, ranges: readonly FieldRange[]): FieldRange[] {
 function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[], subnets: FieldRange[], vnets: FieldRange[]): Finding[] {
   const out: Finding[] = [];
   for (const svc of services) {
-    const fix = replacementFix(planner, svc.field, svc.cidr);
+    const fix = (): string => replacementFix(planner, svc.field, svc.cidr);
     const hits = hitting(svc.cidr, subnets);
     const first = hits[0];
     if (first) {
@@ -83,7 +83,7 @@ function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[
           "error",
           [svc.field, ...hits.map((h) => h.field)],
           `(ServiceCidrOverlapExistingSubnetsCidr) The specified service CIDR ${svc.cidr.text} is conflicted with an existing subnet CIDR ${first.cidr.text} (${first.field})${more}${origin(ctx, svc.field)}`,
-          fix,
+          fix(),
         ),
       );
       continue;
@@ -96,7 +96,7 @@ function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[
           "warning",
           [svc.field, ...spaces.map((s) => s.field)],
           `service CIDR ${svc.cidr.text} lies in the VNet address space ${listed(spaces)}${origin(ctx, svc.field)}; docs: "Must not be within the virtual network IP address range" (a later subnet there breaks routing)`,
-          fix,
+          fix(),
         ),
       );
     }
@@ -153,7 +153,6 @@ function podVsVnet(ctx: RuleContext, planner: Planner, pods: FieldRange[], subne
   const out: Finding[] = [];
   const overlay = ctx.spec.networkPlugin !== "kubenet";
   for (const pod of pods) {
-    const fix = replacementFix(planner, pod.field, pod.cidr);
     const subnetHits = hitting(pod.cidr, subnets);
     const spaceHits = hitting(pod.cidr, vnets);
     let severity: Severity | undefined;
@@ -171,7 +170,7 @@ function podVsVnet(ctx: RuleContext, planner: Planner, pods: FieldRange[], subne
         severity,
         [pod.field, ...hits.map((h) => h.field)],
         `(${mode}) NetworkProfile CIDR ${pod.cidr.text} overlaps with reserved VNET CIDR ${first.cidr.text} (${first.field}, NetworkProfileCIDROverlapVNET)${origin(ctx, pod.field)}${what}`,
-        fix,
+        replacementFix(planner, pod.field, pod.cidr),
       ),
     );
   }

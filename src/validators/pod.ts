@@ -112,7 +112,10 @@ function growth(ctx: RuleContext): Finding[] {
   // Overlay: expansion must be a contiguous superset, so the next larger block must stay free.
   const superset = makeCidr(pod.cidr.start, pod.cidr.prefix - 1, 4);
   const pods = clusterRanges(ctx, "pod").map((r) => r.field);
-  const blockers = createPlanner(ctx).conflicts(superset, pods, 3);
+  const planner = createPlanner(ctx);
+  // A pod CIDR that already overlaps something has its own errors (OVL-*, RES-01); growth is moot.
+  if (planner.conflicts(pod.cidr, pods, 1).length > 0) return [];
+  const blockers = planner.conflicts(superset, pods, 3);
   if (blockers.length === 0) return [];
   const names = blockers.map((b) => `${b.cidr.text} (${b.field})`).join(", ");
   return [finding("POD-06", "info", [pod.field, ...blockers.map((b) => b.field).filter((f) => f !== "reserved")], `pod CIDR ${pod.cidr.text} can later grow only to a contiguous superset such as ${superset.canonical}, which overlaps ${names}`, "if the cluster may grow, pick a pod CIDR whose larger supersets are free")];

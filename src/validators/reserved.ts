@@ -23,12 +23,13 @@ export function check(ctx: RuleContext): Finding[] {
   ];
   for (const { ranges, what, rule, severity } of groups) {
     for (const r of ranges) {
-      const fix = replacementFix(planner, r.field, r.cidr);
+      // Lazy: a free-range search against a million connected ranges is worth doing only for a finding.
+      const fix = (): string => replacementFix(planner, r.field, r.cidr);
       const reserved = reservedRanges().filter((x) => overlaps(x, r.cidr));
       if (reserved.length > 0) {
         // Overlap, not equality: 172.16.0.0/12 contains 172.30.0.0/16 (RES-01 docs example).
         const names = reserved.map((x) => x.text).join(", ");
-        out.push(finding("RES-01", "error", r.field, `${what} ${r.cidr.text} (${r.field}) overlaps the AKS-reserved range ${names}; AKS rejects it`, fix));
+        out.push(finding("RES-01", "error", r.field, `${what} ${r.cidr.text} (${r.field}) overlaps the AKS-reserved range ${names}; AKS rejects it`, fix()));
         continue;
       }
       if (isPrivate(r.cidr)) continue;
@@ -39,7 +40,7 @@ export function check(ctx: RuleContext): Finding[] {
           : rule === "RES-02"
             ? "Azure doesn't block public ranges, but they're outside Microsoft's support scope"
             : "docs: use any private address range";
-      out.push(finding(rule, severity, r.field, `${what} ${r.cidr.text} (${r.field}) is outside ${space}: ${note}`, fix));
+      out.push(finding(rule, severity, r.field, `${what} ${r.cidr.text} (${r.field}) is outside ${space}: ${note}`, fix()));
     }
   }
   return out;
