@@ -640,6 +640,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     }
     if (method === "HEAD") return send(res, existing ? 204 : 404);
     if (method === "PUT" || method === "PATCH") {
+      if (existing && runningOpFor(id)) {
+        throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`);
+      }
       const b = obj(body);
       const location = str(b["location"]) ?? str(existing?.body["location"]);
       if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
@@ -655,8 +658,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     if (method === "DELETE") {
       if (!existing) return send(res, 404, rgNotFound(rg).body());
       const op = runningOpFor(id) ?? startOp("delete", id, "Microsoft.Resources/resourceGroups", apiVersion, sub, String(existing.body["location"]), id, method);
+      setState(id, "Deleting");
       const q = `api-version=${encodeURIComponent(apiVersion)}`;
-      return send(res, 202, undefined, { Location: `${base}/subscriptions/${sub}/operationresults/${op.id}?${q}`, "Retry-After": "0" });
+      return send(res, 202, undefined, { Location: `${base}/subscriptions/${sub}/operationresults/${op.id}?${q}` });
     }
     throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed.`);
   }
@@ -679,6 +683,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   function resource(method: string, id: string, body: unknown, res: ServerResponse, apiVersion: string, sub: string, path: string): void {
     const type = typeOfId(id)!;
     const parsed = parseId(id)!;
+    // A GET of a resource whose operation counts polls is a poll too: a re-run that waits by GETting (the operation
+    // a killed run started) sees it finish, as it would in Azure.
+    const pending = method === "GET" ? runningOpFor(id) : undefined;
+    if (pending) pollOp(pending);
     const existing = store.get(key(id));
     const parentId = parentOf(id);
     if (parsed.types.length > 1 && !store.get(key(parentId))) {
@@ -737,6 +745,13 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       return send(res, 202, undefined, { "Azure-AsyncOperation": urls.asyncOp, Location: urls.location, ...(opts.initialRetryAfterSec !== undefined ? { "Retry-After": String(opts.initialRetryAfterSec) } : {}) });
     }
     if (method === "HEAD") return send(res, existing ? 204 : 404);
+    if (method === "PATCH") {
+      // Tags-only update (updateTags), synchronous as in ARM.
+      if (!existing) throw notFound(id);
+      const tags = obj(body)["tags"];
+      if (tags !== undefined) existing.body["tags"] = clone(tags);
+      return send(res, 200, render(view, existing));
+    }
     throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed.`);
   }
 

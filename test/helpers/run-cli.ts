@@ -27,7 +27,10 @@ export interface RunCliOptions {
   stdin?: string;
   /** Kill (SIGKILL) after this long; default 30 s. */
   timeoutMs?: number;
-  /** Sends `killSignal` once when this returns true for the stderr seen so far. */
+  /**
+   * Sends `killSignal` once when this returns true for the stderr seen so far. Checked on every output chunk and
+   * every 20 ms, so it may also look at the fake (e.g. "the cluster PUT has arrived").
+   */
   killWhen?: (stderrSoFar: string) => boolean;
   /** Same, on stdout. */
   killWhenStdout?: (stdoutSoFar: string) => boolean;
@@ -126,8 +129,10 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<RunCli
     let stderr = "";
     let killed = false;
     let timedOut = false;
+    let exited = false;
+    child.on("exit", () => (exited = true));
     const maybeKill = (): void => {
-      if (killed) return;
+      if (killed || exited) return;
       if ((opts.killWhen && opts.killWhen(stderr)) || (opts.killWhenStdout && opts.killWhenStdout(stdout))) {
         killed = true;
         child.kill(opts.killSignal ?? "SIGINT");
@@ -143,16 +148,19 @@ export function runCli(args: string[], opts: RunCliOptions = {}): Promise<RunCli
     });
     child.stdin.on("error", () => undefined); // the CLI may exit before reading stdin
     child.stdin.end(opts.stdin ?? "");
+    const ticker = opts.killWhen || opts.killWhenStdout ? setInterval(maybeKill, 20) : undefined;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
     }, opts.timeoutMs ?? 30_000);
     child.on("error", (e) => {
       clearTimeout(timer);
+      clearInterval(ticker);
       reject(e);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      clearInterval(ticker);
       resolve({ code, signal, stdout, stderr, durationMs: Date.now() - started, timedOut, killed });
     });
   });

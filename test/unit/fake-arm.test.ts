@@ -303,6 +303,61 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.deepEqual(Object.keys(fake.snapshot()), []);
   });
 
+  it("latency model: completion by time, not by poll count", async () => {
+    fake.options.latencyMs = { "Microsoft.Network/routeTables": 120 };
+    try {
+      const t0 = Date.now();
+      await net.routeTables.createOrUpdate(RG, "rt", { location: LOC }, { updateIntervalInMs: 10 });
+      const took = Date.now() - t0;
+      assert.ok(took >= 110, `took ${took} ms`);
+      const t1 = Date.now();
+      await net.publicIPAddresses.createOrUpdate(RG, "pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, { updateIntervalInMs: 10 });
+      assert.ok(Date.now() - t1 < 100, "types without latency stay poll-based");
+    } finally {
+      delete fake.options.latencyMs;
+    }
+  });
+
+  it("an operation nobody polls finishes when a re-run GETs the resource; PATCH updates tags", async () => {
+    const poller = net.routeTables.createOrUpdate(RG, "rt", { location: LOC }, { updateIntervalInMs: 60_000 });
+    await poller.submitted();
+    const first = await net.routeTables.get(RG, "rt");
+    const second = await net.routeTables.get(RG, "rt");
+    assert.deepEqual([first.provisioningState, second.provisioningState], ["Updating", "Succeeded"]);
+    const tagged = await net.routeTables.updateTags(RG, "rt", { tags: { a: "b" } });
+    assert.deepEqual(tagged.tags, { a: "b" });
+  });
+
+  it("deleting: 202 + LRO, 204 when absent, 400 for a route table still associated", async () => {
+    fake.seed.routeTable(RG, "rt", {});
+    fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { a: { prefix: "10.0.1.0/24", routeTableId: `${rgPath}/providers/Microsoft.Network/routeTables/rt` } });
+    const e = await rejects(net.routeTables.delete(RG, "rt", poll));
+    assert.equal(e.code, "InUseRouteTableCannotBeDeleted");
+    await net.subnets.delete(RG, "vnet1", "a", poll);
+    await net.routeTables.delete(RG, "rt", poll);
+    await net.routeTables.delete(RG, "rt", poll);
+    assert.deepEqual(fake.requests.filter((r) => r.method === "DELETE").map((r) => r.status), [400, 202, 202, 204]);
+    assert.equal(fake.get(`${rgPath}/providers/Microsoft.Network/routeTables/rt`), undefined);
+  });
+
+  it("runCli: a CLI without az login gets exit 5 and never reaches ARM; killWhen can stop a hanging run", async () => {
+    fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { aks: "10.0.0.0/22" });
+    const subnet = `${vnetId}/subnets/aks`;
+    const noLogin = await runCli(["validate", "--live", "--vnet-subnet-id", subnet], { fake, az: "not-logged-in" });
+    assert.equal(noLogin.code, 5, noLogin.stderr);
+    assert.match(noLogin.stderr, /az login/);
+    assert.equal(fake.requests.length, 0);
+    fake.addFault({ kind: "hang", match: "/virtualNetworks/vnet1", times: Infinity });
+    const hung = await runCli(["validate", "--live", "--vnet-subnet-id", subnet], {
+      fake,
+      killWhen: () => fake.requests.some((r) => r.fault === "hang"),
+      killSignal: "SIGKILL",
+      timeoutMs: 8_000,
+    });
+    assert.equal(hung.killed, true);
+    assert.equal(hung.signal, "SIGKILL");
+  });
+
   it("runCli spawns the built CLI (aks-net --version)", async () => {
     const r = await runCli(["--version"], { fake });
     assert.equal(r.code, 0, r.stderr);
