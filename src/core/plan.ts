@@ -450,7 +450,7 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const diffs: Difference[] = [];
     compare(comparable(want), current, "", diffs, lookup);
     if (want.type === TYPES.managedCluster) diffs.push(...modeDowngrade(want.body, current));
-    const adopted = !ownedByAksNet(want, have, byId);
+    const adopted = ownedByAksNet(want, have, byId) === false;
     if (diffs.length === 0) {
       operations.push({ ...want, action: "unchanged", reason: adopted ? "exists, not created by aks-net: adopted as is" : "exists and matches" });
       continue;
@@ -464,14 +464,14 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
 }
 
 /**
- * Tagged resources by their tags; subnets and routes, which cannot carry tags, by their parent's; role assignments
- * by their `aks-net:` description.
+ * Tagged resources by their tags; subnets and routes, which cannot carry tags, by their parent's (undefined when the
+ * parent was not read); role assignments by their `aks-net:` description.
  */
-function ownedByAksNet(want: DesiredResource, have: Record<string, unknown>, byId: ReadonlyMap<string, Record<string, unknown>>): boolean {
+function ownedByAksNet(want: DesiredResource, have: Record<string, unknown>, byId: ReadonlyMap<string, Record<string, unknown>>): boolean | undefined {
   if (want.type === TYPES.roleAssignment) return String(valueAt(have, "properties.description") ?? "").startsWith("aks-net:");
   if (want.type === TYPES.subnet || want.type === TYPES.route) {
     const parent = byId.get(want.resourceId.slice(0, want.resourceId.lastIndexOf("/", want.resourceId.lastIndexOf("/") - 1)).toLowerCase());
-    return parent !== undefined && hasOwnerTag(parent);
+    return parent === undefined ? undefined : hasOwnerTag(parent);
   }
   return hasOwnerTag(have);
 }
@@ -578,10 +578,10 @@ function compareList(want: unknown[], have: unknown[], path: string, out: Differ
   }
   if (want.every((w) => isObject(w) && typeof w["name"] === "string")) {
     for (const w of want as Record<string, unknown>[]) {
-      const h = have.find((x) => isObject(x) && equalish(x["name"], w["name"]));
+      const h = have[findItem(have, w)] as Record<string, unknown> | undefined;
       const itemPath = `${path}[${String(w["name"])}]`;
       if (h === undefined) out.push({ path: itemPath, text: `${shown(path)} lacks ${String(w["name"])}`, desired: w, observed: undefined });
-      else compare(w, h, itemPath, out, lookup);
+      else compare({ ...w, name: h["name"] }, h, itemPath, out, lookup); // matched by prefix: the name is Azure's
     }
     return;
   }
@@ -598,6 +598,16 @@ function compareList(want: unknown[], have: unknown[], path: string, out: Differ
   if (want.length !== have.length || want.some((w, i) => !equalish(w, have[i]))) {
     out.push({ path, text: `${shown(path)} is ${show(have)}, plan ${show(want)}`, desired: want, observed: have });
   }
+}
+
+/**
+ * The index of the same list item: same name, else the same address prefix (a route table holds one route per
+ * prefix, so a route written by kubenet or by hand under another name is the route aks-net plans for that prefix).
+ */
+function findItem(list: readonly unknown[], want: Record<string, unknown>): number {
+  const byName = list.findIndex((h) => isObject(h) && equalish(h["name"], want["name"]));
+  const prefix = valueAt(want, "properties.addressPrefix");
+  return byName >= 0 || prefix === undefined ? byName : list.findIndex((h) => equalish(valueAt(h, "properties.addressPrefix"), prefix));
 }
 
 /** Azure echoes enums, ids and booleans in its own case or type (`Standard`/`standard`, `"1"`/`1`). */
@@ -643,9 +653,10 @@ function merge(have: unknown, want: unknown, path: string): unknown {
     if (want.every((w) => isObject(w) && typeof w["name"] === "string")) {
       const result = [...list];
       for (const w of want as Record<string, unknown>[]) {
-        const i = result.findIndex((h) => isObject(h) && equalish(h["name"], w["name"]));
+        const i = findItem(result, w);
+        // A match by prefix keeps Azure's name: renaming a route would delete and re-add it.
         if (i < 0) result.push(structuredClone(w));
-        else result[i] = merge(result[i], w, `${path}[]`);
+        else result[i] = { ...(merge(result[i], w, `${path}[]`) as Record<string, unknown>), name: (result[i] as Record<string, unknown>)["name"] };
       }
       return result;
     }

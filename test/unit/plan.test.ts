@@ -496,6 +496,26 @@ describe("diffPlan", () => {
     ]);
   });
 
+  it("matches a route by its prefix when Azure (or kubenet) named it otherwise, keeping that name", () => {
+    const d = plan({ vnet: VNET_IN, routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.50.0.4" }] });
+    const obs = observedFor(d);
+    const routes = (obs.get(RT) as { properties: { routes: { name: string; properties: Record<string, unknown> }[] } }).properties.routes;
+    (routes[0] as { name: string }).name = "default";
+    assert.equal(op(diffPlan(d, obs), RT).action, "unchanged");
+    (routes[0] as { properties: Record<string, unknown> }).properties["nextHopIpAddress"] = "10.50.0.5";
+    const o = op(diffPlan(d, obs), RT);
+    assert.deepEqual([o.action, o.reason], ["update", "routes[to-0.0.0.0-0].nextHopIpAddress is 10.50.0.5, plan 10.50.0.4"]);
+    assert.deepEqual((o.body["properties"] as { routes: unknown[] }).routes, [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.0.4" } }]);
+  });
+
+  it("says nothing about ownership of a subnet whose VNet was not read (the executor diffs one resource)", () => {
+    const d = plan({ vnet: VNET_IN });
+    const p = diffPlan([byId(d, NODES)], new Map([[NODES, observedFor(d).get(NODES) as Record<string, unknown>]]));
+    assert.deepEqual(p.operations.map((o) => [o.action, o.reason]), [["unchanged", "exists and matches"]]);
+    const untagged = observedFor(d, false);
+    assert.equal(op(diffPlan(d, untagged), NODES).reason, "exists, not created by aks-net: adopted as is", "the VNet is untagged");
+  });
+
   it("compares resolved references: a changed firewall IP updates the /32 route", () => {
     const d = plan(FW_INPUT);
     const obs = observedFor(d);
