@@ -256,14 +256,15 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
       const p = proposals();
       await askText("vnet.addressSpaces", ["vnet.addressSpaces"], existing ? "Its address space(s), comma-separated" : `VNet address space (a free /${p.sizes.vnet})`, p.vnetSpace(), (v) => ({ vnet: { addressSpaces: splitList(v) } }));
     }
+    // Before the node subnet: until the pod subnet exists, the engine sizes the node subnet for pods too (CAP-01).
+    if (wantPodSubnet && !given("vnet.podSubnetCidr")) {
+      const p = proposals();
+      await askText("vnet.podSubnetCidr", ["vnet.podSubnetCidr"], `Pod subnet (a /${p.sizes.podSubnet}: one VNet IP per pod)`, p.podSubnet(), (v) => ({ vnet: { podSubnetCidr: v } }));
+    }
     if (!given("vnet.subnetCidr")) {
       const p = proposals();
       const cap = now().nodePools[0];
       await askText("vnet.subnetCidr", ["vnet.subnetCidr"], `Node subnet (/${p.sizes.nodeSubnet} fits ${cap?.count ?? "?"} nodes + surge at ${cap?.maxPods ?? "?"} max pods)`, p.nodeSubnet(), (v) => ({ vnet: { subnetCidr: v } }));
-    }
-    if (wantPodSubnet && !given("vnet.podSubnetCidr")) {
-      const p = proposals();
-      await askText("vnet.podSubnetCidr", ["vnet.podSubnetCidr"], `Pod subnet (a /${p.sizes.podSubnet}: one VNet IP per pod)`, p.podSubnet(), (v) => ({ vnet: { podSubnetCidr: v } }));
     }
     if (now().firewall.enabled && !given("firewall.subnetCidr")) {
       await askText("firewall.subnetCidr", ["firewall.subnetCidr"], "AzureFirewallSubnet (a /26 is all Azure Firewall needs)", proposals().firewallSubnet(), (v) => ({ firewall: { subnetCidr: v } }));

@@ -1,0 +1,345 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { Command } from "commander";
+import { cidr, overlaps } from "../../src/core/cidr.ts";
+import { CancelledError, UsageError } from "../../src/core/errors.ts";
+import { resolveSpec } from "../../src/core/resolve.ts";
+import type { SpecInput, SpecLayer } from "../../src/core/spec.ts";
+import { addSpecOptions, fromFlags } from "../../src/commands/options.ts";
+import { complete, completeInput, equivalentCommand, specYaml } from "../../src/commands/input/interactive.ts";
+import { readSpecFile } from "../../src/commands/input/file.ts";
+import { chosenInput, runWizard } from "../../src/commands/input/wizard.ts";
+import { makeStyle } from "../../src/io/io.ts";
+import type { Io } from "../../src/io/io.ts";
+import { terminalAsker } from "../../src/io/prompts.ts";
+import { TEMPLATES } from "../../src/templates/index.ts";
+import { validateSpec } from "../../src/validators/index.ts";
+import { scriptedAsker } from "../helpers/scripted-asker.ts";
+import type { Script } from "../helpers/scripted-asker.ts";
+
+const IDENTITY: Script = { subscription: "00000000-0000-0000-0000-000000000001", location: "westeurope", resourceGroup: "rg-demo", name: "demo" };
+const flags = (input: SpecInput): SpecLayer[] => [{ source: "flag", input }];
+
+/** Runs the wizard with a script; returns the transcript and every layer (seed + answers). */
+async function wizard(seed: SpecLayer[], script: Script = {}) {
+  const ask = scriptedAsker({ ...IDENTITY, ...script });
+  const answers = await runWizard(ask, seed);
+  return { t: ask.transcript, answers, layers: [...seed, { source: "wizard" as const, input: answers }] };
+}
+
+/** A fake terminal edge: captured streams, a chosen interactivity. */
+function fakeIo(interactive: boolean, env: Record<string, string | undefined> = {}, cwd = tmpdir()): Io & { err: () => string; out: () => string } {
+  let err = "";
+  let out = "";
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stdin: new PassThrough(),
+    env,
+    cwd,
+    style: makeStyle(false),
+    interactive,
+    signal: new AbortController().signal,
+    err: () => err,
+    out: () => out,
+  };
+}
+
+/** Splits the printed command the way a POSIX shell would (our quoting only uses single quotes). */
+function shellSplit(line: string): string[] {
+  return [...line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1].replace(/'\\''/g, "'") : (m[2] as string)));
+}
+
+/** What `aks-net create <printed flags>` resolves to: commander parses, fromFlags builds the input. */
+function replay(line: string) {
+  const argv = shellSplit(line);
+  assert.deepEqual(argv.slice(0, 2), ["aks-net", "create"]);
+  const cmd = addSpecOptions(new Command("create").exitOverride().option("--subscription <id>"), { withTargets: true });
+  cmd.parse(argv.slice(2), { from: "user" });
+  const opts = cmd.opts();
+  const input = fromFlags(opts);
+  if (typeof opts["subscription"] === "string") input.subscription = opts["subscription"];
+  return resolveSpec([{ source: "flag", input }]);
+}
+
+/** Every range value the spec holds, by field, for overlap checks. */
+function ranges(input: SpecInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  input.vnet?.addressSpaces?.forEach((c, i) => (out[`vnet.addressSpaces[${i}]`] = c));
+  if (input.vnet?.subnetCidr) out["vnet.subnetCidr"] = input.vnet.subnetCidr;
+  if (input.vnet?.podSubnetCidr) out["vnet.podSubnetCidr"] = input.vnet.podSubnetCidr;
+  if (input.firewall?.subnetCidr) out["firewall.subnetCidr"] = input.firewall.subnetCidr;
+  if (input.podCidr) out["podCidr"] = input.podCidr;
+  if (input.serviceCidr) out["serviceCidr"] = input.serviceCidr;
+  return out;
+}
+
+describe("wizard: asks only what is missing", () => {
+  it("skips every value given by flags", async () => {
+    const seed = flags({ name: "x", resourceGroup: "rg", location: "eastus", subscription: "s", networkPlugin: "kubenet", serviceCidr: "10.96.0.0/16", nodePools: [{ count: 5 }] });
+    const { t } = await wizard(seed);
+    for (const id of ["name", "resourceGroup", "location", "subscription", "networkPlugin", "serviceCidr", "nodePools[0].count"]) {
+      assert.ok(!t.asked.includes(id), `${id} was given by a flag but asked`);
+    }
+    // The DNS IP is still missing: its default follows the given service CIDR.
+    assert.equal(t.defaults["dnsServiceIP"], "10.96.0.10");
+  });
+
+  it("asks nothing a template already answers except where the cluster goes", async () => {
+    const tpl = TEMPLATES.find((x) => x.name === "overlay-cilium");
+    assert.ok(tpl);
+    const { t } = await wizard([{ source: "template", input: tpl.input }]);
+    for (const id of ["networkPlugin", "networkDataplane", "networkPolicy", "nodePools[0].count", "vnet.addressSpaces", "vnet.subnetCidr", "podCidr", "serviceCidr", "dnsServiceIP"]) {
+      assert.ok(!t.asked.includes(id), `${id} is in the template but was asked`);
+    }
+    assert.ok(t.asked.includes("name") && t.asked.includes("location"));
+  });
+
+  it("asks in a sensible order: target, plugin, policy, size, egress, VNet, cluster ranges", async () => {
+    const { t } = await wizard([]);
+    const order = ["subscription", "location", "resourceGroup", "name", "networkPlugin", "networkPolicy", "nodePools[0].count", "nodePools[0].maxPods", "outboundType", "vnet.addressSpaces", "vnet.subnetCidr", "podCidr", "serviceCidr", "dnsServiceIP"];
+    const positions = order.map((id) => t.asked.indexOf(id));
+    assert.ok(positions.every((p) => p >= 0), `not asked: ${order.filter((_, i) => (positions[i] as number) < 0).join(", ")}`);
+    assert.deepEqual([...positions].sort((a, b) => a - b), positions);
+  });
+});
+
+describe("wizard: every answer is checked by the rule engine as it is typed", () => {
+  it("refuses 10.0.0.0/33 and 012.0.0.0/8 with the rule id and a fix", async () => {
+    const { t, answers } = await wizard([], { serviceCidr: ["10.0.0.0/33", "012.0.0.0/8", "10.100.0.0/16"] });
+    const refused = t.refused.filter((r) => r.id === "serviceCidr");
+    assert.equal(refused.length, 2);
+    assert.match(refused[0]?.message ?? "", /^SYN-02 .*\/33/);
+    assert.match(refused[1]?.message ?? "", /^SYN-04 /);
+    for (const r of refused) assert.match(r.message, /fix: /);
+    assert.equal(answers.serviceCidr, "10.100.0.0/16");
+  });
+
+  it("refuses a reserved range as service CIDR (RES-01) and shows the fix", async () => {
+    const { t } = await wizard([], { serviceCidr: ["172.30.0.0/16", "10.100.0.0/16"] });
+    const r = t.refused.find((x) => x.id === "serviceCidr");
+    assert.ok(r);
+    assert.match(r.message, /^RES-01 /);
+    assert.match(r.message, /172\.30\.0\.0\/16/);
+    assert.match(r.message, /\n {2}fix: /);
+  });
+
+  it("refuses a node subnet outside the VNet and one overlapping an existing subnet", async () => {
+    const seed = flags({ vnet: { addressSpaces: ["10.20.0.0/16"], existingSubnets: [{ name: "appgw", cidr: "10.20.0.0/24" }] } });
+    const { t } = await wizard(seed, { "vnet.name": "hub", "vnet.subnetCidr": ["10.99.0.0/24", "10.20.0.0/25", "10.20.4.0/22"] });
+    const refused = t.refused.filter((r) => r.id === "vnet.subnetCidr").map((r) => r.message.split(" ")[0]);
+    assert.equal(refused.length, 2);
+    assert.ok(refused.every((id) => /^[A-Z]+-\d+$/.test(id ?? "")), `rule ids expected, got ${refused.join(", ")}`);
+  });
+
+  it("refuses a DNS service IP outside the chosen service CIDR", async () => {
+    const { t, answers } = await wizard([], { serviceCidr: "10.100.0.0/16", dnsServiceIP: ["10.0.0.10", "10.100.0.10"] });
+    assert.match(t.refused.find((r) => r.id === "dnsServiceIP")?.message ?? "", /^DNS-02 /);
+    assert.equal(answers.dnsServiceIP, "10.100.0.10");
+  });
+
+  it("refuses max pods below the AKS minimum", async () => {
+    const { t } = await wizard([], { "nodePools[0].maxPods": [5, 110] });
+    assert.equal(t.refused.find((r) => r.id === "nodePools[0].maxPods")?.message.split(" ")[0], "CAP-07");
+  });
+
+  it("shows warnings after the answer and accepts it (kubenet retirement, CMP-13)", async () => {
+    const { t, answers } = await wizard([], { networkPlugin: "kubenet" });
+    assert.equal(answers.networkPlugin, "kubenet");
+    assert.ok(t.notes.some((n) => n.includes("CMP-13")), t.notes.join("\n"));
+  });
+
+  it("describes each plugin choice in one line, kubenet with its retirement date", async () => {
+    const ask = scriptedAsker(IDENTITY);
+    let described: string | undefined;
+    const select = ask.select.bind(ask);
+    ask.select = (q) => {
+      if (q.id === "networkPlugin") described = q.choices.find((c) => c.value === "kubenet")?.description;
+      return select(q);
+    };
+    await runWizard(ask, []);
+    assert.match(described ?? "", /2028-03-31/);
+  });
+});
+
+describe("wizard: choices are only those the engine accepts", () => {
+  it("offers no azure and no cilium policy for kubenet", async () => {
+    const { t } = await wizard([], { networkPlugin: "kubenet" });
+    const policies = t.choices["networkPolicy"] ?? [];
+    assert.ok(policies.includes("none") && policies.includes("calico"), policies.join(","));
+    assert.ok(!policies.includes("azure") && !policies.includes("cilium"), policies.join(","));
+    // The only dataplane kubenet accepts is picked without a question.
+    assert.ok(!(t.choices["networkDataplane"] ?? []).includes("cilium"));
+  });
+
+  it("offers only cilium policy with the cilium dataplane, and no cilium policy with the azure dataplane", async () => {
+    const cilium = await wizard([], { networkDataplane: "cilium" });
+    assert.ok(!(cilium.t.choices["networkPolicy"] ?? []).some((p) => p === "azure" || p === "calico"));
+    const azure = await wizard([], { networkDataplane: "azure" });
+    assert.ok(!(azure.t.choices["networkPolicy"] ?? []).includes("cilium"));
+  });
+
+  it("does not offer a policy choice that conflicts with a policy flag's plugin", async () => {
+    const { t } = await wizard(flags({ networkPolicy: "azure" }));
+    assert.ok(!(t.choices["networkPlugin"] ?? []).includes("kubenet"), (t.choices["networkPlugin"] ?? []).join(","));
+  });
+});
+
+describe("wizard: defaults are free ranges", () => {
+  it("never overlap --existing-subnet / --connected-cidr ranges, reserved ranges or each other", async () => {
+    const existing = [{ name: "appgw", cidr: "10.1.0.0/24" }, { name: "bastion", cidr: "10.1.1.0/26" }];
+    const connected = ["10.0.0.0/16", "10.2.0.0/15", "192.168.0.0/16"];
+    const { answers, t } = await wizard(flags({ vnet: { existingSubnets: existing }, connectedCidrs: connected }), { "vnet.name": "hub" });
+    assert.equal(t.refused.length, 0, "every default must pass the engine");
+    const chosen = ranges(answers);
+    const vnetSpace = chosen["vnet.addressSpaces[0]"];
+    assert.ok(vnetSpace && chosen["vnet.subnetCidr"] && chosen["podCidr"] && chosen["serviceCidr"]);
+    for (const [field, c] of Object.entries(chosen)) {
+      for (const other of connected) assert.equal(overlaps(cidr(c), cidr(other)), false, `${field} ${c} overlaps connected ${other}`);
+      if (field !== "vnet.addressSpaces[0]") for (const e of existing) assert.equal(overlaps(cidr(c), cidr(e.cidr)), false, `${field} ${c} overlaps ${e.name}`);
+    }
+    const cluster = ["vnet.addressSpaces[0]", "podCidr", "serviceCidr"].map((f) => chosen[f] as string);
+    for (let i = 0; i < cluster.length; i++) for (let j = i + 1; j < cluster.length; j++) assert.equal(overlaps(cidr(cluster[i] as string), cidr(cluster[j] as string)), false);
+    assert.equal(answers.dnsServiceIP?.endsWith(".10"), true);
+  });
+
+  it("the firewall path proposes a /26 AzureFirewallSubnet inside the VNet", async () => {
+    const { answers, t } = await wizard([], { outboundType: "firewall" });
+    assert.equal(answers.outboundType, "userDefinedRouting");
+    assert.equal(answers.firewall?.enabled, true);
+    assert.match(String(t.defaults["firewall.subnetCidr"]), /\/26$/);
+    assert.equal(overlaps(cidr(answers.firewall?.subnetCidr as string), cidr(answers.vnet?.subnetCidr as string)), false);
+  });
+
+  it("the node subnet default grows with the node count (Azure CNI node subnet)", async () => {
+    const { t } = await wizard([], { networkPlugin: "node-subnet", "nodePools[0].count": 50, "nodePools[0].maxPods": 30 });
+    assert.match(String(t.defaults["vnet.subnetCidr"]), /\/21$/);
+  });
+
+  it("the whole default path validates with no errors", async () => {
+    const { layers } = await wizard([]);
+    const r = resolveSpec(layers);
+    assert.deepEqual(validateSpec(r.spec, r.provenance).filter((f) => f.severity === "error"), []);
+  });
+});
+
+describe("non-interactive: never prompts", () => {
+  const expectMissing = async (io: Io, opts: Record<string, unknown> = {}, seed: SpecLayer[] = []) => {
+    await assert.rejects(completeInput(seed, opts, io), (e: unknown) => {
+      assert.ok(e instanceof UsageError);
+      assert.equal(e.exitCode, 2);
+      assert.equal(e.message, "missing -n/--name, -g/--resource-group, -l/--location; pass them or run in a terminal");
+      return true;
+    });
+  };
+  it("without a TTY: exit 2 naming every missing flag at once", () => expectMissing(fakeIo(false)));
+  it("with CI=true, even on a terminal", () => expectMissing(fakeIo(true, { CI: "true" })));
+  it("with --no-input, even on a terminal", () => expectMissing(fakeIo(true), { input: false }));
+  it("names only the flags still missing", async () => {
+    await assert.rejects(completeInput(flags({ name: "x" }), {}, fakeIo(false)), /^UsageError: missing -g\/--resource-group, -l\/--location;/);
+  });
+  it("with the required values given, returns the layers unchanged and writes nothing", async () => {
+    const io = fakeIo(false);
+    const seed = flags({ name: "x", resourceGroup: "rg", location: "westeurope" });
+    assert.deepEqual(await completeInput(seed, {}, io), seed);
+    assert.equal(io.err(), "");
+  });
+});
+
+describe("completeInput on a terminal", () => {
+  let dir = "";
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-wizard-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("adds a wizard layer, writes aks-net.yaml and prints the equivalent command on stderr", async () => {
+    const io = fakeIo(true, {}, dir);
+    const opts: Record<string, unknown> = {};
+    const done = await complete(flags({ networkPlugin: "kubenet" }), opts, io, { ask: scriptedAsker(IDENTITY) });
+    assert.equal(done.layers.at(-1)?.source, "wizard");
+    assert.equal(done.written, "aks-net.yaml");
+    const text = readFileSync(join(dir, "aks-net.yaml"), "utf8");
+    assert.match(text, /^networkPlugin: kubenet$/m);
+    assert.match(text, /^name: demo$/m);
+    assert.match(io.err(), /equivalent command:\n {2}aks-net create --subscription \S+ -?-?.*--network-plugin kubenet/);
+    assert.equal(io.out(), "", "stdout stays data");
+    // create reads the subscription from its option.
+    assert.equal(opts["subscription"], IDENTITY["subscription"]);
+  });
+
+  it("the written file resolves to the same spec (YAML round trip)", async () => {
+    const io = fakeIo(true, {}, dir);
+    const done = await complete([], {}, io, { ask: scriptedAsker({ ...IDENTITY, networkPlugin: "pod-subnet" }), out: "spec.yaml" });
+    const back = await readSpecFile(join(dir, "spec.yaml"), new PassThrough());
+    assert.deepEqual(resolveSpec([{ source: "file", input: back }]).spec, resolveSpec(done.layers).spec);
+  });
+
+  it("offers AZURE_SUBSCRIPTION_ID as the subscription default", async () => {
+    const ask = scriptedAsker({ location: "westeurope", resourceGroup: "rg", name: "n" });
+    await complete([], {}, fakeIo(true, { AZURE_SUBSCRIPTION_ID: "sub-from-env" }, dir), { ask });
+    assert.equal(ask.transcript.defaults["subscription"], "sub-from-env");
+  });
+
+  it("--subscription is not asked again", async () => {
+    const ask = scriptedAsker({ location: "westeurope", resourceGroup: "rg", name: "n" });
+    await complete([], { subscription: "given" }, fakeIo(true, {}, dir), { ask });
+    assert.ok(!ask.transcript.asked.includes("subscription"));
+  });
+});
+
+describe("round trip: wizard answers -> spec -> equivalent command -> flags -> the same spec", () => {
+  const paths: [string, Script][] = [
+    ["defaults (overlay)", {}],
+    ["kubenet + calico", { networkPlugin: "kubenet", networkPolicy: "calico", "nodePools[0].count": 5 }],
+    ["pod subnet + cilium", { networkPlugin: "pod-subnet", networkDataplane: "cilium" }],
+    ["node subnet, 20 nodes", { networkPlugin: "node-subnet", "nodePools[0].count": 20, "nodePools[0].maxPods": 50 }],
+    ["firewall egress", { outboundType: "firewall", "firewall.sku": "Premium" }],
+    ["managed NAT gateway", { outboundType: "managedNATGateway" }],
+    ["existing VNet", { vnet: "existing", "vnet.name": "hub", "vnet.existingSubnets": "gw=10.7.0.0/24,pe=10.7.1.0/24", "vnet.addressSpaces": "10.7.0.0/16" }],
+  ];
+  for (const [label, script] of paths) {
+    it(`wizard path: ${label}`, async () => {
+      const { layers } = await wizard([], script);
+      const resolved = resolveSpec(layers);
+      assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
+    });
+  }
+  for (const tpl of TEMPLATES) {
+    it(`template ${tpl.name} + wizard`, async () => {
+      const { layers } = await wizard([{ source: "template", input: tpl.input }]);
+      const resolved = resolveSpec(layers);
+      assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
+      const yaml = specYaml(chosenInput(resolved));
+      assert.ok(!/\bdefault\b/.test(yaml.split("\n").slice(1).join("\n")), "only chosen values are written");
+    });
+  }
+  it("flags given with the wizard survive the round trip (connected ranges, existing subnets)", async () => {
+    const seed = flags({ connectedCidrs: ["10.0.0.0/16"], vnet: { existingSubnets: [{ name: "a", cidr: "10.9.0.0/24" }] } });
+    const { layers } = await wizard(seed, { "vnet.name": "hub" });
+    const resolved = resolveSpec(layers);
+    assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
+  });
+});
+
+describe("Ctrl-C at a prompt", () => {
+  it("a cancelled prompt becomes CancelledError (exit 130)", async () => {
+    const controller = new AbortController();
+    const io: Io = { ...fakeIo(true), signal: controller.signal, stdin: new PassThrough(), stderr: new PassThrough() };
+    const pending = terminalAsker(io).input({ id: "name", message: "Cluster name" });
+    controller.abort();
+    await assert.rejects(pending, (e: unknown) => e instanceof CancelledError && e.exitCode === 130);
+  });
+  it("a CancelledError from the Asker stops the wizard and nothing is written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-wizard-"));
+    try {
+      const ask = scriptedAsker(IDENTITY);
+      ask.select = () => Promise.reject(new CancelledError());
+      await assert.rejects(complete([], {}, fakeIo(true, {}, dir), { ask }), CancelledError);
+      assert.throws(() => readFileSync(join(dir, "aks-net.yaml")));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
