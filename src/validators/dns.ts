@@ -1,7 +1,7 @@
 /**
  * DNS-01 … DNS-06: the CoreDNS service IP against the (IPv4) service CIDR, computed on the masked network.
  */
-import { containsIp, formatIp } from "../core/cidr.ts";
+import { containsIp, formatIp, makeCidr } from "../core/cidr.ts";
 import { tenthAddress } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -21,13 +21,15 @@ export function check(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const svc = ctx.cidrs.get("serviceCidr");
   const dns = ctx.ips.get("dnsServiceIP");
-  const svcDefault = ctx.provenance["serviceCidr"] === "default";
-  const dnsDefault = ctx.provenance["dnsServiceIP"] === "default";
   const tenth = svc && svc.family === 4 ? tenthAddress(svc) : undefined;
-  if (svcDefault !== dnsDefault && svc && dns) {
-    const [given, missing] = svcDefault ? ["dnsServiceIP", "serviceCidr"] : ["serviceCidr", "dnsServiceIP"];
-    const fix = svcDefault ? "also set serviceCidr to the range that holds dnsServiceIP (e.g. --service-cidr 10.0.0.0/16)" : `also set dnsServiceIP ${tenth ?? "to the .10 address of the service CIDR"}`;
-    out.push(finding("DNS-01", "error", FIELDS, `${given} is set but ${missing} is left to AKS's default (${missing === "serviceCidr" ? svc.text : dns.text}): "${missing} must be specified when ${given} is"`, fix));
+  // Who set what: AKS's defaults fill both fields; a dual-stack serviceCidrs list the user typed counts as a service range.
+  const svcGiven = ctx.provenance["serviceCidr"] !== "default";
+  const listGiven = Array.isArray(ctx.spec.serviceCidrs) && ctx.provenance["serviceCidrs"] !== "default";
+  const dnsGiven = ctx.provenance["dnsServiceIP"] !== "default";
+  if (svc && dns && svcGiven && !dnsGiven) {
+    out.push(finding("DNS-01", "error", FIELDS, `serviceCidr ${svc.text} is set but dnsServiceIP is left to AKS's default ${dns.text}: "DNSServiceIP must be specified when ServiceCidr is"`, `also set dnsServiceIP ${tenth ?? "to the .10 address of the service CIDR"}`));
+  } else if (svc && dns && dnsGiven && !svcGiven && !listGiven) {
+    out.push(finding("DNS-01", "error", FIELDS, `dnsServiceIP ${dns.text} is set but serviceCidr is left to AKS's default ${svc.text}: "ServiceCidr must be specified when DNSServiceIP is"`, `also set serviceCidr to a range that holds ${dns.text}, e.g. --service-cidr ${dns.family === 4 ? makeCidr(dns.value, 16, 4).canonical : svc.canonical}`));
   }
   if (!svc || !dns || svc.family !== 4 || dns.family !== 4) return out;
   const fix = `use dnsServiceIP ${tenth ?? ""}, the .10 address of ${svc.canonical}`;

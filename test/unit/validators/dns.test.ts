@@ -16,9 +16,12 @@ describe("validators/dns", () => {
       assert.match(one(found, "DNS-01", "error", FIELDS).fix, /dnsServiceIP 10\.200\.0\.10/);
       one(found, "DNS-02", "error", FIELDS);
     });
-    it("dnsServiceIP alone", () => one(check({ ...BASE, dnsServiceIP: "10.0.0.20" }), "DNS-01", "error", FIELDS));
+    it("dnsServiceIP alone", () => assert.match(one(check({ ...BASE, dnsServiceIP: "10.50.0.10" }), "DNS-01", "error", FIELDS).fix, /--service-cidr 10\.50\.0\.0\/16/));
     it("both set is fine", () => none(check(svc("10.200.0.0/16", "10.200.0.10")), "DNS-01"));
     it("neither set is fine", () => none(check(BASE), "DNS-01"));
+    it("dual-stack serviceCidrs plus dnsServiceIP is fine", () => {
+      none(check({ ...BASE, ipFamilies: ["IPv4", "IPv6"], serviceCidrs: ["10.0.0.0/16", "fd12:3456:789a:1::/108"], dnsServiceIP: "10.0.0.10" }), "DNS-01");
+    });
   });
 
   describe("DNS-02 inside the service CIDR", () => {

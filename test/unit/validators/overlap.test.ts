@@ -131,5 +131,8 @@ describe("validators/overlap", () => {
     it("the classic 172.17.0.1/16 is fine", () => none(check({ ...BASE, dockerBridgeCidr: "172.17.0.1/16" }), "OVL-10"));
   });
 
-  it("the clean baseline has no errors in any family", () => assert.deepEqual(ruleIds(check(BASE), "error"), []));
+  it("the clean baseline has no errors or warnings from the address families", () => {
+    const mine = /^(SYN|RES|SIZE|OVL|DNS|DBR|POD)-/;
+    assert.deepEqual(ruleIds(check(BASE)).filter((r) => mine.test(r)), []);
+  });
 });
