@@ -64,11 +64,11 @@ function invalid(ctx: RuleContext): Finding[] {
       connected.set(rule, [...(connected.get(rule) ?? []), field]);
       continue;
     }
-    out.push(finding(rule, "error", field, `${field}: ${reason}`, fixFor(rule, raw, isIp)));
+    out.push(finding(rule, "error", field, oneLine(`${field}: ${reason}`), fixFor(rule, raw, isIp)));
   }
   for (const [rule, fields] of connected) {
     const first = fields.slice(0, SHOWN);
-    const texts = first.map((f) => `${f} '${String(valueAt(ctx.spec, f))}'`).join(", ");
+    const texts = first.map((f) => `${f} ${describeValue(valueAt(ctx.spec, f))}`).join(", ");
     const more = fields.length > SHOWN ? ` and ${fields.length - SHOWN} more` : "";
     out.push(finding(rule, "error", first, `${fields.length} connected range(s) do not parse: ${texts}${more}`, fixFor(rule, valueAt(ctx.spec, first[0] ?? ""), false)));
   }
@@ -103,6 +103,11 @@ function copiedFromList(ctx: RuleContext, field: string): boolean {
   if ((field !== "serviceCidr" && field !== "podCidr") || ctx.provenance[field] !== "default") return false;
   const list = valueAt(ctx.spec, `${field}s`);
   return Array.isArray(list) && list[0] === valueAt(ctx.spec, field);
+}
+
+/** Findings are one line: a pasted value's newlines and tabs are shown escaped. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\t]/g, (c) => JSON.stringify(c).slice(1, -1));
 }
 
 function dnsNotIpv4(text: string): Finding {
@@ -201,6 +206,6 @@ function valueAt(root: unknown, path: string): unknown {
 
 /** A value for a message: strings quoted, other types named (`number 10`, `null`, `a list`). */
 export function describeValue(v: unknown): string {
-  if (typeof v === "string") return `'${v}'`;
+  if (typeof v === "string") return oneLine(`'${v}'`);
   return v === null ? "null" : Array.isArray(v) ? "a list" : `${typeof v} ${JSON.stringify(v)}`;
 }

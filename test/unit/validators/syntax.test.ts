@@ -79,6 +79,11 @@ describe("validators/syntax", () => {
       one(check({ ...BASE, ipFamilies: ["IPv4", "IPv6"], podCidrs: ["10.244.0.0/16", " fd00::/64"] }), "SYN-05", "error", ["podCidrs[1]"]);
     });
     it("DNS with a trailing space", () => one(check(svc("10.0.0.0/16", "10.0.0.10 ")), "SYN-05", "error", ["dnsServiceIP"]));
+    it("a pasted newline stays a one-line message", () => {
+      const f = one(check(svc("10.0.0.0\n/16")), "SYN-05", "error", ["serviceCidr"]);
+      assert.doesNotMatch(f.message, /\n/);
+      assert.match(f.message, /10\.0\.0\.0\\n\/16/);
+    });
     it("no whitespace, no finding", () => none(check({ ...BASE, ipFamilies: ["IPv4", "IPv6"], podCidrs: ["10.244.0.0/16", "fd00::/64"] }), "SYN-05"));
   });
 
