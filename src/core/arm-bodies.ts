@@ -24,6 +24,8 @@ export const TYPES = {
   subnet: "Microsoft.Network/virtualNetworks/subnets",
   publicIp: "Microsoft.Network/publicIPAddresses",
   firewall: "Microsoft.Network/azureFirewalls",
+  firewallPolicy: "Microsoft.Network/firewallPolicies",
+  ruleCollectionGroup: "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
   routeTable: "Microsoft.Network/routeTables",
   route: "Microsoft.Network/routeTables/routes",
   natGateway: "Microsoft.Network/natGateways",
@@ -145,11 +147,12 @@ export interface FirewallOptions {
   publicIpId: string;
   /** Basic SKU only (FWS-02). */
   management?: { subnetId: string; publicIpId: string };
-  applicationRuleCollections: unknown[];
-  networkRuleCollections: unknown[];
+  /** Standard: classic rule collections in the firewall's own body, so one PUT brings it up with its rules. */
+  classic?: { applicationRuleCollections: unknown[]; networkRuleCollections: unknown[] };
+  /** Basic and Premium take no classic rules: their rules live in this firewall policy. */
+  firewallPolicyId?: string;
 }
 
-/** Azure Firewall with classic rule collections in its body, so one PUT brings it up with the AKS egress rules. */
 export function firewallBody(location: string, tags: Tags, o: FirewallOptions): Body {
   const properties: Body = {
     sku: { name: "AZFW_VNet", tier: o.tier },
@@ -162,9 +165,21 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
       properties: { subnet: idRef(o.management.subnetId), publicIPAddress: idRef(o.management.publicIpId) },
     };
   }
-  properties["applicationRuleCollections"] = structuredClone(o.applicationRuleCollections);
-  properties["networkRuleCollections"] = structuredClone(o.networkRuleCollections);
+  if (o.firewallPolicyId !== undefined) properties["firewallPolicy"] = idRef(o.firewallPolicyId);
+  if (o.classic) {
+    properties["applicationRuleCollections"] = structuredClone(o.classic.applicationRuleCollections);
+    properties["networkRuleCollections"] = structuredClone(o.classic.networkRuleCollections);
+  }
   return { location, tags, properties };
+}
+
+/** A firewall policy of the firewall's tier (a policy's tier must match its firewall's). */
+export function firewallPolicyBody(location: string, tags: Tags, tier: string): Body {
+  return { location, tags, properties: { sku: { tier }, threatIntelMode: "Alert" } };
+}
+
+export function ruleCollectionGroupBody(priority: number, ruleCollections: unknown[]): Body {
+  return { properties: { priority, ruleCollections: structuredClone(ruleCollections) } };
 }
 
 /** Network Contributor for the cluster identity; `principalId` is usually a reference token. */

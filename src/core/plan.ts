@@ -10,6 +10,7 @@ import {
   childId,
   dnsPrefixFor,
   firewallBody,
+  firewallPolicyBody,
   locatedBody,
   managedClusterBody,
   nameOf,
@@ -22,14 +23,15 @@ import {
   roleAssignmentName,
   roleDefinitionId,
   route,
+  ruleCollectionGroupBody,
   routeChildBody,
   routeTableBody,
   subnetBody,
   vnetBody,
 } from "./arm-bodies.ts";
-import type { AgentPoolInput, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
+import type { AgentPoolInput, FirewallOptions, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
 import { cidr, nthAddress } from "./cidr.ts";
-import { aksEgressRules, regionName } from "./egress.ts";
+import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { usesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
@@ -167,6 +169,7 @@ export const NAMES = {
   defaultRoute: "default-to-firewall",
   firewallIpRoute: "firewall-public-ip",
   defaultVmSize: "Standard_D4s_v5",
+  ruleCollectionGroup: "aks-egress",
 } as const;
 
 /**
@@ -233,12 +236,23 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
         management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(`${name}-fw-mgmt-pip`) };
       }
       const fwName = `${name}-fw`;
+      let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId"> = { classic: aksEgressRules(location, sources) };
+      let rulesId: string | undefined;
+      if (tier.toLowerCase() !== "standard") {
+        // Basic and Premium take no classic rules: the rule pack goes into a policy, ready before the firewall.
+        const policyName = `${name}-fw-policy`;
+        const policyId = net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier));
+        const group = NAMES.ruleCollectionGroup;
+        const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, sources));
+        rulesId = net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
+        rules = { firewallPolicyId: policyId };
+      }
       firewallId = net(
         TYPES.firewall,
         providerId(netRgId, TYPES.firewall, fwName),
         `firewall ${fwName}`,
-        [fwSubnetId, firewallPipId, management?.subnetId, management?.publicIpId],
-        firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId: firewallPipId, management, ...aksEgressRules(location, sources) }),
+        [fwSubnetId, firewallPipId, management?.subnetId, management?.publicIpId, rulesId],
+        firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId: firewallPipId, management, ...rules }),
       );
       // FWS-05: the firewall's private IP is the subnet's 4th address, so the route table needs no wait for the firewall.
       const routes = [route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", nthAddress(cidr(fwCidr), 4)), ...userRoutes(spec, ["0.0.0.0/0"])];

@@ -5,6 +5,7 @@ import {
   childId,
   dnsPrefixFor,
   firewallBody,
+  firewallPolicyBody,
   managedClusterBody,
   nameOf,
   natGatewayBody,
@@ -18,6 +19,7 @@ import {
   route,
   routeChildBody,
   routeTableBody,
+  ruleCollectionGroupBody,
   subnetBody,
   vnetBody,
 } from "../../src/core/arm-bodies.ts";
@@ -98,7 +100,7 @@ describe("arm-bodies: bodies", () => {
   });
 
   it("firewall: SKU, IP configuration and the rule collections in one body", () => {
-    const body = firewallBody("l", TAGS, { tier: "Standard", subnetId: "sn", publicIpId: "pip", applicationRuleCollections: [{ name: "a" }], networkRuleCollections: [{ name: "n" }] });
+    const body = firewallBody("l", TAGS, { tier: "Standard", subnetId: "sn", publicIpId: "pip", classic: { applicationRuleCollections: [{ name: "a" }], networkRuleCollections: [{ name: "n" }] } });
     assert.deepEqual(body, {
       location: "l",
       tags: TAGS,
@@ -110,6 +112,22 @@ describe("arm-bodies: bodies", () => {
         networkRuleCollections: [{ name: "n" }],
       },
     });
+  });
+
+  it("firewall with a policy: no classic rules, a policy reference and a management configuration", () => {
+    const body = firewallBody("l", TAGS, { tier: "Basic", subnetId: "sn", publicIpId: "pip", management: { subnetId: "msn", publicIpId: "mpip" }, firewallPolicyId: "pol" });
+    assert.deepEqual(body["properties"], {
+      sku: { name: "AZFW_VNet", tier: "Basic" },
+      threatIntelMode: "Alert",
+      ipConfigurations: [{ name: "ipconfig", properties: { subnet: { id: "sn" }, publicIPAddress: { id: "pip" } } }],
+      managementIpConfiguration: { name: "mgmt-ipconfig", properties: { subnet: { id: "msn" }, publicIPAddress: { id: "mpip" } } },
+      firewallPolicy: { id: "pol" },
+    });
+  });
+
+  it("firewall policy of the firewall's tier, and its rule collection group", () => {
+    assert.deepEqual(firewallPolicyBody("l", TAGS, "Premium"), { location: "l", tags: TAGS, properties: { sku: { tier: "Premium" }, threatIntelMode: "Alert" } });
+    assert.deepEqual(ruleCollectionGroupBody(200, [{ name: "c" }]), { properties: { priority: 200, ruleCollections: [{ name: "c" }] } });
   });
 
   it("role assignment: a service principal with a description", () => {

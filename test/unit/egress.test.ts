@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { aksEgressRules, azureCloudTag, regionName } from "../../src/core/egress.ts";
+import { aksEgressPolicyCollections, aksEgressRules, azureCloudTag, regionName } from "../../src/core/egress.ts";
 
 describe("egress rule pack", () => {
   const rules = aksEgressRules("West Europe", ["10.1.0.0/22", "10.1.8.0/22"]);
@@ -60,8 +60,53 @@ describe("egress rule pack", () => {
     ]);
   });
 
+  it("gives Basic/Premium firewall policies the same rules as policy rule collections", () => {
+    const rule = (name: string, description: string, protocol: string, port: string, destination: string) => ({
+      ruleType: "NetworkRule",
+      name,
+      description,
+      ipProtocols: [protocol],
+      sourceAddresses: sources,
+      destinationAddresses: [destination],
+      destinationPorts: [port],
+    });
+    assert.deepEqual(aksEgressPolicyCollections("westeurope", sources), [
+      {
+        ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+        name: "aks-network",
+        priority: 200,
+        action: { type: "Allow" },
+        rules: [
+          rule("aks-tunnel-udp", "FW-01: node to control plane tunnel", "UDP", "1194", "AzureCloud.westeurope"),
+          rule("aks-tunnel-tcp", "FW-02: node to control plane tunnel", "TCP", "9000", "AzureCloud.westeurope"),
+          rule("ntp", "FW-03: time sync", "UDP", "123", "*"),
+          rule("aks-apiserver", "FW-05: pods to API server", "TCP", "443", "AzureCloud.westeurope"),
+        ],
+      },
+      {
+        ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+        name: "aks-fqdn",
+        priority: 300,
+        action: { type: "Allow" },
+        rules: [
+          {
+            ruleType: "ApplicationRule",
+            name: "aks-fqdn-tag",
+            description: "FW-13: AKS required FQDNs (MCR, ARM, Entra ID, packages, API server)",
+            protocols: [
+              { protocolType: "Http", port: 80 },
+              { protocolType: "Https", port: 443 },
+            ],
+            fqdnTags: ["AzureKubernetesService"],
+            sourceAddresses: sources,
+          },
+        ],
+      },
+    ]);
+  });
+
   it("carries none of the outdated entries (FW-OLD-*)", () => {
-    const text = JSON.stringify(rules);
+    const text = JSON.stringify([rules, aksEgressPolicyCollections("westeurope", sources)]);
     for (const stale of ["azmk8s.io", "gcr.io", "docker.io", "cdn.mscr.io", "aksrepos", "\"22\"", "\"53\""]) assert.equal(text.includes(stale), false, stale);
   });
 

@@ -36,7 +36,12 @@ const ROLE = `${SUB}/providers/Microsoft.Authorization/roleDefinitions/4d97b98b-
 const BYO_SUBNET = `${SUB}/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/aks`;
 const ra = (scope: string): string => roleAssignmentId(scope, roleAssignmentName(scope, IDENTITY, ROLE));
 const TAGS = { [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: "rg1/aks1" };
-const UNTAGGED = new Set(["Microsoft.Network/virtualNetworks/subnets", "Microsoft.Network/routeTables/routes", "Microsoft.Authorization/roleAssignments"]);
+const UNTAGGED = new Set([
+  "Microsoft.Network/virtualNetworks/subnets",
+  "Microsoft.Network/routeTables/routes",
+  "Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+  "Microsoft.Authorization/roleAssignments",
+]);
 
 const TARGET = { name: "aks1", resourceGroup: "rg1", location: "westeurope" };
 const VNET_IN = { addressSpaces: ["10.1.0.0/16"], subnetCidr: "10.1.0.0/22" };
@@ -277,16 +282,37 @@ describe("planResources", () => {
         { name: "to-192.168.0.0-16", properties: { addressPrefix: "192.168.0.0/16", nextHopType: "VirtualNetworkGateway" } },
       ]);
     });
-    it("adds the management subnet and public IP for a Basic firewall", () => {
+    it("keeps Standard's rules in the firewall body, with no policy", () => {
+      assert.equal(d.some((r) => r.type === "Microsoft.Network/firewallPolicies"), false);
+      assert.equal(body(d, FW, "properties.firewallPolicy"), undefined);
+    });
+    const POLICY = `${NET}/firewallPolicies/aks1-fw-policy`;
+    const GROUP = `${POLICY}/ruleCollectionGroups/aks-egress`;
+    it("Basic: management subnet and IP, and the rules in a policy ready before the firewall", () => {
       const basic = plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26", sku: "Basic", managementSubnetCidr: "10.1.4.64/26" } });
       const mgmtSubnet = `${VNET}/subnets/AzureFirewallManagementSubnet`;
       const mgmtPip = `${NET}/publicIPAddresses/aks1-fw-mgmt-pip`;
-      assert.deepEqual(edges(basic)[FW], [FW_SUBNET, FW_PIP, mgmtSubnet, mgmtPip]);
-      assert.deepEqual(body(basic, FW, "properties.managementIpConfiguration"), {
-        name: "mgmt-ipconfig",
-        properties: { subnet: { id: mgmtSubnet }, publicIPAddress: { id: mgmtPip } },
+      assert.deepEqual(basic.map((r) => r.resourceId).slice(2, 9), [FW_SUBNET, FW_PIP, mgmtSubnet, mgmtPip, POLICY, GROUP, FW]);
+      assert.deepEqual([edges(basic)[POLICY], edges(basic)[GROUP], edges(basic)[FW]], [[RG], [POLICY], [FW_SUBNET, FW_PIP, mgmtSubnet, mgmtPip, GROUP]]);
+      assert.deepEqual(body(basic, FW, "properties"), {
+        sku: { name: "AZFW_VNet", tier: "Basic" },
+        threatIntelMode: "Alert",
+        ipConfigurations: [{ name: "ipconfig", properties: { subnet: { id: FW_SUBNET }, publicIPAddress: { id: FW_PIP } } }],
+        managementIpConfiguration: { name: "mgmt-ipconfig", properties: { subnet: { id: mgmtSubnet }, publicIPAddress: { id: mgmtPip } } },
+        firewallPolicy: { id: POLICY },
       });
-      assert.deepEqual(body(basic, FW, "properties.sku"), { name: "AZFW_VNet", tier: "Basic" });
+      assert.deepEqual(body(basic, POLICY, "properties"), { sku: { tier: "Basic" }, threatIntelMode: "Alert" });
+      const collections = body(basic, GROUP, "properties.ruleCollections") as { name: string; rules: { ruleType: string }[] }[];
+      assert.deepEqual(collections.map((c) => [c.name, c.rules.map((r) => r.ruleType)]), [
+        ["aks-network", ["NetworkRule", "NetworkRule", "NetworkRule", "NetworkRule"]],
+        ["aks-fqdn", ["ApplicationRule"]],
+      ]);
+      assert.deepEqual(byId(basic, POLICY).body["tags"], TAGS);
+    });
+    it("Premium: a policy, no management subnet", () => {
+      const premium = plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26", sku: "Premium" } });
+      assert.deepEqual(edges(premium)[FW], [FW_SUBNET, FW_PIP, GROUP]);
+      assert.deepEqual(body(premium, POLICY, "properties.sku"), { tier: "Premium" });
     });
   });
 
