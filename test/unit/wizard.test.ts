@@ -118,6 +118,11 @@ describe("wizard: every answer is checked by the rule engine as it is typed", ()
     assert.equal(answers.serviceCidr, "10.100.0.0/16");
   });
 
+  it("refuses an empty answer where a value is needed (the engine treats empty as unset)", async () => {
+    const { t } = await wizard([], { serviceCidr: ["", "10.100.0.0/16"] });
+    assert.match(t.refused.find((r) => r.id === "serviceCidr")?.message ?? "", /a value is required/);
+  });
+
   it("refuses a reserved range as service CIDR (RES-01) and shows the fix", async () => {
     const { t } = await wizard([], { serviceCidr: ["172.30.0.0/16", "10.100.0.0/16"] });
     const r = t.refused.find((x) => x.id === "serviceCidr");

@@ -3,7 +3,8 @@
  * without one (no TTY, CI=true, --no-input) it names every missing flag at once (exit 2).
  * When the wizard ran it writes the chosen values to aks-net.yaml and prints the equivalent command line on stderr.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../../core/errors.ts";
@@ -95,14 +96,19 @@ function withSubscription(layers: SpecLayer[], opts: Record<string, unknown>): S
   return [...layers, { source: "flag", input: { subscription: sub } }];
 }
 
-/** AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription (read from its profile file; no Azure call). */
+/**
+ * AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription, read from its profile file as
+ * providers/azure.ts resolveSubscription does, without loading the Azure SDK (a prompt must appear at once).
+ */
 async function subscriptionDefault(env: Record<string, string | undefined>): Promise<string | undefined> {
   if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
   try {
-    const { resolveSubscription } = await import("../../providers/azure.ts");
-    return resolveSubscription(undefined, env);
+    const dir = env["AZURE_CONFIG_DIR"] ?? join(homedir(), ".azure");
+    const text = (await readFile(join(dir, "azureProfile.json"), "utf8")).replace(/^\uFEFF/, "");
+    const profile = JSON.parse(text) as { subscriptions?: { id: string; isDefault?: boolean }[] };
+    return profile.subscriptions?.find((s) => s.isDefault)?.id;
   } catch {
-    return undefined;
+    return undefined; // no Azure CLI profile: no default offered
   }
 }
 

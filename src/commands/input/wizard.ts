@@ -81,6 +81,7 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     message: string,
     def: string | undefined,
     toPatch: (value: string) => SpecInput,
+    optional = false,
   ): Promise<string> => {
     settle(fields);
     const tryPatch = (v: string): SpecInput | string => {
@@ -92,6 +93,8 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
       }
     };
     const check = (v: string): true | string => {
+      // The engine skips empty fields (they mean "use the default"); here an empty answer is no answer.
+      if (!optional && v.trim() === "") return def !== undefined ? "a value is required (Tab brings back the default)" : "a value is required";
       const patch = tryPatch(v);
       if (typeof patch === "string") return patch;
       return refusal(fields, patch) ?? true;
@@ -250,7 +253,7 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
       await askText("vnet.name", ["vnet.name"], existing ? "Name of the existing VNet" : "Name of the new VNet", existing ? undefined : `${clusterName}-vnet`, (v) => (required("the VNet name")(v), { vnet: { name: v } }));
     }
     if (existing && !given("vnet.existingSubnets")) {
-      await askText("vnet.existingSubnets", ["vnet.existingSubnets"], "Its other subnets, NAME=CIDR comma-separated (empty if none)", "", (v) => ({ vnet: { existingSubnets: splitList(v).map(parseExistingSubnet) } }));
+      await askText("vnet.existingSubnets", ["vnet.existingSubnets"], "Its other subnets, NAME=CIDR comma-separated (empty if none)", "", (v) => ({ vnet: { existingSubnets: splitList(v).map(parseExistingSubnet) } }), true);
     }
     if (!given("vnet.addressSpaces")) {
       const p = proposals();
