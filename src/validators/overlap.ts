@@ -54,9 +54,10 @@ function distinctSubnets(ctx: RuleContext): FieldRange[] {
   });
 }
 
-/** " (the default …)" when AKS's default filled the field: the user may not know the value exists. */
+/** " (the default …)" when a default filled the field (or its list): the user may not know the value exists. */
 function origin(ctx: RuleContext, field: string): string {
-  return ctx.provenance[field] === "default" ? ` (AKS's default ${field}, used because none was given)` : "";
+  const source = ctx.provenance[field] ?? ctx.provenance[field.replace(/\[\d+\]$/, "")];
+  return source === "default" ? ` (the default ${field}, used because none was given)` : "";
 }
 
 function listed(ranges: readonly FieldRange[]): string {

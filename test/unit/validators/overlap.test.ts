@@ -86,6 +86,10 @@ describe("validators/overlap", () => {
     it("kubenet: overlapping a subnet is an error", () => {
       one(check({ networkPlugin: "kubenet", podCidr: "10.1.0.0/16", vnet: { addressSpaces: ["10.0.0.0/8"], subnetCidr: "10.1.0.0/16" } }), "OVL-05", "error", ["podCidr", "vnet.subnetCidr"]);
     });
+    it("dual-stack: the default podCidrs[0] inside the VNet names the list entry and says it is a default", () => {
+      const f = one(check({ ...BASE, ipFamilies: ["IPv4", "IPv6"], vnet: { addressSpaces: ["10.240.0.0/12"], subnetCidr: "10.240.0.0/16" } }), "OVL-05", "error", ["podCidrs[0]", "vnet.addressSpaces[0]"]);
+      assert.match(f.message, /the default podCidrs\[0\]/);
+    });
     it("a pod CIDR outside the VNet is fine", () => none(check(BASE), "OVL-05"));
   });
 
