@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DefaultAzureCredential } from "@azure/identity";
-import type { TokenCredential } from "@azure/identity";
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
@@ -53,7 +53,7 @@ export function createAzureContext(opts: AzureContextOptions): AzureContext {
     throw new UsageError(`--arm-endpoint must be an https:// URL, got '${endpoint}'`);
   }
   const subscriptionId = resolveSubscription(opts.subscription, opts.env);
-  const credential = new DefaultAzureCredential();
+  const credential = sharedToken(new DefaultAzureCredential());
   const counter: RequestCounter = { total: 0, writes: 0, byMethod: {} };
   const countPolicy: PipelinePolicy = {
     name: "aksNetRequestCounter",
@@ -137,4 +137,30 @@ function retryFromEnv(env: Record<string, string | undefined>): { maxRetries: nu
   const ms = env["AKS_NET_RETRY_DELAY_MS"];
   if (ms === undefined || !/^[0-9]+$/.test(ms)) return undefined;
   return { maxRetries: 4, retryDelayInMs: Number(ms), maxRetryDelayInMs: Number(ms) * 8 };
+}
+
+/**
+ * One token for all clients: each SDK client caches its own, so five clients meant five `az account get-access-token`
+ * runs (about a second each with the real Azure CLI). Concurrent callers share one request; a failure is not cached.
+ */
+function sharedToken(inner: TokenCredential): TokenCredential {
+  const cache = new Map<string, Promise<AccessToken | null>>();
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      // A claims challenge (CAE) or another tenant needs its own token.
+      if (options?.claims || options?.tenantId) return inner.getToken(scopes, options);
+      const k = [scopes].flat().join(" ");
+      const hit = cache.get(k);
+      const fresh = (t: AccessToken | null): boolean => t !== null && t.expiresOnTimestamp - Date.now() > 120_000;
+      const load = (): Promise<AccessToken | null> => {
+        const p = inner.getToken(scopes, options).catch((e: unknown) => {
+          cache.delete(k);
+          throw e;
+        });
+        cache.set(k, p);
+        return p;
+      };
+      return hit ? hit.then((t) => (fresh(t) ? t : load())) : load();
+    },
+  };
 }
