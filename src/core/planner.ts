@@ -142,7 +142,11 @@ export interface Planner {
   clusterRange(prefix: number, family: IpFamily, replacing?: readonly string[]): Cidr | undefined;
   /** A subnet of this size inside the VNet's address spaces, clear of every other subnet, cluster range, reserved and connected range. */
   subnet(prefix: number, replacing?: readonly string[]): Cidr | undefined;
-  /** A free replacement for the range at `field` (same size unless `prefix` is given): a subnet for subnet fields, else a cluster range. */
+  /**
+   * A free replacement for the range at `field` (same size unless `prefix` is given): a subnet for subnet fields, else a
+   * cluster range. The same question gets the same answer, and later searches avoid it, so the fixes of several
+   * findings can be applied together.
+   */
   replacement(field: string, c: Cidr, prefix?: number): Cidr | undefined;
   /** The known ranges (connected ones included, at most `limit` of those) that overlap `c`, other than the `except` fields. */
   conflicts(c: Cidr, except?: readonly string[], limit?: number): KnownRange[];
@@ -151,8 +155,10 @@ export interface Planner {
 /** Builds a planner over a parsed spec. */
 export function createPlanner(parsed: ParsedRanges): Planner {
   const known = knownRanges(parsed);
+  const proposed: KnownRange[] = [];
+  const answers = new Map<string, Cidr | undefined>();
   const avoid = (replacing: readonly string[], alsoSkip?: RangeKind): Avoid => ({
-    ranges: known,
+    ranges: proposed.length > 0 ? [...known, ...proposed] : known,
     connected: parsed.connected,
     skip: (r) => replacing.includes(r.field) || r.kind === alsoSkip,
   });
@@ -166,13 +172,30 @@ export function createPlanner(parsed: ParsedRanges): Planner {
     known,
     clusterRange,
     subnet,
-    replacement: (field, c, prefix = c.prefix) => (rangeKind(field) === "subnet" ? subnet(prefix, [field]) : clusterRange(prefix, c.family, [field])),
+    replacement: (field, c, prefix = c.prefix) => {
+      const key = `${field} ${c.family} /${prefix}`;
+      if (answers.has(key)) return answers.get(key);
+      const kind = rangeKind(field);
+      const free = kind === "subnet" ? subnet(prefix, [field]) : clusterRange(prefix, c.family, [field]);
+      answers.set(key, free);
+      if (free) proposed.push({ field, kind: kind ?? "service", cidr: free });
+      return free;
+    },
     conflicts: (c, except = [], limit = 5) => {
       const hits = known.filter((r) => !except.includes(r.field) && overlaps(r.cidr, c));
       const linked = parsed.connected.overlapping(c).slice(0, limit);
       return [...hits, ...linked.map((e) => ({ field: `connectedCidrs[${e.tag}]`, kind: "connected" as const, cidr: e.cidr }))];
     },
   };
+}
+
+const SHARED = new WeakMap<ParsedRanges, Planner>();
+
+/** One planner per parsed spec, shared by every rule family, so the fixes of all findings fit together. */
+export function sharedPlanner(parsed: ParsedRanges): Planner {
+  let planner = SHARED.get(parsed);
+  if (!planner) SHARED.set(parsed, (planner = createPlanner(parsed)));
+  return planner;
 }
 
 /** A one-line fix proposing a free replacement for the range at `field`, or a general instruction when space is exhausted. */

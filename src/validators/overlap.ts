@@ -4,7 +4,7 @@
  */
 import { contains, overlaps } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
-import { clusterRanges, createPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
+import { clusterRanges, sharedPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
 import type { FieldRange, Planner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo, Severity } from "./finding.ts";
@@ -26,7 +26,7 @@ export const rules: RuleInfo[] = [
 const SHOWN = 3;
 
 export function check(ctx: RuleContext): Finding[] {
-  const planner = createPlanner(ctx);
+  const planner = sharedPlanner(ctx);
   const services = clusterRanges(ctx, "service");
   const pods = clusterRanges(ctx, "pod");
   const subnets = distinctSubnets(ctx);

@@ -3,7 +3,7 @@
  */
 import { makeCidr } from "../core/cidr.ts";
 import { computeCapacity } from "../core/capacity.ts";
-import { clusterRanges, createPlanner } from "../core/planner.ts";
+import { clusterRanges, sharedPlanner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
@@ -112,7 +112,7 @@ function growth(ctx: RuleContext): Finding[] {
   // Overlay: expansion must be a contiguous superset, so the next larger block must stay free.
   const superset = makeCidr(pod.cidr.start, pod.cidr.prefix - 1, 4);
   const pods = clusterRanges(ctx, "pod").map((r) => r.field);
-  const planner = createPlanner(ctx);
+  const planner = sharedPlanner(ctx);
   // A pod CIDR that already overlaps something has its own errors (OVL-*, RES-01); growth is moot.
   if (planner.conflicts(pod.cidr, pods, 1).length > 0) return [];
   const blockers = planner.conflicts(superset, pods, 3);

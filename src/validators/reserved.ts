@@ -2,7 +2,7 @@
  * RES-01 … RES-04: AKS-reserved ranges (error, C-11) and ranges outside private address space (warnings, info).
  */
 import { overlaps } from "../core/cidr.ts";
-import { clusterRanges, createPlanner, isPrivate, replacementFix, reservedRanges, vnetRanges } from "../core/planner.ts";
+import { clusterRanges, sharedPlanner, isPrivate, replacementFix, reservedRanges, vnetRanges } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
@@ -14,7 +14,7 @@ export const rules: RuleInfo[] = [
 ];
 
 export function check(ctx: RuleContext): Finding[] {
-  const planner = createPlanner(ctx);
+  const planner = sharedPlanner(ctx);
   const out: Finding[] = [];
   const groups = [
     { ranges: clusterRanges(ctx, "service"), what: "service CIDR", rule: "RES-03", severity: "warning" as const },

@@ -3,7 +3,7 @@
  */
 import { computeCapacity } from "../core/capacity.ts";
 import { azureUsable, makeCidr } from "../core/cidr.ts";
-import { clusterRanges, createPlanner, replacementFix } from "../core/planner.ts";
+import { clusterRanges, sharedPlanner, replacementFix } from "../core/planner.ts";
 import type { FieldRange, Planner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -20,7 +20,7 @@ export const rules: RuleInfo[] = [
 const SERVICE_MAX_BITS = 20;
 
 export function check(ctx: RuleContext): Finding[] {
-  const planner = createPlanner(ctx);
+  const planner = sharedPlanner(ctx);
   return [...serviceSize(ctx, planner), ...podCidrSize(ctx, planner), ...subnetSize(ctx)];
 }
 

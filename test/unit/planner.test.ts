@@ -7,6 +7,7 @@ import {
   isPrivate,
   knownRanges,
   replacementFix,
+  sharedPlanner,
   subnetRanges,
   suggestFreeRange,
   tenthAddress,
@@ -102,6 +103,18 @@ describe("core/planner", () => {
   it("replacementFix proposes a same-size free range, with the DNS IP for a service CIDR", () => {
     const ctx = parsed({ ...BASE, serviceCidr: "10.10.0.0/16", dnsServiceIP: "10.10.0.10" });
     assert.equal(replacementFix(createPlanner(ctx), "serviceCidr", cidr("10.10.0.0/16")), "use serviceCidr 10.0.0.0/16 with dnsServiceIP 10.0.0.10 (free, overlaps nothing else in the spec)");
+  });
+
+  it("replacement answers the same question the same way, and later proposals avoid earlier ones", () => {
+    const ctx = parsed({ ...BASE, serviceCidr: "10.10.0.0/16", dnsServiceIP: "10.10.0.10", podCidr: "10.10.0.0/17" });
+    const planner = sharedPlanner(ctx);
+    assert.equal(sharedPlanner(ctx), planner, "one planner per context");
+    const svc = planner.replacement("serviceCidr", cidr("10.10.0.0/16"));
+    assert.equal(svc?.text, "10.0.0.0/16");
+    assert.equal(planner.replacement("serviceCidr", cidr("10.10.0.0/16"))?.text, "10.0.0.0/16");
+    const pod = planner.replacement("podCidr", cidr("10.10.0.0/17"));
+    assert.ok(pod && svc && !overlaps(pod, svc), pod?.text);
+    assert.equal(createPlanner(ctx).replacement("podCidr", cidr("10.10.0.0/17"))?.text, "10.0.0.0/17", "a fresh planner knows no proposals");
   });
 
   it("tenthAddress is the .10 of the range, or the last usable of a tiny one", () => {
