@@ -4,7 +4,7 @@
  * are unchanged, running operations are waited for, nothing is PUT twice.
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
-import { applyPlan } from "../core/apply.ts";
+import { applyPlan, isTransitional, provisioningState } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
@@ -64,7 +64,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
-    const plan = diffPlan(desired, observed);
+    const plan = withEarlierRuns(diffPlan(desired, observed), observed);
     writePlan(plan, io, json, dryRun);
     if (plan.refusals.length > 0) {
       throw new AzureError(`the plan needs ${plan.refusals.length} change${plan.refusals.length === 1 ? "" : "s"} Azure cannot make in place; nothing was changed`, {
@@ -73,7 +73,9 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     if (dryRun) return EXIT.ok;
 
-    const pending = plan.operations.filter((o) => o.action !== "unchanged").length;
+    const running = plan.operations.filter((o) => isTransitional(findBody(observed, o.resourceId)));
+    if (running.length > 0) io.stderr.write(`${running.length} operation${running.length === 1 ? "" : "s"} started by an earlier run still running in Azure: waiting for ${running.length === 1 ? "it" : "them"}, not starting ${running.length === 1 ? "it" : "them"} again\n`);
+    const pending = plan.operations.filter((o) => o.action !== "unchanged").length + running.length;
     if (pending === 0) {
       io.stderr.write("nothing to do: everything exists as planned\n");
       writeResult(io, json, plan, { steps: [], bodies: new Map() }, observed, "succeeded");
@@ -102,6 +104,18 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     if (io.signal.aborted) throw asCancelled(e);
     throw explainAzureError(e);
   }
+}
+
+/** A resource an earlier run left Failed is written again (a re-PUT is how ARM retries), even when its body matches. */
+function withEarlierRuns(plan: Plan, observed: ObservedState): Plan {
+  return {
+    ...plan,
+    operations: plan.operations.map((o) =>
+      o.action === "unchanged" && provisioningState(findBody(observed, o.resourceId))?.toLowerCase() === "failed"
+        ? { ...o, action: "update" as const, reason: "an earlier operation on it failed: it is written again" }
+        : o,
+    ),
+  };
 }
 
 /** -n, -g and -l name the cluster in Azure; validate does not need them, create does. */

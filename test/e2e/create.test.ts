@@ -4,48 +4,10 @@
  * bodies; the stream and exit-code contracts hold.
  */
 import assert from "node:assert/strict";
-import { FAKE_SUBSCRIPTION_ID, startFakeArm } from "../fakes/fake-arm.ts";
-import type { FakeArm, Json, RequestRecord } from "../fakes/fake-arm.ts";
+import { startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm, Json } from "../fakes/fake-arm.ts";
+import { FAST, SUB, clusterId, create, createArgs, net, ok, props, result, rgId, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
-import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
-
-export const SUB = FAKE_SUBSCRIPTION_ID;
-export const rgId = (rg: string): string => `/subscriptions/${SUB}/resourceGroups/${rg}`;
-export const net = (rg: string, type: string, name: string): string => `${rgId(rg)}/providers/Microsoft.Network/${type}/${name}`;
-export const clusterId = (rg: string, name: string): string => `${rgId(rg)}/providers/Microsoft.ContainerService/managedClusters/${name}`;
-
-/** Fast polls: the fake finishes an LRO after one InProgress poll. */
-export const FAST = { AKS_NET_POLL_INTERVAL_MS: "5" };
-
-/** `create -n NAME -g rg-NAME -l westeurope --yes -o json ...extra`. */
-export function createArgs(name: string, extra: string[] = [], opts: { json?: boolean; yes?: boolean } = {}): string[] {
-  return ["create", "-n", name, "-g", `rg-${name}`, "-l", "westeurope", ...(opts.yes === false ? [] : ["--yes"]), ...(opts.json === false ? [] : ["-o", "json"]), ...extra];
-}
-
-export function create(fake: FakeArm, name: string, extra: string[] = [], opts: RunCliOptions & { json?: boolean; yes?: boolean } = {}): Promise<RunCliResult> {
-  return runCli(createArgs(name, extra, opts), { fake, ...opts, env: { ...FAST, ...(opts.env ?? {}) } });
-}
-
-/** The JSON result on stdout (the only thing there with -o json). */
-export function result(r: RunCliResult): { status: string; operations: { action: string; status: string; type: string; resourceId: string }[]; cluster: { id: string; fqdn: string | null; provisioningState: string | null } | null } {
-  try {
-    return JSON.parse(r.stdout) as ReturnType<typeof result>;
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr:\n${r.stderr}`);
-  }
-}
-
-export function props(body: Json | undefined): Json {
-  return ((body ?? {})["properties"] ?? {}) as Json;
-}
-
-export function writesSince(fake: FakeArm, from: number): RequestRecord[] {
-  return fake.requests.slice(from).filter((r) => r.method !== "GET" && r.method !== "HEAD");
-}
-
-export function ok(r: RunCliResult): void {
-  assert.equal(r.code, 0, `exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
-}
 
 /** Creates, checks the cluster is Succeeded, re-runs, checks the re-run wrote nothing; returns the cluster body. */
 async function convergesAndIsIdempotent(fake: FakeArm, name: string, extra: string[]): Promise<Json> {

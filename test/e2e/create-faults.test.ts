@@ -1,0 +1,148 @@
+/**
+ * `aks-net create` under faults, against the fake ARM server: transient faults at every step converge in one run;
+ * an LRO that ends Failed exits 1 with the explained error and correlation id, and the re-run converges; a run killed
+ * midway (SIGINT → 130, or SIGKILL) resumes without duplicate resources or a second PUT of a running operation.
+ */
+import assert from "node:assert/strict";
+import { startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
+import { runCli } from "../helpers/run-cli.ts";
+import { SUB, clusterId, create, createArgs, ok, props, result, writesSince } from "../helpers/create-cli.ts";
+
+const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
+
+/** The planned resource ids of the firewall topology for cluster `name` (from the offline dry run). */
+async function plannedIds(fake: FakeArm, name: string): Promise<{ resourceId: string; type: string }[]> {
+  const r = await runCli([...createArgs(name, FIREWALL, { yes: false }), "--dry-run", "--offline"], { fake, env: { AZURE_SUBSCRIPTION_ID: SUB } });
+  ok(r);
+  return (JSON.parse(r.stdout) as { operations: { resourceId: string; type: string }[] }).operations;
+}
+
+function assertConverged(fake: FakeArm, name: string, ids: { resourceId: string }[]): void {
+  assert.equal(props(fake.get(clusterId(`rg-${name}`, name)))["provisioningState"], "Succeeded");
+  for (const { resourceId } of ids) assert.ok(fake.get(resourceId), `${resourceId} exists`);
+}
+
+/** PUTs per resource path (the write that starts an operation). */
+function putsByPath(fake: FakeArm): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const r of fake.requests) if (r.method === "PUT" && r.status >= 200 && r.status < 300) m.set(r.path.toLowerCase(), (m.get(r.path.toLowerCase()) ?? 0) + 1);
+  return m;
+}
+
+describe("create under faults", function () {
+  this.timeout(90_000);
+  let fake: FakeArm;
+  before(async () => {
+    fake = await startFakeArm({ polls: 1 });
+  });
+  after(async () => {
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  const transient: FaultKind[] = ["throttle", "error500", "reset"];
+  for (let shift = 0; shift < transient.length; shift++) {
+    it(`transient faults on every step's PUT (${transient.map((_, i) => transient[(i + shift) % 3]).join("/")} rotating) and on polls still converge in one run`, async () => {
+      const name = `tf${shift}`;
+      const ids = await plannedIds(fake, name);
+      const faults = ids.map((op, i) => fake.addFault({ kind: transient[(i + shift) % 3] as FaultKind, method: "PUT", match: new RegExp(`${escape(op.resourceId)}$`, "i"), retryAfterSec: 0 }));
+      const pollFault = fake.addFault({ kind: transient[shift] as FaultKind, method: "GET", match: "/operations/", times: 2, retryAfterSec: 0 });
+      const r = await create(fake, name, FIREWALL);
+      ok(r);
+      assert.equal(result(r).status, "succeeded");
+      for (const [i, f] of faults.entries()) assert.equal(f.hits, 1, `the fault on ${ids[i]?.resourceId} was hit`);
+      assert.equal(pollFault.hits, 2);
+      assertConverged(fake, name, ids);
+      // Every resource was accepted exactly once (a retried PUT is not a second operation).
+      for (const [path, n] of putsByPath(fake)) assert.equal(n, 1, `${path} accepted ${n} times`);
+    });
+  }
+
+  it("an LRO that ends Failed at each step exits 1 with the Azure code, the correlation id and the resume hint; the re-run converges", async function () {
+    this.timeout(240_000);
+    const name = "lro";
+    const ids = await plannedIds(fake, name);
+    const lroTypes = ids.filter((o) => !/resourceGroups$|roleAssignments$|userAssignedIdentities$/i.test(o.type));
+    assert.ok(lroTypes.length >= 7);
+    for (const target of lroTypes) {
+      fake.reset();
+      const error = { code: "InternalOperationError", message: `injected failure of ${target.type}` };
+      fake.addFault({ kind: "lroFail", method: "PUT", match: new RegExp(`${escape(target.resourceId)}$`, "i"), error });
+      const failed = await create(fake, name, FIREWALL, { json: false });
+      assert.equal(failed.code, 1, `${target.type}: ${failed.stderr}`);
+      assert.match(failed.stderr, /Azure error InternalOperationError: injected failure/);
+      assert.match(failed.stderr, /correlation id: [0-9a-f-]{36}/);
+      assert.match(failed.stderr, /re-run the same command to resume/);
+      assert.doesNotMatch(failed.stderr, /^\s+at /m);
+      const again = await create(fake, name, FIREWALL);
+      ok(again);
+      assertConverged(fake, name, ids);
+    }
+  });
+
+  it("egress blocked at node bootstrap (VMExtensionProvisioningError exit status=50) is explained", async () => {
+    const message = "VM has reported a failure when processing extension 'vmssCSE'. Error message: \"Enable failed: failed to execute command: command terminated with exit status=50\".";
+    fake.addFault({ kind: "lroFail", method: "PUT", match: /managedClusters\/cse$/i, error: { code: "VMExtensionProvisioningError", message } });
+    const r = await create(fake, "cse", FIREWALL, { json: false });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /VMExtensionProvisioningError/);
+    assert.match(r.stderr, /could not reach the internet to bootstrap/);
+    assert.match(r.stderr, /fix: allow the AKS egress rules/);
+  });
+
+  it("with --output json a failure still prints one JSON result (status, error code, correlation id)", async () => {
+    fake.addFault({ kind: "lroFail", method: "PUT", match: /azureFirewalls\/jf-fw$/i, error: { code: "FirewallPolicyUpdateFailed", message: "nope" } });
+    const r = await create(fake, "jf", FIREWALL);
+    assert.equal(r.code, 1);
+    const doc = JSON.parse(r.stdout) as { status: string; error: { code: string; correlationId: string }; operations: { resourceId: string; status: string }[] };
+    assert.equal(doc.status, "failed");
+    assert.equal(doc.error.code, "FirewallPolicyUpdateFailed");
+    assert.match(doc.error.correlationId, /^[0-9a-f-]{36}$/);
+    assert.equal(doc.operations.find((o) => /managedClusters/.test(o.resourceId))?.status, "skipped");
+  });
+});
+
+describe("create killed midway resumes", function () {
+  this.timeout(90_000);
+  let fake: FakeArm;
+  before(async () => {
+    // A slow firewall, so the kill lands while its operation runs in "Azure".
+    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 4000, "Microsoft.ContainerService/managedClusters": 300 } });
+  });
+  after(async () => {
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  for (const signal of ["SIGINT", "SIGKILL"] as const) {
+    it(`${signal} while the firewall is being created: ${signal === "SIGINT" ? "exit 130 with the resume hint, " : ""}the re-run waits for it and PUTs nothing twice`, async () => {
+      const name = signal === "SIGINT" ? "ctrlc" : "killed";
+      const ids = await plannedIds(fake, name);
+      const first = await create(fake, name, FIREWALL, { json: false, killSignal: signal, killWhen: (err) => /start\s+firewall/.test(err) });
+      assert.ok(first.killed, "the run was interrupted");
+      if (signal === "SIGINT") {
+        assert.equal(first.code, 130, first.stderr);
+        assert.match(first.stderr, /re-run the same command to resume/);
+      } else {
+        assert.equal(first.signal, "SIGKILL");
+      }
+      const fwId = ids.find((o) => /azureFirewalls/.test(o.type))?.resourceId as string;
+      const fw = fake.get(fwId);
+      assert.ok(fw, "the firewall PUT was accepted before the kill");
+      assert.match(String(props(fw)["provisioningState"]), /Creating|Updating/, "still running in Azure");
+
+      const mark = fake.requests.length;
+      const again = await create(fake, name, FIREWALL);
+      ok(again);
+      assertConverged(fake, name, ids);
+      for (const [path, n] of putsByPath(fake)) assert.equal(n, 1, `${path} was PUT ${n} times across both runs`);
+      assert.equal(writesSince(fake, mark).filter((w) => w.path.toLowerCase() === fwId.toLowerCase()).length, 0, "the running firewall operation is waited for, not repeated");
+      assert.match(again.stderr, /waiting for the (creating|updating) operation a previous run started/);
+    });
+  }
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
