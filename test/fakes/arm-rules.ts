@@ -45,6 +45,14 @@ export interface BuildCtx {
   defaultLocation: string;
   /** provisioningState to store (Creating/Updating while an LRO runs; Succeeded for sync writes and seeds). */
   provisioningState: string;
+  /** vCPU quota left in a location, not counting the cluster `excludeId` (for InsufficientVCPUQuota). */
+  quota?: (location: string, excludeId: string) => QuotaView;
+}
+
+export interface QuotaView {
+  sku(vmSize: string): { family: string; vCPUs: number } | undefined;
+  left(family: string): number;
+  leftTotal: number;
 }
 
 const T = {
@@ -190,18 +198,32 @@ function checkReferences(view: StoreView, selfId: string, t: string, body: Json)
   };
   walk(body["properties"], 0);
   for (const k of Object.keys(obj(obj(body["identity"])["userAssignedIdentities"]))) refs.push(k);
+  const selfLocation = str(body["location"]) ?? str(view.raw(topLevelId(selfId))?.body["location"]);
   for (const ref of refs) {
     if (isUnder(ref, selfId)) continue;
     const rp = parseId(ref);
     if (!rp || /^MC_/i.test(rp.resourceGroup)) continue; // AKS-managed node resource group: computed ids
-    if (!view.raw(ref)) {
-      throw new ArmError(
-        400,
-        "InvalidResourceReference",
-        `Resource ${ref} referenced by resource ${selfId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
-      );
+    const invalid = (): ArmError => new ArmError(
+      400,
+      "InvalidResourceReference",
+      `Resource ${ref} referenced by resource ${selfId} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+    );
+    if (!view.raw(ref)) throw invalid();
+    // Network references stay in one region (global VNet peering is the exception).
+    if (t !== T.peering && rp.namespace.toLowerCase() === "microsoft.network" && selfLocation) {
+      const refLocation = str(view.raw(topLevelId(ref))?.body["location"]);
+      if (refLocation && norm(refLocation) !== norm(selfLocation)) throw invalid();
     }
   }
+}
+
+function norm(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, "");
+}
+
+/** The top-level resource of a (child) resource id. */
+export function topLevelId(id: string): string {
+  return id.split("/").slice(0, 9).join("/");
 }
 
 function prefixOf(p: Json): string | undefined {
@@ -491,6 +513,31 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
       }
     }
     if (np["outboundType"] === "userDefinedRouting") checkUdr(view, pools);
+    if (np["outboundType"] === "userAssignedNATGateway") checkNat(view, pools);
+    const pod = overlayLike ? parseV4Cidr(String(np["podCidr"])) : undefined;
+    if (pod && cidrOverlap(pod, svc)) {
+      throw new ArmError(400, "ServiceCidrOverlapPodCidr", `The specified service CIDR ${svc.text} is conflicted with the pod CIDR ${pod.text}.`);
+    }
+    for (const sid of new Set(subnetIds.map((x) => key(x)))) {
+      const subnetRes = view.raw(sid);
+      if (!subnetRes) continue;
+      const sp = props(subnetRes.body);
+      for (const s of view.childrenOf(parentOf(subnetRes.id), "subnets")) {
+        const c = parseV4Cidr(prefixOf(props(s.body)) ?? "");
+        if (pod && c && cidrOverlap(c, pod)) {
+          throw new ArmError(400, "PodCidrOverlapExistingSubnetsCidr", `The specified pod CIDR ${pod.text} is conflicted with an existing subnet CIDR ${c.text}`);
+        }
+      }
+      const isPodSubnet = pools.some((pl) => key(str(pl["podSubnetID"]) ?? "") === sid);
+      for (const d of arr(sp["delegations"]).map(obj)) {
+        const svcName = str(props(d)["serviceName"]) ?? str(d["serviceName"]) ?? "";
+        if (!(isPodSubnet && svcName.toLowerCase() === "microsoft.containerservice/managedclusters")) {
+          throw new ArmError(400, "SubnetIsDelegated", `Subnet ${subnetRes.id} is delegated to ${svcName}, which AKS cannot use. Remove the delegation or use another subnet.`);
+        }
+      }
+    }
+    checkSubnetSize(view, id, np, pools);
+    checkQuota(ctx, id, location, pools);
     if (ctx.existing) {
       const before = props(ctx.existing.body);
       const bnp = obj(before["networkProfile"]);
@@ -565,6 +612,65 @@ function checkUdr(view: StoreView, pools: Json[]): void {
     const hop = str(def["nextHopType"]) ?? "";
     if (hop !== "VirtualAppliance" && hop !== "VirtualNetworkGateway") {
       throw new ArmError(400, "RouteTableInvalidNextHop", `Default route 0.0.0.0/0 has a next hop of ${hop} but only next hops of VirtualAppliance or VirtualNetworkGateway are allowed. Please see http://aka.ms/aks/outboundtype for more details`);
+    }
+  }
+}
+
+/** outboundType userAssignedNATGateway: every node subnet has a NAT gateway. */
+function checkNat(view: StoreView, pools: Json[]): void {
+  for (const pl of pools) {
+    const sid = str(pl["vnetSubnetID"]);
+    if (!sid) throw new ArmError(400, "OutboundTypeUserAssignedNATGatewayRequiresCustomVnet", "Outbound type userAssignedNATGateway requires every agent pool to use a custom vnetSubnetID.");
+    const nat = str(obj(props(view.raw(sid)?.body ?? {})["natGateway"])["id"]);
+    if (!nat || !view.raw(nat)) {
+      throw new ArmError(400, "NatGatewayNotAssociatedWithSubnet", `Subnet ${sid} has no NAT gateway associated; outbound type userAssignedNATGateway requires one.`);
+    }
+  }
+}
+
+/** AKS pre-allocates node IPs (and, for flat Azure CNI, maxPods IPs per node) plus one surge node. */
+function checkSubnetSize(view: StoreView, clusterId: string, np: Json, pools: Json[]): void {
+  const need = new Map<string, number>();
+  const flat = np["networkPlugin"] === "azure" && np["networkPluginMode"] !== "overlay";
+  for (const pl of pools) {
+    const nodes = Number(pl["count"] ?? 1) + 1;
+    const nodeSubnet = str(pl["vnetSubnetID"]);
+    const podSubnet = str(pl["podSubnetID"]);
+    const maxPods = Number(pl["maxPods"] ?? 30);
+    if (nodeSubnet) need.set(key(nodeSubnet), (need.get(key(nodeSubnet)) ?? 0) + nodes * (flat && !podSubnet ? maxPods + 1 : 1));
+    if (podSubnet) need.set(key(podSubnet), (need.get(key(podSubnet)) ?? 0) + nodes * maxPods);
+  }
+  for (const [sid, n] of need) {
+    const res = view.raw(sid);
+    const c = res ? parseV4Cidr(prefixOf(props(res.body)) ?? "") : undefined;
+    if (!res || !c) continue;
+    const used = subnetUsers(view, res.id, clusterId).filter((u) => !/\/agentPools\//.test(u)).length;
+    const available = c.size - 5 - used;
+    if (n > available) {
+      throw new ArmError(400, "InsufficientSubnetSize", `Pre-allocated IPs ${n} exceeds IPs available ${available} in Subnet Cidr ${c.text}, Subnet Name ${lastSegment(res.id)}. http://aka.ms/aks/insufficientsubnetsize`);
+    }
+  }
+}
+
+function checkQuota(ctx: BuildCtx, clusterId: string, location: string, pools: Json[]): void {
+  if (!ctx.quota) return;
+  const q = ctx.quota(location, clusterId);
+  const byFamily = new Map<string, number>();
+  let total = 0;
+  for (const pl of pools) {
+    const sku = q.sku(String(pl["vmSize"]));
+    if (!sku) continue;
+    const n = Number(pl["count"] ?? 1) * sku.vCPUs;
+    byFamily.set(sku.family, (byFamily.get(sku.family) ?? 0) + n);
+    total += n;
+  }
+  if (total > q.leftTotal) {
+    throw new ArmError(400, "InsufficientVCPUQuota", `Insufficient regional vcpu quota left for location ${location}. left regional vcpu quota ${q.leftTotal}, requested quota ${total}`);
+  }
+  for (const [family, n] of byFamily) {
+    const left = q.left(family);
+    if (n > left) {
+      throw new ArmError(400, "InsufficientVCPUQuota", `Insufficient vcpu quota requested ${n}, remaining ${left} for family ${family} for region ${location}.`);
     }
   }
 }
@@ -667,7 +773,7 @@ export function missingAksEgress(view: StoreView, fw: StoredResource): string[] 
 // ---------------------------------------------------------------- usage (who uses what)
 
 /** Ids of the things using a subnet: seeded NIC ipConfigurations, firewalls, AKS clusters (nodes or pods). */
-export function subnetUsers(view: StoreView, subnetId: string): string[] {
+export function subnetUsers(view: StoreView, subnetId: string, excludeClusterId?: string): string[] {
   const users: string[] = [];
   const s = view.raw(subnetId);
   for (const ipc of arr(props(s?.body ?? {})["ipConfigurations"])) {
@@ -682,6 +788,7 @@ export function subnetUsers(view: StoreView, subnetId: string): string[] {
         if (key(str(obj(props(ipc)["subnet"])["id"]) ?? "") === key(subnetId)) users.push(str(ipc["id"]) ?? r.id);
       }
     } else if (t === T.cluster) {
+      if (excludeClusterId && key(r.id) === key(excludeClusterId)) continue;
       for (const pool of arr(props(r.body)["agentPoolProfiles"]).map(obj)) {
         if (key(str(pool["vnetSubnetID"]) ?? "") === key(subnetId)) users.push(...clusterNicIds(r, pool));
         if (key(str(pool["podSubnetID"]) ?? "") === key(subnetId)) users.push(`${r.id}/agentPools/${str(pool["name"]) ?? "pool"}`);

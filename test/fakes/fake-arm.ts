@@ -13,7 +13,7 @@ import type { Json } from "./arm-util.ts";
 import {
   FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, vnetUsages,
 } from "./arm-rules.ts";
-import type { StoreView, StoredResource } from "./arm-rules.ts";
+import type { QuotaView, StoreView, StoredResource } from "./arm-rules.ts";
 
 export { FAKE_TENANT_ID, NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER, missingAksEgress } from "./arm-rules.ts";
 export type { StoredResource } from "./arm-rules.ts";
@@ -107,7 +107,7 @@ export interface FakeArmOptions {
   subscriptions?: string[];
   /** Effective permissions of the caller, or a function of the scope (default `[{actions:["*"],notActions:[]}]`). */
   permissions?: PermissionSet[] | ((scope: string) => PermissionSet[]);
-  /** vCPU quota per family name (e.g. standardDSv5Family) and `cores` (total regional); default limit 100 each. */
+  /** vCPU quota per family name (e.g. standardDSv5Family) and `cores` (total regional); default limit 350 each. */
   quota?: Record<string, QuotaEntry>;
   /** VM sizes served by the SKU list (defaults: a few common D/B sizes). */
   skus?: SkuDef[];
@@ -708,7 +708,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const lro = isLroType(type);
       const creating = !existing;
       const state = !lro ? "Succeeded" : type.toLowerCase() === TYPES.cluster && creating ? "Creating" : "Updating";
-      const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state });
+      const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state, quota: quotaView });
       applyWrite(existing?.id ?? id, type, built);
       const stored = store.get(key(id))!;
       if (!lro) return send(res, creating ? 201 : 200, render(view, stored));
@@ -861,12 +861,26 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     return opts.skus ?? DEFAULT_SKUS;
   }
 
-  function computeUsages(location: string): Json[] {
+  function quotaView(location: string, excludeId: string): QuotaView {
+    const usages = computeUsages(location, excludeId);
+    const left = (name: string): number => {
+      const u = usages.find((x) => obj(x["name"])["value"] === name);
+      return u ? Number(u["limit"]) - Number(u["currentValue"]) : Infinity;
+    };
+    return {
+      sku: (vmSize) => skuTable().find((s) => s.name.toLowerCase() === vmSize.toLowerCase()),
+      left,
+      leftTotal: left("cores"),
+    };
+  }
+
+  function computeUsages(location: string, excludeId?: string): Json[] {
     const loc = location.toLowerCase();
     const used: Record<string, number> = {};
     let total = 0;
     for (const r of store.values()) {
       if (r.type.toLowerCase() !== TYPES.cluster || String(r.body["location"]).toLowerCase() !== loc) continue;
+      if (excludeId && key(r.id) === key(excludeId)) continue;
       for (const pool of arr(props(r.body)["agentPoolProfiles"]).map(obj)) {
         const sku = skuTable().find((s) => s.name.toLowerCase() === String(pool["vmSize"]).toLowerCase());
         if (!sku) continue;
@@ -878,7 +892,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     const families = new Set([...skuTable().map((s) => s.family), ...Object.keys(quota).filter((k) => k !== "cores")]);
     const entry = (name: string, localized: string, fromStore: number): Json => ({
       currentValue: (quota[name]?.current ?? 0) + fromStore,
-      limit: quota[name]?.limit ?? 100,
+      limit: quota[name]?.limit ?? 350,
       name: { value: name, localizedValue: localized },
       unit: "Count",
     });

@@ -258,6 +258,27 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(e3.code, "PropertyChangeNotAllowed");
   });
 
+  it("cluster checks: kubenet + azure policy, pod CIDR overlap, subnet too small for flat CNI, vCPU quota, delegated subnet", async () => {
+    fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16", "10.244.0.0/16"], {
+      nodes: "10.0.8.0/22",
+      small: "10.0.1.0/27",
+      pods: "10.244.0.0/24",
+      web: { prefix: "10.0.2.0/24", delegations: ["Microsoft.Web/serverFarms"] },
+    });
+    const pool = (subnet: string, extra = {}): ManagedCluster => ({
+      location: LOC,
+      agentPoolProfiles: [{ name: "sys", count: 3, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: `${vnetId}/subnets/${subnet}`, ...extra }],
+    });
+    const code = async (body: ManagedCluster): Promise<string | undefined> => (await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", body, poll))).code;
+    const svc = { serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" };
+    assert.equal(await code({ ...pool("nodes"), networkProfile: { networkPlugin: "kubenet", networkPolicy: "azure", ...svc } }), "NetworkPolicyAzureNotSupportedForKubenet");
+    assert.equal(await code({ ...pool("nodes"), networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", ...svc } }), "PodCidrOverlapExistingSubnetsCidr");
+    assert.equal(await code({ ...pool("small"), networkProfile: { networkPlugin: "azure", podCidr: undefined, ...svc } }), "InsufficientSubnetSize");
+    assert.equal(await code({ ...pool("web"), networkProfile: { networkPlugin: "azure", ...svc } }), "SubnetIsDelegated");
+    fake.setQuota("standardDSv5Family", { limit: 10 });
+    assert.equal(await code({ ...pool("nodes"), networkProfile: { networkPlugin: "azure", ...svc } }), "InsufficientVCPUQuota");
+  });
+
   it("a user-assigned cluster identity needs Network Contributor on the BYO subnet", async () => {
     const { nodesId } = await baseNetwork();
     const id = await msi.userAssignedIdentities.createOrUpdate(RG, "aks-id", { location: LOC });
