@@ -2,6 +2,7 @@
  * DBR-01, DBR-02: the legacy docker bridge CIDR. AKS ignores it since containerd and API 2023-04-01 removed it (C-07).
  */
 import { finding } from "./finding.ts";
+import { describeValue } from "./syntax.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const rules: RuleInfo[] = [
@@ -17,8 +18,8 @@ export function check(ctx: RuleContext): Finding[] {
       "DBR-01",
       "warning",
       "dockerBridgeCidr",
-      `dockerBridgeCidr ${String(raw)} is ignored by AKS and not allowed from API 2023-04-01: "The property "dockerBridgeCidr" is not allowed on objects of type "ContainerServiceNetworkProfile"."`,
-      "remove dockerBridgeCidr (--docker-bridge-address)",
+      `dockerBridgeCidr ${describeValue(raw)} is ignored by AKS since containerd, and aks-net never sends it (API 2023-04-01+: "The property "dockerBridgeCidr" is not allowed on objects of type "ContainerServiceNetworkProfile".")`,
+      "remove dockerBridgeCidr (--docker-bridge-address); it has no effect",
     ),
   ];
   const defaulted = ["serviceCidr", "dnsServiceIP"].filter((f) => ctx.provenance[f] === "default");

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { parseCidr, parseIp } from "../../../src/core/cidr.ts";
 import { resolveSpec } from "../../../src/core/resolve.ts";
 import type { ClusterSpec, SpecInput } from "../../../src/core/spec.ts";
 import { validateSpec } from "../../../src/validators/index.ts";
@@ -20,6 +21,16 @@ function damaged(edit: (spec: Record<string, unknown>) => void, input: SpecInput
 describe("validators/syntax", () => {
   it("lists SYN-01 … SYN-10", () => {
     assert.deepEqual(rules.map((r) => r.id), ["SYN-01", "SYN-02", "SYN-03", "SYN-04", "SYN-05", "SYN-06", "SYN-07", "SYN-08", "SYN-09", "SYN-10"]);
+  });
+
+  it("the strict parser names the rule of each failure", () => {
+    const rule = (t: string) => {
+      const p = parseCidr(t);
+      return p.ok ? "ok" : p.rule;
+    };
+    assert.deepEqual(["10.0.0.0", "10.0.0.0/33", "10/8", "012.0.0.0/8", "0x0a.0.0.0/16", "10.0.0.0 /16", "10.0.0.0/16"].map(rule), ["SYN-01", "SYN-02", "SYN-03", "SYN-04", "SYN-04", "SYN-05", "ok"]);
+    const ip = parseIp("10.0.0. 1");
+    assert.equal(ip.ok ? "ok" : ip.rule, "SYN-05");
   });
 
   it("a clean spec has no SYN findings", () => {
