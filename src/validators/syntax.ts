@@ -61,7 +61,9 @@ function invalid(ctx: RuleContext): Finding[] {
     }
     const rule = typeof raw !== "string" ? (isIp ? "SYN-03" : "SYN-01") : syntaxRule(raw, isIp);
     if (field.startsWith("connectedCidrs[")) {
-      connected.set(rule, [...(connected.get(rule) ?? []), field]);
+      const same = connected.get(rule);
+      if (same) same.push(field);
+      else connected.set(rule, [field]);
       continue;
     }
     out.push(finding(rule, "error", field, oneLine(`${field}: ${reason}`), fixFor(rule, raw, isIp)));
