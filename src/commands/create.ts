@@ -88,7 +88,12 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     progress.plan(plan.operations);
     let result: ApplyResult;
     try {
-      result = await applyPlan(plan, port, progress, io.signal, { initial: observed, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+      const maxParallel = intEnv(io.env, "AKS_NET_MAX_PARALLEL");
+      result = await applyPlan(plan, port, progress, io.signal, {
+        initial: observed,
+        ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+        ...(maxParallel ? { maxParallel } : {}),
+      });
     } catch (e) {
       progress.stop();
       const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);

@@ -63,6 +63,8 @@ export interface ApplyOptions {
   pollIntervalMs?: number;
   /** Upper bound for that wait. Default 90 minutes (an AKS create can take 30). */
   waitTimeoutMs?: number;
+  /** At most this many steps at once (default: no limit; 1 = one step after the other, the benchmark's baseline). */
+  maxParallel?: number;
 }
 
 export interface ApplyResult {
@@ -97,6 +99,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
   const bodies = new Map<string, Body>();
   const results = new Map<string, Promise<StepResult>>();
   const pollIntervalMs = options.pollIntervalMs ?? 5000;
+  const slots = semaphore(options.maxParallel ?? Infinity);
   const waitTimeoutMs = options.waitTimeoutMs ?? 90 * 60_000;
 
   // Reference values that point outside the plan (an existing resource) are read once.
@@ -181,9 +184,11 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       reporter.finish(result);
       return result;
     }
+    await slots.acquire();
     const t0 = performance.now();
     reporter.start(op);
     try {
+      if (signal.aborted) throw signal.reason;
       const { action, body } = await ensure(op, signal);
       if (body) bodies.set(key(op.resourceId), body);
       const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}) };
@@ -194,6 +199,8 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       const result: StepResult = { op, action: op.action, status, ms: performance.now() - t0, error };
       reporter.finish(result);
       return result;
+    } finally {
+      slots.release();
     }
   };
 
@@ -285,6 +292,25 @@ export function typeFromId(id: string): string {
   const types = [parts[0]];
   for (let j = 1; j < parts.length; j += 2) types.push(parts[j]);
   return types.join("/");
+}
+
+function semaphore(limit: number): { acquire(): Promise<void>; release(): void } {
+  let free = limit;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => {
+      if (free > 0) {
+        free--;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

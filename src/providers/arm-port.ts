@@ -145,6 +145,16 @@ function typeTable(ctx: AzureContext): Record<string, TypeOps> {
       put: (id, b, o) => n().azureFirewalls.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
       del: (id, o) => n().azureFirewalls.delete(id.resourceGroup, id.name(0), o),
     },
+    "microsoft.network/firewallpolicies": {
+      get: (id, o) => n().firewallPolicies.get(id.resourceGroup, id.name(0), o),
+      put: (id, b, o) => n().firewallPolicies.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (id, o) => n().firewallPolicies.delete(id.resourceGroup, id.name(0), o),
+    },
+    "microsoft.network/firewallpolicies/rulecollectiongroups": {
+      get: (id, o) => n().firewallPolicyRuleCollectionGroups.get(id.resourceGroup, id.name(0), id.name(1), o),
+      put: (id, b, o) => n().firewallPolicyRuleCollectionGroups.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (id, o) => n().firewallPolicyRuleCollectionGroups.delete(id.resourceGroup, id.name(0), id.name(1), o),
+    },
     "microsoft.network/natgateways": {
       get: (id, o) => n().natGateways.get(id.resourceGroup, id.name(0), o),
       put: (id, b, o) => n().natGateways.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),

@@ -144,6 +144,13 @@ describe("applyPlan", () => {
     assert.ok(wall < critical * 1.3, `wall ${wall.toFixed(0)} ms vs critical path ${critical} ms`);
   });
 
+  it("maxParallel 1 runs one step after the other (the benchmark's sequential baseline)", async () => {
+    const port = new MemoryPort();
+    await applyPlan(firewallPlan(), port, recorder(), never, { maxParallel: 1 });
+    assert.equal(port.maxInFlight, 1);
+    assert.equal(port.log.filter((l) => l.startsWith("PUT")).length, 7);
+  });
+
   it("resolves reference tokens from the results of finished steps", async () => {
     const port = new MemoryPort();
     await applyPlan(firewallPlan(), port, recorder(), never);
