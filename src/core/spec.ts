@@ -215,6 +215,8 @@ export interface LiveFacts {
   existingCluster?: string;
   permissions?: LiveScopePermissions[];
   quota?: LiveQuota;
+  /** Why quota was not read (no region known). */
+  quotaNotChecked?: string;
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */

@@ -6,6 +6,7 @@
  */
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AuthError, UsageError } from "../core/errors.ts";
+import { NAMES } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type {
   ClusterSpec,
@@ -56,6 +57,7 @@ interface Reads {
   routeTable?: LiveRouteTable;
   permissions: LiveScopePermissions[];
   quota?: LiveQuota;
+  quotaNotChecked?: string;
 }
 
 interface RawSubnet extends LiveSubnet {
@@ -90,7 +92,8 @@ function targetOf(spec: ClusterSpec, opts: Record<string, unknown>, parsed: Retu
     clusterName: str(opts["name"]) ?? spec.name,
     vnetRg: parsed?.resourceGroup ?? spec.vnet.resourceGroup ?? clusterRg,
     vnetName: parsed?.vnet ?? spec.vnet.name ?? str(opts["vnetName"]),
-    subnetName: parsed?.subnet ?? spec.vnet.subnetName,
+    // The names create gives the subnets when the spec names none: the facts describe what create will touch.
+    subnetName: parsed?.subnet ?? spec.vnet.subnetName ?? NAMES.nodeSubnet,
     subnetById: parsed !== undefined,
     location: spec.location ?? str(opts["location"]),
   };
@@ -175,7 +178,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
 
   // Second wave: what the first one revealed.
   const nodeWave = vnetRead.then(async () => {
-    const node = findSubnet(reads.subnets, t.subnetName, spec.vnet.subnetCidr);
+    const node = findSubnet(reads.subnets, t.subnetName);
     const rtId = node?.routeTableId;
     const rtParts = rtId ? /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/routeTables\/([^/]+)$/i.exec(rtId) : null;
     await Promise.all([
@@ -199,13 +202,12 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
 
   // Quota needs a region: the spec's, else the VNet's, else the resource group's.
   const quotaRead = (t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetRead]).then(() => reads.vnet?.location ?? reads.rg?.location)).then(async (location) => {
-    const sizes = [...new Set(spec.nodePools.map((p) => p.vmSize).filter((s): s is string => typeof s === "string" && s !== ""))];
-    if (!location) return;
-    const loc = location.toLowerCase().replace(/\s+/g, "");
-    if (sizes.length === 0) {
-      reads.quota = { location: loc, usages: [], sizes: [] };
+    const sizes = [...new Set(spec.nodePools.map((p) => p.vmSize || NAMES.defaultVmSize))];
+    if (!location) {
+      reads.quotaNotChecked = "no region: pass -l/--location, or name an existing resource group or VNet";
       return;
     }
+    const loc = location.toLowerCase().replace(/\s+/g, "");
     const [usages, skus] = await Promise.all([
       collect(ctx.compute().usage.list(loc, opt)),
       collect(ctx.compute().resourceSkus.list({ ...opt, filter: `location eq '${loc}'` })),
@@ -246,8 +248,8 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   const userGave = (path: string, value: unknown, def: unknown): boolean =>
     provenance ? provenance[path] !== undefined && provenance[path] !== "default" : value !== undefined && JSON.stringify(value) !== JSON.stringify(def) && !(Array.isArray(value) && value.length === 0);
 
-  const node = findSubnet(r.subnets, t.subnetName, spec.vnet.subnetCidr);
-  const pod = findSubnet(r.subnets, spec.vnet.podSubnetName, spec.vnet.podSubnetCidr);
+  const node = findSubnet(r.subnets, t.subnetName);
+  const pod = spec.vnet.podSubnetCidr !== undefined || spec.vnet.podSubnetName !== undefined ? findSubnet(r.subnets, spec.vnet.podSubnetName ?? NAMES.podSubnet) : undefined;
   const fwNames = spec.firewall.enabled ? ["azurefirewallsubnet", "azurefirewallmanagementsubnet"] : [];
   const live: LiveFacts = {
     peerings: r.peerings,
@@ -263,6 +265,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   else if (t.subnetName && r.vnet?.exists) live.nodeSubnetMissing = { name: t.subnetName, byId: t.subnetById };
   if (r.routeTable) live.routeTable = r.routeTable;
   if (r.quota) live.quota = r.quota;
+  if (r.quotaNotChecked) live.quotaNotChecked = r.quotaNotChecked;
 
   const vnet: Record<string, unknown> = {};
   const facts: SpecInput = { live };
@@ -305,10 +308,9 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   return facts;
 }
 
-/** The node (or pod) subnet: by name, else the one whose prefix equals the spec's. */
-function findSubnet(subnets: readonly RawSubnet[], name: string | undefined, cidr: string | undefined): RawSubnet | undefined {
-  if (name !== undefined) return subnets.find((s) => s.name.toLowerCase() === name.toLowerCase());
-  return cidr === undefined ? undefined : subnets.find((s) => s.cidr === cidr);
+/** A subnet by name (ARM names are case-insensitive). */
+function findSubnet(subnets: readonly RawSubnet[], name: string | undefined): RawSubnet | undefined {
+  return name === undefined ? undefined : subnets.find((s) => s.name.toLowerCase() === name.toLowerCase());
 }
 
 interface SdkSubnet {

@@ -6,6 +6,7 @@
  */
 import { overlaps, parseCidr } from "../core/cidr.ts";
 import { computeCapacity } from "../core/capacity.ts";
+import { NAMES } from "../core/plan.ts";
 import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -25,7 +26,7 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-PERM-02", severity: "warning", summary: "The principal's permissions could not be read." },
   { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
   { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
-  { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no location or no VM size)." },
+  { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
   { id: "LIVE-USAGE-01", severity: "error", summary: "The node subnet has fewer free addresses than the cluster needs." },
 ];
 
@@ -220,6 +221,7 @@ function permissionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
 }
 
 function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
+  if (live.quotaNotChecked) return [finding("LIVE-QUOTA-03", "info", "location", `vCPU quota not checked: ${live.quotaNotChecked}`, "pass -l/--location to check quota")];
   const q = live.quota;
   if (!q) return [];
   const out: Finding[] = [];
@@ -227,13 +229,11 @@ function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
   const needByFamily = new Map<string, { vcpus: number; parts: string[] }>();
   let total = 0;
   spec.nodePools.forEach((pool, i) => {
-    if (!pool.vmSize) {
-      out.push(finding("LIVE-QUOTA-03", "info", `nodePools[${i}].vmSize`, `pool '${pool.name}' has no VM size; AKS picks one, so its vCPU quota was not checked`, "set --node-vm-size to check quota"));
-      return;
-    }
-    const sku = q.sizes.find((s) => s.vmSize.toLowerCase() === pool.vmSize?.toLowerCase());
+    // create sends aks-net's default size when the spec has none.
+    const vmSize = pool.vmSize || NAMES.defaultVmSize;
+    const sku = q.sizes.find((s) => s.vmSize.toLowerCase() === vmSize.toLowerCase());
     if (!sku || !sku.available || sku.family === undefined || sku.vcpus === undefined) {
-      out.push(finding("LIVE-QUOTA-02", "error", `nodePools[${i}].vmSize`, `VM size ${pool.vmSize} is not offered in ${q.location} for this subscription`, "pick a size the region offers (az vm list-skus -l <region> --resource-type virtualMachines)"));
+      out.push(finding("LIVE-QUOTA-02", "error", `nodePools[${i}].vmSize`, `VM size ${vmSize} is not offered in ${q.location} for this subscription`, "pick a size the region offers (az vm list-skus -l <region> --resource-type virtualMachines)"));
       return;
     }
     const peak = Math.max(Number(pool.count) || 0, pool.enableAutoScaling ? Number(pool.maxCount) || 0 : 0);
@@ -242,7 +242,7 @@ function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
     total += vcpus;
     const entry = needByFamily.get(sku.family) ?? { vcpus: 0, parts: [] };
     entry.vcpus += vcpus;
-    entry.parts.push(`${pool.vmSize} ${sku.vcpus} vCPUs × ${peak + surge} nodes (${peak} + ${surge} surge)`);
+    entry.parts.push(`${vmSize} ${sku.vcpus} vCPUs × ${peak + surge} nodes (${peak} + ${surge} surge)`);
     needByFamily.set(sku.family, entry);
   });
   for (const [family, need] of needByFamily) {

@@ -199,11 +199,17 @@ describe("validators/live", () => {
       assert.match(f[0]?.message ?? "", /total regional vCPUs/);
     });
 
-    it("LIVE-QUOTA-02: a VM size the region does not offer; LIVE-QUOTA-03: no VM size", () => {
+    it("LIVE-QUOTA-02: a VM size the region does not offer; LIVE-QUOTA-03: no region known", () => {
       const q = quota(100, 0);
       if (q) q.sizes = [{ vmSize: "Standard_D4s_v5", available: false }];
       assert.equal(byRule(check(withLive({ quota: q }, pools)), "LIVE-QUOTA-02").length, 1);
-      assert.equal(byRule(check(withLive({ quota: quota(100, 0) })), "LIVE-QUOTA-03").length, 1);
+      assert.equal(byRule(check(withLive({ quotaNotChecked: "no region" })), "LIVE-QUOTA-03").length, 1);
+    });
+
+    it("a pool without a VM size is checked at create's default size (Standard_D4s_v5)", () => {
+      // 3 nodes + 1 surge = 4 × 4 vCPUs = 16 > 10 free.
+      const f = byRule(check(withLive({ quota: quota(10, 0) })), "LIVE-QUOTA-01");
+      assert.match(f[0]?.message ?? "", /Standard_D4s_v5 4 vCPUs × 4 nodes.*need 16 vCPUs/);
     });
   });
 
