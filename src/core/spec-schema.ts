@@ -4,9 +4,13 @@
  * because a bad value (a malformed CIDR, an unknown enum value) is a finding, not a usage error.
  */
 import { ENUMS } from "./spec.ts";
+import type { ClusterSpec, FirewallSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec } from "./spec.ts";
 
 /** A JSON Schema node (the subset used here). */
 export type JsonSchema = { [key: string]: unknown };
+
+/** Exactly one schema per key of T: adding a spec key without describing it here fails the type-check. */
+type Props<T> = Record<keyof T & string, JsonSchema>;
 
 /** Where the published copy lives; also the `$id`. */
 export const SCHEMA_ID = "https://github.com/aks-net/aks-net/blob/main/schema/aks-net.schema.json";
@@ -36,7 +40,27 @@ const nodePool = object("A node pool; the first pool is the system pool.", {
   minCount: int("Autoscaler minimum.", { minimum: 0, maximum: 1000 }),
   maxCount: int("Autoscaler maximum (capacity is planned for it).", { minimum: 0, maximum: 1000 }),
   maxSurge: int("Extra nodes during upgrade (default 1).", { minimum: 0 }),
-});
+  podIPAllocationMode: oneOf(["DynamicIndividual", "StaticBlock"], "Azure CNI pod subnet allocation (default DynamicIndividual)."),
+} satisfies Props<NodePoolSpec>);
+
+const resourceIds = (description: string, key: string): JsonSchema =>
+  object(description, { [key]: list(object("A resource.", { id: text("Resource id.") }, ["id"]), "Resource ids.") });
+
+const loadBalancerProfile = object("Standard load balancer outbound settings (outboundType loadBalancer only).", {
+  managedOutboundIPs: object("AKS-managed outbound public IPs.", {
+    count: int("IPv4 outbound IPs (1-100).", { minimum: 1, maximum: 100 }),
+    countIPv6: int("IPv6 outbound IPs (0-100).", { minimum: 0, maximum: 100 }),
+  }),
+  outboundIPPrefixes: resourceIds("Your public IP prefixes for egress.", "publicIPPrefixes"),
+  outboundIPs: resourceIds("Your public IPs for egress.", "publicIPs"),
+  allocatedOutboundPorts: int("SNAT ports per node, 0-64000 and a multiple of 8 (0 = Azure's dynamic default).", { minimum: 0, maximum: 64000 }),
+  idleTimeoutInMinutes: int("Outbound idle timeout, 4-120 minutes.", { minimum: 4, maximum: 120 }),
+} satisfies Props<LoadBalancerProfileSpec>);
+
+const natGatewayProfile = object("Managed NAT gateway settings (outboundType managedNATGateway only).", {
+  managedOutboundIPProfile: object("AKS-managed NAT gateway public IPs.", { count: int("Outbound IPs (1-16).", { minimum: 1, maximum: 16 }) }),
+  idleTimeoutInMinutes: int("Idle timeout, 4-120 minutes.", { minimum: 4, maximum: 120 }),
+} satisfies Props<NatGatewayProfileSpec>);
 
 const subnet = object(
   "Another subnet of the VNet.",
@@ -48,7 +72,7 @@ const subnet = object(
     natGatewayId: text("Associated NAT gateway (filled by --live)."),
     networkSecurityGroupId: text("Associated NSG (filled by --live)."),
     usedBy: list(text("Resource id"), "Clusters or services already using the subnet (filled by --live)."),
-  },
+  } satisfies Props<SubnetSpec>,
   ["cidr"],
 );
 
@@ -58,11 +82,11 @@ const route = object(
     prefix: cidr("Destination prefix.", "0.0.0.0/0"),
     nextHopType: oneOf(ENUMS.nextHopType, "Next hop type."),
     nextHopIp: text("Next hop IP (VirtualAppliance only), e.g. the firewall's private IP.", { examples: ["10.10.1.4"] }),
-  },
+  } satisfies Props<RouteSpec>,
   ["prefix", "nextHopType"],
 );
 
-/** The full schema, with enums, ranges and examples for editors. */
+/** The full schema, with enums, ranges and examples for editors. `live` is left out: only --live fills it, never a file. */
 export function specSchema(): JsonSchema {
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -89,6 +113,8 @@ export function specSchema(): JsonSchema {
       dockerBridgeCidr: cidr("Legacy docker bridge CIDR; ignored by AKS.", "172.17.0.1/16"),
       outboundType: oneOf(ENUMS.outboundType, "Egress path (default loadBalancer; userDefinedRouting with a firewall)."),
       loadBalancerSku: oneOf(ENUMS.loadBalancerSku, "Load balancer SKU (default standard)."),
+      loadBalancerProfile,
+      natGatewayProfile,
       ipFamilies: list(oneOf(ENUMS.ipFamilies, "IP family"), "[IPv4] or [IPv4, IPv6] (dual-stack)."),
       podCidrs: list(cidr("Pod CIDR", "10.244.0.0/16"), "Pod CIDRs, one per IP family (dual-stack)."),
       serviceCidrs: list(cidr("Service CIDR", "10.0.0.0/16"), "Service CIDRs, one per IP family (dual-stack)."),
@@ -103,7 +129,7 @@ export function specSchema(): JsonSchema {
         podSubnetName: text("Pod subnet name (Azure CNI pod subnet)."),
         podSubnetCidr: cidr("Pod subnet prefix (Azure CNI dynamic IP allocation).", "10.10.64.0/18"),
         existingSubnets: list(subnet, "The VNet's other subnets."),
-      }),
+      } satisfies Props<VnetSpec>),
       connectedCidrs: list(cidr("Connected range", "192.168.0.0/16"), "Peered VNets, VPN/ExpressRoute and on-premises ranges."),
       routes: list(route, "Routes already on the node subnet's route table."),
       firewall: object("Azure Firewall that aks-net builds for egress (UDR).", {
@@ -112,8 +138,8 @@ export function specSchema(): JsonSchema {
         sku: oneOf(ENUMS.firewallSku, "Firewall SKU (default Standard)."),
         managementSubnetCidr: cidr("AzureFirewallManagementSubnet (Basic SKU), at least /26.", "10.10.1.64/26"),
         allowList: list(text("FQDN or address"), "Allow-list entries you rely on (checked for stale entries)."),
-      }),
-    },
+      } satisfies Props<FirewallSpec>),
+    } satisfies Props<Omit<ClusterSpec, "live"> & { $schema: string }>,
   };
 }
 

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":"integer"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":"integer"},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -226,27 +226,266 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.ipFamilies !== undefined){
-let data17 = data.ipFamilies;
+if(data.loadBalancerProfile !== undefined){
+let data17 = data.loadBalancerProfile;
 const _errs36 = errors;
 if(errors === _errs36){
-if(Array.isArray(data17)){
-var valid1 = true;
-const len0 = data17.length;
-for(let i0=0; i0<len0; i0++){
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
 const _errs38 = errors;
-if(typeof data17[i0] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i0,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+for(const key1 in data17){
+if(!(((((key1 === "managedOutboundIPs") || (key1 === "outboundIPPrefixes")) || (key1 === "outboundIPs")) || (key1 === "allocatedOutboundPorts")) || (key1 === "idleTimeoutInMinutes"))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile",schemaPath:"#/properties/loadBalancerProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs38 === errors){
+if(data17.managedOutboundIPs !== undefined){
+let data18 = data17.managedOutboundIPs;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs41 = errors;
+for(const key2 in data18){
+if(!((key2 === "count") || (key2 === "countIPv6"))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs41 === errors){
+if(data18.count !== undefined){
+let data19 = data18.count;
+const _errs42 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs/count",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid1 = _errs38 === errors;
-if(!valid1){
+var valid2 = _errs42 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data18.countIPv6 !== undefined){
+let data20 = data18.countIPv6;
+const _errs44 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs/countIPv6",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/properties/countIPv6/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid2 = _errs44 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs39 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data17.outboundIPPrefixes !== undefined){
+let data21 = data17.outboundIPPrefixes;
+const _errs46 = errors;
+if(errors === _errs46){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+const _errs48 = errors;
+for(const key3 in data21){
+if(!(key3 === "publicIPPrefixes")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs48 === errors){
+if(data21.publicIPPrefixes !== undefined){
+let data22 = data21.publicIPPrefixes;
+const _errs49 = errors;
+if(errors === _errs49){
+if(Array.isArray(data22)){
+var valid4 = true;
+const len0 = data22.length;
+for(let i0=0; i0<len0; i0++){
+let data23 = data22[i0];
+const _errs51 = errors;
+if(errors === _errs51){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let missing0;
+if((data23.id === undefined) && (missing0 = "id")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs53 = errors;
+for(const key4 in data23){
+if(!(key4 === "id")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs53 === errors){
+if(data23.id !== undefined){
+if(typeof data23.id !== "string"){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0+"/id",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid4 = _errs51 === errors;
+if(!valid4){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs46 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data17.outboundIPs !== undefined){
+let data25 = data17.outboundIPs;
+const _errs56 = errors;
+if(errors === _errs56){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+const _errs58 = errors;
+for(const key5 in data25){
+if(!(key5 === "publicIPs")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs58 === errors){
+if(data25.publicIPs !== undefined){
+let data26 = data25.publicIPs;
+const _errs59 = errors;
+if(errors === _errs59){
+if(Array.isArray(data26)){
+var valid7 = true;
+const len1 = data26.length;
+for(let i1=0; i1<len1; i1++){
+let data27 = data26[i1];
+const _errs61 = errors;
+if(errors === _errs61){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let missing1;
+if((data27.id === undefined) && (missing1 = "id")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs63 = errors;
+for(const key6 in data27){
+if(!(key6 === "id")){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs63 === errors){
+if(data27.id !== undefined){
+if(typeof data27.id !== "string"){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1+"/id",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs61 === errors;
+if(!valid7){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs56 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data17.allocatedOutboundPorts !== undefined){
+let data29 = data17.allocatedOutboundPorts;
+const _errs66 = errors;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/allocatedOutboundPorts",schemaPath:"#/properties/loadBalancerProfile/properties/allocatedOutboundPorts/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs66 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data17.idleTimeoutInMinutes !== undefined){
+let data30 = data17.idleTimeoutInMinutes;
+const _errs68 = errors;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/idleTimeoutInMinutes",schemaPath:"#/properties/loadBalancerProfile/properties/idleTimeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid1 = _errs68 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile",schemaPath:"#/properties/loadBalancerProfile/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -256,21 +495,125 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.podCidrs !== undefined){
-let data19 = data.podCidrs;
-const _errs40 = errors;
-if(errors === _errs40){
-if(Array.isArray(data19)){
-var valid2 = true;
-const len1 = data19.length;
-for(let i1=0; i1<len1; i1++){
-const _errs42 = errors;
-if(typeof data19[i1] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i1,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.natGatewayProfile !== undefined){
+let data31 = data.natGatewayProfile;
+const _errs70 = errors;
+if(errors === _errs70){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+const _errs72 = errors;
+for(const key7 in data31){
+if(!((key7 === "managedOutboundIPProfile") || (key7 === "idleTimeoutInMinutes"))){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile",schemaPath:"#/properties/natGatewayProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs72 === errors){
+if(data31.managedOutboundIPProfile !== undefined){
+let data32 = data31.managedOutboundIPProfile;
+const _errs73 = errors;
+if(errors === _errs73){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+const _errs75 = errors;
+for(const key8 in data32){
+if(!(key8 === "count")){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs75 === errors){
+if(data32.count !== undefined){
+let data33 = data32.count;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile/count",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid2 = _errs42 === errors;
-if(!valid2){
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs73 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data31.idleTimeoutInMinutes !== undefined){
+let data34 = data31.idleTimeoutInMinutes;
+const _errs78 = errors;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/idleTimeoutInMinutes",schemaPath:"#/properties/natGatewayProfile/properties/idleTimeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid9 = _errs78 === errors;
+}
+else {
+var valid9 = true;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile",schemaPath:"#/properties/natGatewayProfile/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs70 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.ipFamilies !== undefined){
+let data35 = data.ipFamilies;
+const _errs80 = errors;
+if(errors === _errs80){
+if(Array.isArray(data35)){
+var valid11 = true;
+const len2 = data35.length;
+for(let i2=0; i2<len2; i2++){
+const _errs82 = errors;
+if(typeof data35[i2] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid11 = _errs82 === errors;
+if(!valid11){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs80 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.podCidrs !== undefined){
+let data37 = data.podCidrs;
+const _errs84 = errors;
+if(errors === _errs84){
+if(Array.isArray(data37)){
+var valid12 = true;
+const len3 = data37.length;
+for(let i3=0; i3<len3; i3++){
+const _errs86 = errors;
+if(typeof data37[i3] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i3,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs86 === errors;
+if(!valid12){
 break;
 }
 }
@@ -280,27 +623,27 @@ validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs40 === errors;
+var valid0 = _errs84 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.serviceCidrs !== undefined){
-let data21 = data.serviceCidrs;
-const _errs44 = errors;
-if(errors === _errs44){
-if(Array.isArray(data21)){
-var valid3 = true;
-const len2 = data21.length;
-for(let i2=0; i2<len2; i2++){
-const _errs46 = errors;
-if(typeof data21[i2] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i2,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data39 = data.serviceCidrs;
+const _errs88 = errors;
+if(errors === _errs88){
+if(Array.isArray(data39)){
+var valid13 = true;
+const len4 = data39.length;
+for(let i4=0; i4<len4; i4++){
+const _errs90 = errors;
+if(typeof data39[i4] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i4,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid3 = _errs46 === errors;
-if(!valid3){
+var valid13 = _errs90 === errors;
+if(!valid13){
 break;
 }
 }
@@ -310,156 +653,169 @@ validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs44 === errors;
+var valid0 = _errs88 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.nodePools !== undefined){
-let data23 = data.nodePools;
-const _errs48 = errors;
-if(errors === _errs48){
-if(Array.isArray(data23)){
-var valid4 = true;
-const len3 = data23.length;
-for(let i3=0; i3<len3; i3++){
-let data24 = data23[i3];
-const _errs50 = errors;
-if(errors === _errs50){
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-const _errs52 = errors;
-for(const key1 in data24){
-if(!(func2.call(schema11.properties.nodePools.items.properties, key1))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+let data41 = data.nodePools;
+const _errs92 = errors;
+if(errors === _errs92){
+if(Array.isArray(data41)){
+var valid14 = true;
+const len5 = data41.length;
+for(let i5=0; i5<len5; i5++){
+let data42 = data41[i5];
+const _errs94 = errors;
+if(errors === _errs94){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+const _errs96 = errors;
+for(const key9 in data42){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key9))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs52 === errors){
-if(data24.name !== undefined){
-const _errs53 = errors;
-if(typeof data24.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs96 === errors){
+if(data42.name !== undefined){
+const _errs97 = errors;
+if(typeof data42.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs53 === errors;
+var valid15 = _errs97 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.mode !== undefined){
-const _errs55 = errors;
-if(typeof data24.mode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid15){
+if(data42.mode !== undefined){
+const _errs99 = errors;
+if(typeof data42.mode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs55 === errors;
+var valid15 = _errs99 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.count !== undefined){
-let data27 = data24.count;
-const _errs57 = errors;
-if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid15){
+if(data42.count !== undefined){
+let data45 = data42.count;
+const _errs101 = errors;
+if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid5 = _errs57 === errors;
+var valid15 = _errs101 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.maxPods !== undefined){
-let data28 = data24.maxPods;
-const _errs59 = errors;
-if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid15){
+if(data42.maxPods !== undefined){
+let data46 = data42.maxPods;
+const _errs103 = errors;
+if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid5 = _errs59 === errors;
+var valid15 = _errs103 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.osType !== undefined){
-const _errs61 = errors;
-if(typeof data24.osType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid15){
+if(data42.osType !== undefined){
+const _errs105 = errors;
+if(typeof data42.osType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs61 === errors;
+var valid15 = _errs105 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.vmSize !== undefined){
-const _errs63 = errors;
-if(typeof data24.vmSize !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid15){
+if(data42.vmSize !== undefined){
+const _errs107 = errors;
+if(typeof data42.vmSize !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid5 = _errs63 === errors;
+var valid15 = _errs107 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.enableAutoScaling !== undefined){
-const _errs65 = errors;
-if(typeof data24.enableAutoScaling !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(valid15){
+if(data42.enableAutoScaling !== undefined){
+const _errs109 = errors;
+if(typeof data42.enableAutoScaling !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid5 = _errs65 === errors;
+var valid15 = _errs109 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.minCount !== undefined){
-let data32 = data24.minCount;
-const _errs67 = errors;
-if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid15){
+if(data42.minCount !== undefined){
+let data50 = data42.minCount;
+const _errs111 = errors;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid5 = _errs67 === errors;
+var valid15 = _errs111 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.maxCount !== undefined){
-let data33 = data24.maxCount;
-const _errs69 = errors;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid15){
+if(data42.maxCount !== undefined){
+let data51 = data42.maxCount;
+const _errs113 = errors;
+if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid5 = _errs69 === errors;
+var valid15 = _errs113 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
 }
-if(valid5){
-if(data24.maxSurge !== undefined){
-let data34 = data24.maxSurge;
-const _errs71 = errors;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid15){
+if(data42.maxSurge !== undefined){
+let data52 = data42.maxSurge;
+const _errs115 = errors;
+if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid5 = _errs71 === errors;
+var valid15 = _errs115 === errors;
 }
 else {
-var valid5 = true;
+var valid15 = true;
+}
+if(valid15){
+if(data42.podIPAllocationMode !== undefined){
+const _errs117 = errors;
+if(typeof data42.podIPAllocationMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs117 === errors;
+}
+else {
+var valid15 = true;
+}
 }
 }
 }
@@ -473,12 +829,12 @@ var valid5 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i3,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid4 = _errs50 === errors;
-if(!valid4){
+var valid14 = _errs94 === errors;
+if(!valid14){
 break;
 }
 }
@@ -488,77 +844,77 @@ validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs48 === errors;
+var valid0 = _errs92 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data35 = data.vnet;
-const _errs73 = errors;
-if(errors === _errs73){
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-const _errs75 = errors;
-for(const key2 in data35){
-if(!(func2.call(schema11.properties.vnet.properties, key2))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+let data54 = data.vnet;
+const _errs119 = errors;
+if(errors === _errs119){
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+const _errs121 = errors;
+for(const key10 in data54){
+if(!(func2.call(schema11.properties.vnet.properties, key10))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs75 === errors){
-if(data35.managed !== undefined){
-const _errs76 = errors;
-if(typeof data35.managed !== "boolean"){
+if(_errs121 === errors){
+if(data54.managed !== undefined){
+const _errs122 = errors;
+if(typeof data54.managed !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid6 = _errs76 === errors;
+var valid16 = _errs122 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.name !== undefined){
-const _errs78 = errors;
-if(typeof data35.name !== "string"){
+if(valid16){
+if(data54.name !== undefined){
+const _errs124 = errors;
+if(typeof data54.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs78 === errors;
+var valid16 = _errs124 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.resourceGroup !== undefined){
-const _errs80 = errors;
-if(typeof data35.resourceGroup !== "string"){
+if(valid16){
+if(data54.resourceGroup !== undefined){
+const _errs126 = errors;
+if(typeof data54.resourceGroup !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs80 === errors;
+var valid16 = _errs126 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.addressSpaces !== undefined){
-let data39 = data35.addressSpaces;
-const _errs82 = errors;
-if(errors === _errs82){
-if(Array.isArray(data39)){
-var valid7 = true;
-const len4 = data39.length;
-for(let i4=0; i4<len4; i4++){
-const _errs84 = errors;
-if(typeof data39[i4] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i4,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid16){
+if(data54.addressSpaces !== undefined){
+let data58 = data54.addressSpaces;
+const _errs128 = errors;
+if(errors === _errs128){
+if(Array.isArray(data58)){
+var valid17 = true;
+const len6 = data58.length;
+for(let i6=0; i6<len6; i6++){
+const _errs130 = errors;
+if(typeof data58[i6] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i6,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid7 = _errs84 === errors;
-if(!valid7){
+var valid17 = _errs130 === errors;
+if(!valid17){
 break;
 }
 }
@@ -568,222 +924,222 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid6 = _errs82 === errors;
+var valid16 = _errs128 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.subnetName !== undefined){
-const _errs86 = errors;
-if(typeof data35.subnetName !== "string"){
+if(valid16){
+if(data54.subnetName !== undefined){
+const _errs132 = errors;
+if(typeof data54.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs86 === errors;
+var valid16 = _errs132 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.subnetCidr !== undefined){
-const _errs88 = errors;
-if(typeof data35.subnetCidr !== "string"){
+if(valid16){
+if(data54.subnetCidr !== undefined){
+const _errs134 = errors;
+if(typeof data54.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs88 === errors;
+var valid16 = _errs134 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.podSubnetName !== undefined){
-const _errs90 = errors;
-if(typeof data35.podSubnetName !== "string"){
+if(valid16){
+if(data54.podSubnetName !== undefined){
+const _errs136 = errors;
+if(typeof data54.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs90 === errors;
+var valid16 = _errs136 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.podSubnetCidr !== undefined){
-const _errs92 = errors;
-if(typeof data35.podSubnetCidr !== "string"){
+if(valid16){
+if(data54.podSubnetCidr !== undefined){
+const _errs138 = errors;
+if(typeof data54.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid6 = _errs92 === errors;
+var valid16 = _errs138 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
-if(valid6){
-if(data35.existingSubnets !== undefined){
-let data45 = data35.existingSubnets;
-const _errs94 = errors;
-if(errors === _errs94){
-if(Array.isArray(data45)){
-var valid8 = true;
-const len5 = data45.length;
-for(let i5=0; i5<len5; i5++){
-let data46 = data45[i5];
-const _errs96 = errors;
-if(errors === _errs96){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-let missing0;
-if((data46.cidr === undefined) && (missing0 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs98 = errors;
-for(const key3 in data46){
-if(!(((((((key3 === "name") || (key3 === "cidr")) || (key3 === "delegations")) || (key3 === "routeTableId")) || (key3 === "natGatewayId")) || (key3 === "networkSecurityGroupId")) || (key3 === "usedBy"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs98 === errors){
-if(data46.name !== undefined){
-const _errs99 = errors;
-if(typeof data46.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs99 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.cidr !== undefined){
-const _errs101 = errors;
-if(typeof data46.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs101 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.delegations !== undefined){
-let data49 = data46.delegations;
-const _errs103 = errors;
-if(errors === _errs103){
-if(Array.isArray(data49)){
-var valid10 = true;
-const len6 = data49.length;
-for(let i6=0; i6<len6; i6++){
-const _errs105 = errors;
-if(typeof data49[i6] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/delegations/" + i6,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid10 = _errs105 === errors;
-if(!valid10){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid9 = _errs103 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.routeTableId !== undefined){
-const _errs107 = errors;
-if(typeof data46.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs107 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.natGatewayId !== undefined){
-const _errs109 = errors;
-if(typeof data46.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs109 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.networkSecurityGroupId !== undefined){
-const _errs111 = errors;
-if(typeof data46.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid9 = _errs111 === errors;
-}
-else {
-var valid9 = true;
-}
-if(valid9){
-if(data46.usedBy !== undefined){
-let data54 = data46.usedBy;
-const _errs113 = errors;
-if(errors === _errs113){
-if(Array.isArray(data54)){
-var valid11 = true;
-const len7 = data54.length;
+if(valid16){
+if(data54.existingSubnets !== undefined){
+let data64 = data54.existingSubnets;
+const _errs140 = errors;
+if(errors === _errs140){
+if(Array.isArray(data64)){
+var valid18 = true;
+const len7 = data64.length;
 for(let i7=0; i7<len7; i7++){
-const _errs115 = errors;
-if(typeof data54[i7] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/usedBy/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data65 = data64[i7];
+const _errs142 = errors;
+if(errors === _errs142){
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+let missing2;
+if((data65.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
-var valid11 = _errs115 === errors;
-if(!valid11){
+else {
+const _errs144 = errors;
+for(const key11 in data65){
+if(!(((((((key11 === "name") || (key11 === "cidr")) || (key11 === "delegations")) || (key11 === "routeTableId")) || (key11 === "natGatewayId")) || (key11 === "networkSecurityGroupId")) || (key11 === "usedBy"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs144 === errors){
+if(data65.name !== undefined){
+const _errs145 = errors;
+if(typeof data65.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs145 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data65.cidr !== undefined){
+const _errs147 = errors;
+if(typeof data65.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs147 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data65.delegations !== undefined){
+let data68 = data65.delegations;
+const _errs149 = errors;
+if(errors === _errs149){
+if(Array.isArray(data68)){
+var valid20 = true;
+const len8 = data68.length;
+for(let i8=0; i8<len8; i8++){
+const _errs151 = errors;
+if(typeof data68[i8] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs151 === errors;
+if(!valid20){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid9 = _errs113 === errors;
+var valid19 = _errs149 === errors;
 }
 else {
-var valid9 = true;
+var valid19 = true;
 }
+if(valid19){
+if(data65.routeTableId !== undefined){
+const _errs153 = errors;
+if(typeof data65.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid19 = _errs153 === errors;
 }
+else {
+var valid19 = true;
 }
+if(valid19){
+if(data65.natGatewayId !== undefined){
+const _errs155 = errors;
+if(typeof data65.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid19 = _errs155 === errors;
 }
+else {
+var valid19 = true;
 }
+if(valid19){
+if(data65.networkSecurityGroupId !== undefined){
+const _errs157 = errors;
+if(typeof data65.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs157 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data65.usedBy !== undefined){
+let data73 = data65.usedBy;
+const _errs159 = errors;
+if(errors === _errs159){
+if(Array.isArray(data73)){
+var valid21 = true;
+const len9 = data73.length;
+for(let i9=0; i9<len9; i9++){
+const _errs161 = errors;
+if(typeof data73[i9] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs161 === errors;
+if(!valid21){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i5,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid8 = _errs96 === errors;
-if(!valid8){
+var valid19 = _errs159 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid18 = _errs142 === errors;
+if(!valid18){
 break;
 }
 }
@@ -793,10 +1149,10 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid6 = _errs94 === errors;
+var valid16 = _errs140 === errors;
 }
 else {
-var valid6 = true;
+var valid16 = true;
 }
 }
 }
@@ -813,27 +1169,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs73 === errors;
+var valid0 = _errs119 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data56 = data.connectedCidrs;
-const _errs117 = errors;
-if(errors === _errs117){
-if(Array.isArray(data56)){
-var valid12 = true;
-const len8 = data56.length;
-for(let i8=0; i8<len8; i8++){
-const _errs119 = errors;
-if(typeof data56[i8] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i8,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data75 = data.connectedCidrs;
+const _errs163 = errors;
+if(errors === _errs163){
+if(Array.isArray(data75)){
+var valid22 = true;
+const len10 = data75.length;
+for(let i10=0; i10<len10; i10++){
+const _errs165 = errors;
+if(typeof data75[i10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs119 === errors;
-if(!valid12){
+var valid22 = _errs165 === errors;
+if(!valid22){
 break;
 }
 }
@@ -843,73 +1199,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs117 === errors;
+var valid0 = _errs163 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data58 = data.routes;
-const _errs121 = errors;
-if(errors === _errs121){
-if(Array.isArray(data58)){
-var valid13 = true;
-const len9 = data58.length;
-for(let i9=0; i9<len9; i9++){
-let data59 = data58[i9];
-const _errs123 = errors;
-if(errors === _errs123){
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-let missing1;
-if(((data59.prefix === undefined) && (missing1 = "prefix")) || ((data59.nextHopType === undefined) && (missing1 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+let data77 = data.routes;
+const _errs167 = errors;
+if(errors === _errs167){
+if(Array.isArray(data77)){
+var valid23 = true;
+const len11 = data77.length;
+for(let i11=0; i11<len11; i11++){
+let data78 = data77[i11];
+const _errs169 = errors;
+if(errors === _errs169){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+let missing3;
+if(((data78.prefix === undefined) && (missing3 = "prefix")) || ((data78.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs125 = errors;
-for(const key4 in data59){
-if(!(((key4 === "prefix") || (key4 === "nextHopType")) || (key4 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+const _errs171 = errors;
+for(const key12 in data78){
+if(!(((key12 === "prefix") || (key12 === "nextHopType")) || (key12 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs125 === errors){
-if(data59.prefix !== undefined){
-const _errs126 = errors;
-if(typeof data59.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs171 === errors){
+if(data78.prefix !== undefined){
+const _errs172 = errors;
+if(typeof data78.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs126 === errors;
+var valid24 = _errs172 === errors;
 }
 else {
-var valid14 = true;
+var valid24 = true;
 }
-if(valid14){
-if(data59.nextHopType !== undefined){
-const _errs128 = errors;
-if(typeof data59.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid24){
+if(data78.nextHopType !== undefined){
+const _errs174 = errors;
+if(typeof data78.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs128 === errors;
+var valid24 = _errs174 === errors;
 }
 else {
-var valid14 = true;
+var valid24 = true;
 }
-if(valid14){
-if(data59.nextHopIp !== undefined){
-const _errs130 = errors;
-if(typeof data59.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid24){
+if(data78.nextHopIp !== undefined){
+const _errs176 = errors;
+if(typeof data78.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs130 === errors;
+var valid24 = _errs176 === errors;
 }
 else {
-var valid14 = true;
+var valid24 = true;
 }
 }
 }
@@ -917,12 +1273,12 @@ var valid14 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i9,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid13 = _errs123 === errors;
-if(!valid13){
+var valid23 = _errs169 === errors;
+if(!valid23){
 break;
 }
 }
@@ -932,89 +1288,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs121 === errors;
+var valid0 = _errs167 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data63 = data.firewall;
-const _errs132 = errors;
-if(errors === _errs132){
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-const _errs134 = errors;
-for(const key5 in data63){
-if(!(((((key5 === "enabled") || (key5 === "subnetCidr")) || (key5 === "sku")) || (key5 === "managementSubnetCidr")) || (key5 === "allowList"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+let data82 = data.firewall;
+const _errs178 = errors;
+if(errors === _errs178){
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+const _errs180 = errors;
+for(const key13 in data82){
+if(!(((((key13 === "enabled") || (key13 === "subnetCidr")) || (key13 === "sku")) || (key13 === "managementSubnetCidr")) || (key13 === "allowList"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs134 === errors){
-if(data63.enabled !== undefined){
-const _errs135 = errors;
-if(typeof data63.enabled !== "boolean"){
+if(_errs180 === errors){
+if(data82.enabled !== undefined){
+const _errs181 = errors;
+if(typeof data82.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid15 = _errs135 === errors;
+var valid25 = _errs181 === errors;
 }
 else {
-var valid15 = true;
+var valid25 = true;
 }
-if(valid15){
-if(data63.subnetCidr !== undefined){
-const _errs137 = errors;
-if(typeof data63.subnetCidr !== "string"){
+if(valid25){
+if(data82.subnetCidr !== undefined){
+const _errs183 = errors;
+if(typeof data82.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs137 === errors;
+var valid25 = _errs183 === errors;
 }
 else {
-var valid15 = true;
+var valid25 = true;
 }
-if(valid15){
-if(data63.sku !== undefined){
-const _errs139 = errors;
-if(typeof data63.sku !== "string"){
+if(valid25){
+if(data82.sku !== undefined){
+const _errs185 = errors;
+if(typeof data82.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs139 === errors;
+var valid25 = _errs185 === errors;
 }
 else {
-var valid15 = true;
+var valid25 = true;
 }
-if(valid15){
-if(data63.managementSubnetCidr !== undefined){
-const _errs141 = errors;
-if(typeof data63.managementSubnetCidr !== "string"){
+if(valid25){
+if(data82.managementSubnetCidr !== undefined){
+const _errs187 = errors;
+if(typeof data82.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs141 === errors;
+var valid25 = _errs187 === errors;
 }
 else {
-var valid15 = true;
+var valid25 = true;
 }
-if(valid15){
-if(data63.allowList !== undefined){
-let data68 = data63.allowList;
-const _errs143 = errors;
-if(errors === _errs143){
-if(Array.isArray(data68)){
-var valid16 = true;
-const len10 = data68.length;
-for(let i10=0; i10<len10; i10++){
-const _errs145 = errors;
-if(typeof data68[i10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i10,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid25){
+if(data82.allowList !== undefined){
+let data87 = data82.allowList;
+const _errs189 = errors;
+if(errors === _errs189){
+if(Array.isArray(data87)){
+var valid26 = true;
+const len12 = data87.length;
+for(let i12=0; i12<len12; i12++){
+const _errs191 = errors;
+if(typeof data87[i12] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs145 === errors;
-if(!valid16){
+var valid26 = _errs191 === errors;
+if(!valid26){
 break;
 }
 }
@@ -1024,10 +1380,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid15 = _errs143 === errors;
+var valid25 = _errs189 === errors;
 }
 else {
-var valid15 = true;
+var valid25 = true;
 }
 }
 }
@@ -1040,10 +1396,12 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs132 === errors;
+var valid0 = _errs178 === errors;
 }
 else {
 var valid0 = true;
+}
+}
 }
 }
 }
