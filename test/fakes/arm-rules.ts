@@ -632,8 +632,11 @@ function checkNat(view: StoreView, pools: Json[]): void {
 function checkSubnetSize(view: StoreView, clusterId: string, np: Json, pools: Json[]): void {
   const need = new Map<string, number>();
   const flat = np["networkPlugin"] === "azure" && np["networkPluginMode"] !== "overlay";
+  let podCidrNodes = 0;
   for (const pl of pools) {
-    const nodes = Number(pl["count"] ?? 1) + 1;
+    // With the autoscaler, AKS counts maxCount (a theoretical maximum), plus one surge node.
+    const nodes = Number(pl["enableAutoScaling"] && pl["maxCount"] !== undefined ? pl["maxCount"] : (pl["count"] ?? 1)) + 1;
+    podCidrNodes += nodes;
     const nodeSubnet = str(pl["vnetSubnetID"]);
     const podSubnet = str(pl["podSubnetID"]);
     const maxPods = Number(pl["maxPods"] ?? 30);
@@ -647,9 +650,16 @@ function checkSubnetSize(view: StoreView, clusterId: string, np: Json, pools: Js
     const used = subnetUsers(view, res.id, clusterId).filter((u) => !/\/agentPools\//.test(u)).length;
     const available = c.size - 5 - used;
     if (n > available) {
-      throw new ArmError(400, "InsufficientSubnetSize", `Pre-allocated IPs ${n} exceeds IPs available ${available} in Subnet Cidr ${c.text}, Subnet Name ${lastSegment(res.id)}. http://aka.ms/aks/insufficientsubnetsize`);
+      throw insufficient(n, available, c.text, lastSegment(res.id));
     }
   }
+  // Kubenet and overlay give every node a /24 of the pod CIDR.
+  const pod = np["networkPlugin"] === "kubenet" || np["networkPluginMode"] === "overlay" ? parseV4Cidr(String(np["podCidr"] ?? "")) : undefined;
+  if (pod && podCidrNodes * 256 > pod.size) throw insufficient(podCidrNodes * 256, pod.size, pod.text, "networkProfile.podCIDR");
+}
+
+function insufficient(n: number, available: number, cidr: string, name: string): ArmError {
+  return new ArmError(400, "InsufficientSubnetSize", `Pre-allocated IPs ${n} exceeds IPs available ${available} in Subnet Cidr ${cidr}, Subnet Name ${name}. If Autoscaler is enabled, the max-count from each nodepool is counted towards this total (which means that pre-allocated IPs count represents a theoretical max value, not the actual number of IPs requested). http://aka.ms/aks/insufficientsubnetsize`);
 }
 
 function checkQuota(ctx: BuildCtx, clusterId: string, location: string, pools: Json[]): void {

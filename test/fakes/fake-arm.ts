@@ -93,8 +93,13 @@ export interface FakeArmOptions {
   polls?: number;
   /** Per-type override of `polls`, keyed by ARM type (`Microsoft.Network/azureFirewalls`). */
   pollsByType?: Record<string, number>;
-  /** Simulated work per resource type in ms; an LRO of such a type completes by time, not by poll count. */
+  /**
+   * Simulated work per resource type in ms; an LRO of such a type completes by time, not by poll count. For
+   * synchronous types (identities, role assignments: `Microsoft.Authorization/roleAssignments`) it delays the answer.
+   */
   latencyMs?: Record<string, number>;
+  /** Added to every response (ms, scaled): ARM's own round trip, for benchmarks. Default 0. */
+  requestLatencyMs?: number;
   /** Latency for LRO types missing from latencyMs (time-based when set). */
   defaultLatencyMs?: number;
   /** Multiplies every latency (default 1). */
@@ -179,6 +184,8 @@ export interface FakeArm {
   addFault(spec: FaultSpec): Fault;
   clearFaults(): void;
   readonly faults: Fault[];
+  /** Resolves with the first request (already logged, or arriving/answered later) matching `pred`. */
+  waitForRequest(pred: (r: RequestRecord) => boolean, timeoutMs?: number): Promise<RequestRecord>;
   /** All LROs started so far. */
   operations(): Operation[];
   /** Completes every running LRO now (as if Azure finished while nobody polled). */
@@ -331,10 +338,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
 
   // ------------------------------------------------------------ LROs
 
-  const latencyFor = (type: string): number | undefined => {
+  const latencyFor = (type: string, explicitOnly = false): number | undefined => {
     const table = opts.latencyMs ?? {};
     const hit = Object.entries(table).find(([k]) => k.toLowerCase() === type.toLowerCase());
-    const ms = hit ? hit[1] : opts.defaultLatencyMs;
+    const ms = hit ? hit[1] : explicitOnly ? undefined : opts.defaultLatencyMs;
     return ms === undefined ? undefined : ms * (opts.latencyScale ?? 1);
   };
   const pollsFor = (type: string): number => {
@@ -456,20 +463,38 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     });
   });
 
+  // The request being handled (handling is synchronous up to send) and its simulated latency.
   let currentRecord: RequestRecord | undefined;
+  let responseDelayMs = 0;
   function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
     const rec = currentRecord;
-    if (rec) {
-      rec.status = status;
-      rec.durationMs = Date.now() - rec.time;
-    }
     const payload = body === undefined ? "" : JSON.stringify(body);
-    res.writeHead(status, {
-      ...(payload ? { "Content-Type": "application/json; charset=utf-8" } : {}),
-      "Content-Length": String(Buffer.byteLength(payload)),
-      ...headers,
-    });
-    res.end(payload);
+    const write = (): void => {
+      if (rec) {
+        rec.status = status;
+        rec.durationMs = Date.now() - rec.time;
+      }
+      if (res.destroyed) return;
+      res.writeHead(status, {
+        ...(payload ? { "Content-Type": "application/json; charset=utf-8" } : {}),
+        "Content-Length": String(Buffer.byteLength(payload)),
+        ...headers,
+      });
+      res.end(payload);
+      if (rec) notify(rec);
+    };
+    if (responseDelayMs > 0) setTimeout(write, responseDelayMs);
+    else write();
+  }
+
+  const waiters = new Set<{ pred: (r: RequestRecord) => boolean; resolve: (r: RequestRecord) => void }>();
+  function notify(rec: RequestRecord): void {
+    for (const w of waiters) {
+      if (w.pred(rec)) {
+        waiters.delete(w);
+        w.resolve(rec);
+      }
+    }
   }
 
   function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
@@ -496,6 +521,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     };
     requests.push(rec);
     currentRecord = rec;
+    responseDelayMs = (opts.requestLatencyMs ?? 0) * (opts.latencyScale ?? 1);
+    notify(rec);
     res.setHeader("x-ms-correlation-request-id", str(req.headers["x-ms-correlation-request-id"]) ?? randomUUID());
     res.setHeader("x-ms-request-id", randomUUID());
     res.setHeader("x-ms-ratelimit-remaining-subscription-reads", "11999");
@@ -653,6 +680,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const rid = existing?.id ?? id;
       const stored: Json = { id: rid, name, type: "Microsoft.Resources/resourceGroups", location: location.toLowerCase().replace(/\s+/g, ""), ...(b["tags"] ?? existing?.body["tags"] ? { tags: b["tags"] ?? existing?.body["tags"] } : {}), ...(b["managedBy"] ? { managedBy: b["managedBy"] } : {}), properties: { provisioningState: "Succeeded" } };
       store.set(key(id), { id: rid, type: "Microsoft.Resources/resourceGroups", body: stored });
+      if (!existing) responseDelayMs += latencyFor("Microsoft.Resources/resourceGroups", true) ?? 0;
       return send(res, existing ? 200 : 201, clone(stored));
     }
     if (method === "DELETE") {
@@ -711,7 +739,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state, quota: quotaView });
       applyWrite(existing?.id ?? id, type, built);
       const stored = store.get(key(id))!;
-      if (!lro) return send(res, creating ? 201 : 200, render(view, stored));
+      if (!lro) {
+        responseDelayMs += latencyFor(type, true) ?? 0; // synchronous types: the simulated work delays the answer
+        return send(res, creating ? 201 : 200, render(view, stored));
+      }
       const location = str(stored.body["location"]) ?? str(store.get(key(rgId(parsed.subscription, parsed.resourceGroup)))?.body["location"]) ?? "eastus";
       const op = startOp("put", stored.id, type, apiVersion, sub, location, path, method);
       const urls = opUrls(op);
@@ -836,6 +867,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     if (dup) throw new ArmError(409, "RoleAssignmentExists", "The role assignment already exists.");
     const stored = roleAssignmentBody(id, scope, p);
     store.set(key(id), { id, type: "Microsoft.Authorization/roleAssignments", body: stored });
+    responseDelayMs += latencyFor("Microsoft.Authorization/roleAssignments", true) ?? 0;
     return send(res, 201, clone(stored));
   }
 
@@ -1042,6 +1074,24 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     },
     clearFaults: () => {
       faults.length = 0;
+    },
+    waitForRequest: (pred, timeoutMs = 10_000) => {
+      const seen = requests.find(pred);
+      if (seen) return Promise.resolve(seen);
+      return new Promise<RequestRecord>((resolve, reject) => {
+        const w = {
+          pred,
+          resolve: (r: RequestRecord) => {
+            clearTimeout(timer);
+            resolve(r);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(w);
+          reject(new Error(`fake-arm: no matching request within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.add(w);
+      });
     },
     operations: () => [...ops.values()],
     completeAll: () => {

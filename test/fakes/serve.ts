@@ -1,7 +1,8 @@
 /**
  * Runs a fake ARM server standalone, for manual use and benchmarks:
  *
- *   node test/fakes/serve.ts [--port N] [--latency-scale X] [--polls N] [--realistic] [--seed-rg NAME] [--json]
+ *   node test/fakes/serve.ts [--port N] [--latency-scale X] [--request-latency-ms N] [--polls N] [--realistic]
+ *                            [--seed-rg NAME] [--json]
  *
  * Prints the URL and the CA file, plus the env to point the CLI at it; stays up until Ctrl-C.
  * `--realistic` turns on the default latency model (firewall and AKS slow, subnets fast), scaled by --latency-scale.
@@ -22,12 +23,15 @@ export const REALISTIC_LATENCY_MS: Record<string, number> = {
   "Microsoft.Network/azureFirewalls": 600,
   "Microsoft.ContainerService/managedClusters": 900,
   "Microsoft.Resources/resourceGroups": 100,
+  "Microsoft.ManagedIdentity/userAssignedIdentities": 60,
+  "Microsoft.Authorization/roleAssignments": 60,
 };
 
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "0" },
     "latency-scale": { type: "string" },
+    "request-latency-ms": { type: "string" },
     polls: { type: "string" },
     realistic: { type: "boolean", default: false },
     "seed-rg": { type: "string", multiple: true },
@@ -42,6 +46,7 @@ const fake = await startFakeArm({
   port: Number(values.port),
   ...(values.polls !== undefined ? { polls: Number(values.polls) } : {}),
   ...(realistic ? { latencyMs: REALISTIC_LATENCY_MS, latencyScale: scale ?? 1 } : {}),
+  ...(values["request-latency-ms"] !== undefined ? { requestLatencyMs: Number(values["request-latency-ms"]) } : {}),
 });
 for (const rg of values["seed-rg"] ?? []) fake.seed.resourceGroup(rg);
 

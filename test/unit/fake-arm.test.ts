@@ -334,6 +334,13 @@ describe("fake ARM server (real SDK clients)", function () {
       const t1 = Date.now();
       await net.publicIPAddresses.createOrUpdate(RG, "pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, { updateIntervalInMs: 10 });
       assert.ok(Date.now() - t1 < 100, "types without latency stay poll-based");
+      // Synchronous types: the latency delays the answer; waitForRequest sees the request as it is answered.
+      fake.options.latencyMs = { "Microsoft.ManagedIdentity/userAssignedIdentities": 80 };
+      const answered = fake.waitForRequest((r) => r.method === "PUT" && r.path.includes("userAssignedIdentities") && r.status === 201);
+      const t2 = Date.now();
+      await msi.userAssignedIdentities.createOrUpdate(RG, "id1", { location: LOC });
+      assert.ok(Date.now() - t2 >= 75);
+      assert.ok((await answered).durationMs >= 75);
     } finally {
       delete fake.options.latencyMs;
     }
@@ -364,19 +371,27 @@ describe("fake ARM server (real SDK clients)", function () {
   it("runCli: a CLI without az login gets exit 5 and never reaches ARM; killWhen can stop a hanging run", async () => {
     fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { aks: "10.0.0.0/22" });
     const subnet = `${vnetId}/subnets/aks`;
-    const noLogin = await runCli(["validate", "--live", "--vnet-subnet-id", subnet], { fake, az: "not-logged-in" });
-    assert.equal(noLogin.code, 5, noLogin.stderr);
-    assert.match(noLogin.stderr, /az login/);
-    assert.equal(fake.requests.length, 0);
     fake.addFault({ kind: "hang", match: "/virtualNetworks/vnet1", times: Infinity });
-    const hung = await runCli(["validate", "--live", "--vnet-subnet-id", subnet], {
-      fake,
-      killWhen: () => fake.requests.some((r) => r.fault === "hang"),
-      killSignal: "SIGKILL",
-      timeoutMs: 8_000,
-    });
-    assert.equal(hung.killed, true);
-    assert.equal(hung.signal, "SIGKILL");
+    // A second fake for the credential run, so the two CLI runs can go in parallel and still be told apart.
+    const other = await startFakeArm();
+    try {
+      const [noLogin, hung] = await Promise.all([
+        runCli(["validate", "--live", "--vnet-subnet-id", subnet], { fake: other, az: "not-logged-in" }),
+        runCli(["validate", "--live", "--vnet-subnet-id", subnet], {
+          fake,
+          killWhen: () => fake.requests.some((r) => r.fault === "hang"),
+          killSignal: "SIGKILL",
+          timeoutMs: 8_000,
+        }),
+      ]);
+      assert.equal(noLogin.code, 5, noLogin.stderr);
+      assert.match(noLogin.stderr, /az login/);
+      assert.equal(other.requests.length, 0);
+      assert.equal(hung.killed, true);
+      assert.equal(hung.signal, "SIGKILL");
+    } finally {
+      await other.close();
+    }
   });
 
   it("runCli spawns the built CLI (aks-net --version)", async () => {
