@@ -4,8 +4,9 @@
  * Pure; used by the CAP rules, the human and JSON output, and the wizard's proposals.
  */
 import { azureUsable, parseCidr, size } from "./cidr.ts";
+import type { Cidr } from "./cidr.ts";
 import { usesPodCidr } from "./resolve.ts";
-import type { ClusterSpec } from "./spec.ts";
+import type { ClusterSpec, NodePoolSpec } from "./spec.ts";
 
 /** IPAM model that decides who consumes which addresses. */
 export type IpamMode = "kubenet" | "azure-overlay" | "azure-pod-subnet" | "azure-node-subnet" | "byo-cni";
@@ -16,7 +17,9 @@ export interface RangeCapacity {
   available: number;
   /** Addresses (or /24 blocks) the planned nodes need at their peak (nodes + surge, autoscaler max). */
   required: number;
-  /** Most nodes this range can hold at the chosen max pods. */
+  /** Addresses (or /24 blocks) the nodes need at create: node counts only, no surge, no autoscaler growth. */
+  requiredAtCreate: number;
+  /** Most nodes this range can hold at the chosen max pods (surge nodes included in the count). */
   maxNodes: number;
 }
 
@@ -28,14 +31,14 @@ export interface Capacity {
   peakNodes: number;
   /** Surge nodes during upgrade (largest pool's maxSurge; pools upgrade one at a time). */
   surge: number;
-  /** Max pods of the system pool (per-pool values are in the spec). */
+  /** Largest max pods of any pool: the value the per-node figures and `maxNodes` use (worst case for sizing). */
   maxPods: number;
-  /** Addresses one node takes from the node subnet. */
+  /** Addresses one node takes from the node subnet at `maxPods`. */
   ipsPerNode: number;
   nodeSubnet?: RangeCapacity;
   podSubnet?: RangeCapacity;
   podCidr?: RangeCapacity;
-  /** Most pods the cluster can run at the peak node count. */
+  /** Most pods the cluster can run at the peak node count (each pool at its own max pods). */
   maxPodsTotal: number;
 }
 
@@ -48,46 +51,114 @@ export function ipamMode(spec: ClusterSpec): IpamMode {
   return "azure-node-subnet";
 }
 
+/** Addresses one node takes from the node subnet: its own IP plus one per pod with Azure CNI node subnet (CAP-01), else one (CAP-02). */
+export function nodeSubnetIpsPerNode(ipam: IpamMode, maxPods: number): number {
+  return ipam === "azure-node-subnet" ? 1 + maxPods : 1;
+}
+
+/** Nodes a pool has at create. */
+export function poolCount(pool: NodePoolSpec): number {
+  return whole(pool.count);
+}
+
+/** The largest node count a pool can reach: the autoscaler maximum when it is on (CAP-01 plans for it). */
+export function poolPeak(pool: NodePoolSpec): number {
+  return Math.max(poolCount(pool), pool.enableAutoScaling ? whole(pool.maxCount) : 0);
+}
+
+/** Extra nodes during a pool's upgrade: maxSurge as a count, or a percentage of the pool rounded up (DEF-11: 1). */
+export function poolSurge(pool: NodePoolSpec): number {
+  const raw = pool.maxSurge as unknown;
+  if (raw === undefined) return 1;
+  const pct = typeof raw === "string" ? /^(\d+)%$/.exec(raw.trim()) : null;
+  if (pct) return Math.ceil((poolPeak(pool) * Number(pct[1])) / 100);
+  return whole(raw);
+}
+
+/** Max pods of a pool as a number (0 when unset or not a number; the SYN/CAP-07 rules report bad values). */
+export function poolMaxPods(pool: NodePoolSpec): number {
+  return whole(pool.maxPods);
+}
+
+/** The usable addresses of a subnet (C-16: 5 reserved) and the most nodes it holds at `perNode` addresses each. */
+function rangeOf(c: Cidr, perNode: number, required: number, requiredAtCreate: number): RangeCapacity {
+  const available = azureUsable(c);
+  return { cidr: c.canonical, available, required, requiredAtCreate, maxNodes: Math.floor(available / Math.max(perNode, 1)) };
+}
+
+/**
+ * Addresses the pools need from a range at `perNode(pool)` each: at create (counts) and at peak (autoscaler max of every
+ * pool plus the surge of the one pool being upgraded; pools upgrade one at a time, so the largest surge counts).
+ */
+function need(pools: readonly NodePoolSpec[], perNode: (p: NodePoolSpec) => number): { atCreate: number; peak: number } {
+  const atCreate = pools.reduce((n, p) => n + poolCount(p) * perNode(p), 0);
+  const peak = pools.reduce((n, p) => n + poolPeak(p) * perNode(p), 0);
+  const surge = pools.reduce((m, p) => Math.max(m, poolSurge(p) * perNode(p)), 0);
+  return { atCreate, peak: peak + surge };
+}
+
 /** Computes capacity; ranges that do not parse are left out (the SYN rules report them). */
 export function computeCapacity(spec: ClusterSpec): Capacity {
   const ipam = ipamMode(spec);
-  const pools = spec.nodePools;
-  const nodes = pools.reduce((n, p) => n + (Number(p.count) || 0), 0);
-  const peakNodes = pools.reduce((n, p) => n + Math.max(Number(p.count) || 0, p.enableAutoScaling ? Number(p.maxCount) || 0 : 0), 0);
-  const surge = pools.reduce((m, p) => Math.max(m, Number(p.maxSurge ?? 1) || 0), 0);
-  const maxPods = Number(pools[0]?.maxPods ?? 0);
-  // Azure CNI node subnet: each node takes its own IP plus one per pod (CAP-01); other modes one per node (CAP-02).
-  const ipsPerNode = ipam === "azure-node-subnet" ? 1 + maxPods : 1;
-  const peak = peakNodes + surge;
-  const cap: Capacity = { ipam, nodes, peakNodes, surge, maxPods, ipsPerNode, maxPodsTotal: peakNodes * maxPods };
+  const pools = Array.isArray(spec.nodePools) ? spec.nodePools : [];
+  const nodes = pools.reduce((n, p) => n + poolCount(p), 0);
+  const peakNodes = pools.reduce((n, p) => n + poolPeak(p), 0);
+  const surge = pools.reduce((m, p) => Math.max(m, poolSurge(p)), 0);
+  const maxPods = pools.reduce((m, p) => Math.max(m, poolMaxPods(p)), 0);
+  const ipsPerNode = nodeSubnetIpsPerNode(ipam, maxPods);
+  const maxPodsTotal = pools.reduce((n, p) => n + poolPeak(p) * poolMaxPods(p), 0);
+  const cap: Capacity = { ipam, nodes, peakNodes, surge, maxPods, ipsPerNode, maxPodsTotal };
 
   const subnet = parse(spec.vnet.subnetCidr);
   if (subnet && subnet.family === 4) {
-    const usable = azureUsable(subnet);
-    const nodeIps = ipam === "azure-node-subnet" ? pools.reduce((n, p) => n + 1 + (Number(p.maxPods) || 0), 0) / Math.max(pools.length, 1) : 1;
-    cap.nodeSubnet = {
-      cidr: subnet.canonical,
-      available: usable,
-      required: Math.ceil(peak * nodeIps),
-      maxNodes: Math.floor(usable / nodeIps),
-    };
+    const n = need(pools, (p) => nodeSubnetIpsPerNode(ipam, poolMaxPods(p)));
+    cap.nodeSubnet = rangeOf(subnet, ipsPerNode, n.peak, n.atCreate);
   }
   const podSubnet = parse(spec.vnet.podSubnetCidr);
   if (ipam === "azure-pod-subnet" && podSubnet && podSubnet.family === 4) {
-    const usable = azureUsable(podSubnet);
-    cap.podSubnet = { cidr: podSubnet.canonical, available: usable, required: peak * maxPods, maxNodes: Math.floor(usable / Math.max(maxPods, 1)) };
+    // Every pod IP of a pod-subnet cluster comes from the pod subnet; the nodes' own IPs stay in the node subnet.
+    const n = need(pools, podSubnetIpsPerNode);
+    cap.podSubnet = rangeOf(podSubnet, Math.max(...pools.map(podSubnetIpsPerNode), 0), n.peak, n.atCreate);
   }
   const podCidr = parse(spec.podCidr);
   if ((ipam === "kubenet" || ipam === "azure-overlay") && podCidr && podCidr.family === 4) {
-    // One /24 per node (SIZE-03).
+    // One /24 per node (SIZE-03), whatever the max pods.
     const blocks = podCidr.prefix <= 24 ? Number(size(podCidr) / 256n) : 0;
-    cap.podCidr = { cidr: podCidr.canonical, available: blocks, required: peak, maxNodes: blocks };
+    const n = need(pools, () => 1);
+    cap.podCidr = { cidr: podCidr.canonical, available: blocks, required: n.peak, requiredAtCreate: n.atCreate, maxNodes: blocks };
   }
   return cap;
 }
 
-function parse(text: string | undefined) {
-  if (text === undefined) return undefined;
+/** Addresses one node reserves in a Static Block pod subnet: whole /28 blocks for its pods plus one (CAP-04). */
+export function staticBlockIpsPerNode(maxPods: number): number {
+  return Math.ceil((maxPods + 1) / 16) * 16;
+}
+
+/** True when the pool reserves pod addresses in /28 blocks (CAP-04) rather than handing them out dynamically. */
+export function isStaticBlock(pool: NodePoolSpec): boolean {
+  return pool.podIPAllocationMode === "StaticBlock";
+}
+
+/**
+ * Pod-subnet addresses one node of the pool takes at full density: its max pods in whole batches of 16 (dynamic, CAP-03),
+ * or whole /28 blocks for its pods plus one (Static Block, CAP-04).
+ */
+export function podSubnetIpsPerNode(pool: NodePoolSpec): number {
+  const mp = poolMaxPods(pool);
+  return isStaticBlock(pool) ? staticBlockIpsPerNode(mp) : Math.ceil(mp / POD_IP_BATCH) * POD_IP_BATCH;
+}
+
+/** Pod IPs are handed to nodes in batches of 16 with dynamic allocation (CAP-03): the least a node takes. */
+export const POD_IP_BATCH = 16;
+
+function whole(v: unknown): number {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? Math.floor(n) : 0;
+}
+
+function parse(text: string | undefined): Cidr | undefined {
+  if (typeof text !== "string") return undefined;
   const p = parseCidr(text);
   return p.ok ? p.value : undefined;
 }

@@ -1,8 +1,221 @@
-/** Rule family placeholder: filled in by the rule work for this family. */
+/**
+ * CAP-01 … CAP-11: will the subnets and the pod CIDR hold the nodes and pods, and are node and pod counts within
+ * AKS's limits. The arithmetic lives in core/capacity.ts (shared with the output and the wizard).
+ */
+import { smallestAzurePrefixFor } from "../core/cidr.ts";
+import { POD_IP_BATCH, computeCapacity, isStaticBlock, poolCount, poolPeak, staticBlockIpsPerNode } from "../core/capacity.ts";
+import type { Capacity, RangeCapacity } from "../core/capacity.ts";
+import { createPlanner } from "../core/planner.ts";
+import type { NodePoolSpec } from "../core/spec.ts";
+import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [];
+export const rules: RuleInfo[] = [
+  { id: "CAP-01", severity: "error/warning", summary: "Azure CNI node subnet: nodes × (1 + maxPods) must fit its usable addresses at create (error); with surge and autoscaler max (warning, C-17)." },
+  { id: "CAP-02", severity: "error/warning", summary: "Kubenet, overlay, pod-subnet and BYO-CNI node subnet: one address per node at create (error); with surge and autoscaler max (warning)." },
+  { id: "CAP-03", severity: "warning", summary: "Azure CNI pod subnet (dynamic): pod IPs come in batches of 16 per node; the pod subnet should hold every node at its peak." },
+  { id: "CAP-04", severity: "warning", summary: "Azure CNI pod subnet (Static Block): ceil((maxPods + 1) / 16) /28 blocks per node must fit; maxPods = 16k − 1 wastes nothing (info)." },
+  { id: "CAP-05", severity: "error", summary: "Kubenet clusters hold at most 400 nodes (400 routes per route table)." },
+  { id: "CAP-06", severity: "error", summary: "At most 5,000 nodes per cluster and 100 node pools (Standard LB), 100 nodes with a Basic LB." },
+  { id: "CAP-07", severity: "error", summary: "maxPods must be 10-250, and below 30 each pool needs maxPods × nodes ≥ 30 (C-13)." },
+  { id: "CAP-08", severity: "info", summary: "Historic minimum (aks-engine, 2018 CLI: 5): maxPods 5-9 is reported with why AKS now refuses it." },
+  { id: "CAP-09", severity: "warning", summary: "Windows node pools: at most 110 pods per node is recommended." },
+  { id: "CAP-10", severity: "warning", summary: "Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods." },
+  { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
+];
 
-export function check(_ctx: RuleContext): Finding[] {
+export function check(ctx: RuleContext): Finding[] {
+  const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
+  const cap = computeCapacity(ctx.spec);
+  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...npm(ctx, cap)];
+}
+
+/** Named the way the RP names it in SubnetIsFull: the subnet's name, else the last segment of --vnet-subnet-id. */
+function subnetName(ctx: RuleContext): string {
+  return ctx.spec.vnet.subnetName ?? ctx.spec.vnetSubnetId?.split("/").pop() ?? "aks-subnet";
+}
+
+/** "10 nodes + 1 surge (autoscaler max 12)": the peak a requirement was computed for. */
+function peakText(cap: Capacity): string {
+  const auto = cap.peakNodes > cap.nodes ? ` (autoscaler max ${cap.peakNodes})` : "";
+  return `${cap.peakNodes} nodes${auto} + ${cap.surge} surge`;
+}
+
+/** The smallest subnet prefix that holds `needed` addresses, as a free range of the VNet when one exists. */
+function biggerSubnet(ctx: RuleContext, field: string, needed: number): string {
+  const prefix = smallestAzurePrefixFor(needed);
+  if (prefix === undefined) return `no single IPv4 subnet holds ${needed} addresses`;
+  const current = ctx.cidrs.get(field);
+  const free = current ? createPlanner(ctx).replacement(field, current, prefix) : undefined;
+  return free ? `a /${prefix} (${needed} addresses needed), e.g. ${free.canonical}, free in the VNet` : `a /${prefix} or larger (${needed} addresses needed)`;
+}
+
+/** CAP-01 (Azure CNI node subnet: a node and its pods) and CAP-02 (one address per node), per C-16 / C-17. */
+function nodeSubnet(ctx: RuleContext, cap: Capacity): Finding[] {
+  const r = cap.nodeSubnet;
+  if (!r || ctx.spec.vnet.managed === true) return [];
+  const flat = cap.ipam === "azure-node-subnet";
+  const rule = flat ? "CAP-01" : "CAP-02";
+  const field = "vnet.subnetCidr";
+  const per = flat ? `(1 + ${cap.maxPods} pods)` : "1 address";
+  const holds = `it holds ${r.maxNodes} node${r.maxNodes === 1 ? "" : "s"}${flat ? ` at maxPods ${cap.maxPods}` : ""}, surge included`;
+  const lower = flat ? "; or lower --max-pods, or use Azure CNI Overlay (--network-plugin-mode overlay), where pods take no subnet addresses" : "";
+  if (r.requiredAtCreate > r.available) {
+    return [
+      finding(
+        rule,
+        "error",
+        [field, "nodePools[0].count", ...(flat ? ["nodePools[0].maxPods"] : [])],
+        `Subnet ${subnetName(ctx)} with address prefix ${r.cidr} does not have enough capacity for ${r.requiredAtCreate} IP addresses: ${cap.nodes} nodes × ${per} > ${r.available} usable (5 reserved); ${holds}`,
+        `use ${biggerSubnet(ctx, field, r.required)} for the node subnet${lower}`,
+      ),
+    ];
+  }
+  if (r.required > r.available) {
+    return [
+      finding(
+        rule,
+        "warning",
+        [field, "nodePools[0].count", ...(cap.peakNodes > cap.nodes ? ["nodePools[0].maxCount"] : [])],
+        `node subnet ${r.cidr} fits ${cap.nodes} nodes × ${per} = ${r.requiredAtCreate} of ${r.available} usable at create, but not ${peakText(cap)} = ${r.required}: upgrades and scale-out will fail with SubnetIsFull; ${holds}`,
+        `use ${biggerSubnet(ctx, field, r.required)} for the node subnet, or plan at most ${Math.max(r.maxNodes - cap.surge, 0)} nodes${lower}`,
+      ),
+    ];
+  }
   return [];
+}
+
+/** CAP-03 (dynamic, batches of 16) and CAP-04 (Static Block, /28 per 16 pods) on the pod subnet. */
+function podSubnet(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[]): Finding[] {
+  const r: RangeCapacity | undefined = cap.podSubnet;
+  if (!r) return [];
+  const out: Finding[] = [];
+  const staticBlock = pools.some(isStaticBlock);
+  if (r.required > r.available) {
+    const how = staticBlock
+      ? `Static Block reserves ceil((maxPods + 1) / 16) /28 blocks per node`
+      : `pod IPs are handed to nodes in batches of ${POD_IP_BATCH}`;
+    out.push(
+      finding(
+        staticBlock ? "CAP-04" : "CAP-03",
+        "warning",
+        ["vnet.podSubnetCidr", "nodePools[0].maxPods"],
+        `pod subnet ${r.cidr} has ${r.available} usable addresses, ${peakText(cap)} at maxPods ${cap.maxPods} need ${r.required} (${how}); it holds ${r.maxNodes} nodes`,
+        `use ${biggerSubnet(ctx, "vnet.podSubnetCidr", r.required)} for the pod subnet, or lower --max-pods`,
+      ),
+    );
+  }
+  pools.forEach((p, i) => {
+    const mp = Number(p.maxPods);
+    if (!isStaticBlock(p) || !Number.isInteger(mp) || (mp + 1) % 16 === 0) return;
+    const reserved = staticBlockIpsPerNode(mp);
+    const ideal = reserved - 1;
+    out.push(
+      finding("CAP-04", "info", `nodePools[${i}].maxPods`, `Static Block pool '${p.name}': maxPods ${mp} reserves ${reserved / 16} /28 blocks (${reserved} addresses) per node; ${reserved - mp - 1} stay unused`, `use --max-pods ${ideal} (16 × ${reserved / 16} − 1) to use every reserved address`),
+    );
+  });
+  return out;
+}
+
+/** CAP-05 (kubenet 400 nodes) and CAP-06 (cluster and pool-count limits; Basic LB 100 nodes). */
+function limits(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[]): Finding[] {
+  const out: Finding[] = [];
+  const countFields = pools.map((p, i) => (p.enableAutoScaling ? `nodePools[${i}].maxCount` : `nodePools[${i}].count`));
+  if (ctx.spec.networkPlugin === "kubenet" && cap.peakNodes > 400) {
+    out.push(
+      finding("CAP-05", "error", ["networkPlugin", ...countFields], `kubenet supports at most 400 nodes (400 routes per route table), the pools reach ${cap.peakNodes}`, "use Azure CNI Overlay (--network-plugin azure --network-plugin-mode overlay), or plan at most 400 nodes"),
+    );
+  }
+  const basic = ctx.spec.loadBalancerSku === "basic";
+  const clusterMax = basic ? 100 : 5000;
+  if (cap.peakNodes > clusterMax) {
+    const why = basic ? "a Basic load balancer (availability sets) allows 100 nodes" : "AKS allows 5,000 nodes per cluster";
+    out.push(finding("CAP-06", "error", basic ? ["loadBalancerSku", ...countFields] : countFields, `${why}, the pools reach ${cap.peakNodes}`, basic ? "use --load-balancer-sku standard" : "split the workload over several clusters of at most 5,000 nodes"));
+  }
+  if (pools.length > 100) {
+    out.push(finding("CAP-06", "error", "nodePools", `AKS allows 100 node pools per cluster, the spec has ${pools.length}`, "merge pools, or split the cluster"));
+  }
+  return out;
+}
+
+/** CAP-07 (10-250 and ≥ 30 pods per pool, C-13), CAP-08 (historic minima), CAP-09 (Windows ≤ 110). */
+function maxPods(pools: readonly NodePoolSpec[]): Finding[] {
+  const out: Finding[] = [];
+  pools.forEach((p, i) => {
+    if (p.maxPods === undefined) return;
+    const field = `nodePools[${i}].maxPods`;
+    const mp = Number(p.maxPods);
+    if (!Number.isInteger(mp) || mp < 10 || mp > 250) {
+      out.push(finding("CAP-07", "error", field, `The value of parameter maxPods is invalid: pool '${p.name}' has maxPods ${String(p.maxPods)}, AKS accepts 10-250`, `use --max-pods between 10 and 250 (${mp > 250 ? 250 : 30} fits here)`));
+      if (Number.isInteger(mp) && mp >= 5 && mp < 10) {
+        out.push(finding("CAP-08", "info", field, `maxPods ${mp} met the historic minimum of 5 (aks-engine, 2018 CLI) but AKS now requires 10 (C-13)`, "use --max-pods 10 or more; older templates that set 5-9 need updating"));
+      }
+      return;
+    }
+    const nodes = p.enableAutoScaling && p.minCount !== undefined ? Math.min(poolCount(p), Number(p.minCount) || 0) : poolCount(p);
+    if (mp < 30 && nodes > 0 && mp * nodes < 30) {
+      const need = Math.ceil(30 / mp);
+      out.push(
+        finding("CAP-07", "error", [field, p.enableAutoScaling ? `nodePools[${i}].minCount` : `nodePools[${i}].count`], `The value of parameter maxPods is invalid: pool '${p.name}' has room for ${mp * nodes} pods (${nodes} × maxPods ${mp}); below maxPods 30 each pool needs room for 30`, `use --max-pods ${Math.ceil(30 / nodes)} or at least ${need} nodes`),
+      );
+    }
+    if (p.osType === "Windows" && mp > 110) {
+      out.push(finding("CAP-09", "warning", field, `Windows pool '${p.name}' has maxPods ${mp}; Windows nodes are recommended to run at most 110 pods`, "use --max-pods 110 or less for Windows pools"));
+    }
+  });
+  return out;
+}
+
+/** CAP-11: per-pool counts as the CLI checks them; the system pool cannot scale to zero. */
+function counts(pools: readonly NodePoolSpec[]): Finding[] {
+  const out: Finding[] = [];
+  pools.forEach((p, i) => {
+    const at = (k: string): string => `nodePools[${i}].${k}`;
+    const system = (p.mode ?? (i === 0 ? "System" : "User")) === "System";
+    const range: [keyof NodePoolSpec, string][] = [
+      ["count", "--node-count"],
+      ["minCount", "--min-count"],
+      ["maxCount", "--max-count"],
+    ];
+    let bad = false;
+    for (const [key, flag] of range) {
+      const v = p[key];
+      if (v === undefined) continue;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 1000) {
+        bad = true;
+        out.push(finding("CAP-11", "error", at(key), `${flag} must be in the range [0,1000]: pool '${p.name}' has ${key} ${String(v)}`, `use a whole number from 0 to 1000 for ${key}`));
+      }
+    }
+    if (bad) return;
+    if (system && (poolCount(p) < 1 || (p.enableAutoScaling && p.minCount !== undefined && Number(p.minCount) < 1))) {
+      const key = poolCount(p) < 1 ? "count" : "minCount";
+      out.push(finding("CAP-11", "error", at(key), `system pool '${p.name}' has ${key} ${String(p[key])}; a system pool needs at least 1 node`, `use ${key === "count" ? "--node-count" : "--min-count"} 1 or more for the system pool`));
+    }
+    if (!p.enableAutoScaling) return;
+    if (p.minCount === undefined || p.maxCount === undefined) {
+      out.push(finding("CAP-11", "error", [at("minCount"), at("maxCount")], `pool '${p.name}' enables the cluster autoscaler without ${p.minCount === undefined ? "--min-count" : "--max-count"}`, "Please specify both min-count and max-count when enabling cluster autoscaler: add --min-count and --max-count"));
+      return;
+    }
+    if (Number(p.minCount) > Number(p.maxCount)) {
+      out.push(finding("CAP-11", "error", [at("minCount"), at("maxCount")], `value of min-count should be less than or equal to value of max-count: pool '${p.name}' has ${p.minCount} > ${p.maxCount}`, `swap them: --min-count ${p.maxCount} --max-count ${p.minCount}`));
+    } else if (poolCount(p) < Number(p.minCount) || poolPeak(p) > Number(p.maxCount)) {
+      out.push(finding("CAP-11", "error", [at("count"), at("minCount"), at("maxCount")], `node-count is not in the range of min-count and max-count: pool '${p.name}' has count ${poolCount(p)}, autoscaler ${p.minCount}-${p.maxCount}`, `use --node-count between ${p.minCount} and ${p.maxCount}`));
+    }
+  });
+  return out;
+}
+
+/** CAP-10: Azure NPM's documented scale limits. */
+function npm(ctx: RuleContext, cap: Capacity): Finding[] {
+  if (ctx.spec.networkPolicy !== "azure" || (cap.peakNodes <= 250 && cap.maxPodsTotal <= 20000)) return [];
+  return [
+    finding(
+      "CAP-10",
+      "warning",
+      ["networkPolicy", "nodePools[0].count"],
+      `Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods; this cluster reaches ${cap.peakNodes} nodes and up to ${cap.maxPodsTotal} pods`,
+      ctx.spec.networkPlugin === "azure" ? "use Cilium (--network-dataplane cilium --network-policy cilium), or stay within 250 nodes and 20,000 pods" : "use --network-policy calico, or stay within 250 nodes and 20,000 pods",
+    ),
+  ];
 }

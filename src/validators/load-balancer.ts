@@ -1,8 +1,126 @@
-/** Rule family placeholder: filled in by the rule work for this family. */
+/**
+ * LB-01 … LB-05: the load balancer SKU, and the outbound knobs of the standard load balancer and of the managed
+ * NAT gateway, each valid only with its own outbound type. C-08: the idle timeout follows the API (4-120).
+ */
+import type { ClusterSpec } from "../core/spec.ts";
+import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [];
+export const rules: RuleInfo[] = [
+  { id: "LB-01", severity: "error", summary: "Basic load balancer is retired (2025-09-30): new clusters need loadBalancerSku standard." },
+  { id: "LB-02", severity: "error", summary: "Basic LB never supported outboundType, several node pools, load-balancer or NAT-gateway profiles (over 100 nodes: CAP-06)." },
+  { id: "LB-03", severity: "error/warning", summary: "LB profile: managed IPs 1-100 (IPv6 0-100), ports 0-64000 in multiples of 8, idle 4-120 (over 100: warning, C-08), one kind of outbound IP." },
+  { id: "LB-04", severity: "error", summary: "Load balancer outbound IPs, ports and idle timeout only with outboundType loadBalancer." },
+  { id: "LB-05", severity: "error", summary: "NAT gateway IP count 1-16 and idle timeout 4-120, only with outboundType managedNATGateway." },
+];
 
-export function check(_ctx: RuleContext): Finding[] {
-  return [];
+export function check(ctx: RuleContext): Finding[] {
+  const s = ctx.spec;
+  return [...sku(s), ...lbProfile(s), ...natProfile(s)];
+}
+
+/** True when an optional profile object carries at least one value. */
+function isSet(v: object | undefined): boolean {
+  return v !== undefined && v !== null && Object.values(v).some((x) => x !== undefined && x !== null);
+}
+
+/** A value outside [min, max] or not a whole number; undefined passes. */
+function outside(v: unknown, min: number, max: number): boolean {
+  if (v === undefined) return false;
+  const n = Number(v);
+  return !Number.isInteger(n) || n < min || n > max;
+}
+
+/** LB-01 (retired) and LB-02 (what Basic never supported); OUT-06 reports the non-default outbound types. */
+function sku(s: ClusterSpec): Finding[] {
+  if (s.loadBalancerSku !== "basic") return [];
+  const out = [finding("LB-01", "error", "loadBalancerSku", "Load Balancer SKU 'basic' is invalid; must use 'standard'. (Basic load balancer retired on 2025-09-30)", "use --load-balancer-sku standard, or omit it (standard is the default)")];
+  const fix = "use --load-balancer-sku standard";
+  if (s.outboundType === "loadBalancer") {
+    out.push(finding("LB-02", "error", ["loadBalancerSku", "outboundType"], "loadBalancer doesn't support basic load balancer sku: outboundType needs the Standard load balancer", fix));
+  }
+  if (s.nodePools.length > 1) {
+    out.push(finding("LB-02", "error", ["loadBalancerSku", "nodePools"], `a Basic load balancer supports one node pool, the spec has ${s.nodePools.length}`, fix));
+  }
+  if (isSet(s.loadBalancerProfile)) {
+    out.push(finding("LB-02", "error", ["loadBalancerSku", "loadBalancerProfile"], "only load balancer SKU 'Standard' supports load balancer profiles. Provided load balancer type: basic", fix));
+  }
+  if (isSet(s.natGatewayProfile)) {
+    out.push(finding("LB-02", "error", ["loadBalancerSku", "natGatewayProfile"], "only load balancer SKU 'Standard' supports NAT Gateway profiles. Provided load balancer type: basic", fix));
+  }
+  return out;
+}
+
+/** LB-03 (ranges) and LB-04 (only with outboundType loadBalancer). */
+function lbProfile(s: ClusterSpec): Finding[] {
+  const p = s.loadBalancerProfile;
+  if (!isSet(p) || !p) return [];
+  const out: Finding[] = [];
+  const at = (k: string): string => `loadBalancerProfile.${k}`;
+  const count = p.managedOutboundIPs?.count;
+  if (outside(count, 1, 100)) {
+    out.push(finding("LB-03", "error", at("managedOutboundIPs.count"), `--load-balancer-managed-outbound-ip-count must be in the range [1,100], got ${String(count)}`, "use 1 to 100 managed outbound IPs"));
+  }
+  const count6 = p.managedOutboundIPs?.countIPv6;
+  if (outside(count6, 0, 100)) {
+    out.push(finding("LB-03", "error", at("managedOutboundIPs.countIPv6"), `managedOutboundIPs.countIPv6 must be in the range [0,100], got ${String(count6)}`, "use 0 to 100 managed outbound IPv6 addresses"));
+  }
+  const ports = p.allocatedOutboundPorts;
+  if (outside(ports, 0, 64000)) {
+    out.push(finding("LB-03", "error", at("allocatedOutboundPorts"), `--load-balancer-allocated-ports must be in the range [0,64000], got ${String(ports)}`, "use 0 (Azure assigns ports by pool size) to 64000"));
+  } else if (ports !== undefined && Number(ports) % 8 !== 0) {
+    const down = Math.floor(Number(ports) / 8) * 8;
+    out.push(finding("LB-03", "error", at("allocatedOutboundPorts"), `--load-balancer-allocated-ports must be a multiple of 8, got ${ports}`, `use --load-balancer-outbound-ports ${down} or ${down + 8}`));
+  }
+  const idle = p.idleTimeoutInMinutes;
+  if (outside(idle, 4, 120)) {
+    out.push(finding("LB-03", "error", at("idleTimeoutInMinutes"), `load balancer idleTimeoutInMinutes must be in the range [4,120], got ${String(idle)}`, "use 4 to 120 minutes (4 to 100 if the command will be replayed with az)"));
+  } else if (idle !== undefined && Number(idle) > 100) {
+    // C-08: the API allows 120, the az CLI and terraform stop at 100.
+    out.push(finding("LB-03", "warning", at("idleTimeoutInMinutes"), `load balancer idle timeout ${idle} is valid for the API (4-120) but az rejects it: "--load-balancer-idle-timeout must be in the range [4,100]"`, "use 100 minutes or less if anyone replays this with az aks"));
+  }
+  const kinds = [
+    ["managedOutboundIPs", isSet(p.managedOutboundIPs)],
+    ["outboundIPPrefixes", (p.outboundIPPrefixes?.publicIPPrefixes ?? []).length > 0],
+    ["outboundIPs", (p.outboundIPs?.publicIPs ?? []).length > 0],
+  ].filter(([, on]) => on).map(([k]) => String(k));
+  if (kinds.length > 1) {
+    out.push(finding("LB-03", "error", kinds.map(at), `load balancer profile must specify at most one of ManagedOutboundIPs, OutboundIPPrefixes and OutboundIPs; got ${kinds.join(", ")}`, `keep one of ${kinds.map((k) => `loadBalancerProfile.${k}`).join(", ")}`));
+  }
+  const type = s.outboundType;
+  if (type !== "loadBalancer" && type !== undefined) {
+    const ips = kinds.length > 0;
+    const what = ips ? "ips" : "config";
+    const given = Object.entries(p).filter(([, v]) => v !== undefined).map(([k]) => k);
+    out.push(
+      finding(
+        "LB-04",
+        "error",
+        ["outboundType", ...given.map(at)],
+        `${type} type doesn't support customizing the standard load balancer ${what}`,
+        `drop the --load-balancer-* outbound flags, or use --outbound-type loadBalancer`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** LB-05: managed NAT gateway knobs. */
+function natProfile(s: ClusterSpec): Finding[] {
+  const p = s.natGatewayProfile;
+  if (!isSet(p) || !p) return [];
+  const out: Finding[] = [];
+  const count = p.managedOutboundIPProfile?.count;
+  if (outside(count, 1, 16)) {
+    out.push(finding("LB-05", "error", "natGatewayProfile.managedOutboundIPProfile.count", `--nat-gateway-managed-outbound-ip-count must be in the range [1,16], got ${String(count)}`, "use 1 to 16 NAT gateway outbound IPs"));
+  }
+  const idle = p.idleTimeoutInMinutes;
+  if (outside(idle, 4, 120)) {
+    out.push(finding("LB-05", "error", "natGatewayProfile.idleTimeoutInMinutes", `--nat-gateway-idle-timeout must be in the range [4,120], got ${String(idle)}`, "use 4 to 120 minutes"));
+  }
+  // Without an outbound type (Basic LB) LB-02 already reports the profile.
+  if (s.outboundType !== "managedNATGateway" && s.outboundType !== undefined) {
+    out.push(finding("LB-05", "error", ["outboundType", "natGatewayProfile"], `${s.outboundType} type doesn't support customizing the standard nat gateway ips`, "drop the --nat-gateway-* flags, or use --outbound-type managedNATGateway"));
+  }
+  return out;
 }
