@@ -30,7 +30,7 @@ import {
   vnetBody,
 } from "./arm-bodies.ts";
 import type { AgentPoolInput, FirewallOptions, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
-import { cidr, nthAddress } from "./cidr.ts";
+import { cidr, findFreeRange, nthAddress, parseCidr } from "./cidr.ts";
 import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { usesPodCidr } from "./resolve.ts";
@@ -225,7 +225,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
 
     let firewallPipId: string | undefined;
     if (spec.firewall.enabled) {
-      const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr");
+      const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
       const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
       firewallPipId = publicIp(`${name}-fw-pip`);
       const tier = spec.firewall.sku ?? "Standard";
@@ -358,9 +358,17 @@ export function firewallIpMismatch(desired: readonly DesiredResource[], firewall
   return `the firewall's private IP is ${actual === undefined ? "unknown" : String(actual)}, but the route table sends 0.0.0.0/0 to ${planned}`;
 }
 
-function required(value: string | undefined, what: string): string {
-  if (value === undefined || value === "") throw new UsageError(`create needs ${what}`);
+function required(value: string | undefined, what: string, hint?: string): string {
+  if (value === undefined || value === "") throw new UsageError(`create needs ${what}`, hint);
   return value;
+}
+
+/** `e.g. --flag 10.1.4.0/26`: the lowest /26 of the VNet clear of its planned and existing subnets (FWS-01), if any. */
+function freeRangeHint(spec: ClusterSpec, flag: string): string | undefined {
+  const parsed = (list: (string | undefined)[]) => list.flatMap((t) => (t === undefined ? [] : [parseCidr(t)])).flatMap((p) => (p.ok ? [p.value] : []));
+  const taken = parsed([spec.vnet.subnetCidr, spec.vnet.podSubnetCidr, spec.firewall.managementSubnetCidr, ...spec.vnet.existingSubnets.map((s) => s.cidr)]);
+  const free = findFreeRange(26, parsed(spec.vnet.addressSpaces), taken);
+  return free === undefined ? undefined : `e.g. ${flag} ${free.canonical} (free in the VNet; Azure Firewall needs a /26)`;
 }
 
 /** The user's routes, named after their prefix; those whose prefix aks-net sets itself are left out. */
@@ -472,7 +480,7 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const refused = diffs.filter((d) => isImmutable(want.type, d, current));
     for (const d of refused) refusals.push({ resourceId: want.resourceId, reason: `${d.text}: Azure cannot change this in place` });
     const reason = diffs.map((d) => d.text).join("; ") + (adopted ? " (not created by aks-net; its tags stay as they are)" : "");
-    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(current, ownProperties(want)) });
+    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(current, want.body) });
   }
   return { operations, refusals };
 }
@@ -498,15 +506,15 @@ function hasOwnerTag(body: Record<string, unknown>): boolean {
 /** The desired body as compared: tags are never compared (adoption); an existing resource group is used wherever it is. */
 function comparable(want: DesiredResource): Record<string, unknown> {
   if (want.type === TYPES.resourceGroup) return {};
-  const { tags: _tags, ...body } = ownProperties(want);
+  const { tags: _tags, ...body } = ownProperties(want.body);
   return body;
 }
 
 /** The properties aks-net owns in a body: an autoscaled pool's count belongs to the autoscaler. */
-function ownProperties(want: DesiredResource): Record<string, unknown> {
-  const pools = valueAt(want.body, "properties.agentPoolProfiles");
-  if (want.type !== TYPES.managedCluster || !Array.isArray(pools) || !pools.some((p) => isObject(p) && p["enableAutoScaling"] === true)) return want.body;
-  const copy = structuredClone(want.body);
+function ownProperties(body: Record<string, unknown>): Record<string, unknown> {
+  const pools = valueAt(body, "properties.agentPoolProfiles");
+  if (!Array.isArray(pools) || !pools.some((p) => isObject(p) && p["enableAutoScaling"] === true)) return body;
+  const copy = structuredClone(body);
   for (const p of valueAt(copy, "properties.agentPoolProfiles") as Record<string, unknown>[]) {
     if (p["enableAutoScaling"] === true) delete p["count"];
   }
@@ -651,11 +659,11 @@ function show(v: unknown): string {
 /**
  * The PUT body of an update: the observed resource (read-only keys dropped, tags kept as they are) with aks-net's
  * properties laid over it. Named lists (subnets, routes, rule collections) keep items aks-net did not plan;
- * address spaces only grow.
+ * address spaces only grow; an autoscaled pool keeps the count its autoscaler set.
  */
 export function mergeForUpdate(observed: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, name: _name, type: _type, tags, ...rest } = observed;
-  const { tags: _wantTags, ...want } = desired;
+  const { tags: _wantTags, ...want } = ownProperties(desired);
   const merged = merge(rest, want, "") as Record<string, unknown>;
   return tags === undefined ? merged : { ...merged, tags };
 }

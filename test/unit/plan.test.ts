@@ -7,6 +7,7 @@ import {
   criticalPath,
   diffPlan,
   firewallIpMismatch,
+  mergeForUpdate,
   planResources,
   planToJson,
   ref,
@@ -393,7 +394,12 @@ describe("planResources", () => {
 
   it("refuses a firewall without its subnet", () => {
     const { spec } = resolveSpec([{ source: "flag", input: { ...TARGET, vnet: VNET_IN, firewall: { enabled: true } } }]);
-    assert.throws(() => planResources(spec, { subscriptionId: "sub" }), { message: "create needs --firewall-subnet-cidr" });
+    assert.throws(() => planResources(spec, { subscriptionId: "sub" }), {
+      message: "create needs --firewall-subnet-cidr",
+      hint: "e.g. --firewall-subnet-cidr 10.1.4.0/26 (free in the VNet; Azure Firewall needs a /26)",
+    });
+    const full = resolveSpec([{ source: "flag", input: { ...TARGET, vnet: { addressSpaces: ["10.1.0.0/24"], subnetCidr: "10.1.0.0/24" }, firewall: { enabled: true } } }]);
+    assert.throws(() => planResources(full.spec, { subscriptionId: "sub" }), { message: "create needs --firewall-subnet-cidr", hint: undefined });
   });
 });
 
@@ -623,7 +629,9 @@ describe("diffPlan", () => {
     ((props["agentPoolProfiles"] as Record<string, unknown>[])[0] as Record<string, unknown>)["count"] = 4;
     const o = op(diffPlan(d, obs), CLUSTER);
     assert.deepEqual([o.action, o.reason], ["update", "kubernetesVersion is 1.32, plan 1.33"]);
-    assert.equal(((o.body["properties"] as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[0] as Record<string, unknown>)["count"], 4);
+    const count = (b: Record<string, unknown>): unknown => ((b["properties"] as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[0] as Record<string, unknown>)["count"];
+    assert.equal(count(o.body), 4);
+    assert.equal(count(mergeForUpdate(obs.get(CLUSTER) as Record<string, unknown>, byId(d, CLUSTER).body)), 4, "mergeForUpdate alone too");
   });
 
   it("an update of a subnet Azure reports with addressPrefixes sends addressPrefix only", () => {
