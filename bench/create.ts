@@ -1,0 +1,99 @@
+/**
+ * `create` benchmark: the built CLI (real SDK clients, real DefaultAzureCredential via a fake `az`) builds the
+ * firewall-egress topology against the fake ARM server, whose operations take Azure's typical durations scaled down
+ * (1 min → 250 ms: ARM round trips do not shrink with the scale, so a harder squeeze would mostly measure them). Reports the apply phase's wall time against the plan's critical path (same latencies; target
+ * ≤ 1.1), the same for a one-step-at-a-time baseline (the docs tutorial's order of work), and the ARM request counts
+ * of a create and of a no-op re-run.
+ */
+import { criticalPath } from "../src/core/plan.ts";
+import type { DesiredResource } from "../src/core/plan.ts";
+import { startFakeArm } from "../test/fakes/fake-arm.ts";
+import type { RequestRecord } from "../test/fakes/fake-arm.ts";
+import { runCli } from "../test/helpers/run-cli.ts";
+import { bench, median, table } from "./harness.ts";
+
+const RUNS = 3;
+const SCALE = 250 / 60_000; // 1 min in Azure → 250 ms here
+
+/** Typical Azure durations (ms) of the long-running PUTs in this topology. */
+const AZURE_MS: Record<string, number> = {
+  "Microsoft.Network/virtualNetworks": 7_500,
+  "Microsoft.Network/virtualNetworks/subnets": 7_500,
+  "Microsoft.Network/publicIPAddresses": 5_000,
+  "Microsoft.Network/azureFirewalls": 7.5 * 60_000,
+  "Microsoft.Network/routeTables": 5_000,
+  "Microsoft.Network/routeTables/routes": 5_000,
+  "Microsoft.ContainerService/managedClusters": 6.5 * 60_000,
+};
+// Role assignments, identities and resource groups are synchronous in ARM (and in the fake): 1-2 s in Azure, not modelled.
+
+const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
+// The SDK polls every 2 s by default: scaled like the latencies.
+const ENV = { AKS_NET_POLL_INTERVAL_MS: String(Math.max(1, Math.round(2000 * SCALE))) };
+
+bench("create", async () => {
+  const fake = await startFakeArm({ polls: 0, latencyMs: AZURE_MS, latencyScale: SCALE, location: "westeurope" });
+  try {
+    const args = (name: string): string[] => ["create", "-n", name, "-g", `rg-${name}`, "-l", "westeurope", ...FIREWALL, "--yes", "-o", "json"];
+    const dry = await runCli([...args("plan"), "--dry-run", "--offline"], { fake });
+    if (dry.code !== 0) throw new Error(`dry run exited ${dry.code}: ${dry.stderr}`);
+    const desired = (JSON.parse(dry.stdout) as { operations: DesiredResource[] }).operations;
+    const scaled = Object.fromEntries(Object.entries(AZURE_MS).map(([t, ms]) => [t, ms * SCALE]));
+    const cp = criticalPath(desired, scaled);
+    const sequentialSum = desired.reduce((sum, r) => sum + (scaled[r.type] ?? 0), 0);
+
+    const measure = async (name: string, env: Record<string, string>): Promise<{ apply: number; cli: number; requests: number; writes: number; polls: number }> => {
+      fake.reset();
+      const r = await runCli(args(name), { fake, env: { ...ENV, ...env }, timeoutMs: 120_000 });
+      if (r.code !== 0) throw new Error(`create exited ${r.code}: ${r.stderr.split("\n").slice(-4).join(" ")}`);
+      const polls = fake.requests.filter((q) => /\/operations\//i.test(q.path)).length;
+      return { apply: applyWall(fake.requests), cli: r.durationMs, requests: fake.requests.length, writes: fake.writes().length, polls };
+    };
+
+    const parallel: number[] = [];
+    const sequential: number[] = [];
+    let counts = { requests: 0, writes: 0, polls: 0 };
+    for (let i = 0; i < RUNS; i++) {
+      const p = await measure(`par${i}`, {});
+      parallel.push(p.apply);
+      counts = p;
+      sequential.push((await measure(`seq${i}`, { AKS_NET_MAX_PARALLEL: "1" })).apply);
+    }
+    // A no-op re-run right after a create.
+    fake.reset();
+    const first = await runCli(args("noop"), { fake, env: ENV, timeoutMs: 120_000 });
+    if (first.code !== 0) throw new Error(`create exited ${first.code}`);
+    const mark = fake.requests.length;
+    const again = await runCli(args("noop"), { fake, env: ENV });
+    if (again.code !== 0) throw new Error(`re-run exited ${again.code}`);
+    const rerun = fake.requests.slice(mark);
+
+    const p = median(parallel);
+    const s = median(sequential);
+    table(
+      ["create, firewall egress (12 resources), Azure latencies ÷ 240", `value (median of ${RUNS})`],
+      [
+        ["critical path (ms)", cp.duration.toFixed(0)],
+        ["critical path", cp.path.map((id) => id.slice(id.lastIndexOf("/") + 1)).join(" → ")],
+        ["aks-net apply wall (ms)", p.toFixed(0)],
+        ["aks-net wall / critical path (target ≤ 1.1)", `${(p / cp.duration).toFixed(2)} (${p / cp.duration <= 1.1 ? "met" : "NOT met"})`],
+        ["one step at a time: sum of step latencies (ms)", sequentialSum.toFixed(0)],
+        ["one step at a time: apply wall (ms)", s.toFixed(0)],
+        ["one step at a time: wall / critical path", (s / cp.duration).toFixed(2)],
+        ["ARM requests, create: total / writes / LRO status polls", `${counts.requests} / ${counts.writes} / ${counts.polls}`],
+        ["ARM requests, no-op re-run: total / writes", `${rerun.length} / ${rerun.filter((r) => r.method !== "GET").length}`],
+        ["CLI process wall, no-op re-run (ms)", again.durationMs.toFixed(0)],
+      ],
+    );
+  } finally {
+    await fake.close();
+  }
+});
+
+/** From the first write to the end of the last request: the executor's share of the run (process start and reads excluded). */
+function applyWall(requests: readonly RequestRecord[]): number {
+  const firstWrite = requests.find((r) => r.method !== "GET" && r.method !== "HEAD");
+  if (!firstWrite) return 0;
+  const end = Math.max(...requests.map((r) => r.time + r.durationMs));
+  return end - firstWrite.time;
+}
