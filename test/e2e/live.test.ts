@@ -209,6 +209,42 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.equal(rule(learnt.report, "LIVE-VNET-02").length, 0);
   });
 
+  it("a resource group that does not exist yet is a fact too (LIVE-VNET-01 for the group and the VNet)", async () => {
+    const { r, report } = await live(["-g", "rg-new", "--vnet-name", "vnet-new", "-l", "westeurope"]);
+    assert.equal(r.code, 0, r.stderr);
+    const notes = rule(report, "LIVE-VNET-01").map((f) => f.message).join("\n");
+    assert.match(notes, /resource group 'rg-new'/);
+    assert.match(notes, /VNet 'vnet-new'/);
+  });
+
+  it("the request count does not grow with the VNet: 40 subnets and 8 peerings cost what 2 subnets cost", async () => {
+    seedSpoke();
+    const small = /ARM requests: (\d+)/.exec((await live(["--vnet-subnet-id", aksSubnetId, "--verbose"])).r.stderr)?.[1];
+    for (let i = 0; i < 38; i++) fake.seed.subnet(spokeId, `snet-${i}`, `10.10.${100 + i}.0/24`);
+    for (let i = 0; i < 8; i++) {
+      const remote = fake.seed.vnet("rg-remote", `remote-${i}`, [`192.168.${i}.0/24`]);
+      fake.seed.peering(spokeId, `to-${i}`, remote);
+      fake.seed.peering(remote, "back", spokeId);
+    }
+    const { r, report } = await live(["--vnet-subnet-id", aksSubnetId, "--verbose"]);
+    assert.ok(small);
+    assert.equal(/ARM requests: (\d+)/.exec(r.stderr)?.[1], small);
+    assert.equal(report?.spec.vnet.existingSubnets.length, 39);
+    assert.equal(report?.spec.connectedCidrs.length, 8);
+  });
+
+  it("a re-run for a cluster that already exists does not count it as another cluster on the subnet", async () => {
+    seedSpoke();
+    fake.seed.cluster(RG, "my-cluster", {
+      agentPoolProfiles: [{ name: "system", count: 3, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: aksSubnetId }],
+      networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" },
+    });
+    const mine = await live(["--vnet-subnet-id", aksSubnetId, "-g", RG, "-n", "my-cluster", "--service-cidr", "10.200.0.0/16", "--dns-service-ip", "10.200.0.10"]);
+    assert.deepEqual(rule(mine.report, "LIVE-SUBNET-02"), []);
+    const other = await live(["--vnet-subnet-id", aksSubnetId, "-g", RG, "-n", "second-cluster", "--service-cidr", "10.200.0.0/16", "--dns-service-ip", "10.200.0.10"]);
+    assert.match(rule(other.report, "LIVE-SUBNET-02")[0]?.message ?? "", /my-cluster/);
+  });
+
   it("a --vnet-subnet-id naming a subnet that does not exist → LIVE-VNET-03 error", async () => {
     seedSpoke();
     const { r, report } = await live(["--vnet-subnet-id", `${spokeId}/subnets/nope`]);
