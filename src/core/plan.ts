@@ -178,26 +178,7 @@ export const NAMES = {
  * Network resources go to the VNet's resource group (`vnet.resourceGroup`, else the cluster's).
  */
 export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredResource[] {
-  const name = required(spec.name, "--name");
-  const rg = required(spec.resourceGroup, "--resource-group");
-  const location = required(spec.location, "--location");
-  const sub = target.subscriptionId;
-  const tags: Tags = { [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: `${rg}/${name}` };
-  const out: DesiredResource[] = [];
-  const add = (type: string, apiVersion: string, resourceId: string, label: string, dependsOn: (string | undefined)[], body: Record<string, unknown>): string => {
-    out.push({ resourceId, type, apiVersion, dependsOn: dependsOn.filter((d): d is string => d !== undefined), body, label });
-    return resourceId;
-  };
-  const net = (type: string, id: string, label: string, deps: (string | undefined)[], body: Record<string, unknown>): string =>
-    add(type, API_VERSIONS.network, id, label, deps, body);
-
-  const rgId = add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(sub, rg), `resource group ${rg}`, [], locatedBody(location, tags));
-  let netRgId = rgId;
-  if (spec.vnet.resourceGroup !== undefined && spec.vnet.resourceGroup.toLowerCase() !== rg.toLowerCase()) {
-    const id = resourceGroupId(sub, spec.vnet.resourceGroup);
-    netRgId = add(TYPES.resourceGroup, API_VERSIONS.resources, id, `resource group ${spec.vnet.resourceGroup}`, [], locatedBody(location, tags));
-  }
-
+  const b = builder(spec, target);
   // aks-net builds the VNet unless AKS manages it (managedNATGateway) or the user brings the node subnet.
   const ownsVnet = spec.vnet.managed !== true && spec.vnetSubnetId === undefined;
   if (spec.firewall.enabled && !ownsVnet) {
@@ -206,99 +187,23 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
       "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route the subnet's egress yourself and drop --firewall",
     );
   }
-  let nodeSubnetId = spec.vnetSubnetId;
-  let podSubnetId: string | undefined;
-  let routeTableId: string | undefined;
-  let firewallId: string | undefined;
+  const network: Network = ownsVnet ? planNetwork(b) : { nodeSubnetId: spec.vnetSubnetId };
 
-  if (ownsVnet) {
-    const vnetName = spec.vnet.name ?? `${name}-vnet`;
-    const vnetId = net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces));
-    const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
-      net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
-    const publicIp = (pipName: string): string =>
-      net(TYPES.publicIp, providerId(netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [netRgId], publicIpBody(location, tags));
-
-    const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
-    const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
-    const sources = podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr];
-
-    let firewallPipId: string | undefined;
-    if (spec.firewall.enabled) {
-      const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
-      const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
-      firewallPipId = publicIp(`${name}-fw-pip`);
-      const tier = spec.firewall.sku ?? "Standard";
-      let management: { subnetId: string; publicIpId: string } | undefined;
-      if (tier.toLowerCase() === "basic") {
-        // FWS-02: Basic needs its own management subnet and public IP.
-        const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
-        management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(`${name}-fw-mgmt-pip`) };
-      }
-      const fwName = `${name}-fw`;
-      let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId"> = { classic: aksEgressRules(location, sources) };
-      let rulesId: string | undefined;
-      if (tier.toLowerCase() !== "standard") {
-        // Basic and Premium take no classic rules: the rule pack goes into a policy, ready before the firewall.
-        const policyName = `${name}-fw-policy`;
-        const policyId = net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier));
-        const group = NAMES.ruleCollectionGroup;
-        const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, sources));
-        rulesId = net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
-        rules = { firewallPolicyId: policyId };
-      }
-      firewallId = net(
-        TYPES.firewall,
-        providerId(netRgId, TYPES.firewall, fwName),
-        `firewall ${fwName}`,
-        [fwSubnetId, firewallPipId, management?.subnetId, management?.publicIpId, rulesId],
-        firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId: firewallPipId, management, ...rules }),
-      );
-      // FWS-05: the firewall's private IP is the subnet's 4th address, so the route table needs no wait for the firewall.
-      const routes = [route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", nthAddress(cidr(fwCidr), 4)), ...userRoutes(spec, ["0.0.0.0/0"])];
-      routeTableId = routeTable(`${name}-rt`, routes);
-    } else if (spec.routes.length > 0) {
-      // Bring-your-own egress: the user's routes, never a firewall.
-      routeTableId = routeTable(`${name}-rt`, userRoutes(spec, []));
-    }
-    if (firewallPipId !== undefined && routeTableId !== undefined) {
-      // OUT-05: the firewall's own public IP goes straight out, avoiding asymmetric routing. Its address exists only
-      // after the public IP does, hence a separate child route with a `|/32` reference token.
-      const r = route(NAMES.firewallIpRoute, ref(firewallPipId, "properties.ipAddress", "/32"), "Internet");
-      net(TYPES.route, childId(routeTableId, "routes", r.name), `route ${r.name}`, [routeTableId, firewallPipId], routeChildBody(r));
-    }
-
-    let natGatewayId: string | undefined;
-    if (spec.outboundType === "userAssignedNATGateway") {
-      const natName = `${name}-natgw`;
-      const pip = publicIp(`${natName}-pip`);
-      natGatewayId = net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
-    }
-
-    const egress: SubnetOptions = {};
-    if (routeTableId !== undefined) egress.routeTableId = routeTableId;
-    if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
-    nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], egress);
-    // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
-    if (podCidr !== undefined) podSubnetId = subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
-  }
-
-  const identityName = `${name}-identity`;
-  const identityId = add(TYPES.identity, API_VERSIONS.msi, providerId(rgId, TYPES.identity, identityName), `identity ${identityName}`, [rgId], locatedBody(location, tags));
+  const identityName = `${b.name}-identity`;
+  const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
 
   // Network Contributor on the subnets and route table, granted before the cluster (it joins them at create).
-  const roleDef = roleDefinitionId(sub, NETWORK_CONTRIBUTOR_ROLE);
-  const planned = new Set(out.map((r) => r.resourceId));
-  const assignments = [nodeSubnetId, podSubnetId, routeTableId]
-    .filter((s): s is string => s !== undefined)
+  const roleDef = roleDefinitionId(target.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
+  const assignments = [network.nodeSubnetId, network.podSubnetId, network.routeTableId]
+    .filter((scope): scope is string => scope !== undefined)
     .map((scope) =>
-      add(
+      b.add(
         TYPES.roleAssignment,
         API_VERSIONS.authorization,
         roleAssignmentId(scope, roleAssignmentName(scope, identityId, roleDef)),
         `role Network Contributor on ${nameOf(scope)}`,
-        [identityId, planned.has(scope) ? scope : undefined],
-        roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${rg}/${name}`),
+        [identityId, b.planned(scope)],
+        roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${b.rg}/${b.name}`),
       ),
     );
 
@@ -313,33 +218,175 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     minCount: p.minCount,
     maxCount: p.maxCount,
     maxSurge: p.maxSurge,
-    vnetSubnetId: nodeSubnetId,
-    podSubnetId,
+    vnetSubnetId: network.nodeSubnetId,
+    podSubnetId: network.podSubnetId,
   }));
   const clusterBody = managedClusterBody({
-    location,
-    tags,
+    location: b.location,
+    tags: b.tags,
     identityId,
-    dnsPrefix: dnsPrefixFor(name),
+    dnsPrefix: dnsPrefixFor(b.name),
     kubernetesVersion: spec.kubernetesVersion,
     pools,
     networkProfile: networkProfile(spec),
   });
-  add(
+  b.add(
     TYPES.managedCluster,
     API_VERSIONS.containerService,
-    providerId(rgId, TYPES.managedCluster, name),
-    `cluster ${name}`,
+    providerId(b.rgId, TYPES.managedCluster, b.name),
+    `cluster ${b.name}`,
     // With a firewall, nodes cannot bootstrap until it is up with the AKS rules.
-    [identityId, planned.has(nodeSubnetId ?? "") ? nodeSubnetId : undefined, podSubnetId, ...assignments, firewallId],
+    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, ...assignments, network.firewallId],
     clusterBody,
   );
+  return minimiseDependencies(b.out);
+}
 
-  function routeTable(rtName: string, routes: RouteBody[]): string {
-    return net(TYPES.routeTable, providerId(netRgId, TYPES.routeTable, rtName), `route table ${rtName}`, [netRgId], routeTableBody(location, tags, routes));
+/** The cluster's place in Azure and the list being built; `add` appends a resource and returns its id. */
+interface Builder {
+  spec: ClusterSpec;
+  name: string;
+  rg: string;
+  location: string;
+  tags: Tags;
+  rgId: string;
+  /** Where network resources go. */
+  netRgId: string;
+  out: DesiredResource[];
+  add(type: string, apiVersion: string, resourceId: string, label: string, dependsOn: (string | undefined)[], body: Record<string, unknown>): string;
+  /** A Microsoft.Network resource. */
+  net(type: string, resourceId: string, label: string, dependsOn: (string | undefined)[], body: Record<string, unknown>): string;
+  /** The id when this plan builds it (a dependency), else undefined (the user's resource). */
+  planned(id: string | undefined): string | undefined;
+}
+
+/** Plans the resource group(s); the rest is added by the callers. */
+function builder(spec: ClusterSpec, target: PlanTarget): Builder {
+  const name = required(spec.name, "--name");
+  const rg = required(spec.resourceGroup, "--resource-group");
+  const location = required(spec.location, "--location");
+  const tags: Tags = { [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: `${rg}/${name}` };
+  const out: DesiredResource[] = [];
+  const add: Builder["add"] = (type, apiVersion, resourceId, label, dependsOn, body) => {
+    out.push({ resourceId, type, apiVersion, dependsOn: dependsOn.filter((d): d is string => d !== undefined), body, label });
+    return resourceId;
+  };
+  const group = (rgName: string): string =>
+    add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(target.subscriptionId, rgName), `resource group ${rgName}`, [], locatedBody(location, tags));
+  const rgId = group(rg);
+  const netRg = spec.vnet.resourceGroup;
+  const netRgId = netRg === undefined || netRg.toLowerCase() === rg.toLowerCase() ? rgId : group(netRg);
+  return {
+    spec,
+    name,
+    rg,
+    location,
+    tags,
+    rgId,
+    netRgId,
+    out,
+    add,
+    net: (type, resourceId, label, dependsOn, body) => add(type, API_VERSIONS.network, resourceId, label, dependsOn, body),
+    planned: (id) => (id !== undefined && out.some((r) => r.resourceId === id) ? id : undefined),
+  };
+}
+
+/** What the cluster joins. */
+interface Network {
+  nodeSubnetId: string | undefined;
+  podSubnetId?: string;
+  routeTableId?: string;
+  firewallId?: string;
+}
+
+/** The VNet aks-net builds: address spaces, egress (firewall, route table, NAT gateway), then the subnets using it. */
+function planNetwork(b: Builder): Network {
+  const { spec, name, location, tags, netRgId } = b;
+  const vnetName = spec.vnet.name ?? `${name}-vnet`;
+  const vnetId = b.net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces));
+  const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
+    b.net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
+  const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
+  const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
+  const routeTable = (routes: RouteBody[]): string => {
+    const rtName = `${name}-rt`;
+    return b.net(TYPES.routeTable, providerId(netRgId, TYPES.routeTable, rtName), `route table ${rtName}`, [netRgId], routeTableBody(location, tags, routes));
+  };
+
+  let routeTableId: string | undefined;
+  let firewallId: string | undefined;
+  if (spec.firewall.enabled) {
+    const fw = planFirewall(b, subnet, podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr]);
+    firewallId = fw.firewallId;
+    routeTableId = routeTable([route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", fw.privateIp), ...userRoutes(spec, ["0.0.0.0/0"])]);
+    // OUT-05: the firewall's own public IP goes straight out, avoiding asymmetric routing. Its address exists only
+    // after the public IP does, hence a separate child route with a `|/32` reference token.
+    const r = route(NAMES.firewallIpRoute, ref(fw.publicIpId, "properties.ipAddress", "/32"), "Internet");
+    b.net(TYPES.route, childId(routeTableId, "routes", r.name), `route ${r.name}`, [routeTableId, fw.publicIpId], routeChildBody(r));
+  } else if (spec.routes.length > 0) {
+    // Bring-your-own egress: the user's routes, never a firewall.
+    routeTableId = routeTable(userRoutes(spec, []));
   }
 
-  return minimiseDependencies(out);
+  let natGatewayId: string | undefined;
+  if (spec.outboundType === "userAssignedNATGateway") {
+    const natName = `${name}-natgw`;
+    const pip = publicIp(b, `${natName}-pip`);
+    natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
+  }
+
+  const egress: SubnetOptions = {};
+  if (routeTableId !== undefined) egress.routeTableId = routeTableId;
+  if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
+  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], egress);
+  // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
+  const podSubnetId = podCidr === undefined ? undefined : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
+  return { nodeSubnetId, podSubnetId, routeTableId, firewallId };
+}
+
+/** Standard SKU, static (FWS-03). */
+function publicIp(b: Builder, pipName: string): string {
+  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags));
+}
+
+/** Azure Firewall with the AKS rule pack, allowing traffic from `sources` (node and pod subnets). */
+function planFirewall(
+  b: Builder,
+  subnet: (name: string, prefix: string, deps: string[]) => string,
+  sources: string[],
+): { firewallId: string; publicIpId: string; privateIp: string } {
+  const { spec, name, location, tags, netRgId } = b;
+  const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
+  const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
+  const publicIpId = publicIp(b, `${name}-fw-pip`);
+  const tier = spec.firewall.sku ?? "Standard";
+  let management: { subnetId: string; publicIpId: string } | undefined;
+  if (tier.toLowerCase() === "basic") {
+    // FWS-02: Basic needs its own management subnet and public IP.
+    const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
+    management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, `${name}-fw-mgmt-pip`) };
+  }
+  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId"> = { classic: aksEgressRules(location, sources) };
+  let rulesId: string | undefined;
+  if (tier.toLowerCase() !== "standard") {
+    // Basic and Premium take no classic rules: the rule pack goes into a policy, ready before the firewall.
+    const policyName = `${name}-fw-policy`;
+    const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier));
+    const group = NAMES.ruleCollectionGroup;
+    const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, sources));
+    rulesId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
+    rules = { firewallPolicyId: policyId };
+  }
+  const fwName = `${name}-fw`;
+  const firewallId = b.net(
+    TYPES.firewall,
+    providerId(netRgId, TYPES.firewall, fwName),
+    `firewall ${fwName}`,
+    [fwSubnetId, publicIpId, management?.subnetId, management?.publicIpId, rulesId],
+    firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId, management, ...rules }),
+  );
+  // FWS-05: the firewall's private IP is the subnet's 4th address, so the route table needs no wait for the firewall.
+  return { firewallId, publicIpId, privateIp: nthAddress(cidr(fwCidr), 4) };
 }
 
 /**
