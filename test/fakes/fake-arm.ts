@@ -11,7 +11,7 @@ import { testCert } from "./cert.ts";
 import { ArmError, arr, clone, isUnder, key, lastSegment, obj, parentOf, parseId, props, rgId, str, typeOfId } from "./arm-util.ts";
 import type { Json } from "./arm-util.ts";
 import {
-  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, vnetUsages,
+  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
 } from "./arm-rules.ts";
 import type { QuotaView, StoreView, StoredResource } from "./arm-rules.ts";
 
@@ -118,6 +118,14 @@ export interface FakeArmOptions {
   skus?: SkuDef[];
   /** Location used when a seed omits one (default eastus). */
   location?: string;
+  /**
+   * Network's concurrency rules (default off): a write to a VNet/route table or any of its children while another
+   * Network operation runs on it gets 409 AnotherOperationInProgress; a Network PUT referencing a resource whose
+   * operation still runs gets 429 RetryableError (ReferencedResourceNotProvisioned) with Retry-After.
+   */
+  networkConflicts?: boolean;
+  /** Retry-After seconds on those 429s (default 1). */
+  conflictRetryAfterSec?: number;
   /** Role assignments without principalType must name a known principal (default true; ARM's PrincipalNotFound). */
   checkPrincipals?: boolean;
   /** Extra principal ids that exist in the directory. */
@@ -640,6 +648,57 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     return resource(method, id, body, res, apiVersion, sub, path);
   }
 
+  /** 409 as the resource providers word it (Network points at the running operation's status URL). */
+  function anotherOperation(running: Operation, type: string): ArmError {
+    if (type.toLowerCase().startsWith("microsoft.network/")) {
+      return new ArmError(409, "AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${opUrls(running).asyncOp}.`);
+    }
+    return new ArmError(409, "AnotherOperationInProgress", `Operation is not allowed because there's an in progress ${running.kind === "put" ? "create or update" : "delete"} operation on '${lastSegment(running.resourceId)}'. Please wait for it to finish before starting a new operation.`);
+  }
+
+  /** networkConflicts: a Network write while another Network operation runs on the same top-level resource. */
+  function relatedNetworkOp(id: string, type: string): Operation | undefined {
+    if (!type.toLowerCase().startsWith("microsoft.network/")) return undefined;
+    const top = key(topLevelId(id));
+    for (const op of ops.values()) {
+      if (op.status === "InProgress" && op.type.toLowerCase().startsWith("microsoft.network/") && key(topLevelId(op.resourceId)) === top) return op;
+    }
+    return undefined;
+  }
+
+  /** networkConflicts: 429 RetryableError when a Network PUT references a resource whose operation still runs. */
+  function checkReferencedProvisioned(id: string, type: string, body: Json, res: ServerResponse): void {
+    if (!type.toLowerCase().startsWith("microsoft.network/")) return;
+    const refs: string[] = [];
+    const walk = (v: unknown, depth: number): void => {
+      if (depth > 20) return;
+      if (typeof v === "string" && parseId(v)) refs.push(v);
+      else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+      else if (v && typeof v === "object") Object.values(v as Json).forEach((x) => walk(x, depth + 1));
+    };
+    walk(body["properties"], 0);
+    for (const ref of refs) {
+      if (isUnder(ref, id)) continue;
+      const op = runningOpFor(ref) ?? runningOpFor(topLevelId(ref));
+      if (!op) continue;
+      send(res, 429, {
+        error: {
+          code: "RetryableError",
+          message: "A retryable error occurred.",
+          details: [{ code: "ReferencedResourceNotProvisioned", message: `Cannot proceed with operation because resource ${ref} used by resource ${id} is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is ${opName(op)}.` }],
+        },
+      }, { "Retry-After": String(opts.conflictRetryAfterSec ?? 1) });
+      return;
+    }
+  }
+
+  /** `PutSubnetOperation`, `DeleteVirtualNetworkOperation`: how Network names its operations. */
+  function opName(op: Operation): string {
+    const plural = op.type.split("/").pop() ?? "Resources";
+    const t = plural.endsWith("sses") ? plural.slice(0, -2) : plural.replace(/s$/, "");
+    return `${op.kind === "put" ? "Put" : "Delete"}${t.charAt(0).toUpperCase()}${t.slice(1)}Operation`;
+  }
+
   function canonicalId(seg: string[]): string {
     return `/subscriptions/${seg[1]}/resourceGroups/${seg[3]}/providers/${seg.slice(5).join("/")}`;
   }
@@ -729,10 +788,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       if (body === undefined || typeof body !== "object" || body === null || Array.isArray(body)) {
         throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
       }
-      const running = runningOpFor(id);
-      if (running) {
-        throw new ArmError(409, "AnotherOperationInProgress", `Another operation (${running.kind === "put" ? "Put" : "Delete"} ${lastSegment(id)}) is in progress on resource '${lastSegment(id)}'. Please retry later.`);
-      }
+      const running = runningOpFor(id) ?? (opts.networkConflicts ? relatedNetworkOp(id, type) : undefined);
+      if (running) throw anotherOperation(running, type);
+      if (opts.networkConflicts) checkReferencedProvisioned(id, type, body as Json, res);
+      if (res.headersSent) return;
       const lro = isLroType(type);
       const creating = !existing;
       const state = !lro ? "Succeeded" : type.toLowerCase() === TYPES.cluster && creating ? "Creating" : "Updating";
@@ -759,6 +818,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         return send(res, 200);
       }
       const running = runningOpFor(id);
+      const related = !running && opts.networkConflicts ? relatedNetworkOp(id, type) : undefined;
+      if (related) throw anotherOperation(related, type);
       let op: Operation;
       if (running?.kind === "delete") op = running;
       else {

@@ -171,6 +171,37 @@ describe("fake ARM server (real SDK clients)", function () {
     }
   });
 
+  it("networkConflicts: 409 for a second write in a busy VNet, 429 RetryableError (retried) for a reference still provisioning", async () => {
+    fake.options.networkConflicts = true;
+    fake.options.conflictRetryAfterSec = 0;
+    fake.options.polls = 3;
+    try {
+      fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"]);
+      const a = net.subnets.createOrUpdate(RG, "vnet1", "a", { addressPrefix: "10.0.1.0/24" }, { updateIntervalInMs: 1000 });
+      await a.submitted();
+      const e = await rejects(net.subnets.createOrUpdate(RG, "vnet1", "b", { addressPrefix: "10.0.2.0/24" }, poll));
+      assert.equal(e.statusCode, 409);
+      assert.match(e.message, /Another operation on this or dependent resource is in progress\. To retrieve status of the operation use uri: https:\/\/127\.0\.0\.1:\d+\/subscriptions\/.*\/operations\//);
+      const rt = net.routeTables.createOrUpdate(RG, "rt", { location: LOC }, { updateIntervalInMs: 1000 });
+      await rt.submitted();
+      fake.completeAll();
+      await a.pollUntilDone();
+      const rtId = `${rgPath}/providers/Microsoft.Network/routeTables/rt`;
+      const rt2 = net.routeTables.createOrUpdate(RG, "rt", { location: LOC }, { updateIntervalInMs: 1000 });
+      await rt2.submitted();
+      const tries = fake.requests.length;
+      const e2 = await rejects(net.subnets.createOrUpdate(RG, "vnet1", "b", { addressPrefix: "10.0.2.0/24", routeTable: { id: rtId } }, poll));
+      assert.equal(e2.statusCode, 429);
+      assert.equal(fake.requests.slice(tries).filter((r) => r.status === 429).length, 4, "retried by the SDK (Retry-After) until maxRetries");
+      fake.completeAll();
+      await rt2.pollUntilDone();
+      await rt.pollUntilDone();
+    } finally {
+      fake.options.networkConflicts = false;
+      fake.options.polls = 1;
+    }
+  });
+
   it("injects 429 (with Retry-After), 500 and connection resets that the SDK retries", async () => {
     fake.addFault({ kind: "throttle", method: "PUT", match: "/virtualNetworks/vnet1", retryAfterSec: 0 });
     fake.addFault({ kind: "error500", match: "/operations/" });
