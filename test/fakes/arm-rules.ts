@@ -434,7 +434,36 @@ function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: Bu
     ipc["properties"] = { ...ip, provisioningState: ctx.provisioningState };
   });
   p["ipConfigurations"] = ipcs;
+  // Basic SKU (and forced tunnelling) needs a management IP configuration in AzureFirewallManagementSubnet (FWS-02).
+  const tier = str(obj(p["sku"])["tier"]);
+  const mgmt = p["managementIpConfiguration"] ? clone(obj(p["managementIpConfiguration"])) : undefined;
+  if (ctx.validate && tier === "Basic" && !mgmt) {
+    throw new ArmError(400, "AzureFirewallBasicSkuRequiresManagementIpConfiguration", `Azure Firewall ${lastSegment(id)} of SKU tier Basic requires a managementIpConfiguration in subnet 'AzureFirewallManagementSubnet'.`);
+  }
+  if (mgmt) {
+    const mp = { ...props(mgmt) };
+    const name = str(mgmt["name"]) ?? "mgmt-ipconfig";
+    mgmt["name"] = name;
+    mgmt["id"] = `${id}/azureFirewallIpConfigurations/${name}`;
+    const subnetId = str(obj(mp["subnet"])["id"]);
+    if (ctx.validate && (!subnetId || lastSegment(subnetId) !== "AzureFirewallManagementSubnet")) {
+      throw new ArmError(400, "AzureFirewallManagementSubnetMissing", `The management IP configuration of Azure Firewall ${lastSegment(id)} must reference a subnet named 'AzureFirewallManagementSubnet'; got '${subnetId ?? ""}'.`);
+    }
+    const c = subnetId ? parseV4Cidr(prefixOf(props(view.raw(subnetId)?.body ?? {})) ?? "") : undefined;
+    if (ctx.validate && c && c.bits > 26) {
+      throw new ArmError(400, "AzureFirewallSubnetTooSmall", `Subnet AzureFirewallManagementSubnet (${c.text}) must be at least /26 for Azure Firewall ${lastSegment(id)}.`);
+    }
+    if (c) mp["privateIPAddress"] = ipv4ToString(c.base + 4);
+    mgmt["properties"] = { ...mp, provisioningState: ctx.provisioningState };
+    p["managementIpConfiguration"] = mgmt;
+  }
   void body;
+}
+
+/** A firewall's IP configurations, data plane and management. */
+function firewallIpConfigs(fw: Json): Json[] {
+  const p = props(fw);
+  return [...arr(p["ipConfigurations"]).map(obj), ...(p["managementIpConfiguration"] ? [obj(p["managementIpConfiguration"])] : [])];
 }
 
 // ---------------------------------------------------------------- AKS
@@ -794,7 +823,7 @@ export function subnetUsers(view: StoreView, subnetId: string, excludeClusterId?
   for (const r of view.all()) {
     const t = r.type.toLowerCase();
     if (t === T.firewall) {
-      for (const ipc of arr(props(r.body)["ipConfigurations"]).map(obj)) {
+      for (const ipc of firewallIpConfigs(r.body)) {
         if (key(str(obj(props(ipc)["subnet"])["id"]) ?? "") === key(subnetId)) users.push(str(ipc["id"]) ?? r.id);
       }
     } else if (t === T.cluster) {
@@ -823,7 +852,7 @@ function publicIpUser(view: StoreView, pipId: string): string | undefined {
   for (const r of view.all()) {
     const t = r.type.toLowerCase();
     if (t === T.firewall) {
-      for (const ipc of arr(props(r.body)["ipConfigurations"]).map(obj)) {
+      for (const ipc of firewallIpConfigs(r.body)) {
         if (key(str(obj(props(ipc)["publicIPAddress"])["id"]) ?? "") === key(pipId)) return str(ipc["id"]) ?? r.id;
       }
     } else if (t === T.nat) {
