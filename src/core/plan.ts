@@ -127,9 +127,12 @@ export function resolveRefs<T>(body: T, lookup: RefLookup | ReadonlyMap<string, 
 
 /** A lookup over resource bodies keyed by id; ARM ids compare case-insensitively. */
 export function bodiesLookup(bodies: ReadonlyMap<string, Record<string, unknown>>): RefLookup {
-  const byId = new Map<string, Record<string, unknown>>();
-  for (const [id, body] of bodies) byId.set(id.toLowerCase(), body);
+  const byId = indexById(bodies);
   return (id, path) => valueAt(byId.get(id.toLowerCase()), path);
+}
+
+function indexById(bodies: ReadonlyMap<string, Record<string, unknown>>): Map<string, Record<string, unknown>> {
+  return new Map([...bodies].map(([id, body]) => [id.toLowerCase(), body]));
 }
 
 /** The resource ids a body refers to through tokens, in order of appearance, without duplicates. */
@@ -480,6 +483,8 @@ interface Difference {
   text: string;
   desired: unknown;
   observed: unknown;
+  /** A reference whose value does not exist yet: the executor compares again once it does. */
+  pending?: boolean;
 }
 
 /** Body paths whose lists aks-net only ever adds to (it never removes a user's address space). */
@@ -503,9 +508,8 @@ const IMMUTABLE: Record<string, RegExp> = {
  * with aks-net's properties laid over it, so a PUT keeps the user's subnets, routes, NSGs and address spaces.
  */
 export function diffPlan(desired: DesiredResource[], observed: ObservedState): Plan {
-  const byId = new Map<string, Record<string, unknown>>();
-  for (const [id, body] of observed) byId.set(id.toLowerCase(), body);
-  const lookup = bodiesLookup(observed);
+  const byId = indexById(observed);
+  const lookup: RefLookup = (id, path) => valueAt(byId.get(id.toLowerCase()), path);
   const operations: Operation[] = [];
   const refusals: Refusal[] = [];
 
@@ -587,6 +591,7 @@ function normaliseObserved(type: string, body: Record<string, unknown>): Record<
 }
 
 function isImmutable(type: string, d: Difference, current: Record<string, unknown>): boolean {
+  if (d.pending === true) return false;
   if (d.path === "location") return true;
   if (type === TYPES.managedCluster && d.path === "properties.networkProfile.networkPluginMode") {
     return equalish(d.observed, "overlay"); // overlay cannot be undone; migrating to overlay can be done
@@ -610,7 +615,7 @@ function compare(want: unknown, have: unknown, path: string, out: Difference[], 
     if (m) {
       const value = lookup(m[1] as string, m[2] as string);
       if (value === undefined) {
-        out.push({ path, text: `${shown(path)} waits for ${nameOf(m[1] as string)}`, desired: want, observed: have });
+        out.push({ path, text: `${shown(path)} waits for ${nameOf(m[1] as string)}`, desired: want, observed: have, pending: true });
         return;
       }
       want = m[3] === undefined ? value : `${String(value)}${m[3]}`;

@@ -656,6 +656,14 @@ describe("diffPlan", () => {
     assert.deepEqual([op(p, RG).action, p.refusals], ["unchanged", []]);
   });
 
+  it("a reference to a resource still to be created is an update, compared again by the executor, never a refusal", () => {
+    const d = plan({ vnet: VNET_IN });
+    const obs = observedFor(d);
+    obs.delete(IDENTITY);
+    const p = diffPlan(d, obs);
+    assert.deepEqual([op(p, IDENTITY).action, op(p, ra(NODES)).action, op(p, ra(NODES)).reason, p.refusals], ["create", "update", "principalId waits for aks1-identity", []]);
+  });
+
   it("a role assignment whose principal differs is refused (assignments are immutable)", () => {
     const d = plan({ vnet: VNET_IN });
     const obs = observedFor(d);
