@@ -12,7 +12,7 @@ import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const rules: RuleInfo[] = [
-  { id: "LIVE-VNET-01", severity: "info", summary: "The resource group or VNet does not exist yet: create will make it." },
+  { id: "LIVE-VNET-01", severity: "info", summary: "The resource group or VNet does not exist yet (create will make it), or none was named." },
   { id: "LIVE-VNET-02", severity: "warning", summary: "The VNet's address spaces in Azure differ from the spec's." },
   { id: "LIVE-VNET-03", severity: "error/warning", summary: "The node subnet named by --vnet-subnet-id (error) or by name (info) does not exist." },
   { id: "LIVE-SUBNET-01", severity: "error", summary: "The node subnet is delegated to a service (cf. CMP-15)." },
@@ -63,6 +63,9 @@ function vnetRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
         `drop --vnet-cidr to check against Azure's (${live.vnet.addressSpaces.join(",")}), or change the VNet first`,
       ),
     );
+  }
+  if (!live.vnet && spec.vnet.managed !== true) {
+    out.push(finding("LIVE-VNET-01", "info", "vnet.name", "no VNet named, so no VNet, subnet, peering or route table was read", "pass --vnet-subnet-id, or -g and --vnet-name"));
   }
   const missing = live.nodeSubnetMissing;
   if (missing && live.vnet?.exists !== false) {
@@ -209,7 +212,7 @@ function permissionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
           "error",
           need.kind === "resourceGroup" ? "resourceGroup" : need.kind === "subnet" ? "vnetSubnetId" : "routes",
           `the signed-in principal may not ${missing.join(", ")} on ${need.kind === "resourceGroup" ? "resource group" : need.kind === "subnet" ? "subnet" : "route table"} '${lastSegment(at.scope)}'`,
-          `grant a role with these actions at that scope (e.g. Contributor plus User Access Administrator, or Network Contributor on the VNet), or sign in as a principal that has them`,
+          `${rolesFor(missing).map((role) => `az role assignment create --assignee <you> --role "${role}" --scope ${at.scope}`).join("; ")} (or sign in as a principal that has them)`,
         ),
       );
     }
@@ -218,6 +221,19 @@ function permissionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
     out.push(finding("LIVE-PERM-02", "warning", "resourceGroup", `permissions on '${lastSegment(p.scope)}' could not be read (${p.unreadable}); create may still fail on rights`, "grant Microsoft.Authorization/permissions/read (any Reader role) to check rights in advance"));
   }
   return out;
+}
+
+/** Built-in roles that grant the missing actions (the narrowest usual choice per provider). */
+function rolesFor(actions: readonly string[]): string[] {
+  const role = (a: string): string => {
+    const ns = a.split("/")[0]?.toLowerCase();
+    if (ns === "microsoft.authorization") return "User Access Administrator";
+    if (ns === "microsoft.network") return "Network Contributor";
+    if (ns === "microsoft.containerservice") return "Azure Kubernetes Service Contributor Role";
+    if (ns === "microsoft.managedidentity") return a.toLowerCase().endsWith("/assign/action") ? "Managed Identity Operator" : "Managed Identity Contributor";
+    return "Contributor";
+  };
+  return [...new Set(actions.map(role))];
 }
 
 function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {

@@ -29,6 +29,12 @@ describe("validators/live", () => {
     assert.match(f[0]?.message ?? "", /spoke/);
   });
 
+  it("LIVE-VNET-01: with no VNet named, says that nothing of the network was read", () => {
+    const f = byRule(check(withLive({ peerings: [] })), "LIVE-VNET-01");
+    assert.match(f[0]?.message ?? "", /no VNet named/);
+    assert.equal(byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] } })), "LIVE-VNET-01").length, 0);
+  });
+
   it("LIVE-VNET-02: Azure's address spaces differ from the user's", () => {
     const f = byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.20.0.0/16"] } })), "LIVE-VNET-02");
     assert.equal(f.length, 1);
@@ -150,6 +156,8 @@ describe("validators/live", () => {
       assert.equal(f.length, 1);
       assert.match(f[0]?.message ?? "", /Microsoft\.Authorization\/roleAssignments\/write/);
       assert.doesNotMatch(f[0]?.message ?? "", /managedClusters/);
+      assert.match(f[0]?.fix ?? "", /--role "User Access Administrator" --scope \/subscriptions\/s1\/resourceGroups\/net/);
+      assert.doesNotMatch(f[0]?.fix ?? "", /Network Contributor/);
     });
 
     it("LIVE-PERM-01: a reader may do nothing create needs", () => {
