@@ -110,6 +110,15 @@ describe("create against the fake ARM server", function () {
       assert.match(String((props(subnet)["routeTable"] as Json)["id"]), /routeTables\/fw-rt$/i);
     });
 
+    it("Azure Firewall Premium: firewall policy and rule collection group through their SDK clients", async () => {
+      await convergesAndIsIdempotent(fake, "fwp", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--firewall-sku", "Premium"]);
+      const policy = net("rg-fwp", "firewallPolicies", "fwp-fw-policy");
+      assert.ok(fake.get(policy));
+      assert.ok(((props(fake.get(`${policy}/ruleCollectionGroups/aks-egress`))["ruleCollections"] as Json[]) ?? []).length > 0);
+      const fw = fake.get(net("rg-fwp", "azureFirewalls", "fwp-fw"));
+      assert.equal(String((props(fw)["firewallPolicy"] as Json)["id"]).toLowerCase(), policy.toLowerCase());
+    });
+
     it("bring-your-own route to an existing appliance IP", async () => {
       const c = await convergesAndIsIdempotent(fake, "byort", ["--outbound-type", "userDefinedRouting", "--route", "0.0.0.0/0=VirtualAppliance@10.230.0.4"]);
       assert.equal((props(c)["networkProfile"] as Json)["outboundType"], "userDefinedRouting");
