@@ -25,6 +25,11 @@ describe("validators/overlap", () => {
     it("an existing subnet counts too", () => {
       one(check(vnet(["10.10.0.0/16"], "10.10.0.0/22", { serviceCidr: "10.10.64.0/20", dnsServiceIP: "10.10.64.10", vnet: { existingSubnets: [{ name: "db", cidr: "10.10.64.0/24" }] } })), "OVL-01", "error", ["serviceCidr", "vnet.existingSubnets[0].cidr"]);
     });
+    it("dual-stack: the IPv6 service range against an IPv6 subnet", () => {
+      const input: SpecInput = { ...BASE, ipFamilies: ["IPv4", "IPv6"], vnet: { addressSpaces: ["10.10.0.0/16", "fd12:3456:789a::/48"], subnetCidr: "10.10.0.0/22", existingSubnets: [{ name: "v6", cidr: "fd12:3456:789a:1::/64" }] } };
+      const f = one(check(input), "OVL-01", "error", ["serviceCidrs[1]", "vnet.existingSubnets[0].cidr"]);
+      assert.equal(cidr(proposed(f.fix)).family, 6);
+    });
     it("no subnet overlap, no OVL-01", () => none(check(vnet(["10.0.0.0/16"], "10.0.1.0/24", { serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" })), "OVL-01"));
   });
 
@@ -120,6 +125,17 @@ describe("validators/overlap", () => {
     });
     it("an existing subnet with the node subnet's name is the node subnet itself", () => {
       none(check(vnet(["10.10.0.0/16"], "10.10.0.0/22", { vnet: { subnetName: "aks", existingSubnets: [{ name: "aks", cidr: "10.10.0.0/22" }] } })), "OVL-08");
+    });
+    it("each overlapping pair once, across nested ranges and mixed families", () => {
+      const existingSubnets = [
+        { name: "big", cidr: "10.10.8.0/21" },
+        { name: "a", cidr: "10.10.9.0/24" },
+        { name: "b", cidr: "10.10.14.0/24" },
+        { name: "v6", cidr: "fd00::/64" },
+        { name: "c", cidr: "10.10.20.0/24" },
+      ];
+      const pairs = byRule(check(vnet(["10.10.0.0/16", "fd00::/48"], "10.10.0.0/22", { vnet: { existingSubnets } })), "OVL-08").map((f) => f.fields.join(" "));
+      assert.deepEqual(pairs, ["vnet.existingSubnets[0].cidr vnet.existingSubnets[1].cidr", "vnet.existingSubnets[0].cidr vnet.existingSubnets[2].cidr"]);
     });
     it("disjoint subnets are fine", () => none(check(vnet(["10.10.0.0/16"], "10.10.0.0/22", { vnet: { existingSubnets: [{ name: "db", cidr: "10.10.4.0/24" }] } })), "OVL-08"));
   });
