@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
@@ -285,6 +285,13 @@ describe("completeInput on a terminal", () => {
     const ask = scriptedAsker({ location: "westeurope", resourceGroup: "rg", name: "n" });
     await complete([], {}, fakeIo(true, { AZURE_SUBSCRIPTION_ID: "sub-from-env" }, dir), { ask });
     assert.equal(ask.transcript.defaults["subscription"], "sub-from-env");
+  });
+
+  it("else offers the Azure CLI's default subscription from its profile file", async () => {
+    writeFileSync(join(dir, "azureProfile.json"), `\uFEFF${JSON.stringify({ subscriptions: [{ id: "other" }, { id: "cli-default", isDefault: true }] })}`);
+    const ask = scriptedAsker({ location: "westeurope", resourceGroup: "rg", name: "n" });
+    await complete([], {}, fakeIo(true, { AZURE_CONFIG_DIR: dir }, dir), { ask });
+    assert.equal(ask.transcript.defaults["subscription"], "cli-default");
   });
 
   it("--subscription is not asked again", async () => {
