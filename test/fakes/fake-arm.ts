@@ -2,6 +2,16 @@
  * A fake Azure Resource Manager for tests and benchmarks: HTTPS on 127.0.0.1 with a throw-away certificate, driven
  * by the REAL Azure SDK clients. Generic ARM routing, Azure-AsyncOperation LROs, fault injection, and the Azure
  * semantics that make request order matter (see arm-rules.ts). Everything is in memory; one server per test file.
+ *
+ *   const fake = await startFakeArm({ polls: 1 });            // in before(); fake.close() in after()
+ *   fake.reset(); fake.seed.resourceGroup("rg");              // in beforeEach()
+ *   await runCli(["create", ...], { fake });                  // spawned CLI: NODE_EXTRA_CA_CERTS + fake az
+ *   new NetworkManagementClient(cred, FAKE_SUBSCRIPTION_ID, { endpoint: fake.url, tlsOptions: { ca: fake.caPem } });
+ *   fake.addFault({ kind: "throttle", method: "PUT", match: "/azureFirewalls/", retryAfterSec: 0 });
+ *   fake.get(id), fake.list(prefix), fake.snapshot(), fake.requests, fake.writes(), fake.operations()
+ *
+ * LROs finish after `polls` InProgress polls (a GET of the resource counts as a poll), or by time for types in
+ * `latencyMs`; `completeAll()` finishes everything at once.
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:https";
@@ -128,6 +138,10 @@ export interface FakeArmOptions {
   conflictRetryAfterSec?: number;
   /** Role assignments without principalType must name a known principal (default true; ARM's PrincipalNotFound). */
   checkPrincipals?: boolean;
+  /** Role assignments must name a built-in role the fake knows, or one of `roleDefinitions` (default true). */
+  checkRoleDefinitions?: boolean;
+  /** Extra role definition GUIDs that exist (custom roles). */
+  roleDefinitions?: string[];
   /** Extra principal ids that exist in the directory. */
   principals?: string[];
 }
@@ -228,6 +242,25 @@ const DEFAULT_SKUS: SkuDef[] = [
 ];
 const SKU_LOCATIONS = ["eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope", "uksouth", "swedencentral", "australiaeast", "southeastasia", "japaneast"];
 const MAX_BODY = 10 * 1024 * 1024;
+const NETWORK_CONTRIBUTOR_GUID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+/** Built-in roles the fake knows (role assignments naming another definition get RoleDefinitionDoesNotExist). */
+const BUILTIN_ROLES: Record<string, string> = {
+  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+  "b24988ac-6180-11e8-9d2e-08002b2bdf76": "Contributor",
+  "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+  [NETWORK_CONTRIBUTOR_GUID]: "Network Contributor",
+  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+  "f1a07417-d97a-45cb-824c-7a7467783830": "Managed Identity Operator",
+  "e40ec5ca-96e0-45a2-b4ff-59039f2c2b59": "Managed Identity Contributor",
+  "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
+  "b12aa53e-6015-4669-85d0-8515ebb3ae7f": "Private DNS Zone Contributor",
+  "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8": "Azure Kubernetes Service Contributor Role",
+  "4abbcc35-e782-43d8-92c5-2d3f1bd2253f": "Azure Kubernetes Service Cluster User Role",
+  "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8": "Azure Kubernetes Service Cluster Admin Role",
+  "3498e952-d568-435e-9b2c-8d77e338d7f7": "Azure Kubernetes Service RBAC Admin",
+  "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "Azure Kubernetes Service RBAC Cluster Admin",
+  "9980e02c-c2be-4d73-94e8-173b1dc7cf3c": "Virtual Machine Contributor",
+};
 
 function safeDecode(s: string): string {
   try {
@@ -322,6 +355,11 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   };
 
   const directPut = (id: string, body: Json): string => {
+    const authIdx = id.toLowerCase().lastIndexOf("/providers/microsoft.authorization/roleassignments/");
+    if (authIdx >= 0) {
+      store.set(key(id), { id, type: "Microsoft.Authorization/roleAssignments", body: roleAssignmentBody(id, id.slice(0, authIdx), props(body)) });
+      return id;
+    }
     const parsed = parseId(id);
     if (!parsed) {
       const seg = id.split("/").filter((s) => s !== "");
@@ -329,11 +367,6 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         const rid = rgId(seg[1]!, seg[3]!);
         store.set(key(rid), { id: rid, type: "Microsoft.Resources/resourceGroups", body: { id: rid, name: seg[3], type: "Microsoft.Resources/resourceGroups", location: str(body["location"]) ?? opts.location ?? "eastus", ...body, properties: { provisioningState: "Succeeded", ...props(body) } } });
         return rid;
-      }
-      if (/\/providers\/microsoft\.authorization\/roleassignments\//i.test(id)) {
-        const scope = id.slice(0, id.toLowerCase().lastIndexOf("/providers/microsoft.authorization/"));
-        store.set(key(id), { id, type: "Microsoft.Authorization/roleAssignments", body: roleAssignmentBody(id, scope, props(body)) });
-        return id;
       }
       throw new Error(`fake-arm put: not a resource id: ${id}`);
     }
@@ -886,6 +919,17 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const p = typeof permissions === "function" ? permissions(scope) : (permissions ?? [{ actions: ["*"], notActions: [] }]);
       return send(res, 200, { value: p.map((x) => ({ actions: x.actions, notActions: x.notActions, dataActions: x.dataActions ?? [], notDataActions: x.notDataActions ?? [] })) });
     }
+    if (kind === "roledefinitions" && rest.length === 2 && method === "GET") {
+      const guid = rest[1]!.toLowerCase();
+      const name = BUILTIN_ROLES[guid];
+      if (!name) throw new ArmError(404, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${rest[1]!}' does not exist.`);
+      return send(res, 200, {
+        id: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+        name: guid,
+        type: "Microsoft.Authorization/roleDefinitions",
+        properties: { roleName: name, type: "BuiltInRole", assignableScopes: ["/"], permissions: [{ actions: guid === NETWORK_CONTRIBUTOR_GUID ? ["Microsoft.Network/*", "Microsoft.Authorization/*/read", "Microsoft.Resources/subscriptions/resourceGroups/read"] : ["*"], notActions: [] }] },
+      });
+    }
     if (kind !== "roleassignments") throw new ArmError(404, "InvalidResourceType", `The resource type '${rest[0] ?? ""}' could not be found in the namespace 'Microsoft.Authorization'.`);
     if (rest.length === 1) {
       if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
@@ -912,6 +956,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     if (!roleDefinitionId || !principalId) throw new ArmError(400, "InvalidRoleAssignmentRequest", "The role assignment request must specify roleDefinitionId and principalId.");
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(name)) {
       throw new ArmError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    }
+    const roleGuid = lastSegment(roleDefinitionId).toLowerCase();
+    if (opts.checkRoleDefinitions !== false && !BUILTIN_ROLES[roleGuid] && !(opts.roleDefinitions ?? []).some((g) => g.toLowerCase() === roleGuid)) {
+      throw new ArmError(400, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${lastSegment(roleDefinitionId)}' does not exist.`);
     }
     if (existing) {
       const ep = props(existing.body);
