@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import type { NodePoolSpec, SpecInput } from "../../../src/core/spec.ts";
+import { rules } from "../../../src/validators/capacity.ts";
+import { none, one } from "../../helpers/findings.ts";
+import { BASE, check } from "../../helpers/spec.ts";
+
+const VNET = { addressSpaces: ["10.10.0.0/16"] };
+/** Azure CNI node subnet (flat) in a /16 VNet. */
+const flat = (subnetCidr: string, pools: Partial<NodePoolSpec>[]): SpecInput => ({ networkPlugin: "azure", vnet: { ...VNET, subnetCidr }, nodePools: pools });
+const overlay = (subnetCidr: string, pools: Partial<NodePoolSpec>[]): SpecInput => ({ ...BASE, vnet: { ...VNET, subnetCidr }, nodePools: pools });
+const podSubnet = (podSubnetCidr: string, pools: Partial<NodePoolSpec>[]): SpecInput => ({ networkPlugin: "azure", vnet: { ...VNET, subnetCidr: "10.10.0.0/22", podSubnetCidr }, nodePools: pools });
+
+describe("validators/capacity", () => {
+  it("lists CAP-01 … CAP-11 with severities", () => {
+    assert.deepEqual(
+      rules.map((r) => `${r.id} ${r.severity}`),
+      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 warning", "CAP-04 warning", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error"],
+    );
+  });
+
+  describe("CAP-01 Azure CNI node subnet (C-16, C-17)", () => {
+    it("/24 at maxPods 30: 7 nodes fit with surge", () => none(check(flat("10.10.0.0/24", [{ count: 7, maxPods: 30 }])), "CAP-01"));
+    it("/24 at maxPods 30: 8 nodes are valid with a warning (no surge room)", () => {
+      const f = one(check(flat("10.10.0.0/24", [{ count: 8, maxPods: 30 }])), "CAP-01", "warning", ["vnet.subnetCidr", "nodePools[0].count"]);
+      assert.match(f.message, /248 of 251 usable.*8 nodes \+ 1 surge = 279/);
+      assert.match(f.message, /holds 8 nodes at maxPods 30/);
+      assert.match(f.fix, /\/23/);
+      assert.match(f.fix, /at most 7 nodes/);
+    });
+    it("/24 at maxPods 30: 9 nodes are an error with the RP's SubnetIsFull text, the smallest prefix and what the subnet holds", () => {
+      const f = one(check(flat("10.10.0.0/24", [{ count: 9, maxPods: 30 }])), "CAP-01", "error", ["vnet.subnetCidr", "nodePools[0].count", "nodePools[0].maxPods"]);
+      assert.match(f.message, /^Subnet aks-subnet with address prefix 10\.10\.0\.0\/24 does not have enough capacity for 279 IP addresses/);
+      assert.match(f.message, /holds 8 nodes/);
+      assert.match(f.fix, /a \/23 \(310 addresses needed\), e\.g\. 10\.10\.\d+\.0\/23, free in the VNet/);
+    });
+    it("50 nodes at maxPods 30 need a /21 (doc example)", () => {
+      const f = one(check(flat("10.10.0.0/22", [{ count: 50, maxPods: 30 }])), "CAP-01", "error");
+      assert.match(f.fix, /a \/21 \(1581 addresses needed\)/);
+      none(check(flat("10.10.0.0/21", [{ count: 50, maxPods: 30 }])), "CAP-01");
+    });
+    it("the autoscaler maximum counts at peak (warning naming it)", () => {
+      const f = one(check(flat("10.10.0.0/24", [{ count: 3, maxPods: 30, enableAutoScaling: true, minCount: 1, maxCount: 9 }])), "CAP-01", "warning", ["vnet.subnetCidr", "nodePools[0].count", "nodePools[0].maxCount"]);
+      assert.match(f.message, /autoscaler max 9/);
+      none(check(flat("10.10.0.0/24", [{ count: 3, maxPods: 30, enableAutoScaling: true, minCount: 1, maxCount: 7 }])), "CAP-01");
+    });
+    it("uses the subnet's name in the RP text", () => {
+      const f = one(check({ ...flat("10.10.0.0/24", [{ count: 9, maxPods: 30 }]), vnet: { ...VNET, subnetCidr: "10.10.0.0/24", subnetName: "nodes" } }), "CAP-01", "error");
+      assert.match(f.message, /^Subnet nodes with address prefix/);
+    });
+  });
+
+  describe("CAP-02 one address per node", () => {
+    it("overlay /29 (3 usable): 2 nodes fit, 3 warn (surge), 4 fail", () => {
+      none(check(overlay("10.10.0.0/29", [{ count: 2 }])), "CAP-02");
+      one(check(overlay("10.10.0.0/29", [{ count: 3 }])), "CAP-02", "warning", ["vnet.subnetCidr", "nodePools[0].count"]);
+      const f = one(check(overlay("10.10.0.0/29", [{ count: 4 }])), "CAP-02", "error", ["vnet.subnetCidr", "nodePools[0].count"]);
+      assert.match(f.message, /does not have enough capacity for 4 IP addresses/);
+      assert.match(f.fix, /\/28/);
+    });
+    it("is not CAP-01 for overlay, and not reported for an AKS-managed VNet", () => {
+      none(check(overlay("10.10.0.0/29", [{ count: 4 }])), "CAP-01");
+      none(check({ outboundType: "managedNATGateway", nodePools: [{ count: 4 }] }), "CAP-02");
+    });
+  });
+
+  describe("CAP-03 / CAP-04 pod subnet", () => {
+    it("dynamic: a /24 pod subnet holds 7 nodes at maxPods 30 (batches of 16 → 32 each)", () => {
+      none(check(podSubnet("10.10.64.0/24", [{ count: 6, maxPods: 30 }])), "CAP-03");
+      const f = one(check(podSubnet("10.10.64.0/24", [{ count: 8, maxPods: 30 }])), "CAP-03", "warning", ["vnet.podSubnetCidr", "nodePools[0].maxPods"]);
+      assert.match(f.message, /need 288/);
+      assert.match(f.message, /batches of 16/);
+      assert.match(f.fix, /\/23/);
+    });
+    it("static block: too small a pod subnet is CAP-04", () => {
+      const f = one(check(podSubnet("10.10.64.0/24", [{ count: 8, maxPods: 31, podIPAllocationMode: "StaticBlock" }])), "CAP-04", "warning", ["vnet.podSubnetCidr", "nodePools[0].maxPods"]);
+      assert.match(f.message, /Static Block/);
+      none(check(podSubnet("10.10.64.0/24", [{ count: 6, maxPods: 31, podIPAllocationMode: "StaticBlock" }])), "CAP-04");
+    });
+    it("static block: maxPods that is not 16k − 1 leaves reserved addresses unused (info)", () => {
+      const f = one(check(podSubnet("10.10.64.0/20", [{ count: 3, maxPods: 30, podIPAllocationMode: "StaticBlock" }])), "CAP-04", "info", ["nodePools[0].maxPods"]);
+      assert.match(f.fix, /--max-pods 31/);
+      none(check(podSubnet("10.10.64.0/20", [{ count: 3, maxPods: 47, podIPAllocationMode: "StaticBlock" }])), "CAP-04");
+      none(check(podSubnet("10.10.64.0/20", [{ count: 3, maxPods: 30 }])), "CAP-04");
+    });
+  });
+
+  describe("CAP-05 kubenet 400 nodes", () => {
+    const kubenet = (count: number): SpecInput => ({ networkPlugin: "kubenet", podCidr: "10.244.0.0/14", vnet: { ...VNET, subnetCidr: "10.10.0.0/22" }, nodePools: [{ count }] });
+    it("401 nodes fail, 400 pass", () => {
+      const f = one(check(kubenet(401)), "CAP-05", "error", ["networkPlugin", "nodePools[0].count"]);
+      assert.match(f.message, /at most 400 nodes.*reach 401/);
+      none(check(kubenet(400)), "CAP-05");
+    });
+    it("overlay has no 400-node limit", () => none(check({ ...kubenet(401), networkPlugin: "azure", networkPluginMode: "overlay" }), "CAP-05"));
+  });
+
+  describe("CAP-06 cluster limits", () => {
+    const pools = (n: number, count: number): Partial<NodePoolSpec>[] => Array.from({ length: n }, () => ({ count }));
+    it("more than 5,000 nodes fail", () => {
+      const f = one(check({ ...BASE, vnet: { ...VNET, subnetCidr: "10.10.0.0/17" }, nodePools: pools(6, 1000) }), "CAP-06", "error");
+      assert.match(f.message, /5,000 nodes.*6000/);
+      none(check({ ...BASE, vnet: { ...VNET, subnetCidr: "10.10.0.0/17" }, nodePools: pools(5, 1000) }), "CAP-06");
+    });
+    it("more than 100 node pools fail", () => {
+      one(check({ ...BASE, nodePools: pools(101, 1) }), "CAP-06", "error", ["nodePools"]);
+      none(check({ ...BASE, nodePools: pools(100, 1) }), "CAP-06");
+    });
+    it("a Basic load balancer holds 100 nodes", () => {
+      const f = one(check({ ...BASE, loadBalancerSku: "basic", nodePools: [{ count: 101 }] }), "CAP-06", "error", ["loadBalancerSku", "nodePools[0].count"]);
+      assert.match(f.fix, /standard/);
+      none(check({ ...BASE, loadBalancerSku: "basic", nodePools: [{ count: 100 }] }), "CAP-06");
+    });
+  });
+
+  describe("CAP-07 / CAP-08 max pods (C-13)", () => {
+    it("outside 10-250 fails with the RP text", () => {
+      const f = one(check({ ...BASE, nodePools: [{ maxPods: 251 }] }), "CAP-07", "error", ["nodePools[0].maxPods"]);
+      assert.match(f.message, /^The value of parameter maxPods is invalid/);
+      assert.match(f.fix, /250/);
+      one(check({ ...BASE, nodePools: [{ maxPods: 4 }] }), "CAP-07", "error");
+      none(check({ ...BASE, nodePools: [{ maxPods: 250 }] }), "CAP-07");
+    });
+    it("below 30 each pool needs room for 30 pods: 10 × 3 nodes pass, 10 × 2 fail", () => {
+      none(check({ ...BASE, nodePools: [{ maxPods: 10, count: 3 }] }), "CAP-07");
+      const f = one(check({ ...BASE, nodePools: [{ maxPods: 10, count: 2 }] }), "CAP-07", "error", ["nodePools[0].maxPods", "nodePools[0].count"]);
+      assert.match(f.message, /room for 20 pods/);
+      assert.match(f.fix, /--max-pods 15 or at least 3 nodes/);
+    });
+    it("the autoscaler minimum is what must hold 30 pods", () => {
+      one(check({ ...BASE, nodePools: [{ maxPods: 10, count: 3, enableAutoScaling: true, minCount: 1, maxCount: 5 }] }), "CAP-07", "error", ["nodePools[0].maxPods", "nodePools[0].minCount"]);
+    });
+    it("maxPods 5-9 also reports the historic minimum (CAP-08 info); 4 does not", () => {
+      const f = one(check({ ...BASE, nodePools: [{ maxPods: 9, count: 5 }] }), "CAP-08", "info", ["nodePools[0].maxPods"]);
+      assert.match(f.message, /C-13/);
+      none(check({ ...BASE, nodePools: [{ maxPods: 4, count: 5 }] }), "CAP-08");
+      none(check({ ...BASE, nodePools: [{ maxPods: 10, count: 5 }] }), "CAP-08");
+    });
+  });
+
+  describe("CAP-09 Windows max pods", () => {
+    const win = (maxPods: number): SpecInput => ({ ...BASE, nodePools: [{}, { name: "win", osType: "Windows", maxPods }] });
+    it("more than 110 warns, 110 passes", () => {
+      one(check(win(111)), "CAP-09", "warning", ["nodePools[1].maxPods"]);
+      none(check(win(110)), "CAP-09");
+    });
+  });
+
+  describe("CAP-10 Azure NPM scale", () => {
+    it("more than 20,000 pods warns; exactly 20,000 passes", () => {
+      const f = one(check({ ...BASE, networkPolicy: "azure", nodePools: [{ count: 81, maxPods: 250 }] }), "CAP-10", "warning", ["networkPolicy", "nodePools[0].count"]);
+      assert.match(f.message, /81 nodes and up to 20250 pods/);
+      none(check({ ...BASE, networkPolicy: "azure", nodePools: [{ count: 80, maxPods: 250 }] }), "CAP-10");
+    });
+    it("more than 250 nodes warns; another policy does not", () => {
+      one(check({ ...BASE, networkPolicy: "azure", nodePools: [{ count: 251, maxPods: 30 }] }), "CAP-10", "warning");
+      none(check({ ...BASE, networkPolicy: "calico", nodePools: [{ count: 251, maxPods: 30 }] }), "CAP-10");
+    });
+  });
+
+  describe("CAP-11 node counts", () => {
+    it("counts outside 0-1000 fail with the CLI text", () => {
+      const f = one(check({ ...BASE, nodePools: [{}, { count: 1001 }] }), "CAP-11", "error", ["nodePools[1].count"]);
+      assert.match(f.message, /--node-count must be in the range \[0,1000\]/);
+      none(check({ ...BASE, nodePools: [{}, { count: 1000 }] }), "CAP-11");
+    });
+    it("the system pool keeps at least one node; a user pool may have none", () => {
+      one(check({ ...BASE, nodePools: [{ count: 0 }] }), "CAP-11", "error", ["nodePools[0].count"]);
+      none(check({ ...BASE, nodePools: [{}, { count: 0 }] }), "CAP-11");
+    });
+    it("the autoscaler needs min ≤ count ≤ max, both given", () => {
+      one(check({ ...BASE, nodePools: [{ enableAutoScaling: true, maxCount: 5 }] }), "CAP-11", "error", ["nodePools[0].minCount", "nodePools[0].maxCount"]);
+      const f = one(check({ ...BASE, nodePools: [{ enableAutoScaling: true, minCount: 5, maxCount: 2, count: 3 }] }), "CAP-11", "error", ["nodePools[0].minCount", "nodePools[0].maxCount"]);
+      assert.match(f.message, /min-count should be less than or equal to value of max-count/);
+      one(check({ ...BASE, nodePools: [{ enableAutoScaling: true, minCount: 4, maxCount: 6, count: 3 }] }), "CAP-11", "error", ["nodePools[0].count", "nodePools[0].minCount", "nodePools[0].maxCount"]);
+      none(check({ ...BASE, nodePools: [{ enableAutoScaling: true, minCount: 1, maxCount: 6, count: 3 }] }), "CAP-11");
+    });
+  });
+});
