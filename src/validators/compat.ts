@@ -83,7 +83,8 @@ function pluginPolicy(ctx: RuleContext): Finding[] {
       out.push(finding("CMP-05", "info", ["networkDataplane", "networkPluginMode"], "Cilium dataplane on Azure CNI node subnet: supported by AKS (C-05), the equivalent az aks create needs az CLI 2.69.0 or newer", "nothing to do; Azure CNI Overlay with Cilium saves node-subnet addresses"));
     }
   }
-  if (policy === "azure" && s.networkPlugin === "azure" && !s.nodePools.some((p) => p.osType === "Windows")) {
+  // NPM on the cilium dataplane is already CMP-04's error; Windows pools make it CMP-08's error below.
+  if (policy === "azure" && s.networkPlugin === "azure" && dataplane !== "cilium" && !s.nodePools.some((p) => p.osType === "Windows")) {
     out.push(finding("CMP-08", "warning", "networkPolicy", `Azure Network Policy Manager (networkPolicy azure) on Linux reaches end of support on 2028-09-30 (${modeName(s)})`, "use --network-dataplane cilium --network-policy cilium, or --network-policy calico"));
   }
   // CMP-10: az aks create refuses a policy without an explicit plugin; BYO CNI has no AKS-managed dataplane to enforce one.
