@@ -160,6 +160,8 @@ export interface LivePeering {
   /** Connected | Initiated | Disconnected */
   state?: string;
   addressSpaces: string[];
+  /** Traffic to on-premises goes through the remote VNet's VPN/ExpressRoute gateway. */
+  useRemoteGateways?: boolean;
 }
 
 /** An AKS cluster in the subscription that already uses the target VNet. */
@@ -201,7 +203,7 @@ export interface LiveQuota {
 /** What `--live` read. Absent parts were not read (no VNet named, no location ...). */
 export interface LiveFacts {
   resourceGroup?: { name: string; exists: boolean };
-  vnet?: { id: string; name: string; exists: boolean; addressSpaces: string[] };
+  vnet?: { id: string; name: string; exists: boolean; addressSpaces: string[]; /** Has a GatewaySubnet (VPN/ExpressRoute). */ gatewaySubnet?: boolean };
   /** The node subnet as Azure has it; absent when it does not exist (yet). */
   nodeSubnet?: LiveSubnet;
   /** Set when the node subnet was looked for (by name or id) but not found. */

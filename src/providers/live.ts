@@ -138,6 +138,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
             remoteVnetId: p.remoteVirtualNetwork?.id,
             state: p.peeringState,
             addressSpaces: p.remoteAddressSpace?.addressPrefixes ?? p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? [],
+            ...(p.useRemoteGateways ? { useRemoteGateways: true } : {}),
           }));
           for (const u of usages ?? []) if (u.id) reads.usages.set(u.id.toLowerCase(), { used: u.currentValue ?? 0, limit: u.limit ?? 0 });
         })
@@ -260,6 +261,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (t.clusterRg && r.rg) live.resourceGroup = { name: t.clusterRg, exists: r.rg.exists };
   if (t.vnetName && r.vnet) {
     live.vnet = { id: r.vnet.id ?? "", name: t.vnetName, exists: r.vnet.exists, addressSpaces: r.vnet.addressSpaces };
+    if (r.subnets.some((s) => s.name.toLowerCase() === "gatewaysubnet")) live.vnet.gatewaySubnet = true;
   }
   if (node) live.nodeSubnet = strip(node);
   else if (t.subnetName && r.vnet?.exists) live.nodeSubnetMissing = { name: t.subnetName, byId: t.subnetById };

@@ -21,6 +21,7 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-RT-01", severity: "error/warning", summary: "Route table: UDR without a route table on the node subnet, or one shared with another cluster." },
   { id: "LIVE-NAT-01", severity: "error", summary: "userAssignedNATGateway but the node subnet has no NAT gateway (OUT-07 on live data)." },
   { id: "LIVE-PEER-01", severity: "warning", summary: "A peering of the VNet is not Connected." },
+  { id: "LIVE-PEER-02", severity: "info", summary: "On-premises ranges behind a VPN/ExpressRoute gateway are not read: add them with --connected-cidr." },
   { id: "LIVE-CLUSTER-01", severity: "warning", summary: "A kubenet cluster in the same VNet routes a pod CIDR that overlaps this cluster's." },
   { id: "LIVE-PERM-01", severity: "error", summary: "The signed-in principal lacks actions create needs (named per scope)." },
   { id: "LIVE-PERM-02", severity: "warning", summary: "The principal's permissions could not be read." },
@@ -37,7 +38,7 @@ export function check(ctx: RuleContext): Finding[] {
     ...vnetRules(ctx.spec, live),
     ...subnetRules(ctx.spec, live),
     ...routeRules(ctx.spec, live),
-    ...peerRules(live),
+    ...peerRules(ctx.spec, live),
     ...clusterRules(ctx.spec, live),
     ...permissionRules(ctx.spec, live),
     ...quotaRules(ctx.spec, live),
@@ -140,12 +141,21 @@ function routeRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
   return out;
 }
 
-function peerRules(live: LiveFacts): Finding[] {
-  return (live.peerings ?? [])
+function peerRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
+  const peerings = live.peerings ?? [];
+  const out = peerings
     .filter((p) => p.state !== undefined && p.state.toLowerCase() !== "connected")
     .map((p) =>
       finding("LIVE-PEER-01", "warning", "connectedCidrs", `peering '${p.name}' to ${lastSegment(p.remoteVnetId ?? "?")} is ${p.state} (not Connected); its ranges ${p.addressSpaces.join(", ") || "(none)"} were still checked`, "finish the peering on the remote side, or delete it"),
     );
+  // On-premises prefixes live behind a gateway (BGP, local network gateways), which these reads do not see.
+  const peered = new Set(peerings.flatMap((p) => p.addressSpaces));
+  const userRanges = spec.connectedCidrs.filter((c) => !peered.has(c));
+  const via = live.vnet?.gatewaySubnet ? `VNet '${live.vnet.name}' has a GatewaySubnet` : peerings.find((p) => p.useRemoteGateways) ? `peering '${peerings.find((p) => p.useRemoteGateways)?.name}' uses the remote VNet's gateway` : undefined;
+  if (via && userRanges.length === 0) {
+    out.push(finding("LIVE-PEER-02", "info", "connectedCidrs", `${via}: on-premises ranges (VPN/ExpressRoute) are not read, so none were checked`, "add them with --connected-cidr (repeatable, or @FILE)"));
+  }
+  return out;
 }
 
 function clusterRules(spec: ClusterSpec, live: LiveFacts): Finding[] {

@@ -99,8 +99,8 @@ describe("validate --live (e2e against the fake ARM server)", function () {
   it("hub and spoke: the hub's range, learnt from the peering, overlaps the service CIDR → OVL-03 from live facts, exit 3", async () => {
     seedSpoke();
     fake.seed.resourceGroup("rg-hub", { location: "westeurope" });
-    const hub = fake.seed.vnet("rg-hub", "hub", ["10.0.0.0/16"], { AzureFirewallSubnet: "10.0.1.0/26" });
-    fake.seed.peering(spokeId, "spoke-to-hub", hub);
+    const hub = fake.seed.vnet("rg-hub", "hub", ["10.0.0.0/16"], { AzureFirewallSubnet: "10.0.1.0/26", GatewaySubnet: "10.0.2.0/27" });
+    fake.seed.peering(spokeId, "spoke-to-hub", hub, { useRemoteGateways: true });
     fake.seed.peering(hub, "hub-to-spoke", spokeId);
     const { r, report } = await live(["--vnet-subnet-id", aksSubnetId]);
     assert.equal(r.code, 3, r.stderr);
@@ -109,6 +109,8 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.ok(ovl.length >= 1, JSON.stringify(all(report)));
     assert.match(ovl.map((f) => f.message).join("\n"), /10\.0\.0\.0\/16/);
     assert.deepEqual(rule(report, "LIVE-PEER-01"), []);
+    // On-premises ranges behind the hub's gateway are not readable: the user is told to add them.
+    assert.match(rule(report, "LIVE-PEER-02")[0]?.message ?? "", /spoke-to-hub/);
   });
 
   it("a one-sided peering is reported (LIVE-PEER-01) and its ranges still count", async () => {

@@ -118,6 +118,15 @@ describe("validators/live", () => {
     assert.match(f[0]?.message ?? "", /to-hub.*Initiated/);
   });
 
+  it("LIVE-PEER-02: a gateway in play and no on-premises range given → info; given → quiet", () => {
+    const facts: LiveFacts = { peerings: [{ name: "to-hub", state: "Connected", addressSpaces: ["10.50.0.0/16"], useRemoteGateways: true }] };
+    const f = byRule(check(withLive(facts, { connectedCidrs: ["10.50.0.0/16"] })), "LIVE-PEER-02");
+    assert.match(f[0]?.message ?? "", /to-hub/);
+    assert.equal(byRule(check(withLive(facts, { connectedCidrs: ["10.50.0.0/16", "192.168.0.0/16"] })), "LIVE-PEER-02").length, 0);
+    assert.equal(byRule(check(withLive({ peerings: [{ name: "p", state: "Connected", addressSpaces: [] }] })), "LIVE-PEER-02").length, 0);
+    assert.equal(byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"], gatewaySubnet: true } })), "LIVE-PEER-02").length, 1);
+  });
+
   it("LIVE-CLUSTER-01: a kubenet cluster in the VNet routes an overlapping pod CIDR", () => {
     const f = byRule(check(withLive({ clusters: [{ id: OTHER, name: "old", networkPlugin: "kubenet", podCidr: "10.244.0.0/16", subnetIds: [] }] })), "LIVE-CLUSTER-01");
     assert.equal(f.length, 1);
