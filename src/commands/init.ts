@@ -18,7 +18,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const out = typeof opts["out"] === "string" && opts["out"] !== "" ? opts["out"] : "aks-net.yaml";
   const done = await complete(await layersFromOptions(opts, io.stdin), opts, io, { command: "init", out });
   const resolved = resolveSpec(done.layers);
-  if (done.written === undefined) {
+  if (!done.asked) {
     // Nothing was asked (no terminal, or every value given): the file still records the chosen values.
     const chosen = chosenInput(resolved);
     const written = await writeSpec(out, chosen, io);

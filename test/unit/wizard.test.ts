@@ -170,6 +170,28 @@ describe("wizard: every answer is checked by the rule engine as it is typed", ()
   });
 });
 
+describe("wizard: an existing VNet", () => {
+  const existing: Script = { vnet: "existing", "vnet.name": "hub", "vnet.addressSpaces": "10.7.0.0/16", "vnet.existingSubnets": "nodes=10.7.0.0/22,pe=10.7.8.0/24,tiny=10.7.9.0/29" };
+
+  it("puts the nodes into one of its subnets when chosen, and offers only subnets that fit", async () => {
+    const { t, answers, layers } = await wizard([], { ...existing, networkPlugin: "node-subnet", "vnet.subnet": "nodes" });
+    // 3 nodes + surge at 31 IPs each do not fit a /29 (CAP-01): not offered.
+    assert.deepEqual(t.choices["vnet.subnet"], ["", "nodes", "pe"]);
+    assert.ok(!t.asked.includes("vnet.subnetCidr"), "no CIDR question when an existing subnet is chosen");
+    assert.equal(answers.vnet?.subnetName, "nodes");
+    assert.equal(answers.vnet?.subnetCidr, "10.7.0.0/22");
+    assert.deepEqual(answers.vnet?.existingSubnets?.map((s) => s.name), ["pe", "tiny"]);
+    const resolved = resolveSpec(layers);
+    assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
+  });
+
+  it("a new node subnet in it avoids its other subnets", async () => {
+    const { answers } = await wizard([], existing);
+    const node = answers.vnet?.subnetCidr as string;
+    for (const other of ["10.7.0.0/22", "10.7.8.0/24", "10.7.9.0/29"]) assert.equal(overlaps(cidr(node), cidr(other)), false, `${node} overlaps ${other}`);
+  });
+});
+
 describe("wizard: choices are only those the engine accepts", () => {
   it("offers no azure and no cilium policy for kubenet", async () => {
     const { t } = await wizard([], { networkPlugin: "kubenet" });
@@ -272,6 +294,28 @@ describe("completeInput on a terminal", () => {
     assert.equal(io.out(), "", "stdout stays data");
     // create reads the subscription from its option.
     assert.equal(opts["subscription"], IDENTITY["subscription"]);
+  });
+
+  it("asks before replacing an existing spec file that was not the -f input, and keeps it on no", async () => {
+    writeFileSync(join(dir, "aks-net.yaml"), "name: mine\n");
+    const ask = scriptedAsker({ ...IDENTITY, overwrite: false });
+    const io = fakeIo(true, {}, dir);
+    const done = await complete([], {}, io, { ask });
+    assert.ok(ask.transcript.asked.includes("overwrite"));
+    assert.equal(readFileSync(join(dir, "aks-net.yaml"), "utf8"), "name: mine\n");
+    assert.equal(done.written, undefined);
+    assert.match(io.err(), /kept aks-net\.yaml as it was/);
+  });
+
+  it("replaces the -f input without asking (the completed spec holds all it held)", async () => {
+    writeFileSync(join(dir, "aks-net.yaml"), "networkPlugin: kubenet\n");
+    const ask = scriptedAsker(IDENTITY);
+    const seed: SpecLayer[] = [{ source: "file", input: await readSpecFile(join(dir, "aks-net.yaml"), new PassThrough()) }];
+    await complete(seed, { file: join(dir, "aks-net.yaml") }, fakeIo(true, {}, dir), { ask });
+    assert.ok(!ask.transcript.asked.includes("overwrite"));
+    const text = readFileSync(join(dir, "aks-net.yaml"), "utf8");
+    assert.match(text, /^networkPlugin: kubenet$/m);
+    assert.match(text, /^name: demo$/m);
   });
 
   it("the written file resolves to the same spec (YAML round trip)", async () => {

@@ -5,7 +5,8 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
+import { existsSync } from "node:fs";
+import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import { stringify } from "yaml";
 import { UsageError } from "../../core/errors.ts";
 import { resolveSpec } from "../../core/resolve.ts";
@@ -74,12 +75,23 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
   const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];
   const chosen = chosenInput(resolveSpec(all));
   const out = options.out ?? "aks-net.yaml";
-  const written = await writeSpec(out, chosen, io);
   const line = equivalentCommand(chosen);
-  io.stderr.write(`\n${written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${line}\n\n`);
+  let written: string | undefined;
+  if (await mayWrite(out, opts, io, ask, command)) written = await writeSpec(out, chosen, io);
+  io.stderr.write(`\n${written === undefined ? `kept ${out} as it was\n` : written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${line}\n\n`);
   // create reads the subscription from its own option: hand the answer over.
   if (typeof answers.subscription === "string" && opts["subscription"] === undefined) opts["subscription"] = answers.subscription;
-  return { layers: all, asked: true, written, command: line };
+  return { layers: all, asked: true, ...(written !== undefined ? { written } : {}), command: line };
+}
+
+/** An existing file other than the `-f` input is only replaced when the user says so (init: yes by default). */
+async function mayWrite(out: string, opts: Record<string, unknown>, io: Io, ask: Asker, command: string): Promise<boolean> {
+  if (out === "-") return true;
+  const path = isAbsolute(out) ? out : join(io.cwd, out);
+  if (!existsSync(path)) return true;
+  const input = typeof opts["file"] === "string" && opts["file"] !== "-" ? resolvePath(io.cwd, opts["file"]) : undefined;
+  if (input === resolvePath(path)) return true; // the spec just completed: the new file holds all it held
+  return ask.confirm({ id: "overwrite", message: `${out} exists: replace it with this spec?`, default: command === "init" });
 }
 
 /** Prompting is allowed: a terminal (io.interactive already excludes CI=true) and no --no-input. */

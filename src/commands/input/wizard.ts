@@ -5,7 +5,7 @@
  * Select questions offer only the choices the engine accepts. Defaults for ranges come from core/proposals.ts.
  */
 import { ENUMS } from "../../core/spec.ts";
-import type { ClusterSpec, Provenance, SpecInput, SpecLayer } from "../../core/spec.ts";
+import type { ClusterSpec, Provenance, SpecInput, SpecLayer, SubnetSpec } from "../../core/spec.ts";
 import { defaultMaxPods, resolveSpec, usesPodCidr } from "../../core/resolve.ts";
 import type { ResolvedSpec } from "../../core/resolve.ts";
 import { proposeRanges } from "../../core/proposals.ts";
@@ -264,7 +264,28 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
       const p = proposals();
       await askText("vnet.podSubnetCidr", ["vnet.podSubnetCidr"], `Pod subnet (a /${p.sizes.podSubnet}: one VNet IP per pod)`, p.podSubnet(), (v) => ({ vnet: { podSubnetCidr: v } }));
     }
-    if (!given("vnet.subnetCidr")) {
+    // In an existing VNet the nodes may go into one of its subnets (aks-net then adopts it instead of adding one).
+    const others = now().vnet.existingSubnets;
+    if (existing && others.length > 0 && !given("vnet.subnetCidr")) {
+      settle(["vnet.subnetCidr"]);
+      const fits = others.filter((s) => refusal(["vnet.subnetCidr"], adopt(others, s)) === undefined);
+      if (fits.length > 0) {
+        const pick = await ask.select<string>({
+          id: "vnet.subnet",
+          message: "Node subnet",
+          choices: [
+            { value: "", name: "a new subnet", description: "aks-net adds it in free space of the VNet" },
+            ...fits.map((s) => ({ value: s.name, name: `${s.name} (${s.cidr})`, description: "an existing subnet of this VNet; nodes take one IP each from it" })),
+          ],
+          default: "",
+        });
+        const chosenSubnet = fits.find((s) => s.name === pick);
+        if (chosenSubnet) {
+          accept(["vnet.subnetCidr"], adopt(others, chosenSubnet));
+        }
+      }
+    }
+    if (!isChosen(resolveWith().provenance, "vnet.subnetCidr")) {
       const p = proposals();
       const cap = now().nodePools[0];
       await askText("vnet.subnetCidr", ["vnet.subnetCidr"], `Node subnet (/${p.sizes.nodeSubnet} fits ${cap?.count ?? "?"} nodes + surge at ${cap?.maxPods ?? "?"} max pods)`, p.nodeSubnet(), (v) => ({ vnet: { subnetCidr: v } }));
@@ -289,6 +310,11 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     await askText("dnsServiceIP", ["dnsServiceIP"], "DNS service IP (inside the service CIDR; .10 by convention)", proposals().dnsServiceIP(service), (v) => ({ dnsServiceIP: v }));
   }
   return answers;
+}
+
+/** The answer "put the nodes into this existing subnet": it becomes the node subnet and leaves the other-subnets list. */
+function adopt(subnets: readonly SubnetSpec[], subnet: SubnetSpec): SpecInput {
+  return { vnet: { subnetName: subnet.name, subnetCidr: subnet.cidr, existingSubnets: subnets.filter((s) => s !== subnet) } };
 }
 
 /** `RES-01 service CIDR ... overlaps ...` / `  fix: ...`: how a refused answer reads under the prompt. */
