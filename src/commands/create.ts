@@ -53,7 +53,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const tracker = new ArmTracker();
   const ctx = createAzureContext({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env, policies: [tracker.policy] });
   const pollIntervalMs = intEnv(io.env, "AKS_NET_POLL_INTERVAL_MS");
-  const port: ArmPort = new AzureArmPort(ctx, tracker, { pollIntervalMs });
+  const port: ArmPort = new AzureArmPort(ctx, tracker, { pollIntervalMs, conflictDelayMs: intEnv(io.env, "AKS_NET_RETRY_DELAY_MS") });
   io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
 
   try {

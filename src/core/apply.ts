@@ -65,7 +65,29 @@ export interface ApplyOptions {
   waitTimeoutMs?: number;
   /** At most this many steps at once (default: no limit; 1 = one step after the other, the benchmark's baseline). */
   maxParallel?: number;
+  /** Expected seconds per resource type, to let the longest remaining chain go first when steps must queue. */
+  durations?: Readonly<Record<string, number>>;
 }
+
+/**
+ * Typical Azure durations (seconds) of a PUT by type: only used to order steps that cannot run together, so the
+ * one with the longest chain behind it (the firewall's subnet before the node subnet) goes first.
+ */
+export const TYPICAL_SECONDS: Readonly<Record<string, number>> = {
+  "Microsoft.Resources/resourceGroups": 1,
+  "Microsoft.Network/virtualNetworks": 8,
+  "Microsoft.Network/virtualNetworks/subnets": 8,
+  "Microsoft.Network/publicIPAddresses": 5,
+  "Microsoft.Network/azureFirewalls": 450,
+  "Microsoft.Network/firewallPolicies": 30,
+  "Microsoft.Network/firewallPolicies/ruleCollectionGroups": 60,
+  "Microsoft.Network/routeTables": 5,
+  "Microsoft.Network/routeTables/routes": 5,
+  "Microsoft.Network/natGateways": 10,
+  "Microsoft.ManagedIdentity/userAssignedIdentities": 2,
+  "Microsoft.Authorization/roleAssignments": 2,
+  "Microsoft.ContainerService/managedClusters": 390,
+};
 
 export interface ApplyResult {
   steps: StepResult[];
@@ -100,6 +122,10 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
   const results = new Map<string, Promise<StepResult>>();
   const pollIntervalMs = options.pollIntervalMs ?? 5000;
   const slots = semaphore(options.maxParallel ?? Infinity);
+  // Azure Network runs one operation at a time per VNet / route table (children included): a second write gets 409
+  // AnotherOperationInProgress. Steps on the same one queue, the longest remaining chain first.
+  const locks = keyedLocks();
+  const tail = tailDurations(ops, prereqs, options.durations ?? TYPICAL_SECONDS);
   const waitTimeoutMs = options.waitTimeoutMs ?? 90 * 60_000;
 
   // Reference values that point outside the plan (an existing resource) are read once.
@@ -184,6 +210,8 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       reporter.finish(result);
       return result;
     }
+    const lockKey = networkLockKey(op.resourceId);
+    if (lockKey) await locks.acquire(lockKey, tail.get(key(op.resourceId)) ?? 0);
     await slots.acquire();
     const t0 = performance.now();
     reporter.start(op);
@@ -201,6 +229,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       return result;
     } finally {
       slots.release();
+      if (lockKey) locks.release(lockKey);
     }
   };
 
@@ -292,6 +321,61 @@ export function typeFromId(id: string): string {
   const types = [parts[0]];
   for (let j = 1; j < parts.length; j += 2) types.push(parts[j]);
   return types.join("/");
+}
+
+/** `.../providers/Microsoft.Network/virtualNetworks/v/subnets/s` → the VNet's id (lower case); undefined outside Network. */
+export function networkLockKey(resourceId: string): string | undefined {
+  const m = /^(.*\/providers\/microsoft\.network\/[^/]+\/[^/]+)/i.exec(resourceId);
+  if (!m || /\/providers\/microsoft\.authorization\//i.test(resourceId)) return undefined;
+  return (m[1] as string).toLowerCase();
+}
+
+/** For each step: its own duration plus the longest chain of steps that wait for it. */
+function tailDurations(ops: readonly Operation[], pre: Map<string, string[]>, durations: Readonly<Record<string, number>>): Map<string, number> {
+  const dependants = new Map<string, string[]>();
+  for (const [k, deps] of pre) for (const d of deps) dependants.set(d, [...(dependants.get(d) ?? []), k]);
+  const typeOf = new Map(ops.map((o) => [key(o.resourceId), o.type]));
+  const memo = new Map<string, number>();
+  const tailOf = (k: string, depth = 0): number => {
+    const hit = memo.get(k);
+    if (hit !== undefined) return hit;
+    const rest = depth > ops.length ? 0 : Math.max(0, ...(dependants.get(k) ?? []).map((d) => tailOf(d, depth + 1)));
+    const t = (durations[typeOf.get(k) ?? ""] ?? 1) + rest;
+    memo.set(k, t);
+    return t;
+  };
+  for (const o of ops) tailOf(key(o.resourceId));
+  return memo;
+}
+
+/**
+ * Mutexes by key; waiters with the highest priority go first. A free lock is granted on the next timer tick, so steps
+ * that became ready together compete by priority instead of by arrival.
+ */
+function keyedLocks(): { acquire(k: string, priority: number): Promise<void>; release(k: string): void } {
+  const held = new Set<string>();
+  const queues = new Map<string, { priority: number; go: () => void }[]>();
+  const grant = (k: string): void => {
+    const next = queues.get(k)?.shift();
+    if (next) {
+      held.add(k);
+      next.go();
+    } else held.delete(k);
+  };
+  return {
+    acquire: (k, priority) =>
+      new Promise((go) => {
+        const q = queues.get(k) ?? [];
+        q.push({ priority, go });
+        q.sort((a, b) => b.priority - a.priority);
+        queues.set(k, q);
+        if (!held.has(k)) {
+          held.add(k); // reserved until the tick picks the winner
+          setTimeout(() => grant(k), 0);
+        }
+      }),
+    release: (k) => grant(k),
+  };
 }
 
 function semaphore(limit: number): { acquire(): Promise<void>; release(): void } {

@@ -183,6 +183,10 @@ function typeTable(ctx: AzureContext): Record<string, TypeOps> {
 export interface ArmPortOptions {
   /** LRO poll interval; undefined keeps the SDK default (2 s, or the service's Retry-After). */
   pollIntervalMs?: number | undefined;
+  /** First wait before retrying a write Azure refused for a running operation (doubles, capped at 30 s). Default 2000. */
+  conflictDelayMs?: number | undefined;
+  /** Give up retrying such a write after this long. Default 30 minutes (a firewall operation takes up to 10). */
+  conflictTimeoutMs?: number | undefined;
 }
 
 /** The production port: typed SDK clients, REST JSON in and out, errors explained. */
@@ -215,7 +219,7 @@ export class AzureArmPort implements ArmPort {
     this.tracker.reset(res.resourceId);
     this.tracker.expect(res.resourceId, planned, body);
     try {
-      await ops.put(id, toSdkModel(body), this.callOptions(signal));
+      await this.retryConflicts(signal, () => ops.put(id, toSdkModel(body), this.callOptions(signal)));
     } catch (e) {
       throw this.explain(e, res);
     }
@@ -229,10 +233,30 @@ export class AzureArmPort implements ArmPort {
     const { ops, id } = this.address(res);
     this.tracker.reset(res.resourceId);
     try {
-      await ops.del(id, this.callOptions(signal));
+      await this.retryConflicts(signal, () => ops.del(id, this.callOptions(signal)));
     } catch (e) {
       if (isRestError(e) && e.statusCode === 404) return;
       throw this.explain(e, res);
+    }
+  }
+
+  /**
+   * A write refused because another operation runs on the resource or one it references (409
+   * AnotherOperationInProgress; 429 still throttled after the SDK's own retries) was not accepted: wait and send it
+   * again, with back-off, until the timeout.
+   */
+  private async retryConflicts(signal: AbortSignal, write: () => Waitable): Promise<void> {
+    const base = this.options.conflictDelayMs ?? 2000;
+    const deadline = Date.now() + (this.options.conflictTimeoutMs ?? 30 * 60_000);
+    for (let n = 0; ; n++) {
+      try {
+        await write();
+        return;
+      } catch (e) {
+        const conflict = isRestError(e) && ((e.statusCode === 409 && e.code === "AnotherOperationInProgress") || e.statusCode === 429);
+        if (!conflict || signal.aborted || Date.now() > deadline) throw e;
+        await sleep(Math.min(base * 2 ** n, 30_000), signal);
+      }
     }
   }
 
@@ -337,6 +361,20 @@ function convert(value: unknown, parentKey = ""): unknown {
     }
   }
   return out;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function pathOf(url: string): string {

@@ -4,6 +4,7 @@
  * midway (SIGINT → 130, or SIGKILL) resumes without duplicate resources or a second PUT of a running operation.
  */
 import assert from "node:assert/strict";
+import { request } from "node:https";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
@@ -103,6 +104,44 @@ describe("create under faults", function () {
   });
 });
 
+describe("create with Network's concurrency rules (409 AnotherOperationInProgress, 429 ReferencedResourceNotProvisioned)", function () {
+  this.timeout(90_000);
+  let fake: FakeArm;
+  before(async () => {
+    fake = await startFakeArm({ polls: 1, networkConflicts: true, conflictRetryAfterSec: 0 });
+  });
+  after(async () => {
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it("the firewall topology converges without a single 409: writes to one VNet or route table queue", async () => {
+    const r = await create(fake, "nc", FIREWALL);
+    ok(r);
+    assertConverged(fake, "nc", await plannedIds(fake, "nc"));
+    assert.deepEqual(fake.requests.filter((q) => q.status === 409).map((q) => `${q.method} ${q.path}`), []);
+  });
+
+  it("a write refused because someone else's operation runs on the VNet is retried until it is accepted", async () => {
+    fake.seed.resourceGroup("rg-busy", { location: "westeurope" });
+    const vnet = fake.seed.vnet("rg-busy", "busy-vnet", ["10.70.0.0/16"], {}, { location: "westeurope" });
+    // Another tool starts a subnet operation on the same VNet; it runs until its status is polled (fake.completeAll).
+    assert.equal(await armPut(fake, `${vnet}/subnets/theirs?api-version=2026-01-01`, { properties: { addressPrefix: "10.70.200.0/24" } }), 201);
+    const running = create(fake, "busy", ["--vnet-name", "busy-vnet", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--existing-subnet", "theirs=10.70.200.0/24"], { env: { AKS_NET_RETRY_DELAY_MS: "20" } });
+    const t0 = Date.now();
+    while (!fake.requests.some((q) => q.status === 409) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(fake.requests.some((q) => q.status === 409), "create met the running operation");
+    await new Promise((r) => setTimeout(r, 200)); // a few retries while it still runs
+    fake.completeAll();
+    const r = await running;
+    ok(r);
+    const refused = fake.requests.filter((q) => q.status === 409 && /subnets\/aks-nodes$/i.test(q.path)).length;
+    assert.ok(refused >= 2, `the refused write was retried (${refused} refusals before it was accepted)`);
+    assert.ok(fake.get(`${vnet}/subnets/aks-nodes`));
+    assert.ok(fake.get(`${vnet}/subnets/theirs`), "their subnet is still there");
+  });
+});
+
 describe("create killed midway resumes", function () {
   this.timeout(90_000);
   let fake: FakeArm;
@@ -142,6 +181,19 @@ describe("create killed midway resumes", function () {
     });
   }
 });
+
+/** A PUT from "someone else" (not aks-net), trusting the fake's certificate. */
+function armPut(fake: FakeArm, path: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(`${fake.url}${path}`, { method: "PUT", ca: fake.caPem, headers: { authorization: "Bearer other-tool", "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -151,6 +151,20 @@ describe("applyPlan", () => {
     assert.equal(port.log.filter((l) => l.startsWith("PUT")).length, 7);
   });
 
+  it("writes to one VNet one at a time (Network's 409 AnotherOperationInProgress), the longest chain first", async () => {
+    const port = new MemoryPort();
+    port.latency = { v: 5, nodes: 30, AzureFirewallSubnet: 30, fw: 30, c: 5 };
+    const fwSubnet = `${VNET}/subnets/AzureFirewallSubnet`;
+    const plan: Plan = {
+      refusals: [],
+      operations: [op(VNET, []), op(SUBNET, [VNET], { properties: { addressPrefix: "10.0.0.0/22" } }), op(fwSubnet, [VNET], { properties: { addressPrefix: "10.0.8.0/26" } }), op(FW, [fwSubnet]), op(CLUSTER, [SUBNET, FW])],
+    };
+    await applyPlan(plan, port, recorder(), never);
+    const at = (what: string): number => port.events.find((e) => e.what === what)?.t ?? NaN;
+    assert.ok(at("start nodes") >= at("end AzureFirewallSubnet"), "the two subnets did not overlap, firewall subnet first");
+    assert.ok(at("start fw") < at("end nodes"), "the firewall runs while the node subnet is written");
+  });
+
   it("resolves reference tokens from the results of finished steps", async () => {
     const port = new MemoryPort();
     await applyPlan(firewallPlan(), port, recorder(), never);
