@@ -675,9 +675,18 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const parent = store.get(key(parentId));
       if (!parent) throw notFound(parentId);
       if (last === "usages" && parent.type.toLowerCase() === TYPES.vnet) return send(res, 200, { value: vnetUsages(view, parent.id) });
+      if (last === "agentpools" && parent.type.toLowerCase() === TYPES.cluster) return send(res, 200, { value: agentPools(parent) });
       return send(res, 200, { value: view.childrenOf(parent.id, seg[seg.length - 1]!).map((r) => render(view, r)) });
     }
     const id = canonicalId(seg);
+    // A cluster's agent pools are views of its agentPoolProfiles (read-only in this fake).
+    if (l[l.length - 2] === "agentpools" && method === "GET") {
+      const cluster = store.get(key(parentOf(id)));
+      const pool = cluster && cluster.type.toLowerCase() === TYPES.cluster ? agentPools(cluster).find((p) => String(p["name"]).toLowerCase() === l[l.length - 1]) : undefined;
+      if (!cluster) throw new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${lastSegment(parentOf(id))}' not found.`);
+      if (!pool) throw notFound(id);
+      return send(res, 200, pool);
+    }
     return resource(method, id, body, res, apiVersion, sub, path);
   }
 
@@ -730,6 +739,13 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     const plural = op.type.split("/").pop() ?? "Resources";
     const t = plural.endsWith("sses") ? plural.slice(0, -2) : plural.replace(/s$/, "");
     return `${op.kind === "put" ? "Put" : "Delete"}${t.charAt(0).toUpperCase()}${t.slice(1)}Operation`;
+  }
+
+  function agentPools(cluster: StoredResource): Json[] {
+    return arr(props(cluster.body)["agentPoolProfiles"]).map(obj).map((pp) => {
+      const { name, ...rest } = pp;
+      return { id: `${cluster.id}/agentPools/${String(name)}`, name, type: "Microsoft.ContainerService/managedClusters/agentPools", properties: clone(rest) };
+    });
   }
 
   function canonicalId(seg: string[]): string {

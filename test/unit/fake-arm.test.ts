@@ -261,6 +261,10 @@ describe("fake ARM server (real SDK clients)", function () {
     await udrRoute(nodesId, "VirtualAppliance", fwIp);
     const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll);
     assert.equal(mc.provisioningState, "Succeeded");
+    const pools = [];
+    for await (const p of aks.agentPools.list(RG, "aks1")) pools.push(`${p.name}:${p.vnetSubnetID === nodesId}`);
+    assert.deepEqual(pools, ["sys:true"]);
+    assert.equal((await aks.agentPools.get(RG, "aks1", "sys")).count, 2);
     assert.equal(mc.networkProfile?.podCidr, "10.244.0.0/16");
     assert.equal(mc.networkProfile?.loadBalancerSku, "standard");
     assert.match(mc.fqdn ?? "", /\.hcp\.eastus\.azmk8s\.io$/);
