@@ -2,7 +2,8 @@
  * `validate --live` (and the start of `create`): a read-only pass over the real environment. It only turns what
  * Azure has into spec facts (a `live` layer); the rule engine then checks them like any other input.
  * Reads fan out in parallel: one wave for everything named by the spec, a second only for what the first revealed
- * (the node subnet's route table, its permissions, the quota of a region learnt from the VNet).
+ * (the node subnet's route table, its permissions, the quota of a region learnt from the VNet). The count of
+ * requests does not depend on the number of subnets or peerings.
  */
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AuthError, UsageError } from "../core/errors.ts";
@@ -125,15 +126,13 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   const vnetRead =
     t.vnetRg && t.vnetName
       ? Promise.all([
+          // The VNet's GET carries every subnet and peering in full: one request whatever their number.
           orNotFound(net.virtualNetworks.get(t.vnetRg, t.vnetName, opt)),
-          orNotFound(collect(net.subnets.list(t.vnetRg, t.vnetName, opt))),
-          orNotFound(collect(net.virtualNetworkPeerings.list(t.vnetRg, t.vnetName, opt))),
           orNotFound(collect(net.virtualNetworks.listUsage(t.vnetRg, t.vnetName, opt))),
-        ]).then(([vnet, subnets, peerings, usages]) => {
+        ]).then(([vnet, usages]) => {
           reads.vnet = vnet ? { exists: true, id: vnet.id, location: vnet.location, addressSpaces: vnet.addressSpace?.addressPrefixes ?? [] } : { exists: false, addressSpaces: [] };
-          // The VNet body lists its subnets too; the list call is authoritative when both answer.
-          reads.subnets = (subnets ?? vnet?.subnets ?? []).map((s) => rawSubnet(s));
-          reads.peerings = (peerings ?? vnet?.virtualNetworkPeerings ?? []).map((p) => ({
+          reads.subnets = (vnet?.subnets ?? []).map((s) => rawSubnet(s));
+          reads.peerings = (vnet?.virtualNetworkPeerings ?? []).map((p) => ({
             name: p.name ?? "",
             remoteVnetId: p.remoteVirtualNetwork?.id,
             state: p.peeringState,
