@@ -19,8 +19,11 @@ const MAX_RANGE_PREFIX = 16;
 /** Azure Firewall never needs more than a /26 (FWS-01). */
 const FIREWALL_PREFIX = 26;
 
-/** Range fields that carry an AKS default until the user picks them. */
-const DEFAULTED_RANGE_FIELDS = ["serviceCidr", "podCidr", "podCidrs", "serviceCidrs", "dnsServiceIP", "vnet.addressSpaces", "vnet.subnetCidr"] as const;
+/**
+ * Range fields that carry an AKS default until the user picks them. The dual-stack lists (DEF-09) are not here: they
+ * are never asked, so their defaults are what the cluster will use.
+ */
+const DEFAULTED_RANGE_FIELDS = ["serviceCidr", "podCidr", "dnsServiceIP", "vnet.addressSpaces", "vnet.subnetCidr"] as const;
 
 export interface ProposalOptions {
   /** The user chose Azure CNI with a pod subnet that is not set yet: size the node subnet at one IP per node. */

@@ -88,6 +88,13 @@ describe("wizard: asks only what is missing", () => {
     assert.equal(t.defaults["dnsServiceIP"], "10.96.0.10");
   });
 
+  it("leaves dual-stack pod and service ranges to their list flags and defaults", async () => {
+    const { t, layers } = await wizard(flags({ ipFamilies: ["IPv4", "IPv6"] }));
+    assert.ok(!t.asked.includes("podCidr") && !t.asked.includes("serviceCidr"));
+    const r = resolveSpec(layers);
+    assert.deepEqual(validateSpec(r.spec, r.provenance).filter((f) => f.severity === "error").map((f) => f.rule), []);
+  });
+
   it("asks nothing a template already answers except where the cluster goes", async () => {
     const tpl = TEMPLATES.find((x) => x.name === "overlay-cilium");
     assert.ok(tpl);
@@ -268,6 +275,14 @@ describe("non-interactive: never prompts", () => {
   it("names only the flags still missing", async () => {
     await assert.rejects(completeInput(flags({ name: "x" }), {}, fakeIo(false)), /^UsageError: missing -g\/--resource-group, -l\/--location;/);
   });
+  it("init --out - may ask with stdout redirected, when stdin and stderr are terminals", async () => {
+    const io = { ...fakeIo(false), stdin: Object.assign(new PassThrough(), { isTTY: true }), stderr: { write: () => true, isTTY: true } };
+    const ask = scriptedAsker(IDENTITY);
+    await complete([], {}, io, { command: "init", out: "-", ask });
+    assert.ok(ask.transcript.asked.includes("name"));
+    await assert.rejects(complete([], {}, io, { command: "init", out: "spec.yaml" }), UsageError);
+  });
+
   it("with the required values given, returns the layers unchanged and writes nothing", async () => {
     const io = fakeIo(false);
     const seed = flags({ name: "x", resourceGroup: "rg", location: "westeurope" });

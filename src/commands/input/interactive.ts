@@ -51,7 +51,7 @@ export async function completeInput(layers: SpecLayer[], opts: Record<string, un
 /** completeInput with a report of what happened (used by `init`). */
 export async function complete(layers: SpecLayer[], opts: Record<string, unknown>, io: Io, options: CompleteOptions = {}): Promise<Completed> {
   const seeded = withSubscription(layers, opts);
-  if (!canPrompt(opts, io) && options.ask === undefined) {
+  if (!canPrompt(opts, io, options.out === "-") && options.ask === undefined) {
     const { provenance } = resolveSpec(seeded);
     const missing = REQUIRED.filter((r) => provenance[r.field] === undefined);
     if (missing.length > 0) {
@@ -94,11 +94,15 @@ async function mayWrite(out: string, opts: Record<string, unknown>, io: Io, ask:
   return ask.confirm({ id: "overwrite", message: `${out} exists: replace it with this spec?`, default: command === "init" });
 }
 
-/** Prompting is allowed: a terminal (io.interactive already excludes CI=true) and no --no-input. */
-export function canPrompt(opts: Record<string, unknown>, io: Io): boolean {
+/**
+ * Prompting is allowed: a terminal (io.interactive already excludes CI=true) and no --no-input. With `--out -` stdout
+ * is the spec, so a terminal on stdin and stderr (where the questions are drawn) is enough.
+ */
+export function canPrompt(opts: Record<string, unknown>, io: Io, specOnStdout = false): boolean {
   const ci = io.env["CI"];
   const inCi = ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
-  return io.interactive && opts["input"] !== false && !inCi;
+  const terminal = io.interactive || (specOnStdout && io.stdin.isTTY === true && io.stderr.isTTY === true);
+  return terminal && opts["input"] !== false && !inCi;
 }
 
 /** `--subscription` is a command option, not a spec flag; carry it as a flag-sourced spec value so it is not asked. */

@@ -297,15 +297,19 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
   settle(vnetFields);
 
   // 7. Cluster-internal ranges: they must stay clear of the VNet and of every connected network.
-  if (usesPodCidr(now()) && !given("podCidr")) {
+  // Dual-stack clusters take their lists (--pod-cidrs/--service-cidrs) from flags or the DEF-09 defaults.
+  const dualStack = (now().ipFamilies ?? []).includes("IPv6");
+  if (usesPodCidr(now()) && !given("podCidr") && !given("podCidrs") && !dualStack) {
     const p = proposals();
     await askText("podCidr", ["podCidr"], `Pod CIDR (one /24 per node; a /${p.sizes.podCidr} for this pool)`, p.podCidr(), (v) => ({ podCidr: v }));
   }
   settle(["podCidr"]);
-  if (!given("serviceCidr")) {
+  if (!given("serviceCidr") && !given("serviceCidrs") && !dualStack) {
     await askText("serviceCidr", ["serviceCidr"], "Service CIDR (Kubernetes service IPs; not routable outside the cluster)", proposals().serviceCidr(), (v) => ({ serviceCidr: v }));
   }
-  if (!given("dnsServiceIP")) {
+  settle(["serviceCidr"]);
+  // DNS-01: the DNS IP is set with the service CIDR or not at all.
+  if (!given("dnsServiceIP") && isChosen(resolveWith().provenance, "serviceCidr")) {
     const service = now().serviceCidr ?? "";
     await askText("dnsServiceIP", ["dnsServiceIP"], "DNS service IP (inside the service CIDR; .10 by convention)", proposals().dnsServiceIP(service), (v) => ({ dnsServiceIP: v }));
   }
