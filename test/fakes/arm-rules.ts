@@ -133,6 +133,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     }
     body["location"] = (location ?? ctx.defaultLocation).toLowerCase().replace(/\s+/g, "");
   }
+  if (ctx.validate) checkName(t, name);
   if (ctx.validate) checkReferences(view, id, t, body);
 
   switch (t) {
@@ -143,7 +144,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.pip: buildPublicIp(id, body, p, ctx); break;
     case T.firewall: buildFirewall(view, id, body, p, ctx); break;
     case T.nat: body["sku"] ??= { name: "Standard" }; p["idleTimeoutInMinutes"] ??= 4; break;
-    case T.peering: p["peeringSyncLevel"] ??= "FullyInSync"; break;
+    case T.peering: checkPeering(view, id, p, ctx); break;
     case T.identity:
       p["principalId"] = stableGuid(`principal:${key(id)}`);
       p["clientId"] = stableGuid(`client:${key(id)}`);
@@ -165,6 +166,35 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     ...body,
   };
   return out;
+}
+
+/** ARM naming rules: Network names (1-80, word characters, '.', '-', '_'); AKS cluster names (1-63). */
+function checkName(t: string, name: string): void {
+  if (t.startsWith("microsoft.network/") && !/^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(name)) {
+    throw new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
+  }
+  if (t === T.cluster && !/^[A-Za-z0-9](?:[-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(name)) {
+    throw new ArmError(400, "InvalidParameter", `The value of parameter resourceName is invalid: '${name}'. The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be at most 63 characters long.`);
+  }
+}
+
+/** A peering's two VNets may not overlap (ARM: VnetAddressSpacesOverlap); the remote's space is echoed. */
+function checkPeering(view: StoreView, id: string, p: Json, ctx: BuildCtx): void {
+  p["peeringSyncLevel"] ??= "FullyInSync";
+  p["allowVirtualNetworkAccess"] ??= true;
+  if (!ctx.validate) return;
+  const localId = parentOf(id);
+  const remoteId = str(obj(p["remoteVirtualNetwork"])["id"]);
+  const local = view.raw(localId);
+  const remote = remoteId ? view.raw(remoteId) : undefined;
+  if (!local || !remote) return;
+  for (const a of vnetPrefixes(local.body)) {
+    for (const b of vnetPrefixes(remote.body)) {
+      if (cidrOverlap(a, b)) {
+        throw new ArmError(400, "VnetAddressSpacesOverlap", `Cannot create or update peering ${id}. Virtual networks ${localId} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${a.text}, ${b.text}`);
+      }
+    }
+  }
 }
 
 /** Read-only properties that may appear in a body copied from a GET and point at resources the fake never stores. */

@@ -779,6 +779,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`);
       }
       const b = obj(body);
+      if (!/^[-\w._()]{1,90}$/u.test(rg) || rg.endsWith(".")) {
+        throw new ArmError(400, "InvalidResourceGroupName", `Resource group name '${rg}' is invalid. It can contain up to 90 characters: letters, digits, underscores, parentheses, hyphens and periods (not at the end).`);
+      }
       const location = str(b["location"]) ?? str(existing?.body["location"]);
       if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
       if (existing && location.toLowerCase() !== String(existing.body["location"]).toLowerCase()) {

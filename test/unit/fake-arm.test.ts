@@ -240,6 +240,21 @@ describe("fake ARM server (real SDK clients)", function () {
       codes.push((await rejects(net.subnets.createOrUpdate(RG, "vnet1", "b", { addressPrefix: prefix }, poll))).code ?? "");
     }
     assert.deepEqual(codes, ["NetcfgInvalidSubnet", "NetcfgSubnetRangesOverlap", "InvalidCIDRNotation"]);
+    assert.equal((await rejects(net.subnets.createOrUpdate(RG, "vnet1", "bad name!", { addressPrefix: "10.0.9.0/24" }, poll))).code, "InvalidResourceName");
+  });
+
+  it("peerings: overlapping address spaces are refused; the state is Connected once both sides exist", async () => {
+    const hub = fake.seed.vnet(RG, "hub", ["10.0.0.0/16"]);
+    fake.seed.vnet(RG, "clash", ["10.0.128.0/17"]);
+    fake.seed.vnet(RG, "spoke", ["10.1.0.0/16"]);
+    const e = await rejects(net.virtualNetworkPeerings.createOrUpdate(RG, "clash", "to-hub", { remoteVirtualNetwork: { id: hub } }, poll));
+    assert.equal(e.code, "VnetAddressSpacesOverlap");
+    const one = await net.virtualNetworkPeerings.createOrUpdate(RG, "spoke", "to-hub", { remoteVirtualNetwork: { id: hub } }, poll);
+    assert.equal(one.peeringState, "Initiated");
+    await net.virtualNetworkPeerings.createOrUpdate(RG, "hub", "to-spoke", { remoteVirtualNetwork: { id: `${rgPath}/providers/Microsoft.Network/virtualNetworks/spoke` } }, poll);
+    const both = await net.virtualNetworkPeerings.get(RG, "spoke", "to-hub");
+    assert.equal(both.peeringState, "Connected");
+    assert.deepEqual(both.remoteAddressSpace?.addressPrefixes, ["10.0.0.0/16"]);
   });
 
   it("computes the firewall's private IP (4th address of AzureFirewallSubnet) and rejects unknown references", async () => {
