@@ -386,6 +386,25 @@ describe("round trip: wizard answers -> spec -> equivalent command -> flags -> t
       assert.ok(!/\bdefault\b/.test(yaml.split("\n").slice(1).join("\n")), "only chosen values are written");
     });
   }
+  it("every plugin x egress x size x dataplane path, defaults taken: no errors, and the command reproduces the spec", async () => {
+    let paths = 0;
+    for (const networkPlugin of ["overlay", "pod-subnet", "node-subnet", "kubenet", "none"]) {
+      for (const outboundType of ["loadBalancer", "firewall", "managedNATGateway", "userAssignedNATGateway"]) {
+        for (const count of [3, 120]) {
+          for (const networkDataplane of ["azure", "cilium"]) {
+            const { layers } = await wizard([], { networkPlugin, outboundType, "nodePools[0].count": count, networkDataplane });
+            const resolved = resolveSpec(layers);
+            const label = `${networkPlugin}/${outboundType}/${count}/${networkDataplane}`;
+            assert.deepEqual(validateSpec(resolved.spec, resolved.provenance).filter((f) => f.severity === "error").map((f) => f.rule), [], label);
+            assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec, label);
+            paths++;
+          }
+        }
+      }
+    }
+    assert.equal(paths, 80);
+  });
+
   it("flags given with the wizard survive the round trip (connected ranges, existing subnets)", async () => {
     const seed = flags({ connectedCidrs: ["10.0.0.0/16"], vnet: { existingSubnets: [{ name: "a", cidr: "10.9.0.0/24" }] } });
     const { layers } = await wizard(seed, { "vnet.name": "hub" });
