@@ -225,8 +225,9 @@ function firewallSubnets(ctx: RuleContext): Finding[] {
     return c;
   };
   const existing = Array.isArray(s.vnet.existingSubnets) ? s.vnet.existingSubnets : [];
-  // FWS-04: aks-net puts the firewall into the VNet it builds, so not with a subnet brought by id or an AKS-managed VNet.
-  if (s.vnetSubnetId !== undefined || s.vnet.managed === true) {
+  // FWS-04: aks-net puts the firewall into the VNet it builds, so not with a subnet brought by id or an AKS-managed VNet
+  // (with userDefinedRouting OUT-01 already reports the managed VNet).
+  if (s.vnetSubnetId !== undefined || (s.vnet.managed === true && s.outboundType !== "userDefinedRouting")) {
     const field = s.vnetSubnetId !== undefined ? "vnetSubnetId" : "vnet.managed";
     out.push(finding("FWS-04", "error", ["firewall.enabled", field], `--firewall puts ${FW_SUBNET} into the VNet aks-net builds, which ${field === "vnetSubnetId" ? "--vnet-subnet-id" : "an AKS-managed VNet"} rules out`, "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route egress yourself (--route 0.0.0.0/0=VirtualAppliance@IP) and drop --firewall"));
     return out;

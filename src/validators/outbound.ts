@@ -12,7 +12,7 @@ import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const rules: RuleInfo[] = [
   { id: "OUT-01", severity: "error", summary: "userDefinedRouting needs a subnet aks-net builds or you bring: not an AKS-managed VNet." },
-  { id: "OUT-02", severity: "error", summary: "userDefinedRouting needs a route table with a default route on the node subnet before create: --firewall, or --route 0.0.0.0/0=VirtualAppliance@IP." },
+  { id: "OUT-02", severity: "error/warning", summary: "userDefinedRouting needs a route table with a default route on the node subnet before create: --firewall, or --route 0.0.0.0/0=VirtualAppliance@IP." },
   { id: "OUT-03", severity: "error", summary: "UDR default route 0.0.0.0/0 must go to VirtualAppliance or VirtualNetworkGateway, not Internet (RouteTableInvalidNextHop)." },
   { id: "OUT-04", severity: "error/warning", summary: "A VirtualAppliance route needs a next-hop IP (error) inside a known subnet or connected range (warning)." },
   { id: "OUT-05", severity: "error/warning", summary: "Nodes never go into AzureFirewallSubnet (error); a user route table to a firewall needs its public IP/32 → Internet route (warning)." },
@@ -129,7 +129,13 @@ function udr(ctx: RuleContext): Finding[] {
     );
   }
   if (defaults.length === 0 && !s.firewall.enabled) {
-    out.push(finding("OUT-02", "error", ["outboundType", "routes"], "outboundType userDefinedRouting, but the node subnet's route table has no 0.0.0.0/0 route and aks-net builds no firewall: AKS requires the route table with its default route before create", "pass --firewall, or --route 0.0.0.0/0=VirtualAppliance@<NVA IP>"));
+    // Offline, the route table of a subnet brought by id is unknown (`--live` reads its routes into spec.routes).
+    const unseen = s.vnetSubnetId !== undefined && s.live === undefined;
+    out.push(
+      unseen
+        ? finding("OUT-02", "warning", ["outboundType", "vnetSubnetId"], "outboundType userDefinedRouting: the route table of --vnet-subnet-id is not known offline; AKS requires one with a 0.0.0.0/0 route to a VirtualAppliance or VirtualNetworkGateway before create", "run validate --live, or list the subnet's default route with --route 0.0.0.0/0=VirtualAppliance@<NVA IP>")
+        : finding("OUT-02", "error", ["outboundType", "routes"], "outboundType userDefinedRouting, but the node subnet's route table has no 0.0.0.0/0 route and aks-net builds no firewall: AKS requires the route table with its default route before create", "pass --firewall, or --route 0.0.0.0/0=VirtualAppliance@<NVA IP>"),
+    );
   }
   const toAppliance = defaults.some((r) => r.nextHopType === "VirtualAppliance");
   const returnRoute = parsedRoutes(ctx).some((r) => r.prefix.family === 4 && r.prefix.prefix === 32 && r.nextHopType === "Internet");

@@ -190,6 +190,8 @@ describe("validators/firewall", () => {
       const id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/aks";
       one(check({ networkPlugin: "azure", networkPluginMode: "overlay", vnetSubnetId: id, firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } }), "FWS-04", "error", ["firewall.enabled", "vnetSubnetId"]);
       none(check(built({ subnetCidr: "10.10.8.0/26" })), "FWS-04");
+      none(check({ vnet: { managed: true }, firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } }), "FWS-04");
+      one(check({ vnet: { managed: true }, firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } }), "OUT-01", "error");
     });
     it("FWS-05 a user default route that misses the firewall's private IP (its 4th address)", () => {
       const route = (ip: string): SpecInput => ({ routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: ip }] });

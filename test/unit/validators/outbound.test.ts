@@ -51,6 +51,12 @@ describe("validators/outbound", () => {
       none(check(udr([{ prefix: "0.0.0.0/0", nextHopType: "VirtualNetworkGateway" }])), "OUT-02");
     });
     it("OUT-02 only for userDefinedRouting", () => none(check(BASE), "OUT-02"));
+    it("OUT-02 a subnet brought by id: its route table is unknown offline (warning)", () => {
+      const id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/aks";
+      const f = one(check({ networkPlugin: "azure", networkPluginMode: "overlay", vnetSubnetId: id, outboundType: UDR }), "OUT-02", "warning", ["outboundType", "vnetSubnetId"]);
+      assert.match(f.fix, /--live/);
+      none(check({ networkPlugin: "azure", networkPluginMode: "overlay", vnetSubnetId: id, outboundType: UDR, routes: [toNva(), returnRoute] }), "OUT-02");
+    });
     it("OUT-03 a default route to the Internet, with the RP's text", () => {
       const f = one(check(udr([{ prefix: "0.0.0.0/0", nextHopType: "Internet" }])), "OUT-03", "error", ["routes[0].nextHopType"]);
       assert.equal(
