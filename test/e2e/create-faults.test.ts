@@ -158,7 +158,9 @@ describe("create killed midway resumes", function () {
     it(`${signal} while the firewall is being created: ${signal === "SIGINT" ? "exit 130 with the resume hint, " : ""}the re-run waits for it and PUTs nothing twice`, async () => {
       const name = signal === "SIGINT" ? "ctrlc" : "killed";
       const ids = await plannedIds(fake, name);
-      const first = await create(fake, name, FIREWALL, { json: false, killSignal: signal, killWhen: (err) => /start\s+firewall/.test(err) });
+      // Kill once the firewall's PUT was accepted (the node subnet and role assignments still print progress after it).
+      const accepted = (): boolean => fake.requests.some((q) => q.method === "PUT" && /azureFirewalls\/[^/]+$/i.test(q.path) && q.status === 201);
+      const first = await create(fake, name, FIREWALL, { json: false, killSignal: signal, killWhen: (err) => /start\s+firewall/.test(err) && accepted() });
       assert.ok(first.killed, "the run was interrupted");
       if (signal === "SIGINT") {
         assert.equal(first.code, 130, first.stderr);
