@@ -272,7 +272,7 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
       if (fits.length > 0) {
         const pick = await ask.select<string>({
           id: "vnet.subnet",
-          message: "Node subnet",
+          message: "Node subnet: new, or one of the VNet's subnets",
           choices: [
             { value: "", name: "a new subnet", description: "aks-net adds it in free space of the VNet" },
             ...fits.map((s) => ({ value: s.name, name: `${s.name} (${s.cidr})`, description: "an existing subnet of this VNet; nodes take one IP each from it" })),
