@@ -709,8 +709,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   }
 
   /** networkConflicts: 429 RetryableError when a Network PUT references a resource whose operation still runs. */
-  function checkReferencedProvisioned(id: string, type: string, body: Json, res: ServerResponse): void {
-    if (!type.toLowerCase().startsWith("microsoft.network/")) return;
+  function refusedReferenceNotProvisioned(id: string, type: string, body: Json, res: ServerResponse): boolean {
+    if (!type.toLowerCase().startsWith("microsoft.network/")) return false;
     const refs: string[] = [];
     const walk = (v: unknown, depth: number): void => {
       if (depth > 20) return;
@@ -730,8 +730,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           details: [{ code: "ReferencedResourceNotProvisioned", message: `Cannot proceed with operation because resource ${ref} used by resource ${id} is not in Succeeded state. Resource is in Updating state and the last operation that updated/is updating the resource is ${opName(op)}.` }],
         },
       }, { "Retry-After": String(opts.conflictRetryAfterSec ?? 1) });
-      return;
+      return true;
     }
+    return false;
   }
 
   /** `PutSubnetOperation`, `DeleteVirtualNetworkOperation`: how Network names its operations. */
@@ -842,8 +843,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       }
       const running = runningOpFor(id) ?? (opts.networkConflicts ? relatedNetworkOp(id, type) : undefined);
       if (running) throw anotherOperation(running, type);
-      if (opts.networkConflicts) checkReferencedProvisioned(id, type, body as Json, res);
-      if (res.headersSent) return;
+      if (opts.networkConflicts && refusedReferenceNotProvisioned(id, type, body as Json, res)) return;
       const lro = isLroType(type);
       const creating = !existing;
       const state = !lro ? "Succeeded" : type.toLowerCase() === TYPES.cluster && creating ? "Creating" : "Updating";
@@ -1218,10 +1218,14 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           waiters.delete(w);
           reject(new Error(`fake-arm: no matching request within ${timeoutMs} ms`));
         }, timeoutMs);
+        timer.unref();
         waiters.add(w);
       });
     },
-    operations: () => [...ops.values()],
+    operations: () => {
+      tick();
+      return [...ops.values()];
+    },
     completeAll: () => {
       for (const op of ops.values()) finish(op);
     },
