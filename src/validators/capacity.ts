@@ -5,6 +5,7 @@
 import { smallestAzurePrefixFor } from "../core/cidr.ts";
 import { POD_IP_BATCH, computeCapacity, isStaticBlock, poolCount, poolPeak, staticBlockIpsPerNode } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
+import { NAMES } from "../core/plan.ts";
 import { createPlanner } from "../core/planner.ts";
 import type { NodePoolSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
@@ -32,7 +33,7 @@ export function check(ctx: RuleContext): Finding[] {
 
 /** Named the way the RP names it in SubnetIsFull: the subnet's name, else the last segment of --vnet-subnet-id. */
 function subnetName(ctx: RuleContext): string {
-  return ctx.spec.vnet.subnetName ?? ctx.spec.vnetSubnetId?.split("/").pop() ?? "aks-subnet";
+  return ctx.spec.vnet.subnetName ?? ctx.spec.vnetSubnetId?.split("/").pop() ?? NAMES.nodeSubnet;
 }
 
 /** "10 nodes + 1 surge (autoscaler max 12)": the peak a requirement was computed for. */

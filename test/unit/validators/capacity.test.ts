@@ -29,7 +29,7 @@ describe("validators/capacity", () => {
     });
     it("/24 at maxPods 30: 9 nodes are an error with the RP's SubnetIsFull text, the smallest prefix and what the subnet holds", () => {
       const f = one(check(flat("10.10.0.0/24", [{ count: 9, maxPods: 30 }])), "CAP-01", "error", ["vnet.subnetCidr", "nodePools[0].count", "nodePools[0].maxPods"]);
-      assert.match(f.message, /^Subnet aks-subnet with address prefix 10\.10\.0\.0\/24 does not have enough capacity for 279 IP addresses/);
+      assert.match(f.message, /^Subnet aks-nodes with address prefix 10\.10\.0\.0\/24 does not have enough capacity for 279 IP addresses/);
       assert.match(f.message, /holds 8 nodes/);
       assert.match(f.fix, /a \/23 \(310 addresses needed\), e\.g\. 10\.10\.\d+\.0\/23, free in the VNet/);
     });
