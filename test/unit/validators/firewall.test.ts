@@ -193,6 +193,12 @@ describe("validators/firewall", () => {
       none(check({ vnet: { managed: true }, firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } }), "FWS-04");
       one(check({ vnet: { managed: true }, firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } }), "OUT-01", "error");
     });
+    it("FWS-04 overlaps with other subnets and cluster ranges are reported once, by OVL-08 / OVL-01", () => {
+      const node = check(built({ subnetCidr: "10.10.0.0/26" }));
+      one(node, "OVL-08", "error", ["vnet.subnetCidr", "firewall.subnetCidr"]);
+      none(node, "FWS-04");
+      one(check(built({ subnetCidr: "10.10.8.0/26" }, { serviceCidr: "10.10.8.0/24", dnsServiceIP: "10.10.8.10" })), "OVL-01", "error", ["serviceCidr", "firewall.subnetCidr"]);
+    });
     it("FWS-05 a user default route that misses the firewall's private IP (its 4th address)", () => {
       const route = (ip: string): SpecInput => ({ routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: ip }] });
       const f = one(check(built({ subnetCidr: "10.10.8.0/26" }, route("10.10.9.4"))), "FWS-05", "warning", ["routes[0].nextHopIp", "firewall.subnetCidr"]);
