@@ -4,7 +4,9 @@
  * midway (SIGINT → 130, or SIGKILL) resumes without duplicate resources or a second PUT of a running operation.
  */
 import assert from "node:assert/strict";
-import { request } from "node:https";
+import { createServer, request } from "node:https";
+import type { AddressInfo } from "node:net";
+import { testCert } from "../fakes/cert.ts";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
@@ -59,6 +61,24 @@ describe("create under faults", function () {
       for (const [path, n] of putsByPath(fake)) assert.equal(n, 1, `${path} accepted ${n} times`);
     });
   }
+
+  it("429 without Retry-After (which the SDK alone does not retry) is retried, on writes and status polls", async () => {
+    // A proxy in front of the fake drops Retry-After from every 429, as ARM sometimes does.
+    const proxy = await stripRetryAfterProxy(fake);
+    try {
+      const ids = await plannedIds(fake, "t429");
+      const faults = ids.map((op) => fake.addFault({ kind: "throttle", method: "PUT", match: new RegExp(`${escape(op.resourceId)}$`, "i"), times: 2 }));
+      const pollFault = fake.addFault({ kind: "throttle", method: "GET", match: "/operations/", times: 2 });
+      const r = await create(fake, "t429", FIREWALL, { env: { AKS_NET_ARM_ENDPOINT: proxy.url } });
+      ok(r);
+      assert.ok(proxy.stripped() >= faults.length * 2, `Retry-After dropped from ${proxy.stripped()} answers`);
+      for (const f of faults) assert.equal(f.hits, 2);
+      assert.ok(pollFault.hits >= 1);
+      assertConverged(fake, "t429", ids);
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it("an LRO that ends Failed at each step exits 1 with the Azure code, the correlation id and the resume hint; the re-run converges", async function () {
     this.timeout(240_000);
@@ -183,6 +203,39 @@ describe("create killed midway resumes", function () {
     });
   }
 });
+
+/** An HTTPS proxy to the fake (same certificate) that removes Retry-After from 429 answers. */
+async function stripRetryAfterProxy(fake: FakeArm): Promise<{ url: string; stripped(): number; close(): Promise<void> }> {
+  const { cert, key } = await testCert();
+  let stripped = 0;
+  const server = createServer({ cert, key }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const up = request(`${fake.url}${req.url ?? "/"}`, { method: req.method, ca: fake.caPem, headers: { ...req.headers, host: new URL(fake.url).host } }, (upRes) => {
+        const headers = { ...upRes.headers };
+        if (upRes.statusCode === 429 && headers["retry-after"] !== undefined) {
+          delete headers["retry-after"];
+          stripped++;
+        }
+        res.writeHead(upRes.statusCode ?? 502, headers);
+        upRes.pipe(res);
+      });
+      up.on("error", () => res.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    stripped: () => stripped,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
 
 /** A PUT from "someone else" (not aks-net), trusting the fake's certificate. */
 function armPut(fake: FakeArm, path: string, body: unknown): Promise<number> {
