@@ -219,6 +219,8 @@ export interface LiveFacts {
   quota?: LiveQuota;
   /** Why quota was not read (no region known). */
   quotaNotChecked?: string;
+  /** Reads Azure refused (403), e.g. the subscription's clusters for a principal scoped to one resource group. */
+  unreadable?: string[];
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */

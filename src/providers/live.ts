@@ -59,6 +59,7 @@ interface Reads {
   permissions: LiveScopePermissions[];
   quota?: LiveQuota;
   quotaNotChecked?: string;
+  unreadable: string[];
 }
 
 interface RawSubnet extends LiveSubnet {
@@ -112,7 +113,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   const opt = { abortSignal: signal };
   const net = ctx.network();
   const sub = ctx.subscriptionId;
-  const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [] };
+  const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [], unreadable: [] };
   const vnetId = t.vnetRg && t.vnetName ? `/subscriptions/${sub}/resourceGroups/${t.vnetRg}/providers/Microsoft.Network/virtualNetworks/${t.vnetName}` : undefined;
   const rgs = [...new Set([t.clusterRg, t.vnetRg].filter((x): x is string => x !== undefined))];
 
@@ -143,8 +144,19 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
         })
       : Promise.resolve();
 
+  // Subscription-wide reads a resource-group-scoped principal may be refused: a refusal is a noted gap, not a failure.
+  const refused = async <T>(what: string, p: Promise<T>): Promise<T | undefined> => {
+    try {
+      return await p;
+    } catch (e) {
+      if (!(isRestError(e) && e.statusCode === 403)) throw e;
+      reads.unreadable.push(`${what} (${e.code ?? "403"})`);
+      return undefined;
+    }
+  };
+
   const clustersRead = vnetId
-    ? collect(ctx.containerService().managedClusters.list(opt)).then((all) => {
+    ? refused("AKS clusters of the subscription", collect(ctx.containerService().managedClusters.list(opt))).then((all = []) => {
         const prefix = `${vnetId}/subnets/`.toLowerCase();
         const self = t.clusterRg && t.clusterName ? `/subscriptions/${sub}/resourceGroups/${t.clusterRg}/providers/Microsoft.ContainerService/managedClusters/${t.clusterName}`.toLowerCase() : undefined;
         for (const c of all) {
@@ -209,9 +221,10 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     }
     const loc = location.toLowerCase().replace(/\s+/g, "");
     const [usages, skus] = await Promise.all([
-      collect(ctx.compute().usage.list(loc, opt)),
-      collect(ctx.compute().resourceSkus.list({ ...opt, filter: `location eq '${loc}'` })),
+      refused(`vCPU quota in ${loc}`, collect(ctx.compute().usage.list(loc, opt))),
+      refused(`VM sizes of ${loc}`, collect(ctx.compute().resourceSkus.list({ ...opt, filter: `location eq '${loc}'` }))),
     ]);
+    if (!usages || !skus) return;
     reads.quota = {
       location: loc,
       usages: usages.map((u) => ({ name: u.name.value ?? "", used: u.currentValue, limit: u.limit })),
@@ -267,6 +280,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (r.routeTable) live.routeTable = r.routeTable;
   if (r.quota) live.quota = r.quota;
   if (r.quotaNotChecked) live.quotaNotChecked = r.quotaNotChecked;
+  if (r.unreadable.length > 0) live.unreadable = [...r.unreadable].sort();
 
   const vnet: Record<string, unknown> = {};
   const facts: SpecInput = { live };

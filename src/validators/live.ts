@@ -24,7 +24,7 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-PEER-02", severity: "info", summary: "On-premises ranges behind a VPN/ExpressRoute gateway are not read: add them with --connected-cidr." },
   { id: "LIVE-CLUSTER-01", severity: "warning", summary: "A kubenet cluster in the same VNet routes a pod CIDR that overlaps this cluster's." },
   { id: "LIVE-PERM-01", severity: "error", summary: "The signed-in principal lacks actions create needs (named per scope)." },
-  { id: "LIVE-PERM-02", severity: "warning", summary: "The principal's permissions could not be read." },
+  { id: "LIVE-PERM-02", severity: "warning", summary: "Azure refused a read (permissions, clusters, quota): those checks were skipped." },
   { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
   { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
   { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
@@ -205,8 +205,7 @@ export function requiredActions(spec: ClusterSpec, live: LiveFacts): { kind: Liv
 }
 
 function permissionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
-  const perms = live.permissions;
-  if (!perms || perms.length === 0) return [];
+  const perms = live.permissions ?? [];
   const out: Finding[] = [];
   const rgPerms = perms.find((p) => p.kind === "resourceGroup");
   for (const need of requiredActions(spec, live)) {
@@ -226,6 +225,9 @@ function permissionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
         ),
       );
     }
+  }
+  for (const what of live.unreadable ?? []) {
+    out.push(finding("LIVE-PERM-02", "warning", "resourceGroup", `Azure refused to let the signed-in principal read ${what}; those checks were skipped`, "grant Reader at the subscription to check them, or accept the gap"));
   }
   for (const p of perms.filter((x) => x.unreadable !== undefined)) {
     out.push(finding("LIVE-PERM-02", "warning", "resourceGroup", `permissions on '${lastSegment(p.scope)}' could not be read (${p.unreadable}); create may still fail on rights`, "grant Microsoft.Authorization/permissions/read (any Reader role) to check rights in advance"));

@@ -183,6 +183,12 @@ describe("validators/live", () => {
       assert.match(f[0]?.message ?? "", /subnet 'aks'/);
     });
 
+    it("LIVE-PERM-02: reads Azure refused (clusters, quota) are named in a warning", () => {
+      const f = byRule(check(withLive({ unreadable: ["AKS clusters of the subscription (AuthorizationFailed)"] })), "LIVE-PERM-02");
+      assert.equal(f.length, 1);
+      assert.match(f[0]?.message ?? "", /AKS clusters of the subscription/);
+    });
+
     it("LIVE-PERM-02: unreadable permissions are a warning", () => {
       const f = byRule(check(withLive({ permissions: [{ kind: "resourceGroup", scope: "/subscriptions/s1/resourceGroups/net", permissions: [], unreadable: "AuthorizationFailed" }] })), "LIVE-PERM-02");
       assert.equal(f.length, 1);
