@@ -109,6 +109,8 @@ interface Requirement {
   id: string;
   severity: Severity;
   port: number;
+  /** Network rules name their protocol; an entry for the other one does not count. */
+  protocol?: "tcp" | "udp";
   all?: string[];
   any?: string[];
   /** Allowed by the AzureKubernetesService FQDN tag (FW-13). */
@@ -120,11 +122,11 @@ interface Requirement {
 function requirements(s: ClusterSpec): Requirement[] {
   const region = s.location ? regionName(s.location) : "<location>";
   const cloud = cloudOf(s.location);
-  const net = (id: string, port: number, why: string, hosts: string[] = []): Requirement => ({ id, severity: "info", port, any: hosts, why });
+  const net = (id: string, protocol: "tcp" | "udp", port: number, why: string, hosts: string[] = []): Requirement => ({ id, severity: "info", port, protocol, any: hosts, why });
   const out: Requirement[] = [
-    net("FW-01", 1194, "UDP 1194 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
-    net("FW-02", 9000, "TCP 9000 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
-    net("FW-03", 123, "UDP 123 NTP (not required for nodes provisioned after March 2021)", ["ntp.ubuntu.com"]),
+    net("FW-01", "udp", 1194, "UDP 1194 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
+    net("FW-02", "tcp", 9000, "TCP 9000 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
+    net("FW-03", "udp", 123, "UDP 123 NTP (not required for nodes provisioned after March 2021)", ["ntp.ubuntu.com"]),
   ];
   const mcr = { id: "FW-07", severity: "warning" as const, port: 443, all: ["mcr.microsoft.com", "*.data.mcr.microsoft.com", "mcr-0001.mcr-msedge.net"], tagged: true, why: "container images (MCR and its CDN)" };
   const packages = { id: "FW-09", severity: "warning" as const, port: 443, all: ["packages.microsoft.com", "acs-mirror.azureedge.net", "packages.aks.azure.com"], tagged: true, why: "packages and CNI binaries (packages.aks.azure.com replaces acs-mirror)" };
@@ -162,10 +164,11 @@ function missing(s: ClusterSpec, entries: readonly AllowEntry[]): Finding[] {
   for (const req of requirements(s)) {
     if (req.tagged && tag) continue;
     if (req.any) {
-      const ok = entries.some((e) => portOk(e, req.port, true) && (isAddress(e.host, region) || req.any?.some((h) => covers(e.host, h))));
+      const protocolOk = (e: AllowEntry): boolean => e.protocol === undefined || e.protocol === "any" || e.protocol === req.protocol;
+      const ok = entries.some((e) => portOk(e, req.port, true) && protocolOk(e) && (isAddress(e.host, region) || req.any?.some((h) => covers(e.host, h))));
       if (!ok) {
-        const target = region ? `AzureCloud.${region}` : "AzureCloud.<region>";
-        out.push(finding(req.id, req.severity, "firewall.allowList", `the allow-list has no rule for ${req.why}`, `add '${req.id === "FW-03" ? "udp:*:123" : `${req.id === "FW-01" ? "udp" : "tcp"}:${target}:${req.port}`}' to the firewall and to firewall.allowList`));
+        const target = req.id === "FW-03" ? "*" : region ? `AzureCloud.${region}` : "AzureCloud.<region>";
+        out.push(finding(req.id, req.severity, "firewall.allowList", `the allow-list has no rule for ${req.why}`, `add '${req.protocol}:${target}:${req.port}' to the firewall and to firewall.allowList`));
       }
       continue;
     }

@@ -71,9 +71,11 @@ describe("validators/firewall", () => {
       one(check(own(without("tcp:AzureCloud.westeurope:9000"))), "FW-02", "info", ["firewall.allowList"]);
       none(check(own([...without("tcp:AzureCloud.westeurope:9000"), "tcp:20.50.0.0/16:9000"])), "FW-02");
       one(check(own([...without("tcp:AzureCloud.westeurope:9000"), "tcp:AzureCloud.westeurope:9001"])), "FW-02", "info");
+      one(check(own([...without("udp:AzureCloud.westeurope:1194"), "tcp:AzureCloud.westeurope:1194"])), "FW-01", "info");
     });
     it("FW-03 NTP: udp *:123 or ntp.ubuntu.com:123", () => {
-      one(check(own(without("udp:*:123"))), "FW-03", "info", ["firewall.allowList"]);
+      const f = one(check(own(without("udp:*:123"))), "FW-03", "info", ["firewall.allowList"]);
+      assert.match(f.fix, /'udp:\*:123'/);
       none(check(own([...without("udp:*:123"), "ntp.ubuntu.com:123"])), "FW-03");
     });
     it("FW-06 the regional API server FQDN", () => {
