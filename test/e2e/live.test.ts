@@ -239,6 +239,22 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.equal(report?.spec.connectedCidrs.length, 8);
   });
 
+  it("reads go out in parallel: five reads each throttled for 1 s cost about 1 s, not 5 (retries counted)", async () => {
+    seedSpoke();
+    const args = ["--vnet-subnet-id", aksSubnetId, "-l", "westeurope", "--verbose"];
+    const base = await live(args);
+    for (const match of ["/virtualNetworks/spoke", "/virtualNetworks/spoke/usages", "/managedClusters", "/resourceGroups/rg-net/providers/Microsoft.Authorization/permissions", "/locations/westeurope/usages"]) {
+      fake.addFault({ kind: "throttle", match: new RegExp(`${match.replace(/[/.]/g, "\\$&")}$`, "i"), retryAfterSec: 1 });
+    }
+    const before = fake.requests.length;
+    const slow = await live(args);
+    assert.equal(slow.r.code, 0, slow.r.stderr);
+    assert.equal(fake.requests.filter((q) => q.status === 429).length, 5);
+    assert.equal(Number(/ARM requests: (\d+)/.exec(slow.r.stderr)?.[1]), fake.requests.length - before);
+    const extra = slow.r.durationMs - base.r.durationMs;
+    assert.ok(extra >= 500 && extra < 3000, `throttling added ${extra} ms`);
+  });
+
   it("a re-run for a cluster that already exists does not count it as another cluster on the subnet", async () => {
     seedSpoke();
     fake.seed.cluster(RG, "my-cluster", {
