@@ -19,6 +19,8 @@ export interface RangeCapacity {
   required: number;
   /** Addresses (or /24 blocks) the nodes need at create: node counts only, no surge, no autoscaler growth. */
   requiredAtCreate: number;
+  /** Addresses (or /24 blocks) one node takes from this range at the chosen max pods. */
+  perNode: number;
   /** Most nodes this range can hold at the chosen max pods (surge nodes included in the count). */
   maxNodes: number;
 }
@@ -83,7 +85,7 @@ export function poolMaxPods(pool: NodePoolSpec): number {
 /** The usable addresses of a subnet (C-16: 5 reserved) and the most nodes it holds at `perNode` addresses each. */
 function rangeOf(c: Cidr, perNode: number, required: number, requiredAtCreate: number): RangeCapacity {
   const available = azureUsable(c);
-  return { cidr: c.canonical, available, required, requiredAtCreate, maxNodes: Math.floor(available / Math.max(perNode, 1)) };
+  return { cidr: c.canonical, available, required, requiredAtCreate, perNode, maxNodes: Math.floor(available / Math.max(perNode, 1)) };
 }
 
 /**
@@ -125,7 +127,7 @@ export function computeCapacity(spec: ClusterSpec): Capacity {
     // One /24 per node (SIZE-03), whatever the max pods.
     const blocks = podCidr.prefix <= 24 ? Number(size(podCidr) / 256n) : 0;
     const n = need(pools, () => 1);
-    cap.podCidr = { cidr: podCidr.canonical, available: blocks, required: n.peak, requiredAtCreate: n.atCreate, maxNodes: blocks };
+    cap.podCidr = { cidr: podCidr.canonical, available: blocks, required: n.peak, requiredAtCreate: n.atCreate, perNode: 1, maxNodes: blocks };
   }
   return cap;
 }

@@ -17,7 +17,7 @@ describe("core/capacity: Azure CNI node subnet (CAP-01)", () => {
     const cap = capacityOf({ networkPlugin: "azure", vnet: vnet("10.10.0.0/21"), nodePools: [{ count: 50, maxPods: 30 }] });
     assert.equal(cap.ipam, "azure-node-subnet");
     assert.equal(cap.ipsPerNode, 31);
-    assert.deepEqual(cap.nodeSubnet, { cidr: "10.10.0.0/21", available: 2043, required: 1581, requiredAtCreate: 1550, maxNodes: 65 });
+    assert.deepEqual(cap.nodeSubnet, { cidr: "10.10.0.0/21", available: 2043, required: 1581, requiredAtCreate: 1550, perNode: 31, maxNodes: 65 });
     assert.equal(smallestAzurePrefixFor(1581), 21);
   });
   it("a /24 holds 8 nodes × 30 pods with no surge headroom (C-16: 251 usable, C-17)", () => {
@@ -57,8 +57,8 @@ describe("core/capacity: one address per node (CAP-02) and the pod CIDR", () => 
     const cap = capacityOf({ networkPlugin: "azure", networkPluginMode: "overlay", vnet: vnet("10.10.0.0/29"), nodePools: [{ count: 2 }] });
     assert.equal(cap.ipam, "azure-overlay");
     assert.equal(cap.maxPods, 250, "DEF-06 overlay default");
-    assert.deepEqual(cap.nodeSubnet, { cidr: "10.10.0.0/29", available: 3, required: 3, requiredAtCreate: 2, maxNodes: 3 });
-    assert.deepEqual(cap.podCidr, { cidr: "10.244.0.0/16", available: 256, required: 3, requiredAtCreate: 2, maxNodes: 256 });
+    assert.deepEqual(cap.nodeSubnet, { cidr: "10.10.0.0/29", available: 3, required: 3, requiredAtCreate: 2, perNode: 1, maxNodes: 3 });
+    assert.deepEqual(cap.podCidr, { cidr: "10.244.0.0/16", available: 256, required: 3, requiredAtCreate: 2, perNode: 1, maxNodes: 256 });
     assert.equal(cap.podSubnet, undefined);
   });
   it("kubenet: a /24 pod CIDR holds one node; a pod CIDR smaller than /24 holds none", () => {
@@ -86,7 +86,7 @@ describe("core/capacity: Azure CNI pod subnet (CAP-03, CAP-04)", () => {
     const cap = capacityOf({ networkPlugin: "azure", vnet: vnet("10.10.0.0/24", { podSubnetCidr: "10.10.64.0/24" }), nodePools: [{ count: 3, maxPods: 30 }] });
     assert.equal(ipamMode(resolveSpec([{ source: "flag", input: { networkPlugin: "azure", vnet: vnet("10.10.0.0/24", { podSubnetCidr: "10.10.64.0/24" }) } }]).spec), "azure-pod-subnet");
     assert.equal(cap.ipsPerNode, 1, "nodes take one node-subnet address each");
-    assert.deepEqual(cap.podSubnet, { cidr: "10.10.64.0/24", available: 251, required: 4 * 32, requiredAtCreate: 3 * 32, maxNodes: 7 });
+    assert.deepEqual(cap.podSubnet, { cidr: "10.10.64.0/24", available: 251, required: 4 * 32, requiredAtCreate: 3 * 32, perNode: 32, maxNodes: 7 });
   });
   it("static block reserves ceil((maxPods + 1) / 16) /28 blocks per node (doc examples 30, 31, 32)", () => {
     assert.equal(staticBlockIpsPerNode(30), 32);
