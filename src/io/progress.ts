@@ -63,7 +63,19 @@ interface Row {
 
 /** The live list: one row per step, redrawn on every event and every second for the clocks. */
 function liveProgress(io: Io): Progress {
-  const log = createLogUpdate(io.stderr as unknown as NodeJS.WritableStream);
+  // A terminal that reports no size (0 rows under `script`, some CI PTYs) would make log-update draw nothing.
+  const err = io.stderr as Out & { rows?: number };
+  const stream = {
+    write: (text: string) => err.write(text),
+    isTTY: true,
+    get columns() {
+      return err.columns || 100;
+    },
+    get rows() {
+      return err.rows || 50;
+    },
+  };
+  const log = createLogUpdate(stream as unknown as NodeJS.WritableStream);
   const rows = new Map<string, Row>();
   const results: StepResult[] = [];
   const st = io.style;
