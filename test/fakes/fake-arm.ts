@@ -200,7 +200,7 @@ export interface FakeArm {
   readonly seed: Seeder;
   /** id → rendered body for everything stored (for "left as it was" comparisons). */
   snapshot(): Record<string, Json>;
-  /** Clears store, operations, faults, request log and runtime settings. */
+  /** Clears store, operations, faults, request log, permissions and quota (not `options`, which tests may tune). */
   reset(): void;
   close(): Promise<void>;
   addFault(spec: FaultSpec): Fault;
@@ -566,6 +566,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     notify(rec);
     res.setHeader("x-ms-correlation-request-id", str(req.headers["x-ms-correlation-request-id"]) ?? randomUUID());
     res.setHeader("x-ms-request-id", randomUUID());
+    const clientRequestId = str(req.headers["x-ms-client-request-id"]);
+    if (clientRequestId) res.setHeader("x-ms-client-request-id", clientRequestId);
     res.setHeader("x-ms-ratelimit-remaining-subscription-reads", "11999");
 
     const fault = takeFault(method, path);

@@ -2,7 +2,7 @@
  * Runs a fake ARM server standalone, for manual use and benchmarks:
  *
  *   node test/fakes/serve.ts [--port N] [--latency-scale X] [--request-latency-ms N] [--polls N] [--realistic]
- *                            [--seed-rg NAME] [--json]
+ *                            [--network-conflicts] [--seed-rg NAME] [--json]
  *
  * Prints the URL and the CA file, plus the env to point the CLI at it; stays up until Ctrl-C.
  * `--realistic` turns on the default latency model (firewall and AKS slow, subnets fast), scaled by --latency-scale.
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     "latency-scale": { type: "string" },
     "request-latency-ms": { type: "string" },
+    "network-conflicts": { type: "boolean", default: false },
     polls: { type: "string" },
     realistic: { type: "boolean", default: false },
     "seed-rg": { type: "string", multiple: true },
@@ -47,6 +48,7 @@ const fake = await startFakeArm({
   ...(values.polls !== undefined ? { polls: Number(values.polls) } : {}),
   ...(realistic ? { latencyMs: REALISTIC_LATENCY_MS, latencyScale: scale ?? 1 } : {}),
   ...(values["request-latency-ms"] !== undefined ? { requestLatencyMs: Number(values["request-latency-ms"]) } : {}),
+  ...(values["network-conflicts"] ? { networkConflicts: true } : {}),
 });
 for (const rg of values["seed-rg"] ?? []) fake.seed.resourceGroup(rg);
 
