@@ -248,7 +248,11 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
   return { steps, bodies };
 }
 
-/** Prerequisites per operation. Deletes run in reverse: a resource goes after everything in the plan that needs it. */
+/**
+ * Prerequisites per operation. Deletes run in reverse: a resource goes after everything in the plan that needs it.
+ * So does an update next to a delete (a teardown removing a subnet's association with a route table): it runs after
+ * what needs it is deleted and before what it pointed at is.
+ */
 function prerequisites(ops: readonly Operation[], byId: Map<string, Operation>): Map<string, string[]> {
   const pre = new Map<string, string[]>(ops.map((op) => [key(op.resourceId), []]));
   for (const op of ops) {
@@ -257,8 +261,8 @@ function prerequisites(ops: readonly Operation[], byId: Map<string, Operation>):
       const d = key(dep);
       const other = byId.get(d);
       if (!other || d === k) continue; // outside the plan: it exists already
-      if (op.action === "delete" && other.action === "delete") pre.get(d)?.push(k);
-      else if (op.action !== "delete" && other.action !== "delete") pre.get(k)?.push(d);
+      if (op.action === "delete" || other.action === "delete") pre.get(d)?.push(k);
+      else pre.get(k)?.push(d);
     }
   }
   return pre;

@@ -453,8 +453,8 @@ export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
   return np;
 }
 
-/** Drops every dependency already implied by another one (transitive reduction), keeping order. */
-function minimiseDependencies(resources: DesiredResource[]): DesiredResource[] {
+/** Drops every dependency already implied by another one (transitive reduction), keeping order. Also used by delete (core/teardown.ts). */
+export function minimiseDependencies<T extends DesiredResource>(resources: T[]): T[] {
   const deps = new Map(resources.map((r) => [r.resourceId, r.dependsOn]));
   const reach = new Map<string, Set<string>>();
   const reachable = (id: string): Set<string> => {
