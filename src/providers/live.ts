@@ -155,13 +155,14 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     }
   };
 
-  const clustersRead = vnetId
+  // Other clusters on the VNet, and whether this one already exists (a re-run must not count itself).
+  const self = t.clusterRg && t.clusterName ? `/subscriptions/${sub}/resourceGroups/${t.clusterRg}/providers/Microsoft.ContainerService/managedClusters/${t.clusterName}`.toLowerCase() : undefined;
+  const clustersRead = vnetId || self
     ? refused("AKS clusters of the subscription", collect(ctx.containerService().managedClusters.list(opt))).then((all = []) => {
-        const prefix = `${vnetId}/subnets/`.toLowerCase();
-        const self = t.clusterRg && t.clusterName ? `/subscriptions/${sub}/resourceGroups/${t.clusterRg}/providers/Microsoft.ContainerService/managedClusters/${t.clusterName}`.toLowerCase() : undefined;
+        const prefix = vnetId ? `${vnetId}/subnets/`.toLowerCase() : undefined;
         for (const c of all) {
           const subnetIds = [
-            ...new Set((c.agentPoolProfiles ?? []).flatMap((p) => [p.vnetSubnetID, p.podSubnetID]).filter((id): id is string => id !== undefined && id.toLowerCase().startsWith(prefix))),
+            ...new Set((c.agentPoolProfiles ?? []).flatMap((p) => [p.vnetSubnetID, p.podSubnetID]).filter((id): id is string => id !== undefined && prefix !== undefined && id.toLowerCase().startsWith(prefix))),
           ];
           if (c.id && self && c.id.toLowerCase() === self) reads.existingCluster = c.id;
           if (subnetIds.length === 0 || !c.id) continue;

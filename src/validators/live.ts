@@ -251,7 +251,8 @@ function rolesFor(actions: readonly string[]): string[] {
 function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
   if (live.quotaNotChecked) return [finding("LIVE-QUOTA-03", "info", "location", `vCPU quota not checked: ${live.quotaNotChecked}`, "pass -l/--location to check quota")];
   const q = live.quota;
-  if (!q) return [];
+  // A re-run: the cluster's own vCPUs are already in the usage, so the check would count them twice.
+  if (!q || live.existingCluster !== undefined) return [];
   const out: Finding[] = [];
   const usage = new Map(q.usages.map((u) => [u.name.toLowerCase(), u]));
   const needByFamily = new Map<string, { vcpus: number; parts: string[] }>();

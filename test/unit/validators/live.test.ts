@@ -214,6 +214,11 @@ describe("validators/live", () => {
       assert.equal(byRule(check(withLive({ quota: quota(54, 10) }, pools)), "LIVE-QUOTA-01").length, 0);
     });
 
+    it("LIVE-QUOTA-01 is not raised for a cluster that already exists (its vCPUs are in the usage)", () => {
+      assert.equal(byRule(check(withLive({ quota: quota(50, 10) }, pools)), "LIVE-QUOTA-01").length, 1);
+      assert.equal(byRule(check(withLive({ quota: quota(50, 10), existingCluster: OTHER }, pools)), "LIVE-QUOTA-01").length, 0);
+    });
+
     it("LIVE-QUOTA-01: the total regional vCPU quota counts too", () => {
       const q = quota(1000, 0);
       if (q) q.usages[0] = { name: "cores", used: 90, limit: 100 };
