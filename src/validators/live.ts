@@ -14,7 +14,8 @@ import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 export const rules: RuleInfo[] = [
   { id: "LIVE-VNET-01", severity: "info", summary: "The resource group or VNet does not exist yet (create will make it), or none was named." },
   { id: "LIVE-VNET-02", severity: "warning", summary: "The VNet's address spaces in Azure differ from the spec's." },
-  { id: "LIVE-VNET-03", severity: "error/warning", summary: "The node subnet named by --vnet-subnet-id (error) or by name (info) does not exist." },
+  { id: "LIVE-VNET-03", severity: "error", summary: "The subnet of --vnet-subnet-id does not exist." },
+  { id: "LIVE-VNET-04", severity: "info", summary: "The node subnet (by name, default aks-nodes) does not exist yet: create will add it." },
   { id: "LIVE-SUBNET-01", severity: "error", summary: "The node subnet is delegated to a service (cf. CMP-15)." },
   { id: "LIVE-SUBNET-02", severity: "error/warning", summary: "The node subnet is already used by another AKS cluster (kubenet: error, cf. CMP-14)." },
   { id: "LIVE-SUBNET-03", severity: "warning", summary: "The node subnet exists with a different prefix than the spec's." },
@@ -73,7 +74,7 @@ function vnetRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
     if (missing.byId) {
       out.push(finding("LIVE-VNET-03", "error", "vnetSubnetId", `subnet '${missing.name}' of --vnet-subnet-id does not exist in VNet '${live.vnet?.name ?? "?"}'`, "create the subnet first, or pass the id of an existing subnet"));
     } else {
-      out.push(finding("LIVE-VNET-03", "info", "vnet.subnetName", `subnet '${missing.name}' does not exist yet in VNet '${live.vnet?.name ?? "?"}'`, "nothing to do: `aks-net create` creates it"));
+      out.push(finding("LIVE-VNET-04", "info", "vnet.subnetName", `subnet '${missing.name}' does not exist yet in VNet '${live.vnet?.name ?? "?"}'`, "nothing to do: `aks-net create` creates it"));
     }
   }
   return out;

@@ -42,10 +42,10 @@ describe("validators/live", () => {
     assert.equal(byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] } })), "LIVE-VNET-02").length, 0);
   });
 
-  it("LIVE-VNET-03: a --vnet-subnet-id that does not exist is an error; a named one is an info", () => {
+  it("LIVE-VNET-03: a --vnet-subnet-id that does not exist is an error; LIVE-VNET-04: a named one is an info", () => {
     const byId = byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] }, nodeSubnetMissing: { name: "aks", byId: true } })), "LIVE-VNET-03");
     assert.equal(byId[0]?.severity, "error");
-    const byName = byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] }, nodeSubnetMissing: { name: "aks", byId: false } })), "LIVE-VNET-03");
+    const byName = byRule(check(withLive({ vnet: { id: "x", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] }, nodeSubnetMissing: { name: "aks", byId: false } })), "LIVE-VNET-04");
     assert.equal(byName[0]?.severity, "info");
   });
 
