@@ -213,6 +213,9 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     const learnt = await live(["-g", RG, "--vnet-name", "spoke"]);
     assert.deepEqual(learnt.report?.spec.vnet.addressSpaces, ["10.10.0.0/16"]);
     assert.equal(rule(learnt.report, "LIVE-VNET-02").length, 0);
+    // No subnet named: create would add `aks-nodes`, which is not there yet; the existing ones are facts.
+    assert.match(rule(learnt.report, "LIVE-VNET-04")[0]?.message ?? "", /aks-nodes/);
+    assert.deepEqual(learnt.report?.spec.vnet.existingSubnets.map((s) => s.name).sort(), ["aks", "appgw"]);
   });
 
   it("a resource group that does not exist yet is a fact too (LIVE-VNET-01 for the group and the VNet)", async () => {
