@@ -1,8 +1,227 @@
-/** Command placeholder: filled in by the work on this command. */
-import { UsageError } from "../core/errors.ts";
+/**
+ * `aks-net delete`: find what aks-net built for a cluster (the cluster, the resources tagged for it, what they point
+ * at, and with -f what create plans for the spec), decide what to delete and what to keep (core/teardown.ts), show
+ * both, confirm, then run the deletes with the executor in reverse dependency order. A re-run after an interruption
+ * or a failure finishes the job; deleting what is already gone is "nothing to delete".
+ */
+import { applyPlan } from "../core/apply.ts";
+import type { ApplyResult, Body, StepResult } from "../core/apply.ts";
+import { AksNetError, CancelledError, EXIT, UsageError } from "../core/errors.ts";
+import type { AzureError } from "../core/errors.ts";
+import { planResources } from "../core/plan.ts";
+import type { DesiredResource, Plan } from "../core/plan.ts";
+import { resolveSpec } from "../core/resolve.ts";
+import type { ClusterSpec } from "../core/spec.ts";
+import { clusterId, decideTeardown, expandBody, groupOf, nextReads } from "../core/teardown.ts";
+import type { ListedResource, Teardown, TeardownTarget } from "../core/teardown.ts";
 import type { Io } from "../io/io.ts";
+import { stdoutStyle } from "../io/io.ts";
+import { createProgress } from "../io/progress.ts";
+import { terminalAsker } from "../io/prompts.ts";
+import { renderPlan } from "../io/render-plan.ts";
 import type { CommandOptions } from "../program.ts";
+import { layersFromOptions } from "./options.ts";
 
-export async function run(_opts: CommandOptions, _io: Io): Promise<number> {
-  throw new UsageError("not implemented yet");
+type Status = "succeeded" | "failed" | "interrupted";
+
+export async function run(opts: CommandOptions, io: Io): Promise<number> {
+  const json = opts["output"] === "json";
+  const dryRun = opts["dryRun"] === true;
+  const spec = typeof opts["file"] === "string" ? resolveSpec(await layersFromOptions(opts, io.stdin)).spec : undefined;
+  const name = str(opts["name"]) ?? spec?.name;
+  const resourceGroup = str(opts["resourceGroup"]) ?? spec?.resourceGroup;
+  if (name === undefined || resourceGroup === undefined) {
+    throw new UsageError("delete needs -n/--name and -g/--resource-group", "pass them, or -f with the spec file create used");
+  }
+
+  // Everything below talks to Azure: the SDK is loaded only now.
+  const { createAzureContext } = await import("../providers/azure.ts");
+  const { ArmTracker, AzureArmPort, listResourceGroup } = await import("../providers/arm-port.ts");
+  const { explainAzureError } = await import("../providers/explain.ts");
+  const tracker = new ArmTracker();
+  const ctx = createAzureContext({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env, policies: [tracker.policy] });
+  const pollIntervalMs = intEnv(io.env, "AKS_NET_POLL_INTERVAL_MS");
+  const port = new AzureArmPort(ctx, tracker, { pollIntervalMs });
+  const target: TeardownTarget = { subscriptionId: ctx.subscriptionId, resourceGroup, name };
+  io.stderr.write(`subscription ${ctx.subscriptionId}, cluster ${resourceGroup}/${name}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
+
+  try {
+    const planned = spec === undefined ? undefined : plannedFor(spec, target);
+    // Read in waves until nothing new turns up: each wave's GETs and lists run in parallel.
+    const observed = new Map<string, Body>();
+    const groups = new Map<string, ListedResource[]>();
+    const read = new Set<string>();
+    const listed = new Set<string>();
+    for (;;) {
+      const next = nextReads({ target, observed, groups, ...(planned ? { planned } : {}) }, read, listed);
+      if (next.read.length === 0 && next.list.length === 0) break;
+      await Promise.all([
+        ...next.read.map(async (id) => {
+          read.add(id.toLowerCase());
+          const body = await port.get({ resourceId: id, type: "", apiVersion: "", label: id }, io.signal);
+          if (body) {
+            for (const [k, v] of expandBody(id, body)) {
+              observed.set(k, v);
+              read.add(k.toLowerCase());
+            }
+          }
+        }),
+        ...next.list.map(async (g) => {
+          listed.add(g.toLowerCase());
+          const members = await listResourceGroup(ctx, g.slice(g.lastIndexOf("/") + 1), io.signal);
+          if (members) groups.set(g, members);
+        }),
+      ]);
+    }
+
+    const teardown = decideTeardown({ target, observed, groups, ...(planned ? { planned } : {}) });
+    const rgId = groupOf(clusterId(target)) as string;
+    const gone = [...observed.keys()].every((k) => k.toLowerCase() !== rgId.toLowerCase());
+    const pending = teardown.plan.operations.length;
+    const cluster = [...observed.keys()].find((k) => k.toLowerCase() === clusterId(target).toLowerCase());
+    const nothing = gone
+      ? `resource group ${resourceGroup} does not exist: nothing to delete`
+      : `${cluster ? "" : `no cluster ${name} in resource group ${resourceGroup}, and `}nothing aks-net created for ${resourceGroup}/${name} is left: nothing to delete`;
+
+    if (!json) writeList(io, teardown, dryRun);
+    if (dryRun || pending === 0) {
+      if (pending === 0) io.stderr.write(`${nothing}\n`);
+      if (json) writeDoc(io, target, teardown, dryRun ? null : { status: "succeeded", steps: [] });
+      return EXIT.ok;
+    }
+    await confirm(opts, io, pending);
+
+    const progress = createProgress(io);
+    progress.plan(teardown.plan.operations);
+    let result: ApplyResult;
+    try {
+      result = await applyPlan(teardown.plan, port, progress, io.signal, { initial: observed, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+    } catch (e) {
+      progress.stop();
+      const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);
+      if (json) writeDoc(io, target, teardown, { status: err instanceof CancelledError ? "interrupted" : "failed", steps: progress.results, error: err });
+      throw err;
+    }
+    progress.stop();
+    if (json) writeDoc(io, target, teardown, { status: "succeeded", steps: result.steps });
+    else {
+      const deleted = result.steps.filter((s) => s.action === "delete").length;
+      io.stdout.write(`${stdoutStyle(io).green("✔")} deleted ${deleted} resource${deleted === 1 ? "" : "s"}${teardown.keep.length > 0 ? `, kept ${teardown.keep.length}` : ""}\n`);
+    }
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof AksNetError) throw e;
+    if (io.signal.aborted) throw asCancelled(e);
+    throw explainAzureError(e);
+  }
+}
+
+/**
+ * What create plans for the spec: only ids and dependencies matter here, so values create would insist on but that do
+ * not name anything (location, CIDRs) get placeholders when the file leaves them out.
+ */
+function plannedFor(spec: ClusterSpec, target: TeardownTarget): DesiredResource[] {
+  const filled: ClusterSpec = {
+    ...spec,
+    name: target.name,
+    resourceGroup: target.resourceGroup,
+    location: spec.location ?? "unknown",
+    vnet: { ...spec.vnet, subnetCidr: spec.vnet.subnetCidr ?? "10.0.0.0/24" },
+    firewall: { ...spec.firewall, subnetCidr: spec.firewall.subnetCidr ?? "10.1.0.0/26", managementSubnetCidr: spec.firewall.managementSubnetCidr ?? "10.1.1.0/26" },
+  };
+  try {
+    return planResources(filled, { subscriptionId: target.subscriptionId });
+  } catch (e) {
+    throw new UsageError(`the spec file cannot be planned: ${(e as Error).message}`, "fix the file, or delete with -n and -g only");
+  }
+}
+
+/** The list before anything happens: stdout for --dry-run (it is the result), stderr before a real run. */
+function writeList(io: Io, t: Teardown, dryRun: boolean): void {
+  const style = dryRun ? stdoutStyle(io) : io.style;
+  const lines: string[] = [];
+  if (t.plan.operations.length > 0) {
+    // Shown in deletion's direction: "(after X)" names what goes first.
+    const shown: Plan = { ...t.plan, operations: t.plan.operations.map((o) => ({ ...o, dependsOn: t.after.get(o.resourceId.toLowerCase()) ?? [] })) };
+    lines.push(`to delete, in this order (independent steps run in parallel):\n${renderPlan(shown, style)}`);
+  }
+  if (t.keep.length > 0) {
+    lines.push(`kept (${t.keep.length}):`);
+    for (const k of t.keep) lines.push(`  ${k.type}  ${k.resourceId.slice(k.resourceId.lastIndexOf("/") + 1)}: ${style.dim(k.reason)}`);
+    lines.push("");
+  }
+  if (lines.length > 0) (dryRun ? io.stdout : io.stderr).write(`${lines.join("\n")}\n`);
+}
+
+interface RunResult {
+  status: Status;
+  steps: StepResult[];
+  error?: Error;
+}
+
+/** `--output json`: one document, `{cluster, delete, keep, result}`; `result` is null for --dry-run. */
+function writeDoc(io: Io, target: TeardownTarget, t: Teardown, run: RunResult | null): void {
+  const byId = new Map((run?.steps ?? []).map((s) => [s.op.resourceId.toLowerCase(), s]));
+  const doc = {
+    cluster: { id: clusterId(target), resourceGroup: target.resourceGroup, name: target.name },
+    delete: t.plan.operations.map((o) => ({
+      action: o.action,
+      type: o.type,
+      resourceId: o.resourceId,
+      label: o.label,
+      dependsOn: t.after.get(o.resourceId.toLowerCase()) ?? [],
+      ...(o.reason !== undefined ? { reason: o.reason } : {}),
+    })),
+    keep: t.keep.map((k) => ({ type: k.type, resourceId: k.resourceId, reason: k.reason })),
+    result:
+      run === null
+        ? null
+        : {
+            status: run.status,
+            steps: t.plan.operations.map((o) => {
+              const s = byId.get(o.resourceId.toLowerCase());
+              return {
+                action: s?.action ?? o.action,
+                status: s?.status ?? (run.status === "succeeded" ? "done" : "not started"),
+                resourceId: o.resourceId,
+                seconds: s ? Math.round(s.ms / 100) / 10 : 0,
+              };
+            }),
+            ...(run.error ? { error: errorJson(run.error) } : {}),
+          },
+  };
+  io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+function errorJson(error: Error): Record<string, unknown> {
+  const az = error as Partial<AzureError>;
+  return { message: error.message, code: az.armCode ?? null, correlationId: az.correlationId ?? null, exitCode: (error as AksNetError).exitCode ?? EXIT.azure };
+}
+
+/** Deleting needs a yes: --yes, or an answer on a terminal. Unattended runs without --yes are refused (exit 2). */
+async function confirm(opts: CommandOptions, io: Io, pending: number): Promise<void> {
+  if (opts["yes"] === true) return;
+  if (!io.interactive || opts["input"] === false) {
+    throw new UsageError("delete removes Azure resources and needs confirmation, but there is no terminal to ask on", "pass --yes to run unattended (CI), or --dry-run to only list");
+  }
+  const ok = await terminalAsker(io).confirm({ id: "confirm", message: `Run these ${pending} step${pending === 1 ? "" : "s"} in Azure?`, default: false });
+  if (!ok) throw new CancelledError("nothing was deleted", "re-run with --yes to skip the question");
+}
+
+function asCancelled(e: unknown): CancelledError {
+  return e instanceof CancelledError
+    ? e
+    : new CancelledError(
+        "interrupted; deletes Azure already accepted keep running there",
+        "re-run the same command to finish: what is gone stays gone and running deletes are waited for",
+      );
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = env[name];
+  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : undefined;
 }

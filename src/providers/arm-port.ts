@@ -417,3 +417,20 @@ export function notCovered(want: unknown, have: unknown, path = "$"): string | u
   }
   return isDeepStrictEqual(want, have) ? undefined : `${path} = ${JSON.stringify(want)}`;
 }
+
+/**
+ * The top-level resources of a resource group (id, type, tags), for `delete`'s inventory; undefined when the group
+ * does not exist. One paged list request, whatever the group holds.
+ */
+export async function listResourceGroup(ctx: AzureContext, resourceGroup: string, signal: AbortSignal): Promise<{ id: string; type: string; tags?: Record<string, string> }[] | undefined> {
+  const out: { id: string; type: string; tags?: Record<string, string> }[] = [];
+  try {
+    for await (const r of ctx.resources().resources.listByResourceGroup(resourceGroup, { abortSignal: signal })) {
+      if (r.id && r.type) out.push({ id: r.id, type: r.type, ...(r.tags ? { tags: r.tags } : {}) });
+    }
+  } catch (e) {
+    if (isRestError(e) && e.statusCode === 404) return undefined;
+    throw explainAzureError(e, { label: `resource group ${resourceGroup}`, resourceId: `/subscriptions/${ctx.subscriptionId}/resourceGroups/${resourceGroup}` });
+  }
+  return out;
+}
