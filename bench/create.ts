@@ -32,7 +32,8 @@ const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 const ENV = { AKS_NET_POLL_INTERVAL_MS: String(Math.max(1, Math.round(2000 * SCALE))) };
 
 bench("create", async () => {
-  const fake = await startFakeArm({ polls: 0, latencyMs: AZURE_MS, latencyScale: SCALE, location: "westeurope" });
+  // networkConflicts: Network refuses a second operation on a busy VNet or route table, as Azure does.
+  const fake = await startFakeArm({ polls: 0, latencyMs: AZURE_MS, latencyScale: SCALE, location: "westeurope", networkConflicts: true });
   try {
     const args = (name: string): string[] => ["create", "-n", name, "-g", `rg-${name}`, "-l", "westeurope", ...FIREWALL, "--yes", "-o", "json"];
     const dry = await runCli([...args("plan"), "--dry-run", "--offline"], { fake });
