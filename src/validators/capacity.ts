@@ -58,7 +58,9 @@ function nodeSubnet(ctx: RuleContext, cap: Capacity): Finding[] {
   const flat = cap.ipam === "azure-node-subnet";
   const rule = flat ? "CAP-01" : "CAP-02";
   const field = "vnet.subnetCidr";
-  const per = flat ? `(1 + ${cap.maxPods} pods)` : "1 address";
+  // Pools with different max pods: the per-node figure is each pool's own.
+  const uniform = new Set(ctx.spec.nodePools.map((p) => Number(p.maxPods))).size <= 1;
+  const per = !flat ? "1 address" : uniform ? `(1 + ${cap.maxPods} pods)` : "(1 + the pool's maxPods)";
   const holds = `it holds ${r.maxNodes} node${r.maxNodes === 1 ? "" : "s"}${flat ? ` at maxPods ${cap.maxPods}` : ""}, surge included`;
   const lower = flat ? "; or lower --max-pods, or use Azure CNI Overlay (--network-plugin-mode overlay), where pods take no subnet addresses" : "";
   if (r.requiredAtCreate > r.available) {

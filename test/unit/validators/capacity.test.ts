@@ -43,6 +43,11 @@ describe("validators/capacity", () => {
       assert.match(f.message, /autoscaler max 9/);
       none(check(flat("10.10.0.0/24", [{ count: 3, maxPods: 30, enableAutoScaling: true, minCount: 1, maxCount: 7 }])), "CAP-01");
     });
+    it("sums pools at their own max pods", () => {
+      const f = one(check(flat("10.10.0.0/24", [{ count: 4, maxPods: 30 }, { count: 2, maxPods: 60 }])), "CAP-01", "warning");
+      assert.match(f.message, /6 nodes × \(1 \+ the pool's maxPods\) = 246 of 251/);
+      one(check(flat("10.10.0.0/24", [{ count: 4, maxPods: 30 }, { count: 3, maxPods: 60 }])), "CAP-01", "error");
+    });
     it("uses the subnet's name in the RP text", () => {
       const f = one(check({ ...flat("10.10.0.0/24", [{ count: 9, maxPods: 30 }]), vnet: { ...VNET, subnetCidr: "10.10.0.0/24", subnetName: "nodes" } }), "CAP-01", "error");
       assert.match(f.message, /^Subnet nodes with address prefix/);
