@@ -311,6 +311,19 @@ describe("completeInput on a terminal", () => {
     assert.equal(opts["subscription"], IDENTITY["subscription"]);
   });
 
+  it("on a terminal with every value given: asks nothing, prints nothing, writes nothing", async () => {
+    const tpl = TEMPLATES.find((x) => x.name === "azure-cni-calico");
+    assert.ok(tpl);
+    const io = fakeIo(true, {}, dir);
+    const seed: SpecLayer[] = [{ source: "template", input: tpl.input }, ...flags({ subscription: "s", name: "n", resourceGroup: "r", location: "westeurope", outboundType: "loadBalancer", loadBalancerSku: "standard", networkDataplane: "azure", vnet: { name: "v" } })];
+    const ask = scriptedAsker({});
+    const done = await complete(seed, {}, io, { ask });
+    assert.deepEqual(ask.transcript.asked, []);
+    assert.equal(done.asked, false);
+    assert.equal(io.err(), "");
+    assert.throws(() => readFileSync(join(dir, "aks-net.yaml")));
+  });
+
   it("asks before replacing an existing spec file that was not the -f input, and keeps it on no", async () => {
     writeFileSync(join(dir, "aks-net.yaml"), "name: mine\n");
     const ask = scriptedAsker({ ...IDENTITY, overwrite: false });

@@ -63,11 +63,12 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
     return { layers: seeded, asked: false };
   }
 
-  const ask = options.ask ?? terminalAsker(io);
   const command = options.command ?? "create";
-  io.stderr.write(
-    `${io.style.bold(`aks-net ${command}`)}: a few questions for what flags, -f and --template left out; each answer is checked as you type.\n` +
-      `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
+  const ask = withHeader(options.ask ?? terminalAsker(io), () =>
+    io.stderr.write(
+      `${io.style.bold(`aks-net ${command}`)}: a few questions for what flags, -f and --template left out; each answer is checked as you type.\n` +
+        `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
+    ),
   );
   const answers = await runWizard(ask, seeded, { subscriptionDefault: await subscriptionDefault(io.env) });
   if (Object.keys(answers).length === 0) return { layers: seeded, asked: false };
@@ -82,6 +83,22 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
   // create reads the subscription from its own option: hand the answer over.
   if (typeof answers.subscription === "string" && opts["subscription"] === undefined) opts["subscription"] = answers.subscription;
   return { layers: all, asked: true, ...(written !== undefined ? { written } : {}), command: line };
+}
+
+/** The introduction is printed before the first question or note, so a run with nothing to ask stays silent. */
+function withHeader(ask: Asker, header: () => void): Asker {
+  let shown = false;
+  const first = (): void => {
+    if (!shown) header();
+    shown = true;
+  };
+  return {
+    select: (q) => (first(), ask.select(q)),
+    input: (q) => (first(), ask.input(q)),
+    number: (q) => (first(), ask.number(q)),
+    confirm: (q) => (first(), ask.confirm(q)),
+    note: (text) => (first(), ask.note(text)),
+  };
 }
 
 /** An existing file other than the `-f` input is only replaced when the user says so (init: yes by default). */

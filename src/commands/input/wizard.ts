@@ -159,12 +159,12 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     { value: "none", name: "none (bring your own CNI)", description: "AKS installs no CNI and no policy; you install one after create", patch: { networkPlugin: "none" } },
   ];
   const ipamFields = ["networkPlugin", "networkPluginMode"];
-  const fitting = ipamOptions.filter(
-    (o) =>
-      (!given("networkPlugin") || o.patch.networkPlugin === base.spec.networkPlugin) &&
-      (!given("networkPluginMode") || o.patch.networkPluginMode === base.spec.networkPluginMode) &&
-      (!wantPodSubnet || o.value === "pod-subnet"),
-  );
+  // A given plugin settles the mode too: `azure` alone is the node-subnet mode (DEF-05), as AKS reads it.
+  const fitting = given("networkPlugin")
+    ? []
+    : ipamOptions.filter(
+        (o) => (!given("networkPluginMode") || o.patch.networkPluginMode === base.spec.networkPluginMode) && (!wantPodSubnet || o.value === "pod-subnet"),
+      );
   if (fitting.length > 1) {
     const choice = await askChoice("networkPlugin", ipamFields, "Network plugin and IP mode", fitting, "overlay");
     wantPodSubnet = choice === "pod-subnet";
