@@ -34,6 +34,9 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const offline = opts["offline"] === true;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
 
+  // Unattended runs must say --yes up front: fail in a second, not after reading Azure.
+  if (!dryRun && opts["yes"] !== true && (!io.interactive || opts["input"] === false)) throw noTerminalToConfirm();
+
   const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io);
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);
@@ -191,11 +194,13 @@ function writePlan(plan: Plan, io: Io, json: boolean, dryRun: boolean): void {
 /** Mutating needs a yes: --yes, or an answer on a terminal. Unattended runs without --yes are refused (exit 2). */
 async function confirm(opts: CommandOptions, io: Io, pending: number): Promise<void> {
   if (opts["yes"] === true) return;
-  if (!io.interactive || opts["input"] === false) {
-    throw new UsageError("create changes Azure resources and needs confirmation, but there is no terminal to ask on", "pass --yes to run unattended (CI)");
-  }
+  if (!io.interactive || opts["input"] === false) throw noTerminalToConfirm();
   const ok = await terminalAsker(io).confirm({ id: "confirm", message: `Apply ${pending} change${pending === 1 ? "" : "s"} to Azure?`, default: false });
   if (!ok) throw new CancelledError("nothing was changed", "re-run with --yes to skip the question");
+}
+
+function noTerminalToConfirm(): UsageError {
+  return new UsageError("create changes Azure resources and needs confirmation, but there is no terminal to ask on", "pass --yes to run unattended (CI), or --dry-run to see the plan");
 }
 
 function asCancelled(e: unknown): CancelledError {

@@ -190,11 +190,22 @@ describe("create against the fake ARM server", function () {
     assert.equal(fake.requests.length, 0);
   });
 
-  it("without a terminal and without --yes it refuses to change anything (exit 2 naming --yes)", async () => {
+  it("without a terminal and without --yes it refuses to change anything (exit 2 naming --yes), before any request", async () => {
     const r = await create(fake, "noyes", [], { yes: false, json: false });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--yes/);
-    assert.deepEqual(fake.writes(), []);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it("a change Azure cannot make in place is refused with exit 1 before any write", async () => {
+    ok(await create(fake, "immut", []));
+    const mark = fake.requests.length;
+    const r = await create(fake, "immut", ["--service-cidr", "10.100.0.0/16", "--dns-service-ip", "10.100.0.10"], { json: false });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /refused/);
+    assert.match(r.stderr, /serviceCidr is 10\.0\.0\.0\/16, plan 10\.100\.0\.0\/16/);
+    assert.match(r.stderr, /nothing was changed/);
+    assert.deepEqual(writesSince(fake, mark), []);
   });
 
   it("missing -n/-g/-l is a usage error naming them, before any request", async () => {
