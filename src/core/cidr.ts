@@ -178,9 +178,13 @@ export class CidrIndex<T = undefined> {
   private readonly maxEnd: bigint[] = [];
 
   constructor(entries: readonly { cidr: Cidr; tag: T }[]) {
-    const sorted = [...entries].sort((x, y) =>
-      x.cidr.family !== y.cidr.family ? x.cidr.family - y.cidr.family : x.cidr.start < y.cidr.start ? -1 : x.cidr.start > y.cidr.start ? 1 : 0,
-    );
+    // IPv4 first, then IPv6. IPv4 starts (< 2^32) are exact as doubles, and numbers sort several times faster than
+    // bigints: this sort dominates validation with 10^5-10^6 connected ranges.
+    const v4 = entries.filter((e) => e.cidr.family === 4).map((e) => ({ key: Number(e.cidr.start), e }));
+    v4.sort((x, y) => x.key - y.key);
+    const v6 = entries.filter((e) => e.cidr.family !== 4);
+    v6.sort((x, y) => (x.cidr.start < y.cidr.start ? -1 : x.cidr.start > y.cidr.start ? 1 : 0));
+    const sorted = [...v4.map((x) => x.e), ...v6];
     let running = -1n;
     let family: IpFamily | 0 = 0;
     for (const e of sorted) {

@@ -2,9 +2,9 @@
  * Runs every `aks-net ...` example command in README.md and checks the exit code the README states for it.
  *
  * Convention (README authors, please follow it):
- *  - Commands live in ```sh (or bash/console/shell) fenced blocks. A line runs when it starts with `aks-net`,
- *    `./bin/aks-net` or `$ aks-net`; in `a && b` chains only the parts from the first aks-net command on run.
- *    A trailing `\` joins the next line.
+ *  - Commands live in ```sh (or bash/console/shell) fenced blocks. A line runs when it calls `aks-net` or
+ *    `./bin/aks-net` (optionally after `$ `) at its start or after a pipe `|`; in `a && b` chains only the steps
+ *    from the first one that calls aks-net run. A trailing `\` joins the next line.
  *  - The expected exit code is a trailing comment `# exit N`; without one the command must exit 0.
  *  - `<!-- no-test -->` on the line before a fence skips the whole block (commands that need Azure,
  *    credentials, a terminal or a file that does not exist in the repository).
@@ -49,9 +49,11 @@ function readmeCommands(markdown: string): ReadmeCommand[] {
     let text = raw;
     const start = i;
     while (text.endsWith("\\") && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i] ?? ""}`;
-    const at = text.search(/(^|&&\s*|^\s*\$\s*)(\.\/bin\/)?aks-net(\s|$)/);
-    if (at < 0) continue;
-    let command = text.slice(at).replace(/^&&\s*/, "").replace(/^\s*\$\s*/, "").trim();
+    // Run from the first `&&` step that calls aks-net (at its start or after a pipe) to the end of the line.
+    const steps = text.split("&&");
+    const first = steps.findIndex((step) => /(^|\|)\s*(\$\s+)?(\.\/bin\/)?aks-net(\s|$)/.test(step));
+    if (first < 0) continue;
+    let command = steps.slice(first).join("&&").trim().replace(/^\$\s+/, "");
     const exit = /\s#\s*exit\s+(\d+)\s*$/.exec(command);
     command = command.replace(/\s#.*$/, "").trim();
     out.push({ line: start + 1, command, exit: exit ? Number(exit[1]) : 0 });
@@ -101,6 +103,7 @@ describe("README example extraction", () => {
     "aks-net validate \\",
     "  --template overlay-cilium",
     "echo aks-net is not a command here",
+    "cat x.yaml | aks-net validate -f -   # exit 2",
     "```",
     "<!-- no-test -->",
     "```sh",
@@ -115,6 +118,7 @@ describe("README example extraction", () => {
       { line: 2, command: "./bin/aks-net validate -f a.yaml", exit: 0 },
       { line: 3, command: "aks-net validate --service-cidr 10.0.0.0/33", exit: 3 },
       { line: 4, command: "aks-net validate    --template overlay-cilium", exit: 0 },
+      { line: 7, command: "cat x.yaml | aks-net validate -f -", exit: 2 },
     ]);
   });
 });
