@@ -99,6 +99,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--firewall", "bool", "build an Azure Firewall and route egress through it (UDR)", (i, v: boolean) => (fw(i).enabled = v), (i) => i.firewall?.enabled),
   flag("--firewall-subnet-cidr <cidr>", "string", "AzureFirewallSubnet (at least /26)", (i, v: string) => (fw(i).subnetCidr = v), (i) => i.firewall?.subnetCidr),
   flag("--firewall-sku <sku>", "string", "Standard | Premium | Basic", (i, v: string) => (fw(i).sku = v), (i) => i.firewall?.sku),
+  flag("--firewall-management-subnet-cidr <cidr>", "string", "AzureFirewallManagementSubnet for the Basic SKU (at least /26)", (i, v: string) => (fw(i).managementSubnetCidr = v), (i) => i.firewall?.managementSubnetCidr),
 ];
 
 /** Registers -f, --template and the spec flags on a command. `create` also gets the Azure-target flags. */
