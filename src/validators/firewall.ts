@@ -249,9 +249,9 @@ function firewallSubnets(ctx: RuleContext): Finding[] {
   if (s.firewall.sku === "Basic") {
     if (s.firewall.managementSubnetCidr === undefined) {
       const free = free26();
-      out.push(finding("FWS-02", "error", ["firewall.sku", "firewall.managementSubnetCidr"], `Azure Firewall Basic needs ${FW_MGMT_SUBNET} (at least /26, with its own public IP); no firewall.managementSubnetCidr given`, free ? `set firewall.managementSubnetCidr ${free} (a free /26), or use --firewall-sku Standard` : "set firewall.managementSubnetCidr to a free /26, or use --firewall-sku Standard"));
+      out.push(finding("FWS-02", "error", ["firewall.sku", "firewall.managementSubnetCidr"], `Azure Firewall Basic needs ${FW_MGMT_SUBNET} (at least /26, with its own public IP); no firewall.managementSubnetCidr given`, free ? `add --firewall-management-subnet-cidr ${free} (a free /26), or use --firewall-sku Standard` : "add --firewall-management-subnet-cidr with a free /26, or use --firewall-sku Standard"));
     } else {
-      sized("firewall.managementSubnetCidr", FW_MGMT_SUBNET, "FWS-02", "firewall.managementSubnetCidr");
+      sized("firewall.managementSubnetCidr", FW_MGMT_SUBNET, "FWS-02", "--firewall-management-subnet-cidr");
     }
   }
   // FWS-04: overlaps with other subnets and cluster ranges are reported by OVL-01/05/08, which include these subnets.

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { fromFlags } from "../../../src/commands/options.ts";
 import type { FirewallSpec, SpecInput } from "../../../src/core/spec.ts";
 import { parseEntry, rules } from "../../../src/validators/firewall.ts";
 import { none, one } from "../../helpers/findings.ts";
@@ -182,6 +183,8 @@ describe("validators/firewall", () => {
     it("FWS-02 Basic needs a management subnet of at least /26", () => {
       const f = one(check(built({ subnetCidr: "10.10.8.0/26", sku: "Basic" })), "FWS-02", "error", ["firewall.sku", "firewall.managementSubnetCidr"]);
       assert.match(f.message, /AzureFirewallManagementSubnet/);
+      assert.match(f.fix, /--firewall-management-subnet-cidr 10\.10\.4\.0\/26/);
+      none(check({ ...BASE, ...fromFlags({ firewall: true, firewallSubnetCidr: "10.10.8.0/26", firewallSku: "Basic", firewallManagementSubnetCidr: "10.10.8.64/26" }) }), "FWS-02");
       one(check(built({ subnetCidr: "10.10.8.0/26", sku: "Basic", managementSubnetCidr: "10.10.8.64/27" })), "FWS-02", "error", ["firewall.managementSubnetCidr"]);
       none(check(built({ subnetCidr: "10.10.8.0/26", sku: "Basic", managementSubnetCidr: "10.10.8.64/26" })), "FWS-02");
       none(check(built({ subnetCidr: "10.10.8.0/26", sku: "Standard" })), "FWS-02");
