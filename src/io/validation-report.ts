@@ -67,6 +67,7 @@ function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): 
     add(key, spec[key]);
   }
   for (const key of ["podCidr", "podCidrs", "serviceCidr", "serviceCidrs", "dnsServiceIP", "dockerBridgeCidr", "vnetSubnetId"] as const) add(key, spec[key]);
+  for (const key of ["loadBalancerProfile", "natGatewayProfile"] as const) if (spec[key]) add(key, JSON.stringify(spec[key]));
   if (spec.vnet.managed) add("vnet.managed", "true (AKS-managed VNet)");
   add("vnet.addressSpaces", spec.vnet.addressSpaces);
   add("vnet.subnetCidr", spec.vnet.subnetCidr);
@@ -91,14 +92,15 @@ function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): 
   return `${style.bold("effective spec")} ${style.dim("(source of each value; default = what AKS uses when omitted)")}\n${lines.join("\n")}\n`;
 }
 
-/** The source of a path, or of its nearest recorded parent. */
+/** The source of a path: its own, its nearest recorded parent's, or (for an object) its first recorded child's. */
 function sourceOf(prov: Provenance, path: string): string {
   for (let p = path; p; p = p.replace(/(\.[^.[\]]+|\[\d+\])$/, "")) {
     const source = prov[p];
     if (source) return source;
     if (!/[.[]/.test(p)) break;
   }
-  return "input";
+  const child = Object.keys(prov).find((k) => k.startsWith(`${path}.`) || k.startsWith(`${path}[`));
+  return child ? (prov[child] as string) : "input";
 }
 
 const IPAM_LABEL: Record<Capacity["ipam"], string> = {
