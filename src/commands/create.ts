@@ -4,7 +4,7 @@
  * are unchanged, running operations are waited for, nothing is PUT twice.
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
-import { applyPlan, isTransitional, provisioningState } from "../core/apply.ts";
+import { applyPlan, findObserved, isTransitional, provisioningState } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
@@ -76,7 +76,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     if (dryRun) return EXIT.ok;
 
-    const running = plan.operations.filter((o) => isTransitional(findBody(observed, o.resourceId)));
+    const running = plan.operations.filter((o) => isTransitional(findObserved(observed, o.resourceId)));
     if (running.length > 0) io.stderr.write(`${running.length} operation${running.length === 1 ? "" : "s"} started by an earlier run still running in Azure: waiting for ${running.length === 1 ? "it" : "them"}, not starting ${running.length === 1 ? "it" : "them"} again\n`);
     const pending = plan.operations.filter((o) => o.action !== "unchanged").length + running.length;
     if (pending === 0) {
@@ -119,7 +119,7 @@ function withEarlierRuns(plan: Plan, observed: ObservedState): Plan {
   return {
     ...plan,
     operations: plan.operations.map((o) =>
-      o.action === "unchanged" && provisioningState(findBody(observed, o.resourceId))?.toLowerCase() === "failed"
+      o.action === "unchanged" && provisioningState(findObserved(observed, o.resourceId))?.toLowerCase() === "failed"
         ? { ...o, action: "update" as const, reason: "an earlier operation on it failed: it is written again" }
         : o,
     ),
@@ -216,7 +216,7 @@ function asCancelled(e: unknown): CancelledError {
 function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, observed: ObservedState, status: "succeeded" | "failed" | "interrupted", error?: Error): void {
   const byId = new Map<string, StepResult>(result.steps.map((s) => [s.op.resourceId.toLowerCase(), s]));
   const clusterOp = plan.operations.find((o) => o.type.toLowerCase() === MANAGED_CLUSTER);
-  const clusterBody = clusterOp ? (result.bodies.get(clusterOp.resourceId.toLowerCase()) ?? findBody(observed, clusterOp.resourceId)) : undefined;
+  const clusterBody = clusterOp ? (result.bodies.get(clusterOp.resourceId.toLowerCase()) ?? findObserved(observed, clusterOp.resourceId)) : undefined;
   const props = (clusterBody?.["properties"] ?? {}) as Body;
   const operations = plan.operations.map((o) => {
     const s = byId.get(o.resourceId.toLowerCase());
@@ -251,11 +251,6 @@ function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, obs
   const parts = words.filter(([a]) => counts.has(a)).map(([a, w]) => `${counts.get(a)} ${w}`);
   io.stdout.write(`${style.green("✔")} done: ${parts.join(", ") || "no steps"}\n`);
   if (clusterOp) io.stdout.write(`cluster ${clusterOp.resourceId}${props["fqdn"] ? `\n  api server: ${String(props["fqdn"])}` : ""}\n`);
-}
-
-function findBody(state: ObservedState, id: string): Body | undefined {
-  for (const [k, v] of state) if (k.toLowerCase() === id.toLowerCase()) return v;
-  return undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -304,7 +304,8 @@ async function resolveBody(
   }
 }
 
-function findObserved(state: ObservedState, id: string): Body | undefined {
+/** The body of `id` in a state map (ARM ids compare case-insensitively). */
+export function findObserved(state: ObservedState, id: string): Body | undefined {
   const direct = state.get(id);
   if (direct) return direct;
   const k = key(id);
@@ -401,7 +402,8 @@ function semaphore(limit: number): { acquire(): Promise<void>; release(): void }
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** A delay that rejects with the signal's reason when aborted. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const t = setTimeout(() => {

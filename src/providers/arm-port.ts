@@ -7,6 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { sleep, typeFromId } from "../core/apply.ts";
 import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
 import type { AzureContext } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
@@ -299,14 +300,12 @@ export function parseId(id: string): ParsedId {
   if (!sub) throw new Error(`not an ARM resource id: ${id}`);
   const rg = /\/resourceGroups\/([^/]+)/i.exec(id)?.[1] ?? "";
   const i = id.toLowerCase().lastIndexOf("/providers/");
-  let type = "Microsoft.Resources/resourceGroups";
+  const type = typeFromId(id);
   let names: string[] = [rg];
   let scope = id;
   if (i >= 0) {
     scope = id.slice(0, i);
-    const parts = id.slice(i + "/providers/".length).split("/");
-    type = [parts[0], ...parts.filter((_, j) => j % 2 === 1)].join("/");
-    names = parts.filter((_, j) => j > 0 && j % 2 === 0);
+    names = id.slice(i + "/providers/".length).split("/").filter((_, j) => j > 0 && j % 2 === 0);
   }
   return {
     type,
@@ -361,20 +360,6 @@ function convert(value: unknown, parentKey = ""): unknown {
     }
   }
   return out;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function pathOf(url: string): string {
