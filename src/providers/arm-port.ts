@@ -243,19 +243,23 @@ export class AzureArmPort implements ArmPort {
 
   /**
    * A write refused because another operation runs on the resource or one it references (409
-   * AnotherOperationInProgress; 429 still throttled after the SDK's own retries) was not accepted: wait and send it
-   * again, with back-off, until the timeout.
+   * AnotherOperationInProgress; 429 still throttled after the SDK's own retries), or a role assignment for a principal
+   * the directory does not know yet (PrincipalNotFound, for 2 minutes), was not accepted: wait and send it again, with
+   * back-off, until the timeout.
    */
   private async retryConflicts(signal: AbortSignal, write: () => Waitable): Promise<void> {
     const base = this.options.conflictDelayMs ?? 2000;
-    const deadline = Date.now() + (this.options.conflictTimeoutMs ?? 30 * 60_000);
+    const started = Date.now();
+    const deadline = started + (this.options.conflictTimeoutMs ?? 30 * 60_000);
     for (let n = 0; ; n++) {
       try {
         await write();
         return;
       } catch (e) {
         const conflict = isRestError(e) && ((e.statusCode === 409 && e.code === "AnotherOperationInProgress") || e.statusCode === 429);
-        if (!conflict || signal.aborted || Date.now() > deadline) throw e;
+        // A new identity can take a minute to reach every directory replica: its role assignment is retried briefly.
+        const replicating = isRestError(e) && e.code === "PrincipalNotFound" && Date.now() < started + 2 * 60_000;
+        if (!(conflict || replicating) || signal.aborted || Date.now() > deadline) throw e;
         await sleep(Math.min(base * 2 ** n, 30_000), signal);
       }
     }
