@@ -485,10 +485,10 @@ function subnetInUse(body: Body | undefined, del: ReadonlySet<string>, cluster: 
   return undefined;
 }
 
-/** True when `ref` is, or is inside, a resource being deleted (a firewall's IP configuration). */
+/** True when `ref` is, or is inside, a resource being deleted (a firewall's IP configuration); a group does not count. */
 function coveredBy(ref: string, del: ReadonlySet<string>): boolean {
   const r = lc(ref);
-  for (const d of del) if (r === d || r.startsWith(`${d}/`)) return true;
+  for (const d of del) if (d.includes("/providers/") && (r === d || r.startsWith(`${d}/`))) return true;
   return false;
 }
 
