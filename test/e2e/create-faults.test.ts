@@ -80,6 +80,14 @@ describe("create under faults", function () {
     }
   });
 
+  it("a role assignment for an identity the directory does not know yet (PrincipalNotFound) is retried", async () => {
+    const f = fake.addFault({ kind: "badRequest", method: "PUT", match: /roleAssignments\//i, times: 2, error: { code: "PrincipalNotFound", message: "Principal does not exist in the directory (replication delay)." } });
+    const r = await create(fake, "repl", [], { env: { AKS_NET_RETRY_DELAY_MS: "20" } });
+    ok(r);
+    assert.equal(f.hits, 2);
+    assert.equal(props(fake.get(clusterId("rg-repl", "repl")))["provisioningState"], "Succeeded");
+  });
+
   it("an LRO that ends Failed at each step exits 1 with the Azure code, the correlation id and the resume hint; the re-run converges", async function () {
     this.timeout(240_000);
     const name = "lro";
