@@ -39,7 +39,7 @@ export function writesSince(fake: FakeArm, from: number): RequestRecord[] {
   return fake.requests.slice(from).filter((r) => r.method !== "GET" && r.method !== "HEAD");
 }
 
-export function ok(r: RunCliResult): void {
+export function ok(r: Pick<RunCliResult, "code" | "stdout" | "stderr">): void {
   assert.equal(r.code, 0, `exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
 }
 
