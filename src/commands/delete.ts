@@ -83,19 +83,25 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
       ? `resource group ${resourceGroup} does not exist: nothing to delete`
       : `${cluster ? "" : `no cluster ${name} in resource group ${resourceGroup}, and `}nothing aks-net created for ${resourceGroup}/${name} is left: nothing to delete`;
 
-    if (!json) writeList(io, teardown, dryRun);
+    // As create's plan: the list is the result of a dry run (stdout), a preview before a real one (stderr).
+    if (!(json && dryRun)) writeList(io, teardown, dryRun && !json);
     if (dryRun || pending === 0) {
       if (pending === 0) io.stderr.write(`${nothing}\n`);
       if (json) writeDoc(io, target, teardown, dryRun ? null : { status: "succeeded", steps: [] });
       return EXIT.ok;
     }
-    await confirm(opts, io, pending);
+    await confirm(opts, io, teardown.plan.operations.filter((o) => o.action === "delete").length, pending);
 
     const progress = createProgress(io);
     progress.plan(teardown.plan.operations);
     let result: ApplyResult;
     try {
-      result = await applyPlan(teardown.plan, port, progress, io.signal, { initial: observed, ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}) });
+      const maxParallel = intEnv(io.env, "AKS_NET_MAX_PARALLEL");
+      result = await applyPlan(teardown.plan, port, progress, io.signal, {
+        initial: observed,
+        ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+        ...(maxParallel ? { maxParallel } : {}),
+      });
     } catch (e) {
       progress.stop();
       const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);
@@ -136,9 +142,9 @@ function plannedFor(spec: ClusterSpec, target: TeardownTarget): DesiredResource[
   }
 }
 
-/** The list before anything happens: stdout for --dry-run (it is the result), stderr before a real run. */
-function writeList(io: Io, t: Teardown, dryRun: boolean): void {
-  const style = dryRun ? stdoutStyle(io) : io.style;
+/** The list of what goes and what stays, in deletion order, each kept resource with its reason. */
+function writeList(io: Io, t: Teardown, toStdout: boolean): void {
+  const style = toStdout ? stdoutStyle(io) : io.style;
   const lines: string[] = [];
   if (t.plan.operations.length > 0) {
     // Shown in deletion's direction: "(after X)" names what goes first.
@@ -150,7 +156,7 @@ function writeList(io: Io, t: Teardown, dryRun: boolean): void {
     for (const k of t.keep) lines.push(`  ${k.type}  ${k.resourceId.slice(k.resourceId.lastIndexOf("/") + 1)}: ${style.dim(k.reason)}`);
     lines.push("");
   }
-  if (lines.length > 0) (dryRun ? io.stdout : io.stderr).write(`${lines.join("\n")}\n`);
+  if (lines.length > 0) (toStdout ? io.stdout : io.stderr).write(`${lines.join("\n")}\n`);
 }
 
 interface RunResult {
@@ -199,12 +205,13 @@ function errorJson(error: Error): Record<string, unknown> {
 }
 
 /** Deleting needs a yes: --yes, or an answer on a terminal. Unattended runs without --yes are refused (exit 2). */
-async function confirm(opts: CommandOptions, io: Io, pending: number): Promise<void> {
+async function confirm(opts: CommandOptions, io: Io, deletes: number, steps: number): Promise<void> {
   if (opts["yes"] === true) return;
   if (!io.interactive || opts["input"] === false) {
     throw new UsageError("delete removes Azure resources and needs confirmation, but there is no terminal to ask on", "pass --yes to run unattended (CI), or --dry-run to only list");
   }
-  const ok = await terminalAsker(io).confirm({ id: "confirm", message: `Run these ${pending} step${pending === 1 ? "" : "s"} in Azure?`, default: false });
+  const also = steps > deletes ? ` and remove ${steps - deletes} association${steps - deletes === 1 ? "" : "s"} aks-net made` : "";
+  const ok = await terminalAsker(io).confirm({ id: "confirm", message: `Delete ${deletes} resource${deletes === 1 ? "" : "s"}${also} in Azure?`, default: false });
   if (!ok) throw new CancelledError("nothing was deleted", "re-run with --yes to skip the question");
 }
 
