@@ -31,6 +31,8 @@ const spokeId = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.
 const aksSubnetId = `${spokeId}/subnets/aks`;
 
 let fake: FakeArm;
+/** stderr of the last run, for failure messages. */
+let lastStderr = "";
 
 async function live(args: string[], opts: RunCliOptions = {}): Promise<{ r: RunCliResult; report: Report | undefined }> {
   const before = fake.requests.length;
@@ -38,6 +40,7 @@ async function live(args: string[], opts: RunCliOptions = {}): Promise<{ r: RunC
   // Read-only: every request this run made was a GET (the permissions API included).
   const methods = new Set(fake.requests.slice(before).map((q) => q.method));
   assert.deepEqual([...methods].filter((m) => m !== "GET" && m !== "HEAD"), [], `writes made: ${[...methods].join(",")}`);
+  lastStderr = r.stderr;
   let report: Report | undefined;
   try {
     report = JSON.parse(r.stdout) as Report;
@@ -48,7 +51,7 @@ async function live(args: string[], opts: RunCliOptions = {}): Promise<{ r: RunC
 }
 
 function all(report: Report | undefined): JsonFinding[] {
-  assert.ok(report, "no JSON report on stdout");
+  assert.ok(report, `no JSON report on stdout; stderr: ${lastStderr}`);
   return [...report.errors, ...report.warnings, ...report.info];
 }
 
@@ -96,7 +99,8 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     seedSpoke();
     const offline = JSON.parse((await runCli(["validate", "-o", "json", "--vnet-cidr", "10.10.0.0/16", "--subnet-cidr", "10.10.0.0/22"], { fake })).stdout) as Record<string, unknown>;
     const { report } = await live(["--vnet-subnet-id", aksSubnetId]);
-    assert.deepEqual(Object.keys(report ?? {}).sort(), Object.keys(offline).sort());
+    assert.ok(report, `no JSON report; stderr: ${lastStderr}`);
+    assert.deepEqual(Object.keys(report).sort(), Object.keys(offline).sort());
     for (const f of all(report)) assert.deepEqual(Object.keys(f).sort(), ["fields", "fix", "message", "rule", "severity"]);
   });
 
