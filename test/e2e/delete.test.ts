@@ -4,13 +4,15 @@
  * and is listed as kept; interrupted or failed deletes finish on a re-run; the stream and exit-code contracts hold.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
 import { FAST, SUB, clusterId, create, net, ok, props, rgId, writesSince } from "../helpers/create-cli.ts";
-import { runCli } from "../helpers/run-cli.ts";
+import { CLI_BIN, REPO_ROOT, cliEnv, runCli } from "../helpers/run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
@@ -234,6 +236,43 @@ describe("delete against the fake ARM server", function () {
       assert.deepEqual(fake.snapshot(), before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("on a terminal it asks first: 'n' deletes nothing (exit 130), 'y' deletes", async () => {
+    ok(await create(fake, "tty", []));
+    const before = fake.snapshot();
+    const socket = `aks-net-delete-${process.pid}`;
+    const tmux = async (...args: string[]): Promise<string> => (await promisify(execFile)("tmux", ["-L", socket, ...args])).stdout;
+    // The CLI must see a terminal and no CI: the harness's environment, minus CI, inside a tmux pane.
+    const env = Object.entries({ ...cliEnv({ fake, env: FAST }) }).filter(([k]) => k !== "CI").map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`);
+    const screen = async (test: RegExp): Promise<string> => {
+      for (let i = 0; i < 500; i++) {
+        const s = await tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "d");
+        if (test.test(s)) return s;
+        await new Promise((r) => setTimeout(r, 40));
+      }
+      throw new Error(`never saw ${String(test)}:\n${await tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", "d")}`);
+    };
+    try {
+      for (const answer of ["n", "y"]) {
+        await tmux("new-session", "-d", "-s", "d", "-x", "150", "-y", "50", "-c", REPO_ROOT, `env -i ${env.join(" ")} ${process.execPath} ${CLI_BIN} delete -n tty -g rg-tty; echo EXIT=$?; sleep 600`);
+        await screen(/Delete 6 resources in Azure\?/);
+        await tmux("send-keys", "-t", "d", answer, "Enter");
+        const s = await screen(/EXIT=\d+/);
+        if (answer === "n") {
+          assert.match(s, /EXIT=130/);
+          assert.match(s, /nothing was deleted/);
+          assert.deepEqual(fake.snapshot(), before);
+        } else {
+          assert.match(s, /EXIT=0/);
+          assert.equal(fake.get(clusterId("rg-tty", "tty")), undefined);
+          assert.equal(fake.get(rgId("rg-tty")), undefined);
+        }
+        await tmux("kill-session", "-t", "d");
+      }
+    } finally {
+      await tmux("kill-server").catch(() => undefined);
     }
   });
 
