@@ -447,7 +447,13 @@ export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
   else set("serviceCidr", spec.serviceCidr);
   set("dnsServiceIP", spec.dnsServiceIP);
   set("outboundType", spec.outboundType);
-  if (spec.outboundType === "managedNATGateway") np["natGatewayProfile"] = { managedOutboundIPProfile: { count: 1 } };
+  // The user's outbound knobs go through as the AKS API names them; LB-04/LB-05 reject them with other outbound types.
+  if (spec.outboundType === "managedNATGateway") {
+    np["natGatewayProfile"] = { managedOutboundIPProfile: { count: 1 }, ...structuredClone(spec.natGatewayProfile ?? {}) };
+  }
+  if (spec.outboundType === "loadBalancer" && spec.loadBalancerProfile !== undefined) {
+    np["loadBalancerProfile"] = structuredClone(spec.loadBalancerProfile);
+  }
   set("loadBalancerSku", spec.loadBalancerSku);
   set("ipFamilies", spec.ipFamilies);
   return np;

@@ -746,3 +746,20 @@ describe("planToJson", () => {
     assert.deepEqual(planToJson(p), { operations: [], refusals: [{ resourceId: CLUSTER, reason: "r" }] });
   });
 });
+
+describe("plan: outbound profiles reach the cluster body", () => {
+  const profile = (input: SpecInput): Record<string, unknown> =>
+    (byId(plan(input), CLUSTER).body["properties"] as { networkProfile: Record<string, unknown> }).networkProfile;
+  it("sends the user's load balancer profile with outboundType loadBalancer", () => {
+    const np = profile({ vnet: VNET_IN, loadBalancerProfile: { managedOutboundIPs: { count: 3 }, idleTimeoutInMinutes: 30 } });
+    assert.deepEqual(np["loadBalancerProfile"], { managedOutboundIPs: { count: 3 }, idleTimeoutInMinutes: 30 });
+  });
+  it("sends the NAT gateway profile with the user's IP count and idle timeout", () => {
+    const np = profile({ outboundType: "managedNATGateway", natGatewayProfile: { managedOutboundIPProfile: { count: 4 }, idleTimeoutInMinutes: 10 } });
+    assert.deepEqual(np["natGatewayProfile"], { managedOutboundIPProfile: { count: 4 }, idleTimeoutInMinutes: 10 });
+    assert.equal(np["loadBalancerProfile"], undefined);
+  });
+  it("defaults the managed NAT gateway to one IP", () => {
+    assert.deepEqual(profile({ outboundType: "managedNATGateway" })["natGatewayProfile"], { managedOutboundIPProfile: { count: 1 } });
+  });
+});
