@@ -6,8 +6,9 @@
  *    `./bin/aks-net` (optionally after `$ `) at its start or after a pipe `|`; in `a && b` chains only the steps
  *    from the first one that calls aks-net run. A trailing `\` joins the next line.
  *  - The expected exit code is a trailing comment `# exit N`; without one the command must exit 0.
+ *  - ```yaml blocks are spec files: each must pass `aks-net validate -f -` with exit 0.
  *  - `<!-- no-test -->` on the line before a fence skips the whole block (commands that need Azure,
- *    credentials, a terminal or a file that does not exist in the repository).
+ *    credentials, a terminal or a file that does not exist in the repository; YAML that is not a spec).
  *  - Commands run with `sh -c` from the repository root, `aks-net` on PATH (the built bin/aks-net), empty stdin,
  *    CI=true and NO_COLOR=1; a pipeline's exit code is that of its last command.
  */
@@ -18,54 +19,69 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BIN, ROOT } from "../helpers/cli.ts";
 
+interface Block {
+  lang: string;
+  /** 1-based line of the block's first content line. */
+  line: number;
+  lines: string[];
+}
+
 interface ReadmeCommand {
   line: number;
   command: string;
   exit: number;
 }
 
-/** Extracts the runnable commands of a README. */
-function readmeCommands(markdown: string): ReadmeCommand[] {
-  const lines = markdown.split("\n");
-  const out: ReadmeCommand[] = [];
-  let inBlock = false;
-  let runnable = false;
+/** The fenced code blocks of a README that are not marked `<!-- no-test -->`. */
+function testedBlocks(markdown: string): Block[] {
+  const out: Block[] = [];
+  let block: Block | undefined;
   let skipNext = false;
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i] as string;
+  markdown.split("\n").forEach((raw, i) => {
     const fence = /^\s*```\s*([a-z]*)/.exec(raw);
-    if (fence) {
-      if (!inBlock) runnable = !skipNext && ["sh", "bash", "console", "shell"].includes(fence[1] ?? "");
-      inBlock = !inBlock;
+    if (fence && !block) {
+      block = { lang: fence[1] ?? "", line: i + 2, lines: [] };
+      if (skipNext) block.lang = "skipped";
       skipNext = false;
-      continue;
+    } else if (fence && block) {
+      out.push(block);
+      block = undefined;
+    } else if (block) block.lines.push(raw);
+    else if (/<!--\s*no-test\s*-->/.test(raw)) skipNext = true;
+    else if (raw.trim() !== "") skipNext = false;
+  });
+  return out.filter((b) => b.lang !== "skipped");
+}
+
+/** Extracts the runnable commands of a README's shell blocks. */
+function readmeCommands(markdown: string): ReadmeCommand[] {
+  const out: ReadmeCommand[] = [];
+  for (const block of testedBlocks(markdown).filter((b) => ["sh", "bash", "console", "shell"].includes(b.lang))) {
+    const { lines } = block;
+    for (let i = 0; i < lines.length; i++) {
+      let text = lines[i] as string;
+      const start = i;
+      while (text.endsWith("\\") && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i] ?? ""}`;
+      // Run from the first `&&` step that calls aks-net (at its start or after a pipe) to the end of the line.
+      const steps = text.split("&&");
+      const first = steps.findIndex((step) => /(^|\|)\s*(\$\s+)?(\.\/bin\/)?aks-net(\s|$)/.test(step));
+      if (first < 0) continue;
+      let command = steps.slice(first).join("&&").trim().replace(/^\$\s+/, "");
+      const exit = /\s#\s*exit\s+(\d+)\s*$/.exec(command);
+      command = command.replace(/\s#.*$/, "").trim();
+      out.push({ line: block.line + start, command, exit: exit ? Number(exit[1]) : 0 });
     }
-    if (!inBlock) {
-      if (/<!--\s*no-test\s*-->/.test(raw)) skipNext = true;
-      else if (raw.trim() !== "") skipNext = false;
-      continue;
-    }
-    if (!runnable) continue;
-    let text = raw;
-    const start = i;
-    while (text.endsWith("\\") && i + 1 < lines.length) text = `${text.slice(0, -1)} ${lines[++i] ?? ""}`;
-    // Run from the first `&&` step that calls aks-net (at its start or after a pipe) to the end of the line.
-    const steps = text.split("&&");
-    const first = steps.findIndex((step) => /(^|\|)\s*(\$\s+)?(\.\/bin\/)?aks-net(\s|$)/.test(step));
-    if (first < 0) continue;
-    let command = steps.slice(first).join("&&").trim().replace(/^\$\s+/, "");
-    const exit = /\s#\s*exit\s+(\d+)\s*$/.exec(command);
-    command = command.replace(/\s#.*$/, "").trim();
-    out.push({ line: start + 1, command, exit: exit ? Number(exit[1]) : 0 });
   }
   return out;
 }
 
-function sh(command: string, pathDir: string): Promise<{ code: number | null; stderr: string }> {
+function sh(command: string, pathDir: string, input = ""): Promise<{ code: number | null; stderr: string }> {
   const env: Record<string, string | undefined> = { ...process.env, PATH: `${pathDir}:${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`, CI: "true", NO_COLOR: "1" };
   delete env["FORCE_COLOR"];
   return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", command], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn("sh", ["-c", command], { cwd: ROOT, env, stdio: ["pipe", "ignore", "pipe"] });
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(input);
     let stderr = "";
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
@@ -91,6 +107,13 @@ describe("README examples", () => {
     it(`README.md:${c.line} \`${c.command}\` exits ${c.exit}`, async () => {
       const r = await sh(c.command, pathDir);
       assert.equal(r.code, c.exit, r.stderr);
+    });
+  }
+
+  for (const spec of testedBlocks(readFileSync(join(ROOT, "README.md"), "utf8")).filter((b) => b.lang === "yaml")) {
+    it(`README.md:${spec.line} yaml spec validates without errors`, async () => {
+      const r = await sh("aks-net validate -f -", pathDir, spec.lines.join("\n"));
+      assert.equal(r.code, 0, r.stderr);
     });
   }
 });
