@@ -50,13 +50,9 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   }
 
   // Everything below talks to Azure: the SDK is loaded only now.
-  const { createAzureContext } = await import("../providers/azure.ts");
-  const { ArmTracker, AzureArmPort } = await import("../providers/arm-port.ts");
+  const { connectArm } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
-  const tracker = new ArmTracker();
-  const ctx = createAzureContext({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env, policies: [tracker.policy] });
-  const pollIntervalMs = intEnv(io.env, "AKS_NET_POLL_INTERVAL_MS");
-  const port: ArmPort = new AzureArmPort(ctx, tracker, { pollIntervalMs, conflictDelayMs: intEnv(io.env, "AKS_NET_RETRY_DELAY_MS") });
+  const { ctx, port, pollIntervalMs, maxParallel } = connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env });
   io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
 
   try {
@@ -91,7 +87,6 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     progress.plan(plan.operations);
     let result: ApplyResult;
     try {
-      const maxParallel = intEnv(io.env, "AKS_NET_MAX_PARALLEL");
       result = await applyPlan(plan, port, progress, io.signal, {
         initial: observed,
         ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
@@ -257,7 +252,3 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
-  const v = env[name];
-  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : undefined;
-}

@@ -9,7 +9,8 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { sleep, typeFromId } from "../core/apply.ts";
 import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
-import type { AzureContext } from "./azure.ts";
+import { createAzureContext } from "./azure.ts";
+import type { AzureContext, AzureContextOptions } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
 
 /** What the tracker remembers per resource path (lower-case ARM id). */
@@ -285,6 +286,30 @@ export class AzureArmPort implements ArmPort {
       ...(failure ? { lroFailure: failure } : {}),
     });
   }
+}
+
+/** What a command needs to run plans against Azure (create, delete): the context, the port, the env-tuned timings. */
+export interface ArmConnection {
+  ctx: AzureContext;
+  port: AzureArmPort;
+  /** AKS_NET_POLL_INTERVAL_MS, for applyPlan's wait on operations an earlier run started. */
+  pollIntervalMs: number | undefined;
+  /** AKS_NET_MAX_PARALLEL, for applyPlan. */
+  maxParallel: number | undefined;
+}
+
+/** Context + tracker + port in one call; subscription resolution and credential errors as createAzureContext. */
+export function connectArm(opts: AzureContextOptions): ArmConnection {
+  const tracker = new ArmTracker();
+  const ctx = createAzureContext({ ...opts, policies: [...(opts.policies ?? []), tracker.policy] });
+  const pollIntervalMs = intEnv(opts.env, "AKS_NET_POLL_INTERVAL_MS");
+  const port = new AzureArmPort(ctx, tracker, { pollIntervalMs, conflictDelayMs: intEnv(opts.env, "AKS_NET_RETRY_DELAY_MS") });
+  return { ctx, port, pollIntervalMs, maxParallel: intEnv(opts.env, "AKS_NET_MAX_PARALLEL") };
+}
+
+function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
+  const v = env[name];
+  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : undefined;
 }
 
 /** A parsed ARM id. */
