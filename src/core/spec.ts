@@ -206,6 +206,8 @@ export interface LiveFacts {
   vnet?: { id: string; name: string; exists: boolean; addressSpaces: string[]; /** Has a GatewaySubnet (VPN/ExpressRoute). */ gatewaySubnet?: boolean };
   /** The node subnet as Azure has it; absent when it does not exist (yet). */
   nodeSubnet?: LiveSubnet;
+  /** The Azure CNI pod subnet as Azure has it, when the spec has one and it exists. */
+  podSubnet?: LiveSubnet;
   /** Set when the node subnet was looked for (by name or id) but not found. */
   nodeSubnetMissing?: { name: string; byId: boolean };
   /** The node subnet's route table. */

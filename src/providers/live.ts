@@ -277,6 +277,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
     if (r.subnets.some((s) => s.name.toLowerCase() === "gatewaysubnet")) live.vnet.gatewaySubnet = true;
   }
   if (node) live.nodeSubnet = strip(node);
+  if (pod) live.podSubnet = strip(pod);
   else if (t.subnetName && r.vnet?.exists) live.nodeSubnetMissing = { name: t.subnetName, byId: t.subnetById };
   if (r.routeTable) live.routeTable = r.routeTable;
   if (r.quota) live.quota = r.quota;

@@ -7,7 +7,7 @@
 import { overlaps, parseCidr } from "../core/cidr.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import { NAMES } from "../core/plan.ts";
-import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions } from "../core/spec.ts";
+import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions, LiveSubnet } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
@@ -29,7 +29,7 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
   { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
   { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
-  { id: "LIVE-USAGE-01", severity: "error", summary: "The node subnet has fewer free addresses than the cluster needs." },
+  { id: "LIVE-USAGE-01", severity: "error", summary: "The node (or pod) subnet has fewer free addresses than the cluster needs." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
@@ -300,22 +300,22 @@ function quotaFinding(name: string, need: number, parts: string, u: { used: numb
 }
 
 function usageRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
-  const s = live.nodeSubnet;
   // Our own existing cluster's addresses are in `used`: a re-run must not count them against itself.
-  if (!s || s.used === undefined || s.limit === undefined || live.existingCluster !== undefined) return [];
-  if (!sameCidr(s.cidr, spec.vnet.subnetCidr ?? "")) return [];
-  const need = computeCapacity(spec).nodeSubnet?.required;
-  const free = s.limit - s.used;
-  if (need === undefined || free >= need) return [];
-  return [
-    finding(
-      "LIVE-USAGE-01",
-      "error",
-      "vnet.subnetCidr",
-      `node subnet '${s.name}' (${s.cidr}) has ${free} free addresses (${s.used} of ${s.limit} in use), the cluster needs ${need} at its peak`,
-      "free addresses in the subnet, or use a larger or emptier subnet",
-    ),
-  ];
+  if (live.existingCluster !== undefined) return [];
+  const cap = computeCapacity(spec);
+  const out: Finding[] = [];
+  const check = (s: LiveSubnet | undefined, field: "vnet.subnetCidr" | "vnet.podSubnetCidr", kind: string, need: number | undefined): void => {
+    if (!s || s.used === undefined || s.limit === undefined || need === undefined) return;
+    if (!sameCidr(s.cidr, spec.vnet[field === "vnet.subnetCidr" ? "subnetCidr" : "podSubnetCidr"] ?? "")) return;
+    const free = s.limit - s.used;
+    if (free >= need) return;
+    out.push(
+      finding("LIVE-USAGE-01", "error", field, `${kind} '${s.name}' (${s.cidr}) has ${free} free addresses (${s.used} of ${s.limit} in use), the cluster needs ${need} at its peak`, "free addresses in the subnet, or use a larger or emptier subnet"),
+    );
+  };
+  check(live.nodeSubnet, "vnet.subnetCidr", "node subnet", cap.nodeSubnet?.required);
+  check(live.podSubnet, "vnet.podSubnetCidr", "pod subnet", cap.podSubnet?.required);
+  return out;
 }
 
 function sameCidr(a: string, b: string): boolean {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { LiveFacts, SpecInput } from "../../../src/core/spec.ts";
 import { isAllowed, requiredActions } from "../../../src/validators/live.ts";
 import { resolveSpec } from "../../../src/core/resolve.ts";
+import { computeCapacity } from "../../../src/core/capacity.ts";
 import { validateSpec } from "../../../src/validators/index.ts";
 import { BASE, byRule, check } from "../../helpers/spec.ts";
 
@@ -239,6 +240,19 @@ describe("validators/live", () => {
       const f = byRule(check(withLive({ quota: quota(10, 0) })), "LIVE-QUOTA-01");
       assert.match(f[0]?.message ?? "", /Standard_D4s_v5 4 vCPUs × 4 nodes.*need 16 vCPUs/);
     });
+  });
+
+  it("LIVE-USAGE-01: the pod subnet's free addresses against what its pods need", () => {
+    // Azure CNI pod subnet: what the capacity model says (3 nodes + 1 surge, 30 max pods), against what is free.
+    const input: SpecInput = { networkPlugin: "azure", vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/24", podSubnetCidr: "10.10.4.0/24" }, nodePools: [{ maxPods: 30 }] };
+    const need = computeCapacity(resolveSpec([{ source: "flag", input }]).spec).podSubnet?.required ?? 0;
+    assert.ok(need >= 120);
+    const pod = { id: `${SUB}/virtualNetworks/spoke/subnets/pods`, name: "pods", cidr: "10.10.4.0/24", limit: 251 };
+    const f = byRule(check({ ...input, live: { podSubnet: { ...pod, used: 251 - need + 1 } } }), "LIVE-USAGE-01");
+    assert.equal(f.length, 1);
+    assert.deepEqual(f[0]?.fields, ["vnet.podSubnetCidr"]);
+    assert.match(f[0]?.message ?? "", new RegExp(`pod subnet 'pods'.* ${need - 1} free addresses.*needs ${need}`));
+    assert.equal(byRule(check({ ...input, live: { podSubnet: { ...pod, used: 251 - need } } }), "LIVE-USAGE-01").length, 0);
   });
 
   it("LIVE-USAGE-01: free addresses in the node subnet below what the cluster needs", () => {
