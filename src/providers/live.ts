@@ -276,8 +276,8 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
     live.vnet = { id: r.vnet.id ?? "", name: t.vnetName, exists: r.vnet.exists, addressSpaces: r.vnet.addressSpaces };
     if (r.subnets.some((s) => s.name.toLowerCase() === "gatewaysubnet")) live.vnet.gatewaySubnet = true;
   }
-  if (node) live.nodeSubnet = strip(node);
   if (pod) live.podSubnet = strip(pod);
+  if (node) live.nodeSubnet = strip(node);
   else if (t.subnetName && r.vnet?.exists) live.nodeSubnetMissing = { name: t.subnetName, byId: t.subnetById };
   if (r.routeTable) live.routeTable = r.routeTable;
   if (r.quota) live.quota = r.quota;
