@@ -295,6 +295,17 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.match(rule(report, "LIVE-USAGE-01")[0]?.message ?? "", /2 free addresses.*needs 4/);
   });
 
+  it("the pod subnet (create's name aks-pods) is found too: its free addresses are checked and it is not an 'other' subnet", async () => {
+    fake.seed.resourceGroup(RG, { location: "westeurope" });
+    // A /27 pod subnet: 27 usable, 20 NICs leave 7; 4 nodes × 30 pods need far more.
+    fake.seed.vnet(RG, "spoke", ["10.10.0.0/16"], { aks: "10.10.0.0/24", "aks-pods": { prefix: "10.10.4.0/27", nics: 20 } });
+    const { report } = await live(["--vnet-subnet-id", aksSubnetId, "--network-plugin", "azure", "--pod-subnet-cidr", "10.10.4.0/27", "--max-pods", "30"]);
+    const f = rule(report, "LIVE-USAGE-01");
+    assert.deepEqual(f.map((x) => x.fields), [["vnet.podSubnetCidr"]]);
+    assert.match(f[0]?.message ?? "", /pod subnet 'aks-pods'.* 7 free addresses/);
+    assert.deepEqual(report?.spec.vnet.existingSubnets, []);
+  });
+
   it("missing credentials → exit 5 with a clear message, no stack trace", async () => {
     seedSpoke();
     const { r } = await live(["--vnet-subnet-id", aksSubnetId], { az: "not-logged-in" });
