@@ -2,7 +2,7 @@
  * `validate --live` (and the start of `create`): a read-only pass over the real environment. It only turns what
  * Azure has into spec facts (a `live` layer); the rule engine then checks them like any other input.
  * Reads fan out in parallel: one wave for everything named by the spec, a second only for what the first revealed
- * (the node subnet's route table, its permissions, the quota of a region learnt from the VNet). The count of
+ * (the node subnet's route table and its permissions, the quota of a region learnt from the VNet). The count of
  * requests does not depend on the number of subnets or peerings.
  */
 import { isRestError } from "@azure/core-rest-pipeline";
@@ -189,6 +189,14 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     ),
   );
 
+  // The node subnet's name is known up front: its permissions go out with the first wave (a 404 = no subnet yet).
+  const subnetPerms =
+    vnetId && t.vnetRg && t.vnetName && t.subnetName
+      ? permissions("subnet", `${vnetId}/subnets/${t.subnetName}`, collect(ctx.authorization().permissions.listForResource(t.vnetRg, "Microsoft.Network", `virtualNetworks/${t.vnetName}`, "subnets", t.subnetName, opt))).then((p) =>
+          p ? reads.permissions.push(p) : undefined,
+        )
+      : Promise.resolve();
+
   // Second wave: what the first one revealed.
   const nodeWave = vnetRead.then(async () => {
     const node = findSubnet(reads.subnets, t.subnetName);
@@ -199,11 +207,6 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
         ? orNotFound(net.routeTables.get(rtParts[1] as string, rtParts[2] as string, opt)).then((rt) => {
             if (rt) reads.routeTable = { id: rt.id ?? (rtId as string), routes: (rt.routes ?? []).map(toRoute), subnetIds: (rt.subnets ?? []).map((s) => s.id ?? "").filter((x) => x !== "") };
           })
-        : undefined,
-      node && t.vnetRg && t.vnetName
-        ? permissions("subnet", node.id, collect(ctx.authorization().permissions.listForResource(t.vnetRg, "Microsoft.Network", `virtualNetworks/${t.vnetName}`, "subnets", node.name, opt))).then((p) =>
-            p ? reads.permissions.push(p) : undefined,
-          )
         : undefined,
       rtParts
         ? permissions("routeTable", rtId as string, collect(ctx.authorization().permissions.listForResource(rtParts[1] as string, "Microsoft.Network", "", "routeTables", rtParts[2] as string, opt))).then((p) =>
@@ -239,7 +242,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     };
   });
 
-  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, nodeWave, quotaRead]);
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead]);
   // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
   const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
   reads.permissions.sort((a, b) => rank(a) - rank(b));
