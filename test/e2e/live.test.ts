@@ -306,6 +306,14 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.deepEqual(report?.spec.vnet.existingSubnets, []);
   });
 
+  it("a malformed --vnet-subnet-id is a usage error (exit 2) before any request", async () => {
+    const before = fake.requests.length;
+    const { r } = await live(["--vnet-subnet-id", "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--vnet-subnet-id is not a subnet resource id/);
+    assert.equal(fake.requests.length, before);
+  });
+
   it("missing credentials → exit 5 with a clear message, no stack trace", async () => {
     seedSpoke();
     const { r } = await live(["--vnet-subnet-id", aksSubnetId], { az: "not-logged-in" });
