@@ -314,6 +314,13 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.equal(fake.requests.length, before);
   });
 
+  it("no subscription anywhere → exit 2 naming the three ways to give one", async () => {
+    const { r } = await live(["-g", RG, "--vnet-name", "spoke"], { unsetEnv: ["AZURE_SUBSCRIPTION_ID"] });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no Azure subscription given/);
+    assert.match(r.stderr, /--subscription/);
+  });
+
   it("missing credentials → exit 5 with a clear message, no stack trace", async () => {
     seedSpoke();
     const { r } = await live(["--vnet-subnet-id", aksSubnetId], { az: "not-logged-in" });
