@@ -3,12 +3,12 @@
  * One table drives registration, parsing into a SpecInput, and the reverse (the "equivalent command").
  * Spec flags have no commander defaults: defaults live only in core/resolve.ts.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { Option } from "commander";
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.ts";
 import type { SpecInput, SpecLayer } from "../core/spec.ts";
-import { readSpecFile } from "./input/file.ts";
+import { MAX_BYTES, readSpecFile, tooLarge } from "./input/file.ts";
 import { getTemplate } from "../templates/index.ts";
 
 /** Options as commander hands them over (camelCase keys of the flags below). */
@@ -189,9 +189,10 @@ function expandAtFile(item: string): string[] {
   const path = item.slice(1);
   let text: string;
   try {
+    if (statSync(path).size > MAX_BYTES) throw tooLarge();
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UsageError(`--connected-cidr cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`--connected-cidr cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   return text
     .split(/\r?\n/)

@@ -202,6 +202,12 @@ describe("validate: junk input never crashes", () => {
     assertUsage(await runCli(["validate", "-f", path]), /larger than 64 MiB/);
   });
 
+  it("a huge --connected-cidr @FILE is refused without being read", async () => {
+    const path = file("huge.txt", "");
+    truncateSync(path, 65 * 1024 * 1024);
+    assertUsage(await runCli(["validate", "--connected-cidr", `@${path}`]), /--connected-cidr cannot read .*larger than 64 MiB/);
+  });
+
   it("junk flag values are findings, not crashes", async () => {
     const r = await runCli(["validate", "--pod-cidr", "\u00ff\u00fe", "--dns-service-ip", "::::", "--vnet-cidr", "x,,y", "--route", "a=b@c"]);
     assert.ok(r.code === 3 || r.code === 0, r.stderr);

@@ -8,9 +8,10 @@ import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
 import { checkSpecShape } from "./shape.ts";
 
-/** Larger files are refused: a spec is a few KB, even with 10^6 connected ranges it stays far below this. */
-const MAX_BYTES = 64 * 1024 * 1024;
-const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 / 1024} MiB`);
+/** Larger input files are refused: a spec is a few KB, and 10^6 connected ranges take about 20 MiB. */
+export const MAX_BYTES = 64 * 1024 * 1024;
+/** The error for a file above MAX_BYTES (its message completes "cannot read FILE: "). */
+export const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 / 1024} MiB`);
 
 /** Reads and parses the file; the document must be a mapping. */
 export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): Promise<SpecInput> {
