@@ -3,7 +3,6 @@
  * Unreadable or unparsable files are usage errors (exit 2); bad values inside are findings.
  */
 import { readFile, stat } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
 import { checkSpecShape } from "./shape.ts";
@@ -22,6 +21,8 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
   } catch (e) {
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // Loaded on demand: the parser is ~70 modules, a large part of start-up for commands that read no file.
+  const { parse: parseYaml } = await import("yaml");
   let doc: unknown;
   try {
     doc = parseYaml(text, { logLevel: "error" }); // YAML is a superset of JSON; warnings would leak to stderr
