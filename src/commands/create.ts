@@ -56,11 +56,8 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
 
   try {
-    const facts = await liveFacts(resolved.spec, opts, io);
-    if (facts) {
-      resolved = resolveSpec([...layers, { source: "live", input: facts }]);
-      check(resolved, io, json);
-    }
+    resolved = resolveSpec([...layers, { source: "live", input: await liveFacts(resolved, opts, io) }]);
+    check(resolved, io, json);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
     const plan = withEarlierRuns(diffPlan(desired, observed), observed);
@@ -144,24 +141,10 @@ function check(resolved: ResolvedSpec, io: Io, json: boolean): void {
   throw new ValidationFailedError(findings);
 }
 
-/** The contract of src/providers/live.ts (read-only facts about the existing VNet and its surroundings). */
-interface LiveProvider {
-  readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io): Promise<{ facts: SpecInput; requestCount: number }>;
-}
-
-/** The same facts `validate --live` adds, when this build has the live provider. */
-async function liveFacts(spec: ClusterSpec, opts: CommandOptions, io: Io): Promise<SpecInput | undefined> {
-  // Built from a URL so the module is optional: `.ts` when run from source, `.js` from dist.
-  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
-  let provider: LiveProvider;
-  try {
-    provider = (await import(new URL(`../providers/live.${ext}`, import.meta.url).href)) as LiveProvider;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw e;
-  }
-  const { facts } = await provider.readLiveFacts(spec, opts, io);
-  return facts;
+/** The same read-only facts `validate --live` adds (the existing VNet, its subnets, routes, peerings, rights, quota). */
+async function liveFacts(resolved: ResolvedSpec, opts: CommandOptions, io: Io): Promise<SpecInput> {
+  const { readLiveFacts } = await import("../providers/live.ts");
+  return (await readLiveFacts(resolved.spec, opts, io, resolved.provenance)).facts;
 }
 
 /** GETs every desired resource in parallel; 404 = absent. */
