@@ -114,19 +114,17 @@ const IPAM_LABEL: Record<Capacity["ipam"], string> = {
 /** Nodes each range holds at max pods, against the peak (autoscaler max + surge). */
 function renderCapacity(cap: Capacity, style: ChalkInstance): string {
   const peak = cap.peakNodes + cap.surge;
-  const lines = [
-    `  nodes        ${cap.nodes} at create, peak ${cap.peakNodes} + ${cap.surge} surge = ${peak}; max pods per node ${cap.maxPods}`,
-  ];
-  const range = (label: string, r: RangeCapacity | undefined, unit: string, per: string): void => {
+  const lines = [`  nodes        ${cap.nodes} at create, peak ${cap.peakNodes} + ${cap.surge} surge = ${peak}; max pods per node ${cap.maxPods}`];
+  const range = (label: string, r: RangeCapacity | undefined, unit: string): void => {
     if (!r) return;
-    const fits = r.required <= r.available;
     const need = `needs ${r.required} at peak`;
-    lines.push(`  ${label.padEnd(11)}  ${r.cidr}: ${r.available} ${unit}, ${per}; ${fits ? need : style.red(need)}; holds ${style.bold(String(r.maxNodes))} nodes`);
+    const fits = r.required <= r.available;
+    lines.push(`  ${label.padEnd(11)}  ${r.cidr}: ${r.available} ${unit}, ${r.perNode} per node; ${fits ? need : style.red(need)}; holds ${style.bold(String(r.maxNodes))} nodes`);
   };
-  range("node subnet", cap.nodeSubnet, "usable IPs", `${cap.ipsPerNode} per node`);
-  range("pod subnet", cap.podSubnet, "usable IPs", `${cap.maxPods} per node`);
-  range("pod CIDR", cap.podCidr, "/24 blocks", "one per node");
-  lines.push(`  pods         up to ${cap.maxPodsTotal} (${cap.peakNodes} nodes × ${cap.maxPods})`);
+  range("node subnet", cap.nodeSubnet, "usable IPs");
+  range("pod subnet", cap.podSubnet, "usable IPs");
+  range("pod CIDR", cap.podCidr, "/24 blocks");
+  lines.push(`  pods         up to ${cap.maxPodsTotal} at the peak node count`);
   return `${style.bold("capacity")} ${style.dim(`(${IPAM_LABEL[cap.ipam]})`)}\n${lines.join("\n")}\n`;
 }
 
