@@ -24,6 +24,7 @@ import type {
   SubnetSpec,
 } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
+import { parseId } from "./arm-port.ts";
 import { createAzureContext } from "./azure.ts";
 import type { AzureContext } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
@@ -201,18 +202,16 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   const nodeWave = vnetRead.then(async () => {
     const node = findSubnet(reads.subnets, t.subnetName);
     const rtId = node?.routeTableId;
-    const rtParts = rtId ? /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/routeTables\/([^/]+)$/i.exec(rtId) : null;
+    if (!rtId) return;
+    const rt = parseId(rtId);
+    const [rtRg, rtName] = [rt.resourceGroup, rt.name(0)];
     await Promise.all([
-      rtParts
-        ? orNotFound(net.routeTables.get(rtParts[1] as string, rtParts[2] as string, opt)).then((rt) => {
-            if (rt) reads.routeTable = { id: rt.id ?? (rtId as string), routes: (rt.routes ?? []).map(toRoute), subnetIds: (rt.subnets ?? []).map((s) => s.id ?? "").filter((x) => x !== "") };
-          })
-        : undefined,
-      rtParts
-        ? permissions("routeTable", rtId as string, collect(ctx.authorization().permissions.listForResource(rtParts[1] as string, "Microsoft.Network", "", "routeTables", rtParts[2] as string, opt))).then((p) =>
-            p ? reads.permissions.push(p) : undefined,
-          )
-        : undefined,
+      orNotFound(net.routeTables.get(rtRg, rtName, opt)).then((table) => {
+        if (table) reads.routeTable = { id: table.id ?? rtId, routes: (table.routes ?? []).map(toRoute), subnetIds: (table.subnets ?? []).map((s) => s.id ?? "").filter((x) => x !== "") };
+      }),
+      permissions("routeTable", rtId, collect(ctx.authorization().permissions.listForResource(rtRg, "Microsoft.Network", "", "routeTables", rtName, opt))).then((p) =>
+        p ? reads.permissions.push(p) : undefined,
+      ),
     ]);
   });
 
