@@ -193,6 +193,18 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.doesNotMatch(text, /managedClusters|subnets\/join/);
   });
 
+  it("permissions are read per scope: Network Contributor on the route table only → its finding names just roleAssignments/write", async () => {
+    fake.seed.resourceGroup(RG, { location: "westeurope" });
+    const rt = fake.seed.routeTable(RG, "rt-aks", {});
+    fake.seed.vnet(RG, "spoke", ["10.10.0.0/16"], { aks: { prefix: "10.10.0.0/22", routeTableId: rt } });
+    fake.setPermissions((scope) => (/\/routeTables\//i.test(scope) ? [{ actions: ["Microsoft.Network/*", "*/read"], notActions: [] }] : [{ actions: ["*/read"], notActions: [] }]));
+    const { report } = await live(["--vnet-subnet-id", aksSubnetId, "-g", RG, "--network-plugin", "kubenet"]);
+    const f = rule(report, "LIVE-PERM-01").filter((x) => /route table/.test(x.message));
+    assert.equal(f.length, 1, JSON.stringify(rule(report, "LIVE-PERM-01")));
+    assert.match(f[0]?.message ?? "", /may not Microsoft\.Authorization\/roleAssignments\/write on route table 'rt-aks'/);
+    assert.match(f[0]?.fix ?? "", /User Access Administrator/);
+  });
+
   it("quota too small for (max count + surge) × vCPUs → LIVE-QUOTA-01 with the numbers", async () => {
     seedSpoke();
     fake.setQuota("standardDSv5Family", { limit: 24, current: 4 });
