@@ -276,6 +276,25 @@ describe("delete against the fake ARM server", function () {
     }
   });
 
+  it("a separate network resource group create made is found from the cluster (-n/-g only) and deleted too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-delete-"));
+    try {
+      const file = join(dir, "spec.yaml");
+      writeFileSync(file, "name: split\nresourceGroup: rg-split\nlocation: westeurope\nvnet:\n  resourceGroup: rg-split-net\nfirewall:\n  enabled: true\n  subnetCidr: 10.225.0.0/26\n");
+      seedBystander(fake);
+      const before = fake.snapshot();
+      ok(await runCli(["create", "-f", file, "--yes", "-o", "json"], { fake, env: FAST }));
+      assert.ok(fake.get(rgId("rg-split-net")));
+      const r = await del(fake, "split");
+      ok(r);
+      const d = doc(r);
+      assert.ok(find(d.delete, rgId("rg-split-net")) > find(d.delete, net("rg-split-net", "virtualNetworks", "split-vnet")));
+      assert.deepEqual(fake.snapshot(), before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("missing -n/-g is a usage error before any request", async () => {
     const r = await runCli(["delete", "--yes"], { fake });
     assert.equal(r.code, 2, r.stderr);
