@@ -62,6 +62,9 @@ describe("delete against the fake ARM server", function () {
     ["firewall egress", "fw", FIREWALL],
     ["Azure CNI Overlay", "ovl", []],
     ["user-assigned NAT gateway", "nat", ["--outbound-type", "userAssignedNATGateway"]],
+    ["Azure Firewall Premium (policy and rule collection group)", "fwp", [...FIREWALL, "--firewall-sku", "Premium"]],
+    ["Azure CNI with a pod subnet", "pods", ["--network-plugin", "azure", "--pod-subnet-cidr", "10.225.0.0/16"]],
+    ["kubenet + Calico", "kn", ["--network-plugin", "kubenet", "--network-policy", "calico"]],
   ] as const) {
     it(`${topology}: create then delete leaves the subscription exactly as it was`, async () => {
       seedBystander(fake);
