@@ -87,6 +87,31 @@ describe("delete against the fake ARM server", function () {
     });
   }
 
+  it("bring-your-own subnet: the user's network is exactly as it was, listed as kept; the role on it is gone", async () => {
+    fake.seed.resourceGroup("net-rg", { location: "westeurope" });
+    const rt = fake.seed.routeTable("net-rg", "hub-rt", { default: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.255.4" } }, { location: "westeurope" });
+    const vnet = fake.seed.vnet("net-rg", "spoke", ["10.50.0.0/16"], { aks: { prefix: "10.50.0.0/22", routeTableId: rt }, other: "10.50.8.0/24" }, { location: "westeurope" });
+    const before = fake.snapshot();
+    ok(await create(fake, "byo", ["--vnet-subnet-id", `${vnet}/subnets/aks`, "--outbound-type", "userDefinedRouting", "--route", "0.0.0.0/0=VirtualAppliance@10.50.255.4", "--vnet-cidr", "10.50.0.0/16", "--subnet-cidr", "10.50.0.0/22"]));
+    assert.ok(fake.list("/").some((x) => /\/subnets\/aks\/providers\/Microsoft.Authorization\/roleAssignments\//i.test(String(x["id"]))), "create granted a role on the subnet");
+    const mark = fake.requests.length;
+    const r = await del(fake, "byo");
+    ok(r);
+    const d = doc(r);
+    assert.ok(d.delete.some((o) => /subnets\/aks\/providers\/Microsoft.Authorization/i.test(o.resourceId)), "the role assignment on the user's subnet is deleted");
+    for (const id of [vnet, `${vnet}/subnets/aks`, `${vnet}/subnets/other`]) assert.ok(find(d.keep, id) >= 0, `${id} listed as kept`);
+    assert.deepEqual(fake.snapshot(), before);
+    const theirs = writesSince(fake, mark).filter((w) => /net-rg/i.test(w.path)).map((w) => `${w.method} ${w.path.replace(/\/providers\/Microsoft\.Authorization\/.*/i, "/<role assignment>")}`);
+    assert.deepEqual(theirs, [`DELETE ${vnet}/subnets/aks/<role assignment>`], "delete writes nothing of the user's network but aks-net's role assignment");
+  });
+
+  it("managed NAT gateway (AKS-managed VNet): create then delete leaves the subscription as it was", async () => {
+    const before = fake.snapshot();
+    ok(await create(fake, "mnat", ["--outbound-type", "managedNATGateway"]));
+    ok(await del(fake, "mnat"));
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
   it("the firewall topology deletes in reverse dependency order; dependsOn names what goes first", async () => {
     ok(await create(fake, "ord", FIREWALL));
     const r = await del(fake, "ord", ["--dry-run"], { yes: false });
