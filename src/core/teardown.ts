@@ -239,7 +239,7 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
     if (id === undefined) return;
     // Subnets come with their VNet's GET.
     const readable = lc(typeOf(id)) === lc(TYPES.subnet) ? (parentOf(id) as string) : id;
-    if (GOES_WITH_PARENT.has(lc(typeOf(readable)))) return;
+    if (!DELETABLE.has(lc(typeOf(readable)))) return; // only what the port can read (and delete)
     if (!read.has(lc(readable)) && !ids.some((x) => lc(x) === lc(readable))) ids.push(readable);
   };
   const pushGroup = (id: string | undefined): void => {
