@@ -323,6 +323,15 @@ describe("delete against the fake ARM server", function () {
     }
   });
 
+  it("no credentials: exit 5 with the az login hint, nothing deleted", async () => {
+    ok(await create(fake, "nocred", []));
+    const mark = fake.requests.length;
+    const r = await del(fake, "nocred", [], { az: "missing", json: false });
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /az login/);
+    assert.deepEqual(writesSince(fake, mark), []);
+  });
+
   it("missing -n/-g is a usage error before any request", async () => {
     const r = await runCli(["delete", "--yes"], { fake });
     assert.equal(r.code, 2, r.stderr);
