@@ -9,7 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { parse as parseYaml } from "yaml";
+import yaml from "js-yaml";
+const parseYaml = (text: string): unknown => yaml.load(text, { schema: yaml.CORE_SCHEMA });
 import { cidr, overlaps } from "../../src/core/cidr.ts";
 import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
 
@@ -118,7 +119,7 @@ describe("e2e: the wizard in a real terminal (tmux)", function () {
     } catch {
       assert.fail("tmux is needed for the terminal tests (apt-get install tmux)");
     }
-    assert.ok(existsSync(join(ROOT, "dist", "main.js")), "build first: npm run build");
+    assert.ok(existsSync(join(ROOT, "dist", "main.cjs")), "build first: npm run build");
     // A session that outlives the tests: without it the server exits between tests and races the next new-session.
     await tmux("new-session", "-d", "-s", "keepalive", "sleep 3600");
   });

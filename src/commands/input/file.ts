@@ -2,7 +2,8 @@
  * Reads a spec file (YAML or JSON; `-` is stdin) into a SpecInput.
  * Unreadable or unparsable files are usage errors (exit 2); bad values inside are findings.
  */
-import { readFile, stat } from "node:fs/promises";
+// Sync reads: one small file, and node:fs/promises would load readline and streams at start-up.
+import { readFileSync, statSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
 import { checkSpecShape } from "./shape.ts";
@@ -16,16 +17,14 @@ export const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 /
 export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): Promise<SpecInput> {
   let text: string;
   try {
-    if (path !== "-" && (await stat(path)).size > MAX_BYTES) throw tooLarge();
-    text = path === "-" ? await readAll(stdin) : await readFile(path, "utf8");
+    if (path !== "-" && statSync(path).size > MAX_BYTES) throw tooLarge();
+    text = path === "-" ? await readAll(stdin) : readFileSync(path, "utf8");
   } catch (e) {
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  // Loaded on demand: the parser is ~70 modules, a large part of start-up for commands that read no file.
-  const { parse: parseYaml } = await import("yaml");
   let doc: unknown;
   try {
-    doc = parseYaml(text, { logLevel: "error" }); // YAML is a superset of JSON; warnings would leak to stderr
+    doc = await parseDocument(text);
   } catch (e) {
     const first = String((e as Error).message).split("\n")[0];
     throw new UsageError(`spec file '${path}' is not valid YAML or JSON: ${first}`);
@@ -33,17 +32,37 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new UsageError(`spec file '${path}' must hold a mapping of spec keys (see \`aks-net schema\`)`);
   }
-  const input = dropNulls(doc) as Record<string, unknown>;
+  // A document that expands to more nodes than it has characters is an alias bomb; refuse it before walking it.
+  const budget = { left: text.length + 1000 };
+  const input = dropNulls(doc, budget) as Record<string, unknown>;
+  if (budget.left < 0) throw new UsageError(`spec file '${path}' expands too far (YAML aliases); write the values out`);
   checkSpecShape(input, path);
   delete input["$schema"];
   return input as SpecInput;
 }
 
+/**
+ * JSON goes through JSON.parse (it is YAML too, but this is faster and loads nothing); anything else through
+ * js-yaml with the YAML 1.2 core schema (no dates, no `yes` booleans), loaded only when a YAML file is read.
+ */
+async function parseDocument(text: string): Promise<unknown> {
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Flow-style YAML also starts with a brace: fall through.
+    }
+  }
+  const yaml = (await import("js-yaml")).default;
+  return yaml.load(text, { schema: yaml.CORE_SCHEMA });
+}
+
 /** A key with an empty value (`podCidr:` in YAML) means "not set": remove it so defaults apply. */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
+function dropNulls(value: unknown, budget: { left: number }): unknown {
+  if (--budget.left < 0) return undefined;
+  if (Array.isArray(value)) return value.map((v) => dropNulls(v, budget));
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v, budget)]));
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
-import { stringify } from "yaml";
+import yaml from "js-yaml";
 import { UsageError } from "../../core/errors.ts";
 import { resolveSpec } from "../../core/resolve.ts";
 import type { SpecInput, SpecLayer } from "../../core/spec.ts";
@@ -157,7 +157,7 @@ const KEY_ORDER = [
 export function specYaml(input: SpecInput): string {
   const rank = (k: string): number => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
   const ordered = Object.fromEntries(Object.entries(input).sort(([a], [b]) => rank(a) - rank(b)));
-  return `# aks-net cluster network spec: check it with \`aks-net validate -f <this file>\`, build it with \`aks-net create -f <this file>\`\n${stringify(ordered)}`;
+  return `# aks-net cluster network spec: check it with \`aks-net validate -f <this file>\`, build it with \`aks-net create -f <this file>\`\n${yaml.dump(ordered, { schema: yaml.CORE_SCHEMA, lineWidth: -1, noRefs: true })}`;
 }
 
 /** Writes the spec file (`-` writes to stdout); returns the path written. */
