@@ -1,13 +1,13 @@
 /**
  * The composition root: the only place that reads process state, installs the Ctrl-C handler and exits.
  */
-import { createRequire } from "node:module";
+import pkg from "../package.json" with { type: "json" };
 import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
 import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
 import type { Io } from "./io/io.ts";
 import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
 
-const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+const { version } = pkg;
 
 const controller = new AbortController();
 let interrupted = false;
@@ -30,15 +30,19 @@ const io: Io = {
   signal: controller.signal,
 };
 
-let exitCode: number = EXIT.ok;
-const argv = process.argv.filter((a) => a !== "--no-color");
-try {
-  await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
-} catch (e) {
-  exitCode = report(e);
+/** Parses and runs the command; the exit code becomes process.exitCode so pending output still flushes. */
+async function main(): Promise<void> {
+  let exitCode: number = EXIT.ok;
+  const argv = process.argv.filter((a) => a !== "--no-color");
+  try {
+    await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
+  } catch (e) {
+    exitCode = report(e);
+  }
+  if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
+  process.exitCode = exitCode;
 }
-if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
-process.exitCode = exitCode;
+void main();
 
 /** One line (plus a hint) on stderr, never a stack trace unless AKS_NET_DEBUG is set. */
 function report(e: unknown): number {

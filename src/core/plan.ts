@@ -35,6 +35,7 @@ import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName
 import { UsageError } from "./errors.ts";
 import { usesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
+import { NAMES } from "./names.ts";
 
 /** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
 export const OWNER_TAG = "managed-by";
@@ -164,16 +165,7 @@ export interface PlanTarget {
 }
 
 /** Names aks-net gives the resources it builds (besides the user's VNet and subnet names). */
-export const NAMES = {
-  nodeSubnet: "aks-nodes",
-  podSubnet: "aks-pods",
-  firewallSubnet: "AzureFirewallSubnet",
-  firewallManagementSubnet: "AzureFirewallManagementSubnet",
-  defaultRoute: "default-to-firewall",
-  firewallIpRoute: "firewall-public-ip",
-  defaultVmSize: "Standard_D4s_v5",
-  ruleCollectionGroup: "aks-egress",
-} as const;
+export { NAMES };
 
 /**
  * Every ARM resource the spec needs, in dependency order. Pure: the same spec always gives the same plan.

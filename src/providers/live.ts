@@ -7,7 +7,7 @@
  */
 import { isRestError } from "@azure/core-rest-pipeline";
 import { AuthError, UsageError } from "../core/errors.ts";
-import { NAMES } from "../core/plan.ts";
+import { NAMES } from "../core/names.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type {
   ClusterSpec,

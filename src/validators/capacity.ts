@@ -5,7 +5,7 @@
 import { smallestAzurePrefixFor } from "../core/cidr.ts";
 import { POD_IP_BATCH, computeCapacity, isStaticBlock, poolCount, poolPeak, staticBlockIpsPerNode } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
-import { NAMES } from "../core/plan.ts";
+import { NAMES } from "../core/names.ts";
 import { createPlanner } from "../core/planner.ts";
 import type { NodePoolSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";

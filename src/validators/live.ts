@@ -6,7 +6,7 @@
  */
 import { overlaps, parseCidr } from "../core/cidr.ts";
 import { computeCapacity } from "../core/capacity.ts";
-import { NAMES } from "../core/plan.ts";
+import { NAMES } from "../core/names.ts";
 import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions, LiveSubnet } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";

@@ -115,8 +115,8 @@ export function cliEnv(opts: RunCliOptions = {}): Record<string, string> {
 
 /** Spawns `node bin/aks-net ...args` with the same Node as the test, and collects its output. */
 export function runCli(args: string[], opts: RunCliOptions = {}): Promise<RunCliResult> {
-  if (!existsSync(join(REPO_ROOT, "dist", "main.js"))) {
-    return Promise.reject(new Error("dist/main.js is missing: run `npx tsc -p tsconfig.build.json` before the CLI tests"));
+  if (!existsSync(join(REPO_ROOT, "dist", "main.cjs"))) {
+    return Promise.reject(new Error("dist/main.cjs is missing: run `npm run build` before the CLI tests"));
   }
   const started = Date.now();
   return new Promise((resolve, reject) => {

@@ -1,0 +1,46 @@
+/**
+ * Builds dist/main.cjs, one CommonJS bundle of the CLI, with esbuild.
+ * Why: loading ~150 small ES modules (and the ESM loader itself) cost more than the work of `validate`; one
+ * CommonJS file keeps start-up close to a bare `node -e 0`. Commands are still evaluated lazily (esbuild turns
+ * their dynamic imports into on-demand module initialisers), and the Azure SDK, the prompts and log-update stay
+ * external, so they load only on the paths that use them. Type-checking is `npm run typecheck`; this only transpiles.
+ */
+import { rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { build } from "esbuild";
+import type { Plugin } from "esbuild";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Start-up trims that change no behaviour:
+ * - chalk's terminal detection (#supports-color) loads node:tty at import; aks-net always passes chalk an explicit
+ *   level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so chalk's own browser variant, which
+ *   detects nothing, is enough;
+ * - commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs).
+ */
+const startupTrims: Plugin = {
+  name: "startup-trims",
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({
+      path: resolve(require.resolve("chalk"), "../vendor/supports-color/browser.js"),
+    }));
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,
+    );
+  },
+};
+
+rmSync("dist", { recursive: true, force: true });
+await build({
+  entryPoints: ["src/main.ts"],
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node22",
+  outfile: "dist/main.cjs",
+  external: ["@azure/*", "@inquirer/*", "log-update"],
+  plugins: [startupTrims],
+  logLevel: "warning",
+});
