@@ -27,13 +27,33 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     })
     .exitOverride();
 
+  // The ~45 spec flags are added only to the subcommand being run (help included): building them for
+  // every command cost each start-up a few milliseconds for nothing.
+  const specOptions = new Map<Command, { withTargets: boolean }>();
+  const ensureSpecOptions = (cmd: Command): void => {
+    const opts = specOptions.get(cmd);
+    if (opts) addSpecOptions(cmd, opts);
+    specOptions.delete(cmd);
+  };
+  const withSpecOptions = (cmd: Command, opts: { withTargets: boolean }): Command => {
+    specOptions.set(cmd, opts);
+    // `aks-net help create` renders the help without dispatching to the subcommand.
+    const helpInformation = cmd.helpInformation.bind(cmd);
+    cmd.helpInformation = (context) => {
+      ensureSpecOptions(cmd);
+      return helpInformation(context);
+    };
+    return cmd;
+  };
+  program.hook("preSubcommand", (_program, sub) => ensureSpecOptions(sub));
+
   const run = (load: () => Promise<{ run: (opts: CommandOptions, io: Io) => Promise<number> }>) =>
     async function (this: Command): Promise<void> {
       const mod = await load();
       setExit(await mod.run(this.opts(), io));
     };
 
-  addSpecOptions(
+  withSpecOptions(
     program
       .command("validate")
       .description("check a planned cluster network against every AKS rule (offline; --live reads Azure)")
@@ -49,7 +69,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     { withTargets: false },
   ).action(run(() => import("./commands/validate.ts")));
 
-  addSpecOptions(
+  withSpecOptions(
     program
       .command("create")
       .description("validate, plan and build the network and the cluster (resumable; a re-run changes nothing)")
@@ -64,7 +84,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     { withTargets: true },
   ).action(run(() => import("./commands/create.ts")));
 
-  addSpecOptions(
+  withSpecOptions(
     program
       .command("init")
       .description("ask for a cluster network interactively and write aks-net.yaml (creates nothing)")

@@ -33,23 +33,28 @@ export const RESERVED_RANGES: readonly string[] = ["169.254.0.0/16", "172.30.0.0
 /** Where aks-net proposes new IPv6 cluster ranges: the locally assigned half of ULA space (as the DEF-09 defaults). */
 export const PRIVATE_IPV6_POOLS: readonly string[] = ["fd00::/8"];
 
-const RESERVED: readonly Cidr[] = RESERVED_RANGES.map(cidr);
-const POOLS: Record<IpFamily, readonly Cidr[]> = { 4: PRIVATE_IPV4_POOLS.map(cidr), 6: PRIVATE_IPV6_POOLS.map(cidr) };
-const ULA = cidr("fc00::/7");
+// Parsed on first use, not at load: every CLI start-up loads this module, most never need these.
+let parsed: { reserved: readonly Cidr[]; pools: Record<IpFamily, readonly Cidr[]>; ula: Cidr } | undefined;
+const constants = (): NonNullable<typeof parsed> =>
+  (parsed ??= {
+    reserved: RESERVED_RANGES.map(cidr),
+    pools: { 4: PRIVATE_IPV4_POOLS.map(cidr), 6: PRIVATE_IPV6_POOLS.map(cidr) },
+    ula: cidr("fc00::/7"),
+  });
 
 /** The parsed RES-01 reserved ranges. */
 export function reservedRanges(): readonly Cidr[] {
-  return RESERVED;
+  return constants().reserved;
 }
 
 /** The private pools a new range of this family is drawn from (RFC 1918 then RFC 6598; IPv6 ULA). */
 export function privatePools(family: IpFamily): readonly Cidr[] {
-  return POOLS[family];
+  return constants().pools[family];
 }
 
 /** True when the range lies inside private space: RFC 1918 or RFC 6598 for IPv4 (RES-02/03/04), ULA for IPv6. */
 export function isPrivate(c: Cidr): boolean {
-  return c.family === 4 ? POOLS[4].some((p) => contains(p, c)) : contains(ULA, c);
+  return c.family === 4 ? constants().pools[4].some((p) => contains(p, c)) : contains(constants().ula, c);
 }
 
 /** The kind of a parsed field path, or undefined for paths that are not ranges in use (routes). */
@@ -72,7 +77,7 @@ export function knownRanges(parsed: ParsedRanges, withConnected = false): KnownR
     const kind = rangeKind(field);
     if (kind) out.push({ field, kind, cidr: c });
   }
-  for (const c of RESERVED) out.push({ field: "reserved", kind: "reserved", cidr: c });
+  for (const c of constants().reserved) out.push({ field: "reserved", kind: "reserved", cidr: c });
   if (withConnected) {
     const all = [...parsed.connected.overlapping(cidr("0.0.0.0/0")), ...parsed.connected.overlapping(cidr("::/0"))];
     for (const e of all) out.push({ field: `connectedCidrs[${e.tag}]`, kind: "connected", cidr: e.cidr });
