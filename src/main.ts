@@ -9,11 +9,14 @@ import { CommanderError, createProgram, fromCommanderError } from "./program.ts"
 
 const { version } = pkg;
 
-const controller = new AbortController();
+// Created on first use: only commands with work to interrupt take the signal, and building it (and process.stdin)
+// costs start-up time that a quick `validate` does not need.
+let controller: AbortController | undefined;
 let interrupted = false;
 process.on("SIGINT", () => {
   // First Ctrl-C: stop cleanly (commands see the abort and finish their current write); second: leave now.
-  if (interrupted) process.exit(EXIT.interrupted);
+  // With no signal handed out yet nothing is in flight, so leaving at once is the clean stop.
+  if (interrupted || controller === undefined) process.exit(EXIT.interrupted);
   interrupted = true;
   controller.abort(new CancelledError());
 });
@@ -22,12 +25,18 @@ const colorFlag = process.argv.includes("--no-color") ? false : undefined;
 const io: Io = {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
   style: makeStyle(colorEnabled(process.stderr, process.env, colorFlag)),
-  interactive: isInteractive(process.stdin, process.stdout, process.env),
-  signal: controller.signal,
+  get interactive() {
+    return isInteractive(process.stdin, process.stdout, process.env);
+  },
+  get signal() {
+    return (controller ??= new AbortController()).signal;
+  },
 };
 
 /** Parses and runs the command; the exit code becomes process.exitCode so pending output still flushes. */

@@ -193,7 +193,7 @@ describe("create against the fake ARM server", function () {
       const r = await runNode(["--import", "./test/helpers/module-trace.ts", "bin/aks-net", ...createArgs("trace", [], { yes: false }), "--dry-run", "--offline"], { env: { MODULE_TRACE_FILE: out } });
       ok(r);
       const urls = readFileSync(out, "utf8").split("\n").filter(Boolean);
-      assert.ok(urls.some((u) => u.endsWith("/dist/main.cjs")), "the trace covers the CLI bundle");
+      assert.ok(urls.some((u) => u.endsWith("/bin/aks-net")), "the trace covers the CLI");
       assert.deepEqual(urls.filter((u) => u.includes("/node_modules/@azure/")), []);
     } finally {
       rmSync(dir, { recursive: true, force: true });
