@@ -4,7 +4,7 @@
  * are unchanged, running operations are waited for, nothing is PUT twice.
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
-import { applyPlan, findObserved, isTransitional, provisioningState } from "../core/apply.ts";
+import { findObserved, isTransitional, provisioningState } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
@@ -15,7 +15,6 @@ import type { ResolvedSpec } from "../core/resolve.ts";
 import type { ClusterSpec, SpecInput } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
-import { createProgress } from "../io/progress.ts";
 import { terminalAsker } from "../io/prompts.ts";
 import { renderPlan, renderPlanJson } from "../io/render-plan.ts";
 import { buildReport, renderFindings } from "../io/validation-report.ts";
@@ -23,6 +22,7 @@ import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
 import { completeInput } from "./input/interactive.ts";
 import { layersFromOptions } from "./options.ts";
+import { runPlan } from "./run-plan.ts";
 
 /** Placeholder subscription for `--dry-run --offline` without --subscription or AZURE_SUBSCRIPTION_ID. */
 const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -80,23 +80,13 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     await confirm(opts, io, pending);
 
-    const progress = createProgress(io);
-    progress.plan(plan.operations);
-    let result: ApplyResult;
-    try {
-      result = await applyPlan(plan, port, progress, io.signal, {
-        initial: observed,
-        ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
-        ...(maxParallel ? { maxParallel } : {}),
-      });
-    } catch (e) {
-      progress.stop();
-      const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);
-      writeResult(io, json, plan, { steps: progress.results, bodies: new Map() }, observed, err instanceof CancelledError ? "interrupted" : "failed", err);
-      throw err;
+    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel }, io, observed, asCancelled);
+    if (!outcome.ok) {
+      const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
+      writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, outcome.error);
+      throw outcome.error;
     }
-    progress.stop();
-    writeResult(io, json, plan, result, observed, "succeeded");
+    writeResult(io, json, plan, outcome.result, observed, "succeeded");
     if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
     return EXIT.ok;
   } catch (e) {

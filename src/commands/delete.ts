@@ -4,8 +4,7 @@
  * both, confirm, then run the deletes with the executor in reverse dependency order. A re-run after an interruption
  * or a failure finishes the job; deleting what is already gone is "nothing to delete".
  */
-import { applyPlan } from "../core/apply.ts";
-import type { ApplyResult, Body, StepResult } from "../core/apply.ts";
+import type { Body, StepResult } from "../core/apply.ts";
 import { AksNetError, CancelledError, EXIT, UsageError } from "../core/errors.ts";
 import type { AzureError } from "../core/errors.ts";
 import { planResources } from "../core/plan.ts";
@@ -16,11 +15,11 @@ import { clusterId, decideTeardown, expandBody, groupOf, nextReads } from "../co
 import type { ListedResource, Teardown, TeardownTarget } from "../core/teardown.ts";
 import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
-import { createProgress } from "../io/progress.ts";
 import { terminalAsker } from "../io/prompts.ts";
 import { renderPlan } from "../io/render-plan.ts";
 import type { CommandOptions } from "../program.ts";
 import { layersFromOptions } from "./options.ts";
+import { runPlan } from "./run-plan.ts";
 
 type Status = "succeeded" | "failed" | "interrupted";
 
@@ -35,13 +34,10 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   }
 
   // Everything below talks to Azure: the SDK is loaded only now.
-  const { createAzureContext } = await import("../providers/azure.ts");
-  const { ArmTracker, AzureArmPort, listResourceGroup } = await import("../providers/arm-port.ts");
+  const { connectArm, listResourceGroup } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
-  const tracker = new ArmTracker();
-  const ctx = createAzureContext({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env, policies: [tracker.policy] });
-  const pollIntervalMs = intEnv(io.env, "AKS_NET_POLL_INTERVAL_MS");
-  const port = new AzureArmPort(ctx, tracker, { pollIntervalMs });
+  const conn = connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env });
+  const { ctx, port } = conn;
   const target: TeardownTarget = { subscriptionId: ctx.subscriptionId, resourceGroup, name };
   io.stderr.write(`subscription ${ctx.subscriptionId}, cluster ${resourceGroup}/${name}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
 
@@ -92,23 +88,13 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     await confirm(opts, io, teardown.plan.operations.filter((o) => o.action === "delete").length, pending);
 
-    const progress = createProgress(io);
-    progress.plan(teardown.plan.operations);
-    let result: ApplyResult;
-    try {
-      const maxParallel = intEnv(io.env, "AKS_NET_MAX_PARALLEL");
-      result = await applyPlan(teardown.plan, port, progress, io.signal, {
-        initial: observed,
-        ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
-        ...(maxParallel ? { maxParallel } : {}),
-      });
-    } catch (e) {
-      progress.stop();
-      const err = e instanceof CancelledError || io.signal.aborted ? asCancelled(e) : explainAzureError(e);
-      if (json) writeDoc(io, target, teardown, { status: err instanceof CancelledError ? "interrupted" : "failed", steps: progress.results, error: err });
-      throw err;
+    const outcome = await runPlan(teardown.plan, conn, io, observed, asCancelled);
+    if (!outcome.ok) {
+      const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
+      if (json) writeDoc(io, target, teardown, { status, steps: outcome.steps, error: outcome.error });
+      throw outcome.error;
     }
-    progress.stop();
+    const result = outcome.result;
     if (json) writeDoc(io, target, teardown, { status: "succeeded", steps: result.steps });
     else {
       const deleted = result.steps.filter((s) => s.action === "delete").length;
@@ -226,9 +212,4 @@ function asCancelled(e: unknown): CancelledError {
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {
-  const v = env[name];
-  return v !== undefined && /^[0-9]+$/.test(v) ? Number(v) : undefined;
 }
