@@ -7,6 +7,7 @@
 import { findObserved, isTransitional, provisioningState } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
+import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
 import { diffPlan, planResources } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
@@ -17,7 +18,7 @@ import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
 import { terminalAsker } from "../io/prompts.ts";
 import { renderPlan, renderPlanJson } from "../io/render-plan.ts";
-import { buildReport, renderFindings } from "../io/validation-report.ts";
+import { buildReport, capacityLine, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
 import { completeInput } from "./input/interactive.ts";
@@ -40,12 +41,12 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io);
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);
-  check(resolved, io, json);
+  let capacity = check(resolved, io, json);
 
   if (offline) {
     const subscriptionId = str(opts["subscription"]) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
     const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
-    writePlan(plan, io, json, true);
+    writePlan(plan, capacity, io, json, true);
     return EXIT.ok;
   }
 
@@ -57,11 +58,11 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
 
   try {
     resolved = resolveSpec([...layers, { source: "live", input: await liveFacts(resolved, opts, io) }]);
-    check(resolved, io, json);
+    capacity = check(resolved, io, json);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
     const plan = withEarlierRuns(diffPlan(desired, observed), observed);
-    writePlan(plan, io, json, dryRun);
+    writePlan(plan, capacity, io, json, dryRun);
     if (plan.refusals.length > 0) {
       throw new AzureError(`the plan needs ${plan.refusals.length} change${plan.refusals.length === 1 ? "" : "s"} Azure cannot make in place; nothing was changed`, {
         hint: plan.refusals.map((r) => `${r.resourceId}: ${r.reason}`).join("\n  "),
@@ -119,12 +120,12 @@ function requireTargets(spec: ClusterSpec): void {
 }
 
 /** Validation errors stop here, before any Azure call, with the same findings `validate` prints. */
-function check(resolved: ResolvedSpec, io: Io, json: boolean): void {
+function check(resolved: ResolvedSpec, io: Io, json: boolean): Capacity {
   const findings = validateSpec(resolved.spec, resolved.provenance);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
   if (report.valid) {
     if (report.warnings.length > 0) io.stderr.write(renderFindings({ errors: [], warnings: report.warnings, info: [] }, io.style));
-    return;
+    return report.capacity;
   }
   io.stderr.write(renderFindings(report, io.style));
   if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -148,15 +149,15 @@ async function readState(desired: readonly DesiredResource[], port: ArmPort, sig
   return state;
 }
 
-function writePlan(plan: Plan, io: Io, json: boolean, dryRun: boolean): void {
+function writePlan(plan: Plan, capacity: Capacity, io: Io, json: boolean, dryRun: boolean): void {
   if (json) {
     if (dryRun) io.stdout.write(renderPlanJson(plan));
     else io.stderr.write(renderPlan(plan, io.style));
     return;
   }
   // A dry run's plan is its result (stdout); before a real run it is a preview (stderr, like progress).
-  if (dryRun) io.stdout.write(renderPlan(plan, stdoutStyle(io)));
-  else io.stderr.write(`plan:\n${renderPlan(plan, io.style)}`);
+  if (dryRun) io.stdout.write(`${renderPlan(plan, stdoutStyle(io))}${capacityLine(capacity, stdoutStyle(io))}`);
+  else io.stderr.write(`plan:\n${renderPlan(plan, io.style)}${capacityLine(capacity, io.style)}`);
 }
 
 /** Mutating needs a yes: --yes, or an answer on a terminal. Unattended runs without --yes are refused (exit 2). */

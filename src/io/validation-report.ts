@@ -128,6 +128,18 @@ function renderCapacity(cap: Capacity, style: ChalkInstance): string {
   return `${style.bold("capacity")} ${style.dim(`(${IPAM_LABEL[cap.ipam]})`)}\n${lines.join("\n")}\n`;
 }
 
+/** One line for create's plan preview: how many nodes each range holds against the peak. */
+export function capacityLine(cap: Capacity, style: ChalkInstance): string {
+  const parts = [`${cap.nodes} nodes (peak ${cap.peakNodes} + ${cap.surge} surge), ${cap.maxPods} pods per node`];
+  const range = (label: string, r: RangeCapacity | undefined): void => {
+    if (r) parts.push(`${label} ${r.cidr} holds ${r.maxNodes} nodes`);
+  };
+  range("node subnet", cap.nodeSubnet);
+  range("pod subnet", cap.podSubnet);
+  range("pod CIDR", cap.podCidr);
+  return `${style.bold("capacity")} ${style.dim(`(${IPAM_LABEL[cap.ipam]})`)}: ${parts.join("; ")}\n`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -174,6 +174,14 @@ describe("create against the fake ARM server", function () {
     assert.match(r.stderr, new RegExp(`subscription ${SUB}, location westeurope`));
   });
 
+  it("the plan preview ends with the capacity line (nodes each range holds)", async () => {
+    const r = await runCli([...createArgs("cap", ["--node-count", "5", "--max-pods", "30", "--network-plugin", "azure", "--vnet-cidr", "10.60.0.0/16", "--subnet-cidr", "10.60.0.0/24"], { yes: false, json: false }), "--dry-run", "--offline"], { fake });
+    ok(r);
+    // Azure CNI node subnet: each node takes 1 + 30 IPs of the /24's 251 usable addresses → 8 nodes.
+    assert.match(r.stdout, /capacity \(Azure CNI node subnet\): 5 nodes \(peak 5 \+ 1 surge\), 30 pods per node; node subnet 10\.60\.0\.0\/24 holds 8 nodes\n$/);
+    assert.equal(fake.requests.length, 0);
+  });
+
   it("--dry-run --offline --output json prints exactly {operations} and sends nothing", async () => {
     const r = await runCli([...createArgs("off", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"], { yes: false }), "--dry-run", "--offline"], { fake });
     ok(r);
