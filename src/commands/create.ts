@@ -35,10 +35,10 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const offline = opts["offline"] === true;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
 
-  // Unattended runs must say --yes up front: fail in a second, not after reading Azure.
-  if (!dryRun && opts["yes"] !== true && (!io.interactive || opts["input"] === false)) throw noTerminalToConfirm();
-
-  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io);
+  // Unattended runs must say --yes up front: fail in a second, not after reading Azure; named with any other missing flag.
+  const needsYes = !dryRun && opts["yes"] !== true && (!io.interactive || opts["input"] === false);
+  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io, needsYes ? { alsoMissing: ["--yes"] } : {});
+  if (needsYes) throw noTerminalToConfirm();
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);
   let capacity = check(resolved, io, json);

@@ -275,6 +275,13 @@ describe("non-interactive: never prompts", () => {
   it("names only the flags still missing", async () => {
     await assert.rejects(completeInput(flags({ name: "x" }), {}, fakeIo(false)), /^UsageError: missing -g\/--resource-group, -l\/--location;/);
   });
+  it("names the command's own missing flags (create's --yes) in the same message", async () => {
+    await assert.rejects(completeInput([], {}, fakeIo(false), { alsoMissing: ["--yes"] }), /^UsageError: missing -n\/--name, -g\/--resource-group, -l\/--location, --yes;/);
+  });
+  it("leaves the command's own flags to the command when every value is there", async () => {
+    const layers = await completeInput(flags({ name: "x", resourceGroup: "rg", location: "westeurope" }), {}, fakeIo(false), { alsoMissing: ["--yes"] });
+    assert.equal(resolveSpec(layers).spec.name, "x");
+  });
   it("init --out - may ask with stdout redirected, when stdin and stderr are terminals", async () => {
     const io = { ...fakeIo(false), stdin: Object.assign(new PassThrough(), { isTTY: true }), stderr: { write: () => true, isTTY: true } };
     const ask = scriptedAsker(IDENTITY);

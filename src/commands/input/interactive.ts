@@ -30,6 +30,8 @@ export interface CompleteOptions {
   out?: string;
   /** The prompts; tests pass a scripted Asker. Default: the terminal. */
   ask?: Asker;
+  /** Flags the command itself needs without a terminal (create: --yes), named with the missing values. */
+  alsoMissing?: string[];
 }
 
 /** What completeInput did, for the command's own output. */
@@ -53,10 +55,10 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
   const seeded = withSubscription(layers, opts);
   if (!canPrompt(opts, io, options.out === "-") && options.ask === undefined) {
     const { provenance } = resolveSpec(seeded);
-    const missing = REQUIRED.filter((r) => provenance[r.field] === undefined);
-    if (missing.length > 0) {
+    const missing = [...REQUIRED.filter((r) => provenance[r.field] === undefined).map((m) => m.flag), ...(options.alsoMissing ?? [])];
+    if (missing.length > (options.alsoMissing ?? []).length) {
       throw new UsageError(
-        `missing ${missing.map((m) => m.flag).join(", ")}; pass them or run in a terminal`,
+        `missing ${missing.join(", ")}; pass them or run in a terminal`,
         "without a terminal (or with CI=true / --no-input) aks-net never prompts; network values take the AKS defaults",
       );
     }
