@@ -88,6 +88,8 @@ function liveProgress(io: Io): Progress {
       const what = r.state === "running" ? (r.note ?? `${VERB[r.op.action] ?? r.op.action}…`) : r.state === "done" ? (r.action ?? "") : r.state;
       return `${icon(r)} ${r.op.label.padEnd(34)} ${st.dim(what)} ${time}`.trimEnd();
     });
+    // A full redraw each time: log-update 8's line-diffing patch left stale rows behind (seen in tmux).
+    log.clear();
     log(lines.join("\n"));
   };
   const timer = setInterval(draw, 1000);

@@ -123,3 +123,63 @@ describe("create error explainer", () => {
     assert.equal(explainAzureError(bug), bug, "not an Azure failure: reported as internal");
   });
 });
+
+/** A line-based terminal: enough of VT100 (erase line, cursor up/down/column, synchronized output) to replay log-update. */
+function replay(output: string): string[] {
+  const screen: string[] = [""];
+  let row = 0;
+  let col = 0;
+  const CSI = "\u001b\\[([0-9;?]*)([A-Za-z])";
+  const tokens = output.split(new RegExp(`(${CSI.replace("([0-9;?]*)([A-Za-z])", "[0-9;?]*[A-Za-z]")})`));
+  for (const t of tokens) {
+    const m = new RegExp(`^${CSI}$`).exec(t);
+    if (m) {
+      const n = Number(m[1] || "1");
+      if (m[2] === "A") row = Math.max(0, row - n);
+      else if (m[2] === "B") row += n;
+      else if (m[2] === "G") col = 0;
+      else if (m[2] === "K") screen[row] = "";
+      continue;
+    }
+    for (const ch of t) {
+      if (ch === "\n") {
+        row++;
+        col = 0;
+      } else if (ch !== "\r") {
+        const line = (screen[row] ??= "");
+        screen[row] = line.slice(0, col) + ch + line.slice(col + 1);
+        col++;
+      }
+      screen[row] ??= "";
+    }
+  }
+  return screen.filter((l) => l.trim() !== "");
+}
+
+describe("create progress on a terminal", () => {
+  it("redraws the live list in place: one row per step, no stale rows after many updates", () => {
+    const sink = { err: "" };
+    const tty: Io = {
+      stdout: { write: () => true },
+      stderr: Object.assign({ write: (t: string) => ((sink.err += t), true) }, { isTTY: true, columns: 120, rows: 40 }),
+      stdin: process.stdin,
+      env: {},
+      cwd: "/",
+      style: makeStyle(false),
+      interactive: false,
+      signal: new AbortController().signal,
+    };
+    const ops: Operation[] = ["a", "b", "c", "d", "e"].map((n) => ({ ...op, resourceId: `${op.resourceId}-${n}`, label: `subnet ${n}` }));
+    const progress = createProgress(tty);
+    progress.plan(ops);
+    // Middle rows change while the first and last stay: the case line-diffing redraws got wrong.
+    for (const o of [ops[2], ops[1], ops[3]] as Operation[]) progress.start(o);
+    for (const o of [ops[1], ops[3], ops[2], ops[0], ops[4]] as Operation[]) {
+      progress.start(o);
+      progress.finish({ op: o, action: "create", status: "done", ms: 1200 });
+    }
+    progress.stop();
+    const screen = replay(sink.err);
+    assert.deepEqual(screen.map((l) => l.replace(/\s+/g, " ").trim()), ops.map((o) => `✔ ${o.label} created 1.2s`));
+  });
+});
