@@ -23,7 +23,7 @@ import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
 import { completeInput } from "./input/interactive.ts";
 import { layersFromOptions } from "./options.ts";
-import { runPlan } from "./run-plan.ts";
+import { interrupted, runPlan } from "./run-plan.ts";
 
 /** Placeholder subscription for `--dry-run --offline` without --subscription or AZURE_SUBSCRIPTION_ID. */
 const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -173,12 +173,7 @@ function noTerminalToConfirm(): UsageError {
 }
 
 function asCancelled(e: unknown): CancelledError {
-  return e instanceof CancelledError
-    ? e
-    : new CancelledError(
-        "interrupted; operations Azure already accepted keep running there",
-        "re-run the same command to resume: finished steps are not repeated and running operations are waited for",
-      );
+  return interrupted(e, "interrupted; operations Azure already accepted keep running there", "re-run the same command to resume: finished steps are not repeated and running operations are waited for");
 }
 
 /** The run's outcome: a human summary, or with --output json the one JSON document on stdout. */

@@ -19,7 +19,7 @@ import { terminalAsker } from "../io/prompts.ts";
 import { renderPlan } from "../io/render-plan.ts";
 import type { CommandOptions } from "../program.ts";
 import { layersFromOptions } from "./options.ts";
-import { runPlan } from "./run-plan.ts";
+import { interrupted, runPlan } from "./run-plan.ts";
 
 type Status = "succeeded" | "failed" | "interrupted";
 
@@ -202,12 +202,7 @@ async function confirm(opts: CommandOptions, io: Io, deletes: number, steps: num
 }
 
 function asCancelled(e: unknown): CancelledError {
-  return e instanceof CancelledError
-    ? e
-    : new CancelledError(
-        "interrupted; deletes Azure already accepted keep running there",
-        "re-run the same command to finish: what is gone stays gone and running deletes are waited for",
-      );
+  return interrupted(e, "interrupted; deletes Azure already accepted keep running there", "re-run the same command to finish: what is gone stays gone and running deletes are waited for");
 }
 
 function str(v: unknown): string | undefined {

@@ -38,3 +38,8 @@ export async function runPlan(
     return { ok: false, error, steps: progress.results };
   }
 }
+
+/** Keeps a CancelledError as it is; anything else that ended an interrupted run becomes one, worded by the command. */
+export function interrupted(e: unknown, message: string, hint: string): CancelledError {
+  return e instanceof CancelledError ? e : new CancelledError(message, hint);
+}
