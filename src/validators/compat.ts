@@ -2,6 +2,7 @@
  * CMP-01 … CMP-17: which network plugin, plugin mode, dataplane, policy, OS and IP families go together
  * (the matrix of aks-network-rules.md section 9). C-05: Cilium follows AKS, not CAPZ; C-10: dual-stack needs overlay.
  */
+import { parseCidr } from "../core/cidr.ts";
 import type { ClusterSpec, SubnetSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -144,8 +145,24 @@ function kubenet(s: ClusterSpec): Finding[] {
 
 /** The existing-subnet entry that is the node subnet (same name, or same prefix), with its index. */
 export function nodeSubnetEntry(s: ClusterSpec): { entry: SubnetSpec; index: number } | undefined {
+  return subnetEntry(s, s.vnet.subnetName, s.vnet.subnetCidr);
+}
+
+/** The existing-subnet entry that is the pod subnet (same name, or same prefix), with its index. */
+export function podSubnetEntry(s: ClusterSpec): { entry: SubnetSpec; index: number } | undefined {
+  return subnetEntry(s, s.vnet.podSubnetName, s.vnet.podSubnetCidr);
+}
+
+/** An existing subnet with this name, or else with the same prefix (compared canonically: 10.1.0.0/22 = 10.1.0.0/22). */
+function subnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined): { entry: SubnetSpec; index: number } | undefined {
   const subnets = Array.isArray(s.vnet.existingSubnets) ? s.vnet.existingSubnets : [];
-  const index = subnets.findIndex((e) => (s.vnet.subnetName !== undefined && e.name === s.vnet.subnetName) || (s.vnet.subnetCidr !== undefined && e.cidr === s.vnet.subnetCidr));
+  const canonical = (text: unknown): string | undefined => {
+    const p = typeof text === "string" ? parseCidr(text) : undefined;
+    return p?.ok ? p.value.canonical : undefined;
+  };
+  const want = canonical(prefix);
+  let index = name === undefined ? -1 : subnets.findIndex((e) => e?.name === name);
+  if (index < 0 && want !== undefined) index = subnets.findIndex((e) => canonical(e?.cidr) === want);
   const entry = subnets[index];
   return entry ? { entry, index } : undefined;
 }

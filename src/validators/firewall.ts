@@ -32,7 +32,7 @@ export const rules: RuleInfo[] = [
   { id: "FW-OLD-01", severity: "warning", summary: "Stale: *<region>.azmk8s.io or *.tun.<location>.azmk8s.io; use *.hcp.<location>.azmk8s.io:443." },
   { id: "FW-OLD-02", severity: "warning", summary: "Stale: TCP 22 to the control plane (tunnelfront, replaced by 9000/1194, now konnectivity)." },
   { id: "FW-OLD-03", severity: "warning", summary: "Stale: k8s.gcr.io, storage.googleapis.com; images come from mcr.microsoft.com." },
-  { id: "FW-OLD-04", severity: "warning", summary: "Stale: Docker Hub endpoints are not required (only download.docker.com for GPU pools)." },
+  { id: "FW-OLD-04", severity: "warning", summary: "Stale: the 2019 Docker Hub entries (*auth.docker.io, *registry-1.docker.io, *cloudflare.docker.io/com); current: docker.io, registry-1.docker.io, production.cloudflare.docker.com." },
   { id: "FW-OLD-05", severity: "warning", summary: "Stale: *.cdn.mscr.io; the MCR CDN is *.data.mcr.microsoft.com and mcr-0001.mcr-msedge.net." },
   { id: "FW-OLD-06", severity: "warning", summary: "Stale: aksrepos.azurecr.io, *.blob.core.windows.net are no longer in the required list." },
   { id: "FW-OLD-07", severity: "warning", summary: "Stale: TCP 123 / TCP 53; NTP is UDP 123, DNS UDP 53 (custom DNS only)." },
@@ -185,12 +185,21 @@ function missing(s: ClusterSpec, entries: readonly AllowEntry[]): Finding[] {
   return out;
 }
 
+/** Docker Hub as the current limit-egress-traffic.md lists it (network rule, TCP 443). */
+const DOCKER_HUB_CURRENT = ["docker.io", "registry-1.docker.io", "production.cloudflare.docker.com"];
+
 /** Stale entries (FW-OLD-01 … 07), each with its replacement. */
 const STALE: { id: string; test: (e: AllowEntry, cloud: Cloud) => boolean; instead: string }[] = [
   { id: "FW-OLD-01", test: (e) => e.host.endsWith("azmk8s.io") && e.host !== "*.azmk8s.io" && !/^\*\.hcp\.[a-z0-9-]+\.azmk8s\.io$/.test(e.host) && !e.host.includes("privatelink"), instead: "*.hcp.<location>.azmk8s.io:443 (plus UDP 1194 / TCP 9000 network rules where still needed)" },
   { id: "FW-OLD-02", test: (e, cloud) => e.port === 22 && cloud !== "china", instead: "nothing: TCP 22 to the control plane is gone from the public-cloud list (tunnel is konnectivity over 443)" },
   { id: "FW-OLD-03", test: (e) => e.host === "k8s.gcr.io" || e.host === "storage.googleapis.com", instead: "mcr.microsoft.com" },
-  { id: "FW-OLD-04", test: (e) => /(auth|registry-1)\.docker\.io$|cloudflare\.docker\.(io|com)$/.test(e.host), instead: "nothing: Docker Hub is not required (download.docker.com only for GPU pools)" },
+  {
+    id: "FW-OLD-04",
+    // The 2019 list's Docker Hub entries; the current guide lists docker.io, registry-1.docker.io and
+    // production.cloudflare.docker.com (TCP 443) for pulling from Docker Hub, which stay current.
+    test: (e) => !DOCKER_HUB_CURRENT.includes(e.host) && /(auth|registry-1)\.docker\.io$|cloudflare\.docker\.(io|com)$/.test(e.host),
+    instead: `${DOCKER_HUB_CURRENT.join(", ")} on TCP 443, only if workloads pull from Docker Hub (limit-egress-traffic.md); download.docker.com for GPU pools`,
+  },
   { id: "FW-OLD-05", test: (e) => e.host.endsWith("cdn.mscr.io"), instead: "*.data.mcr.microsoft.com and mcr-0001.mcr-msedge.net" },
   { id: "FW-OLD-06", test: (e) => e.host === "aksrepos.azurecr.io" || e.host === "*.blob.core.windows.net", instead: "nothing: no longer in the required list (allow storage only for what your workloads use)" },
   { id: "FW-OLD-07", test: (e) => e.protocol === "tcp" && (e.port === 123 || e.port === 53), instead: "UDP 123 for NTP; UDP 53 only to a custom DNS server" },

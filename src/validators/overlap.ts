@@ -6,6 +6,7 @@ import { contains, overlaps } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
 import { clusterRanges, sharedPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
 import type { FieldRange, Planner } from "../core/planner.ts";
+import { nodeSubnetEntry, podSubnetEntry } from "./compat.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo, Severity } from "./finding.ts";
 
@@ -43,14 +44,20 @@ export function check(ctx: RuleContext): Finding[] {
   ];
 }
 
-/** Subnets once each: an existing subnet that has the name of a planned one (node, pod, firewall) is that subnet. */
+/**
+ * Subnets once each: an existing subnet that is a planned one is that subnet. The node and pod subnets are matched as
+ * compat matches them (same name, or same prefix: nodeSubnetEntry); the firewall subnets by their fixed names.
+ */
 function distinctSubnets(ctx: RuleContext): FieldRange[] {
   const v = ctx.spec.vnet;
-  const planned = [v.subnetName, v.podSubnetName, ctx.spec.firewall.subnetCidr ? "AzureFirewallSubnet" : undefined, ctx.spec.firewall.managementSubnetCidr ? "AzureFirewallManagementSubnet" : undefined];
+  const firewallNames = [ctx.spec.firewall.subnetCidr ? "AzureFirewallSubnet" : undefined, ctx.spec.firewall.managementSubnetCidr ? "AzureFirewallManagementSubnet" : undefined];
+  const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
   return subnetRanges(ctx).filter((s) => {
     const m = /^vnet\.existingSubnets\[(\d+)\]/.exec(s.field);
-    const name = m ? (Array.isArray(v.existingSubnets) ? v.existingSubnets[Number(m[1])]?.name : undefined) : undefined;
-    return name === undefined || !planned.includes(name);
+    if (!m) return true;
+    const i = Number(m[1]);
+    const name = Array.isArray(v.existingSubnets) ? v.existingSubnets[i]?.name : undefined;
+    return !same.has(i) && (name === undefined || !firewallNames.includes(name));
   });
 }
 

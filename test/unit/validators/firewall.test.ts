@@ -155,6 +155,17 @@ describe("validators/firewall", () => {
         none(check(own([...COMPLETE, good])), id);
       });
     }
+    it("the current limit-egress-traffic.md Docker Hub and GHCR entries (network rules on TCP 443) are not stale", () => {
+      // The guide's fourth and fifth network rules: ghcr.io, pkg-containers.githubusercontent.com; docker.io,
+      // registry-1.docker.io, production.cloudflare.docker.com, all TCP 443.
+      const current = ["tcp:ghcr.io:443", "pkg-containers.githubusercontent.com:443", "docker.io", "tcp:registry-1.docker.io:443", "production.cloudflare.docker.com:443"];
+      const findings = check(own([...COMPLETE, ...current]));
+      assert.deepEqual(findings.filter((f) => f.rule.startsWith("FW-OLD-")), []);
+    });
+    it("FW-OLD-04's fix names the current Docker Hub entries", () => {
+      const f = one(check(own([...COMPLETE, "*auth.docker.io"])), "FW-OLD-04", "warning");
+      assert.match(f.fix, /docker\.io, registry-1\.docker\.io, production\.cloudflare\.docker\.com/);
+    });
     it("are flagged on aks-net's own firewall too", () => {
       one(check(built({ subnetCidr: "10.10.8.0/26", allowList: ["k8s.gcr.io"] })), "FW-OLD-03", "warning", ["firewall.allowList[0]"]);
     });

@@ -126,6 +126,20 @@ describe("validators/overlap", () => {
     it("an existing subnet with the node subnet's name is the node subnet itself", () => {
       none(check(vnet(["10.10.0.0/16"], "10.10.0.0/22", { vnet: { subnetName: "aks", existingSubnets: [{ name: "aks", cidr: "10.10.0.0/22" }] } })), "OVL-08");
     });
+    it("an existing subnet with the node subnet's prefix (no name given) is the node subnet itself, as compat matches it", () => {
+      // compat's nodeSubnetEntry (CMP-14/15) matches the node subnet by name or by prefix: OVL-08 must agree.
+      const input = vnet(["10.10.0.0/16"], "10.10.0.0/22", { vnet: { existingSubnets: [{ name: "nodes", cidr: "10.10.0.0/22", delegations: ["Microsoft.Sql/managedInstances"] }] } });
+      const findings = check(input);
+      none(findings, "OVL-08");
+      one(findings, "CMP-15", "error");
+    });
+    it("the pod subnet listed among the existing subnets (same prefix) is the pod subnet itself", () => {
+      const input: SpecInput = { networkPlugin: "azure", vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/22", podSubnetCidr: "10.10.16.0/20", existingSubnets: [{ name: "pods", cidr: "10.10.16.0/20" }] } };
+      none(check(input), "OVL-08");
+    });
+    it("an existing subnet with the node subnet's name but another prefix still overlaps nothing twice; a different subnet on the same prefix range does", () => {
+      one(check(vnet(["10.10.0.0/16"], "10.10.0.0/22", { vnet: { existingSubnets: [{ name: "db", cidr: "10.10.0.0/23" }] } })), "OVL-08", "error");
+    });
     it("each overlapping pair once, across nested ranges and mixed families", () => {
       const existingSubnets = [
         { name: "big", cidr: "10.10.8.0/21" },
