@@ -62,7 +62,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--network-plugin-mode <mode>", "string", "overlay (Azure CNI Overlay)", (i, v: string) => (i.networkPluginMode = v), (i) => i.networkPluginMode),
   flag("--network-policy <policy>", "string", "none | azure | calico | cilium", (i, v: string) => (i.networkPolicy = v), (i) => i.networkPolicy),
   flag("--network-dataplane <dataplane>", "string", "azure | cilium", (i, v: string) => (i.networkDataplane = v), (i) => i.networkDataplane),
-  flag("--pod-cidr <cidr>", "string", "pod CIDR (kubenet, overlay; default 10.244.0.0/16)", (i, v: string) => (i.podCidr = v), (i) => i.podCidr),
+  flag("--pod-cidr <cidr>", "string", "pod CIDR (kubenet, overlay: default 10.244.0.0/16; required with --network-plugin none)", (i, v: string) => (i.podCidr = v), (i) => i.podCidr),
   flag("--service-cidr <cidr>", "string", "service CIDR (default 10.0.0.0/16)", (i, v: string) => (i.serviceCidr = v), (i) => i.serviceCidr),
   flag("--dns-service-ip <ip>", "string", "DNS service IP inside the service CIDR (default 10.0.0.10)", (i, v: string) => (i.dnsServiceIP = v), (i) => i.dnsServiceIP),
   flag("--docker-bridge-address <cidr>", "string", "legacy docker bridge CIDR (ignored by AKS)", (i, v: string) => (i.dockerBridgeCidr = v), (i) => i.dockerBridgeCidr),

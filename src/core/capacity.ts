@@ -23,6 +23,11 @@ export interface RangeCapacity {
   perNode: number;
   /** Most nodes this range can hold at the chosen max pods (surge nodes included in the count). */
   maxNodes: number;
+  /**
+   * Pod subnet only: addresses every node at peak takes the moment it starts: its first batch of 16 (dynamic) or its
+   * whole /28 blocks (Static Block, held for the node's lifetime). Below this, nodes cannot start.
+   */
+  requiredAtStart?: number;
 }
 
 export interface Capacity {
@@ -121,6 +126,7 @@ export function computeCapacity(spec: ClusterSpec): Capacity {
     // Every pod IP of a pod-subnet cluster comes from the pod subnet; the nodes' own IPs stay in the node subnet.
     const n = need(pools, podSubnetIpsPerNode);
     cap.podSubnet = rangeOf(podSubnet, Math.max(...pools.map(podSubnetIpsPerNode), 0), n.peak, n.atCreate);
+    cap.podSubnet.requiredAtStart = need(pools, podSubnetIpsAtStart).peak;
   }
   const podCidr = parse(spec.podCidr);
   if ((ipam === "kubenet" || ipam === "azure-overlay") && podCidr && podCidr.family === 4) {
@@ -149,6 +155,11 @@ export function isStaticBlock(pool: NodePoolSpec): boolean {
 export function podSubnetIpsPerNode(pool: NodePoolSpec): number {
   const mp = poolMaxPods(pool);
   return isStaticBlock(pool) ? staticBlockIpsPerNode(mp) : Math.ceil(mp / POD_IP_BATCH) * POD_IP_BATCH;
+}
+
+/** Pod-subnet addresses a node of the pool takes at start-up: one batch of 16 (dynamic), all its blocks (Static Block). */
+export function podSubnetIpsAtStart(pool: NodePoolSpec): number {
+  return isStaticBlock(pool) ? staticBlockIpsPerNode(poolMaxPods(pool)) : POD_IP_BATCH;
 }
 
 /** Pod IPs are handed to nodes in batches of 16 with dynamic allocation (CAP-03): the least a node takes. */

@@ -33,7 +33,7 @@ import type { AgentPoolInput, FirewallOptions, RouteBody, SubnetOptions, Tags } 
 import { cidr, findFreeRange, nthAddress, parseCidr } from "./cidr.ts";
 import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName } from "./egress.ts";
 import { UsageError } from "./errors.ts";
-import { usesPodCidr } from "./resolve.ts";
+import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { NAMES } from "./names.ts";
 
@@ -420,7 +420,7 @@ function userRoutes(spec: ClusterSpec, taken: readonly string[]): RouteBody[] {
     .map((r) => route(`to-${r.prefix.replace(/[/:]/g, "-")}`, r.prefix, r.nextHopType, r.nextHopIp));
 }
 
-/** The networkProfile with only the keys that apply: pod CIDRs only where pods take IPs from one; never dockerBridgeCidr. */
+/** The networkProfile with only the keys that apply: pod CIDRs only where the cluster has one (kubenet, overlay, BYO CNI); never dockerBridgeCidr. */
 export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
   const np: Record<string, unknown> = {};
   const set = (key: string, value: unknown): void => {
@@ -431,7 +431,7 @@ export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
   if (spec.networkPolicy !== "none") set("networkPolicy", spec.networkPolicy);
   if (spec.networkPlugin === "azure") set("networkDataplane", spec.networkDataplane);
   const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
-  if (usesPodCidr(spec)) {
+  if (carriesPodCidr(spec)) {
     if (dualStack) set("podCidrs", spec.podCidrs ?? (spec.podCidr === undefined ? undefined : [spec.podCidr]));
     else set("podCidr", spec.podCidr);
   }

@@ -5,7 +5,7 @@
  */
 import { CidrIndex, PRIVATE_IPV4_POOLS, cidr, contains, findFreeRangeWith, nthAddress, overlaps } from "./cidr.ts";
 import type { Cidr, IpFamily } from "./cidr.ts";
-import { usesPodCidr } from "./resolve.ts";
+import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 
 /** What a range is used for. */
@@ -93,10 +93,10 @@ export interface FieldRange {
 
 /**
  * The distinct service (or pod) ranges of a spec: the `serviceCidrs`/`podCidrs` entries as typed, plus the singular field
- * when it holds a different prefix. Pod ranges only for the IPAM modes that use a pod CIDR (kubenet, overlay).
+ * when it holds a different prefix. Pod ranges only where the cluster has a pod CIDR (kubenet, overlay, BYO CNI).
  */
 export function clusterRanges(parsed: ParsedRanges, kind: "service" | "pod"): FieldRange[] {
-  if (kind === "pod" && !usesPodCidr(parsed.spec)) return [];
+  if (kind === "pod" && !carriesPodCidr(parsed.spec)) return [];
   const single = kind === "service" ? "serviceCidr" : "podCidr";
   const list = kind === "service" ? parsed.spec.serviceCidrs : parsed.spec.podCidrs;
   const out: FieldRange[] = [];

@@ -136,6 +136,11 @@ export function usesPodCidr(spec: Pick<ClusterSpec, "networkPlugin" | "networkPl
   return spec.networkPlugin === "kubenet" || (spec.networkPlugin === "azure" && spec.networkPluginMode === "overlay");
 }
 
+/** True when the cluster has a pod CIDR: kubenet and overlay carve node /24s out of it; BYO CNI (none) needs one for the control plane's routing to pods (use-byo-cni.md). */
+export function carriesPodCidr(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode">): boolean {
+  return usesPodCidr(spec) || spec.networkPlugin === "none";
+}
+
 /** DEF-06 / C-14: overlay 250, pod subnet 250 (worst case for sizing), Azure CNI node subnet 30, kubenet 110. */
 export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode" | "vnet">): number {
   if (spec.networkPlugin === "azure") {

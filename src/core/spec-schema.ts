@@ -40,7 +40,7 @@ const nodePool = object("A node pool; the first pool is the system pool.", {
   minCount: int("Autoscaler minimum.", { minimum: 0, maximum: 1000 }),
   maxCount: int("Autoscaler maximum (capacity is planned for it).", { minimum: 0, maximum: 1000 }),
   maxSurge: int("Extra nodes during upgrade (default 1).", { minimum: 0 }),
-  podIPAllocationMode: oneOf(["DynamicIndividual", "StaticBlock"], "Azure CNI pod subnet allocation (default DynamicIndividual)."),
+  podIPAllocationMode: oneOf(ENUMS.podIPAllocationMode, "Azure CNI pod subnet allocation (default DynamicIndividual)."),
 } satisfies Props<NodePoolSpec>);
 
 const resourceIds = (description: string, key: string): JsonSchema =>

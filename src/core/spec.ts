@@ -257,6 +257,7 @@ export const ENUMS = {
   osType: ["Linux", "Windows"],
   nextHopType: ["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"],
   firewallSku: ["Standard", "Premium", "Basic"],
+  podIPAllocationMode: ["DynamicIndividual", "StaticBlock"],
 } as const;
 
 /** An empty spec: the base every layer merges onto. */

@@ -14,9 +14,9 @@ import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 export const rules: RuleInfo[] = [
   { id: "CAP-01", severity: "error/warning", summary: "Azure CNI node subnet: nodes × (1 + maxPods) must fit its usable addresses at create (error); with surge and autoscaler max (warning, C-17)." },
   { id: "CAP-02", severity: "error/warning", summary: "Kubenet, overlay, pod-subnet and BYO-CNI node subnet: one address per node at create (error); with surge and autoscaler max (warning)." },
-  { id: "CAP-03", severity: "warning", summary: "Azure CNI pod subnet (dynamic): pod IPs come in batches of 16 per node; the pod subnet should hold every node at its peak." },
-  { id: "CAP-04", severity: "warning", summary: "Azure CNI pod subnet (Static Block): ceil((maxPods + 1) / 16) /28 blocks per node must fit; maxPods = 16k − 1 wastes nothing (info)." },
-  { id: "CAP-05", severity: "error", summary: "Kubenet clusters hold at most 400 nodes (400 routes per route table)." },
+  { id: "CAP-03", severity: "error/warning", summary: "Azure CNI pod subnet (dynamic): each node takes a first batch of 16 pod IPs at start-up, so 16 × nodes at peak must fit (error); full density, max pods in batches of 16, should (warning)." },
+  { id: "CAP-04", severity: "error/info", summary: "Azure CNI pod subnet (Static Block): ceil((maxPods + 1) / 16) /28 blocks per node, held for the node's lifetime, must fit every node at peak (error); maxPods = 16k − 1 wastes nothing (info)." },
+  { id: "CAP-05", severity: "error", summary: "Kubenet: 400 routes per route table, counting a route per node at peak (autoscaler max + surge) plus every other route in that table (yours, or the firewall routes aks-net writes)." },
   { id: "CAP-06", severity: "error", summary: "At most 5,000 nodes per cluster and 100 node pools (Standard LB), 100 nodes with a Basic LB." },
   { id: "CAP-07", severity: "error", summary: "maxPods must be 10-250, and below 30 each pool needs maxPods × nodes ≥ 30 (C-13)." },
   { id: "CAP-08", severity: "info", summary: "Historic minimum (aks-engine, 2018 CLI: 5): maxPods 5-9 is reported with why AKS now refuses it." },
@@ -94,7 +94,26 @@ function podSubnet(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec
   if (!r) return [];
   const out: Finding[] = [];
   const staticBlock = pools.some(isStaticBlock);
-  if (r.required > r.available) {
+  const atStart = r.requiredAtStart ?? 0;
+  const countFields = pools.map((p, i) => (p.enableAutoScaling ? `nodePools[${i}].maxCount` : `nodePools[${i}].count`));
+  if (atStart > r.available) {
+    // Nodes that cannot get their first addresses never become ready: an error, not a density warning.
+    const how = staticBlock
+      ? `Static Block reserves ceil((maxPods + 1) / 16) /28 blocks per node for the node's lifetime (${staticBlockIpsPerNode(cap.maxPods)} addresses at maxPods ${cap.maxPods})`
+      : `each node requests a first batch of ${POD_IP_BATCH} pod IPs at start-up`;
+    const nodes = cap.peakNodes + cap.surge;
+    const sum = staticBlock ? `need ${atStart}` : `= ${nodes} × ${POD_IP_BATCH} = ${atStart}`;
+    const fit = Math.floor(r.available / Math.max(staticBlock ? staticBlockIpsPerNode(cap.maxPods) : POD_IP_BATCH, 1));
+    out.push(
+      finding(
+        staticBlock ? "CAP-04" : "CAP-03",
+        "error",
+        ["vnet.podSubnetCidr", ...countFields, ...(staticBlock ? ["nodePools[0].maxPods"] : [])],
+        `pod subnet ${r.cidr} has ${r.available} usable addresses, but ${how}: ${peakText(cap)} ${sum}; nodes beyond ${fit} cannot start`,
+        `use ${biggerSubnet(ctx, "vnet.podSubnetCidr", Math.max(atStart, r.required))} for the pod subnet${staticBlock ? ", or lower --max-pods (16 × blocks − 1)" : ", or plan fewer nodes"}`,
+      ),
+    );
+  } else if (r.required > r.available) {
     const how = staticBlock
       ? `Static Block reserves ceil((maxPods + 1) / 16) /28 blocks per node`
       : `pod IPs are handed to nodes in batches of ${POD_IP_BATCH}`;
@@ -124,11 +143,7 @@ function podSubnet(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec
 function limits(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[]): Finding[] {
   const out: Finding[] = [];
   const countFields = pools.map((p, i) => (p.enableAutoScaling ? `nodePools[${i}].maxCount` : `nodePools[${i}].count`));
-  if (ctx.spec.networkPlugin === "kubenet" && cap.peakNodes > 400) {
-    out.push(
-      finding("CAP-05", "error", ["networkPlugin", ...countFields], `kubenet supports at most 400 nodes (400 routes per route table), the pools reach ${cap.peakNodes}`, "use Azure CNI Overlay (--network-plugin azure --network-plugin-mode overlay), or plan at most 400 nodes"),
-    );
-  }
+  if (ctx.spec.networkPlugin === "kubenet") out.push(...kubenetRoutes(ctx, cap, countFields));
   const basic = ctx.spec.loadBalancerSku === "basic";
   const clusterMax = basic ? 100 : 5000;
   if (cap.peakNodes > clusterMax) {
@@ -139,6 +154,35 @@ function limits(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[])
     out.push(finding("CAP-06", "error", "nodePools", `AKS allows 100 node pools per cluster, the spec has ${pools.length}`, "merge pools, or split the cluster"));
   }
   return out;
+}
+
+/** Azure's limit of routes in one route table (configure-kubenet.md: "a maximum of 400 routes in a UDR"). */
+const MAX_ROUTES = 400;
+
+/**
+ * CAP-05: kubenet writes one route per node (its pod /24) into the node subnet's route table, next to every other route
+ * there: the user's routes, or with --firewall the two aks-net writes (0.0.0.0/0 to the firewall, its public IP/32).
+ */
+function kubenetRoutes(ctx: RuleContext, cap: Capacity, countFields: string[]): Finding[] {
+  const s = ctx.spec;
+  const routes = Array.isArray(s.routes) ? s.routes : [];
+  // With --firewall aks-net replaces a user default route with its own (plan.ts userRoutes).
+  const other = s.firewall.enabled ? 2 + routes.filter((r) => r?.prefix !== "0.0.0.0/0").length : routes.length;
+  const nodeRoutes = cap.peakNodes + cap.surge;
+  const total = nodeRoutes + other;
+  if (total <= MAX_ROUTES) return [];
+  const fields = ["networkPlugin", ...countFields, ...(routes.length > 0 ? ["routes"] : [])];
+  const others = other > 0 ? ` + ${other} other route${other === 1 ? "" : "s"}${s.firewall.enabled ? " (aks-net's firewall routes and yours)" : ""}` : "";
+  const room = Math.max(MAX_ROUTES - other - cap.surge, 0);
+  return [
+    finding(
+      "CAP-05",
+      "error",
+      fields,
+      `kubenet writes one route per node into the node subnet's route table, and Azure allows 400 routes per route table: this plan needs ${total} routes: ${peakText(cap)}${others}`,
+      `use Azure CNI Overlay (--network-plugin azure --network-plugin-mode overlay), which needs no routes; or plan at most ${room} nodes at peak`,
+    ),
+  ];
 }
 
 /** CAP-07 (10-250 and ≥ 30 pods per pool, C-13), CAP-08 (historic minima), CAP-09 (Windows ≤ 110). */

@@ -18,6 +18,7 @@ import * as compat from "./compat.ts";
 import * as loadBalancer from "./load-balancer.ts";
 import * as outbound from "./outbound.ts";
 import * as firewall from "./firewall.ts";
+import * as pools from "./pools.ts";
 import * as live from "./live.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
@@ -33,6 +34,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   loadBalancer,
   outbound,
   firewall,
+  pools,
   live,
 ];
 

@@ -8,9 +8,9 @@ import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const rules: RuleInfo[] = [
-  { id: "POD-01", severity: "error", summary: "podCidr only with kubenet or azure + networkPluginMode overlay." },
+  { id: "POD-01", severity: "error", summary: "podCidr only with kubenet, azure + networkPluginMode overlay, or BYO CNI (none)." },
   { id: "POD-02", severity: "error", summary: "networkPluginMode overlay only with networkPlugin azure." },
-  { id: "POD-03", severity: "error", summary: "Overlay and a pod subnet are different IPAM modes: don't combine them." },
+  { id: "POD-03", severity: "error", summary: "A pod subnet only with Azure CNI Pod Subnet: not with overlay, kubenet or BYO CNI (they have none; it is never silently dropped)." },
   { id: "POD-04", severity: "error", summary: "podCidrs/serviceCidrs count and order match ipFamilies (IPv4 first); two entries need [IPv4, IPv6]." },
   { id: "POD-05", severity: "error", summary: "ipFamilies is [IPv4] or [IPv4, IPv6]; IPv6 alone is not supported." },
   {
@@ -18,12 +18,44 @@ export const rules: RuleInfo[] = [
     severity: "info",
     summary: "Informational (update-time rule): a pod CIDR can later only grow to a contiguous superset (overlay), kubenet's never changes.",
   },
+  { id: "POD-07", severity: "error", summary: "Bring your own CNI (networkPlugin none) needs a pod CIDR, clear of the reserved ranges, the service CIDR and the VNet (RES-01, OVL-04, OVL-05)." },
+  { id: "POD-08", severity: "error", summary: "podIPAllocationMode StaticBlock needs Azure CNI with a pod subnet, and one pod subnet serves one allocation mode (no mixed StaticBlock and dynamic pools)." },
 ];
 
 const lower = (v: unknown): string => (typeof v === "string" ? v.toLowerCase() : "");
 
 export function check(ctx: RuleContext): Finding[] {
-  return [...ipamMode(ctx), ...dualStack(ctx), ...growth(ctx)];
+  return [...ipamMode(ctx), ...dualStack(ctx), ...growth(ctx), ...staticBlock(ctx)];
+}
+
+/** POD-08: Static Block allocates /28 blocks from a pod subnet, and one subnet serves one allocation mode. */
+function staticBlock(ctx: RuleContext): Finding[] {
+  const s = ctx.spec;
+  const pools = Array.isArray(s.nodePools) ? s.nodePools : [];
+  const staticAt = pools.findIndex((p) => p?.podIPAllocationMode === "StaticBlock");
+  if (staticAt < 0) return [];
+  const mode = `nodePools[${staticAt}].podIPAllocationMode`;
+  const podSubnetMode = lower(s.networkPlugin) === "azure" && lower(s.networkPluginMode) !== "overlay" && s.vnet.podSubnetCidr !== undefined;
+  if (!podSubnetMode) {
+    return [finding("POD-08", "error", [mode, "vnet.podSubnetCidr"], `pool '${String(pools[staticAt]?.name)}' asks for podIPAllocationMode StaticBlock, which allocates /28 blocks from a pod subnet; this cluster has none (${modeOf(ctx)})`, "add --network-plugin azure (without overlay) and --pod-subnet-cidr, or drop --pod-ip-allocation-mode StaticBlock")];
+  }
+  const dynamicAt = pools.findIndex((p) => p?.podIPAllocationMode !== "StaticBlock");
+  if (dynamicAt < 0) return [];
+  return [
+    finding(
+      "POD-08",
+      "error",
+      [mode, `nodePools[${dynamicAt}].podIPAllocationMode`],
+      `pools '${String(pools[staticAt]?.name)}' (StaticBlock) and '${String(pools[dynamicAt]?.name)}' (DynamicIndividual) share the pod subnet: "Only a single mode of operation can be used per subnet"`,
+      "use one podIPAllocationMode for every pool (the pod subnet is shared), e.g. StaticBlock on each",
+    ),
+  ];
+}
+
+function modeOf(ctx: RuleContext): string {
+  const s = ctx.spec;
+  if (lower(s.networkPlugin) !== "azure") return `networkPlugin ${String(s.networkPlugin)}`;
+  return lower(s.networkPluginMode) === "overlay" ? "Azure CNI Overlay" : "Azure CNI without a pod subnet";
 }
 
 /** POD-01 … POD-03 (compared case-insensitively: a wrong case is SYN-10's finding, not a mode conflict). */
@@ -50,6 +82,22 @@ function ipamMode(ctx: RuleContext): Finding[] {
   if (overlay && s.vnet.podSubnetCidr !== undefined) {
     out.push(
       finding("POD-03", "error", ["networkPluginMode", "vnet.podSubnetCidr"], `Azure CNI Overlay and a pod subnet (${String(s.vnet.podSubnetCidr)}) are different IPAM modes`, "remove the pod subnet for overlay, or drop --network-plugin-mode overlay for Azure CNI Pod Subnet"),
+    );
+  } else if ((plugin === "kubenet" || plugin === "none") && s.vnet.podSubnetCidr !== undefined) {
+    // Only Azure CNI gives pods VNet addresses from a pod subnet; the cluster body would carry none (it is not sent).
+    const why = plugin === "kubenet" ? "kubenet gives only the nodes VNet addresses; pods take theirs from the pod CIDR behind routes" : "with bring-your-own CNI your plugin assigns pod addresses, from the pod CIDR";
+    out.push(finding("POD-03", "error", ["networkPlugin", "vnet.podSubnetCidr"], `networkPlugin ${plugin} has no pod subnet (${String(s.vnet.podSubnetCidr)}): ${why}`, "remove the pod subnet (--pod-subnet-cidr), or use --network-plugin azure without overlay for Azure CNI Pod Subnet"));
+  }
+  if (plugin === "none" && s.podCidr === undefined && !(Array.isArray(s.podCidrs) && s.podCidrs.length > 0)) {
+    const free = sharedPlanner(ctx).clusterRange(16, 4, ["podCidr"]);
+    out.push(
+      finding(
+        "POD-07",
+        "error",
+        ["podCidr", "networkPlugin"],
+        'networkPlugin none (bring your own CNI) without a pod CIDR: "You must specify a Pod CIDR"; the control plane routes to pods through it, even though your CNI assigns the addresses',
+        `add --pod-cidr ${free?.canonical ?? "10.244.0.0/16"} (a range of your own, clear of the VNet, the service CIDR, connected networks and the reserved ranges)`,
+      ),
     );
   }
   return out;

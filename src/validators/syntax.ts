@@ -134,6 +134,7 @@ function enumFields(ctx: RuleContext): [string, EnumName][] {
     ["firewall.sku", "firewallSku"],
     ...each(s.ipFamilies, (i) => `ipFamilies[${i}]`, "ipFamilies"),
     ...each(s.nodePools, (i) => `nodePools[${i}].osType`, "osType"),
+    ...each(s.nodePools, (i) => `nodePools[${i}].podIPAllocationMode`, "podIPAllocationMode"),
     ...each(s.routes, (i) => `routes[${i}].nextHopType`, "nextHopType"),
   ];
 }

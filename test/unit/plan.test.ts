@@ -106,6 +106,8 @@ const TOPOLOGIES: Topology[] = [
     { networkPlugin: "kubenet", networkPolicy: "calico", vnet: VNET_IN },
     "kubenet + calico",
   ),
+  // use-byo-cni.md: the pod CIDR is required and reaches networkProfile.podCidr (the control plane routes to pods through it).
+  simple({ networkPlugin: "none", podCidr: "10.20.0.0/16", ...base, outboundType: "loadBalancer" }, { networkPlugin: "none", podCidr: "10.20.0.0/16", vnet: VNET_IN }, "bring your own CNI"),
   simple(
     { networkPlugin: "azure", networkPolicy: "azure", networkDataplane: "azure", ...base, outboundType: "loadBalancer" },
     { networkPlugin: "azure", networkPolicy: "azure", vnet: VNET_IN },

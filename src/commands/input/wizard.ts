@@ -6,7 +6,7 @@
  */
 import { ENUMS } from "../../core/spec.ts";
 import type { ClusterSpec, Provenance, SpecInput, SpecLayer, SubnetSpec } from "../../core/spec.ts";
-import { defaultMaxPods, resolveSpec, usesPodCidr } from "../../core/resolve.ts";
+import { carriesPodCidr, defaultMaxPods, resolveSpec } from "../../core/resolve.ts";
 import type { ResolvedSpec } from "../../core/resolve.ts";
 import { proposeRanges } from "../../core/proposals.ts";
 import { AksNetError, UsageError } from "../../core/errors.ts";
@@ -299,7 +299,7 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
   // 7. Cluster-internal ranges: they must stay clear of the VNet and of every connected network.
   // Dual-stack clusters take their lists (--pod-cidrs/--service-cidrs) from flags or the DEF-09 defaults.
   const dualStack = (now().ipFamilies ?? []).includes("IPv6");
-  if (usesPodCidr(now()) && !given("podCidr") && !given("podCidrs") && !dualStack) {
+  if (carriesPodCidr(now()) && !given("podCidr") && !given("podCidrs") && !dualStack) {
     const p = proposals();
     await askText("podCidr", ["podCidr"], `Pod CIDR (one /24 per node; a /${p.sizes.podCidr} for this pool)`, p.podCidr(), (v) => ({ podCidr: v }));
   }

@@ -14,7 +14,7 @@ describe("validators/capacity", () => {
   it("lists CAP-01 … CAP-11 with severities", () => {
     assert.deepEqual(
       rules.map((r) => `${r.id} ${r.severity}`),
-      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 warning", "CAP-04 warning", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error"],
+      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error"],
     );
   });
 
@@ -76,10 +76,25 @@ describe("validators/capacity", () => {
       assert.match(f.message, /batches of 16/);
       assert.match(f.fix, /\/23/);
     });
-    it("static block: too small a pod subnet is CAP-04", () => {
-      const f = one(check(podSubnet("10.10.64.0/24", [{ count: 8, maxPods: 31, podIPAllocationMode: "StaticBlock" }])), "CAP-04", "warning", ["vnet.podSubnetCidr", "nodePools[0].maxPods"]);
+    it("dynamic: each node asks for a first batch of 16 at start-up: a pod subnet without 16 per node at peak is an error", () => {
+      // configure-azure-cni-dynamic-ip-allocation.md: "nodes will request 16 IPs on startup". A /24 has 251 usable: 15 batches.
+      const f = one(check(podSubnet("10.10.64.0/24", [{ count: 15, maxPods: 30, maxSurge: 1 }])), "CAP-03", "error", ["vnet.podSubnetCidr", "nodePools[0].count"]);
+      assert.match(f.message, /15 nodes \+ 1 surge/);
+      assert.match(f.message, /16 × 16 = 256/);
+      assert.match(f.message, /251 usable/);
+      assert.match(f.fix, /a \/22 \(512 addresses needed\)/);
+      const w = one(check(podSubnet("10.10.64.0/24", [{ count: 14, maxPods: 30, maxSurge: 1 }])), "CAP-03", "warning");
+      assert.match(w.message, /need 480/);
+    });
+    it("dynamic: the autoscaler maximum counts for the first batch", () => {
+      one(check(podSubnet("10.10.64.0/24", [{ count: 3, maxPods: 16, enableAutoScaling: true, minCount: 2, maxCount: 20, maxSurge: 1 }])), "CAP-03", "error", ["vnet.podSubnetCidr", "nodePools[0].maxCount"]);
+    });
+    it("static block: blocks are held for the node's lifetime, so a pod subnet below the peak is an error (CAP-04)", () => {
+      // configure-azure-cni-static-block-allocation.md: /28 blocks "present for the lifetime of the node"; maxPods 31 = 2 blocks.
+      const f = one(check(podSubnet("10.10.64.0/24", [{ count: 7, maxPods: 31, maxSurge: 1, podIPAllocationMode: "StaticBlock" }])), "CAP-04", "error", ["vnet.podSubnetCidr", "nodePools[0].count", "nodePools[0].maxPods"]);
       assert.match(f.message, /Static Block/);
-      none(check(podSubnet("10.10.64.0/24", [{ count: 6, maxPods: 31, podIPAllocationMode: "StaticBlock" }])), "CAP-04");
+      assert.match(f.message, /lifetime/);
+      none(check(podSubnet("10.10.64.0/24", [{ count: 6, maxPods: 31, maxSurge: 1, podIPAllocationMode: "StaticBlock" }])), "CAP-04");
     });
     it("static block: maxPods that is not 16k − 1 leaves reserved addresses unused (info)", () => {
       const f = one(check(podSubnet("10.10.64.0/20", [{ count: 3, maxPods: 30, podIPAllocationMode: "StaticBlock" }])), "CAP-04", "info", ["nodePools[0].maxPods"]);
@@ -89,12 +104,33 @@ describe("validators/capacity", () => {
     });
   });
 
-  describe("CAP-05 kubenet 400 nodes", () => {
-    const kubenet = (count: number): SpecInput => ({ networkPlugin: "kubenet", podCidr: "10.244.0.0/14", vnet: { ...VNET, subnetCidr: "10.10.0.0/22" }, nodePools: [{ count }] });
-    it("401 nodes fail, 400 pass", () => {
-      const f = one(check(kubenet(401)), "CAP-05", "error", ["networkPlugin", "nodePools[0].count"]);
-      assert.match(f.message, /at most 400 nodes.*reach 401/);
-      none(check(kubenet(400)), "CAP-05");
+  describe("CAP-05 kubenet 400 routes per route table (configure-kubenet.md)", () => {
+    const kubenet = (count: number, extra: Partial<SpecInput> = {}): SpecInput => ({ networkPlugin: "kubenet", podCidr: "10.244.0.0/14", vnet: { ...VNET, subnetCidr: "10.10.0.0/22" }, nodePools: [{ count, maxSurge: 1 }], ...extra });
+    it("one route per node at peak: 399 nodes + 1 surge = 400 routes pass, 400 + 1 fail", () => {
+      none(check(kubenet(399)), "CAP-05");
+      const f = one(check(kubenet(400)), "CAP-05", "error", ["networkPlugin", "nodePools[0].count"]);
+      assert.match(f.message, /400 routes per route table/);
+      assert.match(f.message, /401 routes: 400 nodes \+ 1 surge/);
+    });
+    it("the autoscaler maximum and a percentage surge count", () => {
+      const pools = [{ count: 3, enableAutoScaling: true, minCount: 1, maxCount: 370, maxSurge: "10%" }];
+      const f = one(check({ ...kubenet(3), nodePools: pools } as SpecInput), "CAP-05", "error", ["networkPlugin", "nodePools[0].maxCount"]);
+      assert.match(f.message, /407 routes: 370 nodes \(autoscaler max 370\) \+ 37 surge/);
+    });
+    it("the user's routes in the same table count", () => {
+      const routes = [
+        { prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.10.8.4" },
+        { prefix: "192.168.0.0/16", nextHopType: "VirtualNetworkGateway" },
+      ];
+      none(check(kubenet(397, { outboundType: "userDefinedRouting", routes })), "CAP-05");
+      const f = one(check(kubenet(398, { outboundType: "userDefinedRouting", routes })), "CAP-05", "error", ["networkPlugin", "nodePools[0].count", "routes"]);
+      assert.match(f.message, /401 routes: 398 nodes \+ 1 surge \+ 2 other routes/);
+    });
+    it("the routes aks-net writes for --firewall (0.0.0.0/0 to the firewall, its public IP /32) count", () => {
+      const fw = { firewall: { enabled: true, subnetCidr: "10.10.8.0/26" } };
+      none(check(kubenet(397, fw)), "CAP-05");
+      const f = one(check(kubenet(398, fw)), "CAP-05", "error");
+      assert.match(f.message, /2 other routes/);
     });
     it("overlay has no 400-node limit", () => none(check({ ...kubenet(401), networkPlugin: "azure", networkPluginMode: "overlay" }), "CAP-05"));
   });

@@ -8,7 +8,7 @@ const dual = (extra: SpecInput): SpecInput => ({ ...BASE, ipFamilies: ["IPv4", "
 
 describe("validators/pod", () => {
   it("lists POD-01 … POD-06; POD-06 is informational", () => {
-    assert.deepEqual(rules.map((r) => r.id), ["POD-01", "POD-02", "POD-03", "POD-04", "POD-05", "POD-06"]);
+    assert.deepEqual(rules.map((r) => r.id), ["POD-01", "POD-02", "POD-03", "POD-04", "POD-05", "POD-06", "POD-07", "POD-08"]);
     assert.equal(rules[5]?.severity, "info");
   });
 
@@ -30,6 +30,42 @@ describe("validators/pod", () => {
   describe("POD-03 overlay is not pod subnet", () => {
     it("overlay with a pod subnet", () => one(check({ ...BASE, vnet: { ...BASE.vnet, podSubnetCidr: "10.10.16.0/20" } }), "POD-03", "error", ["networkPluginMode", "vnet.podSubnetCidr"]));
     it("azure pod subnet without overlay is fine", () => none(check({ networkPlugin: "azure", vnet: { ...BASE.vnet, podSubnetCidr: "10.10.16.0/20" } }), "POD-03"));
+    it("kubenet has no pod subnet (configure-kubenet.md: only nodes get VNet IPs): an error, not silently dropped", () => {
+      const f = one(check({ networkPlugin: "kubenet", vnet: { ...BASE.vnet, podSubnetCidr: "10.10.16.0/20" } }), "POD-03", "error", ["networkPlugin", "vnet.podSubnetCidr"]);
+      assert.match(f.message, /kubenet/);
+      assert.match(f.fix, /remove the pod subnet/);
+    });
+    it("BYO CNI (networkPlugin none) takes no pod subnet either", () => {
+      one(check({ networkPlugin: "none", podCidr: "10.244.0.0/16", vnet: { ...BASE.vnet, podSubnetCidr: "10.10.16.0/20" } }), "POD-03", "error", ["networkPlugin", "vnet.podSubnetCidr"]);
+    });
+  });
+
+  describe("POD-08 Static Block (configure-azure-cni-static-block-allocation.md)", () => {
+    const podSubnet = { ...BASE.vnet, podSubnetCidr: "10.10.64.0/18" };
+    it("needs a pod subnet: with overlay it is an error", () => {
+      const f = one(check({ ...BASE, nodePools: [{ podIPAllocationMode: "StaticBlock" }] }), "POD-08", "error", ["nodePools[0].podIPAllocationMode", "vnet.podSubnetCidr"]);
+      assert.match(f.message, /pod subnet/);
+    });
+    it("needs a pod subnet: with kubenet it is an error", () => one(check({ networkPlugin: "kubenet", vnet: BASE.vnet, nodePools: [{ podIPAllocationMode: "StaticBlock" }] }), "POD-08", "error"));
+    it("with a pod subnet it is fine", () => none(check({ networkPlugin: "azure", vnet: podSubnet, nodePools: [{ podIPAllocationMode: "StaticBlock", maxPods: 31 }] }), "POD-08"));
+    it("one mode per subnet: Static Block and dynamic pools on the one pod subnet are an error", () => {
+      const f = one(check({ networkPlugin: "azure", vnet: podSubnet, nodePools: [{ name: "sys", podIPAllocationMode: "StaticBlock", maxPods: 31 }, { name: "work" }] }), "POD-08", "error", ["nodePools[0].podIPAllocationMode", "nodePools[1].podIPAllocationMode"]);
+      assert.match(f.message, /single mode of operation/);
+    });
+    it("an unknown mode is SYN-09's", () => one(check({ networkPlugin: "azure", vnet: podSubnet, nodePools: [{ podIPAllocationMode: "Static" }] }), "SYN-09", "error", ["nodePools[0].podIPAllocationMode"]));
+  });
+
+  describe("POD-07 bring your own CNI needs a pod CIDR (use-byo-cni.md)", () => {
+    it("networkPlugin none without a pod CIDR is an error", () => {
+      const f = one(check({ networkPlugin: "none", vnet: BASE.vnet }), "POD-07", "error", ["podCidr", "networkPlugin"]);
+      assert.match(f.message, /You must specify a Pod CIDR/);
+      assert.match(f.fix, /--pod-cidr 10\.\d+\.0\.0\/16/);
+    });
+    it("with a pod CIDR it is fine", () => none(check({ networkPlugin: "none", podCidr: "10.244.0.0/16", vnet: BASE.vnet }), "POD-07"));
+    it("its pod CIDR must avoid the AKS-reserved ranges (RES-01)", () => one(check({ networkPlugin: "none", podCidr: "172.30.0.0/16", vnet: BASE.vnet }), "RES-01", "error", ["podCidr"]));
+    it("its pod CIDR must avoid the service CIDR (OVL-04)", () => one(check({ networkPlugin: "none", podCidr: "10.0.0.0/16", vnet: BASE.vnet }), "OVL-04", "error", ["serviceCidr", "podCidr"]));
+    it("its pod CIDR must avoid the VNet (OVL-05, error)", () => one(check({ networkPlugin: "none", podCidr: "10.10.0.0/16", vnet: BASE.vnet }), "OVL-05", "error"));
+    it("POD-01 does not apply: the pod CIDR is what BYO CNI asks for", () => none(check({ networkPlugin: "none", podCidr: "10.244.0.0/16", vnet: BASE.vnet }), "POD-01"));
   });
 
   describe("POD-04 dual-stack lists follow ipFamilies", () => {
