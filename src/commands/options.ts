@@ -83,6 +83,8 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--enable-cluster-autoscaler", "bool", "enable the autoscaler on the system pool", (i, v: boolean) => (pool0(i).enableAutoScaling = v), (i) => i.nodePools?.[0]?.enableAutoScaling),
   flag("--min-count <n>", "int", "autoscaler minimum", (i, v: number) => (pool0(i).minCount = v), (i) => i.nodePools?.[0]?.minCount),
   flag("--max-count <n>", "int", "autoscaler maximum", (i, v: number) => (pool0(i).maxCount = v), (i) => i.nodePools?.[0]?.maxCount),
+  flag("--max-surge <n|n%>", "string", "extra nodes during upgrade, a count or a percentage, e.g. 33% (default: AKS's, 10%)", (i, v: string) => (pool0(i).maxSurge = v), (i) => i.nodePools?.[0]?.maxSurge),
+  flag("--max-unavailable <n|n%>", "string", "nodes unavailable during upgrade, a count or a percentage (default 0)", (i, v: string) => (pool0(i).maxUnavailable = v), (i) => i.nodePools?.[0]?.maxUnavailable),
   flag("--pod-ip-allocation-mode <mode>", "string", "Azure CNI pod subnet: DynamicIndividual | StaticBlock", (i, v: string) => (pool0(i).podIPAllocationMode = v), (i) => i.nodePools?.[0]?.podIPAllocationMode),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),

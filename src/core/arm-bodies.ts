@@ -197,9 +197,13 @@ export interface AgentPoolInput {
   enableAutoScaling: boolean;
   minCount?: number;
   maxCount?: number;
-  maxSurge?: number;
+  /** As the user gave them: absent means AKS's default, never pinned. */
+  maxSurge?: number | string;
+  maxUnavailable?: number | string;
   vnetSubnetId?: string;
   podSubnetId?: string;
+  /** Pod subnet only: DynamicIndividual (AKS's default) or StaticBlock. */
+  podIPAllocationMode?: string;
 }
 
 export function agentPoolProfile(p: AgentPoolInput): Body {
@@ -212,8 +216,12 @@ export function agentPoolProfile(p: AgentPoolInput): Body {
   }
   if (p.vnetSubnetId !== undefined) pool["vnetSubnetID"] = p.vnetSubnetId;
   if (p.podSubnetId !== undefined) pool["podSubnetID"] = p.podSubnetId;
-  // The API takes maxSurge as a string ("1" or "33%").
-  if (p.maxSurge !== undefined) pool["upgradeSettings"] = { maxSurge: String(p.maxSurge) };
+  if (p.podIPAllocationMode !== undefined) pool["podIPAllocationMode"] = p.podIPAllocationMode;
+  // The API takes both as strings ("1" or "33%"); only the values the user gave.
+  const upgrade: Record<string, string> = {};
+  if (p.maxSurge !== undefined) upgrade["maxSurge"] = String(p.maxSurge).trim();
+  if (p.maxUnavailable !== undefined) upgrade["maxUnavailable"] = String(p.maxUnavailable).trim();
+  if (Object.keys(upgrade).length > 0) pool["upgradeSettings"] = upgrade;
   return pool;
 }
 

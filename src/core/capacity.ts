@@ -73,13 +73,29 @@ export function poolPeak(pool: NodePoolSpec): number {
   return Math.max(poolCount(pool), pool.enableAutoScaling ? whole(pool.maxCount) : 0);
 }
 
-/** Extra nodes during a pool's upgrade: maxSurge as a count, or a percentage of the pool rounded up (DEF-11: 1). */
+/**
+ * AKS's maxSurge when none is given, for the api-version aks-net sends (API_VERSIONS.containerService 2026-06-01:
+ * "If not specified, the default is 10%"; older api-versions said 1).
+ */
+export const DEFAULT_MAX_SURGE = "10%";
+
+/** A count or a percentage as AgentPoolUpgradeSettings takes them ("5", 5, "33%"); undefined when it is neither. */
+export function parseCountOrPercent(raw: unknown): { value: number; percent: boolean } | undefined {
+  if (typeof raw === "number") return Number.isInteger(raw) && raw >= 0 ? { value: raw, percent: false } : undefined;
+  const m = typeof raw === "string" ? /^(\d+)(%?)$/.exec(raw.trim()) : null;
+  return m ? { value: Number(m[1]), percent: m[2] === "%" } : undefined;
+}
+
+/**
+ * Extra nodes during a pool's upgrade: maxSurge as a count, or a percentage of the pool's size rounded up; never more
+ * than the pool's nodes ("If the max surge value is higher than the required number of nodes to be upgraded, the
+ * number of nodes to be upgraded is used"). maxUnavailable adds no nodes. An unreadable value counts 0 (CAP-12 reports it).
+ */
 export function poolSurge(pool: NodePoolSpec): number {
-  const raw = pool.maxSurge as unknown;
-  if (raw === undefined) return 1;
-  const pct = typeof raw === "string" ? /^(\d+)%$/.exec(raw.trim()) : null;
-  if (pct) return Math.ceil((poolPeak(pool) * Number(pct[1])) / 100);
-  return whole(raw);
+  const size = poolPeak(pool);
+  const surge = parseCountOrPercent(pool.maxSurge ?? DEFAULT_MAX_SURGE);
+  if (!surge) return 0;
+  return Math.min(surge.percent ? Math.ceil((size * surge.value) / 100) : surge.value, size);
 }
 
 /** Max pods of a pool as a number (0 when unset or not a number; the SYN/CAP-07 rules report bad values). */

@@ -213,8 +213,10 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     minCount: p.minCount,
     maxCount: p.maxCount,
     maxSurge: p.maxSurge,
+    maxUnavailable: p.maxUnavailable,
     vnetSubnetId: network.nodeSubnetId,
     podSubnetId: network.podSubnetId,
+    podIPAllocationMode: network.podSubnetId === undefined ? undefined : p.podIPAllocationMode,
   }));
   const clusterBody = managedClusterBody({
     location: b.location,

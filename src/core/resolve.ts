@@ -108,7 +108,7 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
     def("osType", "Linux");
     def("count", 3);
     def("maxPods", defaultMaxPods(spec)); // DEF-06
-    def("maxSurge", 1); // DEF-11
+    // maxSurge stays unset: AKS applies its api-version default (capacity.ts DEFAULT_MAX_SURGE), never pinned in the body.
   });
 
   // aks-net's own planning defaults for a new VNet (DEF-10, overlay sizes), used unless the user brings a subnet.

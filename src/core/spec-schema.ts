@@ -20,6 +20,8 @@ const oneOf = (values: readonly string[], description: string): JsonSchema => te
 const cidr = (description: string, example: string): JsonSchema => text(description, { examples: [example] });
 const int = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: "integer", description, ...extra });
 const bool = (description: string): JsonSchema => ({ type: "boolean", description });
+/** A count or a percentage, as AgentPoolUpgradeSettings takes them ("5", "33%"). */
+const countOrPercent = (description: string): JsonSchema => ({ type: ["integer", "string"], description, pattern: "^[0-9]+%?$", examples: ["33%", 1] });
 const list = (items: JsonSchema, description: string): JsonSchema => ({ type: "array", description, items });
 const object = (description: string, properties: Record<string, JsonSchema>, required: string[] = []): JsonSchema => ({
   type: "object",
@@ -39,7 +41,8 @@ const nodePool = object("A node pool; the first pool is the system pool.", {
   enableAutoScaling: bool("Cluster autoscaler on this pool."),
   minCount: int("Autoscaler minimum.", { minimum: 0, maximum: 1000 }),
   maxCount: int("Autoscaler maximum (capacity is planned for it).", { minimum: 0, maximum: 1000 }),
-  maxSurge: int("Extra nodes during upgrade (default 1).", { minimum: 0 }),
+  maxSurge: countOrPercent("Extra nodes during upgrade: a count or a percentage of the pool, e.g. 33% (default: AKS's, 10% for the api-version aks-net sends)."),
+  maxUnavailable: countOrPercent("Nodes that may be unavailable during upgrade: a count or a percentage (default 0)."),
   podIPAllocationMode: oneOf(ENUMS.podIPAllocationMode, "Azure CNI pod subnet allocation (default DynamicIndividual)."),
 } satisfies Props<NodePoolSpec>);
 

@@ -18,8 +18,13 @@ export interface NodePoolSpec {
   enableAutoScaling?: boolean;
   minCount?: number;
   maxCount?: number;
-  /** Extra nodes during upgrade (DEF-11: 1). */
-  maxSurge?: number;
+  /**
+   * Extra nodes during upgrade: a count ("5") or a percentage of the pool ("33%"). Unset = AKS's default for the
+   * api-version sent (10%: core/capacity.ts DEFAULT_MAX_SURGE); aks-net never pins it in the body.
+   */
+  maxSurge?: number | string;
+  /** Nodes that may be unavailable during upgrade: a count or a percentage (AKS default 0). */
+  maxUnavailable?: number | string;
   /** Azure CNI pod subnet: DynamicIndividual (default) | StaticBlock (CAP-04, SIZE-04). */
   podIPAllocationMode?: string;
 }

@@ -3,6 +3,7 @@
  * Shared by `validate` and by `create`, which shows the same findings before it stops.
  */
 import type { ChalkInstance } from "chalk";
+import { DEFAULT_MAX_SURGE } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
 import type { ClusterSpec, Provenance } from "../core/spec.ts";
@@ -83,9 +84,10 @@ function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): 
   spec.nodePools.forEach((p, i) => {
     const at = `nodePools[${i}]`;
     const scale = p.enableAutoScaling ? `, autoscaler ${p.minCount ?? "?"}-${p.maxCount ?? "?"}` : "";
-    const defaults = (["count", "maxPods", "maxSurge"] as const).filter((k) => prov[`${at}.${k}`] === "default");
+    const defaults = (["count", "maxPods", "maxSurge"] as const).filter((k) => prov[`${at}.${k}`] === "default" || (k === "maxSurge" && p.maxSurge === undefined));
     const src = defaults.length > 0 ? `default: ${defaults.join(", ")}` : sourceOf(prov, `${at}.count`);
-    add(at, `${p.name} (${p.mode ?? "User"}, ${p.osType}): ${p.count} nodes, maxPods ${p.maxPods}, surge ${p.maxSurge}${scale}${p.vmSize ? `, ${p.vmSize}` : ""}`, src);
+    const unavailable = p.maxUnavailable === undefined ? "" : `, maxUnavailable ${p.maxUnavailable}`;
+    add(at, `${p.name} (${p.mode ?? "User"}, ${p.osType}): ${p.count} nodes, maxPods ${p.maxPods}, surge ${p.maxSurge ?? DEFAULT_MAX_SURGE}${unavailable}${scale}${p.vmSize ? `, ${p.vmSize}` : ""}`, src);
   });
   const width = Math.max(...rows.map((r) => r[0].length));
   const lines = rows.map(([k, v, s]) => `  ${k.padEnd(width)}  ${v}  ${s === "default" || s.startsWith("default:") ? style.cyan(`(${s})`) : style.dim(`(${s})`)}`);

@@ -3,12 +3,13 @@
  * AKS's limits. The arithmetic lives in core/capacity.ts (shared with the output and the wizard).
  */
 import { smallestAzurePrefixFor } from "../core/cidr.ts";
-import { POD_IP_BATCH, computeCapacity, isStaticBlock, poolCount, poolPeak, staticBlockIpsPerNode } from "../core/capacity.ts";
+import { DEFAULT_MAX_SURGE, POD_IP_BATCH, computeCapacity, isStaticBlock, parseCountOrPercent, poolCount, poolPeak, poolSurge, staticBlockIpsPerNode } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
 import { NAMES } from "../core/names.ts";
 import { createPlanner } from "../core/planner.ts";
 import type { NodePoolSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
+import { describeValue } from "./syntax.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const rules: RuleInfo[] = [
@@ -23,12 +24,13 @@ export const rules: RuleInfo[] = [
   { id: "CAP-09", severity: "warning", summary: "Windows node pools: at most 110 pods per node is recommended." },
   { id: "CAP-10", severity: "warning", summary: "Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods." },
   { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
+  { id: "CAP-12", severity: "error/warning", summary: "maxSurge / maxUnavailable are a count or a percentage, not both 0 (error); pool size + surge above 1,000 VMSS instances makes AKS reject the upgrade (warning)." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
   const cap = computeCapacity(ctx.spec);
-  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...npm(ctx, cap)];
+  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...upgrade(pools), ...npm(ctx, cap)];
 }
 
 /** Named the way the RP names it in SubnetIsFull: the subnet's name, else the last segment of --vnet-subnet-id. */
@@ -248,6 +250,37 @@ function counts(pools: readonly NodePoolSpec[]): Finding[] {
       out.push(finding("CAP-11", "error", [at("minCount"), at("maxCount")], `value of min-count should be less than or equal to value of max-count: pool '${p.name}' has ${p.minCount} > ${p.maxCount}`, `swap them: --min-count ${p.maxCount} --max-count ${p.minCount}`));
     } else if (poolCount(p) < Number(p.minCount) || poolPeak(p) > Number(p.maxCount)) {
       out.push(finding("CAP-11", "error", [at("count"), at("minCount"), at("maxCount")], `node-count is not in the range of min-count and max-count: pool '${p.name}' has count ${poolCount(p)}, autoscaler ${p.minCount}-${p.maxCount}`, `use --node-count between ${p.minCount} and ${p.maxCount}`));
+    }
+  });
+  return out;
+}
+
+/** VMSS instances per scale set: AKS rejects an upgrade whose pool size plus surge exceeds it. */
+const MAX_SCALE_SET = 1000;
+
+/** CAP-12: AgentPoolUpgradeSettings as the API takes them (upgrade-aks-node-pools-rolling.md). */
+function upgrade(pools: readonly NodePoolSpec[]): Finding[] {
+  const out: Finding[] = [];
+  pools.forEach((p, i) => {
+    const at = (k: string): string => `nodePools[${i}].${k}`;
+    let bad = false;
+    for (const [key, flag] of [["maxSurge", "--max-surge"], ["maxUnavailable", "--max-unavailable"]] as const) {
+      const v = p[key];
+      if (v === undefined || parseCountOrPercent(v)) continue;
+      bad = true;
+      out.push(finding("CAP-12", "error", at(key), `pool '${p.name}' has ${key} ${describeValue(v)}: it takes an integer (e.g. 5) or a percentage of the pool (e.g. 33%)`, `use ${flag} 33% (Microsoft's recommendation for production pools) or a whole number such as 1`));
+    }
+    if (bad) return;
+    const surge = parseCountOrPercent(p.maxSurge ?? DEFAULT_MAX_SURGE);
+    const unavailable = parseCountOrPercent(p.maxUnavailable ?? 0);
+    if (surge?.value === 0 && unavailable?.value === 0) {
+      out.push(finding("CAP-12", "error", [at("maxSurge"), at("maxUnavailable")], `pool '${p.name}' has maxSurge ${String(p.maxSurge)} and maxUnavailable ${String(p.maxUnavailable ?? 0)}: "One of MaxSurge and MaxUnavailable must be greater than 0"`, "use --max-surge 33%, or --max-unavailable 1 to upgrade in place"));
+      return;
+    }
+    const size = poolPeak(p);
+    const extra = poolSurge(p);
+    if (size + extra > MAX_SCALE_SET) {
+      out.push(finding("CAP-12", "warning", [at(p.enableAutoScaling ? "maxCount" : "count"), at("maxSurge")], `pool '${p.name}' reaches ${size} nodes + ${extra} surge = ${size + extra}, above the ${MAX_SCALE_SET} instances of a scale set: AKS rejects its upgrades before they start`, `use --max-surge ${Math.max(MAX_SCALE_SET - size, 0)} or less for this pool${MAX_SCALE_SET - size <= 0 ? " with --max-unavailable 1" : ""}, or split it into two pools`));
     }
   });
   return out;

@@ -42,7 +42,7 @@ export type RuleCheck = (ctx: RuleContext) => Finding[];
 /** Rule metadata for `aks-net rules`, docs and tests. */
 export interface RuleInfo {
   id: string;
-  severity: Severity | "error/warning";
+  severity: Severity | "error/warning" | "error/info";
   summary: string;
 }
 

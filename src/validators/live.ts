@@ -5,7 +5,7 @@
  * so the offline rules (OVL-*, OUT-*, CAP-*) check them: no rule here repeats one of those.
  */
 import { overlaps, parseCidr } from "../core/cidr.ts";
-import { computeCapacity } from "../core/capacity.ts";
+import { computeCapacity, poolSurge } from "../core/capacity.ts";
 import { NAMES } from "../core/names.ts";
 import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions, LiveSubnet } from "../core/spec.ts";
 import { finding } from "./finding.ts";
@@ -267,7 +267,7 @@ function quotaRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
       return;
     }
     const peak = Math.max(Number(pool.count) || 0, pool.enableAutoScaling ? Number(pool.maxCount) || 0 : 0);
-    const surge = Number(pool.maxSurge ?? 1) || 0;
+    const surge = poolSurge(pool);
     const vcpus = (peak + surge) * sku.vcpus;
     total += vcpus;
     const entry = needByFamily.get(sku.family) ?? { vcpus: 0, parts: [] };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { smallestAzurePrefixFor } from "../../src/core/cidr.ts";
-import { computeCapacity, ipamMode, poolSurge, podSubnetIpsPerNode, staticBlockIpsPerNode } from "../../src/core/capacity.ts";
+import { DEFAULT_MAX_SURGE, computeCapacity, ipamMode, poolSurge, podSubnetIpsPerNode, staticBlockIpsPerNode } from "../../src/core/capacity.ts";
 import type { Capacity } from "../../src/core/capacity.ts";
 import { resolveSpec } from "../../src/core/resolve.ts";
 import type { NodePoolSpec, SpecInput } from "../../src/core/spec.ts";
@@ -13,8 +13,8 @@ function capacityOf(input: SpecInput): Capacity {
 const vnet = (subnetCidr: string, extra: Record<string, unknown> = {}): SpecInput["vnet"] => ({ addressSpaces: ["10.10.0.0/16"], subnetCidr, ...extra });
 
 describe("core/capacity: Azure CNI node subnet (CAP-01)", () => {
-  it("50 nodes at maxPods 30 need (51) + (51 × 30) = 1,581 addresses: a /21 (doc example)", () => {
-    const cap = capacityOf({ networkPlugin: "azure", vnet: vnet("10.10.0.0/21"), nodePools: [{ count: 50, maxPods: 30 }] });
+  it("50 nodes at maxPods 30 need (51) + (51 × 30) = 1,581 addresses: a /21 (doc example, surge 1)", () => {
+    const cap = capacityOf({ networkPlugin: "azure", vnet: vnet("10.10.0.0/21"), nodePools: [{ count: 50, maxPods: 30, maxSurge: 1 }] });
     assert.equal(cap.ipam, "azure-node-subnet");
     assert.equal(cap.ipsPerNode, 31);
     assert.deepEqual(cap.nodeSubnet, { cidr: "10.10.0.0/21", available: 2043, required: 1581, requiredAtCreate: 1550, perNode: 31, maxNodes: 65 });
@@ -86,7 +86,7 @@ describe("core/capacity: Azure CNI pod subnet (CAP-03, CAP-04)", () => {
     const cap = capacityOf({ networkPlugin: "azure", vnet: vnet("10.10.0.0/24", { podSubnetCidr: "10.10.64.0/24" }), nodePools: [{ count: 3, maxPods: 30 }] });
     assert.equal(ipamMode(resolveSpec([{ source: "flag", input: { networkPlugin: "azure", vnet: vnet("10.10.0.0/24", { podSubnetCidr: "10.10.64.0/24" }) } }]).spec), "azure-pod-subnet");
     assert.equal(cap.ipsPerNode, 1, "nodes take one node-subnet address each");
-    assert.deepEqual(cap.podSubnet, { cidr: "10.10.64.0/24", available: 251, required: 4 * 32, requiredAtCreate: 3 * 32, perNode: 32, maxNodes: 7 });
+    assert.deepEqual(cap.podSubnet, { cidr: "10.10.64.0/24", available: 251, required: 4 * 32, requiredAtCreate: 3 * 32, perNode: 32, maxNodes: 7, requiredAtStart: 4 * 16 });
   });
   it("static block reserves ceil((maxPods + 1) / 16) /28 blocks per node (doc examples 30, 31, 32)", () => {
     assert.equal(staticBlockIpsPerNode(30), 32);
@@ -107,11 +107,29 @@ describe("core/capacity: Azure CNI pod subnet (CAP-03, CAP-04)", () => {
 
 describe("core/capacity: surge", () => {
   const pool = (maxSurge: unknown, count = 10): NodePoolSpec => ({ name: "p", count, osType: "Linux", maxSurge: maxSurge as number });
-  it("defaults to 1 node (DEF-11), takes a count, or a percentage rounded up", () => {
-    assert.equal(poolSurge(pool(undefined)), 1);
+  it("takes a count, or a percentage of the pool rounded up (AgentPoolUpgradeSettings.maxSurge)", () => {
     assert.equal(poolSurge(pool(3)), 3);
+    assert.equal(poolSurge(pool("3")), 3);
     assert.equal(poolSurge(pool("33%")), 4);
+    assert.equal(poolSurge(pool(" 33% ")), 4);
     assert.equal(poolSurge(pool("100%", 5)), 5);
     assert.equal(poolSurge(pool(0)), 0);
+    assert.equal(poolSurge(pool("0%")), 0);
+  });
+  it("unset, it is the API's default for the api-version aks-net sends (2026-06-01: 10%), not a pinned 1", () => {
+    assert.equal(DEFAULT_MAX_SURGE, "10%");
+    assert.equal(poolSurge(pool(undefined, 3)), 1);
+    assert.equal(poolSurge(pool(undefined, 10)), 1);
+    assert.equal(poolSurge(pool(undefined, 11)), 2);
+    assert.equal(poolSurge(pool(undefined, 300)), 30);
+    assert.equal(poolSurge({ name: "p", count: 3, osType: "Linux", enableAutoScaling: true, minCount: 1, maxCount: 50 }), 5);
+  });
+  it("never more than the pool's nodes: AKS surges at most the nodes it upgrades", () => {
+    assert.equal(poolSurge(pool(5, 3)), 3);
+    assert.equal(poolSurge(pool("200%", 4)), 4);
+  });
+  it("maxUnavailable adds no nodes: with maxSurge 0 the pool upgrades in place", () => {
+    assert.equal(poolSurge({ ...pool(0), maxUnavailable: "2" }), 0);
+    assert.equal(computeCapacity(resolveSpec([{ source: "flag", input: { vnet: { addressSpaces: ["10.1.0.0/16"], subnetCidr: "10.1.0.0/24" }, nodePools: [{ count: 10, maxSurge: "0", maxUnavailable: "1" }] } }]).spec).surge, 0);
   });
 });

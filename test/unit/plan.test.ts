@@ -351,10 +351,24 @@ describe("planResources", () => {
     assert.equal(body(d, CLUSTER, "properties.dnsPrefix"), "aks1");
     assert.equal(body(d, CLUSTER, "properties.kubernetesVersion"), "1.33");
     assert.deepEqual(body(d, CLUSTER, "properties.agentPoolProfiles"), [
-      { name: "sys", mode: "System", count: 2, vmSize: "Standard_D8s_v5", osType: "Linux", type: "VirtualMachineScaleSets", maxPods: 50, enableAutoScaling: true, minCount: 2, maxCount: 5, vnetSubnetID: NODES, upgradeSettings: { maxSurge: "1" } },
-      { name: "user1", mode: "User", count: 1, vmSize: "Standard_D4s_v5", osType: "Linux", type: "VirtualMachineScaleSets", maxPods: 250, enableAutoScaling: false, vnetSubnetID: NODES, upgradeSettings: { maxSurge: "1" } },
+      { name: "sys", mode: "System", count: 2, vmSize: "Standard_D8s_v5", osType: "Linux", type: "VirtualMachineScaleSets", maxPods: 50, enableAutoScaling: true, minCount: 2, maxCount: 5, vnetSubnetID: NODES },
+      { name: "user1", mode: "User", count: 1, vmSize: "Standard_D4s_v5", osType: "Linux", type: "VirtualMachineScaleSets", maxPods: 250, enableAutoScaling: false, vnetSubnetID: NODES },
     ]);
     assert.equal("kubernetesVersion" in (plan({ vnet: VNET_IN }).at(-1)?.body["properties"] as object), false);
+  });
+
+  it("upgradeSettings carry maxSurge / maxUnavailable as the user gave them (count or percentage), and nothing when unset", () => {
+    // Unset, AKS applies its own default for the api-version (10%); a pinned value would differ from az aks create's cluster.
+    const d = plan({ vnet: VNET_IN, nodePools: [{ name: "sys", maxSurge: "33%" as unknown as number }, { name: "b", maxSurge: 0, maxUnavailable: "2" as unknown as number }, { name: "c" }] });
+    const pools = body(d, CLUSTER, "properties.agentPoolProfiles") as Record<string, unknown>[];
+    assert.deepEqual(pools.map((p) => p["upgradeSettings"]), [{ maxSurge: "33%" }, { maxSurge: "0", maxUnavailable: "2" }, undefined]);
+  });
+
+  it("Static Block: podIPAllocationMode reaches every agent pool (AKS would build DynamicIndividual without it)", () => {
+    const d = plan({ networkPlugin: "azure", vnet: { ...VNET_IN, podSubnetCidr: "10.1.64.0/18" }, nodePools: [{ name: "sys", maxPods: 31, podIPAllocationMode: "StaticBlock" }] });
+    assert.equal(pool(d)["podIPAllocationMode"], "StaticBlock");
+    assert.equal(pool(d)["podSubnetID"], PODS);
+    assert.equal("podIPAllocationMode" in pool(plan({ networkPlugin: "azure", vnet: { ...VNET_IN, podSubnetCidr: "10.1.64.0/18" } })), false);
   });
 
   it("dual-stack sends the plural CIDR lists", () => {

@@ -79,6 +79,10 @@ describe("spec file: shape vs values", () => {
     assert.equal(shapeError({ nodePools: [{ count: 2.5 }] }), "spec file 'f.yaml': nodePools[0].count: must be a whole number, got number 2.5");
     assert.equal(shapeError({ firewall: { enabled: "yes" } }), `spec file 'f.yaml': firewall.enabled: must be true or false, got string "yes"`);
   });
+  it("maxSurge and maxUnavailable take an integer or a string (\"33%\", aks-baseline's value)", () => {
+    assert.equal(shapeError({ nodePools: [{ maxSurge: "33%", maxUnavailable: 1 }, { maxSurge: 2, maxUnavailable: "10%" }] }), undefined);
+    assert.match(shapeError({ nodePools: [{ maxSurge: true }] }) ?? "", /nodePools\[0\]\.maxSurge: must be/);
+  });
   it("bad VALUES pass the shape check: they are findings for the rules", () => {
     assert.equal(shapeError({ podCidr: "10.244.0/16", networkPlugin: "flannel", outboundType: "x", nodePools: [{ maxPods: 9999, osType: "Plan9" }] }), undefined);
   });

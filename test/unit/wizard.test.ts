@@ -453,3 +453,15 @@ describe("Ctrl-C at a prompt", () => {
     }
   });
 });
+
+describe("--max-surge / --max-unavailable flags", () => {
+  it("take a count or a percentage, reach the system pool and round-trip through the equivalent command", () => {
+    const resolved = replay("aks-net create -n c -g g -l westeurope --max-surge 33% --max-unavailable 1");
+    assert.equal(resolved.spec.nodePools[0]?.maxSurge, "33%");
+    assert.equal(resolved.spec.nodePools[0]?.maxUnavailable, "1");
+    assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
+  });
+  it("leave maxSurge unset when not given: AKS's default applies, not a pinned value", () => {
+    assert.equal(replay("aks-net create -n c -g g -l westeurope").spec.nodePools[0]?.maxSurge, undefined);
+  });
+});

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":"integer"},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -795,8 +795,8 @@ if(valid15){
 if(data42.maxSurge !== undefined){
 let data52 = data42.maxSurge;
 const _errs115 = errors;
-if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if((!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))) && (typeof data52 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
 return false;
 }
 var valid15 = _errs115 === errors;
@@ -805,16 +805,30 @@ else {
 var valid15 = true;
 }
 if(valid15){
-if(data42.podIPAllocationMode !== undefined){
+if(data42.maxUnavailable !== undefined){
+let data53 = data42.maxUnavailable;
 const _errs117 = errors;
-if(typeof data42.podIPAllocationMode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))) && (typeof data53 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
 return false;
 }
 var valid15 = _errs117 === errors;
 }
 else {
 var valid15 = true;
+}
+if(valid15){
+if(data42.podIPAllocationMode !== undefined){
+const _errs119 = errors;
+if(typeof data42.podIPAllocationMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs119 === errors;
+}
+else {
+var valid15 = true;
+}
 }
 }
 }
@@ -851,35 +865,23 @@ var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data54 = data.vnet;
-const _errs119 = errors;
-if(errors === _errs119){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+let data55 = data.vnet;
 const _errs121 = errors;
-for(const key10 in data54){
+if(errors === _errs121){
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+const _errs123 = errors;
+for(const key10 in data55){
 if(!(func2.call(schema11.properties.vnet.properties, key10))){
 validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs121 === errors){
-if(data54.managed !== undefined){
-const _errs122 = errors;
-if(typeof data54.managed !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid16 = _errs122 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data54.name !== undefined){
+if(_errs123 === errors){
+if(data55.managed !== undefined){
 const _errs124 = errors;
-if(typeof data54.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.managed !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid16 = _errs124 === errors;
@@ -888,10 +890,10 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.resourceGroup !== undefined){
+if(data55.name !== undefined){
 const _errs126 = errors;
-if(typeof data54.resourceGroup !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs126 === errors;
@@ -900,20 +902,32 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.addressSpaces !== undefined){
-let data58 = data54.addressSpaces;
+if(data55.resourceGroup !== undefined){
 const _errs128 = errors;
-if(errors === _errs128){
-if(Array.isArray(data58)){
-var valid17 = true;
-const len6 = data58.length;
-for(let i6=0; i6<len6; i6++){
+if(typeof data55.resourceGroup !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs128 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data55.addressSpaces !== undefined){
+let data59 = data55.addressSpaces;
 const _errs130 = errors;
-if(typeof data58[i6] !== "string"){
+if(errors === _errs130){
+if(Array.isArray(data59)){
+var valid17 = true;
+const len6 = data59.length;
+for(let i6=0; i6<len6; i6++){
+const _errs132 = errors;
+if(typeof data59[i6] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i6,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs130 === errors;
+var valid17 = _errs132 === errors;
 if(!valid17){
 break;
 }
@@ -924,28 +938,16 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid16 = _errs128 === errors;
+var valid16 = _errs130 === errors;
 }
 else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.subnetName !== undefined){
-const _errs132 = errors;
-if(typeof data54.subnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid16 = _errs132 === errors;
-}
-else {
-var valid16 = true;
-}
-if(valid16){
-if(data54.subnetCidr !== undefined){
+if(data55.subnetName !== undefined){
 const _errs134 = errors;
-if(typeof data54.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.subnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs134 === errors;
@@ -954,10 +956,10 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.podSubnetName !== undefined){
+if(data55.subnetCidr !== undefined){
 const _errs136 = errors;
-if(typeof data54.podSubnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs136 === errors;
@@ -966,10 +968,10 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.podSubnetCidr !== undefined){
+if(data55.podSubnetName !== undefined){
 const _errs138 = errors;
-if(typeof data54.podSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.podSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs138 === errors;
@@ -978,49 +980,49 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data54.existingSubnets !== undefined){
-let data64 = data54.existingSubnets;
+if(data55.podSubnetCidr !== undefined){
 const _errs140 = errors;
-if(errors === _errs140){
-if(Array.isArray(data64)){
-var valid18 = true;
-const len7 = data64.length;
-for(let i7=0; i7<len7; i7++){
-let data65 = data64[i7];
+if(typeof data55.podSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs140 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data55.existingSubnets !== undefined){
+let data65 = data55.existingSubnets;
 const _errs142 = errors;
 if(errors === _errs142){
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(Array.isArray(data65)){
+var valid18 = true;
+const len7 = data65.length;
+for(let i7=0; i7<len7; i7++){
+let data66 = data65[i7];
+const _errs144 = errors;
+if(errors === _errs144){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
 let missing2;
-if((data65.cidr === undefined) && (missing2 = "cidr")){
+if((data66.cidr === undefined) && (missing2 = "cidr")){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs144 = errors;
-for(const key11 in data65){
+const _errs146 = errors;
+for(const key11 in data66){
 if(!(((((((key11 === "name") || (key11 === "cidr")) || (key11 === "delegations")) || (key11 === "routeTableId")) || (key11 === "natGatewayId")) || (key11 === "networkSecurityGroupId")) || (key11 === "usedBy"))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs144 === errors){
-if(data65.name !== undefined){
-const _errs145 = errors;
-if(typeof data65.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs145 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data65.cidr !== undefined){
+if(_errs146 === errors){
+if(data66.name !== undefined){
 const _errs147 = errors;
-if(typeof data65.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data66.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs147 === errors;
@@ -1029,20 +1031,32 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data65.delegations !== undefined){
-let data68 = data65.delegations;
+if(data66.cidr !== undefined){
 const _errs149 = errors;
-if(errors === _errs149){
-if(Array.isArray(data68)){
-var valid20 = true;
-const len8 = data68.length;
-for(let i8=0; i8<len8; i8++){
+if(typeof data66.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs149 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data66.delegations !== undefined){
+let data69 = data66.delegations;
 const _errs151 = errors;
-if(typeof data68[i8] !== "string"){
+if(errors === _errs151){
+if(Array.isArray(data69)){
+var valid20 = true;
+const len8 = data69.length;
+for(let i8=0; i8<len8; i8++){
+const _errs153 = errors;
+if(typeof data69[i8] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs151 === errors;
+var valid20 = _errs153 === errors;
 if(!valid20){
 break;
 }
@@ -1053,28 +1067,16 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs149 === errors;
+var valid19 = _errs151 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
-if(data65.routeTableId !== undefined){
-const _errs153 = errors;
-if(typeof data65.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs153 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data65.natGatewayId !== undefined){
+if(data66.routeTableId !== undefined){
 const _errs155 = errors;
-if(typeof data65.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data66.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs155 === errors;
@@ -1083,10 +1085,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data65.networkSecurityGroupId !== undefined){
+if(data66.natGatewayId !== undefined){
 const _errs157 = errors;
-if(typeof data65.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data66.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs157 === errors;
@@ -1095,20 +1097,32 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data65.usedBy !== undefined){
-let data73 = data65.usedBy;
+if(data66.networkSecurityGroupId !== undefined){
 const _errs159 = errors;
-if(errors === _errs159){
-if(Array.isArray(data73)){
-var valid21 = true;
-const len9 = data73.length;
-for(let i9=0; i9<len9; i9++){
+if(typeof data66.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs159 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data66.usedBy !== undefined){
+let data74 = data66.usedBy;
 const _errs161 = errors;
-if(typeof data73[i9] !== "string"){
+if(errors === _errs161){
+if(Array.isArray(data74)){
+var valid21 = true;
+const len9 = data74.length;
+for(let i9=0; i9<len9; i9++){
+const _errs163 = errors;
+if(typeof data74[i9] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs161 === errors;
+var valid21 = _errs163 === errors;
 if(!valid21){
 break;
 }
@@ -1119,7 +1133,7 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs159 === errors;
+var valid19 = _errs161 === errors;
 }
 else {
 var valid19 = true;
@@ -1138,7 +1152,7 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,sc
 return false;
 }
 }
-var valid18 = _errs142 === errors;
+var valid18 = _errs144 === errors;
 if(!valid18){
 break;
 }
@@ -1149,7 +1163,7 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid16 = _errs140 === errors;
+var valid16 = _errs142 === errors;
 }
 else {
 var valid16 = true;
@@ -1169,26 +1183,26 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs119 === errors;
+var valid0 = _errs121 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data75 = data.connectedCidrs;
-const _errs163 = errors;
-if(errors === _errs163){
-if(Array.isArray(data75)){
-var valid22 = true;
-const len10 = data75.length;
-for(let i10=0; i10<len10; i10++){
+let data76 = data.connectedCidrs;
 const _errs165 = errors;
-if(typeof data75[i10] !== "string"){
+if(errors === _errs165){
+if(Array.isArray(data76)){
+var valid22 = true;
+const len10 = data76.length;
+for(let i10=0; i10<len10; i10++){
+const _errs167 = errors;
+if(typeof data76[i10] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs165 === errors;
+var valid22 = _errs167 === errors;
 if(!valid22){
 break;
 }
@@ -1199,55 +1213,43 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs163 === errors;
+var valid0 = _errs165 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data77 = data.routes;
-const _errs167 = errors;
-if(errors === _errs167){
-if(Array.isArray(data77)){
-var valid23 = true;
-const len11 = data77.length;
-for(let i11=0; i11<len11; i11++){
-let data78 = data77[i11];
+let data78 = data.routes;
 const _errs169 = errors;
 if(errors === _errs169){
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(Array.isArray(data78)){
+var valid23 = true;
+const len11 = data78.length;
+for(let i11=0; i11<len11; i11++){
+let data79 = data78[i11];
+const _errs171 = errors;
+if(errors === _errs171){
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 let missing3;
-if(((data78.prefix === undefined) && (missing3 = "prefix")) || ((data78.nextHopType === undefined) && (missing3 = "nextHopType"))){
+if(((data79.prefix === undefined) && (missing3 = "prefix")) || ((data79.nextHopType === undefined) && (missing3 = "nextHopType"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs171 = errors;
-for(const key12 in data78){
+const _errs173 = errors;
+for(const key12 in data79){
 if(!(((key12 === "prefix") || (key12 === "nextHopType")) || (key12 === "nextHopIp"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs171 === errors){
-if(data78.prefix !== undefined){
-const _errs172 = errors;
-if(typeof data78.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs172 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data78.nextHopType !== undefined){
+if(_errs173 === errors){
+if(data79.prefix !== undefined){
 const _errs174 = errors;
-if(typeof data78.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data79.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs174 === errors;
@@ -1256,13 +1258,25 @@ else {
 var valid24 = true;
 }
 if(valid24){
-if(data78.nextHopIp !== undefined){
+if(data79.nextHopType !== undefined){
 const _errs176 = errors;
-if(typeof data78.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data79.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs176 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data79.nextHopIp !== undefined){
+const _errs178 = errors;
+if(typeof data79.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid24 = _errs178 === errors;
 }
 else {
 var valid24 = true;
@@ -1277,7 +1291,7 @@ validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/p
 return false;
 }
 }
-var valid23 = _errs169 === errors;
+var valid23 = _errs171 === errors;
 if(!valid23){
 break;
 }
@@ -1288,42 +1302,30 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs167 === errors;
+var valid0 = _errs169 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data82 = data.firewall;
-const _errs178 = errors;
-if(errors === _errs178){
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+let data83 = data.firewall;
 const _errs180 = errors;
-for(const key13 in data82){
+if(errors === _errs180){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+const _errs182 = errors;
+for(const key13 in data83){
 if(!(((((key13 === "enabled") || (key13 === "subnetCidr")) || (key13 === "sku")) || (key13 === "managementSubnetCidr")) || (key13 === "allowList"))){
 validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs180 === errors){
-if(data82.enabled !== undefined){
-const _errs181 = errors;
-if(typeof data82.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid25 = _errs181 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data82.subnetCidr !== undefined){
+if(_errs182 === errors){
+if(data83.enabled !== undefined){
 const _errs183 = errors;
-if(typeof data82.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data83.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid25 = _errs183 === errors;
@@ -1332,10 +1334,10 @@ else {
 var valid25 = true;
 }
 if(valid25){
-if(data82.sku !== undefined){
+if(data83.subnetCidr !== undefined){
 const _errs185 = errors;
-if(typeof data82.sku !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data83.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid25 = _errs185 === errors;
@@ -1344,10 +1346,10 @@ else {
 var valid25 = true;
 }
 if(valid25){
-if(data82.managementSubnetCidr !== undefined){
+if(data83.sku !== undefined){
 const _errs187 = errors;
-if(typeof data82.managementSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data83.sku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid25 = _errs187 === errors;
@@ -1356,20 +1358,32 @@ else {
 var valid25 = true;
 }
 if(valid25){
-if(data82.allowList !== undefined){
-let data87 = data82.allowList;
+if(data83.managementSubnetCidr !== undefined){
 const _errs189 = errors;
-if(errors === _errs189){
-if(Array.isArray(data87)){
-var valid26 = true;
-const len12 = data87.length;
-for(let i12=0; i12<len12; i12++){
+if(typeof data83.managementSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs189 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data83.allowList !== undefined){
+let data88 = data83.allowList;
 const _errs191 = errors;
-if(typeof data87[i12] !== "string"){
+if(errors === _errs191){
+if(Array.isArray(data88)){
+var valid26 = true;
+const len12 = data88.length;
+for(let i12=0; i12<len12; i12++){
+const _errs193 = errors;
+if(typeof data88[i12] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs191 === errors;
+var valid26 = _errs193 === errors;
 if(!valid26){
 break;
 }
@@ -1380,7 +1394,7 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid25 = _errs189 === errors;
+var valid25 = _errs191 === errors;
 }
 else {
 var valid25 = true;
@@ -1396,7 +1410,7 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs178 === errors;
+var valid0 = _errs180 === errors;
 }
 else {
 var valid0 = true;

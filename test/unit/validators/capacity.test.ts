@@ -14,7 +14,7 @@ describe("validators/capacity", () => {
   it("lists CAP-01 … CAP-11 with severities", () => {
     assert.deepEqual(
       rules.map((r) => `${r.id} ${r.severity}`),
-      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error"],
+      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error", "CAP-12 error/warning"],
     );
   });
 
@@ -34,9 +34,9 @@ describe("validators/capacity", () => {
       assert.match(f.fix, /a \/23 \(310 addresses needed\), e\.g\. 10\.10\.\d+\.0\/23, free in the VNet/);
     });
     it("50 nodes at maxPods 30 need a /21 (doc example)", () => {
-      const f = one(check(flat("10.10.0.0/22", [{ count: 50, maxPods: 30 }])), "CAP-01", "error");
+      const f = one(check(flat("10.10.0.0/22", [{ count: 50, maxPods: 30, maxSurge: 1 }])), "CAP-01", "error");
       assert.match(f.fix, /a \/21 \(1581 addresses needed\)/);
-      none(check(flat("10.10.0.0/21", [{ count: 50, maxPods: 30 }])), "CAP-01");
+      none(check(flat("10.10.0.0/21", [{ count: 50, maxPods: 30, maxSurge: 1 }])), "CAP-01");
     });
     it("the autoscaler maximum counts at peak (warning naming it)", () => {
       const f = one(check(flat("10.10.0.0/24", [{ count: 3, maxPods: 30, enableAutoScaling: true, minCount: 1, maxCount: 9 }])), "CAP-01", "warning", ["vnet.subnetCidr", "nodePools[0].count", "nodePools[0].maxCount"]);
@@ -133,6 +133,37 @@ describe("validators/capacity", () => {
       assert.match(f.message, /2 other routes/);
     });
     it("overlay has no 400-node limit", () => none(check({ ...kubenet(401), networkPlugin: "azure", networkPluginMode: "overlay" }), "CAP-05"));
+  });
+
+  describe("CAP-12 maxSurge / maxUnavailable (AgentPoolUpgradeSettings, upgrade-aks-node-pools-rolling.md)", () => {
+    const pools = (p: Record<string, unknown>): SpecInput => ({ ...BASE, nodePools: [{ count: 3, ...p }] as Partial<NodePoolSpec>[] });
+    it("an integer or a percentage is accepted, as string or number", () => {
+      for (const v of [1, "5", "33%", "100%"]) none(check(pools({ maxSurge: v })), "CAP-12");
+      none(check(pools({ maxSurge: "0%", maxUnavailable: 1 })), "CAP-12");
+      none(check(pools({ maxSurge: "0", maxUnavailable: "33%" })), "CAP-12");
+    });
+    it("a percentage counts in capacity: 33% of 10 nodes is 4 surge nodes", () => {
+      // A /28 has 11 usable addresses: 10 nodes + 1 surge fit, 10 + 4 do not.
+      const f = one(check(overlay("10.10.0.0/28", [{ count: 10, maxSurge: "33%" } as Partial<NodePoolSpec>])), "CAP-02", "warning");
+      assert.match(f.message, /10 nodes \+ 4 surge = 14/);
+      none(check(overlay("10.10.0.0/28", [{ count: 10, maxSurge: 1 }])), "CAP-02");
+    });
+    for (const bad of ["33 %", "1.5", "-1", "abc", "%", "33%%"]) {
+      it(`'${bad}' is refused`, () => {
+        const f = one(check(pools({ maxSurge: bad })), "CAP-12", "error", ["nodePools[0].maxSurge"]);
+        assert.match(f.message, /integer.*or a percentage/);
+      });
+    }
+    it("maxUnavailable is checked the same way", () => one(check(pools({ maxUnavailable: "x" })), "CAP-12", "error", ["nodePools[0].maxUnavailable"]));
+    it("both 0 is an error: \"One of MaxSurge and MaxUnavailable must be greater than 0\"", () => {
+      const f = one(check(pools({ maxSurge: "0", maxUnavailable: "0%" })), "CAP-12", "error", ["nodePools[0].maxSurge", "nodePools[0].maxUnavailable"]);
+      assert.match(f.message, /One of MaxSurge and MaxUnavailable must be greater than 0/);
+    });
+    it("a pool whose size plus surge passes 1,000 VMSS instances gets its upgrade rejected (warning)", () => {
+      const big = { ...BASE, vnet: { ...VNET, subnetCidr: "10.10.0.0/20" } };
+      one(check({ ...big, nodePools: [{ count: 950, maxSurge: "10%" } as Partial<NodePoolSpec>] }), "CAP-12", "warning", ["nodePools[0].count", "nodePools[0].maxSurge"]);
+      none(check({ ...big, nodePools: [{ count: 950, maxSurge: 50 }] }), "CAP-12");
+    });
   });
 
   describe("CAP-06 cluster limits", () => {
