@@ -95,11 +95,13 @@ export function vnetBody(location: string, tags: Tags, addressPrefixes: readonly
 export interface SubnetOptions {
   routeTableId?: string;
   natGatewayId?: string;
+  /** Dual-stack: the subnet's IPv6 /64; the body then lists both families in addressPrefixes. */
+  ipv6Prefix?: string;
 }
 
 /** Subnets carry no tags in ARM; aks-net recognises its subnets by their planned name inside its VNet. */
 export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Body {
-  const properties: Body = { addressPrefix };
+  const properties: Body = opts.ipv6Prefix === undefined ? { addressPrefix } : { addressPrefixes: [addressPrefix, opts.ipv6Prefix] };
   if (opts.routeTableId !== undefined) properties["routeTable"] = idRef(opts.routeTableId);
   if (opts.natGatewayId !== undefined) properties["natGateway"] = idRef(opts.natGatewayId);
   return { properties };

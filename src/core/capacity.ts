@@ -154,6 +154,34 @@ export function computeCapacity(spec: ClusterSpec): Capacity {
   return cap;
 }
 
+/** Azure's limit of private IP addresses per virtual network (Azure subscription and service limits, networking). */
+export const MAX_VNET_PRIVATE_IPS = 65_536;
+
+/** Private IP addresses the VNet holds at the cluster's peak, by use (CAP-13). */
+export interface VnetIps {
+  /** Nodes at peak (with surge), and their pods with Azure CNI node subnet. */
+  nodes: number;
+  /** Pod-subnet pods at full density (dynamic allocation; Static Block blocks are not counted address by address). */
+  pods: number;
+  /** The firewall subnets' usable addresses (Azure Firewall scales out inside them). */
+  firewall: number;
+  /** Addresses --live found in use in the VNet's other subnets. */
+  others: number;
+  total: number;
+}
+
+/** CAP-13: what the plan puts in the VNet at peak, plus what is there already. */
+export function vnetIpsAtPeak(spec: ClusterSpec, cap: Capacity, exclude: ReadonlySet<number> = new Set()): VnetIps {
+  const pools = Array.isArray(spec.nodePools) ? spec.nodePools : [];
+  const nodes = need(pools, (p) => nodeSubnetIpsPerNode(cap.ipam, poolMaxPods(p))).peak;
+  // Static Block assigns CIDR blocks to nodes, which "helps scale the cluster limit up to 1 million pods from the
+  // traditional 65K pods": only dynamically allocated pod IPs count one by one.
+  const pods = cap.ipam === "azure-pod-subnet" ? need(pools, (p) => (isStaticBlock(p) ? 0 : podSubnetIpsPerNode(p))).peak : 0;
+  const fw = spec.firewall?.enabled ? [spec.firewall.subnetCidr, spec.firewall.managementSubnetCidr].reduce((n, t) => n + (parse(t)?.family === 4 ? azureUsable(parse(t) as Cidr) : 0), 0) : 0;
+  const others = (Array.isArray(spec.vnet.existingSubnets) ? spec.vnet.existingSubnets : []).reduce((n, s, i) => n + (exclude.has(i) ? 0 : whole(s?.used)), 0);
+  return { nodes, pods, firewall: fw, others, total: nodes + pods + fw + others };
+}
+
 /** Addresses one node reserves in a Static Block pod subnet: whole /28 blocks for its pods plus one (CAP-04). */
 export function staticBlockIpsPerNode(maxPods: number): number {
   return Math.ceil((maxPods + 1) / 16) * 16;

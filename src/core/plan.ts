@@ -335,7 +335,10 @@ function planNetwork(b: Builder): Network {
   const egress: SubnetOptions = {};
   if (routeTableId !== undefined) egress.routeTableId = routeTableId;
   if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
-  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], egress);
+  // Dual-stack nodes take an IPv6 address from their subnet too (configure-dual-stack.md).
+  const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
+  const nodeOpts: SubnetOptions = dualStack && spec.vnet.subnetIPv6Cidr !== undefined ? { ...egress, ipv6Prefix: spec.vnet.subnetIPv6Cidr } : egress;
+  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], nodeOpts);
   // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
   const podSubnetId = podCidr === undefined ? undefined : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
   return { nodeSubnetId, podSubnetId, routeTableId, firewallId };
@@ -596,7 +599,7 @@ function isImmutable(type: string, d: Difference, current: Record<string, unknow
   if (type === TYPES.managedCluster && d.path === "properties.networkProfile.networkPluginMode") {
     return equalish(d.observed, "overlay"); // overlay cannot be undone; migrating to overlay can be done
   }
-  if (type === TYPES.subnet && d.path === "properties.addressPrefix") return subnetInUse(current);
+  if (type === TYPES.subnet && (d.path === "properties.addressPrefix" || d.path === "properties.addressPrefixes")) return subnetInUse(current);
   return IMMUTABLE[type]?.test(d.path) ?? false;
 }
 

@@ -60,7 +60,7 @@ export function isPrivate(c: Cidr): boolean {
 /** The kind of a parsed field path, or undefined for paths that are not ranges in use (routes). */
 export function rangeKind(field: string): RangeKind | undefined {
   if (field.startsWith("vnet.addressSpaces[")) return "vnet";
-  if (field === "vnet.subnetCidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.")) return "subnet";
+  if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.")) return "subnet";
   if (field === "serviceCidr" || field.startsWith("serviceCidrs[")) return "service";
   if (field === "podCidr" || field.startsWith("podCidrs[")) return "pod";
   if (field === "dockerBridgeCidr") return "dockerBridge";

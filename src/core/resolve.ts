@@ -2,6 +2,7 @@
  * Merges input layers (template < file < wizard < flags) into one spec, records where each value came from,
  * then fills AKS's own defaults (aks-network-rules.md section 0) so rules check what Azure will really use.
  */
+import { findFreeRange, parseCidr } from "./cidr.ts";
 import { emptySpec } from "./spec.ts";
 import type { ClusterSpec, NodePoolSpec, Provenance, Source, SpecInput, SpecLayer } from "./spec.ts";
 
@@ -125,10 +126,59 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
       prov["vnet.subnetCidr"] = "default";
     }
   }
+  if (dualStack) ipv6Defaults(spec, prov);
   if (spec.firewall.enabled && spec.firewall.sku === undefined) {
     spec.firewall.sku = "Standard";
     prov["firewall.sku"] = "default";
   }
+}
+
+/**
+ * Dual-stack nodes take an IPv6 address from their subnet (configure-dual-stack.md), so a VNet aks-net builds gets an
+ * IPv6 range, a unique local /48 unless the user chose one (--vnet-cidr), and the node subnet a /64 of it. A VNet the
+ * user brings (--vnet-subnet-id, or one that exists) is left as it is: CMP-18 refuses it when it has no IPv6 range.
+ */
+function ipv6Defaults(spec: ClusterSpec, prov: Provenance): void {
+  if (spec.vnet.managed === true || spec.vnetSubnetId !== undefined) return;
+  const spaces = Array.isArray(spec.vnet.addressSpaces) ? spec.vnet.addressSpaces : [];
+  let v6 = spaces.map((t) => (typeof t === "string" ? parseCidr(t) : undefined)).find((p) => p?.ok && p.value.family === 6);
+  if (v6 === undefined && spec.live?.vnet?.exists !== true) {
+    const ula = uniqueLocal48(`${spec.subscription ?? ""}/${spec.vnet.resourceGroup ?? spec.resourceGroup ?? ""}/${spec.vnet.name ?? spec.name ?? ""}`);
+    prov[`vnet.addressSpaces[${spaces.length}]`] = "default";
+    spec.vnet.addressSpaces = [...spaces, ula];
+    v6 = parseCidr(ula);
+  }
+  if (spec.vnet.subnetIPv6Cidr === undefined && v6?.ok && v6.value.prefix <= 64) {
+    // The first /64 clear of the IPv6 subnets already in the VNet.
+    const taken = spec.vnet.existingSubnets.flatMap((s) => {
+      const p = typeof s?.cidr === "string" ? parseCidr(s.cidr) : undefined;
+      return p?.ok && p.value.family === 6 ? [p.value] : [];
+    });
+    const free = findFreeRange(64, [v6.value], taken);
+    if (free) {
+      spec.vnet.subnetIPv6Cidr = free.canonical;
+      prov["vnet.subnetIPv6Cidr"] = "default";
+    }
+  }
+}
+
+/**
+ * An RFC 4193 unique local /48 (fd + a 40-bit global ID) derived from the cluster's names: the same cluster gets the
+ * same range on every run, different clusters (which may be peered later) most likely different ones. Never the DEF-09
+ * pod/service ranges' fd12:3456:789a::/48.
+ */
+export function uniqueLocal48(seed: string): string {
+  const fnv = (basis: number): number => {
+    let h = basis >>> 0;
+    for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 0x01000193) >>> 0;
+    return h;
+  };
+  const hi = fnv(0x811c9dc5);
+  const lo = fnv(0x050c5d1f) & 0xff;
+  const hex = (n: number): string => n.toString(16);
+  const [a, b, c] = [(hi >>> 24) & 0xff, (hi >>> 8) & 0xffff, ((hi & 0xff) << 8) | lo];
+  const text = `fd${hex(a).padStart(2, "0")}:${hex(b)}:${hex(c)}::/48`;
+  return text === "fd12:3456:789a::/48" ? "fd12:3456:789b::/48" : text;
 }
 
 /** True for the IPAM modes that carve pod /24s out of a pod CIDR: kubenet and Azure CNI Overlay. */

@@ -40,6 +40,8 @@ export interface SubnetSpec {
   networkSecurityGroupId?: string;
   /** Resource ids of AKS clusters (or other services) already using this subnet. */
   usedBy?: string[];
+  /** Addresses in use (VNet usages API, filled by --live). */
+  used?: number;
 }
 
 /** A route already on (or planned for) the node subnet's route table. */
@@ -60,6 +62,8 @@ export interface VnetSpec {
   /** Node subnet. */
   subnetName?: string;
   subnetCidr?: string;
+  /** Dual-stack: the node subnet's IPv6 prefix, a /64 of the VNet's IPv6 space (default: the first free /64). */
+  subnetIPv6Cidr?: string;
   /** Azure CNI pod subnet (dynamic IP allocation). */
   podSubnetName?: string;
   podSubnetCidr?: string;
@@ -145,6 +149,10 @@ export interface ClusterSpec extends ClusterTarget {
 /** A subnet as Azure has it, with what `--live` learnt about it. */
 export interface LiveSubnet extends SubnetSpec {
   id: string;
+  /** Its IPv6 prefix (dual-stack subnets list one prefix per family in addressPrefixes). */
+  ipv6Cidr?: string;
+  /** SKU of the associated NAT gateway (Standard: IPv4 only; StandardV2: IPv4 and IPv6). */
+  natGatewaySku?: string;
   /** Addresses in use and usable addresses (VNet usages API). */
   used?: number;
   limit?: number;

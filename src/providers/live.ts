@@ -201,8 +201,16 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   // Second wave: what the first one revealed.
   const nodeWave = vnetRead.then(async () => {
     const node = findSubnet(reads.subnets, t.subnetName);
+    // Dual-stack egress through a brought NAT gateway depends on its SKU (StandardV2 serves IPv6): read it only then.
+    const natId = node?.natGatewayId;
+    const natRead =
+      natId && node && spec.outboundType === "userAssignedNATGateway" && (spec.ipFamilies ?? []).includes("IPv6")
+        ? orNotFound(net.natGateways.get(parseId(natId).resourceGroup, parseId(natId).name(0), opt)).then((gw) => {
+            if (gw?.sku?.name) node.natGatewaySku = gw.sku.name;
+          })
+        : Promise.resolve();
     const rtId = node?.routeTableId;
-    if (!rtId) return;
+    if (!rtId) return natRead;
     const rt = parseId(rtId);
     const [rtRg, rtName] = [rt.resourceGroup, rt.name(0)];
     await Promise.all([
@@ -212,6 +220,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
       permissions("routeTable", rtId, collect(ctx.authorization().permissions.listForResource(rtRg, "Microsoft.Network", "", "routeTables", rtName, opt))).then((p) =>
         p ? reads.permissions.push(p) : undefined,
       ),
+      natRead,
     ]);
   });
 
@@ -293,8 +302,8 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
     const others = r.subnets.filter((s) => s !== node && s !== pod && !fwNames.includes(s.name.toLowerCase())).map((s) => strip(s) as SubnetSpec);
     // Subnets the user listed by hand stay (theirs win by name); Azure's are added.
     const mine = spec.vnet.existingSubnets.filter((s) => !others.some((o) => o.name === s.name));
-    vnet["existingSubnets"] = [...mine, ...others].map(({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy }) =>
-      clean({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy }),
+    vnet["existingSubnets"] = [...mine, ...others].map(({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy, used }) =>
+      clean({ name, cidr, delegations, routeTableId, natGatewayId, networkSecurityGroupId, usedBy, used }),
     );
     if (t.vnetName && spec.vnet.name === undefined) vnet["name"] = t.vnetName;
     if (t.vnetRg && spec.vnet.resourceGroup === undefined) vnet["resourceGroup"] = t.vnetRg;
@@ -302,6 +311,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (node) {
     if (!userGave("vnet.subnetCidr", spec.vnet.subnetCidr, defaults.vnet.subnetCidr)) vnet["subnetCidr"] = node.cidr;
     if (spec.vnet.subnetName === undefined) vnet["subnetName"] = node.name;
+    if (node.ipv6Cidr && !userGave("vnet.subnetIPv6Cidr", spec.vnet.subnetIPv6Cidr, undefined)) vnet["subnetIPv6Cidr"] = node.ipv6Cidr;
   }
   if (pod) {
     if (spec.vnet.podSubnetCidr === undefined) vnet["podSubnetCidr"] = pod.cidr;
@@ -349,7 +359,8 @@ function rawSubnet(s: SdkSubnet): RawSubnet {
     key: id.toLowerCase(),
     id,
     name: s.name ?? "",
-    cidr: s.addressPrefix ?? s.addressPrefixes?.[0] ?? "",
+    cidr: s.addressPrefix ?? s.addressPrefixes?.find((p) => !p.includes(":")) ?? s.addressPrefixes?.[0] ?? "",
+    ipv6Cidr: s.addressPrefixes?.find((p) => p.includes(":")),
     delegations: s.delegations && s.delegations.length > 0 ? s.delegations.map((d) => d.serviceName ?? d.name ?? "?") : undefined,
     routeTableId: s.routeTable?.id,
     natGatewayId: s.natGateway?.id,

@@ -3,11 +3,12 @@
  * AKS's limits. The arithmetic lives in core/capacity.ts (shared with the output and the wizard).
  */
 import { smallestAzurePrefixFor } from "../core/cidr.ts";
-import { DEFAULT_MAX_SURGE, POD_IP_BATCH, computeCapacity, isStaticBlock, parseCountOrPercent, poolCount, poolPeak, poolSurge, staticBlockIpsPerNode } from "../core/capacity.ts";
+import { DEFAULT_MAX_SURGE, MAX_VNET_PRIVATE_IPS, POD_IP_BATCH, vnetIpsAtPeak, computeCapacity, isStaticBlock, parseCountOrPercent, poolCount, poolPeak, poolSurge, staticBlockIpsPerNode } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
 import { NAMES } from "../core/names.ts";
 import { createPlanner } from "../core/planner.ts";
 import type { NodePoolSpec } from "../core/spec.ts";
+import { nodeSubnetEntry, podSubnetEntry } from "./compat.ts";
 import { finding } from "./finding.ts";
 import { describeValue } from "./syntax.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -25,12 +26,13 @@ export const rules: RuleInfo[] = [
   { id: "CAP-10", severity: "warning", summary: "Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods." },
   { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
   { id: "CAP-12", severity: "error/warning", summary: "maxSurge / maxUnavailable are a count or a percentage, not both 0 (error); pool size + surge above 1,000 VMSS instances makes AKS reject the upgrade (warning)." },
+  { id: "CAP-13", severity: "error", summary: "At most 65,536 private IP addresses per VNet: nodes (and Azure CNI node-subnet pods) at peak, dynamic pod-subnet IPs, the firewall subnets and what is in use elsewhere in the VNet." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
   const cap = computeCapacity(ctx.spec);
-  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...upgrade(pools), ...npm(ctx, cap)];
+  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...upgrade(pools), ...vnetLimit(ctx, cap, pools), ...npm(ctx, cap)];
 }
 
 /** Named the way the RP names it in SubnetIsFull: the subnet's name, else the last segment of --vnet-subnet-id. */
@@ -284,6 +286,31 @@ function upgrade(pools: readonly NodePoolSpec[]): Finding[] {
     }
   });
   return out;
+}
+
+/** CAP-13: the VNet's private IP addresses at peak against Azure's 65,536 per VNet. */
+function vnetLimit(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[]): Finding[] {
+  // The node and pod subnets' own usage is the cluster's (counted from the plan), not "others".
+  const self = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i): i is number => i !== undefined));
+  const ips = vnetIpsAtPeak(ctx.spec, cap, self);
+  if (ips.total <= MAX_VNET_PRIVATE_IPS) return [];
+  const nodes = cap.peakNodes + cap.surge;
+  const parts = [
+    `${ips.nodes} for ${nodes} nodes${cap.ipam === "azure-node-subnet" ? " and their pods" : ""} at peak`,
+    ...(ips.pods > 0 ? [`${ips.pods} pod IPs in the pod subnet`] : []),
+    ...(ips.firewall > 0 ? [`${ips.firewall} for the firewall subnets`] : []),
+    ...(ips.others > 0 ? [`${ips.others} in use in the VNet's other subnets`] : []),
+  ];
+  const countFields = pools.map((p, i) => (p.enableAutoScaling ? `nodePools[${i}].maxCount` : `nodePools[${i}].count`));
+  return [
+    finding(
+      "CAP-13",
+      "error",
+      [...(ips.pods > 0 ? ["vnet.podSubnetCidr"] : []), ...countFields],
+      `the VNet would hold ${ips.total} private IP addresses at peak (${parts.join(", ")}); Azure allows 65,536 per virtual network`,
+      "use Azure CNI Overlay (--network-plugin azure --network-plugin-mode overlay), where pods take no VNet addresses; or Static Block (--pod-ip-allocation-mode StaticBlock), or fewer nodes or max pods",
+    ),
+  ];
 }
 
 /** CAP-10: Azure NPM's documented scale limits. */

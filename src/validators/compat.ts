@@ -2,7 +2,8 @@
  * CMP-01 … CMP-17: which network plugin, plugin mode, dataplane, policy, OS and IP families go together
  * (the matrix of aks-network-rules.md section 9). C-05: Cilium follows AKS, not CAPZ; C-10: dual-stack needs overlay.
  */
-import { parseCidr } from "../core/cidr.ts";
+import { contains, makeCidr, parseCidr } from "../core/cidr.ts";
+import type { Cidr } from "../core/cidr.ts";
 import type { ClusterSpec, SubnetSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -18,18 +19,19 @@ export const rules: RuleInfo[] = [
   { id: "CMP-08", severity: "error/warning", summary: "Azure NPM: no new Windows onboarding (support ends 2026-09-30, error); Linux support ends 2028-09-30 (warning)." },
   { id: "CMP-09", severity: "error", summary: "networkMode only with Azure CNI, Calico needs transparent: informational, aks-net never sets networkMode (always transparent)." },
   { id: "CMP-10", severity: "error", summary: "A network policy needs an explicit network plugin (az CLI), and an AKS-managed one (not BYO CNI)." },
-  { id: "CMP-11", severity: "error", summary: "Dual-stack needs Azure CNI Overlay (C-10), no Azure NPM or Calico, no (IPv4-only) Standard NAT gateway." },
+  { id: "CMP-11", severity: "error/warning", summary: "Dual-stack needs Azure CNI Overlay (C-10), no Azure NPM or Calico, no (IPv4-only) Standard NAT gateway built by AKS or aks-net (error); a brought subnet's NAT gateway may be StandardV2 (warning offline, LIVE-NAT-02 decides)." },
   { id: "CMP-12", severity: "error", summary: "ACNS security needs azure + cilium: informational, the spec has no advancedNetworking settings." },
   { id: "CMP-13", severity: "warning", summary: "kubenet is retired on 2028-03-31: new clusters should use Azure CNI Overlay." },
   { id: "CMP-14", severity: "error/warning", summary: "kubenet: one cluster per subnet (error); a bring-your-own route table needs a user-assigned identity (warning)." },
   { id: "CMP-15", severity: "error", summary: "The node subnet cannot be a delegated subnet." },
   { id: "CMP-16", severity: "error", summary: "Overlay: no DCsv2 VM sizes; subnet, VNet and VNet resource-group names at most 63 characters." },
   { id: "CMP-17", severity: "error", summary: "Overlay migration rules (update-time only, from node subnet or kubenet, no policy installed): informational, never checked at create." },
+  { id: "CMP-18", severity: "error/warning", summary: "Dual-stack needs an IPv6 range on the VNet and an IPv6 /64 on the node subnet inside it: a brought IPv4-only VNet or subnet is an error (unknown offline: warning)." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;
-  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...kubenet(s), ...nodeSubnetFacts(s), ...overlay(s)];
+  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...dualStackRanges(ctx), ...kubenet(s), ...nodeSubnetFacts(s), ...overlay(s)];
 }
 
 /** Valid policies for a plugin/dataplane pair (matrix of section 9), for fixes. */
@@ -126,10 +128,57 @@ function dualStack(s: ClusterSpec): Finding[] {
   if (s.networkPolicy === "azure" || s.networkPolicy === "calico") {
     out.push(finding("CMP-11", "error", ["ipFamilies", "networkPolicy"], `Network policy ${s.networkPolicy} is not supported for azure cni dualstack`, "use --network-dataplane cilium --network-policy cilium, or --network-policy none"));
   }
-  if (s.outboundType === "managedNATGateway" || s.outboundType === "userAssignedNATGateway") {
-    out.push(finding("CMP-11", "error", ["ipFamilies", "outboundType"], `outboundType ${s.outboundType}: the Standard NAT gateway is IPv4-only and cannot serve a dual-stack cluster`, "use --outbound-type loadBalancer (or userDefinedRouting) for dual-stack"));
+  if (s.outboundType === "managedNATGateway" || (s.outboundType === "userAssignedNATGateway" && s.vnetSubnetId === undefined)) {
+    // AKS (managedNATGateway) and aks-net (its own VNet) both build a Standard NAT gateway.
+    const who = s.outboundType === "managedNATGateway" ? "AKS builds" : "aks-net builds";
+    out.push(finding("CMP-11", "error", ["ipFamilies", "outboundType"], `outboundType ${s.outboundType}: ${who} a Standard NAT gateway, which is IPv4-only and cannot serve a dual-stack cluster`, "use --outbound-type loadBalancer (or userDefinedRouting) for dual-stack, or bring a subnet with a StandardV2 NAT gateway (--vnet-subnet-id)"));
+  } else if (s.outboundType === "userAssignedNATGateway" && s.live?.nodeSubnet?.natGatewaySku === undefined) {
+    // A brought subnet's gateway may be StandardV2, which serves IPv4 and IPv6: only --live can tell (LIVE-NAT-02).
+    out.push(finding("CMP-11", "warning", ["ipFamilies", "outboundType", "vnetSubnetId"], "dual-stack with userAssignedNATGateway on a brought subnet: a Standard NAT gateway is IPv4-only, a StandardV2 one serves both families; its SKU is not known offline", "run validate --live (it reads the NAT gateway's SKU), and use a StandardV2 NAT gateway for dual-stack"));
   }
   return out;
+}
+
+/**
+ * CMP-18: "nodes receive both an IPv4 and IPv6 address from the Azure virtual network subnet" (configure-dual-stack.md),
+ * so the VNet needs an IPv6 range and the node subnet a /64 of it. aks-net gives a VNet it builds both (resolve.ts).
+ */
+function dualStackRanges(ctx: RuleContext): Finding[] {
+  const s = ctx.spec;
+  if (!Array.isArray(s.ipFamilies) || !s.ipFamilies.includes("IPv6") || s.vnet.managed === true) return [];
+  const spaces = [...ctx.cidrs].filter(([f]) => f.startsWith("vnet.addressSpaces["));
+  const v6Spaces = spaces.filter(([, c]) => c.family === 6).map(([, c]) => c);
+  const liveVnet = s.live?.vnet?.exists === true;
+  if (v6Spaces.length === 0) {
+    if (spaces.length === 0 && s.vnetSubnetId !== undefined) {
+      return [finding("CMP-18", "warning", ["ipFamilies", "vnetSubnetId"], "dual-stack on a brought subnet: its VNet's address spaces are not known offline, and dual-stack nodes need an IPv6 range on the VNet and the subnet", "run validate --live, or give the VNet's ranges with --vnet-cidr (both families)")];
+    }
+    const whose = liveVnet ? `VNet '${s.live?.vnet?.name ?? s.vnet.name ?? "?"}' (as Azure has it)` : "the VNet";
+    return [
+      finding(
+        "CMP-18",
+        "error",
+        ["ipFamilies", "vnet.addressSpaces"],
+        `dual-stack, but ${whose} is IPv4-only (${spaces.map(([, c]) => c.text).join(", ") || "no ranges"}): nodes receive both an IPv4 and an IPv6 address from the VNet's subnet`,
+        "add an IPv6 range to the VNet (e.g. a unique local /48, az network vnet update --address-prefixes) and a /64 of it to the node subnet, or use --ip-families IPv4",
+      ),
+    ];
+  }
+  const field = "vnet.subnetIPv6Cidr";
+  const c = ctx.cidrs.get(field);
+  if (!c) {
+    if (ctx.invalid.has(field)) return [];
+    // A subnet aks-net builds gets a default /64; a brought one read live has none.
+    const brought = s.vnetSubnetId !== undefined || s.live?.nodeSubnet !== undefined;
+    if (!brought || (s.vnetSubnetId !== undefined && s.live?.nodeSubnet === undefined)) return [];
+    return [finding("CMP-18", "error", ["ipFamilies", field], `dual-stack, but node subnet '${s.live?.nodeSubnet?.name ?? "?"}' has no IPv6 prefix: dual-stack nodes need an IPv6 address from their subnet`, `add a /64 of ${v6Spaces[0]?.text ?? "the VNet's IPv6 range"} to the subnet's address prefixes`)];
+  }
+  if (c.family !== 6) return [finding("CMP-18", "error", field, `vnet.subnetIPv6Cidr ${c.text} is not an IPv6 prefix`, `use a /64 of ${v6Spaces[0]?.text ?? "the VNet's IPv6 range"}`)];
+  const inside = v6Spaces.find((v) => contains(v, c));
+  const first64 = (v: Cidr): string => makeCidr(v.start, 64, 6).canonical;
+  if (c.prefix !== 64) return [finding("CMP-18", "error", field, `node subnet IPv6 prefix ${c.text} is a /${c.prefix}; Azure IPv6 subnets are exactly /64`, `use a /64, e.g. ${first64(inside ?? c)}`)];
+  if (!inside) return [finding("CMP-18", "error", [field, "vnet.addressSpaces"], `node subnet IPv6 prefix ${c.text} is not inside the VNet's IPv6 range(s) ${v6Spaces.map((v) => v.text).join(", ")}`, `use a /64 of ${v6Spaces[0]?.text ?? ""}, e.g. ${v6Spaces[0] ? first64(v6Spaces[0]) : ""}`)];
+  return [];
 }
 
 /** CMP-13 (retirement) and CMP-14 (bring-your-own route table identity). */

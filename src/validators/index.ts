@@ -77,6 +77,7 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   list(spec.serviceCidrs).forEach((c, i) => addCidr(`serviceCidrs[${i}]`, c));
   list(spec.vnet.addressSpaces).forEach((c, i) => addCidr(`vnet.addressSpaces[${i}]`, c));
   addCidr("vnet.subnetCidr", spec.vnet.subnetCidr);
+  addCidr("vnet.subnetIPv6Cidr", spec.vnet.subnetIPv6Cidr);
   addCidr("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
   list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);

@@ -21,6 +21,7 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-SUBNET-03", severity: "warning", summary: "The node subnet exists with a different prefix than the spec's." },
   { id: "LIVE-RT-01", severity: "error/warning", summary: "Route table: UDR without a route table on the node subnet, or one shared with another cluster." },
   { id: "LIVE-NAT-01", severity: "error", summary: "userAssignedNATGateway but the node subnet has no NAT gateway (OUT-07 on live data)." },
+  { id: "LIVE-NAT-02", severity: "error", summary: "Dual-stack with userAssignedNATGateway: the node subnet's NAT gateway is Standard (IPv4 only); dual-stack needs StandardV2." },
   { id: "LIVE-PEER-01", severity: "warning", summary: "A peering of the VNet is not Connected." },
   { id: "LIVE-PEER-02", severity: "info", summary: "On-premises ranges behind a VPN/ExpressRoute gateway are not read: add them with --connected-cidr." },
   { id: "LIVE-CLUSTER-01", severity: "warning", summary: "A kubenet cluster in the same VNet routes a pod CIDR that overlaps this cluster's." },
@@ -107,6 +108,10 @@ function subnetRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
   }
   if (spec.outboundType === "userAssignedNATGateway" && !s.natGatewayId) {
     out.push(finding("LIVE-NAT-01", "error", ["outboundType", "vnetSubnetId"], `outboundType userAssignedNATGateway, but node subnet '${s.name}' has no NAT gateway`, "associate a NAT gateway with the subnet first (az network vnet subnet update --nat-gateway)"));
+  }
+  const dualStack = Array.isArray(spec.ipFamilies) && spec.ipFamilies.includes("IPv6");
+  if (spec.outboundType === "userAssignedNATGateway" && dualStack && s.natGatewaySku !== undefined && s.natGatewaySku.toLowerCase() !== "standardv2") {
+    out.push(finding("LIVE-NAT-02", "error", ["ipFamilies", "outboundType", "vnetSubnetId"], `dual-stack with userAssignedNATGateway, but node subnet '${s.name}' has a ${s.natGatewaySku} NAT gateway (${s.natGatewayId ?? "?"}), which is IPv4-only`, "associate a StandardV2 NAT gateway with the subnet, or use --outbound-type loadBalancer for dual-stack"));
   }
   return out;
 }

@@ -21,6 +21,7 @@ export const rules: RuleInfo[] = [
   { id: "OVL-08", severity: "error", summary: "Subnets of one VNet (node, pod, firewall, existing) must not overlap each other." },
   { id: "OVL-09", severity: "error", summary: "Pod subnet must be in the same VNet as the node subnet (inside one of its address spaces)." },
   { id: "OVL-10", severity: "warning", summary: "Legacy docker bridge CIDR should not overlap subnets, the service CIDR or pod CIDR (ignored by AKS)." },
+  { id: "OVL-11", severity: "error", summary: "The VNet's own address spaces must not overlap connected ranges (peering refuses overlapping address spaces; on-premises routing breaks)." },
 ];
 
 /** Conflicting connected prefixes named in a message; the rest are counted. */
@@ -34,13 +35,15 @@ export function check(ctx: RuleContext): Finding[] {
   const vnets = vnetRanges(ctx);
   return [
     ...serviceVsVnet(ctx, planner, services, subnets, vnets),
-    ...connected(ctx, planner, services, "OVL-03", "service"),
+    ...connected(ctx, planner, services, "OVL-03", "service CIDR"),
     ...serviceVsPod(ctx, planner, services, pods),
     ...podVsVnet(ctx, planner, pods, subnets, vnets),
-    ...connected(ctx, planner, pods, "OVL-06", "pod"),
+    ...connected(ctx, planner, pods, "OVL-06", "pod CIDR"),
     ...containment(ctx, planner, vnets),
     ...subnetsVsEachOther(planner, subnets),
     ...dockerBridge(ctx, services, pods, subnets),
+    // No gateway hint here: OVL-03/06 already ask for the connected ranges when a gateway route shows some exist.
+    ...(ctx.connected.length > 0 ? connected(ctx, planner, vnets, "OVL-11", "VNet address space", ": peering refuses overlapping address spaces, and traffic to the overlap never leaves the VNet") : []),
   ];
 }
 
@@ -113,7 +116,7 @@ function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[
 }
 
 /** OVL-03 / OVL-06: one finding per cluster range, naming the first few conflicting connected prefixes and the count. */
-function connected(ctx: RuleContext, planner: Planner, ranges: FieldRange[], rule: string, what: string): Finding[] {
+function connected(ctx: RuleContext, planner: Planner, ranges: FieldRange[], rule: string, what: string, why = ""): Finding[] {
   const out: Finding[] = [];
   if (ctx.connected.length === 0) {
     // No connected ranges supplied: warn only when a gateway route shows that VPN/ExpressRoute networks exist.
@@ -122,7 +125,7 @@ function connected(ctx: RuleContext, planner: Planner, ranges: FieldRange[], rul
     const fields = [...ranges.map((r) => r.field), `routes[${gateway}].nextHopType`];
     const list = ranges.map((r) => r.cidr.text).join(", ");
     return [
-      finding(rule, "warning", fields, `a route goes to a VirtualNetworkGateway, but no connected ranges were given: the ${what} CIDR ${list} cannot be checked against on-premises/VPN networks`, "list the on-premises, VPN and peered ranges with --connected-cidr (or connectedCidrs in the spec file)"),
+      finding(rule, "warning", fields, `a route goes to a VirtualNetworkGateway, but no connected ranges were given: the ${what} ${list} cannot be checked against on-premises/VPN networks`, "list the on-premises, VPN and peered ranges with --connected-cidr (or connectedCidrs in the spec file)"),
     ];
   }
   for (const r of ranges) {
@@ -135,7 +138,7 @@ function connected(ctx: RuleContext, planner: Planner, ranges: FieldRange[], rul
         rule,
         "error",
         [r.field, ...hits.slice(0, SHOWN).map((h) => `connectedCidrs[${h.tag}]`)],
-        `${what} CIDR ${r.cidr.text} overlaps ${hits.length} connected range(s): ${shown.join(", ")}${more}${origin(ctx, r.field)}`,
+        `${what} ${r.cidr.text} overlaps ${hits.length} connected range(s): ${shown.join(", ")}${more}${origin(ctx, r.field)}${why}`,
         replacementFix(planner, r.field, r.cidr),
       ),
     );

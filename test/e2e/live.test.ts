@@ -166,6 +166,24 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.match(out.map((f) => f.message).join("\n"), /Internet/);
   });
 
+  it("dual-stack through a brought NAT gateway: --live reads its SKU; Standard → LIVE-NAT-02, StandardV2 → no NAT finding", async () => {
+    const nat = (sku: string): string => {
+      const id = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/natGateways/nat-${sku.toLowerCase()}`;
+      fake.put(id, { location: "westeurope", sku: { name: sku }, properties: { idleTimeoutInMinutes: 4 } });
+      return id;
+    };
+    const args = ["--vnet-subnet-id", aksSubnetId, "--outbound-type", "userAssignedNATGateway", "--ip-families", "IPv4,IPv6"];
+    seedSpoke({ natGatewayId: nat("Standard") });
+    const standard = await live(args);
+    assert.equal(standard.r.code, 3, standard.r.stderr);
+    assert.equal(rule(standard.report, "LIVE-NAT-02")[0]?.severity, "error");
+    assert.deepEqual(rule(standard.report, "CMP-11"), []);
+    fake.reset();
+    seedSpoke({ natGatewayId: nat("StandardV2") });
+    const v2 = await live(args);
+    assert.deepEqual([...rule(v2.report, "LIVE-NAT-02"), ...rule(v2.report, "CMP-11"), ...rule(v2.report, "LIVE-NAT-01")], []);
+  });
+
   it("UDR with no route table on the subnet → LIVE-RT-01", async () => {
     seedSpoke();
     const { r, report } = await live(["--vnet-subnet-id", aksSubnetId, "--outbound-type", "userDefinedRouting"]);

@@ -371,6 +371,28 @@ describe("planResources", () => {
     assert.equal("podIPAllocationMode" in pool(plan({ networkPlugin: "azure", vnet: { ...VNET_IN, podSubnetCidr: "10.1.64.0/18" } })), false);
   });
 
+  it("dual-stack: the VNet aks-net builds gets an IPv6 ULA /48, the node subnet addressPrefixes of both families", () => {
+    const d = plan({ vnet: VNET_IN, ipFamilies: ["IPv4", "IPv6"] });
+    const spaces = body(d, VNET, "properties.addressSpace.addressPrefixes") as string[];
+    assert.equal(spaces.length, 2);
+    assert.equal(spaces[0], "10.1.0.0/16");
+    assert.match(spaces[1] ?? "", /^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/48$/);
+    const prefixes = body(d, NODES, "properties.addressPrefixes") as string[];
+    assert.equal(prefixes[0], "10.1.0.0/22");
+    assert.equal(prefixes[1], (spaces[1] ?? "").replace("::/48", "::/64"));
+    assert.equal(body(d, NODES, "properties.addressPrefix"), undefined);
+    // The same cluster gets the same range on every run; another cluster most likely another.
+    assert.deepEqual(body(plan({ vnet: VNET_IN, ipFamilies: ["IPv4", "IPv6"] }), VNET, "properties.addressSpace.addressPrefixes"), spaces);
+  });
+  it("dual-stack: a chosen IPv6 range (--vnet-cidr, --subnet-ipv6-cidr) is used as given", () => {
+    const d = plan({ vnet: { addressSpaces: ["10.1.0.0/16", "fd00:aa:bb::/48"], subnetCidr: "10.1.0.0/22", subnetIPv6Cidr: "fd00:aa:bb:7::/64" }, ipFamilies: ["IPv4", "IPv6"] });
+    assert.deepEqual(body(d, VNET, "properties.addressSpace.addressPrefixes"), ["10.1.0.0/16", "fd00:aa:bb::/48"]);
+    assert.deepEqual(body(d, NODES, "properties.addressPrefixes"), ["10.1.0.0/22", "fd00:aa:bb:7::/64"]);
+  });
+  it("single-stack subnets keep the single addressPrefix", () => {
+    assert.equal(body(plan({ vnet: VNET_IN }), NODES, "properties.addressPrefix"), "10.1.0.0/22");
+  });
+
   it("dual-stack sends the plural CIDR lists", () => {
     const d = plan({ vnet: VNET_IN, ipFamilies: ["IPv4", "IPv6"] });
     assert.deepEqual(profile(d), {

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -968,10 +968,10 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data55.podSubnetName !== undefined){
+if(data55.subnetIPv6Cidr !== undefined){
 const _errs138 = errors;
-if(typeof data55.podSubnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.subnetIPv6Cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs138 === errors;
@@ -980,10 +980,10 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data55.podSubnetCidr !== undefined){
+if(data55.podSubnetName !== undefined){
 const _errs140 = errors;
-if(typeof data55.podSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data55.podSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid16 = _errs140 === errors;
@@ -992,49 +992,49 @@ else {
 var valid16 = true;
 }
 if(valid16){
-if(data55.existingSubnets !== undefined){
-let data65 = data55.existingSubnets;
+if(data55.podSubnetCidr !== undefined){
 const _errs142 = errors;
-if(errors === _errs142){
-if(Array.isArray(data65)){
-var valid18 = true;
-const len7 = data65.length;
-for(let i7=0; i7<len7; i7++){
-let data66 = data65[i7];
+if(typeof data55.podSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs142 === errors;
+}
+else {
+var valid16 = true;
+}
+if(valid16){
+if(data55.existingSubnets !== undefined){
+let data66 = data55.existingSubnets;
 const _errs144 = errors;
 if(errors === _errs144){
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(Array.isArray(data66)){
+var valid18 = true;
+const len7 = data66.length;
+for(let i7=0; i7<len7; i7++){
+let data67 = data66[i7];
+const _errs146 = errors;
+if(errors === _errs146){
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
 let missing2;
-if((data66.cidr === undefined) && (missing2 = "cidr")){
+if((data67.cidr === undefined) && (missing2 = "cidr")){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs146 = errors;
-for(const key11 in data66){
-if(!(((((((key11 === "name") || (key11 === "cidr")) || (key11 === "delegations")) || (key11 === "routeTableId")) || (key11 === "natGatewayId")) || (key11 === "networkSecurityGroupId")) || (key11 === "usedBy"))){
+const _errs148 = errors;
+for(const key11 in data67){
+if(!((((((((key11 === "name") || (key11 === "cidr")) || (key11 === "delegations")) || (key11 === "routeTableId")) || (key11 === "natGatewayId")) || (key11 === "networkSecurityGroupId")) || (key11 === "usedBy")) || (key11 === "used"))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs146 === errors){
-if(data66.name !== undefined){
-const _errs147 = errors;
-if(typeof data66.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs147 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data66.cidr !== undefined){
+if(_errs148 === errors){
+if(data67.name !== undefined){
 const _errs149 = errors;
-if(typeof data66.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data67.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs149 === errors;
@@ -1043,20 +1043,32 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data66.delegations !== undefined){
-let data69 = data66.delegations;
+if(data67.cidr !== undefined){
 const _errs151 = errors;
-if(errors === _errs151){
-if(Array.isArray(data69)){
-var valid20 = true;
-const len8 = data69.length;
-for(let i8=0; i8<len8; i8++){
+if(typeof data67.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs151 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data67.delegations !== undefined){
+let data70 = data67.delegations;
 const _errs153 = errors;
-if(typeof data69[i8] !== "string"){
+if(errors === _errs153){
+if(Array.isArray(data70)){
+var valid20 = true;
+const len8 = data70.length;
+for(let i8=0; i8<len8; i8++){
+const _errs155 = errors;
+if(typeof data70[i8] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs153 === errors;
+var valid20 = _errs155 === errors;
 if(!valid20){
 break;
 }
@@ -1067,28 +1079,16 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs151 === errors;
+var valid19 = _errs153 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
-if(data66.routeTableId !== undefined){
-const _errs155 = errors;
-if(typeof data66.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs155 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data66.natGatewayId !== undefined){
+if(data67.routeTableId !== undefined){
 const _errs157 = errors;
-if(typeof data66.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data67.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs157 === errors;
@@ -1097,10 +1097,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data66.networkSecurityGroupId !== undefined){
+if(data67.natGatewayId !== undefined){
 const _errs159 = errors;
-if(typeof data66.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data67.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs159 === errors;
@@ -1109,20 +1109,32 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data66.usedBy !== undefined){
-let data74 = data66.usedBy;
+if(data67.networkSecurityGroupId !== undefined){
 const _errs161 = errors;
-if(errors === _errs161){
-if(Array.isArray(data74)){
-var valid21 = true;
-const len9 = data74.length;
-for(let i9=0; i9<len9; i9++){
+if(typeof data67.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs161 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data67.usedBy !== undefined){
+let data75 = data67.usedBy;
 const _errs163 = errors;
-if(typeof data74[i9] !== "string"){
+if(errors === _errs163){
+if(Array.isArray(data75)){
+var valid21 = true;
+const len9 = data75.length;
+for(let i9=0; i9<len9; i9++){
+const _errs165 = errors;
+if(typeof data75[i9] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs163 === errors;
+var valid21 = _errs165 === errors;
 if(!valid21){
 break;
 }
@@ -1133,10 +1145,24 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs161 === errors;
+var valid19 = _errs163 === errors;
 }
 else {
 var valid19 = true;
+}
+if(valid19){
+if(data67.used !== undefined){
+let data77 = data67.used;
+const _errs167 = errors;
+if(!((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid19 = _errs167 === errors;
+}
+else {
+var valid19 = true;
+}
 }
 }
 }
@@ -1152,7 +1178,7 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,sc
 return false;
 }
 }
-var valid18 = _errs144 === errors;
+var valid18 = _errs146 === errors;
 if(!valid18){
 break;
 }
@@ -1163,10 +1189,11 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid16 = _errs142 === errors;
+var valid16 = _errs144 === errors;
 }
 else {
 var valid16 = true;
+}
 }
 }
 }
@@ -1190,19 +1217,19 @@ var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data76 = data.connectedCidrs;
-const _errs165 = errors;
-if(errors === _errs165){
-if(Array.isArray(data76)){
+let data78 = data.connectedCidrs;
+const _errs169 = errors;
+if(errors === _errs169){
+if(Array.isArray(data78)){
 var valid22 = true;
-const len10 = data76.length;
+const len10 = data78.length;
 for(let i10=0; i10<len10; i10++){
-const _errs167 = errors;
-if(typeof data76[i10] !== "string"){
+const _errs171 = errors;
+if(typeof data78[i10] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs167 === errors;
+var valid22 = _errs171 === errors;
 if(!valid22){
 break;
 }
@@ -1213,70 +1240,70 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs165 === errors;
+var valid0 = _errs169 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data78 = data.routes;
-const _errs169 = errors;
-if(errors === _errs169){
-if(Array.isArray(data78)){
+let data80 = data.routes;
+const _errs173 = errors;
+if(errors === _errs173){
+if(Array.isArray(data80)){
 var valid23 = true;
-const len11 = data78.length;
+const len11 = data80.length;
 for(let i11=0; i11<len11; i11++){
-let data79 = data78[i11];
-const _errs171 = errors;
-if(errors === _errs171){
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+let data81 = data80[i11];
+const _errs175 = errors;
+if(errors === _errs175){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
 let missing3;
-if(((data79.prefix === undefined) && (missing3 = "prefix")) || ((data79.nextHopType === undefined) && (missing3 = "nextHopType"))){
+if(((data81.prefix === undefined) && (missing3 = "prefix")) || ((data81.nextHopType === undefined) && (missing3 = "nextHopType"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs173 = errors;
-for(const key12 in data79){
+const _errs177 = errors;
+for(const key12 in data81){
 if(!(((key12 === "prefix") || (key12 === "nextHopType")) || (key12 === "nextHopIp"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs173 === errors){
-if(data79.prefix !== undefined){
-const _errs174 = errors;
-if(typeof data79.prefix !== "string"){
+if(_errs177 === errors){
+if(data81.prefix !== undefined){
+const _errs178 = errors;
+if(typeof data81.prefix !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs174 === errors;
+var valid24 = _errs178 === errors;
 }
 else {
 var valid24 = true;
 }
 if(valid24){
-if(data79.nextHopType !== undefined){
-const _errs176 = errors;
-if(typeof data79.nextHopType !== "string"){
+if(data81.nextHopType !== undefined){
+const _errs180 = errors;
+if(typeof data81.nextHopType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs176 === errors;
+var valid24 = _errs180 === errors;
 }
 else {
 var valid24 = true;
 }
 if(valid24){
-if(data79.nextHopIp !== undefined){
-const _errs178 = errors;
-if(typeof data79.nextHopIp !== "string"){
+if(data81.nextHopIp !== undefined){
+const _errs182 = errors;
+if(typeof data81.nextHopIp !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs178 === errors;
+var valid24 = _errs182 === errors;
 }
 else {
 var valid24 = true;
@@ -1291,7 +1318,7 @@ validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/p
 return false;
 }
 }
-var valid23 = _errs171 === errors;
+var valid23 = _errs175 === errors;
 if(!valid23){
 break;
 }
@@ -1302,54 +1329,30 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs169 === errors;
+var valid0 = _errs173 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data83 = data.firewall;
-const _errs180 = errors;
-if(errors === _errs180){
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-const _errs182 = errors;
-for(const key13 in data83){
+let data85 = data.firewall;
+const _errs184 = errors;
+if(errors === _errs184){
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+const _errs186 = errors;
+for(const key13 in data85){
 if(!(((((key13 === "enabled") || (key13 === "subnetCidr")) || (key13 === "sku")) || (key13 === "managementSubnetCidr")) || (key13 === "allowList"))){
 validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs182 === errors){
-if(data83.enabled !== undefined){
-const _errs183 = errors;
-if(typeof data83.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid25 = _errs183 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data83.subnetCidr !== undefined){
-const _errs185 = errors;
-if(typeof data83.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs185 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data83.sku !== undefined){
+if(_errs186 === errors){
+if(data85.enabled !== undefined){
 const _errs187 = errors;
-if(typeof data83.sku !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data85.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid25 = _errs187 === errors;
@@ -1358,10 +1361,10 @@ else {
 var valid25 = true;
 }
 if(valid25){
-if(data83.managementSubnetCidr !== undefined){
+if(data85.subnetCidr !== undefined){
 const _errs189 = errors;
-if(typeof data83.managementSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data85.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid25 = _errs189 === errors;
@@ -1370,20 +1373,44 @@ else {
 var valid25 = true;
 }
 if(valid25){
-if(data83.allowList !== undefined){
-let data88 = data83.allowList;
+if(data85.sku !== undefined){
 const _errs191 = errors;
-if(errors === _errs191){
-if(Array.isArray(data88)){
-var valid26 = true;
-const len12 = data88.length;
-for(let i12=0; i12<len12; i12++){
+if(typeof data85.sku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs191 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.managementSubnetCidr !== undefined){
 const _errs193 = errors;
-if(typeof data88[i12] !== "string"){
+if(typeof data85.managementSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs193 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.allowList !== undefined){
+let data90 = data85.allowList;
+const _errs195 = errors;
+if(errors === _errs195){
+if(Array.isArray(data90)){
+var valid26 = true;
+const len12 = data90.length;
+for(let i12=0; i12<len12; i12++){
+const _errs197 = errors;
+if(typeof data90[i12] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs193 === errors;
+var valid26 = _errs197 === errors;
 if(!valid26){
 break;
 }
@@ -1394,7 +1421,7 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid25 = _errs191 === errors;
+var valid25 = _errs195 === errors;
 }
 else {
 var valid25 = true;
@@ -1410,7 +1437,7 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs180 === errors;
+var valid0 = _errs184 === errors;
 }
 else {
 var valid0 = true;

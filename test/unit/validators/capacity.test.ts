@@ -14,7 +14,7 @@ describe("validators/capacity", () => {
   it("lists CAP-01 … CAP-11 with severities", () => {
     assert.deepEqual(
       rules.map((r) => `${r.id} ${r.severity}`),
-      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error", "CAP-12 error/warning"],
+      ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error", "CAP-12 error/warning", "CAP-13 error"],
     );
   });
 
@@ -164,6 +164,34 @@ describe("validators/capacity", () => {
       one(check({ ...big, nodePools: [{ count: 950, maxSurge: "10%" } as Partial<NodePoolSpec>] }), "CAP-12", "warning", ["nodePools[0].count", "nodePools[0].maxSurge"]);
       none(check({ ...big, nodePools: [{ count: 950, maxSurge: 50 }] }), "CAP-12");
     });
+  });
+
+  describe("CAP-13 at most 65,536 private IP addresses per VNet (Azure networking limits)", () => {
+    const big = { addressSpaces: ["10.0.0.0/8"] };
+    it("Azure CNI node subnet: nodes and their pods at peak count (300 × (1 + 250) > 65,536)", () => {
+      const f = one(check({ networkPlugin: "azure", vnet: { ...big, subnetCidr: "10.0.0.0/14" }, nodePools: [{ count: 300, maxPods: 250, maxSurge: 1 }] }), "CAP-13", "error");
+      assert.match(f.message, /65,536/);
+      assert.match(f.message, /75551/);
+      assert.match(f.fix, /Overlay/);
+      none(check({ networkPlugin: "azure", vnet: { ...big, subnetCidr: "10.0.0.0/14" }, nodePools: [{ count: 200, maxPods: 250, maxSurge: 1 }] }), "CAP-13");
+    });
+    it("pod subnet (dynamic): every pod IP at peak counts, plus the nodes", () => {
+      const input: SpecInput = { networkPlugin: "azure", vnet: { ...big, subnetCidr: "10.0.0.0/20", podSubnetCidr: "10.1.0.0/15" }, nodePools: [{ count: 260, maxPods: 250, maxSurge: 1 }] };
+      const f = one(check(input), "CAP-13", "error", ["vnet.podSubnetCidr", "nodePools[0].count"]);
+      assert.match(f.message, /261 node/);
+    });
+    it("Static Block pods do not count address by address (its blocks lift the 65k-pod limit, static-block page)", () => {
+      const input: SpecInput = { networkPlugin: "azure", vnet: { ...big, subnetCidr: "10.0.0.0/20", podSubnetCidr: "10.1.0.0/15" }, nodePools: [{ count: 260, maxPods: 255 - 16 * 0 - 8, maxSurge: 1, podIPAllocationMode: "StaticBlock" }] };
+      none(check(input), "CAP-13");
+    });
+    it("the firewall's subnet and what --live found in use in the VNet's other subnets count too", () => {
+      const base: SpecInput = { networkPlugin: "azure", vnet: { ...big, subnetCidr: "10.0.0.0/14" }, nodePools: [{ count: 260, maxPods: 250, maxSurge: 1 }] };
+      none(check(base), "CAP-13");
+      const busy = { ...base, vnet: { ...base.vnet, existingSubnets: [{ name: "vms", cidr: "10.8.0.0/16", used: 300 }] } } as SpecInput;
+      const f = one(check(busy), "CAP-13", "error");
+      assert.match(f.message, /300 in use in the VNet's other subnets/);
+    });
+    it("overlay: only nodes count", () => none(check({ ...BASE, vnet: { addressSpaces: ["10.0.0.0/8"], subnetCidr: "10.0.0.0/16" }, nodePools: [{ count: 1000, maxPods: 250 }] }), "CAP-13"));
   });
 
   describe("CAP-06 cluster limits", () => {

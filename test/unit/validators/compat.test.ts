@@ -26,7 +26,7 @@ describe("validators/compat", () => {
   it("lists CMP-01 … CMP-17; the ones the spec cannot hold say so", () => {
     assert.deepEqual(
       rules.map((r) => r.id),
-      Array.from({ length: 17 }, (_, i) => `CMP-${String(i + 1).padStart(2, "0")}`),
+      Array.from({ length: 18 }, (_, i) => `CMP-${String(i + 1).padStart(2, "0")}`),
     );
     for (const id of ["CMP-09", "CMP-12", "CMP-17"]) assert.match(rules.find((r) => r.id === id)?.summary ?? "", /informational/);
     assert.match(rules.find((r) => r.id === "CMP-17")?.summary ?? "", /update-time/);
@@ -144,10 +144,52 @@ describe("validators/compat", () => {
       assert.match(f.message, /Network policy calico is not supported for azure cni dualstack/);
       none(check(dual(cell("overlay", "cilium", "cilium"))), "CMP-11");
     });
-    it("no (IPv4-only) Standard NAT gateway", () => {
-      one(check(dual({ ...cell("overlay", "azure", "none"), outboundType: "userAssignedNATGateway" })), "CMP-11", "error", ["ipFamilies", "outboundType"]);
+    it("no (IPv4-only) Standard NAT gateway where aks-net (userAssignedNATGateway) or AKS (managedNATGateway) builds one", () => {
+      const f = one(check(dual({ ...cell("overlay", "azure", "none"), outboundType: "userAssignedNATGateway" })), "CMP-11", "error", ["ipFamilies", "outboundType"]);
+      assert.match(f.message, /aks-net builds/);
+      one(check(dual({ networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway" })), "CMP-11", "error", ["ipFamilies", "outboundType"]);
       none(check(dual({ ...cell("overlay", "azure", "none"), outboundType: "loadBalancer" })), "CMP-11");
     });
+    it("a brought subnet's NAT gateway may be StandardV2, which serves dual-stack: at most a warning offline (egress-outboundtype.md)", () => {
+      const byo = { networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "userAssignedNATGateway", vnetSubnetId: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/aks" };
+      const f = one(check(dual(byo)), "CMP-11", "warning", ["ipFamilies", "outboundType", "vnetSubnetId"]);
+      assert.match(f.message, /StandardV2/);
+      assert.match(f.fix, /--live/);
+    });
+  });
+
+  describe("CMP-18 dual-stack needs IPv6 ranges on the VNet and the node subnet (configure-dual-stack.md)", () => {
+    const dual = (input: SpecInput): SpecInput => ({ networkPlugin: "azure", networkPluginMode: "overlay", ipFamilies: ["IPv4", "IPv6"], ...input });
+    const byo = "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/aks";
+    it("a VNet aks-net builds gets an IPv6 ULA /48 and its node subnet a /64 of it: no finding", () => {
+      none(check(dual({ vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/22" } })), "CMP-18");
+      none(check(dual({})), "CMP-18");
+    });
+    it("the user's own VNet (brought subnet) with IPv4-only address spaces is refused", () => {
+      const f = one(check(dual({ vnetSubnetId: byo, vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/22" } })), "CMP-18", "error", ["ipFamilies", "vnet.addressSpaces"]);
+      assert.match(f.message, /IPv4-only/);
+      assert.match(f.fix, /IPv6/);
+    });
+    it("a brought subnet whose VNet is not known offline is a warning pointing at --live", () => {
+      const f = one(check(dual({ vnetSubnetId: byo })), "CMP-18", "warning", ["ipFamilies", "vnetSubnetId"]);
+      assert.match(f.fix, /--live/);
+    });
+    it("an existing VNet read live as IPv4-only is refused", () => {
+      const live = { vnet: { id: "v", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16"] } };
+      one(check(dual({ vnet: { name: "spoke", subnetCidr: "10.10.0.0/22" }, live })), "CMP-18", "error", ["ipFamilies", "vnet.addressSpaces"]);
+    });
+    it("a brought node subnet read live without an IPv6 prefix is refused", () => {
+      const live = { vnet: { id: "v", name: "spoke", exists: true, addressSpaces: ["10.10.0.0/16", "fd00:1:2::/48"] }, nodeSubnet: { id: byo, name: "aks", cidr: "10.10.0.0/22" } };
+      one(check(dual({ vnetSubnetId: byo, vnet: { addressSpaces: ["10.10.0.0/16", "fd00:1:2::/48"], subnetCidr: "10.10.0.0/22" }, live })), "CMP-18", "error", ["ipFamilies", "vnet.subnetIPv6Cidr"]);
+    });
+    it("the node subnet's IPv6 prefix is a /64 inside the VNet's IPv6 space", () => {
+      const vnet = (subnetIPv6Cidr: string) => ({ addressSpaces: ["10.10.0.0/16", "fd00:1:2::/48"], subnetCidr: "10.10.0.0/22", subnetIPv6Cidr });
+      none(check(dual({ vnet: vnet("fd00:1:2:5::/64") })), "CMP-18");
+      assert.match(one(check(dual({ vnet: vnet("fd00:1:2::/56") })), "CMP-18", "error", ["vnet.subnetIPv6Cidr"]).message, /\/64/);
+      assert.match(one(check(dual({ vnet: vnet("fd00:9:9::/64") })), "CMP-18", "error", ["vnet.subnetIPv6Cidr", "vnet.addressSpaces"]).message, /not inside/);
+      assert.match(one(check(dual({ vnet: vnet("10.10.4.0/24") })), "CMP-18", "error", ["vnet.subnetIPv6Cidr"]).message, /IPv6/);
+    });
+    it("single-stack clusters need nothing of the kind", () => none(check({ ...BASE }), "CMP-18"));
   });
 
   describe("kubenet (CMP-13, CMP-14) and the node subnet (CMP-15)", () => {

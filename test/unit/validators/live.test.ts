@@ -113,6 +113,18 @@ describe("validators/live", () => {
     assert.equal(byRule(check(withLive({ nodeSubnet: { ...nodeSubnet, natGatewayId: `${SUB}/natGateways/nat` } }, { outboundType: "userAssignedNATGateway", vnetSubnetId: SUBNET_ID })), "LIVE-NAT-01").length, 0);
   });
 
+  it("LIVE-NAT-02: dual-stack decides on the NAT gateway's SKU read live: Standard is IPv4-only, StandardV2 serves both", () => {
+    const dual: SpecInput = { outboundType: "userAssignedNATGateway", vnetSubnetId: SUBNET_ID, ipFamilies: ["IPv4", "IPv6"] };
+    const nat = `${SUB}/natGateways/nat`;
+    const standard = check(withLive({ nodeSubnet: { ...nodeSubnet, natGatewayId: nat, natGatewaySku: "Standard" } }, dual));
+    assert.equal(byRule(standard, "LIVE-NAT-02").length, 1);
+    assert.equal(byRule(standard, "LIVE-NAT-02")[0]?.severity, "error");
+    assert.equal(byRule(standard, "CMP-11").length, 0, "the live verdict replaces the offline warning");
+    const v2 = check(withLive({ nodeSubnet: { ...nodeSubnet, natGatewayId: nat, natGatewaySku: "StandardV2" } }, dual));
+    assert.deepEqual([byRule(v2, "LIVE-NAT-02").length, byRule(v2, "CMP-11").length], [0, 0]);
+    assert.equal(byRule(check(withLive({ nodeSubnet: { ...nodeSubnet, natGatewayId: nat, natGatewaySku: "Standard" } }, { ...dual, ipFamilies: ["IPv4"] })), "LIVE-NAT-02").length, 0);
+  });
+
   it("LIVE-PEER-01: a peering that is not Connected", () => {
     const f = byRule(check(withLive({ peerings: [{ name: "to-hub", state: "Initiated", addressSpaces: ["10.50.0.0/16"] }, { name: "ok", state: "Connected", addressSpaces: [] }] })), "LIVE-PEER-01");
     assert.equal(f.length, 1);

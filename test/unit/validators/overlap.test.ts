@@ -10,7 +10,7 @@ const proposed = (fix: string): string => /use \S+ (\S+\/\d+)/.exec(fix)?.[1] ??
 const vnet = (addressSpaces: string[], subnetCidr: string, extra: SpecInput = {}): SpecInput => ({ ...BASE, ...extra, vnet: { addressSpaces, subnetCidr, ...extra.vnet } });
 
 describe("validators/overlap", () => {
-  it("lists OVL-01 … OVL-10", () => assert.deepEqual(rules.map((r) => r.id), Array.from({ length: 10 }, (_, i) => `OVL-${String(i + 1).padStart(2, "0")}`)));
+  it("lists OVL-01 … OVL-11", () => assert.deepEqual(rules.map((r) => r.id), Array.from({ length: 11 }, (_, i) => `OVL-${String(i + 1).padStart(2, "0")}`)));
 
   describe("OVL-01 service CIDR vs subnets (C-02: error)", () => {
     it("the default 10.0.0.0/16 against subnet 10.0.1.0/24 (terraform-azurerm-aks#57)", () => {
@@ -158,6 +158,22 @@ describe("validators/overlap", () => {
     const podSubnet = (c: string): SpecInput => ({ networkPlugin: "azure", serviceCidr: "172.16.0.0/16", dnsServiceIP: "172.16.0.10", vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/22", podSubnetCidr: c } });
     it("a pod subnet outside the VNet is an error", () => one(check(podSubnet("10.20.0.0/20")), "OVL-09", "error", ["vnet.podSubnetCidr", "vnet.addressSpaces[0]"]));
     it("a pod subnet inside is fine", () => none(check(podSubnet("10.10.16.0/20")), "OVL-09"));
+  });
+
+  describe("OVL-11 the VNet's own ranges vs connected ranges (peering refuses overlapping address spaces)", () => {
+    it("a connected range inside the VNet is an error naming both, with a free replacement", () => {
+      const f = one(check({ ...BASE, connectedCidrs: ["192.168.0.0/16", "10.10.200.0/24"] }), "OVL-11", "error", ["vnet.addressSpaces[0]", "connectedCidrs[1]"]);
+      assert.match(f.message, /VNet address space 10\.10\.0\.0\/16 overlaps 1 connected range\(s\): 10\.10\.200\.0\/24 \(connectedCidrs\[1\]\)/);
+      assert.match(f.message, /peering/);
+      const p = cidr(proposed(f.fix));
+      assert.ok(!overlaps(p, cidr("10.10.200.0/24")) && !overlaps(p, cidr("192.168.0.0/16")), f.fix);
+    });
+    it("an on-premises supernet over the VNet (10.0.0.0/8 over ExpressRoute) is an error too", () => one(check({ ...BASE, connectedCidrs: ["10.0.0.0/8"] }), "OVL-11", "error", ["vnet.addressSpaces[0]", "connectedCidrs[0]"]));
+    it("the default VNet counts, and the finding says it is the default", () => {
+      const f = one(check({ networkPlugin: "azure", networkPluginMode: "overlay", connectedCidrs: ["10.230.0.0/16"] }), "OVL-11", "error");
+      assert.match(f.message, /default/);
+    });
+    it("disjoint connected ranges are fine", () => none(check({ ...BASE, connectedCidrs: ["10.11.0.0/16", "192.168.0.0/16"] }), "OVL-11"));
   });
 
   describe("OVL-10 legacy docker bridge", () => {
