@@ -234,6 +234,8 @@ export interface LiveFacts {
   quota?: LiveQuota;
   /** Why quota was not read (no region known). */
   quotaNotChecked?: string;
+  /** The Kubernetes versions AKS offers in the region (read only when the spec names a version). */
+  kubernetesVersions?: { location: string; minors: string[]; patches: string[] };
   /** Reads Azure refused (403), e.g. the subscription's clusters for a principal scoped to one resource group. */
   unreadable?: string[];
 }

@@ -60,6 +60,7 @@ interface Reads {
   permissions: LiveScopePermissions[];
   quota?: LiveQuota;
   quotaNotChecked?: string;
+  kubernetesVersions?: { location: string; minors: string[]; patches: string[] };
   unreadable: string[];
 }
 
@@ -225,7 +226,17 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   });
 
   // Quota needs a region: the spec's, else the VNet's, else the resource group's.
-  const quotaRead = (t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetRead]).then(() => reads.vnet?.location ?? reads.rg?.location)).then(async (location) => {
+  const region = t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetRead]).then(() => reads.vnet?.location ?? reads.rg?.location);
+  // The versions AKS offers there, only when the spec names one (CMP-19 has the feature minimums; LIVE-VER-01 this).
+  const versionsRead = region.then(async (location) => {
+    if (!location || spec.kubernetesVersion === undefined) return;
+    const loc = location.toLowerCase().replace(/\s+/g, "");
+    const list = await refused(`Kubernetes versions of ${loc}`, ctx.containerService().managedClusters.listKubernetesVersions(loc, opt));
+    if (!list) return;
+    const values = list.values ?? [];
+    reads.kubernetesVersions = { location: loc, minors: values.map((v) => v.version ?? "").filter((v) => v !== ""), patches: values.flatMap((v) => Object.keys(v.patchVersions ?? {})) };
+  });
+  const quotaRead = region.then(async (location) => {
     const sizes = [...new Set(spec.nodePools.map((p) => p.vmSize || NAMES.defaultVmSize))];
     if (!location) {
       reads.quotaNotChecked = "no region: pass -l/--location, or name an existing resource group or VNet";
@@ -250,7 +261,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     };
   });
 
-  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead]);
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead]);
   // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
   const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
   reads.permissions.sort((a, b) => rank(a) - rank(b));
@@ -293,6 +304,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (r.routeTable) live.routeTable = r.routeTable;
   if (r.quota) live.quota = r.quota;
   if (r.quotaNotChecked) live.quotaNotChecked = r.quotaNotChecked;
+  if (r.kubernetesVersions) live.kubernetesVersions = r.kubernetesVersions;
   if (r.unreadable.length > 0) live.unreadable = [...r.unreadable].sort();
 
   const vnet: Record<string, unknown> = {};

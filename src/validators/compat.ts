@@ -27,11 +27,12 @@ export const rules: RuleInfo[] = [
   { id: "CMP-16", severity: "error", summary: "Overlay: no DCsv2 VM sizes; subnet, VNet and VNet resource-group names at most 63 characters." },
   { id: "CMP-17", severity: "error", summary: "Overlay migration rules (update-time only, from node subnet or kubenet, no policy installed): informational, never checked at create." },
   { id: "CMP-18", severity: "error/warning", summary: "Dual-stack needs an IPv6 range on the VNet and an IPv6 /64 on the node subnet inside it: a brought IPv4-only VNet or subnet is an error (unknown offline: warning)." },
+  { id: "CMP-19", severity: "error", summary: "A given Kubernetes version meets each feature's minimum: Static Block 1.28, dual-stack with Cilium 1.29." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;
-  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...dualStackRanges(ctx), ...kubenet(s), ...nodeSubnetFacts(s), ...overlay(s)];
+  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...dualStackRanges(ctx), ...kubenet(s), ...nodeSubnetFacts(s), ...overlay(s), ...versionMinimums(s)];
 }
 
 /** Valid policies for a plugin/dataplane pair (matrix of section 9), for fixes. */
@@ -179,6 +180,30 @@ function dualStackRanges(ctx: RuleContext): Finding[] {
   if (c.prefix !== 64) return [finding("CMP-18", "error", field, `node subnet IPv6 prefix ${c.text} is a /${c.prefix}; Azure IPv6 subnets are exactly /64`, `use a /64, e.g. ${first64(inside ?? c)}`)];
   if (!inside) return [finding("CMP-18", "error", [field, "vnet.addressSpaces"], `node subnet IPv6 prefix ${c.text} is not inside the VNet's IPv6 range(s) ${v6Spaces.map((v) => v.text).join(", ")}`, `use a /64 of ${v6Spaces[0]?.text ?? ""}, e.g. ${v6Spaces[0] ? first64(v6Spaces[0]) : ""}`)];
   return [];
+}
+
+/** `1.28` from "1.28", "1.28.3" or "v1.28.3"; undefined for anything else (the version-format rule reports those). */
+function minorOf(version: unknown): [number, number] | undefined {
+  const m = typeof version === "string" ? /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim()) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/** CMP-19: features with a Kubernetes minimum, checked when the spec names a version. */
+function versionMinimums(s: ClusterSpec): Finding[] {
+  const v = minorOf(s.kubernetesVersion);
+  if (!v) return [];
+  const below = (major: number, minor: number): boolean => v[0] < major || (v[0] === major && v[1] < minor);
+  const out: Finding[] = [];
+  const pools = Array.isArray(s.nodePools) ? s.nodePools : [];
+  const staticAt = pools.findIndex((p) => p?.podIPAllocationMode === "StaticBlock");
+  if (staticAt >= 0 && below(1, 28)) {
+    out.push(finding("CMP-19", "error", ["kubernetesVersion", `nodePools[${staticAt}].podIPAllocationMode`], `Kubernetes ${String(s.kubernetesVersion)} with Static Block pod IP allocation: "Minimum Kubernetes Version required is 1.28"`, "use --kubernetes-version 1.28 or newer (a version the region supports), or DynamicIndividual allocation"));
+  }
+  const dual = Array.isArray(s.ipFamilies) && s.ipFamilies.includes("IPv6");
+  if (dual && s.networkDataplane === "cilium" && below(1, 29)) {
+    out.push(finding("CMP-19", "error", ["kubernetesVersion", "ipFamilies", "networkDataplane"], `Kubernetes ${String(s.kubernetesVersion)} with dual-stack on Azure CNI Powered by Cilium: "You must have Kubernetes version 1.29 or greater"`, "use --kubernetes-version 1.29 or newer (a version the region supports), or the azure dataplane for dual-stack"));
+  }
+  return out;
 }
 
 /** CMP-13 (retirement) and CMP-14 (bring-your-own route table identity). */

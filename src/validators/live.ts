@@ -30,8 +30,22 @@ export const rules: RuleInfo[] = [
   { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
   { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
   { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
+  { id: "LIVE-VER-01", severity: "error", summary: "The Kubernetes version given is not one AKS offers in the region (its minor, or its exact patch)." },
   { id: "LIVE-USAGE-01", severity: "error", summary: "The node (or pod) subnet has fewer free addresses than the cluster needs." },
 ];
+
+/** LIVE-VER-01: "1.32" must be an offered minor, "1.32.5" an offered patch (AKS refuses others at create). */
+function versionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
+  const offered = live.kubernetesVersions;
+  const v = typeof spec.kubernetesVersion === "string" ? spec.kubernetesVersion.trim().replace(/^v/, "") : undefined;
+  if (!offered || v === undefined || v === "") return [];
+  const patch = /^\d+\.\d+\.\d+$/.test(v);
+  if (patch ? offered.patches.includes(v) : offered.minors.includes(v)) return [];
+  const minors = [...offered.minors].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const same = offered.patches.filter((p) => p.startsWith(`${v.split(".").slice(0, 2).join(".")}.`));
+  const fix = same.length > 0 ? `use one of its patches: ${same.join(", ")}` : `use a version AKS offers in ${offered.location}: ${minors.join(", ")}`;
+  return [finding("LIVE-VER-01", "error", "kubernetesVersion", `Kubernetes ${spec.kubernetesVersion} is not offered in ${offered.location} (AKS offers ${minors.join(", ")})`, fix)];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const live = ctx.spec.live;
@@ -45,6 +59,7 @@ export function check(ctx: RuleContext): Finding[] {
     ...permissionRules(ctx.spec, live),
     ...quotaRules(ctx.spec, live),
     ...usageRules(ctx.spec, live),
+    ...versionRules(ctx.spec, live),
   ];
 }
 

@@ -184,6 +184,17 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.deepEqual([...rule(v2.report, "LIVE-NAT-02"), ...rule(v2.report, "CMP-11"), ...rule(v2.report, "LIVE-NAT-01")], []);
   });
 
+  it("a Kubernetes version the region does not offer → LIVE-VER-01 (read only when the spec names a version)", async () => {
+    seedSpoke();
+    const file = (v: string): string => JSON.stringify({ kubernetesVersion: v, location: "westeurope" });
+    const old = await live(["--vnet-subnet-id", aksSubnetId, "-f", "-"], { stdin: file("1.27.3") });
+    assert.equal(old.r.code, 3, old.r.stderr);
+    assert.match(rule(old.report, "LIVE-VER-01")[0]?.message ?? "", /1\.27\.3 is not offered in westeurope \(AKS offers 1\.31, 1\.32, 1\.33\)/);
+    const ok = await live(["--vnet-subnet-id", aksSubnetId, "-f", "-"], { stdin: file("1.32.5") });
+    assert.deepEqual(rule(ok.report, "LIVE-VER-01"), []);
+    assert.equal(fake.requests.filter((q) => /kubernetesVersions/i.test(q.path)).length, 2);
+  });
+
   it("UDR with no route table on the subnet → LIVE-RT-01", async () => {
     seedSpoke();
     const { r, report } = await live(["--vnet-subnet-id", aksSubnetId, "--outbound-type", "userDefinedRouting"]);

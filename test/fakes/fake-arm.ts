@@ -126,6 +126,11 @@ export interface FakeArmOptions {
   quota?: Record<string, QuotaEntry>;
   /** VM sizes served by the SKU list (defaults: a few common D/B sizes). */
   skus?: SkuDef[];
+  /**
+   * Kubernetes versions AKS offers in every location: major.minor → its patch versions, the first minor being the default
+   * (GET .../providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions). Default: 1.31-1.33.
+   */
+  kubernetesVersions?: Record<string, string[]>;
   /** Location used when a seed omits one (default eastus). */
   location?: string;
   /**
@@ -228,6 +233,8 @@ export interface Seeder {
   cluster(rg: string, name: string, properties: Json, opts?: { location?: string; subscription?: string; identity?: Json }): string;
   roleAssignment(scope: string, principalId: string, roleDefinitionGuid: string, opts?: { name?: string; subscription?: string }): string;
 }
+
+const DEFAULT_K8S_VERSIONS: Record<string, string[]> = { "1.32": ["1.32.4", "1.32.5"], "1.31": ["1.31.8", "1.31.9"], "1.33": ["1.33.0", "1.33.1"] };
 
 const DEFAULT_SKUS: SkuDef[] = [
   { name: "Standard_D2s_v3", family: "standardDSv3Family", vCPUs: 2, memoryGB: 8 },
@@ -638,6 +645,18 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     if (l[2] === "providers" && l[3] === "microsoft.compute") {
       if (l[4] === "locations" && l[6] === "usages" && seg.length === 7) return send(res, 200, { value: computeUsages(seg[5]!) });
       if (l[4] === "skus" && seg.length === 5) return send(res, 200, { value: computeSkus(u.searchParams.get("$filter")) });
+    }
+    // AKS's Kubernetes versions of a location (KubernetesVersionListResult: `values`, patches as a map to upgrades).
+    if (l[2] === "providers" && l[3] === "microsoft.containerservice" && l[4] === "locations" && l[6] === "kubernetesversions" && seg.length === 7) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      const table = Object.entries(opts.kubernetesVersions ?? DEFAULT_K8S_VERSIONS);
+      const values = table.map(([version, patches], i) => ({
+        version,
+        capabilities: { supportPlan: ["KubernetesOfficial"] },
+        ...(i === 0 ? { isDefault: true } : {}),
+        patchVersions: Object.fromEntries(patches.map((p) => [p, { upgrades: patches.filter((q) => q > p) }])),
+      }));
+      return send(res, 200, { values });
     }
     // Subscription-wide list of a type: /subscriptions/s/providers/ns/type
     if (l[2] === "providers" && seg.length === 5) {

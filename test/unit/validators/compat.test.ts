@@ -26,7 +26,7 @@ describe("validators/compat", () => {
   it("lists CMP-01 … CMP-17; the ones the spec cannot hold say so", () => {
     assert.deepEqual(
       rules.map((r) => r.id),
-      Array.from({ length: 18 }, (_, i) => `CMP-${String(i + 1).padStart(2, "0")}`),
+      Array.from({ length: 19 }, (_, i) => `CMP-${String(i + 1).padStart(2, "0")}`),
     );
     for (const id of ["CMP-09", "CMP-12", "CMP-17"]) assert.match(rules.find((r) => r.id === id)?.summary ?? "", /informational/);
     assert.match(rules.find((r) => r.id === "CMP-17")?.summary ?? "", /update-time/);
@@ -190,6 +190,26 @@ describe("validators/compat", () => {
       assert.match(one(check(dual({ vnet: vnet("10.10.4.0/24") })), "CMP-18", "error", ["vnet.subnetIPv6Cidr"]).message, /IPv6/);
     });
     it("single-stack clusters need nothing of the kind", () => none(check({ ...BASE }), "CMP-18"));
+  });
+
+  describe("CMP-19 feature minimums of a given Kubernetes version", () => {
+    const staticBlock = (kubernetesVersion?: string): SpecInput => ({ networkPlugin: "azure", kubernetesVersion, vnet: { ...VNET, podSubnetCidr: "10.10.64.0/18" }, nodePools: [{ maxPods: 31, podIPAllocationMode: "StaticBlock" }] });
+    it("Static Block needs 1.28 (configure-azure-cni-static-block-allocation.md: \"Minimum Kubernetes Version required is 1.28\")", () => {
+      const f = one(check(staticBlock("1.27.9")), "CMP-19", "error", ["kubernetesVersion", "nodePools[0].podIPAllocationMode"]);
+      assert.match(f.message, /1\.28/);
+      assert.match(f.fix, /--kubernetes-version 1\.28/);
+      none(check(staticBlock("1.28")), "CMP-19");
+      none(check(staticBlock("1.33.2")), "CMP-19");
+      none(check(staticBlock(undefined)), "CMP-19");
+    });
+    it("dual-stack with Cilium needs 1.29 (azure-cni-powered-by-cilium.md)", () => {
+      const cilium = (kubernetesVersion: string): SpecInput => ({ ...cell("overlay", "cilium", "cilium"), ipFamilies: ["IPv4", "IPv6"], kubernetesVersion });
+      one(check(cilium("1.28.5")), "CMP-19", "error", ["kubernetesVersion", "ipFamilies", "networkDataplane"]);
+      none(check(cilium("1.29.0")), "CMP-19");
+      none(check({ ...cell("overlay", "cilium", "cilium"), kubernetesVersion: "1.28.5" }), "CMP-19");
+      none(check({ ...cell("overlay", "azure", "none"), ipFamilies: ["IPv4", "IPv6"], kubernetesVersion: "1.28.5" }), "CMP-19");
+    });
+    it("a version it cannot read is left to the version-format rule", () => none(check(staticBlock("latest")), "CMP-19"));
   });
 
   describe("kubenet (CMP-13, CMP-14) and the node subnet (CMP-15)", () => {

@@ -125,6 +125,17 @@ describe("validators/live", () => {
     assert.equal(byRule(check(withLive({ nodeSubnet: { ...nodeSubnet, natGatewayId: nat, natGatewaySku: "Standard" } }, { ...dual, ipFamilies: ["IPv4"] })), "LIVE-NAT-02").length, 0);
   });
 
+  it("LIVE-VER-01: a version the region does not offer (minor or exact patch)", () => {
+    const kubernetesVersions = { location: "westeurope", minors: ["1.32", "1.31", "1.33"], patches: ["1.32.4", "1.32.5", "1.31.9", "1.33.1"] };
+    const at = (kubernetesVersion: string) => byRule(check(withLive({ kubernetesVersions }, { kubernetesVersion })), "LIVE-VER-01");
+    const f = at("1.27");
+    assert.equal(f.length, 1);
+    assert.match(f[0]?.message ?? "", /not offered in westeurope \(AKS offers 1\.31, 1\.32, 1\.33\)/);
+    assert.match(at("1.32.9")[0]?.fix ?? "", /1\.32\.4, 1\.32\.5/);
+    for (const ok of ["1.32", "1.33.1", "v1.31"]) assert.deepEqual(at(ok), [], ok);
+    assert.deepEqual(byRule(check(withLive({}, { kubernetesVersion: "1.20" })), "LIVE-VER-01"), [], "not read, not judged");
+  });
+
   it("LIVE-PEER-01: a peering that is not Connected", () => {
     const f = byRule(check(withLive({ peerings: [{ name: "to-hub", state: "Initiated", addressSpaces: ["10.50.0.0/16"] }, { name: "ok", state: "Connected", addressSpaces: [] }] })), "LIVE-PEER-01");
     assert.equal(f.length, 1);
