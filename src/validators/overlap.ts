@@ -173,7 +173,7 @@ function podVsVnet(ctx: RuleContext, planner: Planner, pods: FieldRange[], subne
     else if (spaceHits.length > 0) [severity, hits] = ["warning", spaceHits];
     const first = hits[0];
     if (!severity || !first) continue;
-    const mode = overlay ? "Azure CNI Overlay" : "kubenet";
+    const mode = ctx.spec.networkPlugin === "none" ? "bring-your-own CNI" : overlay ? "Azure CNI Overlay" : "kubenet";
     const what = severity === "warning" ? "; kubenet accepts it, but pods become unreachable from any subnet added there" : "";
     out.push(
       finding(
