@@ -82,6 +82,19 @@ describe("create against the fake ARM server", function () {
       assert.equal(np["networkPolicy"], "cilium");
     });
 
+    it("dual-stack overlay: the VNet gets an IPv6 ULA /48, the node subnet both families, and a re-run is a no-op", async () => {
+      const c = await convergesAndIsIdempotent(fake, "dual", ["--ip-families", "IPv4,IPv6", "--max-surge", "33%"]);
+      const np = props(c)["networkProfile"] as Json;
+      assert.deepEqual(np["ipFamilies"], ["IPv4", "IPv6"]);
+      const vnet = fake.get(net("rg-dual", "virtualNetworks", "dual-vnet"));
+      const spaces = (props(vnet)["addressSpace"] as Json)["addressPrefixes"] as string[];
+      assert.match(spaces[1] ?? "", /^fd[0-9a-f]{2}:[0-9a-f:]+::\/48$/);
+      const subnet = fake.get(`${net("rg-dual", "virtualNetworks", "dual-vnet")}/subnets/aks-nodes`);
+      assert.deepEqual(props(subnet)["addressPrefixes"], ["10.224.0.0/16", (spaces[1] ?? "").replace("::/48", "::/64")]);
+      const pool = (props(c)["agentPoolProfiles"] as Json[])[0] as Json;
+      assert.deepEqual(pool["upgradeSettings"], { maxSurge: "33%" });
+    });
+
     it("managed NAT gateway (AKS-managed VNet)", async () => {
       const c = await convergesAndIsIdempotent(fake, "mnat", ["--outbound-type", "managedNATGateway"]);
       assert.equal((props(c)["networkProfile"] as Json)["outboundType"], "managedNATGateway");
