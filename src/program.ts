@@ -6,13 +6,18 @@ import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "./core/errors.ts";
 import type { Io } from "./io/io.ts";
 import { addSpecOptions } from "./commands/options.ts";
+import { CLOUDS, cloudByName } from "./providers/clouds.ts";
 
 /** Options every command's action receives, after commander parsing. */
 export type CommandOptions = Record<string, unknown>;
 
 const outputOption = (): Option => new Option("-o, --output <format>", "output format").choices(["human", "json"]).default("human");
 const armEndpointOption = (): Option =>
-  new Option("--arm-endpoint <url>", "ARM endpoint (sovereign clouds, tests); also AKS_NET_ARM_ENDPOINT");
+  new Option("--arm-endpoint <url>", "another ARM endpoint (Azure Stack, tests); its token audience is read from its metadata; also AKS_NET_ARM_ENDPOINT");
+// Checked at parse time (clouds.ts is pure), so a typo is a usage error even where no Azure call follows.
+const cloudOption = (): Option =>
+  new Option("--cloud <name>", `Azure cloud, as az names it: ${CLOUDS.map((c) => c.name).join(", ")} (default AzureCloud); also AKS_NET_CLOUD`)
+    .argParser((v: string) => cloudByName(v).name);
 
 /** Builds the commander program; `setExit` receives the command's exit code. */
 export function createProgram(io: Io, setExit: (code: number) => void, version: string): Command {
@@ -65,6 +70,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("-l, --location <region>", "region (for --live quota)")
       .option("--vnet-name <name>", "VNet to read (for --live)")
       .option("--verbose", "print extra detail (with --live: the ARM request count)")
+      .addOption(cloudOption())
       .addOption(armEndpointOption()),
     { withTargets: false },
   ).action(run(() => import("./commands/validate.ts")));
@@ -80,6 +86,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--dry-run", "print the plan and stop")
       .option("--offline", "with --dry-run: plan without calling Azure, as if nothing existed")
       .option("--verbose", "print extra detail")
+      .addOption(cloudOption())
       .addOption(armEndpointOption()),
     { withTargets: true },
   ).action(run(() => import("./commands/create.ts")));
@@ -105,7 +112,8 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     .option("--no-input", "never prompt")
     .option("--dry-run", "list what would be deleted and kept, and stop")
     .addOption(outputOption())
-    .addOption(armEndpointOption())
+    .addOption(cloudOption())
+      .addOption(armEndpointOption())
     .action(run(() => import("./commands/delete.ts")));
 
   program

@@ -51,10 +51,10 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   }
 
   // Everything below talks to Azure: the SDK is loaded only now.
-  const { connectArm } = await import("../providers/arm-port.ts");
+  const { armTargetNote, connectArm } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
-  const { ctx, port, pollIntervalMs, maxParallel } = connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env });
-  io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
+  const { ctx, port, pollIntervalMs, maxParallel } = await connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
+  io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${armTargetNote(ctx)}\n`);
 
   try {
     resolved = resolveSpec([...layers, { source: "live", input: await liveFacts(resolved, opts, io) }]);

@@ -34,12 +34,12 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   }
 
   // Everything below talks to Azure: the SDK is loaded only now.
-  const { connectArm, listResourceGroup } = await import("../providers/arm-port.ts");
+  const { armTargetNote, connectArm, listResourceGroup } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
-  const conn = connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), env: io.env });
+  const conn = await connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
   const { ctx, port } = conn;
   const target: TeardownTarget = { subscriptionId: ctx.subscriptionId, resourceGroup, name };
-  io.stderr.write(`subscription ${ctx.subscriptionId}, cluster ${resourceGroup}/${name}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}\n`);
+  io.stderr.write(`subscription ${ctx.subscriptionId}, cluster ${resourceGroup}/${name}${armTargetNote(ctx)}\n`);
 
   try {
     const planned = spec === undefined ? undefined : plannedFor(spec, target);

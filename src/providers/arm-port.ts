@@ -299,12 +299,18 @@ export interface ArmConnection {
 }
 
 /** Context + tracker + port in one call; subscription resolution and credential errors as createAzureContext. */
-export function connectArm(opts: AzureContextOptions): ArmConnection {
+export async function connectArm(opts: AzureContextOptions): Promise<ArmConnection> {
   const tracker = new ArmTracker();
-  const ctx = createAzureContext({ ...opts, policies: [...(opts.policies ?? []), tracker.policy] });
+  const ctx = await createAzureContext({ ...opts, policies: [...(opts.policies ?? []), tracker.policy] });
   const pollIntervalMs = intEnv(opts.env, "AKS_NET_POLL_INTERVAL_MS");
   const port = new AzureArmPort(ctx, tracker, { pollIntervalMs, conflictDelayMs: intEnv(opts.env, "AKS_NET_RETRY_DELAY_MS") });
   return { ctx, port, pollIntervalMs, maxParallel: intEnv(opts.env, "AKS_NET_MAX_PARALLEL") };
+}
+
+/** `, cloud X, ARM endpoint URL` for the first progress line; empty for the public cloud's own endpoint. */
+export function armTargetNote(ctx: AzureContext): string {
+  const cloud = ctx.cloud && ctx.cloud !== "AzureCloud" ? `, cloud ${ctx.cloud}` : "";
+  return `${cloud}${ctx.endpoint !== "https://management.azure.com" ? `, ARM endpoint ${ctx.endpoint}` : ""}`;
 }
 
 function intEnv(env: Record<string, string | undefined>, name: string): number | undefined {

@@ -1,12 +1,14 @@
 /**
- * The one way into Azure: DefaultAzureCredential, subscription resolution, the ARM endpoint seam, and lazily built
- * SDK clients that share retry options and a request counter. Imported only by commands that talk to Azure.
+ * The one way into Azure: DefaultAzureCredential, subscription resolution, the cloud and ARM endpoint (with the token
+ * audience that endpoint accepts), and lazily built SDK clients that share retry options, a per-request timeout and a
+ * request counter. Imported only by commands that talk to Azure.
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
+import { RestError, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
@@ -14,14 +16,21 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ComputeManagementClient } from "@azure/arm-compute";
-import { UsageError } from "../core/errors.ts";
+import { AzureError, UsageError } from "../core/errors.ts";
+import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
+import type { Cloud } from "./clouds.ts";
+import { explainAzureError } from "./explain.ts";
 
 export interface AzureContextOptions {
   subscription?: string | undefined;
   armEndpoint?: string | undefined;
+  /** --cloud: an az cloud name (else AKS_NET_CLOUD, else AzureCloud). */
+  cloud?: string | undefined;
   env: Record<string, string | undefined>;
   /** Extra per-call policies for every client (create's ARM tracker). */
   policies?: PipelinePolicy[];
+  /** Cancels the metadata discovery (the SDK calls take their own signal). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Counts requests as sent (each retry counts), by method, for --verbose and the benchmarks. */
@@ -31,9 +40,20 @@ export interface RequestCounter {
   byMethod: Record<string, number>;
 }
 
-export interface AzureContext {
-  subscriptionId: string;
+/** Where ARM is and which token it takes. */
+export interface ArmTarget {
+  /** ARM base URL, no trailing slash. */
   endpoint: string;
+  /** The token audience the endpoint accepts; tokens are requested for exactly this. */
+  audience: string;
+  /** Entra ID authority host for the credential, when known. */
+  authorityHost: string | undefined;
+  /** The az cloud name, when known. */
+  cloud: string | undefined;
+}
+
+export interface AzureContext extends ArmTarget {
+  subscriptionId: string;
   credential: TokenCredential;
   counter: RequestCounter;
   network(): NetworkManagementClient;
@@ -44,16 +64,13 @@ export interface AzureContext {
   compute(): ComputeManagementClient;
 }
 
-const PUBLIC_ARM = "https://management.azure.com";
+/** Default per-request timeout: Azure.Core's NetworkTimeout (100 s); ARM answers every call, LRO or not, far sooner. */
+const REQUEST_TIMEOUT_MS = 100_000;
 
-/** Builds the context; throws UsageError when no subscription can be found. */
-export function createAzureContext(opts: AzureContextOptions): AzureContext {
-  const endpoint = (opts.armEndpoint ?? opts.env["AKS_NET_ARM_ENDPOINT"] ?? PUBLIC_ARM).replace(/\/+$/, "");
-  if (!/^https:\/\//.test(endpoint)) {
-    throw new UsageError(`--arm-endpoint must be an https:// URL, got '${endpoint}'`);
-  }
+/** Builds the context; throws UsageError for no subscription, a bad cloud or an endpoint whose audience is unknown. */
+export async function createAzureContext(opts: AzureContextOptions): Promise<AzureContext> {
+  namedCloud(opts); // a bad cloud name is the first thing to fix
   const subscriptionId = resolveSubscription(opts.subscription, opts.env);
-  const credential = sharedToken(new DefaultAzureCredential());
   const counter: RequestCounter = { total: 0, writes: 0, byMethod: {} };
   const countPolicy: PipelinePolicy = {
     name: "aksNetRequestCounter",
@@ -64,24 +81,38 @@ export function createAzureContext(opts: AzureContextOptions): AzureContext {
       return next(req);
     },
   };
+  const target = await resolveArmTarget(opts, countPolicy);
+  const { endpoint, audience } = target;
+  const credential = sharedToken(new DefaultAzureCredential({
+    // The cloud's sign-in host for service principals and workload identity, unless the user set one.
+    ...(target.authorityHost && !opts.env["AZURE_AUTHORITY_HOST"] ? { authorityHost: target.authorityHost } : {}),
+    // A hung `az` (or PowerShell, azd) must not hang the run.
+    processTimeoutInMs: 60_000,
+  }));
   const retryOptions = retryFromEnv(opts.env);
+  const scopes = [scopeFor(audience)];
   const common = {
     endpoint,
+    // Modular clients read `credentials.scopes`; the older generation (msi, authorization) `credentialScopes`, and
+    // without it asks for `${endpoint}/.default`, an audience ARM rejects.
+    credentials: { scopes },
+    credentialScopes: scopes,
     additionalPolicies: [
       { policy: countPolicy, position: "perRetry" as const },
       { policy: throttleWithoutRetryAfter(retryOptions?.retryDelayInMs ?? 1000), position: "perRetry" as const },
+      { policy: tokenStaysHome(endpoint, audience), position: "perRetry" as const },
+      { policy: requestTimeout(timeoutFromEnv(opts.env)), position: "perRetry" as const },
       ...(opts.policies ?? []).map((policy) => ({ policy, position: "perCall" as const })),
     ],
     ...(retryOptions ? { retryOptions } : {}),
   };
-  // HLC-generation clients (msi, authorization) take the endpoint as `endpoint` too.
   const memo = <T>(make: () => T): (() => T) => {
     let v: T | undefined;
     return () => (v ??= make());
   };
   return {
+    ...target,
     subscriptionId,
-    endpoint,
     credential,
     counter,
     network: memo(() => new NetworkManagementClient(credential, subscriptionId, common)),
@@ -91,6 +122,174 @@ export function createAzureContext(opts: AzureContextOptions): AzureContext {
     authorization: memo(() => new AuthorizationManagementClient(credential, subscriptionId, common)),
     compute: memo(() => new ComputeManagementClient(credential, subscriptionId, common)),
   };
+}
+
+/**
+ * The ARM endpoint and its token audience. A known cloud's endpoint (from --cloud or its host) uses that cloud's
+ * audience; any other host says which audience it takes in its metadata document (as Azure Stack and az do), unless
+ * AKS_NET_ARM_AUDIENCE names it. A foreign host never gets the public cloud's audience by default.
+ */
+export async function resolveArmTarget(opts: AzureContextOptions, countPolicy?: PipelinePolicy): Promise<ArmTarget> {
+  const named = namedCloud(opts);
+  const raw = opts.armEndpoint ?? opts.env["AKS_NET_ARM_ENDPOINT"];
+  const endpoint = (raw ?? (named ?? PUBLIC_CLOUD).resourceManager).replace(/\/+$/, "");
+  if (!/^https:\/\/[^/?#]+/i.test(endpoint) || !URL.canParse(endpoint)) {
+    throw new UsageError(`--arm-endpoint must be an https:// URL, got '${endpoint}'`);
+  }
+  const explicit = opts.env["AKS_NET_ARM_AUDIENCE"];
+  if (explicit !== undefined && !/^[0-9a-zA-Z\-_.:/]+$/.test(explicit)) {
+    throw new UsageError(`AKS_NET_ARM_AUDIENCE is not a token audience: '${explicit}'`, "e.g. https://management.core.usgovcloudapi.net/");
+  }
+  const known = cloudByEndpoint(endpoint);
+  if (known) {
+    if (named && named !== known) throw mismatch(named, endpoint, known.name);
+    return { endpoint, audience: explicit ?? known.audience, authorityHost: known.authorityHost, cloud: known.name };
+  }
+  if (explicit !== undefined) return { endpoint, audience: explicit, authorityHost: named?.authorityHost, cloud: named?.name };
+  const meta = await armMetadata(endpoint, opts.env, opts.signal, countPolicy);
+  if (named && !meta.audiences.some((a) => sameAudience(a, named.audience))) throw mismatch(named, endpoint, meta.name ?? meta.audiences[0]);
+  return {
+    endpoint,
+    audience: meta.audiences[0] as string,
+    authorityHost: meta.loginEndpoint?.replace(/\/+$/, ""),
+    cloud: named?.name ?? meta.name,
+  };
+}
+
+/** --cloud, else AKS_NET_CLOUD; undefined when neither is set. */
+function namedCloud(opts: AzureContextOptions): Cloud | undefined {
+  const name = opts.cloud ?? opts.env["AKS_NET_CLOUD"];
+  return name ? cloudByName(name, opts.cloud ? "--cloud" : "AKS_NET_CLOUD") : undefined;
+}
+
+function mismatch(named: Cloud, endpoint: string, serves: string | undefined): UsageError {
+  return new UsageError(
+    `--cloud ${named.name} does not match the ARM endpoint ${endpoint}${serves ? `, which serves ${serves}` : ""}`,
+    "drop one of --cloud and --arm-endpoint (AKS_NET_CLOUD, AKS_NET_ARM_ENDPOINT)",
+  );
+}
+
+function sameAudience(a: string, b: string): boolean {
+  return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
+}
+
+interface ArmMetadata {
+  audiences: string[];
+  loginEndpoint: string | undefined;
+  name: string | undefined;
+}
+
+/** One discovery per endpoint per process: create reads it for the live checks and for the plan. */
+const metadataCache = new Map<string, Promise<ArmMetadata>>();
+
+/** `GET {endpoint}/metadata/endpoints?api-version=2022-09-01`: anonymous, with the same timeout and retries. */
+function armMetadata(endpoint: string, env: Record<string, string | undefined>, signal: AbortSignal | undefined, countPolicy: PipelinePolicy | undefined): Promise<ArmMetadata> {
+  const key = originOf(endpoint) + new URL(endpoint).pathname;
+  let hit = metadataCache.get(key);
+  if (!hit) {
+    hit = fetchMetadata(endpoint, env, signal, countPolicy);
+    metadataCache.set(key, hit);
+    hit.catch(() => metadataCache.delete(key));
+  }
+  return hit;
+}
+
+async function fetchMetadata(endpoint: string, env: Record<string, string | undefined>, signal: AbortSignal | undefined, countPolicy: PipelinePolicy | undefined): Promise<ArmMetadata> {
+  const url = `${endpoint}/metadata/endpoints?api-version=2022-09-01`;
+  const pipeline = createPipelineFromOptions({ ...(retryFromEnv(env) ? { retryOptions: retryFromEnv(env) } : {}) });
+  if (countPolicy) pipeline.addPolicy(countPolicy, { afterPhase: "Sign" });
+  pipeline.addPolicy(requestTimeout(timeoutFromEnv(env)), { afterPhase: "Sign" });
+  const unknown = (why: string): UsageError => new UsageError(
+    `cannot tell which token audience the ARM endpoint ${endpoint} accepts: ${why}`,
+    "name its cloud with --cloud (AzureCloud, AzureUSGovernment, AzureChinaCloud) or set AKS_NET_ARM_AUDIENCE",
+  );
+  let status: number;
+  let text: string | undefined;
+  try {
+    const res = await pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url, method: "GET", ...(signal ? { abortSignal: signal } : {}) }));
+    status = res.status;
+    text = res.bodyAsText ?? undefined;
+  } catch (e) {
+    throw explainAzureError(e, { label: `ARM metadata ${url}` });
+  }
+  if (status !== 200) throw unknown(`GET /metadata/endpoints answered ${status}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse((text ?? "").replace(/^\uFEFF/, ""));
+  } catch {
+    throw unknown("its metadata document is not JSON");
+  }
+  // 2022-09-01 answers one cloud; older versions a list of clouds: take the one this endpoint is.
+  const list = (Array.isArray(doc) ? doc : [doc]) as { resourceManager?: unknown; name?: unknown; authentication?: { audiences?: unknown; loginEndpoint?: unknown } }[];
+  const entry = list.find((c) => typeof c?.resourceManager === "string" && originOf(c.resourceManager) === originOf(endpoint)) ?? (list.length === 1 ? list[0] : undefined);
+  const audiences = Array.isArray(entry?.authentication?.audiences) ? entry.authentication.audiences.filter((a): a is string => typeof a === "string" && /^[0-9a-zA-Z\-_.:/]+$/.test(a)) : [];
+  if (!entry || audiences.length === 0) throw unknown("its metadata document lists no authentication audience");
+  const login = entry.authentication?.loginEndpoint;
+  return { audiences, loginEndpoint: typeof login === "string" && /^https:\/\//.test(login) ? login : undefined, name: typeof entry.name === "string" ? entry.name : undefined };
+}
+
+/**
+ * The bearer policy signs every request of a client, whatever its host: an operation-status or next-page URL on
+ * another host would carry the ARM token there. Such a request is stopped before it leaves.
+ */
+function tokenStaysHome(endpoint: string, audience: string): PipelinePolicy {
+  const home = originOf(endpoint);
+  return {
+    name: "aksNetTokenStaysHome",
+    sendRequest: (req, next) => {
+      const there = originOf(req.url);
+      if (there !== home && req.headers.has("authorization")) {
+        throw new AzureError(`refusing to send the Azure token for ${audience} to ${there}, which is not the ARM endpoint ${home}`, {
+          hint: "Azure answered with a link to another host (an operation status or a next page); nothing was sent there. Re-run the same command to resume",
+        });
+      }
+      return next(req);
+    },
+  };
+}
+
+/**
+ * Each attempt gets `ms` to answer (headers and body). A timeout becomes a RestError with code ETIMEDOUT, which the
+ * SDK's retry policy retries like a 5xx, within its bounded attempts; the caller's own abort stays an abort.
+ */
+function requestTimeout(ms: number): PipelinePolicy {
+  const attempts = new WeakMap<object, number>();
+  return {
+    name: "aksNetRequestTimeout",
+    sendRequest: async (req, next) => {
+      const attempt = (attempts.get(req) ?? 0) + 1;
+      attempts.set(req, attempt);
+      const outer = req.abortSignal;
+      const inner = new AbortController();
+      const forward = (): void => inner.abort();
+      if (outer?.aborted) inner.abort();
+      outer?.addEventListener("abort", forward, { once: true });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        inner.abort();
+      }, ms);
+      req.abortSignal = inner.signal;
+      try {
+        return await next(req);
+      } catch (e) {
+        if (timedOut && !outer?.aborted) {
+          const path = new URL(req.url).pathname;
+          throw new RestError(`no response to ${req.method} ${path} within ${ms / 1000} s (attempt ${attempt})`, { code: "ETIMEDOUT", request: req });
+        }
+        throw e;
+      } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener("abort", forward);
+        req.abortSignal = outer;
+      }
+    },
+  };
+}
+
+function timeoutFromEnv(env: Record<string, string | undefined>): number {
+  const v = env["AKS_NET_REQUEST_TIMEOUT_MS"];
+  return v !== undefined && /^[1-9][0-9]*$/.test(v) ? Number(v) : REQUEST_TIMEOUT_MS;
 }
 
 /** --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription from its profile file. */

@@ -75,10 +75,12 @@ interface RawSubnet extends LiveSubnet {
  */
 export async function readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io, provenance?: Provenance): Promise<LiveResult> {
   const parsedId = spec.vnetSubnetId ? parseSubnetId(spec.vnetSubnetId) : undefined;
-  const ctx = createAzureContext({
+  const ctx = await createAzureContext({
     subscription: str(opts["subscription"]) ?? spec.subscription ?? parsedId?.subscription,
     armEndpoint: str(opts["armEndpoint"]),
+    cloud: str(opts["cloud"]),
     env: io.env,
+    signal: io.signal,
   });
   const target = targetOf(spec, opts, parsedId);
   try {

@@ -89,10 +89,10 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.deepEqual(rule(report, "LIVE-QUOTA-01"), []);
     const m = /ARM requests: (\d+)/.exec(r.stderr);
     assert.ok(m, r.stderr);
-    // The count printed is what the server saw: VNet (subnets and peerings inline), usages, clusters, permissions on
-    // the group and the subnet, compute usages and SKUs.
+    // The count printed is what the server saw: the endpoint's metadata (its token audience), VNet (subnets and
+    // peerings inline), usages, clusters, permissions on the group and the subnet, compute usages and SKUs.
     assert.equal(Number(m[1]), fake.requests.length - before);
-    assert.equal(Number(m[1]), 7);
+    assert.equal(Number(m[1]), 8);
   });
 
   it("the JSON contract is offline validate's: the same keys, findings with rule/severity/fields/message/fix", async () => {

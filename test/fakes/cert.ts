@@ -1,6 +1,7 @@
 /**
  * A throw-away TLS certificate for the fake ARM server: EC P-256, self-signed, with the IP SAN 127.0.0.1
- * (a CN-only cert fails Node's hostname check for an IP). Made once per process and cached; the PEM files live in
+ * (a CN-only cert fails Node's hostname check for an IP) and the DNS SAN localhost (a second host name for the same
+ * server, so tests can see which host a token was sent to). Made once per process and cached; the PEM files live in
  * a temp dir removed at exit. openssl is fastest (~12 ms); selfsigned (pure JS) is the fallback.
  */
 import { execFileSync } from "node:child_process";
@@ -36,7 +37,7 @@ async function makeCert(): Promise<TestCert> {
     execFileSync(
       "openssl",
       ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile, "-out", certFile,
-        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
       { stdio: "ignore", timeout: 10_000 },
     );
     return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8"), caFile: certFile, dir };
@@ -54,7 +55,7 @@ async function makeCert(): Promise<TestCert> {
         { name: "basicConstraints", cA: true },
         { name: "keyUsage", digitalSignature: true, keyCertSign: true },
         { name: "extKeyUsage", serverAuth: true },
-        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] },
+        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
       ],
     });
     writeFileSync(certFile, pems.cert);

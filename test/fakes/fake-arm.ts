@@ -24,9 +24,13 @@ import {
   FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
 } from "./arm-rules.ts";
 import type { QuotaView, StoreView, StoredResource } from "./arm-rules.ts";
+import { allowedAudiences, audienceRejection, metadataDocument, tokenAudience } from "./arm-auth.ts";
+import type { FakeCloudName } from "./arm-auth.ts";
 
 export { FAKE_TENANT_ID, NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER, missingAksEgress } from "./arm-rules.ts";
 export type { StoredResource } from "./arm-rules.ts";
+export { allowedAudiences, fakeToken, tokenAudience } from "./arm-auth.ts";
+export type { FakeCloudName } from "./arm-auth.ts";
 export type { Json } from "./arm-util.ts";
 
 /** The subscription tests use (runCli sets AZURE_SUBSCRIPTION_ID to it). */
@@ -71,6 +75,10 @@ export interface RequestRecord {
   /** The fault kind that answered, if any. */
   fault?: FaultKind;
   auth: boolean;
+  /** The `aud` claim of the bearer token, when it had one. */
+  audience?: string;
+  /** The Host header (`127.0.0.1:PORT`, or `localhost:PORT` for URLs built with `lroHost`). */
+  host: string;
   userAgent: string | undefined;
 }
 
@@ -149,6 +157,15 @@ export interface FakeArmOptions {
   roleDefinitions?: string[];
   /** Extra principal ids that exist in the directory. */
   principals?: string[];
+  /**
+   * The cloud this ARM is (default AzureCloud): which token audiences it accepts (others get 401
+   * InvalidAuthenticationTokenAudience) and what its metadata endpoint answers.
+   */
+  cloud?: FakeCloudName;
+  /** Serve `/metadata/endpoints` (default true; false answers 404, like an endpoint without discovery). */
+  metadata?: boolean;
+  /** Host name in the operation-status and Location URLs the fake hands out (default 127.0.0.1; the cert also covers localhost). */
+  lroHost?: string;
 }
 
 export interface Operation {
@@ -288,6 +305,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   let permissions = opts.permissions;
   const quota: Record<string, QuotaEntry> = { ...(opts.quota ?? {}) };
   let base = "";
+  const lroBase = (): string => (opts.lroHost ? base.replace("//127.0.0.1:", `//${opts.lroHost}:`) : base);
 
   // ------------------------------------------------------------ store
 
@@ -458,7 +476,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
 
   const opUrls = (op: Operation): { asyncOp: string; location: string } => {
     const q = `api-version=${encodeURIComponent(op.apiVersion)}`;
-    const prefix = `${base}/subscriptions/${op.subscription}/providers/${op.namespace}/locations/${op.location}`;
+    const prefix = `${lroBase()}/subscriptions/${op.subscription}/providers/${op.namespace}/locations/${op.location}`;
     return { asyncOp: `${prefix}/operations/${op.id}?${q}`, location: `${prefix}/operationResults/${op.id}?${q}` };
   };
 
@@ -553,7 +571,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     const u = new URL(rawUrl.replace(/^([^?]*)/, (m) => m.replace(/\/{2,}/g, "/")), "https://127.0.0.1");
     const path = safeDecode(u.pathname);
     const apiVersion = u.searchParams.get("api-version") ?? undefined;
-    const auth = /^Bearer\s+\S+/i.test(String(req.headers["authorization"] ?? ""));
+    const bearer = /^Bearer\s+(\S+)/i.exec(String(req.headers["authorization"] ?? ""))?.[1];
+    const auth = bearer !== undefined;
+    const audience = bearer !== undefined ? tokenAudience(bearer) : undefined;
     let parsedBody: unknown;
     if (raw) {
       try {
@@ -564,6 +584,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     }
     const rec: RequestRecord = {
       method, path, query: u.search, apiVersion, status: 0, time: Date.now(), durationMs: 0, auth,
+      ...(audience !== undefined ? { audience } : {}), host: String(req.headers.host ?? ""),
       userAgent: str(req.headers["user-agent"]),
       ...(method !== "GET" && method !== "HEAD" && parsedBody !== undefined ? { body: parsedBody } : {}),
     };
@@ -599,8 +620,17 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           break;
       }
     }
+    // Anonymous, like ARM's: how a client learns this cloud's token audience and sign-in host.
+    if (method === "GET" && path.toLowerCase() === "/metadata/endpoints") {
+      if (opts.metadata === false) return send(res, 404, { error: { code: "NotFound", message: "The requested resource was not found." } });
+      return send(res, 200, metadataDocument(opts.cloud ?? "AzureCloud", base));
+    }
     if (!auth) {
       return send(res, 401, { error: { code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." } }, { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."' });
+    }
+    const rejected = audienceRejection(audience, allowedAudiences(opts.cloud ?? "AzureCloud"));
+    if (rejected) {
+      return send(res, 401, { error: rejected }, { "WWW-Authenticate": `Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="${rejected.message.replace(/"/g, "'")}"` });
     }
     if (!apiVersion) {
       return send(res, 400, { error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." } });
@@ -821,7 +851,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const op = runningOpFor(id) ?? startOp("delete", id, "Microsoft.Resources/resourceGroups", apiVersion, sub, String(existing.body["location"]), id, method);
       setState(id, "Deleting");
       const q = `api-version=${encodeURIComponent(apiVersion)}`;
-      return send(res, 202, undefined, { Location: `${base}/subscriptions/${sub}/operationresults/${op.id}?${q}` });
+      return send(res, 202, undefined, { Location: `${lroBase()}/subscriptions/${sub}/operationresults/${op.id}?${q}` });
     }
     throw new ArmError(405, "MethodNotAllowed", `The requested method ${method} is not allowed.`);
   }
@@ -832,7 +862,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     pollOp(op);
     const retry: Record<string, string> = op.status === "InProgress" && opts.pollRetryAfterSec !== undefined ? { "Retry-After": String(opts.pollRetryAfterSec) } : {};
     if (!asResult) return send(res, 200, opStatusBody(op), retry);
-    if (op.status === "InProgress") return send(res, 202, undefined, { ...retry, Location: `${base}${`/subscriptions/${op.subscription}/operationresults/${op.id}`}?api-version=${encodeURIComponent(op.apiVersion)}` });
+    if (op.status === "InProgress") return send(res, 202, undefined, { ...retry, Location: `${lroBase()}${`/subscriptions/${op.subscription}/operationresults/${op.id}`}?api-version=${encodeURIComponent(op.apiVersion)}` });
     if (op.status === "Failed") return send(res, 400, { error: op.error });
     if (op.kind === "put") {
       const r = store.get(key(op.resourceId));

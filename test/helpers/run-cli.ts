@@ -64,10 +64,19 @@ export function fakeAzDir(mode: AzMode): string {
   if (mode !== "missing") {
     const script = mode === "token"
       ? `#!/bin/sh
-# Fake Azure CLI for tests: answers \`az account get-access-token\` with a token that the fake ARM accepts.
+# Fake Azure CLI for tests: answers \`az account get-access-token --resource R\` as az does, with a token (an unsigned
+# JWT) whose audience is R. The fake ARM accepts it only when R is its cloud's ARM audience.
+resource=""
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--resource" ]; then resource="$2"; shift; fi
+  shift
+done
+b64url() { base64 | tr -d '\\n=' | tr '+/' '-_'; }
 now=$(date +%s)
 exp=$((now + 3600))
-printf '{"accessToken":"fake-cli-token","expires_on":%s,"expiresOn":"2099-01-01 00:00:00.000000","subscription":"${FAKE_SUBSCRIPTION_ID}","tenant":"${FAKE_TENANT_ID}","tokenType":"Bearer"}\\n' "$exp"
+header=$(printf '{"typ":"JWT","alg":"none"}' | b64url)
+claims=$(printf '{"aud":"%s","iss":"https://sts.windows.net/${FAKE_TENANT_ID}/","tid":"${FAKE_TENANT_ID}","iat":%s,"exp":%s}' "$resource" "$now" "$exp" | b64url)
+printf '{"accessToken":"%s.%s.","expires_on":%s,"expiresOn":"2099-01-01 00:00:00.000000","subscription":"${FAKE_SUBSCRIPTION_ID}","tenant":"${FAKE_TENANT_ID}","tokenType":"Bearer"}\\n' "$header" "$claims" "$exp"
 `
       : `#!/bin/sh
 echo "ERROR: Please run 'az login' to setup account." >&2

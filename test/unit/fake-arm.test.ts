@@ -12,12 +12,13 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { ComputeManagementClient } from "@azure/arm-compute";
-import { FAKE_SUBSCRIPTION_ID, NETWORK_CONTRIBUTOR, startFakeArm } from "../fakes/fake-arm.ts";
+import { FAKE_SUBSCRIPTION_ID, NETWORK_CONTRIBUTOR, fakeToken, startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
+// Like Entra ID: a token for the resource the scope names (the fake ARM checks its audience).
 const credential: TokenCredential = {
-  getToken: async () => ({ token: "fake-token", expiresOnTimestamp: Date.now() + 3_600_000, tokenType: "Bearer" }),
+  getToken: async (scopes) => ({ token: fakeToken([scopes].flat()[0]!.replace(/\/\.default$/, "")), expiresOnTimestamp: Date.now() + 3_600_000, tokenType: "Bearer" }),
 };
 const SUB = FAKE_SUBSCRIPTION_ID;
 const RG = "rg-test";
@@ -47,7 +48,8 @@ describe("fake ARM server (real SDK clients)", function () {
 
   before(async () => {
     fake = await startFakeArm({ polls: 1 });
-    const common = { endpoint: fake.url, tlsOptions: { ca: fake.caPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 } };
+    // The older-generation clients (authorization, msi) would ask for a token for `${endpoint}/.default`.
+    const common = { endpoint: fake.url, tlsOptions: { ca: fake.caPem }, retryOptions: { maxRetries: 3, retryDelayInMs: 5, maxRetryDelayInMs: 20 }, credentialScopes: ["https://management.azure.com/.default"] };
     net = new NetworkManagementClient(credential, SUB, common);
     aks = new ContainerServiceClient(credential, SUB, common);
     rm = new ResourceManagementClient(credential, SUB, common);
@@ -151,9 +153,44 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(JSON.parse(noAuth.body).error.code, "AuthenticationFailed");
     assert.ok(noAuth.headers["x-ms-correlation-request-id"]);
     assert.ok(noAuth.headers["x-ms-request-id"]);
-    const noVersion = await raw(vnetId, { Authorization: "Bearer x" });
+    const noVersion = await raw(vnetId, { Authorization: `Bearer ${fakeToken("https://management.azure.com/")}` });
     assert.equal(noVersion.status, 400);
     assert.equal(JSON.parse(noVersion.body).error.code, "MissingApiVersionParameter");
+
+    // ARM checks the token's audience: exactly one of the cloud's ARM audiences, else 401 with ARM's message.
+    for (const aud of ["https://management.core.windows.net/", "https://management.core.windows.net", "https://management.azure.com/", "https://management.azure.com"]) {
+      assert.equal((await raw(`${vnetId}?api-version=2026-01-01`, { Authorization: `Bearer ${fakeToken(aud)}` })).status, 404, aud);
+    }
+    const wrongAud = await raw(`${vnetId}?api-version=2026-01-01`, { Authorization: `Bearer ${fakeToken(fake.url)}` });
+    assert.equal(wrongAud.status, 401);
+    assert.deepEqual(JSON.parse(wrongAud.body), { error: { code: "InvalidAuthenticationTokenAudience", message: `The access token has been obtained for wrong audience or resource '${fake.url}'. It should exactly match with one of the allowed audiences 'https://management.core.windows.net/','https://management.core.windows.net','https://management.azure.com/','https://management.azure.com'.` } });
+    assert.match(String(wrongAud.headers["www-authenticate"]), /^Bearer authorization_uri=.*error="invalid_token"/);
+    const notJwt = await raw(`${vnetId}?api-version=2026-01-01`, { Authorization: "Bearer x" });
+    assert.deepEqual(JSON.parse(notJwt.body), { error: { code: "InvalidAuthenticationToken", message: "The access token is invalid." } });
+    // The metadata document: anonymous, this cloud's audiences and sign-in host, the fake as resourceManager.
+    const meta = await raw("/metadata/endpoints?api-version=2022-09-01", {});
+    assert.equal(meta.status, 200);
+    const doc = JSON.parse(meta.body) as { name: string; resourceManager: string; authentication: { loginEndpoint: string; audiences: string[] } };
+    assert.equal(doc.name, "AzureCloud");
+    assert.equal(doc.resourceManager, `${fake.url}/`);
+    assert.deepEqual(doc.authentication.audiences, ["https://management.core.windows.net/", "https://management.azure.com/"]);
+    assert.equal(doc.authentication.loginEndpoint, "https://login.microsoftonline.com");
+  });
+
+  it("a sovereign fake accepts only its own audiences and says so in its metadata", async () => {
+    const gov = await startFakeArm({ cloud: "AzureUSGovernment" });
+    try {
+      const rg = new ResourceManagementClient(credential, SUB, { endpoint: gov.url, tlsOptions: { ca: gov.caPem }, retryOptions: { maxRetries: 0 } });
+      const e = await rejects(rg.resourceGroups.get(RG));
+      assert.equal(e.statusCode, 401);
+      assert.equal(e.code, "InvalidAuthenticationTokenAudience");
+      const ok = new ResourceManagementClient(credential, SUB, { endpoint: gov.url, tlsOptions: { ca: gov.caPem }, credentials: { scopes: ["https://management.core.usgovcloudapi.net//.default"] } });
+      gov.seed.resourceGroup(RG);
+      assert.equal((await ok.resourceGroups.get(RG)).name, RG);
+      assert.equal(gov.requests.at(-1)?.audience, "https://management.core.usgovcloudapi.net/");
+    } finally {
+      await gov.close();
+    }
   });
 
   it("rejects a PUT while the resource's LRO runs (409 AnotherOperationInProgress)", async () => {
@@ -462,7 +499,8 @@ describe("fake ARM server (real SDK clients)", function () {
       ]);
       assert.equal(noLogin.code, 5, noLogin.stderr);
       assert.match(noLogin.stderr, /az login/);
-      assert.equal(other.requests.length, 0);
+      // Only the anonymous metadata read (to learn the token audience) came before the credential failed.
+      assert.deepEqual(other.requests.map((r) => `${r.method} ${r.path} ${r.auth}`), ["GET /metadata/endpoints false"]);
       assert.equal(hung.killed, true);
       assert.equal(hung.signal, "SIGKILL");
     } finally {

@@ -1,0 +1,197 @@
+/**
+ * Requests and credentials end to end (issue 9 §3): the BUILT CLI, the real credential chain (DefaultAzureCredential →
+ * the fake `az`, which issues a token for exactly the resource it is asked for) and the real SDK clients, against the
+ * fake ARM, which rejects a token whose audience is not its cloud's (401 InvalidAuthenticationTokenAudience, as ARM).
+ * - Tokens are requested for the audience of the ARM endpoint in use (az cloud names, the metadata endpoint), for every
+ *   client, and never sent to another host.
+ * - A request that never gets an answer (GET, PUT, status poll) times out, is retried like a 5xx, and the run ends.
+ */
+import assert from "node:assert/strict";
+import { startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm, RequestRecord } from "../fakes/fake-arm.ts";
+import { FAST, clusterId, create, ok, props, result, rgId } from "../helpers/create-cli.ts";
+import { hasStackTrace } from "../helpers/cli.ts";
+import { runCli } from "../helpers/run-cli.ts";
+
+const authenticated = (fake: FakeArm): RequestRecord[] => fake.requests.filter((r) => r.auth);
+/** `Microsoft.Network`, `Microsoft.Resources` (groups), ... for each authenticated request. */
+const namespaces = (fake: FakeArm): Set<string> =>
+  new Set(authenticated(fake).map((r) => /\/providers\/(Microsoft\.[A-Za-z]+)\//i.exec(r.path)?.[1] ?? (/\/resourcegroups\//i.test(r.path) ? "Microsoft.Resources" : "other")));
+const oneLine = (s: string): void => assert.ok(s.trim().split("\n").length <= 3, `short error, got:\n${s}`);
+
+describe("requests and credentials: token audiences", function () {
+  this.timeout(60_000);
+
+  it("a US Government ARM gets tokens for its own audience, learned from its metadata endpoint, on every client", async () => {
+    const fake = await startFakeArm({ polls: 1, cloud: "AzureUSGovernment" });
+    try {
+      const r = await create(fake, "gov", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"]);
+      ok(r);
+      assert.equal(result(r).cluster?.provisioningState, "Succeeded");
+      assert.match(r.stderr, /cloud AzureUSGovernment, ARM endpoint https:\/\/127\.0\.0\.1:/);
+      const auds = new Set(authenticated(fake).map((q) => q.audience));
+      assert.deepEqual([...auds], ["https://management.core.usgovcloudapi.net/"]);
+      assert.deepEqual(fake.requests.filter((q) => q.status === 401), [], "no request was refused");
+      // Network, ContainerService, Resources, Compute, and the older-generation MSI and Authorization clients.
+      for (const ns of ["Microsoft.Network", "Microsoft.ContainerService", "Microsoft.Resources", "Microsoft.Compute", "Microsoft.ManagedIdentity", "Microsoft.Authorization"]) {
+        assert.ok(namespaces(fake).has(ns), `${ns} was called (saw ${[...namespaces(fake)].join(", ")})`);
+      }
+      // The metadata document was read once, anonymously, before the first token was used.
+      const meta = fake.requests.filter((q) => q.path === "/metadata/endpoints");
+      assert.equal(meta.length, 1);
+      assert.equal(meta[0]?.auth, false);
+      assert.equal(meta[0]?.apiVersion, "2022-09-01");
+      assert.equal(fake.requests[0], meta[0]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("the public cloud: every client (MSI and Authorization too) asks for management.core.windows.net, never for the endpoint's host", async () => {
+    const fake = await startFakeArm({ polls: 1 });
+    try {
+      ok(await create(fake, "pub"));
+      const auds = new Set(authenticated(fake).map((q) => q.audience));
+      assert.deepEqual([...auds], ["https://management.core.windows.net/"]);
+      assert.ok(namespaces(fake).has("Microsoft.ManagedIdentity") && namespaces(fake).has("Microsoft.Authorization"));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("validate --live and delete use the same audience (China)", async () => {
+    const fake = await startFakeArm({ polls: 1, cloud: "AzureChinaCloud" });
+    try {
+      ok(await create(fake, "cn"));
+      const v = await runCli(["validate", "--live", "-n", "cn", "-g", "rg-cn", "-l", "westeurope", "--vnet-name", "cn-vnet", "-o", "json"], { fake, env: FAST });
+      assert.notEqual(v.code, 5, v.stderr);
+      assert.ok(v.code === 0 || v.code === 3, `exit ${v.code}: ${v.stderr}`);
+      const d = await runCli(["delete", "-n", "cn", "-g", "rg-cn", "--yes"], { fake, env: FAST });
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(fake.get(clusterId("rg-cn", "cn")), undefined);
+      assert.deepEqual([...new Set(authenticated(fake).map((q) => q.audience))], ["https://management.core.chinacloudapi.cn/"]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("an endpoint that publishes no metadata: exit 2 naming --cloud and AKS_NET_ARM_AUDIENCE, and no token goes out; with AKS_NET_ARM_AUDIENCE it works", async () => {
+    const fake = await startFakeArm({ polls: 1, metadata: false });
+    try {
+      const r = await create(fake, "nometa", [], { json: false });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /cannot tell which token audience the ARM endpoint https:\/\/127\.0\.0\.1:\d+ accepts: GET \/metadata\/endpoints answered 404/);
+      assert.match(r.stderr, /--cloud/);
+      assert.match(r.stderr, /AKS_NET_ARM_AUDIENCE/);
+      assert.ok(!hasStackTrace(r.stderr));
+      assert.deepEqual(authenticated(fake), [], "no token was sent");
+
+      ok(await create(fake, "nometa", [], { env: { AKS_NET_ARM_AUDIENCE: "https://management.azure.com" } }));
+      assert.deepEqual([...new Set(authenticated(fake).map((q) => q.audience))], ["https://management.azure.com"]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("--cloud that contradicts the endpoint's metadata is a usage error before any token is sent", async () => {
+    const fake = await startFakeArm({ polls: 1, cloud: "AzureChinaCloud" });
+    try {
+      const r = await create(fake, "mix", ["--cloud", "AzureUSGovernment"], { json: false });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--cloud AzureUSGovernment does not match the ARM endpoint https:\/\/127\.0\.0\.1:\d+, which serves AzureChinaCloud/);
+      assert.deepEqual(authenticated(fake), []);
+      // The matching name is accepted.
+      ok(await create(fake, "mix", ["--cloud", "AzureChinaCloud"]));
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("a bad --cloud or AKS_NET_CLOUD: one-line usage error, exit 2, with did-you-mean; AzureGermanCloud is retired", async () => {
+    const typo = await runCli(["create", "-n", "c", "-g", "rg", "-l", "westeurope", "--yes", "--cloud", "AzureUSGov"]);
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(typo.stderr, /unknown cloud 'AzureUSGov' \(did you mean AzureUSGovernment\?\)/);
+    oneLine(typo.stderr);
+    const env = await runCli(["validate", "--live", "-n", "c", "-g", "rg"], { env: { AKS_NET_CLOUD: "azurchinacloud" } });
+    assert.equal(env.code, 2, env.stderr);
+    assert.match(env.stderr, /AKS_NET_CLOUD: unknown cloud 'azurchinacloud' \(did you mean AzureChinaCloud\?\)/);
+    const german = await runCli(["delete", "-n", "c", "-g", "rg", "--cloud", "AzureGermanCloud"]);
+    assert.equal(german.code, 2, german.stderr);
+    assert.match(german.stderr, /AzureGermanCloud \(Microsoft Cloud Germany\) was closed on 29 October 2021/);
+    for (const r of [typo, env, german]) assert.ok(!hasStackTrace(r.stderr), r.stderr);
+  });
+
+  it("a status URL on another host never receives the token: the run stops (exit 1) naming the host, and nothing was sent there", async () => {
+    // The fake hands out operation URLs on https://localhost:PORT (same server, another host name).
+    const fake = await startFakeArm({ polls: 1, lroHost: "localhost" });
+    try {
+      const r = await create(fake, "away", [], { json: false });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /refusing to send the Azure token for https:\/\/management\.core\.windows\.net\/ to https:\/\/localhost:\d+/);
+      assert.deepEqual(fake.requests.filter((q) => q.host.startsWith("localhost")), [], "no request reached the other host");
+      assert.ok(!hasStackTrace(r.stderr));
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("requests and credentials: hung connections end", function () {
+  this.timeout(60_000);
+  const TIMEOUT = { ...FAST, AKS_NET_REQUEST_TIMEOUT_MS: "1000" };
+  let fake: FakeArm;
+  before(async () => {
+    fake = await startFakeArm({ polls: 1 });
+  });
+  after(async () => {
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it("a GET that never answers is timed out and retried like a 5xx: create completes", async () => {
+    fake.addFault({ kind: "hang", method: "GET", match: "/virtualNetworks/hg-vnet", times: 1 });
+    const r = await create(fake, "hg", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    assert.equal(r.timedOut, false, "the run ended by itself");
+    ok(r);
+    const gets = fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hg-vnet$/i.test(q.path));
+    assert.equal(gets[0]?.fault, "hang");
+    assert.equal(gets[0]?.status, 0, "never answered");
+    assert.ok(gets.slice(1).some((q) => q.status === 404 || q.status === 200), "the retry was answered");
+  });
+
+  it("a PUT that never answers is retried: the resource is created once and the run completes", async () => {
+    fake.addFault({ kind: "hang", method: "PUT", match: /\/virtualNetworks\/hp-vnet$/, times: 1 });
+    const r = await create(fake, "hp", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    assert.equal(r.timedOut, false);
+    ok(r);
+    const puts = fake.requests.filter((q) => q.method === "PUT" && /\/virtualNetworks\/hp-vnet$/i.test(q.path));
+    assert.equal(puts[0]?.status, 0, "the first PUT never got an answer");
+    assert.ok(puts.length >= 2 && puts.slice(1).every((q) => q.status === 201 || q.status === 200), `PUTs: ${puts.map((q) => q.status).join(",")}`);
+    assert.equal(props(fake.get(`${rgId("rg-hp")}/providers/Microsoft.Network/virtualNetworks/hp-vnet`))["provisioningState"], "Succeeded");
+  });
+
+  it("a status poll that never answers: the run ends (exit 1) naming the timeout and the resume, and a re-run completes", async () => {
+    const hang = fake.addFault({ kind: "hang", method: "GET", match: "/operations/", times: Infinity });
+    const started = Date.now();
+    const r = await create(fake, "hs", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
+    assert.equal(r.timedOut, false, "the run ended by itself");
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no response to GET \/subscriptions\/[^ ]+\/operations\/[^ ]+ within 1 s/);
+    assert.match(r.stderr, /re-run the same command to resume/);
+    assert.ok(!hasStackTrace(r.stderr));
+    // Each poll attempt was retried (AKS_NET_RETRY_DELAY_MS gives 4 retries), then the run gave up.
+    assert.ok(hang.hits >= 5, `hung polls: ${hang.hits}`);
+    assert.ok(Date.now() - started < 40_000);
+    hang.remove();
+    ok(await create(fake, "hs", [], { env: TIMEOUT }));
+  });
+
+  it("a metadata endpoint that never answers ends the run too (exit 1), before any token is sent", async () => {
+    fake.addFault({ kind: "hang", match: "/metadata/endpoints", times: Infinity });
+    const r = await create(fake, "hm", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
+    assert.equal(r.timedOut, false);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /no response to GET \/metadata\/endpoints within 1 s/);
+    assert.deepEqual(authenticated(fake), []);
+  });
+});
