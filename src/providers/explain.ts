@@ -143,6 +143,9 @@ export function explainAzureError(e: unknown, ctx: ExplainContext = {}): Error {
         hint: "for a private endpoint, trust its CA with NODE_EXTRA_CA_CERTS=/path/ca.pem",
       });
     }
+    if (e.statusCode === 401 && code === "InvalidAuthenticationTokenAudience") {
+      return new AuthError(`${where}Azure rejected the access token: it was issued for another cloud or resource (${code})`, "name the cloud with --cloud (AzureCloud, AzureUSGovernment, AzureChinaCloud) and sign az in to it (`az cloud set`), or set AKS_NET_ARM_AUDIENCE");
+    }
     if (e.statusCode === 401) {
       return new AuthError(`${where}Azure rejected the access token (${code ?? "401"})`, "sign in again with `az login`, or check AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET");
     }

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import { testCert } from "../fakes/cert.ts";
-import { startFakeArm } from "../fakes/fake-arm.ts";
+import { fakeToken, startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import { SUB, clusterId, create, createArgs, ok, props, result, writesSince } from "../helpers/create-cli.ts";
@@ -222,6 +222,11 @@ async function stripRetryAfterProxy(fake: FakeArm): Promise<{ url: string; strip
     req.on("end", () => {
       const up = request(`${fake.url}${req.url ?? "/"}`, { method: req.method, ca: fake.caPem, headers: { ...req.headers, host: new URL(fake.url).host } }, (upRes) => {
         const headers = { ...upRes.headers };
+        // Like a reverse proxy, point status URLs back at itself (the CLI sends its token only to its endpoint).
+        for (const h of ["azure-asyncoperation", "location", "operation-location"]) {
+          const v = headers[h];
+          if (typeof v === "string") headers[h] = v.replace(fake.url, `https://127.0.0.1:${(server.address() as AddressInfo).port}`);
+        }
         if (upRes.statusCode === 429 && headers["retry-after"] !== undefined) {
           delete headers["retry-after"];
           stripped++;
@@ -249,7 +254,7 @@ async function stripRetryAfterProxy(fake: FakeArm): Promise<{ url: string; strip
 function armPut(fake: FakeArm, path: string, body: unknown): Promise<number> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = request(`${fake.url}${path}`, { method: "PUT", ca: fake.caPem, headers: { authorization: "Bearer other-tool", "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
+    const req = request(`${fake.url}${path}`, { method: "PUT", ca: fake.caPem, headers: { authorization: `Bearer ${fakeToken("https://management.core.windows.net/")}`, "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
     });

@@ -93,6 +93,19 @@ describe("requests and credentials: token audiences", function () {
     }
   });
 
+  it("a token ARM refuses for its audience (401 InvalidAuthenticationTokenAudience): exit 5 saying so, naming --cloud, nothing written", async () => {
+    const fake = await startFakeArm({ polls: 1 });
+    try {
+      const r = await create(fake, "aud", [], { json: false, env: { AKS_NET_ARM_AUDIENCE: "https://management.core.usgovcloudapi.net/" } });
+      assert.equal(r.code, 5, r.stderr);
+      assert.match(r.stderr, /issued for another cloud or resource \(InvalidAuthenticationTokenAudience\)/);
+      assert.match(r.stderr, /--cloud/);
+      assert.deepEqual(fake.writes(), []);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("--cloud that contradicts the endpoint's metadata is a usage error before any token is sent", async () => {
     const fake = await startFakeArm({ polls: 1, cloud: "AzureChinaCloud" });
     try {
