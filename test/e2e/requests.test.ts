@@ -172,6 +172,16 @@ describe("requests and credentials: hung connections end", function () {
     assert.ok(gets.slice(1).some((q) => q.status === 404 || q.status === 200), "the retry was answered");
   });
 
+  it("a response whose body never completes is timed out and retried too", async () => {
+    fake.addFault({ kind: "stall", method: "GET", match: "/virtualNetworks/hb-vnet", times: 1 });
+    const r = await create(fake, "hb", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    assert.equal(r.timedOut, false);
+    ok(r);
+    const gets = fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hb-vnet$/i.test(q.path));
+    assert.equal(gets[0]?.fault, "stall");
+    assert.ok(gets.length >= 2);
+  });
+
   it("a PUT that never answers is retried: the resource is created once and the run completes", async () => {
     fake.addFault({ kind: "hang", method: "PUT", match: /\/virtualNetworks\/hp-vnet$/, times: 1 });
     const r = await create(fake, "hp", [], { env: TIMEOUT, timeoutMs: 45_000 });

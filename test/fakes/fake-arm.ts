@@ -38,7 +38,7 @@ export const FAKE_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001";
 /** The principal the fake's bearer token stands for. */
 export const FAKE_CALLER_PRINCIPAL_ID = "11111111-1111-4111-8111-111111111111";
 
-export type FaultKind = "throttle" | "error500" | "error503" | "reset" | "badRequest" | "lroFail" | "hang";
+export type FaultKind = "throttle" | "error500" | "error503" | "reset" | "badRequest" | "lroFail" | "hang" | "stall";
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -608,6 +608,11 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           return;
         case "hang":
           return; // never answered; close() drops the socket
+        case "stall":
+          // The status line and headers arrive, the body never completes.
+          res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Content-Length": "1000" });
+          res.write('{"id":');
+          return;
         case "throttle":
           return send(res, 429, { error: fault.error ?? { code: "TooManyRequests", message: "The request is being throttled." } }, { "Retry-After": String(fault.retryAfterSec ?? 0) });
         case "error500":
