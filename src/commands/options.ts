@@ -3,12 +3,13 @@
  * One table drives registration, parsing into a SpecInput, and the reverse (the "equivalent command").
  * Spec flags have no commander defaults: defaults live only in core/resolve.ts.
  */
-import { readFileSync, statSync } from "node:fs";
 import { Option } from "commander";
 import type { Command } from "commander";
+import { parseCidr } from "../core/cidr.ts";
+import type { SyntaxRule } from "../core/cidr.ts";
 import { UsageError } from "../core/errors.ts";
 import type { SpecInput, SpecLayer } from "../core/spec.ts";
-import { MAX_BYTES, readSpecFile, tooLarge } from "./input/file.ts";
+import { readCapped, readSpecFile } from "./input/file.ts";
 import { getTemplate } from "../templates/index.ts";
 
 /** Options as commander hands them over (camelCase keys of the flags below). */
@@ -186,19 +187,41 @@ export function parseRoute(text: string): { prefix: string; nextHopType: string;
   return route;
 }
 
-/** `@FILE` reads one CIDR per line (blank lines and # comments skipped). */
+/** What a bad line breaks, in words that quote nothing from the line (SYN-01 … SYN-05). */
+const NOT_A_CIDR: Record<SyntaxRule, string> = {
+  "SYN-01": "not address/prefix",
+  "SYN-02": "prefix length out of range",
+  "SYN-03": "the address is not IPv4 or IPv6",
+  "SYN-04": "leading zeros, octal or hex in the address",
+  "SYN-05": "whitespace inside the range",
+};
+
+/**
+ * `@FILE` reads one CIDR per line (blank lines and # comments skipped). A bad line is a usage error naming the file
+ * and line, never its content: a file given by mistake (`@.env`) must not end up in the output.
+ */
 function expandAtFile(item: string): string[] {
   if (!item.startsWith("@")) return [item];
   const path = item.slice(1);
   let text: string;
   try {
-    if (statSync(path).size > MAX_BYTES) throw tooLarge();
-    text = readFileSync(path, "utf8");
+    text = readCapped(path);
   } catch (e) {
     throw new UsageError(`--connected-cidr cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/#.*/, "").trim())
-    .filter((l) => l !== "");
+  const out: string[] = [];
+  const bad: { line: number; rule: SyntaxRule }[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*/, "").trim();
+    if (line === "") return;
+    const p = parseCidr(line);
+    if (p.ok) out.push(line);
+    else bad.push({ line: i + 1, rule: p.rule });
+  });
+  const first = bad[0];
+  if (first !== undefined) {
+    const more = bad.length > 1 ? ` (${bad.length - 1} more bad line${bad.length > 2 ? "s" : ""}: ${bad.slice(1, 6).map((b) => b.line).join(", ")}${bad.length > 6 ? ", ..." : ""})` : "";
+    throw new UsageError(`${path}:${first.line}: not a CIDR (${first.rule}: ${NOT_A_CIDR[first.rule]})${more}`, "--connected-cidr @FILE takes one CIDR per line, e.g. 10.50.0.0/16; blank lines and # comments are skipped");
+  }
+  return out;
 }

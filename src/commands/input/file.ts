@@ -3,7 +3,7 @@
  * Unreadable or unparsable files are usage errors (exit 2); bad values inside are findings.
  */
 // Sync reads: one small file, and node:fs/promises would load readline and streams at start-up.
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
 import { checkSpecShape } from "./shape.ts";
@@ -12,13 +12,37 @@ import { checkSpecShape } from "./shape.ts";
 export const MAX_BYTES = 64 * 1024 * 1024;
 /** The error for a file above MAX_BYTES (its message completes "cannot read FILE: "). */
 export const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 / 1024} MiB`);
+/** A spec is about 5 levels deep; deeper documents are refused before any recursive code walks them. */
+export const MAX_DEPTH = 32;
+
+/**
+ * Reads a file as UTF-8, at most MAX_BYTES: counts the bytes as they arrive rather than trusting stat().size, which
+ * is 0 for /dev/zero, /dev/urandom, FIFOs and /proc files (those would otherwise grow memory without bound).
+ */
+export function readCapped(path: string): string {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_BYTES + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_BYTES) throw tooLarge();
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Reads and parses the file; the document must be a mapping. */
 export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): Promise<SpecInput> {
   let text: string;
   try {
-    if (path !== "-" && statSync(path).size > MAX_BYTES) throw tooLarge();
-    text = path === "-" ? await readAll(stdin) : readFileSync(path, "utf8");
+    text = path === "-" ? await readAll(stdin) : readCapped(path);
   } catch (e) {
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
@@ -26,9 +50,12 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
   try {
     doc = await parseDocument(text);
   } catch (e) {
+    // A parser that recursed too deep (a document nested thousands of levels) is the same refusal as tooDeep's.
+    if (e instanceof RangeError) throw tooDeep(path);
     const first = String((e as Error).message).split("\n")[0];
     throw new UsageError(`spec file '${path}' is not valid YAML or JSON: ${first}`);
   }
+  if (depthOver(doc, MAX_DEPTH, text.length + 1000)) throw tooDeep(path);
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new UsageError(`spec file '${path}' must hold a mapping of spec keys (see \`aks-net schema\`)`);
   }
@@ -55,6 +82,25 @@ async function parseDocument(text: string): Promise<unknown> {
   }
   const yaml = (await import("js-yaml")).default;
   return yaml.load(text, { schema: yaml.CORE_SCHEMA });
+}
+
+function tooDeep(path: string): UsageError {
+  return new UsageError(`spec file '${path}' nests deeper than ${MAX_DEPTH} levels; a spec is a few levels deep`, "see `aks-net schema` for the spec's shape");
+}
+
+/**
+ * True when `doc` has more than `limit` nested lists/mappings; iterative, so any depth is safe to measure. Stops after
+ * `budget` nodes (an alias bomb is dropNulls' to report).
+ */
+function depthOver(doc: unknown, limit: number, budget: number): boolean {
+  const stack: [unknown, number][] = [[doc, 0]];
+  while (stack.length > 0 && budget-- > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== "object" || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** A key with an empty value (`podCidr:` in YAML) means "not set": remove it so defaults apply. */
