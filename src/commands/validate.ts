@@ -19,7 +19,12 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
   const layers = await layersFromOptions(opts, io.stdin);
   let resolved = resolveSpec(layers);
-  if (opts["live"]) resolved = await withLiveFacts(layers, resolved, opts, io);
+  if (opts["live"]) {
+    // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.
+    const badNames = validateSpec(resolved.spec, resolved.provenance).some((f) => f.severity === "error" && f.rule.startsWith("NAME-"));
+    if (badNames) io.stderr.write("--live: Azure not read, since names in the spec break Azure's naming rules (NAME-*)\n");
+    else resolved = await withLiveFacts(layers, resolved, opts, io);
+  }
 
   const findings = validateSpec(resolved.spec, resolved.provenance);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));

@@ -12,3 +12,23 @@ export const NAMES = {
   defaultVmSize: "Standard_D4s_v5",
   ruleCollectionGroup: "aks-egress",
 } as const;
+
+/**
+ * Names aks-net derives from the cluster name (and for the node resource group, AKS itself): one definition for the
+ * planner, which sends them, and the NAME rules, which check them before any request.
+ */
+export const DERIVED = {
+  vnet: (cluster: string): string => `${cluster}-vnet`,
+  identity: (cluster: string): string => `${cluster}-identity`,
+  routeTable: (cluster: string): string => `${cluster}-rt`,
+  natGateway: (cluster: string): string => `${cluster}-natgw`,
+  natGatewayIp: (cluster: string): string => `${cluster}-natgw-pip`,
+  firewall: (cluster: string): string => `${cluster}-fw`,
+  firewallIp: (cluster: string): string => `${cluster}-fw-pip`,
+  firewallManagementIp: (cluster: string): string => `${cluster}-fw-mgmt-pip`,
+  firewallPolicy: (cluster: string): string => `${cluster}-fw-policy`,
+  /** A user route on aks-net's route table, named after its prefix. */
+  userRoute: (prefix: string): string => `to-${prefix.replace(/[/:]/g, "-")}`,
+  /** The node resource group AKS creates when the cluster body names none (AKS FAQ: at most 80 characters). */
+  nodeResourceGroup: (resourceGroup: string, cluster: string, region: string): string => `MC_${resourceGroup}_${cluster}_${region}`,
+} as const;

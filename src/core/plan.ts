@@ -35,7 +35,7 @@ import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName
 import { UsageError } from "./errors.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
-import { NAMES } from "./names.ts";
+import { DERIVED, NAMES } from "./names.ts";
 
 /** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
 export const OWNER_TAG = "managed-by";
@@ -184,7 +184,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
   }
   const network: Network = ownsVnet ? planNetwork(b) : { nodeSubnetId: spec.vnetSubnetId };
 
-  const identityName = `${b.name}-identity`;
+  const identityName = DERIVED.identity(b.name);
   const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
 
   // Network Contributor on the subnets and route table, granted before the cluster (it joins them at create).
@@ -299,14 +299,14 @@ interface Network {
 /** The VNet aks-net builds: address spaces, egress (firewall, route table, NAT gateway), then the subnets using it. */
 function planNetwork(b: Builder): Network {
   const { spec, name, location, tags, netRgId } = b;
-  const vnetName = spec.vnet.name ?? `${name}-vnet`;
+  const vnetName = spec.vnet.name ?? DERIVED.vnet(name);
   const vnetId = b.net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces));
   const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
     b.net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
   const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
   const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
   const routeTable = (routes: RouteBody[]): string => {
-    const rtName = `${name}-rt`;
+    const rtName = DERIVED.routeTable(name);
     return b.net(TYPES.routeTable, providerId(netRgId, TYPES.routeTable, rtName), `route table ${rtName}`, [netRgId], routeTableBody(location, tags, routes));
   };
 
@@ -327,8 +327,8 @@ function planNetwork(b: Builder): Network {
 
   let natGatewayId: string | undefined;
   if (spec.outboundType === "userAssignedNATGateway") {
-    const natName = `${name}-natgw`;
-    const pip = publicIp(b, `${natName}-pip`);
+    const natName = DERIVED.natGateway(name);
+    const pip = publicIp(b, DERIVED.natGatewayIp(name));
     natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
   }
 
@@ -358,26 +358,26 @@ function planFirewall(
   const { spec, name, location, tags, netRgId } = b;
   const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
   const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
-  const publicIpId = publicIp(b, `${name}-fw-pip`);
+  const publicIpId = publicIp(b, DERIVED.firewallIp(name));
   const tier = spec.firewall.sku ?? "Standard";
   let management: { subnetId: string; publicIpId: string } | undefined;
   if (tier.toLowerCase() === "basic") {
     // FWS-02: Basic needs its own management subnet and public IP.
     const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
-    management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, `${name}-fw-mgmt-pip`) };
+    management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, DERIVED.firewallManagementIp(name)) };
   }
   let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId"> = { classic: aksEgressRules(location, sources) };
   let rulesId: string | undefined;
   if (tier.toLowerCase() !== "standard") {
     // Basic and Premium take no classic rules: the rule pack goes into a policy, ready before the firewall.
-    const policyName = `${name}-fw-policy`;
+    const policyName = DERIVED.firewallPolicy(name);
     const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier));
     const group = NAMES.ruleCollectionGroup;
     const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, sources));
     rulesId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
     rules = { firewallPolicyId: policyId };
   }
-  const fwName = `${name}-fw`;
+  const fwName = DERIVED.firewall(name);
   const firewallId = b.net(
     TYPES.firewall,
     providerId(netRgId, TYPES.firewall, fwName),
@@ -422,7 +422,7 @@ function freeRangeHint(spec: ClusterSpec, flag: string): string | undefined {
 function userRoutes(spec: ClusterSpec, taken: readonly string[]): RouteBody[] {
   return spec.routes
     .filter((r) => !taken.includes(r.prefix))
-    .map((r) => route(`to-${r.prefix.replace(/[/:]/g, "-")}`, r.prefix, r.nextHopType, r.nextHopIp));
+    .map((r) => route(DERIVED.userRoute(r.prefix), r.prefix, r.nextHopType, r.nextHopIp));
 }
 
 /** The networkProfile with only the keys that apply: pod CIDRs only where the cluster has one (kubenet, overlay, BYO CNI); never dockerBridgeCidr. */

@@ -238,6 +238,8 @@ export interface LiveFacts {
   kubernetesVersions?: { location: string; minors: string[]; patches: string[] };
   /** Reads Azure refused (403), e.g. the subscription's clusters for a principal scoped to one resource group. */
   unreadable?: string[];
+  /** Regions where the subscription offers AKS (managedClusters), as programmatic names (westeurope). */
+  locations?: string[];
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */

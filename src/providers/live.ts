@@ -6,6 +6,7 @@
  * requests does not depend on the number of subnets or peerings.
  */
 import { isRestError } from "@azure/core-rest-pipeline";
+import { regionName } from "../core/egress.ts";
 import { AuthError, UsageError } from "../core/errors.ts";
 import { NAMES } from "../core/names.ts";
 import { resolveSpec } from "../core/resolve.ts";
@@ -62,6 +63,8 @@ interface Reads {
   quotaNotChecked?: string;
   kubernetesVersions?: { location: string; minors: string[]; patches: string[] };
   unreadable: string[];
+  /** Regions where the subscription offers AKS. */
+  locations?: string[];
 }
 
 interface RawSubnet extends LiveSubnet {
@@ -263,7 +266,16 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     };
   });
 
-  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead]);
+  // Where the subscription offers AKS, when the spec names a region (LIVE-LOC-01): the provider's managedClusters
+  // locations, display names ("West Europe") as ARM lists them.
+  const locationsRead = t.location
+    ? refused("AKS regions of the subscription", ctx.resources().providers.get("Microsoft.ContainerService", opt)).then((provider) => {
+        const clusters = provider?.resourceTypes?.find((rt) => rt.resourceType?.toLowerCase() === "managedclusters");
+        if (clusters?.locations) reads.locations = [...new Set(clusters.locations.map(regionName))].sort();
+      })
+    : Promise.resolve();
+
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead, locationsRead]);
   // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
   const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
   reads.permissions.sort((a, b) => rank(a) - rank(b));
@@ -308,6 +320,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (r.quotaNotChecked) live.quotaNotChecked = r.quotaNotChecked;
   if (r.kubernetesVersions) live.kubernetesVersions = r.kubernetesVersions;
   if (r.unreadable.length > 0) live.unreadable = [...r.unreadable].sort();
+  if (r.locations) live.locations = r.locations;
 
   const vnet: Record<string, unknown> = {};
   const facts: SpecInput = { live };

@@ -7,6 +7,8 @@ import type { Cidr, ParsedIp } from "../core/cidr.ts";
 import type { ClusterSpec, Provenance } from "../core/spec.ts";
 import type { Finding, RuleCheck, RuleContext, RuleInfo } from "./finding.ts";
 import * as syntax from "./syntax.ts";
+import * as names from "./names.ts";
+import * as target from "./target.ts";
 import * as reserved from "./reserved.ts";
 import * as size from "./size.ts";
 import * as overlap from "./overlap.ts";
@@ -23,6 +25,8 @@ import * as live from "./live.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   syntax,
+  names,
+  target,
   reserved,
   size,
   overlap,

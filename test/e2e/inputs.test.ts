@@ -1,7 +1,8 @@
 /**
  * Issue 9 §4, end to end through the built CLI: inputs that must never reach Azure. Endless or huge input is cut off
  * by a byte cap (not stat().size), a deeply nested spec is a usage error, and a bad `@FILE` line is reported by file
- * and line, never by content.
+ * and line, never by content. Every name aks-net would send (derived ones too), the region, the Kubernetes version and
+ * the VM size are checked as findings (exit 3) before any request: the fake ARM sees nothing.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -10,6 +11,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm } from "../fakes/fake-arm.ts";
+import { FAST } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
@@ -114,5 +118,152 @@ describe("inputs: a bad @FILE line is reported by file and line, never by conten
     const r = await runCli(["validate", "--connected-cidr", `@${list}`]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /connectedCidrs\s+10\.50\.0\.0\/16, 10\.60\.0\.0\/16\s+\(flag\)/);
+  });
+});
+
+interface Finding {
+  rule: string;
+  severity: string;
+  fields: string[];
+  message: string;
+  fix: string;
+}
+
+/** Exit 3 with the rule among the errors (JSON on stdout), and the fake saw no request at all. */
+function refused(r: RunCliResult, fake: FakeArm, rule: string): Finding {
+  assert.equal(r.timedOut, false);
+  assert.equal(r.code, 3, `exit code; stderr: ${r.stderr}`);
+  assert.equal(fake.requests.length, 0, `requests sent: ${fake.requests.map((q) => `${q.method} ${q.path}`).join(", ")}`);
+  assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  const report = JSON.parse(r.stdout) as { errors: Finding[] };
+  const f = report.errors.find((e) => e.rule === rule);
+  assert.ok(f, `${rule} among ${report.errors.map((e) => e.rule).join(", ")}`);
+  return f;
+}
+
+describe("inputs: names Azure would refuse are findings before any request", function () {
+  this.timeout(60_000);
+  let fake: FakeArm;
+  before(async () => {
+    fake = await startFakeArm({ polls: 1 });
+  });
+  after(async () => fake.close());
+  beforeEach(() => fake.reset());
+
+  const create = (args: string[]): Promise<RunCliResult> =>
+    runCli(["create", "--yes", "-o", "json", "-l", "westeurope", ...args], { fake, env: FAST });
+  const x = (n: number): string => "x".repeat(n);
+
+  // [what, flags, rule, field, a fragment of the message]
+  const cases: [string, string[], string, string, RegExp][] = [
+    ["-n 'bad name!'", ["-n", "bad name!", "-g", "rg"], "NAME-01", "name", /has ' ', '!'/],
+    ["-n '..'", ["-n", "..", "-g", "rg"], "NAME-01", "name", /has '\.'/],
+    ["-n 'a/b'", ["-n", "a/b", "-g", "rg"], "NAME-01", "name", /has '\/'/],
+    ["-n 'a?#'", ["-n", "a?#", "-g", "rg"], "NAME-01", "name", /has '\?', '#'/],
+    ["-n 'two words'", ["-n", "two words", "-g", "rg"], "NAME-01", "name", /has ' '/],
+    ["--name=-lead", ["--name=-lead", "-g", "rg"], "NAME-01", "name", /starts with '-'/],
+    ["an RTL override in -n", ["-n", "abc\u202Edef", "-g", "rg"], "NAME-01", "name", /'abc\\u202edef' has '\\u202e'/],
+    ["100 characters", ["-n", x(100), "-g", "rg"], "NAME-01", "name", /is 100 characters \(at most 63\)/],
+    ["-g ending with '.'", ["-n", "c", "-g", "rg."], "NAME-02", "resourceGroup", /ends with '\.'/],
+    ["-g '..'", ["-n", "c", "-g", ".."], "NAME-02", "resourceGroup", /ends with '\.'/],
+    ["-g '../other'", ["-n", "c", "-g", "../other"], "NAME-02", "resourceGroup", /has '\/'/],
+    ["-g of 91 characters", ["-n", "c", "-g", x(91)], "NAME-02", "resourceGroup", /is 91 characters \(at most 90\)/],
+    ["a 61-character -n makes <name>-vnet 66 characters", ["-n", `c${x(60)}`, "-g", "rg"], "NAME-03", "name", /makes the VNet name '.*-vnet', which is 66 characters \(at most 64\)/],
+    ["--vnet-name of one character", ["-n", "c", "-g", "rg", "--vnet-name", "v"], "NAME-03", "vnet.name", /is 1 character \(at least 2\)/],
+    ["--subnet-name with a space", ["-n", "c", "-g", "rg", "--subnet-name", "my nodes"], "NAME-04", "vnet.subnetName", /has ' '/],
+    ["MC_<rg>_<name>_<region> over 80 characters", ["-n", `c${x(49)}`, "-g", `g${x(19)}`], "NAME-07", "name", /would be 85 characters: AKS allows 80/],
+  ];
+  for (const [what, flags, rule, field, message] of cases) {
+    it(`create ${what}: ${rule} on ${field}, exit 3, 0 requests`, async () => {
+      const f = refused(await create(flags), fake, rule);
+      assert.ok(f.fields.includes(field), `fields ${f.fields.join(", ")}`);
+      assert.match(f.message, message);
+      assert.ok(f.fix.length > 0);
+    });
+  }
+
+  it("the fix of a bad name is a name that passes the rule", async () => {
+    const f = refused(await create(["-n", "-My Cluster!-", "-g", "rg"]), fake, "NAME-01");
+    const fixed = /use e\.g\. '([^']+)'/.exec(f.fix)?.[1];
+    assert.equal(fixed, "My-Cluster");
+    fake.reset();
+    const r = await runCli(["create", "--dry-run", "--offline", "-o", "json", "-n", fixed, "-g", "rg", "-l", "westeurope"]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("one finding per bad field, not one per resource named after it", async () => {
+    const r = await create(["-n", "bad name!", "-g", "rg", "--firewall", "--vnet-cidr", "10.80.0.0/16", "--subnet-cidr", "10.80.4.0/22", "--firewall-subnet-cidr", "10.80.1.0/26"]);
+    refused(r, fake, "NAME-01");
+    const report = JSON.parse(r.stdout) as { errors: Finding[] };
+    assert.deepEqual(report.errors.filter((e) => e.rule.startsWith("NAME-")).map((e) => e.rule), ["NAME-01"]);
+  });
+
+  it("validate -f: the same findings from a spec file (exit 3); valid names pass", async () => {
+    const bad = file("names.yaml", "name: bad name!\nresourceGroup: rg.\nlocation: westeurope\nvnet:\n  name: v\n");
+    const r = await runCli(["validate", "-f", bad, "-o", "json"]);
+    assert.equal(r.code, 3, r.stderr);
+    const rules = (JSON.parse(r.stdout) as { errors: Finding[] }).errors.map((e) => e.rule);
+    for (const id of ["NAME-01", "NAME-02", "NAME-03"]) assert.ok(rules.includes(id), `${id} in ${rules.join(", ")}`);
+    const good = file("good-names.yaml", "name: aks-prod_1\nresourceGroup: rg-ä(prod).1\nlocation: West Europe\nvnet:\n  name: vnet.prod_\n");
+    const ok = await runCli(["validate", "-f", good, "-o", "json"]);
+    assert.equal(ok.code, 0, ok.stdout);
+  });
+
+  it("validate --live with a bad name reads nothing from Azure (exit 3)", async () => {
+    const bad = file("live-names.yaml", "name: c\nresourceGroup: ../x\nlocation: westeurope\n");
+    const r = await runCli(["validate", "--live", "-f", bad, "-o", "json"], { fake });
+    refused(r, fake, "NAME-02");
+    assert.match(r.stderr, /Azure not read/);
+  });
+
+  it("the region: a typo gets did-you-mean (LOC-01); display names are accepted", async () => {
+    const f = refused(await runCli(["create", "--yes", "-o", "json", "-n", "c", "-g", "rg", "-l", "westeurop"], { fake, env: FAST }), fake, "LOC-01");
+    assert.match(f.message, /did you mean westeurope\?/);
+    assert.equal(f.fix, "use westeurope");
+    refused(await runCli(["create", "--yes", "-o", "json", "-n", "c", "-g", "rg", "-l", "mars"], { fake, env: FAST }), fake, "LOC-01");
+    const r = await runCli(["create", "--dry-run", "--offline", "-n", "c", "-g", "rg", "-l", "West Europe"]);
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("the Kubernetes version and VM size formats (K8S-01, VM-01)", async () => {
+    const v = refused(await create(["-n", "c", "-g", "rg", "--kubernetes-version", "v1.30"]), fake, "K8S-01");
+    assert.equal(v.fix, "use 1.30");
+    refused(await create(["-n", "c", "-g", "rg", "--kubernetes-version", "latest"]), fake, "K8S-01");
+    const s = refused(await create(["-n", "c", "-g", "rg", "--node-vm-size", "D4s_v5"]), fake, "VM-01");
+    assert.equal(s.fix, "use Standard_D4s_v5");
+    refused(await create(["-n", "c", "-g", "rg", "--node-vm-size", "Standard D4s v5!"]), fake, "VM-01");
+    for (const [version, size] of [["1.30", "Standard_D4ds_v5"], ["1.31.2", "Standard_E64-32s_v5"], ["1.29", "Standard_NC24ads_A100_v4"]] as const) {
+      const r = await runCli(["create", "--dry-run", "--offline", "-n", "c", "-g", "rg", "-l", "westeurope", "--kubernetes-version", version, "--node-vm-size", size]);
+      assert.equal(r.code, 0, `${version} ${size}: ${r.stderr}`);
+    }
+  });
+
+  it("validate --live checks the region against where the subscription offers AKS (LIVE-LOC-01)", async () => {
+    // brazilsouth is an Azure region, but not among this subscription's AKS regions.
+    const spec = (location: string): string => file(`live-${location.replace(/\s/g, "")}.yaml`, `name: c\nresourceGroup: rg\nlocation: ${location}\n`);
+    const off = await runCli(["validate", "--live", "-f", spec("brazilsouth"), "-o", "json"], { fake });
+    assert.equal(off.code, 3, off.stderr);
+    const errors = (JSON.parse(off.stdout) as { errors: Finding[] }).errors;
+    assert.deepEqual(errors.map((e) => e.rule), ["LIVE-LOC-01"]);
+    assert.ok(fake.requests.some((q) => /\/providers\/Microsoft\.ContainerService$/i.test(q.path)), "the provider's locations were read");
+    const on = await runCli(["validate", "--live", "-f", spec("West Europe"), "-o", "json"], { fake });
+    assert.equal(on.code, 0, on.stdout);
+  });
+});
+
+describe("inputs: the subscription's region list wins over aks-net's offline list", function () {
+  this.timeout(60_000);
+  let fake: FakeArm;
+  before(async () => {
+    fake = await startFakeArm({ polls: 1, aksLocations: ["West Europe", "Atlantis Central"] });
+  });
+  after(async () => fake.close());
+
+  it("a region newer than aks-net's list passes with --live when the subscription offers AKS there", async () => {
+    const spec = file("new-region.yaml", "name: c\nresourceGroup: rg\nlocation: atlantiscentral\n");
+    const offline = await runCli(["validate", "-f", spec, "-o", "json"]);
+    assert.equal(offline.code, 3);
+    const r = await runCli(["validate", "--live", "-f", spec, "-o", "json"], { fake });
+    assert.equal(r.code, 0, r.stdout);
   });
 });

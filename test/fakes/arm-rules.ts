@@ -168,13 +168,51 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
   return out;
 }
 
-/** ARM naming rules: Network names (1-80, word characters, '.', '-', '_'); AKS cluster names (1-63). */
+/**
+ * Azure's naming rules per resource type ("Naming rules and restrictions for Azure resources",
+ * azure-resource-manager/management/resource-name-rules), answered with the resource provider's own error:
+ * Network 400 InvalidResourceName (VNets 2-64 characters, every other Network type 1-80), AKS 400 InvalidParameter,
+ * Managed Identity 400 InvalidResourceName (3-128). Resource groups are checked by the resource group route.
+ */
+const NAME_RULES: { test: (t: string) => boolean; rule: RegExp; error: (name: string) => ArmError }[] = [
+  {
+    test: (t) => t === T.vnet,
+    rule: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9_]$/,
+    error: (name) => new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be between 2 and 64 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`),
+  },
+  {
+    test: (t) => t.startsWith("microsoft.network/"),
+    rule: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/,
+    error: (name) => new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`),
+  },
+  {
+    test: (t) => t === T.cluster,
+    rule: /^[A-Za-z0-9](?:[-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
+    error: (name) => new ArmError(400, "InvalidParameter", `The value of parameter resourceName is invalid: '${name}'. The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be at most 63 characters long.`),
+  },
+  {
+    test: (t) => t === T.identity,
+    rule: /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/,
+    error: (name) => new ArmError(400, "InvalidResourceName", `The resource name '${name}' is invalid. The name must begin with a letter or a number, be 3 to 128 characters long, and contain only letters, numbers, '-' and '_'.`),
+  },
+];
+
 function checkName(t: string, name: string): void {
-  if (t.startsWith("microsoft.network/") && !/^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,78}[A-Za-z0-9_])?$/.test(name)) {
-    throw new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
+  const rule = NAME_RULES.find((r) => r.test(t));
+  if (rule && !rule.rule.test(name)) throw rule.error(name);
+}
+
+/**
+ * Resource groups: 1-90 of '-', '_', '.', '(', ')' and letters or digits as .NET's Char.IsLetterOrDigit sees them
+ * (one UTF-16 unit at a time: any Unicode letter, no surrogate pairs), not ending with '.'. ARM's own error.
+ */
+export function checkResourceGroupName(rg: string): void {
+  const bad = [...new Set([...rg].filter((c) => c.length > 1 || !/^[-_.()\p{L}\p{Nd}]$/u.test(c)))];
+  if (bad.length > 0) {
+    throw new ArmError(400, "InvalidResourceGroup", `The provided resource group name '${rg}' has these invalid characters: '${bad.join("")}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.`);
   }
-  if (t === T.cluster && !/^[A-Za-z0-9](?:[-_A-Za-z0-9]{0,61}[A-Za-z0-9])?$/.test(name)) {
-    throw new ArmError(400, "InvalidParameter", `The value of parameter resourceName is invalid: '${name}'. The name can contain only letters, numbers, underscores and hyphens, must start and end with a letter or number, and be at most 63 characters long.`);
+  if (rg.length < 1 || rg.length > 90 || rg.endsWith(".")) {
+    throw new ArmError(400, "InvalidResourceGroup", `The provided resource group name '${rg}' is invalid. Resource group names can be up to 90 characters long and cannot end with a period.`);
   }
 }
 
@@ -347,6 +385,7 @@ function splitChildren(
         continue;
       }
       const childId = `${id}/${spec.childType}/${childName}`;
+      if (ctx.validate) checkName(`${t}/${spec.childType.toLowerCase()}`, childName);
       const cp: Json = { ...props(it) };
       check(childId, cp, siblings);
       cp["provisioningState"] = ctx.provisioningState;

@@ -21,7 +21,7 @@ import { testCert } from "./cert.ts";
 import { ArmError, arr, clone, isUnder, key, lastSegment, obj, parentOf, parseId, props, rgId, str, typeOfId } from "./arm-util.ts";
 import type { Json } from "./arm-util.ts";
 import {
-  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
+  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, checkResourceGroupName, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
 } from "./arm-rules.ts";
 import type { QuotaView, StoreView, StoredResource } from "./arm-rules.ts";
 import { allowedAudiences, audienceRejection, metadataDocument, tokenAudience } from "./arm-auth.ts";
@@ -32,6 +32,13 @@ export type { StoredResource } from "./arm-rules.ts";
 export { allowedAudiences, fakeToken, tokenAudience } from "./arm-auth.ts";
 export type { FakeCloudName } from "./arm-auth.ts";
 export type { Json } from "./arm-util.ts";
+
+/** A subscription's AKS regions by default: a subset of the public cloud, so a real region can be missing from it. */
+export const AKS_LOCATIONS = [
+  "East US", "East US 2", "West US 2", "West US 3", "Central US", "North Europe", "West Europe", "UK South",
+  "France Central", "Germany West Central", "Sweden Central", "Switzerland North", "Japan East", "Australia East",
+  "Southeast Asia", "Canada Central",
+];
 
 /** The subscription tests use (runCli sets AZURE_SUBSCRIPTION_ID to it). */
 export const FAKE_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001";
@@ -139,6 +146,11 @@ export interface FakeArmOptions {
    * (GET .../providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions). Default: 1.31-1.33.
    */
   kubernetesVersions?: Record<string, string[]>;
+  /**
+   * Regions (display names, as ARM lists them) where the subscription offers AKS: the managedClusters locations of
+   * GET /subscriptions/{s}/providers/Microsoft.ContainerService. Default: AKS_LOCATIONS.
+   */
+  aksLocations?: string[];
   /** Location used when a seed omits one (default eastus). */
   location?: string;
   /**
@@ -693,6 +705,11 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       }));
       return send(res, 200, { values });
     }
+    // A resource provider's registration, with the locations of each resource type.
+    if (l[2] === "providers" && seg.length === 4) {
+      if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
+      return send(res, 200, providerInfo(sub, seg[3]!));
+    }
     // Subscription-wide list of a type: /subscriptions/s/providers/ns/type
     if (l[2] === "providers" && seg.length === 5) {
       if (method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Method not allowed.");
@@ -805,6 +822,19 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     });
   }
 
+  /** GET /subscriptions/{s}/providers/{namespace}: Registered; only Microsoft.ContainerService lists locations. */
+  function providerInfo(sub: string, namespace: string): Json {
+    const aks = namespace.toLowerCase() === "microsoft.containerservice";
+    const locations = opts.aksLocations ?? AKS_LOCATIONS;
+    return {
+      id: `/subscriptions/${sub}/providers/${aks ? "Microsoft.ContainerService" : namespace}`,
+      namespace: aks ? "Microsoft.ContainerService" : namespace,
+      registrationState: "Registered",
+      registrationPolicy: "RegistrationRequired",
+      resourceTypes: aks ? [{ resourceType: "managedClusters", locations: [...locations], apiVersions: ["2025-10-01"], capabilities: "SystemAssignedResourceIdentity, SupportsTags, SupportsLocation" }] : [],
+    };
+  }
+
   function canonicalId(seg: string[]): string {
     return `/subscriptions/${seg[1]}/resourceGroups/${seg[3]}/providers/${seg.slice(5).join("/")}`;
   }
@@ -836,9 +866,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         throw new ArmError(409, "ResourceGroupBeingDeleted", `The resource group '${rg}' is in deprovisioning state and cannot perform this operation.`);
       }
       const b = obj(body);
-      if (!/^[-\w._()]{1,90}$/u.test(rg) || rg.endsWith(".")) {
-        throw new ArmError(400, "InvalidResourceGroupName", `Resource group name '${rg}' is invalid. It can contain up to 90 characters: letters, digits, underscores, parentheses, hyphens and periods (not at the end).`);
-      }
+      checkResourceGroupName(rg);
       const location = str(b["location"]) ?? str(existing?.body["location"]);
       if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
       if (existing && location.toLowerCase() !== String(existing.body["location"]).toLowerCase()) {

@@ -280,6 +280,53 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal((await rejects(net.subnets.createOrUpdate(RG, "vnet1", "bad name!", { addressPrefix: "10.0.9.0/24" }, poll))).code, "InvalidResourceName");
   });
 
+  it("naming rules per resource type (resource-name-rules), answered with each provider's error code", async () => {
+    const loc = { location: LOC };
+    await net.routeTables.createOrUpdate(RG, "rt", loc, poll);
+    await net.virtualNetworks.createOrUpdate(RG, "vnet1", { ...loc, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
+    const puts: Record<string, (name: string) => Promise<unknown>> = {
+      "resource group": (n) => rm.resourceGroups.createOrUpdate(n, loc),
+      cluster: (n) => aks.managedClusters.createOrUpdate(RG, n, { ...loc, agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }] }, poll),
+      vnet: (n) => net.virtualNetworks.createOrUpdate(RG, n, { ...loc, addressSpace: { addressPrefixes: ["10.9.0.0/16"] } }, poll),
+      subnet: (n) => net.subnets.createOrUpdate(RG, "vnet1", n, { addressPrefix: "10.0.9.0/24" }, poll),
+      "subnet inline in a VNet PUT": (n) => net.virtualNetworks.createOrUpdate(RG, "vnet1", { ...loc, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [{ name: n, addressPrefix: "10.0.9.0/24" }] }, poll),
+      "route table": (n) => net.routeTables.createOrUpdate(RG, n, loc, poll),
+      route: (n) => net.routes.createOrUpdate(RG, "rt", n, { addressPrefix: "10.1.0.0/16", nextHopType: "VnetLocal" }, poll),
+      "public IP": (n) => net.publicIPAddresses.createOrUpdate(RG, n, { ...loc, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, poll),
+      firewall: (n) => net.azureFirewalls.createOrUpdate(RG, n, loc, poll),
+      "firewall policy": (n) => net.firewallPolicies.createOrUpdate(RG, n, loc, poll),
+      "NAT gateway": (n) => net.natGateways.createOrUpdate(RG, n, { ...loc, sku: { name: "Standard" } }, poll),
+      NSG: (n) => net.networkSecurityGroups.createOrUpdate(RG, n, loc, poll),
+      identity: (n) => msi.userAssignedIdentities.createOrUpdate(RG, n, loc),
+    };
+    const x = (n: number): string => "x".repeat(n);
+    // [type, refused names, their code, names accepted at the edge of the rule]. Names with '/' or equal to '..' never
+    // reach a resource provider as names (URL parsing takes them for path structure): aks-net's NAME rules refuse them.
+    const cases: [string, string[], string, string[]][] = [
+      ["resource group", ["bad name!", "rg.", `rg${"\u202e"}x`, x(91), "𝒜"], "InvalidResourceGroup", ["rg-ä(1)._x", x(90), "-lead"]],
+      ["cluster", ["bad name!", "-lead", "trail_", "a.b", x(64)], "InvalidParameter", [`a${x(62)}`, "a_b-c"]],
+      ["vnet", ["bad name!", "v", `v${x(64)}`, "-v", "v.", "a?#"], "InvalidResourceName", [`v${x(63)}`, "v_", "a..b"]],
+      ["subnet", ["bad name!", x(81), "_s"], "InvalidResourceName", [`s${x(79)}`]],
+      ["subnet inline in a VNet PUT", ["bad name!"], "InvalidResourceName", []],
+      ["route table", ["bad name!", x(81), "rt-"], "InvalidResourceName", [x(80)]],
+      ["route", ["bad name!", "-r"], "InvalidResourceName", ["to-10.1.0.0-16"]],
+      ["public IP", ["bad name!", x(81)], "InvalidResourceName", [x(80)]],
+      ["firewall", ["bad name!", "fw."], "InvalidResourceName", []],
+      ["firewall policy", ["bad name!", x(81)], "InvalidResourceName", [x(80)]],
+      ["NAT gateway", ["bad name!", "n-"], "InvalidResourceName", [x(80)]],
+      ["NSG", ["bad name!", x(81)], "InvalidResourceName", [x(80)]],
+      ["identity", ["bad name!", "ab", "-id", x(129), "id.x"], "InvalidResourceName", ["abc", x(128), "a_b-c"]],
+    ];
+    for (const [type, bad, code, good] of cases) {
+      for (const name of bad) {
+        const e = await rejects((puts[type] as (n: string) => Promise<unknown>)(name));
+        assert.equal(e.statusCode, 400, `${type} '${name}'`);
+        assert.equal(e.code, code, `${type} '${name}': ${e.message}`);
+      }
+      for (const name of good) await (puts[type] as (n: string) => Promise<unknown>)(name);
+    }
+  });
+
   it("peerings: overlapping address spaces are refused; the state is Connected once both sides exist", async () => {
     const hub = fake.seed.vnet(RG, "hub", ["10.0.0.0/16"]);
     fake.seed.vnet(RG, "clash", ["10.0.128.0/17"]);

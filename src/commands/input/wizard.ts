@@ -4,6 +4,7 @@
  * about the field just answered refuses the answer in place (rule id, message, fix); warnings are shown and accepted.
  * Select questions offer only the choices the engine accepts. Defaults for ranges come from core/proposals.ts.
  */
+import { DERIVED } from "../../core/names.ts";
 import { ENUMS } from "../../core/spec.ts";
 import type { ClusterSpec, Provenance, SpecInput, SpecLayer, SubnetSpec } from "../../core/spec.ts";
 import { carriesPodCidr, defaultMaxPods, resolveSpec } from "../../core/resolve.ts";
@@ -250,7 +251,7 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     }
     const clusterName = now().name ?? "aks";
     if (!given("vnet.name")) {
-      await askText("vnet.name", ["vnet.name"], existing ? "Name of the existing VNet" : "Name of the new VNet", existing ? undefined : `${clusterName}-vnet`, (v) => (required("the VNet name")(v), { vnet: { name: v } }));
+      await askText("vnet.name", ["vnet.name"], existing ? "Name of the existing VNet" : "Name of the new VNet", existing ? undefined : DERIVED.vnet(clusterName), (v) => (required("the VNet name")(v), { vnet: { name: v } }));
     }
     if (existing && !given("vnet.existingSubnets")) {
       await askText("vnet.existingSubnets", ["vnet.existingSubnets"], "Its other subnets, NAME=CIDR comma-separated (empty if none)", "", (v) => ({ vnet: { existingSubnets: splitList(v).map(parseExistingSubnet) } }), true);
