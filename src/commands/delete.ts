@@ -20,6 +20,7 @@ import { renderPlan } from "../io/render-plan.ts";
 import type { CommandOptions } from "../program.ts";
 import { layersFromOptions } from "./options.ts";
 import { interrupted, runPlan } from "./run-plan.ts";
+import { refusedName } from "../validators/names.ts";
 
 type Status = "succeeded" | "failed" | "interrupted";
 
@@ -32,6 +33,9 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (name === undefined || resourceGroup === undefined) {
     throw new UsageError("delete needs -n/--name and -g/--resource-group", "pass them, or -f with the spec file create used");
   }
+  // A name Azure refuses names nothing aks-net made, and `..` or `/` would change the request's path: refuse it unsent.
+  const badName = refusedName("cluster", name) ?? refusedName("resourceGroup", resourceGroup);
+  if (badName !== undefined) throw new UsageError(`delete: ${badName}`, "nothing was read or deleted; give the names create used");
 
   // Everything below talks to Azure: the SDK is loaded only now.
   const { armTargetNote, connectArm, listResourceGroup } = await import("../providers/arm-port.ts");

@@ -174,9 +174,23 @@ function broken(rule: NameRule, name: string): string | undefined {
   return undefined;
 }
 
+/** The rule in one phrase: "VNet names take 2-64 letters, ..., ending with a letter, digit or '_'". */
+function limitsOf(rule: NameRule): string {
+  return `${rule.what}s take ${rule.min}-${rule.max} ${rule.chars}${rule.firstText ? `, starting with ${rule.firstText}` : ""}${rule.lastText ? `, ending with ${rule.lastText}` : ""}`;
+}
+
+/**
+ * For commands that send names without running the rules (delete): why Azure would refuse `value` as a cluster or
+ * resource group name, or undefined. A name like `..` or `a/b` would otherwise change the request's path.
+ */
+export function refusedName(kind: "cluster" | "resourceGroup", value: string): string | undefined {
+  const why = broken(RULE[kind], value);
+  return why === undefined ? undefined : `${shown(value)} ${why}: ${limitsOf(RULE[kind])}`;
+}
+
 function describe(field: string, s: Sent, why: string): Finding {
   const rule = s.rule;
-  const limits = `${rule.what}s take ${rule.min}-${rule.max} ${rule.chars}${rule.firstText ? `, starting with ${rule.firstText}` : ""}${rule.lastText ? `, ending with ${rule.lastText}` : ""}`;
+  const limits = limitsOf(rule);
   if (s.from === undefined) {
     const better = fitted(rule, s.name, rule.max);
     return finding(rule.id, "error", field, `${field} ${shown(s.name)} ${why}: ${limits}`, better ? `use e.g. ${shown(better)}` : `choose a name of ${rule.chars}`);

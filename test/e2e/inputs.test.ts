@@ -209,6 +209,18 @@ describe("inputs: names Azure would refuse are findings before any request", fun
     assert.equal(ok.code, 0, ok.stdout);
   });
 
+  it("delete with a name Azure refuses ('..', '/'): exit 2, nothing read or deleted", async () => {
+    fake.seed.resourceGroup("rg");
+    const before = fake.snapshot();
+    for (const args of [["-n", "c", "-g", ".."], ["-n", "c", "-g", "rg/../other"], ["-n", "../c", "-g", "rg"], ["-n", "c d", "-g", "rg"]]) {
+      const r = await runCli(["delete", "--yes", ...args], { fake, env: FAST });
+      usage(r, /^error: delete: '.*' (has|ends with)/);
+      assert.match(r.stderr, /nothing was read or deleted/);
+    }
+    assert.equal(fake.requests.length, 0);
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
   it("validate --live with a bad name reads nothing from Azure (exit 3)", async () => {
     const bad = file("live-names.yaml", "name: c\nresourceGroup: ../x\nlocation: westeurope\n");
     const r = await runCli(["validate", "--live", "-f", bad, "-o", "json"], { fake });
