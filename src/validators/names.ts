@@ -91,10 +91,11 @@ export function check(ctx: RuleContext): Finding[] {
   // One finding per field: its own resource's rule first, then what it derives (a bad cluster name is one finding,
   // not one per resource named after it).
   for (const [field, sent] of byField) {
+    const room = Math.min(...sent.map((s) => s.rule.max - (s.from === undefined ? 0 : s.name.length - s.from.length)));
     for (const s of sent) {
       const why = broken(s.rule, s.name);
       if (why === undefined) continue;
-      out.push(describe(field, s, why));
+      out.push(describe(field, s, why, room, sent.find((o) => o.from === undefined)?.rule ?? s.rule));
       break;
     }
   }
@@ -188,16 +189,16 @@ export function refusedName(kind: "cluster" | "resourceGroup", value: string): s
   return why === undefined ? undefined : `${shown(value)} ${why}: ${limitsOf(RULE[kind])}`;
 }
 
-function describe(field: string, s: Sent, why: string): Finding {
+/** `room`: the longest value of the field that fits every name made from it; `own`: the rule of the field's own value. */
+function describe(field: string, s: Sent, why: string, room: number, own: NameRule): Finding {
   const rule = s.rule;
   const limits = limitsOf(rule);
   if (s.from === undefined) {
-    const better = fitted(rule, s.name, rule.max);
+    const better = fitted(rule, s.name, room);
     return finding(rule.id, "error", field, `${field} ${shown(s.name)} ${why}: ${limits}`, better ? `use e.g. ${shown(better)}` : `choose a name of ${rule.chars}`);
   }
   // A derived name: the user changes the value it comes from (or names the resource directly, where a flag exists).
-  const room = rule.max - (s.name.length - s.from.length);
-  const better = fitted(rule, s.from, room);
+  const better = fitted(own, s.from, room);
   const direct = rule === RULE.vnet ? ", or name the VNet with --vnet-name" : "";
   return finding(
     rule.id,

@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import type { SpecInput } from "../../../src/core/spec.ts";
+import { planResources } from "../../../src/core/plan.ts";
+import { resolveSpec } from "../../../src/core/resolve.ts";
+import { refusedName, rules, shown } from "../../../src/validators/names.ts";
+import { none, one } from "../../helpers/findings.ts";
+import { BASE, check } from "../../helpers/spec.ts";
+
+/** The firewall topology with a user route and a Basic firewall: every derived name aks-net has. */
+const ALL: SpecInput = {
+  ...BASE,
+  resourceGroup: "rg",
+  location: "westeurope",
+  vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.4.0/22" },
+  firewall: { enabled: true, subnetCidr: "10.10.0.0/26", sku: "Basic", managementSubnetCidr: "10.10.1.0/26" },
+  outboundType: "userDefinedRouting",
+  routes: [{ prefix: "192.168.0.0/16", nextHopType: "VirtualAppliance", nextHopIp: "10.10.0.4" }],
+};
+const names = (findings: ReturnType<typeof check>): string[] => findings.filter((f) => f.rule.startsWith("NAME-")).map((f) => `${f.rule} ${f.fields.join(",")}`);
+
+describe("validators/names (resource-name-rules; AKS FAQ for the node resource group)", () => {
+  it("lists NAME-01 … NAME-07", () => assert.deepEqual(rules.map((r) => r.id), ["NAME-01", "NAME-02", "NAME-03", "NAME-04", "NAME-05", "NAME-06", "NAME-07"]));
+
+  it("every name the planner sends for a valid spec passes; a name that passes stays valid in every derived name but the VNet's and MC_'s lengths", () => {
+    // 1-63 character names over the cluster alphabet: only NAME-03 (<name>-vnet over 64) and NAME-07 may follow.
+    for (const length of [1, 2, 30, 59, 60, 63]) {
+      for (const name of [`a${"_-9Z".repeat(20)}`.slice(0, length - 1) + "z", "x".repeat(length)]) {
+        const got = names(check({ ...ALL, name, resourceGroup: "g" }));
+        const expected = [...(length > 59 ? ["NAME-03 name"] : []), ...(length + 17 > 80 ? ["NAME-07 name,resourceGroup"] : [])];
+        assert.deepEqual(got, expected, `${length}: ${name}`);
+      }
+    }
+    const { spec } = resolveSpec([{ source: "flag", input: { ...ALL, name: "c" } }]);
+    const sent = JSON.stringify(planResources(spec, { subscriptionId: "s" }));
+    for (const n of ["c-vnet", "c-identity", "c-rt", "c-fw", "c-fw-pip", "c-fw-mgmt-pip", "c-fw-policy", "to-192.168.0.0-16"]) assert.ok(sent.includes(`"${n}`) || sent.includes(`/${n}"`), n);
+    none(check({ ...ALL, name: "c" }), "NAME-05");
+  });
+
+  it("one finding per field, with a fix that passes the rule", () => {
+    for (const bad of ["bad name!", "-x-", "a..b", "ü", "a\u202eb", "x".repeat(100), "_", "a/b?c#d"]) {
+      const f = one(check({ ...ALL, name: bad }), "NAME-01", "error", ["name"]);
+      const fixed = /use e\.g\. '([^']+)'/.exec(f.fix)?.[1];
+      if (fixed !== undefined) {
+        assert.equal(refusedName("cluster", fixed), undefined, `${bad} -> ${fixed}`);
+        assert.deepEqual(names(check({ ...ALL, name: fixed })), [], fixed);
+      }
+      assert.doesNotMatch(f.message, /[\u202e\u0000-\u001f]/, "no control or bidi characters in the output");
+    }
+  });
+
+  it("resource groups: Unicode letters and digits, '()', not a trailing '.'; VNet 2-64; subnets 1-80", () => {
+    none(check({ ...ALL, name: "c", resourceGroup: "rg-Ärger(1).x" }), "NAME-02");
+    one(check({ ...ALL, name: "c", resourceGroup: "rg." }), "NAME-02", "error", ["resourceGroup"]);
+    one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, resourceGroup: "a b" } }), "NAME-02", "error", ["vnet.resourceGroup"]);
+    one(check({ ...ALL, name: "c", resourceGroup: "𝒜" }), "NAME-02", "error", ["resourceGroup"]);
+    one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v" } }), "NAME-03", "error", ["vnet.name"]);
+    none(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v_" } }), "NAME-03");
+    one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, subnetName: "n".repeat(81) } }), "NAME-04", "error", ["vnet.subnetName"]);
+    // A brought subnet: aks-net sends no VNet or subnet name of its own.
+    none(check({ ...BASE, name: "c", vnetSubnetId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s", vnet: { name: "v" } }), "NAME-03");
+  });
+
+  it("shown() quotes one line: controls and bidi overrides as escapes, letters as they are", () => {
+    assert.equal(shown("ab\u202ecd\n\tä"), "'ab\\u202ecd\\u000a\\u0009ä'");
+    assert.equal(shown("x\u{1F600}"), "'x\\u{1f600}'");
+  });
+
+  it("refusedName(): '..' and '/' are refused for delete", () => {
+    assert.match(refusedName("resourceGroup", "..") ?? "", /ends with '\.'/);
+    assert.match(refusedName("cluster", "a/b") ?? "", /has '\/'/);
+    assert.equal(refusedName("resourceGroup", "rg-1"), undefined);
+  });
+});
+
+describe("validators/target: region, Kubernetes version, VM size", () => {
+  it("LOC-01: programmatic and display names, sovereign regions; a typo gets did-you-mean", () => {
+    for (const location of ["westeurope", "West Europe", "usgovvirginia", "chinanorth3"]) none(check({ ...BASE, location }), "LOC-01");
+    assert.match(one(check({ ...BASE, location: "westeurpoe" }), "LOC-01", "error", ["location"]).fix, /^use westeurope$/);
+    one(check({ ...BASE, location: "mars" }), "LOC-01", "error", ["location"]);
+  });
+
+  it("LIVE-LOC-01 replaces LOC-01 when the subscription's AKS regions were read", () => {
+    const live = (location: string, locations: string[]): SpecInput => ({ ...BASE, location, live: { locations } });
+    none(check(live("atlantis", ["atlantis", "westeurope"])), "LOC-01");
+    none(check(live("atlantis", ["atlantis"])), "LIVE-LOC-01");
+    one(check(live("brazilsouth", ["westeurope"])), "LIVE-LOC-01", "error", ["location"]);
+    none(check(live("brazilsouth", ["westeurope"])), "LOC-01");
+  });
+
+  it("K8S-01 and VM-01: formats", () => {
+    for (const v of ["1.30", "1.30.4", "1.9"]) none(check({ ...BASE, kubernetesVersion: v }), "K8S-01");
+    for (const v of ["v1.30", "1.30.4.1", "latest", "1.030", " 1.30", "1"]) one(check({ ...BASE, kubernetesVersion: v }), "K8S-01", "error", ["kubernetesVersion"]);
+    for (const s of ["Standard_D4ds_v5", "standard_d2s_v3", "Standard_E64-32s_v5", "Standard_NC24ads_A100_v4", "Standard_B2s"]) none(check({ ...BASE, nodePools: [{ name: "sys", vmSize: s }] }), "VM-01");
+    for (const s of ["D4s_v5", "Standard D4s v5", "Standard_", "", "Standard_D4s_v5;rm"]) one(check({ ...BASE, nodePools: [{ name: "sys", vmSize: s }] }), "VM-01", "error", ["nodePools[0].vmSize"]);
+  });
+});
