@@ -32,3 +32,9 @@ export const DERIVED = {
   /** The node resource group AKS creates when the cluster body names none (AKS FAQ: at most 80 characters). */
   nodeResourceGroup: (resourceGroup: string, cluster: string, region: string): string => `MC_${resourceGroup}_${cluster}_${region}`,
 } as const;
+
+/** The parts of a subnet's ARM id (`/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n`), or undefined. */
+export function subnetIdParts(id: string): { subscription: string; resourceGroup: string; vnet: string; subnet: string } | undefined {
+  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i.exec(id.trim());
+  return m ? { subscription: m[1] as string, resourceGroup: m[2] as string, vnet: m[3] as string, subnet: m[4] as string } : undefined;
+}

@@ -8,7 +8,7 @@
 import { isRestError } from "@azure/core-rest-pipeline";
 import { regionName } from "../core/egress.ts";
 import { AuthError, UsageError } from "../core/errors.ts";
-import { NAMES } from "../core/names.ts";
+import { NAMES, subnetIdParts } from "../core/names.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type {
   ClusterSpec,
@@ -111,9 +111,9 @@ function targetOf(spec: ClusterSpec, opts: Record<string, unknown>, parsed: Retu
 
 /** `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n`. */
 export function parseSubnetId(id: string): { subscription: string; resourceGroup: string; vnet: string; subnet: string } | undefined {
-  const m = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)\/?$/i.exec(id.trim());
-  if (!m) throw new UsageError(`--vnet-subnet-id is not a subnet resource id: '${id}'`, "expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET");
-  return { subscription: m[1] as string, resourceGroup: m[2] as string, vnet: m[3] as string, subnet: m[4] as string };
+  const parts = subnetIdParts(id);
+  if (!parts) throw new UsageError(`--vnet-subnet-id is not a subnet resource id: '${id}'`, "expected /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET");
+  return parts;
 }
 
 async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: AbortSignal): Promise<Reads> {

@@ -5,7 +5,7 @@
  * A bad name is found here, before any request, instead of by Azure halfway through a create.
  */
 import { regionName } from "../core/egress.ts";
-import { DERIVED, NAMES } from "../core/names.ts";
+import { DERIVED, NAMES, subnetIdParts } from "../core/names.ts";
 import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -117,6 +117,13 @@ function sentNames(ctx: RuleContext): Sent[] {
   if (name !== undefined) {
     put("name", RULE.cluster, name);
     put("name", RULE.identity, DERIVED.identity(name), name);
+  }
+  // A brought subnet's id: its parts go into the requests' paths (reads, role assignments, the cluster body).
+  const byId = typeof s.vnetSubnetId === "string" ? subnetIdParts(s.vnetSubnetId) : undefined;
+  if (byId) {
+    put("vnetSubnetId", RULE.resourceGroup, byId.resourceGroup);
+    put("vnetSubnetId", RULE.vnet, byId.vnet);
+    put("vnetSubnetId", RULE.subnet, byId.subnet);
   }
   const ownsVnet = s.vnet.managed !== true && s.vnetSubnetId === undefined;
   if (!ownsVnet) return out;

@@ -44,7 +44,7 @@ describe("validators/names (resource-name-rules; AKS FAQ for the node resource g
         assert.equal(refusedName("cluster", fixed), undefined, `${bad} -> ${fixed}`);
         assert.deepEqual(names(check({ ...ALL, name: fixed })), [], fixed);
       }
-      assert.doesNotMatch(f.message, /[\u202e\u0000-\u001f]/, "no control or bidi characters in the output");
+      assert.doesNotMatch(f.message, /[\u202e\u0000-\u001f]/, "no control or bidi characters in the output"); // eslint-disable-line no-control-regex
     }
   });
 
@@ -56,8 +56,14 @@ describe("validators/names (resource-name-rules; AKS FAQ for the node resource g
     one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v" } }), "NAME-03", "error", ["vnet.name"]);
     none(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v_" } }), "NAME-03");
     one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, subnetName: "n".repeat(81) } }), "NAME-04", "error", ["vnet.subnetName"]);
+    // A brought subnet's id: its resource group, VNet and subnet go into request paths.
+    const id = (rg: string, vnet: string, subnet: string): SpecInput => ({ ...BASE, name: "c", vnetSubnetId: `/subscriptions/s/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${vnet}/subnets/${subnet}` });
+    one(check(id("..", "v1", "s")), "NAME-02", "error", ["vnetSubnetId"]);
+    one(check(id("rg", "v", "s")), "NAME-03", "error", ["vnetSubnetId"]);
+    one(check(id("rg", "v1", "-s")), "NAME-04", "error", ["vnetSubnetId"]);
+    assert.deepEqual(names(check(id("rg", "v1", "s"))), []);
     // A brought subnet: aks-net sends no VNet or subnet name of its own.
-    none(check({ ...BASE, name: "c", vnetSubnetId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/s", vnet: { name: "v" } }), "NAME-03");
+    none(check({ ...BASE, name: "c", vnetSubnetId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v1/subnets/s", vnet: { name: "v" } }), "NAME-03");
   });
 
   it("shown() quotes one line: controls and bidi overrides as escapes, letters as they are", () => {
