@@ -21,6 +21,14 @@ process.on("SIGINT", () => {
   controller.abort(new CancelledError());
 });
 
+// A reader that went away (`aks-net schema | head -1`) is not an error of ours: further output is dropped and the
+// command ends with its own exit code. A command that changes Azure must not stop halfway because a pipe closed.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") process.exitCode ??= EXIT.azure;
+  });
+}
+
 const colorFlag = process.argv.includes("--no-color") ? false : undefined;
 const io: Io = {
   stdout: process.stdout,

@@ -1,0 +1,65 @@
+/**
+ * Files, pipes and output (issue 9 §5) through the BUILT CLI: a closed pipe ends quietly, `init` never replaces a
+ * file it was not told to, and `--yes` means no questions.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
+
+/** Runs `aks-net ARGS | true` in bash; the CLI's own exit code comes back on stderr as the last line `rc=N`. */
+function intoClosedPipe(args: readonly string[], both = false): Promise<{ stderr: string; code: number }> {
+  const script = `{ "$NODE" "$BIN" "$@"${both ? " 2>&1" : ""}; echo "rc=$?" >&2; } | true`;
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", script, "bash", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE: process.execPath, BIN, CI: "true", NO_COLOR: "1", AKS_NET_DEBUG: "" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+    child.on("error", reject);
+    child.on("close", () => {
+      const m = /rc=(\d+)\n$/.exec(stderr);
+      resolve({ stderr: stderr.replace(/rc=\d+\n$/, ""), code: m ? Number(m[1]) : -1 });
+    });
+  });
+}
+
+describe("e2e: a closed pipe ends quietly", function () {
+  this.timeout(30_000);
+  // [args, exit code, stderr stays empty]
+  const cases: [string[], number, boolean?][] = [
+    [["schema"], 0],
+    [["templates"], 0],
+    [["templates", "-o", "json"], 0],
+    [["validate", "-f", "examples/overlay-cilium.yaml"], 0],
+    [["validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], 0],
+    [["validate", "-f", "examples/broken.yaml"], 3, false],
+    [["--help"], 0],
+    [["help", "create"], 0],
+    [["create", "--help"], 0],
+    [["create", "-n", "p", "-g", "rg-p", "-l", "westeurope", "--dry-run", "--offline"], 0],
+    [["create", "-n", "p", "-g", "rg-p", "-l", "westeurope", "--dry-run", "--offline", "-o", "json"], 0],
+    [["init", "-n", "p", "-g", "rg-p", "-l", "westeurope", "--subscription", "00000000-0000-0000-0000-000000000001", "--out", "-"], 0, false],
+  ];
+  for (const [args, code, quiet = true] of cases) {
+    it(`aks-net ${args.join(" ")} | true: no stack trace${quiet ? ", nothing on stderr" : ""}, exit ${code}`, async () => {
+      const r = await intoClosedPipe(args);
+      assert.equal(hasStackTrace(r.stderr), false, r.stderr);
+      assert.doesNotMatch(r.stderr, /EPIPE|internal error/);
+      if (quiet) assert.equal(r.stderr, "");
+      assert.equal(r.code, code, r.stderr);
+    });
+  }
+  it("stderr into the closed pipe too (2>&1 | true): the command still ends with its own exit code", async () => {
+    const invalid = await intoClosedPipe(["validate", "-f", "examples/broken.yaml", "-o", "json"], true);
+    assert.equal(invalid.code, 3);
+    const usage = await intoClosedPipe(["validate", "--node-count", "three"], true);
+    assert.equal(usage.code, 2);
+    const noYes = await intoClosedPipe(["create", "-n", "p", "-g", "rg-p", "-l", "westeurope"], true);
+    assert.equal(noYes.code, 2);
+  });
+});
