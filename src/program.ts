@@ -96,6 +96,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .command("init")
       .description("ask for a cluster network interactively and write aks-net.yaml (creates nothing)")
       .option("--out <path>", "spec file to write (- writes it to stdout)", "aks-net.yaml")
+      .option("--force", "replace the --out file if it exists")
       .option("--subscription <id>", "subscription recorded in the spec (else asked; default AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")
       .option("--no-input", "never prompt; missing values are an error"),
     { withTargets: true },

@@ -1,7 +1,8 @@
 /**
  * `aks-net init`: the create wizard without creating anything. Asks what flags, -f and --template left out (on a
  * terminal), checks every answer with the rule engine, writes the spec file (`--out`, default aks-net.yaml) and prints
- * the equivalent `aks-net create` command. Without a terminal it writes the spec from the flags, or names what is missing.
+ * the equivalent `aks-net create` command. Without a terminal it writes the spec from the flags, or names what is missing;
+ * an existing file is replaced only with --force (on a terminal: when the user says so).
  */
 import { EXIT } from "../core/errors.ts";
 import { computeCapacity } from "../core/capacity.ts";
@@ -21,7 +22,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (!done.asked) {
     // Nothing was asked (no terminal, or every value given): the file still records the chosen values.
     const chosen = chosenInput(resolved);
-    const written = await writeSpec(out, chosen, io);
+    const written = await writeSpec(out, chosen, io, { replace: opts["force"] === true });
     io.stderr.write(`${written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${equivalentCommand(chosen)}\n`);
   }
   const findings = validateSpec(resolved.spec, resolved.provenance);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
@@ -61,5 +61,65 @@ describe("e2e: a closed pipe ends quietly", function () {
     assert.equal(usage.code, 2);
     const noYes = await intoClosedPipe(["create", "-n", "p", "-g", "rg-p", "-l", "westeurope"], true);
     assert.equal(noYes.code, 2);
+  });
+});
+
+describe("e2e: init never replaces a file it was not told to", function () {
+  this.timeout(30_000);
+  const SPEC = ["init", "-n", "keep", "-g", "rg-keep", "-l", "westeurope", "--subscription", "00000000-0000-0000-0000-000000000001"];
+  const MINE = "# my own file\n";
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-init-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const refused = (r: { code: number | null; stdout: string; stderr: string }): void => {
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: aks-net\.yaml exists and was not replaced\n {2}pass --force to replace it, or --out/);
+    assert.equal(hasStackTrace(r.stderr), false);
+  };
+
+  for (const how of [[], ["--no-input"]]) {
+    it(`an existing aks-net.yaml without a terminal${how.length ? " and with --no-input" : ""}: exit 2, the file unchanged`, async () => {
+      writeFileSync(join(dir, "aks-net.yaml"), MINE);
+      refused(await runCli([...SPEC, ...how], { cwd: dir }));
+      assert.equal(readFileSync(join(dir, "aks-net.yaml"), "utf8"), MINE);
+    });
+  }
+
+  it("a symlink named aks-net.yaml: refused, and neither the link nor its target is touched (dangling links too)", async () => {
+    const target = join(dir, "elsewhere", "important.yaml");
+    mkdirSync(dirname(target));
+    writeFileSync(target, MINE);
+    symlinkSync(target, join(dir, "aks-net.yaml"));
+    refused(await runCli(SPEC, { cwd: dir }));
+    assert.equal(readFileSync(target, "utf8"), MINE);
+    assert.equal(readlinkSync(join(dir, "aks-net.yaml")), target);
+
+    rmSync(join(dir, "aks-net.yaml"));
+    symlinkSync(join(dir, "nowhere.yaml"), join(dir, "aks-net.yaml"));
+    refused(await runCli(SPEC, { cwd: dir }));
+    assert.equal(existsSync(join(dir, "nowhere.yaml")), false, "a dangling link is not followed to create its target");
+  });
+
+  it("--force replaces it; a symlink is replaced by the file, its target left as it was", async () => {
+    const target = join(dir, "target.yaml");
+    writeFileSync(target, MINE);
+    symlinkSync(target, join(dir, "aks-net.yaml"));
+    const r = await runCli([...SPEC, "--force"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lstatSync(join(dir, "aks-net.yaml")).isSymbolicLink(), false);
+    assert.match(readFileSync(join(dir, "aks-net.yaml"), "utf8"), /name: keep/);
+    assert.equal(readFileSync(target, "utf8"), MINE);
+  });
+
+  it("--out naming another file writes that one; --out naming an existing file is refused the same way", async () => {
+    writeFileSync(join(dir, "aks-net.yaml"), MINE);
+    const r = await runCli([...SPEC, "--out", "other.yaml"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(readFileSync(join(dir, "other.yaml"), "utf8"), /name: keep/);
+    assert.equal(readFileSync(join(dir, "aks-net.yaml"), "utf8"), MINE);
+    const again = await runCli([...SPEC, "--out", "other.yaml"], { cwd: dir });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /^error: other\.yaml exists and was not replaced/);
   });
 });

@@ -3,9 +3,9 @@
  * without one (no TTY, CI=true, --no-input) it names every missing flag at once (exit 2).
  * When the wizard ran it writes the chosen values to aks-net.yaml and prints the equivalent command line on stderr.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { existsSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import yaml from "js-yaml";
 import { UsageError } from "../../core/errors.ts";
@@ -80,7 +80,8 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
   const out = options.out ?? "aks-net.yaml";
   const line = equivalentCommand(chosen);
   let written: string | undefined;
-  if (await mayWrite(out, opts, io, ask, command)) written = await writeSpec(out, chosen, io);
+  const write = await mayWrite(out, opts, io, ask, command);
+  if (write !== "keep") written = await writeSpec(out, chosen, io, { replace: write === "replace" });
   io.stderr.write(`\n${written === undefined ? `kept ${out} as it was\n` : written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${line}\n\n`);
   // create reads the subscription from its own option: hand the answer over.
   if (typeof answers.subscription === "string" && opts["subscription"] === undefined) opts["subscription"] = answers.subscription;
@@ -103,14 +104,28 @@ function withHeader(ask: Asker, header: () => void): Asker {
   };
 }
 
-/** An existing file other than the `-f` input is only replaced when the user says so (init: yes by default). */
-async function mayWrite(out: string, opts: Record<string, unknown>, io: Io, ask: Asker, command: string): Promise<boolean> {
-  if (out === "-") return true;
+/**
+ * An existing file (or symlink) other than the `-f` input is only replaced when the user says so: --force, or yes to
+ * the question (init: yes by default).
+ */
+async function mayWrite(out: string, opts: Record<string, unknown>, io: Io, ask: Asker, command: string): Promise<"new" | "replace" | "keep"> {
+  if (out === "-") return "new";
   const path = isAbsolute(out) ? out : join(io.cwd, out);
-  if (!existsSync(path)) return true;
+  if (!exists(path)) return "new";
+  if (opts["force"] === true) return "replace";
   const input = typeof opts["file"] === "string" && opts["file"] !== "-" ? resolvePath(io.cwd, opts["file"]) : undefined;
-  if (input === resolvePath(path)) return true; // the spec just completed: the new file holds all it held
-  return ask.confirm({ id: "overwrite", message: `${out} exists: replace it with this spec?`, default: command === "init" });
+  if (input === resolvePath(path)) return "replace"; // the spec just completed: the new file holds all it held
+  return (await ask.confirm({ id: "overwrite", message: `${out} exists: replace it with this spec?`, default: command === "init" })) ? "replace" : "keep";
+}
+
+/** True for anything at the path, a dangling symlink included. */
+export function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -162,18 +177,29 @@ export function specYaml(input: SpecInput): string {
   return `# aks-net cluster network spec: check it with \`aks-net validate -f <this file>\`, build it with \`aks-net create -f <this file>\`\n${yaml.dump(ordered, { schema: yaml.CORE_SCHEMA, lineWidth: -1, noRefs: true })}`;
 }
 
-/** Writes the spec file (`-` writes to stdout); returns the path written. */
-export async function writeSpec(out: string, input: SpecInput, io: Io): Promise<string> {
+/**
+ * Writes the spec file (`-` writes to stdout); returns the path written. Without `replace` an existing path (a symlink
+ * too, dangling or not) is refused: the exclusive create leaves no window for a file to appear in between. With
+ * `replace` the new file is renamed over the old name, so a symlink there is replaced, never written through.
+ */
+export async function writeSpec(out: string, input: SpecInput, io: Io, opts: { replace?: boolean } = {}): Promise<string> {
   const text = specYaml(input);
   if (out === "-") {
     io.stdout.write(text);
     return "-";
   }
   const path = isAbsolute(out) ? out : join(io.cwd, out);
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    await writeFile(path, text, "utf8");
+    if (opts.replace) {
+      await writeFile(tmp, text, { encoding: "utf8", flag: "wx" });
+      await rename(tmp, path);
+    } else await writeFile(path, text, { encoding: "utf8", flag: "wx" });
   } catch (e) {
-    throw new UsageError(`cannot write spec file '${out}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (opts.replace) await rm(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" && !opts.replace) throw new UsageError(`${out} exists and was not replaced`, "pass --force to replace it, or --out to write another file");
+    throw new UsageError(`cannot write spec file '${out}': ${code ?? (e as Error).message}`);
   }
   return out;
 }
