@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -197,6 +197,39 @@ describe("e2e: the wizard in a real terminal (tmux)", function () {
     assert.match(screen, /Microsoft\.ContainerService\/managedClusters\s+demo/, "the plan is printed");
     assert.ok(existsSync(join(tty.dir, "aks-net.yaml")));
     assert.match(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8"), /^networkPlugin: kubenet$/m);
+  });
+
+  it("--yes on a terminal asks nothing: the plan from flags and defaults, and exit 2 naming what is missing", async () => {
+    tty = new Tty();
+    await tty.start(["create", "--dry-run", "--offline", "--yes", "-n", "demo", "-g", "rg-demo", "-l", "westeurope"]);
+    assert.equal(await tty.exitCode(), 0);
+    let screen = await tty.screen();
+    assert.equal(Tty.answered(screen), 0, screen);
+    assert.doesNotMatch(screen, /^\? /m, "no question");
+    assert.match(screen, /Microsoft\.ContainerService\/managedClusters\s+demo/, "the plan is printed");
+    assert.ok(!existsSync(join(tty.dir, "aks-net.yaml")), "no wizard, so no spec file");
+    await tty.stop();
+
+    tty = new Tty();
+    await tty.start(["create", "--yes", "-g", "rg-demo"]);
+    assert.equal(await tty.exitCode(), 2);
+    screen = await tty.screen();
+    assert.match(screen, /^error: missing -n\/--name, -l\/--location/m);
+    assert.doesNotMatch(screen, /^\? /m, "no question");
+  });
+
+  it("init --no-input on a terminal refuses to replace an existing aks-net.yaml (exit 2), --force replaces it", async () => {
+    tty = new Tty();
+    writeFileSync(join(tty.dir, "aks-net.yaml"), "# mine\n");
+    const args = ["init", "--no-input", "-n", "a", "-g", "b", "-l", "westeurope", "--subscription", "00000000-0000-0000-0000-000000000001"];
+    await tty.start(args);
+    assert.equal(await tty.exitCode(), 2);
+    assert.match(await tty.screen(), /^error: aks-net\.yaml exists and was not replaced/m);
+    assert.equal(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8"), "# mine\n");
+    await tmux("kill-session", "-t", tty.session);
+    await tty.start([...args, "--force"]);
+    assert.equal(await tty.exitCode(), 0);
+    assert.match(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8"), /^name: a$/m);
   });
 
   it("Ctrl-C at a prompt exits 130 with no stack trace and writes nothing", async () => {

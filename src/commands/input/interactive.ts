@@ -57,6 +57,7 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
     const { provenance } = resolveSpec(seeded);
     const missing = [...REQUIRED.filter((r) => provenance[r.field] === undefined).map((m) => m.flag), ...(options.alsoMissing ?? [])];
     if (missing.length > (options.alsoMissing ?? []).length) {
+      if (opts["yes"] === true) throw new UsageError(`missing ${missing.join(", ")}; pass them`, "--yes asks no questions; network values take the AKS defaults");
       throw new UsageError(
         `missing ${missing.join(", ")}; pass them or run in a terminal`,
         "without a terminal (or with CI=true / --no-input) aks-net never prompts; network values take the AKS defaults",
@@ -129,14 +130,15 @@ export function exists(path: string): boolean {
 }
 
 /**
- * Prompting is allowed: a terminal (io.interactive already excludes CI=true) and no --no-input. With `--out -` stdout
- * is the spec, so a terminal on stdin and stderr (where the questions are drawn) is enough.
+ * Prompting is allowed: a terminal (io.interactive already excludes CI=true), no --no-input and no --yes (which means
+ * no questions at all). With `--out -` stdout is the spec, so a terminal on stdin and stderr (where the questions are
+ * drawn) is enough.
  */
 export function canPrompt(opts: Record<string, unknown>, io: Io, specOnStdout = false): boolean {
   const ci = io.env["CI"];
   const inCi = ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
   const terminal = io.interactive || (specOnStdout && io.stdin.isTTY === true && io.stderr.isTTY === true);
-  return terminal && opts["input"] !== false && !inCi;
+  return terminal && opts["input"] !== false && opts["yes"] !== true && !inCi;
 }
 
 /** `--subscription` is a command option, not a spec flag; carry it as a flag-sourced spec value so it is not asked. */
