@@ -3,6 +3,7 @@
  */
 import pkg from "../package.json" with { type: "json" };
 import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
+import { emptyResult, isCreateJson, renderResult } from "./io/create-result.ts";
 import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
 import type { Io } from "./io/io.ts";
 import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
@@ -67,6 +68,8 @@ function report(e: unknown): number {
     const mapped = fromCommanderError(e);
     if (typeof mapped === "number") return mapped;
     e = mapped;
+    // Raised before create ran (an unknown flag): `create -o json` still prints its one document.
+    if (isCreateJson(process.argv)) io.stdout.write(renderResult(emptyResult("failed", mapped)));
   }
   if (e instanceof AksNetError) {
     io.stderr.write(`${io.style.red("error:")} ${e.message}\n`);

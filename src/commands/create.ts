@@ -9,7 +9,7 @@ import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
-import { diffPlan, planResources } from "../core/plan.ts";
+import { diffPlan, planResources, planToJson } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
@@ -17,7 +17,9 @@ import type { ClusterSpec, SpecInput } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
 import { terminalAsker } from "../io/prompts.ts";
-import { renderPlan, renderPlanJson } from "../io/render-plan.ts";
+import { emptyResult, renderResult, statusOf } from "../io/create-result.ts";
+import type { CreateResultJson, CreateStatus } from "../io/create-result.ts";
+import { renderPlan } from "../io/render-plan.ts";
 import { buildReport, capacityLine, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import { validateSpec } from "../validators/index.ts";
@@ -29,9 +31,29 @@ import { interrupted, runPlan } from "./run-plan.ts";
 const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const MANAGED_CLUSTER = "microsoft.containerservice/managedclusters";
 
+/** What the run has established so far: with `-o json`, the document for an early end is built from it. */
+interface RunState {
+  dryRun: boolean;
+  plan?: Plan;
+  findings?: CreateResultJson["findings"];
+  /** True once the one JSON document is on stdout. */
+  documented: boolean;
+}
+
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const json = opts["output"] === "json";
-  const dryRun = opts["dryRun"] === true;
+  const state: RunState = { dryRun: opts["dryRun"] === true, documented: false };
+  try {
+    return await create(opts, io, json, state);
+  } catch (e) {
+    // Whatever ended the run, -o json still gets its one document (the human error is printed by main.ts).
+    if (json && !state.documented) io.stdout.write(renderResult(endedEarly(state, e)));
+    throw e;
+  }
+}
+
+async function create(opts: CommandOptions, io: Io, json: boolean, state: RunState): Promise<number> {
+  const dryRun = state.dryRun;
   const offline = opts["offline"] === true;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
 
@@ -41,12 +63,12 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (needsYes) throw noTerminalToConfirm();
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);
-  let capacity = check(resolved, io, json);
+  let capacity = check(resolved, io, state);
 
   if (offline) {
     const subscriptionId = str(opts["subscription"]) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
     const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
-    writePlan(plan, capacity, io, json, true);
+    writePlan(plan, capacity, io, json, true, state);
     return EXIT.ok;
   }
 
@@ -58,11 +80,13 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
 
   try {
     resolved = resolveSpec([...layers, { source: "live", input: await liveFacts(resolved, opts, io) }]);
-    capacity = check(resolved, io, json);
+    capacity = check(resolved, io, state);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
     const plan = withEarlierRuns(diffPlan(desired, observed), observed);
-    writePlan(plan, capacity, io, json, dryRun);
+    state.plan = plan;
+    if (plan.refusals.length === 0) writePlan(plan, capacity, io, json, dryRun, state);
+    else writePlan(plan, capacity, io, false, dryRun && !json, state); // the refusal's document comes with its error
     if (plan.refusals.length > 0) {
       throw new AzureError(`the plan needs ${plan.refusals.length} change${plan.refusals.length === 1 ? "" : "s"} Azure cannot make in place; nothing was changed`, {
         hint: plan.refusals.map((r) => `${r.resourceId}: ${r.reason}`).join("\n  "),
@@ -75,7 +99,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     const pending = plan.operations.filter((o) => o.action !== "unchanged").length + running.length;
     if (pending === 0) {
       io.stderr.write("nothing to do: everything exists as planned\n");
-      writeResult(io, json, plan, { steps: [], bodies: new Map() }, observed, "succeeded");
+      writeResult(io, json, plan, { steps: [], bodies: new Map() }, observed, "succeeded", state);
       if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
       return EXIT.ok;
     }
@@ -84,10 +108,10 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel }, io, observed, asCancelled);
     if (!outcome.ok) {
       const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
-      writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, outcome.error);
+      writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, state, outcome.error);
       throw outcome.error;
     }
-    writeResult(io, json, plan, outcome.result, observed, "succeeded");
+    writeResult(io, json, plan, outcome.result, observed, "succeeded", state);
     if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
     return EXIT.ok;
   } catch (e) {
@@ -120,15 +144,15 @@ function requireTargets(spec: ClusterSpec): void {
 }
 
 /** Validation errors stop here, before any Azure call, with the same findings `validate` prints. */
-function check(resolved: ResolvedSpec, io: Io, json: boolean): Capacity {
+function check(resolved: ResolvedSpec, io: Io, state: RunState): Capacity {
   const findings = validateSpec(resolved.spec, resolved.provenance);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
+  state.findings = { errors: report.errors, warnings: report.warnings, info: report.info };
   if (report.valid) {
     if (report.warnings.length > 0) io.stderr.write(renderFindings({ errors: [], warnings: report.warnings, info: [] }, io.style));
     return report.capacity;
   }
   io.stderr.write(renderFindings(report, io.style));
-  if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   throw new ValidationFailedError(findings);
 }
 
@@ -149,10 +173,12 @@ async function readState(desired: readonly DesiredResource[], port: ArmPort, sig
   return state;
 }
 
-function writePlan(plan: Plan, capacity: Capacity, io: Io, json: boolean, dryRun: boolean): void {
+function writePlan(plan: Plan, capacity: Capacity, io: Io, json: boolean, dryRun: boolean, state: RunState): void {
   if (json) {
-    if (dryRun) io.stdout.write(renderPlanJson(plan));
-    else io.stderr.write(renderPlan(plan, io.style));
+    if (dryRun) {
+      io.stdout.write(renderResult({ ...emptyResult("planned", undefined, state.findings), ...planToJson(plan), refusals: plan.refusals.map(refusalJson) }));
+      state.documented = true;
+    } else io.stderr.write(renderPlan(plan, io.style));
     return;
   }
   // A dry run's plan is its result (stdout); before a real run it is a preview (stderr, like progress).
@@ -176,13 +202,23 @@ function asCancelled(e: unknown): CancelledError {
   return interrupted(e, "interrupted; operations Azure already accepted keep running there", "re-run the same command to resume: finished steps are not repeated and running operations are waited for");
 }
 
-/** The run's outcome: a human summary, or with --output json the one JSON document on stdout. */
-function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, observed: ObservedState, status: "succeeded" | "failed" | "interrupted", error?: Error): void {
+/** The document for a run that ended before its steps ran: a usage error, invalid spec, refusal, failed read. */
+function endedEarly(state: RunState, e: unknown): CreateResultJson {
+  const status = state.plan && state.plan.refusals.length > 0 ? "refused" : statusOf(e);
+  const doc = emptyResult(status, e, state.findings ?? null);
+  if (!state.plan) return doc;
+  const operations = state.dryRun ? planToJson(state.plan).operations : stepsJson(state.plan, { steps: [], bodies: new Map() }, status);
+  return { ...doc, operations, refusals: state.plan.refusals.map(refusalJson) };
+}
+
+function refusalJson(r: Plan["refusals"][number]): { resourceId: string; reason: string } {
+  return { resourceId: r.resourceId, reason: r.reason };
+}
+
+/** Each planned step with what became of it. */
+function stepsJson(plan: Plan, result: ApplyResult, status: CreateStatus): { action: string; status: string; type: string; resourceId: string; label: string; seconds: number }[] {
   const byId = new Map<string, StepResult>(result.steps.map((s) => [s.op.resourceId.toLowerCase(), s]));
-  const clusterOp = plan.operations.find((o) => o.type.toLowerCase() === MANAGED_CLUSTER);
-  const clusterBody = clusterOp ? (result.bodies.get(clusterOp.resourceId.toLowerCase()) ?? findObserved(observed, clusterOp.resourceId)) : undefined;
-  const props = (clusterBody?.["properties"] ?? {}) as Body;
-  const operations = plan.operations.map((o) => {
+  return plan.operations.map((o) => {
     const s = byId.get(o.resourceId.toLowerCase());
     const done = status === "succeeded" && (s === undefined || s.status === "done");
     return {
@@ -194,17 +230,24 @@ function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, obs
       seconds: s ? Math.round(s.ms / 100) / 10 : 0,
     };
   });
+}
+
+/** The run's outcome: a human summary, or with --output json the one JSON document on stdout. */
+function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, observed: ObservedState, status: "succeeded" | "failed" | "interrupted", state: RunState, error?: Error): void {
+  const clusterOp = plan.operations.find((o) => o.type.toLowerCase() === MANAGED_CLUSTER);
+  const clusterBody = clusterOp ? (result.bodies.get(clusterOp.resourceId.toLowerCase()) ?? findObserved(observed, clusterOp.resourceId)) : undefined;
+  const props = (clusterBody?.["properties"] ?? {}) as Body;
+  const operations = stepsJson(plan, result, status);
   if (json) {
-    const doc: Record<string, unknown> = {
-      status,
-      operations,
-      cluster: clusterOp ? { id: clusterOp.resourceId, fqdn: props["fqdn"] ?? null, provisioningState: props["provisioningState"] ?? null } : null,
-    };
-    if (error) {
-      const az = error as Partial<AzureError>;
-      doc["error"] = { message: error.message, code: az.armCode ?? null, correlationId: az.correlationId ?? null, exitCode: (error as AksNetError).exitCode ?? EXIT.azure };
-    }
-    io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    io.stdout.write(
+      renderResult({
+        ...emptyResult(status, error, state.findings),
+        operations,
+        refusals: plan.refusals.map(refusalJson),
+        cluster: clusterOp ? { id: clusterOp.resourceId, fqdn: props["fqdn"] ?? null, provisioningState: props["provisioningState"] ?? null } : null,
+      }),
+    );
+    state.documented = true;
     return;
   }
   if (status !== "succeeded") return; // the error (with its fix) is printed by main.ts

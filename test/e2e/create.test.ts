@@ -195,11 +195,12 @@ describe("create against the fake ARM server", function () {
     assert.equal(fake.requests.length, 0);
   });
 
-  it("--dry-run --offline --output json prints exactly {operations} and sends nothing", async () => {
+  it("--dry-run --offline --output json prints the one result document, status planned, and sends nothing", async () => {
     const r = await runCli([...createArgs("off", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"], { yes: false }), "--dry-run", "--offline"], { fake });
     ok(r);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(doc), ["operations"]);
+    assert.deepEqual(Object.keys(doc), ["status", "operations", "refusals", "cluster", "findings", "error"]);
+    assert.equal(doc["status"], "planned");
     const ops = doc["operations"] as Record<string, unknown>[];
     assert.equal(ops.length, 12);
     for (const o of ops) assert.deepEqual(Object.keys(o), ["action", "type", "resourceId", "apiVersion", "dependsOn", "body"]);
