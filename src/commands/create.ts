@@ -66,16 +66,17 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
   let capacity = check(resolved, io, state);
 
   if (offline) {
-    const subscriptionId = str(opts["subscription"]) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
+    const subscriptionId = str(opts["subscription"]) ?? str(resolved.spec.subscription) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
     const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
     writePlan(plan, capacity, io, json, true, state);
     return EXIT.ok;
   }
 
-  // Everything below talks to Azure: the SDK is loaded only now.
+  // Everything below talks to Azure: the SDK is loaded only now. The subscription: --subscription, else the spec's
+  // (a file the wizard wrote records it), else the environment's.
   const { armTargetNote, connectArm } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
-  const { ctx, port, pollIntervalMs, maxParallel } = await connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
+  const { ctx, port, pollIntervalMs, maxParallel } = await connectArm({ subscription: str(opts["subscription"]) ?? str(resolved.spec.subscription), armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
   io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${armTargetNote(ctx)}\n`);
 
   try {

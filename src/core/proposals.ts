@@ -1,14 +1,16 @@
 /**
- * The wizard's default answers: free, non-overlapping ranges sized for the planned nodes, computed from everything
+ * The wizard's default answers: the defaults a spec without the field gets (resolve.ts DEFAULT_RANGES) whenever they
+ * are free and large enough, else free, non-overlapping ranges sized for the planned nodes, computed from everything
  * already chosen and every known range (existing subnets, connected ranges, reserved ranges).
  * Pure. Range search is the planner's (planner.ts over cidr.ts); sizes come from capacity.ts.
  * Values still at an AKS default are not "chosen": they are asked later and must not block a proposal.
  */
 import { computeCapacity } from "./capacity.ts";
-import { contains, makeCidr, nthAddress, parseCidr, smallestAzurePrefixFor, overlaps } from "./cidr.ts";
+import { cidr, contains, makeCidr, nthAddress, parseCidr, smallestAzurePrefixFor, overlaps } from "./cidr.ts";
 import type { Cidr } from "./cidr.ts";
 import { createPlanner, suggestFreeRange } from "./planner.ts";
 import type { Planner } from "./planner.ts";
+import { DEFAULT_RANGES } from "./resolve.ts";
 import type { ClusterSpec, Provenance } from "./spec.ts";
 import { buildContext } from "../validators/index.ts";
 
@@ -63,14 +65,27 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
   // One /24 per node from the pod CIDR (SIZE-03).
   const podCidr = Math.min(MAX_RANGE_PREFIX, 24 - Math.ceil(Math.log2(Math.max(peak, 1))));
 
+  /**
+   * The default a spec without this field gets (resolve.ts DEFAULT_RANGES) when it is large enough and the planner
+   * finds it free (a subnet: inside the VNet too); else the planner's lowest free range of the needed size.
+   */
+  const preferDefault = (value: string, field: string, prefix: number, search: () => Cidr | undefined, subnet = false): Cidr | undefined => {
+    const d = cidr(value);
+    const inVnet = !subnet || planner.known.some((r) => r.kind === "vnet" && contains(r.cidr, d));
+    const clashes = planner.conflicts(d, [field], 1).filter((r) => !(subnet && r.kind === "vnet"));
+    return d.prefix <= prefix && inVnet && clashes.length === 0 ? d : search();
+  };
+  const noSubnets = !planner.known.some((r) => r.kind === "subnet");
+
   return {
     sizes: { nodeSubnet, podSubnet, vnet, podCidr },
-    vnetSpace: () => text(proposeVnet(vnet, planner, ctx.connected)),
-    nodeSubnet: () => text(planner.subnet(nodeSubnet, ["vnet.subnetCidr"])),
+    vnetSpace: () =>
+      text(noSubnets ? preferDefault(DEFAULT_RANGES.vnetAddressSpace, "vnet.addressSpaces", vnet, () => proposeVnet(vnet, planner, ctx.connected)) : proposeVnet(vnet, planner, ctx.connected)),
+    nodeSubnet: () => text(preferDefault(DEFAULT_RANGES.nodeSubnet, "vnet.subnetCidr", nodeSubnet, () => planner.subnet(nodeSubnet, ["vnet.subnetCidr"]), true)),
     podSubnet: () => text(planner.subnet(podSubnet, ["vnet.podSubnetCidr"])),
     firewallSubnet: () => text(planner.subnet(FIREWALL_PREFIX, ["firewall.subnetCidr"])),
-    serviceCidr: () => text(planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"])),
-    podCidr: () => text(planner.clusterRange(podCidr, 4, ["podCidr"])),
+    serviceCidr: () => text(preferDefault(DEFAULT_RANGES.serviceCidr, "serviceCidr", MAX_RANGE_PREFIX, () => planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"]))),
+    podCidr: () => text(preferDefault(DEFAULT_RANGES.podCidr, "podCidr", podCidr, () => planner.clusterRange(podCidr, 4, ["podCidr"]))),
     dnsServiceIP: (service) => {
       const p = parseCidr(service);
       return p.ok && p.value.family === 4 && p.value.prefix <= 28 ? nthAddress(p.value, 10) : undefined;

@@ -8,6 +8,19 @@ import type { ClusterSpec, NodePoolSpec, Provenance, Source, SpecInput, SpecLaye
 
 const PRECEDENCE: Source[] = ["default", "template", "file", "live", "wizard", "flag"];
 
+/**
+ * The ranges a spec gets when nobody chose them: AKS's own (DEF-01..03) and aks-net's for a new VNet (DEF-10, the
+ * ranges AKS gives a managed VNet). The wizard proposes these same values whenever they fit (core/proposals.ts), so a
+ * cluster made on a terminal and the same command re-run in CI plan the same spec.
+ */
+export const DEFAULT_RANGES = {
+  serviceCidr: "10.0.0.0/16",
+  dnsServiceIP: "10.0.0.10",
+  podCidr: "10.244.0.0/16",
+  vnetAddressSpace: "10.224.0.0/12",
+  nodeSubnet: "10.224.0.0/16",
+} as const;
+
 /** The effective spec and the source of every field that has a value. */
 export interface ResolvedSpec {
   spec: ClusterSpec;
@@ -86,9 +99,9 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
     if (spec.podCidrs === undefined && spec.podCidr === undefined) set("podCidrs", ["10.244.0.0/16", "fd12:3456:789a::/64"]);
     if (spec.serviceCidrs === undefined && spec.serviceCidr === undefined) set("serviceCidrs", ["10.0.0.0/16", "fd12:3456:789a:1::/108"]);
   }
-  set("serviceCidr", spec.serviceCidrs?.[0] ?? "10.0.0.0/16"); // DEF-01
-  set("dnsServiceIP", "10.0.0.10"); // DEF-02
-  if (usesPodCidr(spec)) set("podCidr", spec.podCidrs?.[0] ?? "10.244.0.0/16"); // DEF-03
+  set("serviceCidr", spec.serviceCidrs?.[0] ?? DEFAULT_RANGES.serviceCidr); // DEF-01
+  set("dnsServiceIP", DEFAULT_RANGES.dnsServiceIP); // DEF-02
+  if (usesPodCidr(spec)) set("podCidr", spec.podCidrs?.[0] ?? DEFAULT_RANGES.podCidr); // DEF-03
   set("loadBalancerSku", "standard"); // DEF-07
   if (spec.firewall.enabled) set("outboundType", "userDefinedRouting");
   if (spec.loadBalancerSku !== "basic") set("outboundType", "loadBalancer"); // DEF-08
@@ -119,10 +132,10 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
     prov["vnet.managed"] = "default";
   }
   if (spec.vnet.addressSpaces.length === 0 && spec.vnetSubnetId === undefined && spec.vnet.managed !== true) {
-    spec.vnet.addressSpaces = ["10.224.0.0/12"];
+    spec.vnet.addressSpaces = [DEFAULT_RANGES.vnetAddressSpace];
     prov["vnet.addressSpaces"] = "default";
     if (spec.vnet.subnetCidr === undefined) {
-      spec.vnet.subnetCidr = "10.224.0.0/16";
+      spec.vnet.subnetCidr = DEFAULT_RANGES.nodeSubnet;
       prov["vnet.subnetCidr"] = "default";
     }
   }

@@ -232,6 +232,20 @@ describe("e2e: the wizard in a real terminal (tmux)", function () {
     assert.match(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8"), /^name: a$/m);
   });
 
+  it("every default accepted on a terminal plans exactly what the same command plans without one (one set of defaults)", async () => {
+    tty = new Tty();
+    const args = ["create", "--dry-run", "--offline", "-n", "same", "-g", "rg-same", "-l", "westeurope", "--subscription", "00000000-0000-0000-0000-000000000001"];
+    await tty.start(args);
+    await tty.acceptUntil();
+    assert.equal(await tty.exitCode(), 0);
+    const terminal = await runCli(["create", "-f", join(tty.dir, "aks-net.yaml"), "--dry-run", "--offline", "-o", "json"]);
+    const ci = await runCli([...args, "-o", "json"]);
+    assert.equal(terminal.code, 0, terminal.stderr);
+    assert.equal(ci.code, 0, ci.stderr);
+    const ops = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as { operations: unknown }).operations;
+    assert.deepEqual(ops(terminal), ops(ci));
+  });
+
   it("Ctrl-C at a prompt exits 130 with no stack trace and writes nothing", async () => {
     tty = new Tty();
     await tty.start(["create", "--dry-run", "--offline"]);

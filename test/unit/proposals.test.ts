@@ -17,10 +17,22 @@ const clear = (text: string | undefined, others: readonly string[]): void => {
 };
 
 describe("core/proposals", () => {
-  it("proposes a private /16 VNet clear of reserved ranges when nothing is known", () => {
-    const vnet = propose({}).vnetSpace();
-    assert.equal(vnet, "10.0.0.0/16");
-    clear(vnet, RESERVED_RANGES);
+  it("proposes the defaults a spec without ranges gets, when they are free (one set of defaults)", () => {
+    const p = propose({});
+    assert.equal(p.vnetSpace(), "10.224.0.0/12");
+    assert.equal(p.serviceCidr(), "10.0.0.0/16");
+    assert.equal(p.podCidr(), "10.244.0.0/16");
+    const inVnet = propose({ vnet: { addressSpaces: ["10.224.0.0/12"] } });
+    assert.equal(inVnet.nodeSubnet(), "10.224.0.0/16");
+    clear(p.vnetSpace(), RESERVED_RANGES);
+  });
+
+  it("a default that is taken, outside the VNet or too small gives way to a free range of the needed size", () => {
+    assert.equal(propose({ connectedCidrs: ["10.224.0.0/16"] }).vnetSpace(), "10.0.0.0/16");
+    assert.equal(propose({ vnet: { addressSpaces: ["10.8.0.0/16"] } }).nodeSubnet(), "10.8.0.0/24");
+    assert.equal(propose({ vnet: { addressSpaces: ["10.224.0.0/12"], existingSubnets: [{ name: "x", cidr: "10.224.0.0/24" }] } }).nodeSubnet(), "10.224.1.0/24");
+    assert.equal(propose({ nodePools: [{ count: 300 }] }).podCidr(), "10.0.0.0/15"); // 301 /24s do not fit the default /16
+    assert.equal(propose({ vnet: { addressSpaces: ["10.0.0.0/16"], subnetCidr: "10.0.0.0/24" } }).serviceCidr(), "10.1.0.0/16");
   });
 
   it("AKS defaults still waiting for an answer do not block a proposal", () => {

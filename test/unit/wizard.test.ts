@@ -30,6 +30,16 @@ async function wizard(seed: SpecLayer[], script: Script = {}) {
   return { t: ask.transcript, answers, layers: [...seed, { source: "wizard" as const, input: answers }] };
 }
 
+/** The wizard's answers without the ranges it proposed: what the same choices give as flags. */
+function withoutRanges(layers: SpecLayer[]): SpecInput {
+  const answers = structuredClone(layers.find((l) => l.source === "wizard")?.input ?? {});
+  delete answers.serviceCidr;
+  delete answers.dnsServiceIP;
+  delete answers.podCidr;
+  delete answers.vnet;
+  return answers;
+}
+
 /** A fake terminal edge: captured streams, a chosen interactivity. */
 function fakeIo(interactive: boolean, env: Record<string, string | undefined> = {}, cwd = tmpdir()): Io & { err: () => string; out: () => string } {
   let err = "";
@@ -249,8 +259,22 @@ describe("wizard: defaults are free ranges", () => {
   });
 
   it("the node subnet default grows with the node count (Azure CNI node subnet)", async () => {
+    // In the default VNet the default /16 holds the 51 x 31 addresses: the same subnet as without a terminal.
     const { t } = await wizard([], { networkPlugin: "node-subnet", "nodePools[0].count": 50, "nodePools[0].maxPods": 30 });
-    assert.match(String(t.defaults["vnet.subnetCidr"]), /\/21$/);
+    assert.equal(t.defaults["vnet.subnetCidr"], "10.224.0.0/16");
+    const own = await wizard([], { networkPlugin: "node-subnet", "nodePools[0].count": 50, "nodePools[0].maxPods": 30, "vnet.addressSpaces": "10.8.0.0/16" });
+    assert.equal(own.t.defaults["vnet.subnetCidr"], "10.8.0.0/21");
+  });
+
+  it("accepting every default gives the spec the same command gets without a terminal (one set of defaults)", async () => {
+    for (const script of [{}, { networkPlugin: "kubenet" }, { "nodePools[0].count": 40 }]) {
+      const { layers } = await wizard([], script);
+      const asked = resolveSpec(layers).spec;
+      const plain = resolveSpec([...layers.filter((l) => l.source !== "wizard"), { source: "flag", input: withoutRanges(layers) }]).spec;
+      for (const key of ["serviceCidr", "dnsServiceIP", "podCidr"] as const) assert.equal(asked[key], plain[key], `${key} (${JSON.stringify(script)})`);
+      assert.deepEqual(asked.vnet.addressSpaces, plain.vnet.addressSpaces);
+      assert.equal(asked.vnet.subnetCidr, plain.vnet.subnetCidr);
+    }
   });
 
   it("the whole default path validates with no errors", async () => {
