@@ -59,7 +59,12 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
 
   // Unattended runs must say --yes up front: fail in a second, not after reading Azure; named with any other missing flag.
   const needsYes = !dryRun && opts["yes"] !== true && (!io.interactive || opts["input"] === false);
-  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io, needsYes ? { alsoMissing: ["--yes"] } : {});
+  // The wizard reads an existing VNet the user names through the same live reader as below (not with --offline).
+  const readVnet = async (r: ResolvedSpec): Promise<SpecInput> => {
+    const { readLiveFacts } = await import("../providers/live.ts");
+    return (await readLiveFacts(r.spec, opts, io, r.provenance)).facts;
+  };
+  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io, { ...(needsYes ? { alsoMissing: ["--yes"] } : {}), ...(offline ? {} : { readVnet }) });
   if (needsYes) throw noTerminalToConfirm();
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);

@@ -12,7 +12,9 @@ import { promisify } from "node:util";
 import yaml from "js-yaml";
 const parseYaml = (text: string): unknown => yaml.load(text, { schema: yaml.CORE_SCHEMA });
 import { cidr, overlaps } from "../../src/core/cidr.ts";
+import { FAKE_SUBSCRIPTION_ID, startFakeArm } from "../fakes/fake-arm.ts";
 import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
+import { cliEnv } from "../helpers/run-cli.ts";
 
 const run = promisify(execFile);
 const SOCKET = `aks-net-e2e-${process.pid}`;
@@ -26,11 +28,13 @@ class Tty {
   readonly session = `wizard-${process.pid}-${++counter}`;
   readonly dir = mkdtempSync(join(tmpdir(), "aks-net-tty-"));
 
-  async start(args: string[]): Promise<void> {
+  /** `env`: extra variables (e.g. the fake ARM's endpoint and CA, the fake `az` on PATH). */
+  async start(args: string[], env: Record<string, string> = {}): Promise<void> {
     // The child must see a terminal and no CI (mocha may run under CI=true); no Azure CLI profile, no colour codes.
     const cmd = [
       "env -u CI -u AZURE_SUBSCRIPTION_ID -u FORCE_COLOR",
       `NO_COLOR=1 AZURE_CONFIG_DIR=${this.dir}/azure`,
+      ...Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`),
       process.execPath,
       BIN,
       ...args,
@@ -244,6 +248,40 @@ describe("e2e: the wizard in a real terminal (tmux)", function () {
     assert.equal(ci.code, 0, ci.stderr);
     const ops = (r: { stdout: string }): unknown => (JSON.parse(r.stdout) as { operations: unknown }).operations;
     assert.deepEqual(ops(terminal), ops(ci));
+  });
+
+  it("create, an existing VNet: read from Azure (fake ARM), not typed; the node subnet proposed in its free space", async () => {
+    const fake = await startFakeArm({ polls: 1 });
+    try {
+      fake.seed.resourceGroup("rg-net", { location: "westeurope" });
+      fake.seed.vnet("rg-net", "hub", ["10.60.0.0/16"], { app: { prefix: "10.60.0.0/24", nics: 2 }, data: "10.60.1.0/24" }, { location: "westeurope" });
+      const env = cliEnv({ fake });
+      const pass = ["PATH", "AZURE_TOKEN_CREDENTIALS", "NO_PROXY", "AKS_NET_ARM_ENDPOINT", "NODE_EXTRA_CA_CERTS", "AKS_NET_RETRY_DELAY_MS"];
+      tty = new Tty();
+      await tty.start(
+        ["create", "--dry-run", "-n", "shop", "-g", "rg-shop", "-l", "westeurope", "--subscription", FAKE_SUBSCRIPTION_ID, "--network-plugin", "azure", "--network-plugin-mode", "overlay"],
+        Object.fromEntries(pass.map((k) => [k, env[k] as string])),
+      );
+      await tty.acceptUntil(/Virtual network/);
+      await tty.keys("Down", "Enter");
+      await tty.answer(/Name of the existing VNet/, "hub", "Enter");
+      await tty.answer(/Resource group of the VNet/, "rg-net", "Enter");
+      await tty.waitFor(/read VNet hub in resource group rg-net: address space 10\.60\.0\.0\/16; subnets: app 10\.60\.0\.0\/24, data 10\.60\.1\.0\/24/, "the VNet read from Azure");
+      await tty.answer(/Node subnet: new, or one of the VNet's subnets/, "Enter");
+      const proposed = await tty.waitFor((x) => /^\? Node subnet \(/m.test(Tty.active(x) ?? ""), "the node subnet question");
+      assert.match(proposed, /^\? Node subnet \(.*\(10\.60\.2\.0\/24\)$/m, `a free /24 inside the VNet, clear of app and data:\n${proposed}`);
+      await tty.acceptUntil();
+      assert.equal(await tty.exitCode(), 0);
+      const screen = await tty.screen();
+      assert.doesNotMatch(screen, /Its address space|Its other subnets/, "nothing Azure knows is asked");
+      const spec = parseYaml(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8")) as { vnet: Record<string, unknown> };
+      assert.deepEqual(spec.vnet["addressSpaces"], ["10.60.0.0/16"]);
+      assert.equal(spec.vnet["subnetCidr"], "10.60.2.0/24");
+      assert.equal(spec.vnet["resourceGroup"], "rg-net");
+      assert.deepEqual(fake.writes(), [], "a dry run reads only");
+    } finally {
+      await fake.close();
+    }
   });
 
   it("Ctrl-C at a prompt exits 130 with no stack trace and writes nothing", async () => {

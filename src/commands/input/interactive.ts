@@ -16,6 +16,7 @@ import { terminalAsker } from "../../io/prompts.ts";
 import type { Asker } from "../../io/prompts.ts";
 import { toFlags } from "../options.ts";
 import { chosenInput, runWizard } from "./wizard.ts";
+import type { WizardOptions } from "./wizard.ts";
 
 /** Values `create` cannot do without; network values have AKS defaults and are only asked on a terminal. */
 const REQUIRED: readonly { field: "name" | "resourceGroup" | "location"; flag: string }[] = [
@@ -32,6 +33,8 @@ export interface CompleteOptions {
   ask?: Asker;
   /** Flags the command itself needs without a terminal (create: --yes), named with the missing values. */
   alsoMissing?: string[];
+  /** create (not offline): reads an existing VNet the user names (see WizardOptions.readVnet). */
+  readVnet?: WizardOptions["readVnet"];
 }
 
 /** What completeInput did, for the command's own output. */
@@ -73,7 +76,7 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
         `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
     ),
   );
-  const answers = await runWizard(ask, seeded, { subscriptionDefault: await subscriptionDefault(io.env) });
+  const answers = await runWizard(ask, seeded, { subscriptionDefault: await subscriptionDefault(io.env), ...(options.readVnet ? { readVnet: options.readVnet } : {}) });
   if (Object.keys(answers).length === 0) return { layers: seeded, asked: false };
 
   const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];

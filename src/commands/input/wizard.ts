@@ -19,6 +19,11 @@ import { parseExistingSubnet } from "../options.ts";
 export interface WizardOptions {
   /** Offered as the subscription default: AZURE_SUBSCRIPTION_ID or the Azure CLI default (no Azure call). */
   subscriptionDefault?: string | undefined;
+  /**
+   * create (not offline): reads an existing VNet the user names through the live reader and returns its facts, so
+   * its ranges and subnets are read instead of typed and the proposals land in its free space.
+   */
+  readVnet?: (resolved: ResolvedSpec) => Promise<SpecInput>;
 }
 
 interface Option<T extends string> extends Choice<T> {
@@ -33,8 +38,10 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
   const given = (field: string): boolean => isChosen(base.provenance, field);
   const shown = new Set<string>();
 
+  // What Azure said about an existing VNet (its peerings' ranges): checked against and avoided, never written to the file.
+  let live: SpecLayer | undefined;
   const resolveWith = (patch?: SpecInput): ResolvedSpec =>
-    resolveSpec([...seed, { source: "wizard", input: answers }, ...(patch ? [{ source: "wizard" as const, input: patch }] : [])]);
+    resolveSpec([...seed, ...(live ? [live] : []), { source: "wizard", input: answers }, ...(patch ? [{ source: "wizard" as const, input: patch }] : [])]);
 
   // Ranges a later question will ask: findings that involve them wait for that question (their value is a placeholder
   // the proposals will replace). Choices and counts are not waited for: their defaults follow from what is chosen.
@@ -229,6 +236,30 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     await askChoice("firewall.sku", ["firewall.sku"], "Azure Firewall SKU", skus, now().firewall.sku);
   } else settle(["firewall.sku"]);
 
+  /**
+   * Reads the VNet just named; when it exists its address space and subnets become answers (as if typed; the file
+   * records them) and its peerings' ranges are avoided. Returns false when Azure has no such VNet: create makes it.
+   */
+  const readExistingVnet = async (read: NonNullable<WizardOptions["readVnet"]>): Promise<boolean> => {
+    const facts = await read(resolveWith());
+    const spec = now();
+    const where = `${spec.vnet.name ?? ""} in resource group ${spec.vnet.resourceGroup ?? spec.resourceGroup ?? ""}`;
+    const vnet = facts.vnet;
+    if (facts.live?.vnet?.exists !== true || !vnet?.addressSpaces) {
+      ask.note(`no VNet ${where} in Azure yet: aks-net creates it`);
+      return false;
+    }
+    live = { source: "live", input: { connectedCidrs: facts.connectedCidrs ?? [] } };
+    const subnets = (vnet.existingSubnets ?? []).map(({ name, cidr }) => ({ name, cidr }));
+    const node = vnet.subnetCidr !== undefined && vnet.subnetName !== undefined ? { subnetName: vnet.subnetName, subnetCidr: vnet.subnetCidr } : {};
+    mergeInput(answers, { vnet: { addressSpaces: vnet.addressSpaces, existingSubnets: subnets, ...node } });
+    settle(["vnet.addressSpaces", "vnet.existingSubnets", ...(vnet.subnetCidr !== undefined ? ["vnet.subnetCidr"] : [])]);
+    const listed = subnets.map((x) => `${x.name} ${x.cidr}`).join(", ") || "none";
+    ask.note(`read VNet ${where}: address space ${vnet.addressSpaces.join(", ")}; subnets: ${listed}${vnet.subnetCidr ? `; node subnet ${vnet.subnetName} ${vnet.subnetCidr} exists and is used` : ""}${facts.connectedCidrs?.length ? `; peered ranges ${facts.connectedCidrs.join(", ")}` : ""}`);
+    showWarnings(["vnet.addressSpaces", "vnet.existingSubnets"]);
+    return true;
+  };
+
   // 6. The VNet and its subnets (not for an AKS-managed VNet or a bring-your-own subnet id).
   const proposals = () => {
     const r = resolveWith();
@@ -243,7 +274,13 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
         message: "Virtual network",
         choices: [
           { value: "new", name: "a new VNet", description: "aks-net creates the VNet and its subnets in free address space" },
-          { value: "existing", name: "an existing VNet", description: "you give its address space and other subnets; aks-net adds the cluster's subnets" },
+          {
+            value: "existing",
+            name: "an existing VNet",
+            description: options.readVnet
+              ? "aks-net reads its address space and subnets from Azure and adds the cluster's subnets in its free space"
+              : "you give its address space and other subnets; aks-net adds the cluster's subnets",
+          },
         ],
         default: existing ? "existing" : "new",
       });
@@ -253,10 +290,18 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     if (!given("vnet.name")) {
       await askText("vnet.name", ["vnet.name"], existing ? "Name of the existing VNet" : "Name of the new VNet", existing ? undefined : DERIVED.vnet(clusterName), (v) => (required("the VNet name")(v), { vnet: { name: v } }));
     }
-    if (existing && !given("vnet.existingSubnets")) {
+    let fromAzure = false;
+    if (existing && options.readVnet && !given("vnet.addressSpaces")) {
+      if (!given("vnet.resourceGroup")) {
+        await askText("vnet.resourceGroup", ["vnet.resourceGroup"], "Resource group of the VNet", now().resourceGroup, (v) => (required("the resource group")(v), { vnet: { resourceGroup: v } }));
+      }
+      fromAzure = await readExistingVnet(options.readVnet);
+      existing = fromAzure;
+    }
+    if (existing && !fromAzure && !given("vnet.existingSubnets")) {
       await askText("vnet.existingSubnets", ["vnet.existingSubnets"], "Its other subnets, NAME=CIDR comma-separated (empty if none)", "", (v) => ({ vnet: { existingSubnets: splitList(v).map(parseExistingSubnet) } }), true);
     }
-    if (!given("vnet.addressSpaces")) {
+    if (!given("vnet.addressSpaces") && !fromAzure) {
       const p = proposals();
       await askText("vnet.addressSpaces", ["vnet.addressSpaces"], existing ? "Its address space(s), comma-separated" : `VNet address space (a free /${p.sizes.vnet})`, p.vnetSpace(), (v) => ({ vnet: { addressSpaces: splitList(v) } }));
     }
