@@ -209,6 +209,35 @@ describe("wizard: an existing VNet", () => {
   });
 });
 
+describe("wizard: an existing VNet read from Azure (create)", () => {
+  // The reader's answer as providers/live.ts gives it; the real reader is exercised against the fake ARM in wizard-tty.
+  const hub: SpecInput = {
+    vnet: { addressSpaces: ["10.60.0.0/16"], existingSubnets: [{ name: "app", cidr: "10.60.0.0/24" }] },
+    connectedCidrs: ["10.60.1.0/24"],
+    live: { peerings: [], clusters: [], permissions: [], vnet: { id: "/x", name: "hub", exists: true, addressSpaces: ["10.60.0.0/16"] } },
+  };
+  const run = (facts: SpecInput) => {
+    const ask = scriptedAsker({ ...IDENTITY, vnet: "existing", "vnet.name": "hub" });
+    const seen: string[] = [];
+    return runWizard(ask, [], { readVnet: (r) => (seen.push(`${r.spec.vnet.name} ${r.spec.vnet.resourceGroup}`), Promise.resolve(facts)) }).then((answers) => ({ answers, t: ask.transcript, seen }));
+  };
+
+  it("asks the name and resource group only; the node subnet avoids its subnets and its peerings' ranges", async () => {
+    const { answers, t, seen } = await run(hub);
+    assert.deepEqual(seen, ["hub rg-demo"]);
+    assert.ok(!t.asked.includes("vnet.addressSpaces") && !t.asked.includes("vnet.existingSubnets"), t.asked.join(","));
+    assert.deepEqual(answers.vnet?.addressSpaces, ["10.60.0.0/16"]);
+    assert.equal(answers.vnet?.subnetCidr, "10.60.2.0/24"); // not app 10.60.0.0/24, not the peered 10.60.1.0/24
+    assert.equal(answers.connectedCidrs, undefined, "peerings are Azure's, not written to the file");
+  });
+
+  it("a VNet Azure does not have is created: its ranges are proposed as for a new one", async () => {
+    const { answers, t } = await run({ live: { peerings: [], clusters: [], permissions: [], vnet: { id: "", name: "hub", exists: false, addressSpaces: [] } } });
+    assert.ok(t.notes.some((n) => /no VNet hub in resource group rg-demo in Azure yet: aks-net creates it/.test(n)), t.notes.join("\n"));
+    assert.deepEqual(answers.vnet?.addressSpaces, ["10.224.0.0/12"]);
+  });
+});
+
 describe("wizard: choices are only those the engine accepts", () => {
   it("offers no azure and no cilium policy for kubenet", async () => {
     const { t } = await wizard([], { networkPlugin: "kubenet" });
