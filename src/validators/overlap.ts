@@ -139,7 +139,7 @@ function connected(ctx: RuleContext, planner: Planner, ranges: FieldRange[], rul
         "error",
         [r.field, ...hits.slice(0, SHOWN).map((h) => `connectedCidrs[${h.tag}]`)],
         `${what} ${r.cidr.text} overlaps ${hits.length} connected range(s): ${shown.join(", ")}${more}${origin(ctx, r.field)}${why}`,
-        replacementFix(planner, r.field, r.cidr),
+        `${replacementFix(planner, r.field, r.cidr)}${r.field.startsWith("vnet.addressSpaces[") ? "; its subnets move with it" : ""}`,
       ),
     );
   }

@@ -167,6 +167,7 @@ describe("validators/overlap", () => {
       assert.match(f.message, /peering/);
       const p = cidr(proposed(f.fix));
       assert.ok(!overlaps(p, cidr("10.10.200.0/24")) && !overlaps(p, cidr("192.168.0.0/16")), f.fix);
+      assert.match(f.fix, /its subnets move with it$/);
     });
     it("an on-premises supernet over the VNet (10.0.0.0/8 over ExpressRoute) is an error too", () => one(check({ ...BASE, connectedCidrs: ["10.0.0.0/8"] }), "OVL-11", "error", ["vnet.addressSpaces[0]", "connectedCidrs[0]"]));
     it("the default VNet counts, and the finding says it is the default", () => {
