@@ -4,7 +4,7 @@
  * Azure access goes through an ArmPort (src/providers/arm-port.ts); this file stays pure and is unit-tested with a fake port.
  */
 import { AzureError, CancelledError } from "./errors.ts";
-import { diffPlan, mergeForUpdate, refTargets, resolveRefs } from "./plan.ts";
+import { diffPlan, mergeForUpdate, plannedPart, refTargets, resolveRefs } from "./plan.ts";
 import type { Action, DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
 export type Body = Record<string, unknown>;
@@ -176,7 +176,8 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       await port.delete(op, sig);
       return { action: "delete" };
     }
-    const desired: DesiredResource = { ...op, body: await resolveBody(op, lookup, sig) };
+    // What the plan decided (an update's op.body is already merged with what Azure had at planning time).
+    const desired: DesiredResource = { ...op, body: await resolveBody({ ...op, body: op.desired ?? op.body }, lookup, sig) };
     const current = await settle(op, await read(op, sig), sig);
     const observed = new Map<string, Body>();
     if (current !== undefined) observed.set(op.resourceId, current);
@@ -193,7 +194,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     // A resource left Failed by an earlier run is written again: a re-PUT is how ARM retries it.
     const action: Action = current === undefined ? "create" : "update";
     const body = diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body;
-    return { action, body: await port.put(op, body, sig, desired.body) };
+    return { action, body: await port.put(op, body, sig, current === undefined ? desired.body : plannedPart(body, desired.body)) };
   };
 
   const run = async (op: Operation): Promise<StepResult> => {

@@ -64,6 +64,11 @@ export interface Operation extends DesiredResource {
   action: Action;
   /** For update/unchanged/refusals: what differs, in words. */
   reason?: string;
+  /**
+   * For an update: the body the plan decided, before it was laid over what Azure has (`body`, as it will be sent).
+   * The executor merges this one again with a fresh read, and the port checks that all of it goes out.
+   */
+  desired?: Record<string, unknown>;
 }
 
 /** A change Azure cannot make in place (service CIDR of a cluster, prefix of a subnet in use): `create` prints it and stops. */
@@ -534,7 +539,7 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const refused = diffs.filter((d) => isImmutable(want.type, d, current));
     for (const d of refused) refusals.push({ resourceId: want.resourceId, reason: `${d.text}: Azure cannot change this in place` });
     const reason = diffs.map((d) => d.text).join("; ") + (adopted ? " (not created by aks-net; its tags stay as they are)" : "");
-    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(current, want.body) });
+    operations.push({ ...want, action: "update", reason, body: mergeForUpdate(current, want.body), desired: want.body });
   }
   return { operations, refusals };
 }
@@ -721,6 +726,29 @@ export function mergeForUpdate(observed: Record<string, unknown>, desired: Recor
   const { tags: _wantTags, ...want } = ownProperties(desired);
   const merged = merge(rest, want, "") as Record<string, unknown>;
   return tags === undefined ? merged : { ...merged, tags };
+}
+
+/**
+ * The part of an update body (`merged`, from mergeForUpdate) that the plan decided: `desired` without its tags and an
+ * autoscaler's counts (which the merge leaves as Azure has them), each named item under the name Azure gave it. The
+ * port must send all of it; what else the body carries came from Azure (read-only keys the SDK may drop included).
+ */
+export function plannedPart(merged: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
+  const { tags: _tags, ...want } = ownProperties(desired);
+  return project(merged, want) as Record<string, unknown>;
+}
+
+function project(have: unknown, want: unknown): unknown {
+  if (Array.isArray(want)) {
+    if (!Array.isArray(have) || !want.every((w) => isObject(w) && typeof w["name"] === "string")) return want;
+    return (want as Record<string, unknown>[]).map((w) => {
+      const h = have[findItem(have, w)];
+      return isObject(h) ? project(h, { ...w, name: h["name"] }) : w;
+    });
+  }
+  if (!isObject(want)) return want;
+  const obj = isObject(have) ? have : {};
+  return Object.fromEntries(Object.entries(want).map(([k, v]) => [k, project(getKey(obj, k), v)]));
 }
 
 function merge(have: unknown, want: unknown, path: string): unknown {

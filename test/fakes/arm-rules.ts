@@ -135,6 +135,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
   }
   if (ctx.validate) checkName(t, name);
   if (ctx.validate) checkReferences(view, id, t, body);
+  if (ctx.validate) keepComputed(t, p, ctx.existing?.body);
 
   switch (t) {
     case T.vnet: buildVnet(view, id, p, ctx, out); break;
@@ -197,6 +198,26 @@ const NAME_RULES: { test: (t: string) => boolean; rule: RegExp; error: (name: st
   },
 ];
 
+/**
+ * Read-only properties Azure computes from other resources (REST spec `readOnly`): a PUT never sets or clears them,
+ * whatever its body says (the SDK drops them from a body it serializes). Seeds (validate off) may set them.
+ */
+const COMPUTED: Record<string, string[]> = {
+  [T.subnet]: ["ipConfigurations", "ipConfigurationProfiles", "privateEndpoints", "resourceNavigationLinks", "serviceAssociationLinks", "purpose"],
+  [T.routeTable]: ["subnets"],
+  [T.nat]: ["subnets"],
+  [T.nsg]: ["subnets", "networkInterfaces"],
+};
+
+function keepComputed(t: string, p: Json, existing: Json | undefined): void {
+  for (const k of COMPUTED[t] ?? []) {
+    delete p[k];
+    const before = existing ? props(existing)[k] : undefined;
+    if (before !== undefined) p[k] = clone(before);
+  }
+}
+
+/** Azure's 400 when `name` breaks its type's rule (NAME_RULES). */
 function checkName(t: string, name: string): void {
   const rule = NAME_RULES.find((r) => r.test(t));
   if (rule && !rule.rule.test(name)) throw rule.error(name);
@@ -387,6 +408,7 @@ function splitChildren(
       const childId = `${id}/${spec.childType}/${childName}`;
       if (ctx.validate) checkName(`${t}/${spec.childType.toLowerCase()}`, childName);
       const cp: Json = { ...props(it) };
+      if (ctx.validate) keepComputed(`${t}/${spec.childType.toLowerCase()}`, cp, view.raw(childId)?.body);
       check(childId, cp, siblings);
       cp["provisioningState"] = ctx.provisioningState;
       keep.add(key(childId));

@@ -1,7 +1,7 @@
 /** Shared helpers for the `aks-net create` end-to-end tests (built CLI against the fake ARM server). */
 import assert from "node:assert/strict";
-import { FAKE_SUBSCRIPTION_ID } from "../fakes/fake-arm.ts";
-import type { FakeArm, Json, RequestRecord } from "../fakes/fake-arm.ts";
+import { FAKE_SUBSCRIPTION_ID, startFakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm, FakeArmOptions, Json, RequestRecord } from "../fakes/fake-arm.ts";
 import { runCli } from "./run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "./run-cli.ts";
 
@@ -43,3 +43,16 @@ export function ok(r: Pick<RunCliResult, "code" | "stdout" | "stderr">): void {
   assert.equal(r.code, 0, `exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
 }
 
+
+/** One fake ARM server for the enclosing describe, emptied before each test; call inside describe, read `.fake` in tests. */
+export function useFakeArm(options: FakeArmOptions = { polls: 1 }): { fake: FakeArm } {
+  const holder = {} as { fake: FakeArm };
+  before(async () => {
+    holder.fake = await startFakeArm(options);
+  });
+  after(async () => {
+    await holder.fake.close();
+  });
+  beforeEach(() => holder.fake.reset());
+  return holder;
+}

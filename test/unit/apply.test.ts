@@ -199,6 +199,29 @@ describe("applyPlan", () => {
     assert.deepEqual(props["serviceEndpoints"], [{ service: "Microsoft.Storage" }]);
   });
 
+  it("merges an update's planned body (not the one merged at planning time) and tells the port only that part is the plan's", async () => {
+    const planned: Body[] = [];
+    const port = new (class extends MemoryPort {
+      override put(res: ResourceRef, body: Body, signal: AbortSignal, part?: Body): Promise<Body> {
+        planned.push(part as Body);
+        return super.put(res, body, signal);
+      }
+    })();
+    const route = (name: string, prefix: string, hop: string) => ({ name, properties: { addressPrefix: prefix, nextHopType: "VirtualAppliance", nextHopIpAddress: hop } });
+    const RT = id("Microsoft.Network/routeTables", "rt");
+    // Azure now: the user's route, aks-net's default route under the name kubenet gave it, a stale next hop.
+    port.store.set(RT, { id: RT, name: "rt", etag: "e2", tags: { owner: "netops" }, properties: { provisioningState: "Succeeded", subnets: [{ id: SUBNET }], routes: [route("user", "192.168.0.0/16", "10.0.0.9"), route("default", "0.0.0.0/0", "10.0.0.5")] } });
+    const desired = { tags: { "managed-by": "aks-net" }, properties: { routes: [route("to-default", "0.0.0.0/0", "10.0.0.4")] } };
+    // Planned against an older read, which still had a route the user has since deleted.
+    const stale = { properties: { routes: [route("gone", "172.16.0.0/12", "10.0.0.9"), route("default", "0.0.0.0/0", "10.0.0.4")] } };
+    const plan: Plan = { refusals: [], operations: [{ ...op(RT, [], stale, "update"), desired }] };
+    await applyPlan(plan, port, recorder(), never);
+    const routes = (port.store.get(RT)?.["properties"] as { routes: { name: string }[] }).routes;
+    assert.deepEqual(routes.map((r) => r.name), ["user", "default"], "the fresh read is merged: no stale route comes back");
+    assert.deepEqual(port.store.get(RT)?.["tags"], { owner: "netops" });
+    assert.deepEqual(planned, [{ properties: { routes: [route("default", "0.0.0.0/0", "10.0.0.4")] } }], "the plan's part: its route under Azure's name, no tags");
+  });
+
   it("waits for an operation a previous run started (Creating) by polling, never PUTting again", async () => {
     const port = new MemoryPort();
     port.store.set(PIP, { location: "westeurope", properties: { provisioningState: "Creating" } });

@@ -9,6 +9,7 @@ import {
   firewallIpMismatch,
   mergeForUpdate,
   planResources,
+  plannedPart,
   planToJson,
   ref,
   refTargets,
@@ -576,6 +577,29 @@ describe("diffPlan", () => {
     const o = op(diffPlan(d, obs), RT);
     assert.deepEqual([o.action, o.reason], ["update", "routes[to-0.0.0.0-0].nextHopIpAddress is 10.50.0.5, plan 10.50.0.4"]);
     assert.deepEqual((o.body["properties"] as { routes: unknown[] }).routes, [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.0.4" } }]);
+  });
+
+  it("an update carries the body the plan decided next to the merged one, and plannedPart is that part of the merge", () => {
+    const d = plan({ vnet: VNET_IN, routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.50.0.4" }] });
+    const obs = observedFor(d, false);
+    const routes = (obs.get(RT) as { properties: { routes: { name: string; properties: Record<string, unknown> }[] } }).properties.routes;
+    Object.assign(routes[0] as object, { name: "default", id: `${RT}/routes/default`, etag: "e" });
+    (routes[0] as { properties: Record<string, unknown> }).properties["nextHopIpAddress"] = "10.50.0.5";
+    routes.push({ name: "user", properties: { addressPrefix: "192.168.0.0/16", nextHopType: "VirtualNetworkGateway" } });
+    const o = op(diffPlan(d, obs), RT);
+    assert.equal(o.action, "update");
+    assert.deepEqual(o.desired, byId(d, RT).body);
+    const part = plannedPart(o.body, o.desired as Record<string, unknown>);
+    assert.deepEqual(part, { location: "westeurope", properties: { disableBgpRoutePropagation: false, routes: [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.0.4" } }] } });
+    assert.equal(op(diffPlan(d, observedFor(d)), RT).desired, undefined, "unchanged: no second body");
+  });
+
+  it("plannedPart leaves out an autoscaled pool's count, which the merge keeps as the autoscaler set it", () => {
+    const d = plan({ vnet: VNET_IN, nodePools: [{ name: "sys", count: 2, enableAutoScaling: true, minCount: 1, maxCount: 5 }] });
+    const merged = mergeForUpdate({ properties: { agentPoolProfiles: [{ name: "sys", count: 4, enableAutoScaling: true, minCount: 1, maxCount: 3 }] } }, byId(d, CLUSTER).body);
+    const pool = (plannedPart(merged, byId(d, CLUSTER).body)["properties"] as { agentPoolProfiles: Record<string, unknown>[] }).agentPoolProfiles[0];
+    assert.equal(pool?.["count"], undefined);
+    assert.equal(pool?.["maxCount"], 5);
   });
 
   it("says nothing about ownership of a subnet whose VNet was not read (the executor diffs one resource)", () => {
