@@ -178,14 +178,17 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
     // What the plan decided (an update's op.body is already merged with what Azure had at planning time).
     const desired: DesiredResource = { ...op, body: await resolveBody({ ...op, body: op.desired ?? op.body }, lookup, sig) };
-    const current = await settle(op, await read(op, sig), sig);
-    const observed = new Map<string, Body>();
-    if (current !== undefined) observed.set(op.resourceId, current);
-    const diff = diffPlan([desired], observed);
+    let current = await settle(op, await read(op, sig), sig);
+    let diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
+    const writes = (): boolean => diff.operations[0]?.action !== "unchanged" || provisioningState(current)?.toLowerCase() === "failed";
+    if (current !== undefined && options.initial && writes()) {
+      // An update is merged with a read taken now, not the planning read: what the user added since is kept.
+      current = await settle(op, await port.get(op, sig), sig);
+      diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
+    }
     const [diffed] = diff.operations;
     if (!diffed) throw new Error(`diffPlan returned no operation for ${op.label}`);
-    const failedBefore = provisioningState(current)?.toLowerCase() === "failed";
-    if (diffed.action === "unchanged" && !failedBefore && current !== undefined) return { action: "unchanged", body: current };
+    if (!writes() && current !== undefined) return { action: "unchanged", body: current };
     if (diff.refusals.length > 0) {
       throw new AzureError(`${op.label}: ${diff.refusals.map((r) => r.reason).join("; ")}`, {
         hint: "aks-net changes nothing that Azure cannot change in place; create a new cluster or revert the setting",

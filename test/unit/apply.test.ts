@@ -222,6 +222,20 @@ describe("applyPlan", () => {
     assert.deepEqual(planned, [{ properties: { routes: [route("default", "0.0.0.0/0", "10.0.0.4")] } }], "the plan's part: its route under Azure's name, no tags");
   });
 
+  it("an update reads again right before its write: a subnet the user added after planning is kept", async () => {
+    const port = new MemoryPort();
+    const sub = (name: string, prefix: string) => ({ name, properties: { addressPrefix: prefix } });
+    const planning = { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [sub("nodes", "10.0.0.0/22")] } };
+    port.store.set(VNET, { ...planning, properties: { ...planning.properties, subnets: [sub("nodes", "10.0.0.0/22"), sub("theirs", "10.0.8.0/24")] } });
+    const desired = { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16", "10.1.0.0/16"] } } };
+    const result = await applyPlan({ refusals: [], operations: [{ ...op(VNET, [], desired, "update"), desired }] }, port, recorder(), never, { initial: new Map([[VNET, planning]]) });
+    assert.equal(result.steps[0]?.action, "update");
+    assert.deepEqual(port.log, ["GET v", "PUT v"]);
+    const props = port.store.get(VNET)?.["properties"] as { subnets: { name: string }[]; addressSpace: unknown };
+    assert.deepEqual(props.subnets.map((x) => x.name), ["nodes", "theirs"]);
+    assert.deepEqual(props.addressSpace, { addressPrefixes: ["10.0.0.0/16", "10.1.0.0/16"] });
+  });
+
   it("waits for an operation a previous run started (Creating) by polling, never PUTting again", async () => {
     const port = new MemoryPort();
     port.store.set(PIP, { location: "westeurope", properties: { provisioningState: "Creating" } });
