@@ -174,8 +174,9 @@ describe("create killed midway resumes", function () {
   this.timeout(90_000);
   let fake: FakeArm;
   before(async () => {
-    // A slow firewall, so the kill lands while its operation runs in "Azure".
-    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 4000, "Microsoft.ContainerService/managedClusters": 300 } });
+    // A slow firewall, so the kill lands while its operation runs in "Azure" and the re-run still finds it running
+    // (on a loaded machine the re-run's start-up and reads alone took 6 s: 4 s was too short).
+    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 12_000, "Microsoft.ContainerService/managedClusters": 300 } });
   });
   after(async () => {
     await fake.close();
