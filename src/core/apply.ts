@@ -4,7 +4,7 @@
  * Azure access goes through an ArmPort (src/providers/arm-port.ts); this file stays pure and is unit-tested with a fake port.
  */
 import { AzureError, CancelledError } from "./errors.ts";
-import { diffPlan, mergeForUpdate, plannedPart, refTargets, resolveRefs } from "./plan.ts";
+import { diffPlan, mergeForUpdate, plannedPart, refTargets, resolveRefs, valueAt } from "./plan.ts";
 import type { Action, DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
 export type Body = Record<string, unknown>;
@@ -26,6 +26,11 @@ export interface ArmPort {
   put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body): Promise<Body>;
   /** DELETE and wait until gone; a resource that is already gone is not an error. */
   delete(res: ResourceRef, signal: AbortSignal): Promise<void>;
+  /**
+   * Serializes a PUT of `body` as `put` would and checks it as `put` does (all of `planned` goes out), sending
+   * nothing; throws what `put` would throw for that reason.
+   */
+  check?(res: ResourceRef, body: Body, planned: Body): Promise<void>;
 }
 
 export type StepStatus = "done" | "failed" | "skipped" | "cancelled";
@@ -115,6 +120,7 @@ export function isTransitional(body: Body | undefined): boolean {
  * requests are aborted and CancelledError is thrown (an accepted ARM operation keeps running; a re-run waits for it).
  */
 export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReporter, signal: AbortSignal, options: ApplyOptions = {}): Promise<ApplyResult> {
+  await checkWrites(plan, port, options.initial ?? new Map());
   const ops = plan.operations;
   const byId = new Map(ops.map((op) => [key(op.resourceId), op]));
   const prereqs = prerequisites(ops, byId);
@@ -250,6 +256,31 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     );
   }
   return { steps, bodies };
+}
+
+/** Stands in, during checkWrites, for a value that exists only once the run made its resource (a principalId). */
+const NOT_YET_KNOWN = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Every body the plan will PUT, built as its step would build it from the state read before planning and checked by
+ * the port without sending anything: a body that cannot go out as planned stops the run before its first write,
+ * not after some resources exist. Steps build their bodies again from fresh reads when they run.
+ */
+export async function checkWrites(plan: Plan, port: ArmPort, initial: ObservedState): Promise<void> {
+  if (!port.check) return;
+  const known = (id: string, path: string): unknown => valueAt(findObserved(initial, id), path) ?? NOT_YET_KNOWN;
+  for (const op of plan.operations) {
+    if (op.action !== "create" && op.action !== "update") continue;
+    const desired = resolveRefs(op.desired ?? op.body, known);
+    const current = findObserved(initial, op.resourceId);
+    const body = current === undefined ? desired : mergeForUpdate(current, desired);
+    try {
+      await port.check(op, body, current === undefined ? desired : plannedPart(body, desired));
+    } catch (e) {
+      if (e instanceof Error) e.message = `${e.message} (found before the first write: nothing was changed)`;
+      throw e;
+    }
+  }
 }
 
 /**

@@ -29,12 +29,17 @@ export class ArmTracker {
   private readonly seen = new Map<string, Seen>();
   private readonly statusUrls = new Map<string, string>();
   private readonly expected = new Map<string, { planned: Body; full: Body }>();
+  /** While set (AzureArmPort.check), no write leaves: a PUT is checked and stopped here. */
+  private holding = false;
 
   readonly policy: PipelinePolicy = {
     name: "aksNetArmTracker",
     sendRequest: async (request, next) => {
       const path = pathOf(request.url);
       const expected = request.method === "PUT" ? this.expected.get(path) : undefined;
+      if (this.holding && request.method !== "GET") {
+        if (expected === undefined) throw new Error(`the Azure SDK would send ${request.method} ${path}, which aks-net did not check`);
+      }
       if (expected !== undefined) {
         // Everything planned must go out, and nothing that is in neither the plan nor Azure's current body
         // (the SDK may drop read-only keys of an update body; those came from Azure, not from the plan).
@@ -44,6 +49,7 @@ export class ArmTracker {
         if (missing || extra) {
           throw new Error(`the Azure SDK would send a different body than planned for ${path}: ${missing ? `drops ${missing}` : `adds ${extra}`}`);
         }
+        if (this.holding) throw new HeldBack();
       }
       const response = await next(request);
       const owner = this.statusUrls.get(path) ?? path;
@@ -73,6 +79,20 @@ export class ArmTracker {
     this.expected.set(id.toLowerCase(), { planned, full });
   }
 
+  /** Runs `send` with every write held back in this policy (checked, never sent); resolves when a PUT was held. */
+  async holdWrites(send: () => PromiseLike<unknown>): Promise<void> {
+    this.holding = true;
+    try {
+      await send();
+    } catch (e) {
+      if (e instanceof HeldBack) return;
+      throw e;
+    } finally {
+      this.holding = false;
+    }
+    throw new Error("the Azure SDK sent no request to check");
+  }
+
   /** Clears what was seen about `id` before a new request, so stale bodies and errors are never reused. */
   reset(id: string): void {
     this.seen.delete(id.toLowerCase());
@@ -90,6 +110,9 @@ export class ArmTracker {
     return this.seen.get(id.toLowerCase())?.failure;
   }
 }
+
+/** A write the tracker checked and stopped on purpose (AzureArmPort.check). */
+class HeldBack extends Error {}
 
 /** Options every operation takes: the abort signal and, for LROs, the poll interval. */
 interface CallOptions {
@@ -229,6 +252,13 @@ export class AzureArmPort implements ArmPort {
     const final = this.tracker.lastBody(res.resourceId);
     if (!final) throw new Error(`no response body captured for PUT ${res.resourceId}`);
     return final;
+  }
+
+  /** The SDK serializes the PUT and the tracker checks it as for `put`, then stops it: nothing is sent. */
+  async check(res: ResourceRef, body: Body, planned: Body): Promise<void> {
+    const { ops, id } = this.address(res);
+    this.tracker.expect(res.resourceId, planned, body);
+    await this.tracker.holdWrites(() => ops.put(id, toSdkModel(body), { abortSignal: new AbortController().signal }));
   }
 
   async delete(res: ResourceRef, signal: AbortSignal): Promise<void> {

@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
+import { runNode } from "../helpers/cli.ts";
 import { clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { cliEnv } from "../helpers/run-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 
@@ -189,4 +191,26 @@ describe("create re-runs converge on every change Azure can make in place", func
     assert.deepEqual([`${vnet}/subnets/app`, `${vnet}/subnets/data`].map((id) => stable(find(fake, id))), before, "the user's subnets are exactly as they were");
     assert.equal(props(find(fake, clusterId("rg-uv", "uv")))["provisioningState"], "Succeeded");
   });
+
+  describe("a body the SDK cannot send as planned stops the run before its first write", () => {
+    const rt = net("rg-chk", "routeTables", "chk-rt");
+    const route = { name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.4" } };
+    // What a GET echoes, read-only keys included, merged with the plan's route (an update body).
+    const merged = { location: "westeurope", properties: { disableBgpRoutePropagation: false, subnets: [{ id: `${net("rg-chk", "virtualNetworks", "v")}/subnets/s` }], routes: [{ ...route, id: `${rt}/routes/default`, type: "Microsoft.Network/routeTables/routes", etag: "W/\"1\"" }] } };
+    const check = (planned: unknown) => runNode(["test/helpers/port-check.ts"], { env: cliEnv({ fake: arm.fake }), input: JSON.stringify({ resourceId: rt, body: merged, planned }) });
+
+    it("the port checks an update body through the real SDK serializer without sending anything", async () => {
+      const r = await check({ location: "westeurope", properties: { routes: [route] } });
+      assert.equal(r.stdout, "ok\n", r.stderr);
+      assert.deepEqual(arm.fake.requests.map((q) => `${q.method} ${q.path}`), [], "nothing reached ARM");
+    });
+
+    it("a planned key the SDK drops (read-only) is refused, still without a request", async () => {
+      const r = await check({ properties: { subnets: merged.properties.subnets, routes: [route] } });
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /would send a different body than planned for .*chk-rt: drops \$\.properties\.subnets/);
+      assert.deepEqual(arm.fake.requests.map((q) => `${q.method} ${q.path}`), []);
+    });
+  });
 });
+

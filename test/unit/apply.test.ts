@@ -236,6 +236,29 @@ describe("applyPlan", () => {
     assert.deepEqual(props.addressSpace, { addressPrefixes: ["10.0.0.0/16", "10.1.0.0/16"] });
   });
 
+  it("checks every write with the port before the first one: a body that cannot go out stops the run with nothing written", async () => {
+    const checked: { id: string; body: Body; planned: Body }[] = [];
+    const port = new (class extends MemoryPort {
+      async check(res: ResourceRef, body: Body, planned: Body): Promise<void> {
+        checked.push({ id: name(res.resourceId), body, planned });
+        if (res.resourceId === CLUSTER) throw new Error("the Azure SDK would send a different body than planned for c");
+      }
+    })();
+    const subnet = { name: "nodes", properties: { addressPrefix: "10.0.0.0/22", ipConfigurations: [{ id: "nic" }] } };
+    const initial = new Map<string, Body>([[VNET, { location: "westeurope", etag: "e", tags: { owner: "me" }, properties: { provisioningState: "Succeeded", subnets: [subnet] } }]]);
+    const plan = firewallPlan();
+    const vnetDesired = { location: "westeurope", tags: { "managed-by": "aks-net" }, properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } };
+    plan.operations[0] = { ...op(VNET, [], { stale: true }, "update"), desired: vnetDesired };
+    await assert.rejects(applyPlan(plan, port, recorder(), never, { initial }), /different body than planned for c \(found before the first write: nothing was changed\)/);
+    assert.deepEqual(port.log, [], "no request at all");
+    assert.deepEqual(checked.map((c) => c.id), ["v", "nodes", "pip", "fw", "mi", "0000", "c"]);
+    const v = checked[0] as { body: Body; planned: Body };
+    assert.deepEqual(v.body, { location: "westeurope", tags: { owner: "me" }, properties: { subnets: [subnet], addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } }, "the update body its step would send");
+    assert.deepEqual(v.planned, { location: "westeurope", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] } } });
+    const role = checked.find((c) => c.id === "0000");
+    assert.match(String((role?.body["properties"] as Body)["principalId"]), /^[0-9a-f-]{36}$/, "a value known only during the run is stood in for");
+  });
+
   it("waits for an operation a previous run started (Creating) by polling, never PUTting again", async () => {
     const port = new MemoryPort();
     port.store.set(PIP, { location: "westeurope", properties: { provisioningState: "Creating" } });
