@@ -682,14 +682,22 @@ function compareList(want: unknown[], have: unknown[], path: string, out: Differ
   }
 }
 
+/** What makes two items of a list the same thing whatever their names: a route table holds one route per prefix, a firewall one IP configuration per subnet. */
+const IDENTITY_PATHS = ["properties.addressPrefix", "properties.subnet.id"];
+
 /**
- * The index of the same list item: same name, else the same address prefix (a route table holds one route per
- * prefix, so a route written by kubenet or by hand under another name is the route aks-net plans for that prefix).
+ * The index of the same list item: same name, else the same identity (a route written by kubenet or by hand under
+ * another name is the route aks-net plans for that prefix; a firewall's IP configuration named by its creator is
+ * the one aks-net plans in that subnet).
  */
 function findItem(list: readonly unknown[], want: Record<string, unknown>): number {
   const byName = list.findIndex((h) => isObject(h) && equalish(h["name"], want["name"]));
-  const prefix = valueAt(want, "properties.addressPrefix");
-  return byName >= 0 || prefix === undefined ? byName : list.findIndex((h) => equalish(valueAt(h, "properties.addressPrefix"), prefix));
+  if (byName >= 0) return byName;
+  for (const path of IDENTITY_PATHS) {
+    const v = valueAt(want, path);
+    if (v !== undefined) return list.findIndex((h) => equalish(valueAt(h, path), v));
+  }
+  return -1;
 }
 
 /** Azure echoes enums, ids and booleans in its own case or type (`Standard`/`standard`, `"1"`/`1`). */

@@ -148,7 +148,7 @@ describe("create re-runs converge on every change Azure can make in place", func
     assert.deepEqual(stable(find(fake, `${rt}/routes/onprem`)), onprem);
   });
 
-  it("adopts a user's firewall with the planned name: the AKS rules added, the user's rule collection and tags kept", async () => {
+  it("adopts a user's firewall with the planned name: the AKS rules added, the user's rule collection, IP configuration name and tags kept", async () => {
     const { fake } = arm;
     fake.seed.resourceGroup("rg-afw", { location: "westeurope" });
     const vnet = fake.seed.vnet("rg-afw", "afw-vnet", ["10.224.0.0/12"], { AzureFirewallSubnet: "10.225.0.0/26" }, { location: "westeurope" });
@@ -161,7 +161,7 @@ describe("create re-runs converge on every change Azure can make in place", func
       properties: {
         sku: { name: "AZFW_VNet", tier: "Standard" },
         threatIntelMode: "Alert",
-        ipConfigurations: [{ name: "ipconfig", properties: { subnet: { id: `${vnet}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: pip } } }],
+        ipConfigurations: [{ name: "fw-ipconfig", properties: { subnet: { id: `${vnet}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: pip } } }],
         applicationRuleCollections: [userRules],
       },
     });
@@ -173,6 +173,7 @@ describe("create re-runs converge on every change Azure can make in place", func
     assert.deepEqual((stable(named(apps, "user-web")) as Json)["properties"], userRules.properties);
     assert.ok(apps.length > 1, "aks-net's application rules were added");
     assert.ok((props(after)["networkRuleCollections"] as Json[]).length > 0, "aks-net's network rules were added");
+    assert.deepEqual(list(after, "ipConfigurations").map((c) => c["name"]), ["fw-ipconfig"], "its IP configuration in the subnet is aks-net's planned one, under the user's name");
     assert.equal(props(find(fake, clusterId("rg-afw", "afw")))["provisioningState"], "Succeeded", "the cluster's egress works through it");
   });
 

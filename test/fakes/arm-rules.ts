@@ -494,6 +494,10 @@ function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: Bu
     ipc["id"] = `${id}/azureFirewallIpConfigurations/${name}`;
     const subnetId = str(obj(ip["subnet"])["id"]);
     const pipId = str(obj(ip["publicIPAddress"])["id"]);
+    if (i > 0 && subnetId && ctx.validate) {
+      // Only the first IP configuration sits in the subnet; more add public IPs (deploy-multi-public-ip docs).
+      throw new ArmError(400, "AzureFirewallIpConfigurationSubnetNotFirst", `Only the first IP configuration of Azure Firewall ${lastSegment(id)} may reference a subnet; '${name}' references ${subnetId}.`);
+    }
     if (i === 0) {
       if (ctx.validate) {
         if (!subnetId || lastSegment(subnetId) !== "AzureFirewallSubnet") {
