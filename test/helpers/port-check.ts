@@ -8,7 +8,7 @@ import { typeFromId } from "../../src/core/apply.ts";
 import { connectArm } from "../../src/providers/arm-port.ts";
 
 const input = JSON.parse(readFileSync(0, "utf8")) as { resourceId: string; body: Record<string, unknown>; planned: Record<string, unknown> };
-const { port } = connectArm({ env: process.env });
+const { port } = await connectArm({ env: process.env });
 try {
   await port.check({ resourceId: input.resourceId, type: typeFromId(input.resourceId), apiVersion: "", label: input.resourceId }, input.body, input.planned);
   process.stdout.write("ok\n");
