@@ -143,6 +143,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.route: checkRoute(p, name, ctx); break;
     case T.pip: buildPublicIp(id, body, p, ctx); break;
     case T.firewall: buildFirewall(view, id, body, p, ctx); break;
+    case T.ruleGroup: if (ctx.validate) checkRuleGroupDns(view, id, p); break;
     case T.nat: body["sku"] ??= { name: "Standard" }; p["idleTimeoutInMinutes"] ??= 4; break;
     case T.peering: checkPeering(view, id, p, ctx); break;
     case T.identity:
@@ -449,9 +450,48 @@ function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   }
 }
 
+/**
+ * Azure Firewall resolves FQDNs in network rules only through its DNS proxy: a rule with destinationFqdns on a firewall
+ * (or policy) without it is refused (seen as "AzureFirewallDNSProxyMustBeEnabled: DNS Proxy must be enabled in order to
+ * use DestinationFqdns in Network Rules"). Azure Firewall Basic has no DNS proxy at all (documented; the error code here is
+ * ours, Azure's was not seen).
+ */
+function fqdnNetworkRule(rules: unknown[]): string | undefined {
+  const r = rules.map(obj).find((x) => arr(x["destinationFqdns"]).length > 0);
+  return r ? (str(r["name"]) ?? "rule") : undefined;
+}
+
+function dnsProxyMissing(rule: string, collection: string): ArmError {
+  return new ArmError(400, "AzureFirewallDNSProxyMustBeEnabled", `DNS Proxy must be enabled in order to use DestinationFqdns in Network Rules. See rule ${rule} in network rule collection ${collection}`);
+}
+
+function isTrue(v: unknown): boolean {
+  return v === true || String(v).toLowerCase() === "true";
+}
+
+function checkRuleGroupDns(view: StoreView, id: string, p: Json): void {
+  const policy = view.raw(parentOf(id));
+  const dns = obj(props(policy?.body ?? {})["dnsSettings"]);
+  if (isTrue(dns["enableProxy"])) return;
+  for (const rc of arr(p["ruleCollections"]).map(obj)) {
+    const rule = fqdnNetworkRule(arr(rc["rules"]).filter((r) => obj(r)["ruleType"] === "NetworkRule"));
+    if (rule) throw dnsProxyMissing(rule, str(rc["name"]) ?? "collection");
+  }
+}
+
 function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx): void {
   p["sku"] ??= { name: "AZFW_VNet", tier: "Standard" };
   p["threatIntelMode"] ??= "Alert";
+  if (ctx.validate) {
+    const proxy = isTrue(obj(p["additionalProperties"])["Network.DNS.EnableProxy"]);
+    if (proxy && str(obj(p["sku"])["tier"]) === "Basic") {
+      throw new ArmError(400, "AzureFirewallBasicSkuDoesNotSupportDnsProxy", `Azure Firewall ${lastSegment(id)} of SKU tier Basic does not support DNS proxy.`);
+    }
+    for (const rc of arr(p["networkRuleCollections"]).map(obj)) {
+      const rule = fqdnNetworkRule(arr(props(rc)["rules"]));
+      if (rule && !proxy) throw dnsProxyMissing(rule, str(rc["name"]) ?? "collection");
+    }
+  }
   for (const k of ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"]) {
     p[k] = arr(p[k]).map((rc) => {
       const o = clone(obj(rc));

@@ -348,6 +348,31 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(e.code, "InvalidResourceReference");
   });
 
+  it("FQDNs in network rules need the DNS proxy: classic rules (additionalProperties) and policy rules (dnsSettings)", async () => {
+    const { fwSubnetId } = await baseNetwork();
+    const pip = await net.publicIPAddresses.createOrUpdate(RG, "fw-pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, poll);
+    const ntp = { name: "ntp", protocols: ["UDP"], destinationPorts: ["123"], sourceAddresses: ["*"], destinationFqdns: ["ntp.ubuntu.com"] };
+    const fw = (extra: Record<string, unknown>) => ({
+      location: LOC,
+      ipConfigurations: [{ name: "ipconfig", subnet: { id: fwSubnetId }, publicIPAddress: { id: pip.id! } }],
+      networkRuleCollections: [{ name: "aks-network", priority: 200, action: { type: "Allow" }, rules: [ntp] }],
+      ...extra,
+    });
+    const e = await rejects(net.azureFirewalls.createOrUpdate(RG, "fw", fw({}), poll));
+    assert.equal(e.code, "AzureFirewallDNSProxyMustBeEnabled");
+    assert.match(e.message, /DNS Proxy must be enabled in order to use DestinationFqdns in Network Rules\. See rule ntp/);
+    const ok = await net.azureFirewalls.createOrUpdate(RG, "fw", fw({ additionalProperties: { "Network.DNS.EnableProxy": "true" } }), poll);
+    assert.equal(ok.additionalProperties?.["Network.DNS.EnableProxy"], "true");
+
+    const group = { priority: 200, ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aks-network", priority: 200, action: { type: "Allow" }, rules: [{ ruleType: "NetworkRule", ...ntp, ipProtocols: ["UDP"] }] }] };
+    await net.firewallPolicies.createOrUpdate(RG, "p1", { location: LOC, sku: { tier: "Premium" } }, poll);
+    const e2 = await rejects(net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "p1", "g", group as never, poll));
+    assert.equal(e2.code, "AzureFirewallDNSProxyMustBeEnabled");
+    await net.firewallPolicies.createOrUpdate(RG, "p2", { location: LOC, sku: { tier: "Premium" }, dnsSettings: { enableProxy: true } }, poll);
+    const g = await net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "p2", "g", group as never, poll);
+    assert.equal(g.provisioningState, "Succeeded");
+  });
+
   it("UDR cluster: 400 without a route table, 400 for a next hop of Internet, Succeeded through a ready firewall", async () => {
     const { nodesId, fwSubnetId } = await baseNetwork();
     const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));

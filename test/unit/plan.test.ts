@@ -267,12 +267,24 @@ describe("planResources", () => {
       assert.deepEqual(app[0]?.properties.rules[0]?.fqdnTags, ["AzureKubernetesService"]);
       assert.deepEqual(app[0]?.properties.rules[0]?.sourceAddresses, ["10.1.0.0/22"]);
       const rules = (body(d, FW, "properties.networkRuleCollections") as { properties: { rules: Record<string, unknown>[] } }[])[0]?.properties.rules;
-      assert.deepEqual(rules?.map((r) => [r["protocols"], r["destinationAddresses"], r["destinationPorts"]]), [
+      assert.deepEqual(rules?.map((r) => [r["protocols"], r["destinationAddresses"] ?? r["destinationFqdns"], r["destinationPorts"]]), [
         [["UDP"], ["AzureCloud.westeurope"], ["1194"]],
         [["TCP"], ["AzureCloud.westeurope"], ["9000"]],
-        [["UDP"], ["*"], ["123"]],
-        [["TCP"], ["AzureCloud.westeurope"], ["443"]],
+        [["UDP"], ["ntp.ubuntu.com"], ["123"]],
       ]);
+    });
+    it("no network rule opens TCP 443 to a service tag: HTTPS goes through the FQDN tag (limit-egress-traffic.md)", () => {
+      const rules = (body(d, FW, "properties.networkRuleCollections") as { properties: { rules: Record<string, unknown>[] } }[]).flatMap((c) => c.properties.rules);
+      assert.deepEqual(rules.filter((r) => (r["destinationPorts"] as string[]).includes("443")), []);
+    });
+    it("enables the firewall's DNS proxy and points the VNet's DNS at the firewall, since NTP is an FQDN network rule", () => {
+      assert.deepEqual(body(d, FW, "properties.additionalProperties"), { "Network.DNS.EnableProxy": "true" });
+      assert.deepEqual(body(d, VNET, "properties.dhcpOptions"), { dnsServers: ["10.1.4.4"] });
+    });
+    it("Windows and GPU pools get their FQDN application rules", () => {
+      const mixed = plan({ ...FW_SIMPLE, nodePools: [{ name: "system", count: 3 }, { name: "win", count: 2, osType: "Windows", vmSize: "Standard_NC6s_v3" }] });
+      const app = (body(mixed, FW, "properties.applicationRuleCollections") as { properties: { rules: { name: string }[] } }[])[0]?.properties.rules.map((r) => r.name);
+      assert.deepEqual(app, ["aks-fqdn-tag", "aks-windows-https", "aks-windows-http", "aks-gpu"]);
     });
     it("keeps the user's other routes next to the firewall's", () => {
       const withRoutes = plan({
@@ -304,18 +316,23 @@ describe("planResources", () => {
         managementIpConfiguration: { name: "mgmt-ipconfig", properties: { subnet: { id: mgmtSubnet }, publicIPAddress: { id: mgmtPip } } },
         firewallPolicy: { id: POLICY },
       });
+      // Basic has no DNS proxy: no FQDN network rule, NTP to anywhere, and the VNet keeps Azure's DNS.
       assert.deepEqual(body(basic, POLICY, "properties"), { sku: { tier: "Basic" }, threatIntelMode: "Alert" });
-      const collections = body(basic, GROUP, "properties.ruleCollections") as { name: string; rules: { ruleType: string }[] }[];
-      assert.deepEqual(collections.map((c) => [c.name, c.rules.map((r) => r.ruleType)]), [
-        ["aks-network", ["NetworkRule", "NetworkRule", "NetworkRule", "NetworkRule"]],
+      const collections = body(basic, GROUP, "properties.ruleCollections") as { name: string; rules: Record<string, unknown>[] }[];
+      assert.deepEqual(collections.map((c) => [c.name, c.rules.map((r) => r["ruleType"])]), [
+        ["aks-network", ["NetworkRule", "NetworkRule", "NetworkRule"]],
         ["aks-fqdn", ["ApplicationRule"]],
       ]);
+      assert.deepEqual(collections[0]?.rules.map((r) => r["destinationFqdns"]), [undefined, undefined, undefined]);
+      assert.equal(body(basic, VNET, "properties.dhcpOptions"), undefined);
       assert.deepEqual(byId(basic, POLICY).body["tags"], TAGS);
     });
-    it("Premium: a policy, no management subnet", () => {
+    it("Premium: a policy with the DNS proxy on, no management subnet, no classic DNS property", () => {
       const premium = plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26", sku: "Premium" } });
       assert.deepEqual(edges(premium)[FW], [FW_SUBNET, FW_PIP, GROUP]);
-      assert.deepEqual(body(premium, POLICY, "properties.sku"), { tier: "Premium" });
+      assert.deepEqual(body(premium, POLICY, "properties"), { sku: { tier: "Premium" }, threatIntelMode: "Alert", dnsSettings: { enableProxy: true } });
+      assert.equal(body(premium, FW, "properties.additionalProperties"), undefined);
+      assert.deepEqual(body(premium, VNET, "properties.dhcpOptions"), { dnsServers: ["10.1.4.4"] });
     });
   });
 
