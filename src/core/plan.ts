@@ -183,7 +183,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
       "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route the subnet's egress yourself and drop --firewall",
     );
   }
-  const network: Network = ownsVnet ? planNetwork(b) : { nodeSubnetId: spec.vnetSubnetId };
+  const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
   const identityName = DERIVED.identity(b.name);
   const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
@@ -295,6 +295,16 @@ interface Network {
   podSubnetId?: string;
   routeTableId?: string;
   firewallId?: string;
+}
+
+/**
+ * A brought subnet (or an AKS-managed VNet). kubenet writes its pod routes into the subnet's route table, so the
+ * identity needs Network Contributor on that table too (configure-kubenet.md, CMP-14); its id is known once `--live`
+ * (or create's own read) has seen the subnet.
+ */
+function broughtNetwork(spec: ClusterSpec): Network {
+  const routeTableId = spec.networkPlugin === "kubenet" && spec.vnetSubnetId !== undefined ? (spec.live?.routeTable?.id ?? spec.live?.nodeSubnet?.routeTableId) : undefined;
+  return routeTableId === undefined ? { nodeSubnetId: spec.vnetSubnetId } : { nodeSubnetId: spec.vnetSubnetId, routeTableId };
 }
 
 /** The VNet aks-net builds: address spaces, egress (firewall, route table, NAT gateway), then the subnets using it. */

@@ -161,6 +161,15 @@ describe("create against the fake ARM server", function () {
       const theirs = [rt, vnet, `${vnet}/subnets/aks`, `${vnet}/subnets/other`].map((x) => x.toLowerCase());
       assert.deepEqual(fake.writes().filter((w) => theirs.includes(w.path.toLowerCase())), [], "no write to the user's network");
     });
+
+    it("kubenet on a brought subnet with its route table: the identity gets Network Contributor on the table too", async () => {
+      fake.seed.resourceGroup("net-rg", { location: "westeurope" });
+      const rt = fake.seed.routeTable("net-rg", "kn-rt", { default: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.255.4" } }, { location: "westeurope" });
+      const vnet = fake.seed.vnet("net-rg", "spoke", ["10.50.0.0/16"], { aks: { prefix: "10.50.0.0/22", routeTableId: rt } }, { location: "westeurope" });
+      await convergesAndIsIdempotent(fake, "knbyo", ["--network-plugin", "kubenet", "--network-policy", "calico", "--vnet-subnet-id", `${vnet}/subnets/aks`, "--outbound-type", "userDefinedRouting"]);
+      const grants = fake.writes().filter((w) => /roleAssignments/i.test(w.path)).map((w) => w.path.toLowerCase());
+      assert.ok(grants.some((p) => p.startsWith(`${rt.toLowerCase()}/providers/microsoft.authorization/roleassignments/`)), grants.join("\n"));
+    });
   });
 
   it("the SDK sends exactly the planned bodies (compared with the fake's request log)", async () => {

@@ -839,6 +839,14 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
             message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
           };
         }
+        // kubenet writes its pod routes into the subnet's own route table (configure-kubenet.md): it needs write there.
+        const rtId = str(obj(props(view.raw(sid)?.body ?? {})["routeTable"])["id"]);
+        if (obj(p["networkProfile"])["networkPlugin"] === "kubenet" && rtId && (!principal || !hasNetworkRole(view, principal, rtId))) {
+          return {
+            code: "AuthorizationFailed",
+            message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/routeTables/write' over scope '${rtId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+          };
+        }
       }
     }
   }

@@ -459,6 +459,31 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(mc.provisioningState, "Succeeded");
   });
 
+  it("kubenet on a subnet with its own route table also needs Network Contributor on the route table", async () => {
+    const { nodesId } = await baseNetwork();
+    await udrRoute(nodesId, "VirtualAppliance", "10.0.4.4");
+    const rtId = `${rgPath}/providers/Microsoft.Network/routeTables/rt`;
+    const id = await msi.userAssignedIdentities.createOrUpdate(RG, "aks-id", { location: LOC });
+    const grant = (scope: string, name: string) => authz.roleAssignments.create(scope, name, {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR}`,
+      principalId: id.principalId!,
+      principalType: "ServicePrincipal",
+    });
+    await grant(nodesId, "0b5e1a9e-8a4a-4f5e-9c53-4b2c6a1d7e02");
+    const body: ManagedCluster = {
+      location: LOC,
+      identity: { type: "UserAssigned", userAssignedIdentities: { [id.id!]: {} } },
+      agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: nodesId }],
+      networkProfile: { networkPlugin: "kubenet", serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" },
+    };
+    const e = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", body, poll));
+    assert.match(e.message, /AuthorizationFailed/);
+    assert.match(e.message, /Microsoft\.Network\/routeTables\/write' over scope '[^']*routeTables\/rt'/);
+    await grant(rtId, "0b5e1a9e-8a4a-4f5e-9c53-4b2c6a1d7e03");
+    const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", body, poll);
+    assert.equal(mc.provisioningState, "Succeeded");
+  });
+
   it("role assignments: PrincipalNotFound without principalType, RoleAssignmentExists, list at scope with $filter", async () => {
     fake.seed.vnet(RG, "vnet1", ["10.0.0.0/16"], { aks: "10.0.0.0/22" });
     const subnet = `${vnetId}/subnets/aks`;

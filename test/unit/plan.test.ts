@@ -336,6 +336,27 @@ describe("planResources", () => {
     });
   });
 
+  describe("kubenet on a brought subnet with its route table (configure-kubenet.md)", () => {
+    const BYO_RT = `${SUB}/resourceGroups/net/providers/Microsoft.Network/routeTables/hub-rt`;
+    const live = { nodeSubnet: { id: BYO_SUBNET, name: "aks", cidr: "10.9.0.0/22", routeTableId: BYO_RT }, routeTable: { id: BYO_RT, routes: [], subnetIds: [BYO_SUBNET] } };
+    it("grants the identity Network Contributor on the route table too, before the cluster, without depending on the user's table", () => {
+      const d = plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET, live });
+      assert.deepEqual(d.filter((r) => r.type === T.ra).map((r) => [r.resourceId, r.label, r.dependsOn]), [
+        [ra(BYO_SUBNET), "role Network Contributor on aks", [IDENTITY]],
+        [ra(BYO_RT), "role Network Contributor on hub-rt", [IDENTITY]],
+      ]);
+      assert.deepEqual(edges(d)[CLUSTER], [ra(BYO_SUBNET), ra(BYO_RT)]);
+    });
+    it("reads the table from the subnet's association when the table itself was not read", () => {
+      const d = plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET, live: { nodeSubnet: live.nodeSubnet } });
+      assert.ok(d.some((r) => r.resourceId === ra(BYO_RT)));
+    });
+    it("not for Azure CNI (AKS writes no routes there), nor when the subnet has no route table (AKS makes its own)", () => {
+      assert.equal(plan({ vnetSubnetId: BYO_SUBNET, live }).some((r) => r.resourceId === ra(BYO_RT)), false);
+      assert.deepEqual(plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET }).filter((r) => r.type === T.ra).map((r) => r.resourceId), [ra(BYO_SUBNET)]);
+    });
+  });
+
   it("bring-your-own routes: the user's routes, never a firewall", () => {
     const d = plan({ vnet: VNET_IN, routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.50.0.4" }] });
     assert.deepEqual(body(d, RT, "properties.routes"), [{ name: "to-0.0.0.0-0", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.0.4" } }]);
