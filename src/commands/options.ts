@@ -89,6 +89,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--pod-ip-allocation-mode <mode>", "string", "Azure CNI pod subnet: DynamicIndividual | StaticBlock", (i, v: string) => (pool0(i).podIPAllocationMode = v), (i) => i.nodePools?.[0]?.podIPAllocationMode),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
+  flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
   flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated; an IPv6 range chooses the dual-stack one, default a ULA /48)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),

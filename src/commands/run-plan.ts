@@ -16,7 +16,7 @@ export type PlanOutcome = { ok: true; result: ApplyResult } | { ok: false; error
 /** `asCancelled` words the interruption for the command (what keeps running in Azure, how to resume). */
 export async function runPlan(
   plan: Plan,
-  conn: Pick<ArmConnection, "port" | "pollIntervalMs" | "maxParallel">,
+  conn: Pick<ArmConnection, "port" | "pollIntervalMs" | "maxParallel"> & { secrets?: ReadonlyMap<string, string> },
   io: Io,
   observed: ObservedState,
   asCancelled: (e: unknown) => CancelledError,
@@ -29,6 +29,7 @@ export async function runPlan(
       initial: observed,
       ...(conn.pollIntervalMs !== undefined ? { pollIntervalMs: conn.pollIntervalMs } : {}),
       ...(conn.maxParallel ? { maxParallel: conn.maxParallel } : {}),
+      ...(conn.secrets ? { secrets: conn.secrets } : {}),
     });
     progress.stop();
     return { ok: true, result };

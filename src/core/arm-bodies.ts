@@ -249,12 +249,15 @@ export interface ClusterInput {
   pools: AgentPoolInput[];
   /** Already shaped: only the keys that apply to the topology (never dockerBridgeCidr). */
   networkProfile: Body;
+  /** With Windows pools: the administrator, and the password as a secret token (core/secrets.ts), never its value. */
+  windowsProfile?: { adminUsername: string; adminPassword: string };
 }
 
 export function managedClusterBody(c: ClusterInput): Body {
   const properties: Body = { dnsPrefix: c.dnsPrefix };
   if (c.kubernetesVersion !== undefined) properties["kubernetesVersion"] = c.kubernetesVersion;
   properties["agentPoolProfiles"] = c.pools.map(agentPoolProfile);
+  if (c.windowsProfile !== undefined) properties["windowsProfile"] = { ...c.windowsProfile };
   properties["networkProfile"] = structuredClone(c.networkProfile);
   return {
     location: c.location,

@@ -37,6 +37,8 @@ import { UsageError } from "./errors.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { DERIVED, NAMES } from "./names.ts";
+import { secretName, secretRef } from "./secrets.ts";
+import { DEFAULT_WINDOWS_ADMIN, WINDOWS_PASSWORD_SECRET } from "./windows.ts";
 
 /** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
 export const OWNER_TAG = "managed-by";
@@ -227,6 +229,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     kubernetesVersion: spec.kubernetesVersion,
     pools,
     networkProfile: networkProfile(spec),
+    ...windowsProfile(spec),
   });
   b.add(
     TYPES.managedCluster,
@@ -238,6 +241,12 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     clusterBody,
   );
   return minimiseDependencies(b.out);
+}
+
+/** Windows pools need the cluster's windowsProfile at create (create-node-pools.md); the password stays a token. */
+function windowsProfile(spec: ClusterSpec): { windowsProfile?: { adminUsername: string; adminPassword: string } } {
+  if (!spec.nodePools.some((p) => p.osType === "Windows")) return {};
+  return { windowsProfile: { adminUsername: spec.windowsProfile?.adminUsername ?? DEFAULT_WINDOWS_ADMIN, adminPassword: secretRef(WINDOWS_PASSWORD_SECRET) } };
 }
 
 /** The cluster's place in Azure and the list being built; `add` appends a resource and returns its id. */
@@ -532,7 +541,7 @@ const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemD
 /** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
 const IMMUTABLE: Record<string, RegExp> = {
   [TYPES.managedCluster]:
-    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods))$/,
+    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods)|properties\.windowsProfile\.adminUsername)$/,
   [TYPES.roleAssignment]: /^properties\./,
   [TYPES.publicIp]: /^(sku\.name|properties\.publicIPAddressVersion)$/,
   [TYPES.firewall]: /^properties\.sku\.name$/,
@@ -647,6 +656,8 @@ function subnetInUse(body: Record<string, unknown>): boolean {
 }
 
 function compare(want: unknown, have: unknown, path: string, out: Difference[], lookup: RefLookup): void {
+  // Azure never returns a secret: nothing to compare, and an update leaves it out (mergeForUpdate).
+  if (secretName(want) !== undefined) return;
   if (typeof want === "string") {
     const m = REF_PATTERN.exec(want);
     if (m) {
@@ -776,6 +787,7 @@ function merge(have: unknown, want: unknown, path: string): unknown {
   if (isObject(want)) {
     const base = isObject(have) ? (stripReadOnly(have) as Record<string, unknown>) : {};
     for (const [key, value] of Object.entries(want)) {
+      if (secretName(value) !== undefined) continue; // Azure keeps the secret it has
       const existing = Object.keys(base).find((k) => k.toLowerCase() === key.toLowerCase());
       if (existing !== undefined && existing !== key) delete base[existing];
       base[key] = merge(existing === undefined ? undefined : (have as Record<string, unknown>)[existing], value, path === "" ? key : `${path}.${key}`);

@@ -4,6 +4,7 @@
  */
 import { findFreeRange, parseCidr } from "./cidr.ts";
 import { emptySpec } from "./spec.ts";
+import { DEFAULT_WINDOWS_ADMIN } from "./windows.ts";
 import type { ClusterSpec, NodePoolSpec, Provenance, Source, SpecInput, SpecLayer } from "./spec.ts";
 
 const PRECEDENCE: Source[] = ["default", "template", "file", "live", "wizard", "flag"];
@@ -124,6 +125,12 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
     def("maxPods", defaultMaxPods(spec)); // DEF-06
     // maxSurge stays unset: AKS applies its api-version default (capacity.ts DEFAULT_MAX_SURGE), never pinned in the body.
   });
+
+  // A Windows pool needs the cluster's windowsProfile at create; AKS's own default administrator is azureuser.
+  if (spec.nodePools.some((p) => p.osType === "Windows") && spec.windowsProfile?.adminUsername === undefined) {
+    spec.windowsProfile = { ...spec.windowsProfile, adminUsername: DEFAULT_WINDOWS_ADMIN };
+    prov["windowsProfile.adminUsername"] = "default";
+  }
 
   // aks-net's own planning defaults for a new VNet (DEF-10, overlay sizes), used unless the user brings a subnet.
   const noVnetGiven = spec.vnet.addressSpaces.length === 0 && spec.vnetSubnetId === undefined && spec.vnet.subnetCidr === undefined;

@@ -623,6 +623,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     pool["orchestratorVersion"] ??= p["kubernetesVersion"] ?? "1.33.3";
   }
   p["agentPoolProfiles"] = pools;
+  buildWindowsProfile(p, pools, String(plugin), ctx);
 
   if (ctx.validate) {
     if (plugin === "kubenet" && np["networkPolicy"] === "azure") {
@@ -728,6 +729,45 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
       type: "Microsoft.Resources/resourceGroups",
       body: { id: nodeRgId, name: nodeRg, type: "Microsoft.Resources/resourceGroups", location, managedBy: id, tags: { "aks-managed-cluster-name": name, "aks-managed-cluster-rg": parsed.resourceGroup }, properties: { provisioningState: "Succeeded" } },
     });
+  }
+}
+
+/** adminUsername's disallowed values (AKS REST spec, ManagedClusterWindowsProfile). */
+const RESERVED_WINDOWS_ADMINS = new Set(["administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"]);
+
+/**
+ * Windows pools need the cluster's windowsProfile from its creation (create-node-pools.md; Azure: "Windows profile
+ * definition is missing for the cluster") and Azure CNI. The password is write-only: kept when a PUT leaves it out,
+ * never returned. Its complexity check follows the REST spec (8-123 characters, 3 of 4 classes); AKS's quickstart asks 14.
+ */
+function buildWindowsProfile(p: Json, pools: Json[], plugin: string, ctx: BuildCtx): void {
+  const before = ctx.existing ? obj(props(ctx.existing.body)["windowsProfile"]) : {};
+  const given = p["windowsProfile"] === undefined ? undefined : obj(p["windowsProfile"]);
+  if (ctx.validate) {
+    if (pools.some((pl) => pl["osType"] === "Windows")) {
+      if (plugin !== "azure") throw new ArmError(400, "AzureCNIOnlyForWindows", "Windows agent pools can only be added to AKS clusters using Azure-CNI.");
+      if (given === undefined && before["adminUsername"] === undefined) throw new ArmError(400, "WindowsProfileMissing", "Windows profile definition is missing for the cluster.");
+    }
+    if (given !== undefined) {
+      const user = str(given["adminUsername"]) ?? "";
+      if (user === "" || user.length > 20 || user.endsWith(".") || RESERVED_WINDOWS_ADMINS.has(user.toLowerCase())) {
+        throw new ArmError(400, "InvalidParameter", `The value of parameter windowsProfile.adminUsername is invalid: '${user}'.`);
+      }
+      if (before["adminUsername"] !== undefined && String(before["adminUsername"]) !== user) {
+        throw new ArmError(400, "PropertyChangeNotAllowed", "Changing property 'windowsProfile.adminUsername' is not allowed.");
+      }
+      const pw = given["adminPassword"];
+      const weak = (x: string): boolean => x.length < 8 || x.length > 123 || [/[a-z]/, /[A-Z]/, /[0-9]/, /[\W_]/].filter((re) => re.test(x)).length < 3;
+      if ((pw === undefined && !ctx.existing) || (pw !== undefined && (typeof pw !== "string" || weak(pw)))) {
+        throw new ArmError(400, "InvalidParameter", "The value of parameter windowsProfile.adminPassword is invalid.");
+      }
+    }
+  }
+  if (given !== undefined) {
+    const { adminPassword: _secret, ...rest } = given;
+    p["windowsProfile"] = { ...rest, enableCSIProxy: rest["enableCSIProxy"] ?? true };
+  } else if (before["adminUsername"] !== undefined) {
+    p["windowsProfile"] = before;
   }
 }
 

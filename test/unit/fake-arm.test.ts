@@ -459,6 +459,32 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(mc.provisioningState, "Succeeded");
   });
 
+  it("Windows pools: WindowsProfileMissing without windowsProfile, Azure CNI only; the password is write-only and kept; the admin cannot change", async () => {
+    const pools = [
+      { name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System" as const },
+      { name: "win", count: 1, vmSize: "Standard_D4s_v5", mode: "User" as const, osType: "Windows" as const },
+    ];
+    const cluster = (extra: Partial<ManagedCluster>): ManagedCluster => ({ location: LOC, agentPoolProfiles: pools, networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay" }, ...extra });
+    const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({}), poll));
+    assert.equal(e1.code, "WindowsProfileMissing");
+    assert.match(e1.message, /Windows profile definition is missing for the cluster/);
+    const e2 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ networkProfile: { networkPlugin: "kubenet" }, windowsProfile: { adminUsername: "winadmin", adminPassword: "Zx9!long-enough-pw" } }), poll));
+    assert.equal(e2.code, "AzureCNIOnlyForWindows");
+    const e3 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "admin", adminPassword: "Zx9!long-enough-pw" } }), poll));
+    assert.equal(e3.code, "InvalidParameter");
+    const e4 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin", adminPassword: "short" } }), poll));
+    assert.match(e4.message, /windowsProfile\.adminPassword/);
+    const mc = await aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin", adminPassword: "Zx9!long-enough-pw" } }), poll);
+    assert.equal(mc.windowsProfile?.adminUsername, "winadmin");
+    assert.equal(mc.windowsProfile?.adminPassword, undefined, "never returned");
+    const got = await aks.managedClusters.get(RG, "w1");
+    assert.equal(got.windowsProfile?.adminPassword, undefined);
+    const again = await aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin" } }), poll);
+    assert.equal(again.provisioningState, "Succeeded", "an update without the password keeps it");
+    const e5 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "other" } }), poll));
+    assert.equal(e5.code, "PropertyChangeNotAllowed");
+  });
+
   it("kubenet on a subnet with its own route table also needs Network Contributor on the route table", async () => {
     const { nodesId } = await baseNetwork();
     await udrRoute(nodesId, "VirtualAppliance", "10.0.4.4");

@@ -357,6 +357,32 @@ describe("planResources", () => {
     });
   });
 
+  describe("Windows pools (create-node-pools.md: windowsProfile at create)", () => {
+    const WIN: SpecInput = { vnet: VNET_IN, nodePools: [{ name: "system", count: 3 }, { name: "win", count: 2, osType: "Windows" }] };
+    it("sends windowsProfile with the administrator (default azureuser) and the password as a secret token, never a value", () => {
+      assert.deepEqual(body(plan(WIN), CLUSTER, "properties.windowsProfile"), { adminUsername: "azureuser", adminPassword: "[secret:windows-admin-password]" });
+      assert.deepEqual(body(plan({ ...WIN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER, "properties.windowsProfile.adminUsername"), "winadmin");
+    });
+    it("sends no windowsProfile without a Windows pool", () => assert.equal(body(plan({ vnet: VNET_IN }), CLUSTER, "properties.windowsProfile"), undefined));
+    it("a re-run over the cluster Azure echoes without the password is unchanged; an update keeps Azure's password", () => {
+      const want = plan(WIN);
+      const cluster = byId(want, CLUSTER);
+      const echoed = structuredClone(cluster.body) as Record<string, Record<string, unknown>>;
+      echoed["properties"] = { ...echoed["properties"], windowsProfile: { adminUsername: "azureuser", enableCSIProxy: true }, provisioningState: "Succeeded" };
+      assert.equal(diffPlan([cluster], new Map([[CLUSTER, echoed]])).operations[0]?.action, "unchanged");
+      const merged = mergeForUpdate(echoed, cluster.body);
+      assert.deepEqual((merged["properties"] as Record<string, unknown>)["windowsProfile"], { adminUsername: "azureuser", enableCSIProxy: true });
+    });
+    it("refuses another administrator, or a Windows profile for a cluster created without one (Azure cannot add or change it)", () => {
+      const cluster = byId(plan({ ...WIN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER);
+      const echoed = (profile?: Record<string, unknown>) => ({ ...cluster.body, properties: { ...(cluster.body["properties"] as Record<string, unknown>), windowsProfile: profile } });
+      const other = diffPlan([cluster], new Map([[CLUSTER, echoed({ adminUsername: "azureuser" })]]));
+      assert.match(other.refusals[0]?.reason ?? "", /windowsProfile\.adminUsername is azureuser, plan winadmin: Azure cannot change this in place/);
+      const none = diffPlan([cluster], new Map([[CLUSTER, echoed(undefined)]]));
+      assert.match(none.refusals[0]?.reason ?? "", /windowsProfile\.adminUsername is not set, plan winadmin/);
+    });
+  });
+
   it("bring-your-own routes: the user's routes, never a firewall", () => {
     const d = plan({ vnet: VNET_IN, routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.50.0.4" }] });
     assert.deepEqual(body(d, RT, "properties.routes"), [{ name: "to-0.0.0.0-0", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.50.0.4" } }]);
