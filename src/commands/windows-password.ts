@@ -42,7 +42,7 @@ function windowsPassword(cluster: string, opts: CommandOptions, io: Io): string 
   }
   if (mode !== undefined) {
     if ((mode & 0o077) !== 0) io.stderr.write(`warning: ${given} is readable by other users; chmod 600 it\n`);
-    return checked(readFileSync(path, "utf8").replace(/\r?\n$/, ""), given);
+    return checked(readPassword(path, given), given);
   }
   const password = generateWindowsPassword();
   // O_EXCL: never overwrite a file that appeared meanwhile (a second run); mode 0600 from the start, not chmod after.
@@ -50,6 +50,8 @@ function windowsPassword(cluster: string, opts: CommandOptions, io: Io): string 
   try {
     fd = openSync(path, "wx", 0o600);
   } catch (e) {
+    // Another run wrote it a moment ago: use that one, so both send the same password.
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return checked(readPassword(path, given), given);
     throw new UsageError(`cannot write the Windows admin password file ${given}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "pass --windows-admin-password-file with a writable path, or set the password in the environment");
   }
   try {
@@ -59,6 +61,18 @@ function windowsPassword(cluster: string, opts: CommandOptions, io: Io): string 
   }
   io.stderr.write(`Windows admin password generated into ${given} (mode 0600); aks-net never prints it\n`);
   return password;
+}
+
+/** The file's first line; a password is short, so anything over 1 KiB (or not a file) is refused, not read. */
+function readPassword(path: string, given: string): string {
+  try {
+    const st = statSync(path);
+    if (!st.isFile() || st.size > 1024) throw new UsageError(`${given} is not a password file (${st.isFile() ? `${st.size} bytes` : "not a regular file"})`, "point --windows-admin-password-file at the file holding the password, or at a path that does not exist yet");
+    return readFileSync(path, "utf8").replace(/\r?\n$/, "");
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read the Windows admin password file ${given}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 function checked(password: string, from: string): string {

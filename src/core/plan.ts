@@ -243,9 +243,12 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
   return minimiseDependencies(b.out);
 }
 
-/** Windows pools need the cluster's windowsProfile at create (create-node-pools.md); the password stays a token. */
+/**
+ * Windows pools need the cluster's windowsProfile at create, and it cannot be added later (create-node-pools.md): sent
+ * with a Windows pool, or when the spec names an administrator (Windows pools to come, as az does). The password stays a token.
+ */
 function windowsProfile(spec: ClusterSpec): { windowsProfile?: { adminUsername: string; adminPassword: string } } {
-  if (!spec.nodePools.some((p) => p.osType === "Windows")) return {};
+  if (!spec.nodePools.some((p) => p.osType === "Windows") && spec.windowsProfile?.adminUsername === undefined) return {};
   return { windowsProfile: { adminUsername: spec.windowsProfile?.adminUsername ?? DEFAULT_WINDOWS_ADMIN, adminPassword: secretRef(WINDOWS_PASSWORD_SECRET) } };
 }
 

@@ -121,7 +121,7 @@ export interface ClusterTarget {
  * The password is never part of the spec: `create` takes it from AKS_NET_WINDOWS_ADMIN_PASSWORD or a 0600 file.
  */
 export interface WindowsProfileSpec {
-  /** Administrator of the Windows nodes (default azureuser, AKS's own; WIN-01). Azure cannot change it later. */
+  /** Administrator of the Windows nodes (default azureuser, AKS's own; POOL-04). Azure cannot change it later. */
   adminUsername?: string;
 }
 

@@ -74,6 +74,10 @@ describe("create with a Windows pool", function () {
     assert.equal(weak.code, 2, weak.stderr);
     assert.match(weak.stderr, /AKS_NET_WINDOWS_ADMIN_PASSWORD has 8 characters/);
     assert.equal(fake.writes().length, 0);
+    const notAFile = await create(fake, "win3", ["-f", "spec.json", "--windows-admin-password-file", "."], { cwd: dir });
+    assert.equal(notAFile.code, 2, notAFile.stderr);
+    assert.match(notAFile.stderr, /\. is not a password file \(not a regular file\)/);
+    assert.equal(fake.writes().length, 0);
   });
 
   it("--dry-run --offline shows the secret token, never a password, and needs none", async () => {

@@ -363,7 +363,10 @@ describe("planResources", () => {
       assert.deepEqual(body(plan(WIN), CLUSTER, "properties.windowsProfile"), { adminUsername: "azureuser", adminPassword: "[secret:windows-admin-password]" });
       assert.deepEqual(body(plan({ ...WIN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER, "properties.windowsProfile.adminUsername"), "winadmin");
     });
-    it("sends no windowsProfile without a Windows pool", () => assert.equal(body(plan({ vnet: VNET_IN }), CLUSTER, "properties.windowsProfile"), undefined));
+    it("sends no windowsProfile without a Windows pool, unless an administrator is named (Windows pools later: it cannot be added then)", () => {
+      assert.equal(body(plan({ vnet: VNET_IN }), CLUSTER, "properties.windowsProfile"), undefined);
+      assert.deepEqual(body(plan({ vnet: VNET_IN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER, "properties.windowsProfile"), { adminUsername: "winadmin", adminPassword: "[secret:windows-admin-password]" });
+    });
     it("a re-run over the cluster Azure echoes without the password is unchanged; an update keeps Azure's password", () => {
       const want = plan(WIN);
       const cluster = byId(want, CLUSTER);
