@@ -22,7 +22,7 @@ export async function runPlan(
   asCancelled: (e: unknown) => CancelledError,
 ): Promise<PlanOutcome> {
   const { explainAzureError } = await import("../providers/explain.ts");
-  const progress = createProgress(io);
+  const progress = await createProgress(io);
   progress.plan(plan.operations);
   try {
     const result = await applyPlan(plan, conn.port, progress, io.signal, {

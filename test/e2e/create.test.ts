@@ -4,12 +4,8 @@
  * bodies; the stream and exit-code contracts hold.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { runNode } from "../helpers/cli.ts";
 import { FAST, SUB, clusterId, create, createArgs, net, ok, props, result, rgId, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
@@ -215,20 +211,6 @@ describe("create against the fake ARM server", function () {
     for (const o of ops) assert.deepEqual(Object.keys(o), ["action", "type", "resourceId", "apiVersion", "dependsOn", "body"]);
     assert.ok(ops.every((o) => o["action"] === "create"));
     assert.equal(fake.requests.length, 0);
-  });
-
-  it("--dry-run --offline never loads the Azure SDK (module trace)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "aks-net-create-trace-"));
-    try {
-      const out = join(dir, "trace.txt");
-      const r = await runNode(["--import", "./test/helpers/module-trace.ts", "bin/aks-net", ...createArgs("trace", [], { yes: false }), "--dry-run", "--offline"], { env: { MODULE_TRACE_FILE: out } });
-      ok(r);
-      const urls = readFileSync(out, "utf8").split("\n").filter(Boolean);
-      assert.ok(urls.some((u) => u.endsWith("/bin/aks-net")), "the trace covers the CLI");
-      assert.deepEqual(urls.filter((u) => u.includes("/node_modules/@azure/")), []);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   it("an invalid spec exits 3 with the findings and sends nothing", async () => {
