@@ -57,7 +57,8 @@ function mergeInto(target: Record<string, unknown>, input: Record<string, unknow
       mergeInto(sub, value, p, source, prov);
       target[key] = sub;
     } else {
-      target[key] = Array.isArray(value) ? structuredClone(value) : value;
+      // A list of strings (connected ranges: up to millions) needs a copy, not a structured clone.
+      target[key] = Array.isArray(value) ? (value.every((v) => typeof v !== "object") ? value.slice() : structuredClone(value)) : value;
       for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
       prov[p] = source;
     }

@@ -208,6 +208,14 @@ describe("validate: junk input never crashes", () => {
     assertUsage(await runCli(["validate", "--connected-cidr", `@${path}`]), /--connected-cidr cannot read .*larger than 64 MiB/);
   });
 
+  it("--connected-cidr @FILE: one range per line; blank lines, # comments, CRLF and edge whitespace dropped", async () => {
+    const path = file("connected.txt", "10.50.0.0/16  # on-prem\r\n\r\n   # a comment line\n\t192.168.10.0/24\t\n\u00a0172.16.0.0/12\u00a0\n#x\n10.60.0.0/16");
+    const r = await runCli(["validate", "-f", EXAMPLE, "--connected-cidr", `@${path}`, "--connected-cidr", "10.70.0.0/16", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const spec = parseJson(r)["spec"] as { connectedCidrs: string[] };
+    assert.deepEqual(spec.connectedCidrs, ["10.50.0.0/16", "192.168.10.0/24", "172.16.0.0/12", "10.60.0.0/16", "10.70.0.0/16"]);
+  });
+
   it("junk flag values are findings, not crashes", async () => {
     const r = await runCli(["validate", "--pod-cidr", "\u00ff\u00fe", "--dns-service-ip", "::::", "--vnet-cidr", "x,,y", "--route", "a=b@c"]);
     assert.ok(r.code === 3 || r.code === 0, r.stderr);
