@@ -57,8 +57,7 @@ function mergeInto(target: Record<string, unknown>, input: Record<string, unknow
       mergeInto(sub, value, p, source, prov);
       target[key] = sub;
     } else {
-      // A list of strings (connected ranges: up to millions) needs a copy, not a structured clone.
-      target[key] = Array.isArray(value) ? (value.every((v) => typeof v !== "object") ? value.slice() : structuredClone(value)) : value;
+      target[key] = Array.isArray(value) ? copyPlain(value) : value;
       for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
       prov[p] = source;
     }
@@ -73,7 +72,8 @@ function addLiveRanges(spec: ClusterSpec, layers: readonly SpecLayer[]): void {
   const subnets = live.vnet?.existingSubnets;
   if (subnets) {
     const have = new Set(spec.vnet.existingSubnets.map((s) => s.name));
-    spec.vnet.existingSubnets.push(...(structuredClone(subnets) as ClusterSpec["vnet"]["existingSubnets"]).filter((s) => !have.has(s.name)));
+    // A loop, not push(...list): 10^5 subnets as arguments overflow the stack.
+    for (const s of copyPlain(subnets) as ClusterSpec["vnet"]["existingSubnets"]) if (!have.has(s.name)) spec.vnet.existingSubnets.push(s);
   }
 }
 
@@ -224,4 +224,16 @@ export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networ
 /** Input layers from a ready spec: used to replay a resolved spec (round-trips, `init`). */
 export function asLayer(input: SpecInput, source: Source): SpecLayer {
   return { source, input };
+}
+
+/**
+ * A deep copy of JSON-like data (all that files, flags and live reads hold). structuredClone was the cost of a spec
+ * with 10^5 existing subnets or 10^6 connected ranges.
+ */
+function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = copyPlain((value as Record<string, unknown>)[k]);
+  return out as T;
 }
