@@ -3,6 +3,8 @@
  * and share timing, child-process and table helpers. Benchmarks print numbers; they never pass or fail.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -15,14 +17,37 @@ export function bench(name: string, run: () => Promise<void>): void {
   suites.push({ name, run });
 }
 
-/** Runs the registered suites (all, or those named in `only`) in registration order. */
+/** One row of the issue-13 summary: a measured ratio against its target. */
+interface Target {
+  what: string;
+  ratio: number;
+  /** The ratio must be <= this. */
+  max: number;
+  /** What the ratio divides, e.g. "node -e 0". */
+  against: string;
+}
+const targets: Target[] = [];
+
+/** Records a ratio for the summary table printed after all suites (rows of the performance issue). */
+export function target(what: string, ratio: number, max: number, against: string): void {
+  targets.push({ what, ratio, max, against });
+}
+
+/** Runs the registered suites (all, or those named in `only`) in registration order, then the summary of ratios. */
 export async function runAll(only: readonly string[]): Promise<void> {
   const chosen = suites.filter((s) => only.length === 0 || only.includes(s.name));
   if (chosen.length === 0) throw new Error(`no bench named ${only.join(", ")}; known: ${suites.map((s) => s.name).join(", ")}`);
+  const load = loadavg()[0] ?? 0;
   for (const s of chosen) {
     process.stdout.write(`\n## ${s.name}\n\n`);
     await s.run();
   }
+  if (targets.length === 0) return;
+  process.stdout.write(`\n## summary (${new Date().toISOString().slice(0, 16)}Z, load average ${load.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)})\n\n`);
+  table(
+    ["what", "against", "measured", "target", ""],
+    targets.map((t) => [t.what, t.against, t.ratio.toFixed(2), `≤ ${t.max}`, t.ratio <= t.max ? "met" : "NOT met"]),
+  );
 }
 
 /** Milliseconds one `node ...argv` child takes from spawn to exit (output discarded); rejects on an unexpected exit code. */
@@ -37,6 +62,38 @@ export function timeNode(argv: readonly string[], expectExit: readonly number[] 
       const ms = performance.now() - t0;
       if (expectExit.includes(code ?? -1)) resolve(ms);
       else reject(new Error(`node ${argv.join(" ")} exited ${code}: ${stderr.split("\n")[0]}`));
+    });
+  });
+}
+
+const TIME = "/usr/bin/time";
+
+/** One child's cost: wall time from spawn to exit, CPU (user + sys) and peak resident memory (from /usr/bin/time). */
+export interface Measured {
+  wallMs: number;
+  cpuMs?: number;
+  maxRssMiB?: number;
+  code: number | null;
+  stderr: string;
+}
+
+/** Runs `node ...argv` under /usr/bin/time (when present); stdout is discarded. Rejects on an unexpected exit code. */
+export function measureNode(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; expectExit?: readonly number[] } = {}): Promise<Measured> {
+  const timed = existsSync(TIME);
+  const [cmd, args] = timed ? [TIME, ["-f", "\nbench-time %U %S %M", process.execPath, ...argv]] : [process.execPath, [...argv]];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: opts.env ?? { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (exit) => {
+      const wallMs = performance.now() - t0;
+      const m = /\nbench-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
+      const code = timed ? Number(/exited with non-zero status (\d+)/.exec(stderr)?.[1] ?? (m ? 0 : exit)) : exit;
+      if (m) stderr = stderr.slice(0, m.index).replace(/Command exited with non-zero status \d+\s*$/, "");
+      if (!(opts.expectExit ?? [0]).includes(code ?? -1)) return reject(new Error(`node ${argv.join(" ")} exited ${code}: ${stderr.split("\n")[0]}`));
+      resolve({ wallMs, code, stderr, ...(m ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, maxRssMiB: Number(m[3]) / 1024 } : {}) });
     });
   });
 }

@@ -87,6 +87,9 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--offline", "with --dry-run: plan without calling Azure, as if nothing existed")
       .option("--verbose", "print extra detail")
       .addOption(cloudOption())
+      .option("--windows-admin-password-file <path>", "Windows pools: file holding the admin password, else generated into it with mode 0600 (default <name>.windows-admin-password; AKS_NET_WINDOWS_ADMIN_PASSWORD wins)")
+      // az's --windows-admin-password takes the secret on the command line: accepted only to refuse it with the alternatives.
+      .addOption(new Option("--windows-admin-password <password>").hideHelp())
       .addOption(armEndpointOption()),
     { withTargets: true },
   ).action(run(() => import("./commands/create.ts")));

@@ -26,6 +26,7 @@ import { validateSpec } from "../validators/index.ts";
 import { completeInput } from "./input/interactive.ts";
 import { layersFromOptions } from "./options.ts";
 import { interrupted, runPlan } from "./run-plan.ts";
+import { passwordOnCommandLine, planSecrets } from "./windows-password.ts";
 
 /** Placeholder subscription for `--dry-run --offline` without --subscription or AZURE_SUBSCRIPTION_ID. */
 const OFFLINE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
@@ -56,6 +57,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
   const dryRun = state.dryRun;
   const offline = opts["offline"] === true;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
+  if (opts["windowsAdminPassword"] !== undefined) throw passwordOnCommandLine();
 
   // Unattended runs must say --yes up front: fail in a second, not after reading Azure; named with any other missing flag.
   const needsYes = !dryRun && opts["yes"] !== true && (!io.interactive || opts["input"] === false);
@@ -111,7 +113,8 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     }
     await confirm(opts, io, pending);
 
-    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel }, io, observed, asCancelled);
+    const secrets = planSecrets(plan, resolved.spec.name ?? "", opts, io);
+    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel, secrets }, io, observed, asCancelled);
     if (!outcome.ok) {
       const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
       writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, state, outcome.error);

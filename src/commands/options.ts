@@ -5,7 +5,7 @@
  */
 import { Option } from "commander";
 import type { Command } from "commander";
-import { parseCidr } from "../core/cidr.ts";
+import { isCidr, parseCidr } from "../core/cidr.ts";
 import type { SyntaxRule } from "../core/cidr.ts";
 import { UsageError } from "../core/errors.ts";
 import type { SpecInput, SpecLayer } from "../core/spec.ts";
@@ -89,6 +89,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--pod-ip-allocation-mode <mode>", "string", "Azure CNI pod subnet: DynamicIndividual | StaticBlock", (i, v: string) => (pool0(i).podIPAllocationMode = v), (i) => i.nodePools?.[0]?.podIPAllocationMode),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
+  flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
   flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated; an IPv6 range chooses the dual-stack one, default a ULA /48)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),
@@ -98,7 +99,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--pod-subnet-cidr <cidr>", "string", "Azure CNI pod subnet (dynamic IP allocation)", (i, v: string) => (vnet(i).podSubnetCidr = v), (i) => i.vnet?.podSubnetCidr),
   flag("--pod-subnet-name <name>", "string", "pod subnet name", (i, v: string) => (vnet(i).podSubnetName = v), (i) => i.vnet?.podSubnetName, true),
   flag("--existing-subnet <name=cidr>", "repeat", "another subnet of the VNet (repeatable)", (i, v: string[]) => (vnet(i).existingSubnets = v.map(parseExistingSubnet)), (i) => i.vnet?.existingSubnets?.map((s) => `${s.name}=${s.cidr}`)),
-  flag("--connected-cidr <cidr>", "repeat", "peered VNet, VPN/ExpressRoute or on-prem range (repeatable; @FILE reads one per line)", (i, v: string[]) => (i.connectedCidrs = v.flatMap(expandAtFile)), (i) => i.connectedCidrs),
+  flag("--connected-cidr <cidr>", "repeat", "peered VNet, VPN/ExpressRoute or on-prem range (repeatable; @FILE reads one per line)", (i, v: string[]) => (i.connectedCidrs = v.length === 1 ? expandAtFile(v[0] as string) : v.flatMap(expandAtFile)), (i) => i.connectedCidrs),
   flag("--route <prefix=type[@ip]>", "repeat", "route already on the node subnet's route table (repeatable)", (i, v: string[]) => (i.routes = v.map(parseRoute)), (i) => i.routes?.map((r) => `${r.prefix}=${r.nextHopType}${r.nextHopIp ? `@${r.nextHopIp}` : ""}`)),
   flag("--firewall", "bool", "build an Azure Firewall and route egress through it (UDR)", (i, v: boolean) => (fw(i).enabled = v), (i) => i.firewall?.enabled),
   flag("--firewall-subnet-cidr <cidr>", "string", "AzureFirewallSubnet (at least /26)", (i, v: string) => (fw(i).subnetCidr = v), (i) => i.firewall?.subnetCidr),
@@ -211,12 +212,10 @@ function expandAtFile(item: string): string[] {
   }
   const out: string[] = [];
   const bad: { line: number; rule: SyntaxRule }[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*/, "").trim();
-    if (line === "") return;
-    const p = parseCidr(line);
-    if (p.ok) out.push(line);
-    else bad.push({ line: i + 1, rule: p.rule });
+  forEachItemLine(text, (item, line) => {
+    // The strict IPv4 scan allocates nothing; parseCidr only explains a refusal (10^6 lines are read this way).
+    if (isCidr(item)) out.push(item);
+    else bad.push({ line, rule: (parseCidr(item) as { rule: SyntaxRule }).rule });
   });
   const first = bad[0];
   if (first !== undefined) {
@@ -224,4 +223,26 @@ function expandAtFile(item: string): string[] {
     throw new UsageError(`${path}:${first.line}: not a CIDR (${first.rule}: ${NOT_A_CIDR[first.rule]})${more}`, "--connected-cidr @FILE takes one CIDR per line, e.g. 10.50.0.0/16; blank lines and # comments are skipped");
   }
   return out;
+}
+
+/** Calls `each` with every non-blank line of a list file (1-based number), `# comments` and edge whitespace removed; one scan, no regex per line. */
+function forEachItemLine(text: string, each: (item: string, line: number) => void): void {
+  let hash = -1; // the next '#' at or after `at` (searched again only once passed: a file without '#' is scanned once)
+  let line = 0;
+  for (let at = 0; at < text.length; ) {
+    let end = text.indexOf("\n", at);
+    if (end < 0) end = text.length;
+    line++;
+    if (hash < at) hash = text.indexOf("#", at) >>> 0; // -1 → 2^32-1: beyond any line
+    const raw = text.slice(at, hash < end ? hash : end);
+    const item = isTrimmed(raw) ? raw : raw.trim();
+    if (item !== "") each(item, line);
+    at = end + 1;
+  }
+}
+
+/** True when both ends of the line are printable ASCII, so trim() would return it unchanged (the common case). */
+function isTrimmed(line: string): boolean {
+  const [a, b] = [line.charCodeAt(0), line.charCodeAt(line.length - 1)];
+  return a > 32 && a < 127 && b > 32 && b < 127;
 }

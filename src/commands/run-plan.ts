@@ -16,19 +16,20 @@ export type PlanOutcome = { ok: true; result: ApplyResult } | { ok: false; error
 /** `asCancelled` words the interruption for the command (what keeps running in Azure, how to resume). */
 export async function runPlan(
   plan: Plan,
-  conn: Pick<ArmConnection, "port" | "pollIntervalMs" | "maxParallel">,
+  conn: Pick<ArmConnection, "port" | "pollIntervalMs" | "maxParallel"> & { secrets?: ReadonlyMap<string, string> },
   io: Io,
   observed: ObservedState,
   asCancelled: (e: unknown) => CancelledError,
 ): Promise<PlanOutcome> {
   const { explainAzureError } = await import("../providers/explain.ts");
-  const progress = createProgress(io);
+  const progress = await createProgress(io);
   progress.plan(plan.operations);
   try {
     const result = await applyPlan(plan, conn.port, progress, io.signal, {
       initial: observed,
       ...(conn.pollIntervalMs !== undefined ? { pollIntervalMs: conn.pollIntervalMs } : {}),
       ...(conn.maxParallel ? { maxParallel: conn.maxParallel } : {}),
+      ...(conn.secrets ? { secrets: conn.secrets } : {}),
     });
     progress.stop();
     return { ok: true, result };

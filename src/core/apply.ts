@@ -5,6 +5,7 @@
  */
 import { AzureError, CancelledError } from "./errors.ts";
 import { diffPlan, mergeForUpdate, plannedPart, refTargets, resolveRefs, valueAt } from "./plan.ts";
+import { fillSecrets, withoutSecrets } from "./secrets.ts";
 import type { Action, DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
 export type Body = Record<string, unknown>;
@@ -72,6 +73,8 @@ export interface ApplyOptions {
   maxParallel?: number;
   /** Expected seconds per resource type, to let the longest remaining chain go first when steps must queue. */
   durations?: Readonly<Record<string, number>>;
+  /** Values of the secret tokens in bodies (core/secrets.ts), put in only when a resource is created. */
+  secrets?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -203,7 +206,9 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     // A resource left Failed by an earlier run is written again: a re-PUT is how ARM retries it.
     const action: Action = current === undefined ? "create" : "update";
     const body = diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body;
-    return { action, body: await port.put(op, body, sig, current === undefined ? desired.body : plannedPart(body, desired.body)) };
+    // A create carries its secrets; an update body (mergeForUpdate) has none, so Azure keeps its own.
+    const sent = action === "create" ? fillSecrets(body, options.secrets ?? new Map()) : withoutSecrets(body);
+    return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : plannedPart(body, desired.body))) };
   };
 
   const run = async (op: Operation): Promise<StepResult> => {

@@ -87,9 +87,14 @@ export function locatedBody(location: string, tags: Tags): Body {
   return { location, tags };
 }
 
-/** A VNet's address spaces only: subnets are separate child resources, because a VNet PUT replaces its subnet list. */
-export function vnetBody(location: string, tags: Tags, addressPrefixes: readonly string[]): Body {
-  return { location, tags, properties: { addressSpace: { addressPrefixes: [...addressPrefixes] } } };
+/**
+ * A VNet's address spaces (and DNS servers, when aks-net points them at its firewall's DNS proxy) only: subnets are
+ * separate child resources, because a VNet PUT replaces its subnet list.
+ */
+export function vnetBody(location: string, tags: Tags, addressPrefixes: readonly string[], dnsServers?: readonly string[]): Body {
+  const properties: Body = { addressSpace: { addressPrefixes: [...addressPrefixes] } };
+  if (dnsServers !== undefined) properties["dhcpOptions"] = { dnsServers: [...dnsServers] };
+  return { location, tags, properties };
 }
 
 export interface SubnetOptions {
@@ -153,7 +158,12 @@ export interface FirewallOptions {
   classic?: { applicationRuleCollections: unknown[]; networkRuleCollections: unknown[] };
   /** Basic and Premium take no classic rules: their rules live in this firewall policy. */
   firewallPolicyId?: string;
+  /** The firewall's DNS proxy (classic rules only: a policy carries its own DNS settings, see firewallPolicyBody). */
+  dnsProxy?: boolean;
 }
+
+/** Classic firewalls take their DNS settings as additional properties (the REST spec's AzureFirewallAdditionalProperties). */
+export const DNS_PROXY_PROPERTY = "Network.DNS.EnableProxy";
 
 export function firewallBody(location: string, tags: Tags, o: FirewallOptions): Body {
   const properties: Body = {
@@ -168,6 +178,7 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
     };
   }
   if (o.firewallPolicyId !== undefined) properties["firewallPolicy"] = idRef(o.firewallPolicyId);
+  if (o.dnsProxy === true) properties["additionalProperties"] = { [DNS_PROXY_PROPERTY]: "true" };
   if (o.classic) {
     properties["applicationRuleCollections"] = structuredClone(o.classic.applicationRuleCollections);
     properties["networkRuleCollections"] = structuredClone(o.classic.networkRuleCollections);
@@ -175,9 +186,11 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
   return { location, tags, properties };
 }
 
-/** A firewall policy of the firewall's tier (a policy's tier must match its firewall's). */
-export function firewallPolicyBody(location: string, tags: Tags, tier: string): Body {
-  return { location, tags, properties: { sku: { tier }, threatIntelMode: "Alert" } };
+/** A firewall policy of the firewall's tier (a policy's tier must match its firewall's), with its DNS proxy when asked. */
+export function firewallPolicyBody(location: string, tags: Tags, tier: string, dnsProxy = false): Body {
+  const properties: Body = { sku: { tier }, threatIntelMode: "Alert" };
+  if (dnsProxy) properties["dnsSettings"] = { enableProxy: true };
+  return { location, tags, properties };
 }
 
 export function ruleCollectionGroupBody(priority: number, ruleCollections: unknown[]): Body {
@@ -236,12 +249,15 @@ export interface ClusterInput {
   pools: AgentPoolInput[];
   /** Already shaped: only the keys that apply to the topology (never dockerBridgeCidr). */
   networkProfile: Body;
+  /** With Windows pools: the administrator, and the password as a secret token (core/secrets.ts), never its value. */
+  windowsProfile?: { adminUsername: string; adminPassword: string };
 }
 
 export function managedClusterBody(c: ClusterInput): Body {
   const properties: Body = { dnsPrefix: c.dnsPrefix };
   if (c.kubernetesVersion !== undefined) properties["kubernetesVersion"] = c.kubernetesVersion;
   properties["agentPoolProfiles"] = c.pools.map(agentPoolProfile);
+  if (c.windowsProfile !== undefined) properties["windowsProfile"] = { ...c.windowsProfile };
   properties["networkProfile"] = structuredClone(c.networkProfile);
   return {
     location: c.location,

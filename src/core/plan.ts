@@ -31,11 +31,14 @@ import {
 } from "./arm-bodies.ts";
 import type { AgentPoolInput, FirewallOptions, RouteBody, SubnetOptions, Tags } from "./arm-bodies.ts";
 import { cidr, findFreeRange, nthAddress, parseCidr } from "./cidr.ts";
-import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, regionName } from "./egress.ts";
+import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, isGpuVmSize, regionName, usesFqdnNetworkRules } from "./egress.ts";
+import type { EgressOptions } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { DERIVED, NAMES } from "./names.ts";
+import { secretName, secretRef } from "./secrets.ts";
+import { DEFAULT_WINDOWS_ADMIN, WINDOWS_PASSWORD_SECRET } from "./windows.ts";
 
 /** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
 export const OWNER_TAG = "managed-by";
@@ -187,7 +190,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
       "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route the subnet's egress yourself and drop --firewall",
     );
   }
-  const network: Network = ownsVnet ? planNetwork(b) : { nodeSubnetId: spec.vnetSubnetId };
+  const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
   const identityName = DERIVED.identity(b.name);
   const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
@@ -231,6 +234,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     kubernetesVersion: spec.kubernetesVersion,
     pools,
     networkProfile: networkProfile(spec),
+    ...windowsProfile(spec),
   });
   b.add(
     TYPES.managedCluster,
@@ -242,6 +246,15 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     clusterBody,
   );
   return minimiseDependencies(b.out);
+}
+
+/**
+ * Windows pools need the cluster's windowsProfile at create, and it cannot be added later (create-node-pools.md): sent
+ * with a Windows pool, or when the spec names an administrator (Windows pools to come, as az does). The password stays a token.
+ */
+function windowsProfile(spec: ClusterSpec): { windowsProfile?: { adminUsername: string; adminPassword: string } } {
+  if (!spec.nodePools.some((p) => p.osType === "Windows") && spec.windowsProfile?.adminUsername === undefined) return {};
+  return { windowsProfile: { adminUsername: spec.windowsProfile?.adminUsername ?? DEFAULT_WINDOWS_ADMIN, adminPassword: secretRef(WINDOWS_PASSWORD_SECRET) } };
 }
 
 /** The cluster's place in Azure and the list being built; `add` appends a resource and returns its id. */
@@ -301,15 +314,28 @@ interface Network {
   firewallId?: string;
 }
 
+/**
+ * A brought subnet (or an AKS-managed VNet). kubenet writes its pod routes into the subnet's route table, so the
+ * identity needs Network Contributor on that table too (configure-kubenet.md, CMP-14); its id is known once `--live`
+ * (or create's own read) has seen the subnet.
+ */
+function broughtNetwork(spec: ClusterSpec): Network {
+  const routeTableId = spec.networkPlugin === "kubenet" && spec.vnetSubnetId !== undefined ? (spec.live?.routeTable?.id ?? spec.live?.nodeSubnet?.routeTableId) : undefined;
+  return routeTableId === undefined ? { nodeSubnetId: spec.vnetSubnetId } : { nodeSubnetId: spec.vnetSubnetId, routeTableId };
+}
+
 /** The VNet aks-net builds: address spaces, egress (firewall, route table, NAT gateway), then the subnets using it. */
 function planNetwork(b: Builder): Network {
   const { spec, name, location, tags, netRgId } = b;
-  const vnetName = spec.vnet.name ?? DERIVED.vnet(name);
-  const vnetId = b.net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces));
-  const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
-    b.net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
   const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
   const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
+  const fwChoice = spec.firewall.enabled ? firewallChoice(spec, podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr]) : undefined;
+  // FQDNs in network rules work only when clients resolve through the firewall's DNS proxy (limit-egress-traffic.md).
+  const dnsServers = fwChoice !== undefined && usesFqdnNetworkRules(location, fwChoice.egress) ? [fwChoice.privateIp] : undefined;
+  const vnetName = spec.vnet.name ?? DERIVED.vnet(name);
+  const vnetId = b.net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces, dnsServers));
+  const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
+    b.net(TYPES.subnet, childId(vnetId, "subnets", subnetName), `subnet ${subnetName}`, [vnetId, ...deps], subnetBody(prefix, opts));
   const routeTable = (routes: RouteBody[]): string => {
     const rtName = DERIVED.routeTable(name);
     return b.net(TYPES.routeTable, providerId(netRgId, TYPES.routeTable, rtName), `route table ${rtName}`, [netRgId], routeTableBody(location, tags, routes));
@@ -317,10 +343,10 @@ function planNetwork(b: Builder): Network {
 
   let routeTableId: string | undefined;
   let firewallId: string | undefined;
-  if (spec.firewall.enabled) {
-    const fw = planFirewall(b, subnet, podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr]);
+  if (fwChoice !== undefined) {
+    const fw = planFirewall(b, subnet, fwChoice);
     firewallId = fw.firewallId;
-    routeTableId = routeTable([route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", fw.privateIp), ...userRoutes(spec, ["0.0.0.0/0"])]);
+    routeTableId = routeTable([route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", fwChoice.privateIp), ...userRoutes(spec, ["0.0.0.0/0"])]);
     // OUT-05: the firewall's own public IP goes straight out, avoiding asymmetric routing. Its address exists only
     // after the public IP does, hence a separate child route with a `|/32` reference token.
     const r = route(NAMES.firewallIpRoute, ref(fw.publicIpId, "properties.ipAddress", "/32"), "Internet");
@@ -354,31 +380,52 @@ function publicIp(b: Builder, pipName: string): string {
   return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags));
 }
 
-/** Azure Firewall with the AKS rule pack, allowing traffic from `sources` (node and pod subnets). */
-function planFirewall(
-  b: Builder,
-  subnet: (name: string, prefix: string, deps: string[]) => string,
-  sources: string[],
-): { firewallId: string; publicIpId: string; privateIp: string } {
-  const { spec, name, location, tags, netRgId } = b;
-  const fwCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
-  const fwSubnetId = subnet(NAMES.firewallSubnet, fwCidr, []);
-  const publicIpId = publicIp(b, DERIVED.firewallIp(name));
+/** The firewall aks-net builds, decided before any resource: its subnet, tier, private IP and rule pack options. */
+interface FirewallChoice {
+  subnetCidr: string;
+  tier: string;
+  /** FWS-05: the 4th address of its subnet, so neither the route table nor the VNet's DNS waits for the firewall. */
+  privateIp: string;
+  egress: EgressOptions;
+}
+
+function firewallChoice(spec: ClusterSpec, sources: string[]): FirewallChoice {
+  const subnetCidr = required(spec.firewall.subnetCidr, "--firewall-subnet-cidr", freeRangeHint(spec, "--firewall-subnet-cidr"));
   const tier = spec.firewall.sku ?? "Standard";
+  return {
+    subnetCidr,
+    tier,
+    privateIp: nthAddress(cidr(subnetCidr), 4),
+    egress: {
+      sources,
+      // Azure Firewall Basic has no DNS proxy.
+      dnsProxy: tier.toLowerCase() !== "basic",
+      windows: spec.nodePools.some((p) => p.osType === "Windows"),
+      gpu: spec.nodePools.some((p) => isGpuVmSize(p.vmSize)),
+    },
+  };
+}
+
+/** Azure Firewall with the AKS rule pack, allowing traffic from the node and pod subnets. */
+function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: string[]) => string, fw: FirewallChoice): { firewallId: string; publicIpId: string } {
+  const { spec, name, location, tags, netRgId } = b;
+  const { tier, egress } = fw;
+  const fwSubnetId = subnet(NAMES.firewallSubnet, fw.subnetCidr, []);
+  const publicIpId = publicIp(b, DERIVED.firewallIp(name));
   let management: { subnetId: string; publicIpId: string } | undefined;
   if (tier.toLowerCase() === "basic") {
     // FWS-02: Basic needs its own management subnet and public IP.
     const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
     management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, DERIVED.firewallManagementIp(name)) };
   }
-  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId"> = { classic: aksEgressRules(location, sources) };
+  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy"> = { classic: aksEgressRules(location, egress), dnsProxy: egress.dnsProxy };
   let rulesId: string | undefined;
   if (tier.toLowerCase() !== "standard") {
-    // Basic and Premium take no classic rules: the rule pack goes into a policy, ready before the firewall.
+    // Basic and Premium take no classic rules: the rule pack (and the DNS proxy) goes into a policy, ready before the firewall.
     const policyName = DERIVED.firewallPolicy(name);
-    const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier));
+    const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier, egress.dnsProxy));
     const group = NAMES.ruleCollectionGroup;
-    const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, sources));
+    const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, egress));
     rulesId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
     rules = { firewallPolicyId: policyId };
   }
@@ -390,8 +437,7 @@ function planFirewall(
     [fwSubnetId, publicIpId, management?.subnetId, management?.publicIpId, rulesId],
     firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId, management, ...rules }),
   );
-  // FWS-05: the firewall's private IP is the subnet's 4th address, so the route table needs no wait for the firewall.
-  return { firewallId, publicIpId, privateIp: nthAddress(cidr(fwCidr), 4) };
+  return { firewallId, publicIpId };
 }
 
 /**
@@ -503,7 +549,7 @@ const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemD
 /** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
 const IMMUTABLE: Record<string, RegExp> = {
   [TYPES.managedCluster]:
-    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods))$/,
+    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods)|properties\.windowsProfile\.adminUsername)$/,
   [TYPES.roleAssignment]: /^properties\./,
   [TYPES.publicIp]: /^(sku\.name|properties\.publicIPAddressVersion)$/,
   [TYPES.firewall]: /^properties\.sku\.name$/,
@@ -618,6 +664,8 @@ function subnetInUse(body: Record<string, unknown>): boolean {
 }
 
 function compare(want: unknown, have: unknown, path: string, out: Difference[], lookup: RefLookup): void {
+  // Azure never returns a secret: nothing to compare, and an update leaves it out (mergeForUpdate).
+  if (secretName(want) !== undefined) return;
   if (typeof want === "string") {
     const m = REF_PATTERN.exec(want);
     if (m) {
@@ -778,6 +826,7 @@ function merge(have: unknown, want: unknown, path: string): unknown {
   if (isObject(want)) {
     const base = isObject(have) ? (stripReadOnly(have) as Record<string, unknown>) : {};
     for (const [key, value] of Object.entries(want)) {
+      if (secretName(value) !== undefined) continue; // Azure keeps the secret it has
       const existing = Object.keys(base).find((k) => k.toLowerCase() === key.toLowerCase());
       if (existing !== undefined && existing !== key) delete base[existing];
       base[key] = merge(existing === undefined ? undefined : (have as Record<string, unknown>)[existing], value, path === "" ? key : `${path}.${key}`);

@@ -72,11 +72,7 @@ export function rangeKind(field: string): RangeKind | undefined {
  * (they may number a million) unless `withConnected` is set.
  */
 export function knownRanges(parsed: ParsedRanges, withConnected = false): KnownRange[] {
-  const out: KnownRange[] = [];
-  for (const [field, c] of parsed.cidrs) {
-    const kind = rangeKind(field);
-    if (kind) out.push({ field, kind, cidr: c });
-  }
+  const out: KnownRange[] = [...rangesByKind(parsed).all];
   for (const c of constants().reserved) out.push({ field: "reserved", kind: "reserved", cidr: c });
   if (withConnected) {
     const all = [...parsed.connected.overlapping(cidr("0.0.0.0/0")), ...parsed.connected.overlapping(cidr("::/0"))];
@@ -109,14 +105,38 @@ export function clusterRanges(parsed: ParsedRanges, kind: "service" | "pod"): Fi
   return out;
 }
 
+const BY_KIND = new WeakMap<ReadonlyMap<string, Cidr>, { all: KnownRange[]; byKind: Map<RangeKind, KnownRange[]> }>();
+
+/**
+ * The parsed ranges in use, in field order and grouped by kind, made once per parse: several rule families ask, and
+ * subnets may number 10^5.
+ */
+function rangesByKind(parsed: ParsedRanges): { all: KnownRange[]; byKind: Map<RangeKind, KnownRange[]> } {
+  let ranges = BY_KIND.get(parsed.cidrs);
+  if (!ranges) {
+    ranges = { all: [], byKind: new Map() };
+    for (const [field, cidr] of parsed.cidrs) {
+      const kind = rangeKind(field);
+      if (!kind) continue;
+      const r: KnownRange = { field, kind, cidr };
+      ranges.all.push(r);
+      const list = ranges.byKind.get(kind);
+      if (list) list.push(r);
+      else ranges.byKind.set(kind, [r]);
+    }
+    BY_KIND.set(parsed.cidrs, ranges);
+  }
+  return ranges;
+}
+
 /** The VNet's subnets as parsed: node subnet, pod subnet, existing subnets and firewall subnets. */
 export function subnetRanges(parsed: ParsedRanges): FieldRange[] {
-  return [...parsed.cidrs].filter(([field]) => rangeKind(field) === "subnet").map(([field, c]) => ({ field, cidr: c }));
+  return [...(rangesByKind(parsed).byKind.get("subnet") ?? [])];
 }
 
 /** The VNet's address spaces as parsed. */
 export function vnetRanges(parsed: ParsedRanges): FieldRange[] {
-  return [...parsed.cidrs].filter(([field]) => rangeKind(field) === "vnet").map(([field, c]) => ({ field, cidr: c }));
+  return [...(rangesByKind(parsed).byKind.get("vnet") ?? [])];
 }
 
 /** What a search must stay clear of: known ranges (filtered by `skip`) and, when given, the connected index. */

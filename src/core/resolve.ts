@@ -4,6 +4,7 @@
  */
 import { findFreeRange, parseCidr } from "./cidr.ts";
 import { emptySpec } from "./spec.ts";
+import { DEFAULT_WINDOWS_ADMIN } from "./windows.ts";
 import type { ClusterSpec, NodePoolSpec, Provenance, Source, SpecInput, SpecLayer } from "./spec.ts";
 
 const PRECEDENCE: Source[] = ["default", "template", "file", "live", "wizard", "flag"];
@@ -56,7 +57,7 @@ function mergeInto(target: Record<string, unknown>, input: Record<string, unknow
       mergeInto(sub, value, p, source, prov);
       target[key] = sub;
     } else {
-      target[key] = Array.isArray(value) ? structuredClone(value) : value;
+      target[key] = Array.isArray(value) ? copyPlain(value) : value;
       for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
       prov[p] = source;
     }
@@ -71,7 +72,8 @@ function addLiveRanges(spec: ClusterSpec, layers: readonly SpecLayer[]): void {
   const subnets = live.vnet?.existingSubnets;
   if (subnets) {
     const have = new Set(spec.vnet.existingSubnets.map((s) => s.name));
-    spec.vnet.existingSubnets.push(...(structuredClone(subnets) as ClusterSpec["vnet"]["existingSubnets"]).filter((s) => !have.has(s.name)));
+    // A loop, not push(...list): 10^5 subnets as arguments overflow the stack.
+    for (const s of copyPlain(subnets) as ClusterSpec["vnet"]["existingSubnets"]) if (!have.has(s.name)) spec.vnet.existingSubnets.push(s);
   }
 }
 
@@ -124,6 +126,12 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
     def("maxPods", defaultMaxPods(spec)); // DEF-06
     // maxSurge stays unset: AKS applies its api-version default (capacity.ts DEFAULT_MAX_SURGE), never pinned in the body.
   });
+
+  // A Windows pool needs the cluster's windowsProfile at create; AKS's own default administrator is azureuser.
+  if (spec.nodePools.some((p) => p.osType === "Windows") && spec.windowsProfile?.adminUsername === undefined) {
+    spec.windowsProfile = { ...spec.windowsProfile, adminUsername: DEFAULT_WINDOWS_ADMIN };
+    prov["windowsProfile.adminUsername"] = "default";
+  }
 
   // aks-net's own planning defaults for a new VNet (DEF-10, overlay sizes), used unless the user brings a subnet.
   const noVnetGiven = spec.vnet.addressSpaces.length === 0 && spec.vnetSubnetId === undefined && spec.vnet.subnetCidr === undefined;
@@ -216,4 +224,16 @@ export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networ
 /** Input layers from a ready spec: used to replay a resolved spec (round-trips, `init`). */
 export function asLayer(input: SpecInput, source: Source): SpecLayer {
   return { source, input };
+}
+
+/**
+ * A deep copy of JSON-like data (all that files, flags and live reads hold). structuredClone was the cost of a spec
+ * with 10^5 existing subnets or 10^6 connected ranges.
+ */
+function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) out[k] = copyPlain((value as Record<string, unknown>)[k]);
+  return out as T;
 }

@@ -4,7 +4,7 @@
  * because a bad value (a malformed CIDR, an unknown enum value) is a finding, not a usage error.
  */
 import { ENUMS } from "./spec.ts";
-import type { ClusterSpec, FirewallSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec } from "./spec.ts";
+import type { ClusterSpec, FirewallSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec, WindowsProfileSpec } from "./spec.ts";
 
 /** A JSON Schema node (the subset used here). */
 export type JsonSchema = { [key: string]: unknown };
@@ -119,6 +119,9 @@ export function specSchema(): JsonSchema {
       loadBalancerSku: oneOf(ENUMS.loadBalancerSku, "Load balancer SKU (default standard)."),
       loadBalancerProfile,
       natGatewayProfile,
+      windowsProfile: object("The cluster's Windows profile (windowsProfile): needed when a pool is Windows; the password is never in the spec (create reads AKS_NET_WINDOWS_ADMIN_PASSWORD or writes a generated one to a 0600 file).", {
+        adminUsername: text("Administrator of the Windows nodes (default azureuser); 1-20 characters, not ending in '.', not a reserved name (POOL-04). Azure cannot change it later.", { examples: ["winadmin"] }),
+      } satisfies Props<WindowsProfileSpec>),
       ipFamilies: list(oneOf(ENUMS.ipFamilies, "IP family"), "[IPv4] or [IPv4, IPv6] (dual-stack)."),
       podCidrs: list(cidr("Pod CIDR", "10.244.0.0/16"), "Pod CIDRs, one per IP family (dual-stack)."),
       serviceCidrs: list(cidr("Service CIDR", "10.0.0.0/16"), "Service CIDRs, one per IP family (dual-stack)."),

@@ -116,6 +116,15 @@ export interface ClusterTarget {
   vnetSubnetId?: string;
 }
 
+/**
+ * The cluster's windowsProfile, as the AKS API names it: Windows pools need it at create (create-node-pools.md).
+ * The password is never part of the spec: `create` takes it from AKS_NET_WINDOWS_ADMIN_PASSWORD or a 0600 file.
+ */
+export interface WindowsProfileSpec {
+  /** Administrator of the Windows nodes (default azureuser, AKS's own; POOL-04). Azure cannot change it later. */
+  adminUsername?: string;
+}
+
 /** The whole spec. Network keys are the AKS networkProfile names. */
 export interface ClusterSpec extends ClusterTarget {
   networkPlugin?: string;
@@ -142,6 +151,8 @@ export interface ClusterSpec extends ClusterTarget {
   loadBalancerProfile?: LoadBalancerProfileSpec;
   /** Managed NAT gateway settings (outboundType managedNATGateway only). */
   natGatewayProfile?: NatGatewayProfileSpec;
+  /** Windows node administrator (set when a pool is Windows). */
+  windowsProfile?: WindowsProfileSpec;
   /** Facts read from Azure by `--live` (never typed by users); the LIVE-* rules read them. */
   live?: LiveFacts;
 }

@@ -3,7 +3,7 @@
  * (test/helpers/scripted-asker.ts), the CLI uses `terminalAsker`, which draws on stderr so stdout stays data.
  * Ctrl-C (or the Ctrl-C abort signal) at any prompt becomes a CancelledError (exit 130), never a stack trace.
  */
-import { confirm, input, number, select } from "@inquirer/prompts";
+import type * as Inquirer from "@inquirer/prompts";
 import { CancelledError } from "../core/errors.ts";
 import type { Io } from "./io.ts";
 
@@ -51,8 +51,12 @@ export interface Asker {
   note(text: string): void;
 }
 
-/** The real prompts (@inquirer/prompts) on the terminal; output on stderr. */
+/**
+ * The real prompts (@inquirer/prompts) on the terminal; output on stderr. inquirer (~65 ms of loading) is imported at
+ * the first question, so commands that end up asking nothing (--yes, --dry-run, pipes) never pay for it.
+ */
 export function terminalAsker(io: Io): Asker {
+  const prompts = (): Promise<typeof Inquirer> => import("@inquirer/prompts");
   const context = {
     input: io.stdin,
     output: io.stderr as unknown as NodeJS.WritableStream,
@@ -60,8 +64,8 @@ export function terminalAsker(io: Io): Asker {
   };
   return {
     select: <T extends string>(q: SelectQuestion<T>) =>
-      guard(
-        select<T>(
+      guard(async () =>
+        (await prompts()).select<T>(
           {
             message: q.message,
             choices: q.choices.map((c) => ({ value: c.value, name: c.name, ...(c.description ? { description: c.description } : {}) })),
@@ -72,8 +76,8 @@ export function terminalAsker(io: Io): Asker {
         ),
       ),
     input: (q) =>
-      guard(
-        input(
+      guard(async () =>
+        (await prompts()).input(
           {
             message: q.message,
             ...(q.default !== undefined ? { default: q.default } : {}),
@@ -84,8 +88,8 @@ export function terminalAsker(io: Io): Asker {
         ),
       ),
     number: (q) =>
-      guard(
-        number(
+      guard(async () =>
+        (await prompts()).number(
           {
             message: q.message,
             ...(q.default !== undefined ? { default: q.default } : {}),
@@ -96,15 +100,15 @@ export function terminalAsker(io: Io): Asker {
           context,
         ),
       ),
-    confirm: (q) => guard(confirm({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}) }, context)),
+    confirm: (q) => guard(async () => (await prompts()).confirm({ message: q.message, ...(q.default !== undefined ? { default: q.default } : {}) }, context)),
     note: (text) => void io.stderr.write(`${text}\n`),
   };
 }
 
 /** inquirer's ExitPromptError (Ctrl-C) and AbortPromptError (our abort signal) mean: stop, nothing done. */
-async function guard<T>(prompt: Promise<T>): Promise<T> {
+async function guard<T>(prompt: () => Promise<T>): Promise<T> {
   try {
-    return await prompt;
+    return await prompt();
   } catch (e) {
     if (isPromptCancel(e)) throw new CancelledError("interrupted; nothing was created", "run the command again to start over");
     throw e;

@@ -58,6 +58,9 @@ export function renderReport(report: ValidationReport, provenance: Provenance, s
 }
 
 /** Effective values, one per line, with where each came from (`default` = filled in as AKS would). */
+/** Longer lists (existing subnets, routes: a live VNet may have hundreds) are summarised in the human report. */
+const LISTED = 20;
+
 function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): string {
   const rows: [string, string, string][] = [];
   const add = (path: string, value: unknown, source = sourceOf(prov, path)): void => {
@@ -73,14 +76,18 @@ function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): 
   add("vnet.addressSpaces", spec.vnet.addressSpaces);
   add("vnet.subnetCidr", spec.vnet.subnetCidr);
   add("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
-  spec.vnet.existingSubnets.forEach((s, i) => add(`vnet.existingSubnets[${i}]`, `${s.name ?? "?"} ${s.cidr}`));
+  const subnets = spec.vnet.existingSubnets;
+  if (subnets.length <= LISTED) subnets.forEach((s, i) => add(`vnet.existingSubnets[${i}]`, `${s.name ?? "?"} ${s.cidr}`));
+  else add("vnet.existingSubnets", `${subnets.length} subnets (${subnets.slice(0, 3).map((s) => `${s.name ?? "?"} ${s.cidr}`).join(", ")}, ...; -o json lists all)`);
   if (spec.firewall.enabled) {
     add("firewall", `enabled, ${spec.firewall.sku ?? "Standard"}`, sourceOf(prov, "firewall.enabled"));
     add("firewall.subnetCidr", spec.firewall.subnetCidr);
   }
   const n = spec.connectedCidrs.length;
   if (n > 0) add("connectedCidrs", n <= 3 ? spec.connectedCidrs : `${n} ranges (${spec.connectedCidrs.slice(0, 3).join(", ")}, ...)`);
-  spec.routes.forEach((r, i) => add(`routes[${i}]`, `${r.prefix} → ${r.nextHopType}${r.nextHopIp ? ` ${r.nextHopIp}` : ""}`));
+  const route = (r: ClusterSpec["routes"][number]): string => `${r.prefix} → ${r.nextHopType}${r.nextHopIp ? ` ${r.nextHopIp}` : ""}`;
+  if (spec.routes.length <= LISTED) spec.routes.forEach((r, i) => add(`routes[${i}]`, route(r)));
+  else add("routes", `${spec.routes.length} routes (${spec.routes.slice(0, 3).map(route).join(", ")}, ...; -o json lists all)`);
   spec.nodePools.forEach((p, i) => {
     const at = `nodePools[${i}]`;
     const scale = p.enableAutoScaling ? `, autoscaler ${p.minCount ?? "?"}-${p.maxCount ?? "?"}` : "";

@@ -2,7 +2,7 @@
  * CMP-01 … CMP-17: which network plugin, plugin mode, dataplane, policy, OS and IP families go together
  * (the matrix of aks-network-rules.md section 9). C-05: Cilium follows AKS, not CAPZ; C-10: dual-stack needs overlay.
  */
-import { contains, makeCidr, parseCidr } from "../core/cidr.ts";
+import { canonicalCidr, contains, makeCidr } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
 import type { ClusterSpec, SubnetSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
@@ -229,14 +229,22 @@ export function podSubnetEntry(s: ClusterSpec): { entry: SubnetSpec; index: numb
 
 /** An existing subnet with this name, or else with the same prefix (compared canonically: 10.1.0.0/22 = 10.1.0.0/22). */
 function subnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined): { entry: SubnetSpec; index: number } | undefined {
+  // Several rules ask per validation, and the existing subnets may number 10^5: answer each question once per spec.
+  const asked = ENTRIES.get(s) ?? new Map<string, { entry: SubnetSpec; index: number } | undefined>();
+  ENTRIES.set(s, asked);
+  const key = `${name ?? ""}\0${prefix ?? ""}`;
+  if (!asked.has(key)) asked.set(key, findSubnetEntry(s, name, prefix));
+  return asked.get(key);
+}
+const ENTRIES = new WeakMap<ClusterSpec, Map<string, { entry: SubnetSpec; index: number } | undefined>>();
+
+function findSubnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined): { entry: SubnetSpec; index: number } | undefined {
   const subnets = Array.isArray(s.vnet.existingSubnets) ? s.vnet.existingSubnets : [];
-  const canonical = (text: unknown): string | undefined => {
-    const p = typeof text === "string" ? parseCidr(text) : undefined;
-    return p?.ok ? p.value.canonical : undefined;
-  };
+  const canonical = (text: unknown): string | undefined => (typeof text === "string" ? canonicalCidr(text) : undefined);
   const want = canonical(prefix);
   let index = name === undefined ? -1 : subnets.findIndex((e) => e?.name === name);
-  if (index < 0 && want !== undefined) index = subnets.findIndex((e) => canonical(e?.cidr) === want);
+  // The same text is the same prefix: parse only the others (there may be 10^5 existing subnets).
+  if (index < 0 && want !== undefined) index = subnets.findIndex((e) => e?.cidr === prefix || (e?.cidr !== undefined && canonical(e.cidr) === want));
   const entry = subnets[index];
   return entry ? { entry, index } : undefined;
 }

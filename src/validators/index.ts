@@ -91,13 +91,9 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
     addIp(`routes[${i}].nextHopIp`, r?.nextHopIp);
   });
   // Connected ranges can number in the millions: index them instead of filling the per-field maps.
-  const entries: { cidr: Cidr; tag: number }[] = [];
-  list(spec.connectedCidrs).forEach((c, i) => {
-    const p = parseCidr(typeof c === "string" ? c : "");
-    if (p.ok) entries.push({ cidr: p.value, tag: i });
-    else invalid.set(`connectedCidrs[${i}]`, p.reason);
-  });
-  return { spec, provenance, cidrs, ips, invalid, connected: new CidrIndex(entries) };
+  const connected = CidrIndex.fromTexts(list(spec.connectedCidrs));
+  for (const [i, reason] of connected.invalid) invalid.set(`connectedCidrs[${i}]`, reason);
+  return { spec, provenance, cidrs, ips, invalid, connected: connected.index };
 }
 
 /** An array field as an array; a non-array (from a hand-written file) counts as empty and the SYN rules report it. */

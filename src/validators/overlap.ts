@@ -55,13 +55,12 @@ function distinctSubnets(ctx: RuleContext): FieldRange[] {
   const v = ctx.spec.vnet;
   const firewallNames = [ctx.spec.firewall.subnetCidr ? "AzureFirewallSubnet" : undefined, ctx.spec.firewall.managementSubnetCidr ? "AzureFirewallManagementSubnet" : undefined];
   const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
-  return subnetRanges(ctx).filter((s) => {
-    const m = /^vnet\.existingSubnets\[(\d+)\]/.exec(s.field);
-    if (!m) return true;
-    const i = Number(m[1]);
-    const name = Array.isArray(v.existingSubnets) ? v.existingSubnets[i]?.name : undefined;
-    return !same.has(i) && (name === undefined || !firewallNames.includes(name));
+  // The existing entries to leave out, by field path: one pass over the names, then a set lookup per range.
+  const skip = new Set<string>();
+  (Array.isArray(v.existingSubnets) ? v.existingSubnets : []).forEach((e, i) => {
+    if (same.has(i) || (e?.name !== undefined && firewallNames.includes(e.name))) skip.add(`vnet.existingSubnets[${i}].cidr`);
   });
+  return skip.size === 0 ? subnetRanges(ctx) : subnetRanges(ctx).filter((s) => !skip.has(s.field));
 }
 
 /** " (the default …)" when a default filled the field (or its list): the user may not know the value exists. */

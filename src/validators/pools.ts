@@ -1,9 +1,10 @@
 /**
- * POOL-01 … POOL-03: node pools as AKS accepts them (use-system-pools.md, create-node-pools.md): the system pool runs
+ * POOL-01 … POOL-04: node pools as AKS accepts them (use-system-pools.md, create-node-pools.md): the system pool runs
  * Linux; pool names are lowercase alphanumerics starting with a letter, 1-12 characters (Linux) or 1-6 (Windows), and
- * unique in the cluster.
+ * unique in the cluster; Windows pools' administrator name is one Azure accepts.
  */
 import type { NodePoolSpec } from "../core/spec.ts";
+import { adminUsernameProblem } from "../core/windows.ts";
 import { describeValue } from "./syntax.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -12,6 +13,7 @@ export const rules: RuleInfo[] = [
   { id: "POOL-01", severity: "error", summary: "System node pools run Linux (\"System pools osType must be Linux\"): Windows pools are User pools." },
   { id: "POOL-02", severity: "error", summary: "Pool names: lowercase letters and digits, starting with a letter; 1-12 characters for Linux, 1-6 for Windows." },
   { id: "POOL-03", severity: "error", summary: "Pool names are unique in the cluster." },
+  { id: "POOL-04", severity: "error", summary: "Windows pools: the administrator (windowsProfile.adminUsername) is 1-20 characters, does not end in '.', and is not a name Azure reserves." },
 ];
 
 /** Longest pool name per OS (create-node-pools.md). */
@@ -19,7 +21,7 @@ const MAX_NAME = { Linux: 12, Windows: 6 } as const;
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
-  return [...systemLinux(pools), ...names(pools), ...unique(pools)];
+  return [...systemLinux(pools), ...names(pools), ...unique(pools), ...windowsAdmin(ctx.spec.windowsProfile?.adminUsername)];
 }
 
 /** The first pool is System unless it says otherwise (resolve.ts defaults the mode). */
@@ -69,4 +71,11 @@ function unique(pools: readonly NodePoolSpec[]): Finding[] {
     out.push(finding("POOL-03", "error", [`nodePools[${first}].name`, `nodePools[${i}].name`], `pools ${first} and ${i} are both named '${p.name}': pool names are unique in a cluster`, `rename pool ${i}, e.g. '${`${p.name.slice(0, 10)}${i}`}'`));
   });
   return out;
+}
+
+/** POOL-04: the name Azure would refuse at create (the AKS REST spec's adminUsername restrictions). */
+function windowsAdmin(name: unknown): Finding[] {
+  if (name === undefined) return [];
+  const problem = typeof name === "string" ? adminUsernameProblem(name) : "is not a name";
+  return problem === undefined ? [] : [finding("POOL-04", "error", "windowsProfile.adminUsername", `Windows administrator ${describeValue(name)} ${problem}`, "pass --windows-admin-username with another name, e.g. winadmin")];
 }

@@ -3,8 +3,8 @@
  */
 import { computeCapacity } from "../core/capacity.ts";
 import { azureUsable, makeCidr } from "../core/cidr.ts";
-import { clusterRanges, sharedPlanner, replacementFix } from "../core/planner.ts";
-import type { FieldRange, Planner } from "../core/planner.ts";
+import { clusterRanges, sharedPlanner, replacementFix, subnetRanges } from "../core/planner.ts";
+import type { Planner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
@@ -82,10 +82,8 @@ function subnetSize(ctx: RuleContext): Finding[] {
       ),
     );
   }
-  const subnets: FieldRange[] = [...ctx.cidrs]
-    .filter(([f]) => f === "vnet.subnetCidr" || f === "vnet.podSubnetCidr" || /^vnet\.existingSubnets\[\d+\]\.cidr$/.test(f))
-    .map(([field, c]) => ({ field, cidr: c }));
-  for (const s of subnets) {
+  for (const s of subnetRanges(ctx)) {
+    if (s.field.startsWith("firewall.")) continue; // the firewall subnets have their own size rules (FWS)
     if (s.cidr.family !== 4 || s.cidr.prefix <= 29) continue;
     const at29 = makeCidr(s.cidr.start, 29, 4).canonical;
     out.push(finding("SIZE-05", "error", s.field, `subnet ${s.cidr.text} (${s.field}) is smaller than /29: Azure reserves 5 addresses per subnet, leaving ${azureUsable(s.cidr)}`, `use at least a /29 such as ${at29} (3 usable); size node subnets by the capacity rules`));

@@ -81,7 +81,8 @@ function invalid(ctx: RuleContext): Finding[] {
 function parsed(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const [field, c] of ctx.cidrs) {
-    if (copiedFromList(ctx, field)) continue;
+    // Most values are plain IPv4 without host bits: skip them before any per-field test (10^5 existing subnets).
+    if ((c.family === 4 && !c.hostBitsSet) || copiedFromList(ctx, field)) continue;
     if (IPV4_ONLY.test(field) && c.family === 6) {
       const hint = field === "serviceCidr" || field === "podCidr" ? `; IPv6 goes in ${field}s with ipFamilies [IPv4, IPv6]` : "";
       out.push(finding("SYN-08", "error", field, `${field} ${c.text} is IPv6, but ${field} takes IPv4 only${hint}`, `use an IPv4 range for ${field}, e.g. 10.0.0.0/16`));

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENUMS } from "../../src/core/spec.ts";
-import { hasStackTrace, ROOT, runCli, runNode } from "../helpers/cli.ts";
+import { hasStackTrace, ROOT, runCli } from "../helpers/cli.ts";
 import type { CliResult } from "../helpers/cli.ts";
 
 const EXAMPLE = "examples/overlay-cilium.yaml";
@@ -208,6 +208,14 @@ describe("validate: junk input never crashes", () => {
     assertUsage(await runCli(["validate", "--connected-cidr", `@${path}`]), /--connected-cidr cannot read .*larger than 64 MiB/);
   });
 
+  it("--connected-cidr @FILE: one range per line; blank lines, # comments, CRLF and edge whitespace dropped", async () => {
+    const path = file("connected.txt", "10.50.0.0/16  # on-prem\r\n\r\n   # a comment line\n\t192.168.10.0/24\t\n\u00a0172.16.0.0/12\u00a0\n#x\n10.60.0.0/16");
+    const r = await runCli(["validate", "-f", EXAMPLE, "--connected-cidr", `@${path}`, "--connected-cidr", "10.70.0.0/16", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const spec = parseJson(r)["spec"] as { connectedCidrs: string[] };
+    assert.deepEqual(spec.connectedCidrs, ["10.50.0.0/16", "192.168.10.0/24", "172.16.0.0/12", "10.60.0.0/16", "10.70.0.0/16"]);
+  });
+
   it("junk flag values are findings, not crashes", async () => {
     const r = await runCli(["validate", "--pod-cidr", "\u00ff\u00fe", "--dns-service-ip", "::::", "--vnet-cidr", "x,,y", "--route", "a=b@c"]);
     assert.ok(r.code === 3 || r.code === 0, r.stderr);
@@ -231,26 +239,6 @@ describe("validate: colour", () => {
   it("--no-color wins over FORCE_COLOR", async () => {
     const r = await runCli(["validate", "-f", EXAMPLE, "--no-color"], { env: { FORCE_COLOR: "1" } });
     assert.doesNotMatch(r.stdout + r.stderr, ANSI);
-  });
-});
-
-describe("validate: offline means no Azure SDK", () => {
-  const trace = async (argv: string[]): Promise<string[]> => {
-    const out = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
-    const r = await runNode(["--import", "./test/helpers/module-trace.ts", ...argv], { env: { MODULE_TRACE_FILE: out } });
-    assert.ok(r.code === 0 || r.code === 3, r.stderr);
-    return readFileSync(out, "utf8").split("\n").filter(Boolean);
-  };
-  const azure = (urls: string[]): string[] => urls.filter((u) => u.includes("/node_modules/@azure/"));
-
-  it("the tracer sees @azure/* when something loads it (control)", async () => {
-    const urls = await trace(["--input-type=module", "-e", "await import('@azure/identity')"]);
-    assert.ok(azure(urls).length > 0);
-  });
-  it("validate -f FILE loads no @azure/* module", async () => {
-    const urls = await trace(["bin/aks-net", "validate", "-f", EXAMPLE, "-o", "json"]);
-    assert.ok(urls.some((u) => u.endsWith("/bin/aks-net")), "the trace covers the CLI");
-    assert.deepEqual(azure(urls), []);
   });
 });
 

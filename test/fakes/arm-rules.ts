@@ -144,6 +144,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.route: checkRoute(p, name, ctx); break;
     case T.pip: buildPublicIp(id, body, p, ctx); break;
     case T.firewall: buildFirewall(view, id, body, p, ctx); break;
+    case T.ruleGroup: if (ctx.validate) checkRuleGroupDns(view, id, p); break;
     case T.nat: body["sku"] ??= { name: "Standard" }; p["idleTimeoutInMinutes"] ??= 4; break;
     case T.peering: checkPeering(view, id, p, ctx); break;
     case T.identity:
@@ -471,9 +472,48 @@ function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   }
 }
 
+/**
+ * Azure Firewall resolves FQDNs in network rules only through its DNS proxy: a rule with destinationFqdns on a firewall
+ * (or policy) without it is refused (seen as "AzureFirewallDNSProxyMustBeEnabled: DNS Proxy must be enabled in order to
+ * use DestinationFqdns in Network Rules"). Azure Firewall Basic has no DNS proxy at all (documented; the error code here is
+ * ours, Azure's was not seen).
+ */
+function fqdnNetworkRule(rules: unknown[]): string | undefined {
+  const r = rules.map(obj).find((x) => arr(x["destinationFqdns"]).length > 0);
+  return r ? (str(r["name"]) ?? "rule") : undefined;
+}
+
+function dnsProxyMissing(rule: string, collection: string): ArmError {
+  return new ArmError(400, "AzureFirewallDNSProxyMustBeEnabled", `DNS Proxy must be enabled in order to use DestinationFqdns in Network Rules. See rule ${rule} in network rule collection ${collection}`);
+}
+
+function isTrue(v: unknown): boolean {
+  return v === true || String(v).toLowerCase() === "true";
+}
+
+function checkRuleGroupDns(view: StoreView, id: string, p: Json): void {
+  const policy = view.raw(parentOf(id));
+  const dns = obj(props(policy?.body ?? {})["dnsSettings"]);
+  if (isTrue(dns["enableProxy"])) return;
+  for (const rc of arr(p["ruleCollections"]).map(obj)) {
+    const rule = fqdnNetworkRule(arr(rc["rules"]).filter((r) => obj(r)["ruleType"] === "NetworkRule"));
+    if (rule) throw dnsProxyMissing(rule, str(rc["name"]) ?? "collection");
+  }
+}
+
 function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx): void {
   p["sku"] ??= { name: "AZFW_VNet", tier: "Standard" };
   p["threatIntelMode"] ??= "Alert";
+  if (ctx.validate) {
+    const proxy = isTrue(obj(p["additionalProperties"])["Network.DNS.EnableProxy"]);
+    if (proxy && str(obj(p["sku"])["tier"]) === "Basic") {
+      throw new ArmError(400, "AzureFirewallBasicSkuDoesNotSupportDnsProxy", `Azure Firewall ${lastSegment(id)} of SKU tier Basic does not support DNS proxy.`);
+    }
+    for (const rc of arr(p["networkRuleCollections"]).map(obj)) {
+      const rule = fqdnNetworkRule(arr(props(rc)["rules"]));
+      if (rule && !proxy) throw dnsProxyMissing(rule, str(rc["name"]) ?? "collection");
+    }
+  }
   for (const k of ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"]) {
     p[k] = arr(p[k]).map((rc) => {
       const o = clone(obj(rc));
@@ -609,6 +649,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     pool["orchestratorVersion"] ??= p["kubernetesVersion"] ?? "1.33.3";
   }
   p["agentPoolProfiles"] = pools;
+  buildWindowsProfile(p, pools, String(plugin), ctx);
 
   if (ctx.validate) {
     if (plugin === "kubenet" && np["networkPolicy"] === "azure") {
@@ -714,6 +755,45 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
       type: "Microsoft.Resources/resourceGroups",
       body: { id: nodeRgId, name: nodeRg, type: "Microsoft.Resources/resourceGroups", location, managedBy: id, tags: { "aks-managed-cluster-name": name, "aks-managed-cluster-rg": parsed.resourceGroup }, properties: { provisioningState: "Succeeded" } },
     });
+  }
+}
+
+/** adminUsername's disallowed values (AKS REST spec, ManagedClusterWindowsProfile). */
+const RESERVED_WINDOWS_ADMINS = new Set(["administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2", "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5"]);
+
+/**
+ * Windows pools need the cluster's windowsProfile from its creation (create-node-pools.md; Azure: "Windows profile
+ * definition is missing for the cluster") and Azure CNI. The password is write-only: kept when a PUT leaves it out,
+ * never returned. Its complexity check follows the REST spec (8-123 characters, 3 of 4 classes); AKS's quickstart asks 14.
+ */
+function buildWindowsProfile(p: Json, pools: Json[], plugin: string, ctx: BuildCtx): void {
+  const before = ctx.existing ? obj(props(ctx.existing.body)["windowsProfile"]) : {};
+  const given = p["windowsProfile"] === undefined ? undefined : obj(p["windowsProfile"]);
+  if (ctx.validate) {
+    if (pools.some((pl) => pl["osType"] === "Windows")) {
+      if (plugin !== "azure") throw new ArmError(400, "AzureCNIOnlyForWindows", "Windows agent pools can only be added to AKS clusters using Azure-CNI.");
+      if (given === undefined && before["adminUsername"] === undefined) throw new ArmError(400, "WindowsProfileMissing", "Windows profile definition is missing for the cluster.");
+    }
+    if (given !== undefined) {
+      const user = str(given["adminUsername"]) ?? "";
+      if (user === "" || user.length > 20 || user.endsWith(".") || RESERVED_WINDOWS_ADMINS.has(user.toLowerCase())) {
+        throw new ArmError(400, "InvalidParameter", `The value of parameter windowsProfile.adminUsername is invalid: '${user}'.`);
+      }
+      if (before["adminUsername"] !== undefined && String(before["adminUsername"]) !== user) {
+        throw new ArmError(400, "PropertyChangeNotAllowed", "Changing property 'windowsProfile.adminUsername' is not allowed.");
+      }
+      const pw = given["adminPassword"];
+      const weak = (x: string): boolean => x.length < 8 || x.length > 123 || [/[a-z]/, /[A-Z]/, /[0-9]/, /[\W_]/].filter((re) => re.test(x)).length < 3;
+      if ((pw === undefined && !ctx.existing) || (pw !== undefined && (typeof pw !== "string" || weak(pw)))) {
+        throw new ArmError(400, "InvalidParameter", "The value of parameter windowsProfile.adminPassword is invalid.");
+      }
+    }
+  }
+  if (given !== undefined) {
+    const { adminPassword: _secret, ...rest } = given;
+    p["windowsProfile"] = { ...rest, enableCSIProxy: rest["enableCSIProxy"] ?? true };
+  } else if (before["adminUsername"] !== undefined) {
+    p["windowsProfile"] = before;
   }
 }
 
@@ -823,6 +903,14 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
           return {
             code: "AuthorizationFailed",
             message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+          };
+        }
+        // kubenet writes its pod routes into the subnet's own route table (configure-kubenet.md): it needs write there.
+        const rtId = str(obj(props(view.raw(sid)?.body ?? {})["routeTable"])["id"]);
+        if (obj(p["networkProfile"])["networkPlugin"] === "kubenet" && rtId && (!principal || !hasNetworkRole(view, principal, rtId))) {
+          return {
+            code: "AuthorizationFailed",
+            message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/routeTables/write' over scope '${rtId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
           };
         }
       }

@@ -340,3 +340,52 @@ describe("applyPlan", () => {
     assert.equal(result.steps[0]?.status, "done");
   });
 });
+
+describe("applyPlan: secrets (Windows administrator password)", () => {
+  const never = new AbortController().signal;
+  const windows = { location: "westeurope", properties: { windowsProfile: { adminUsername: "azureuser", adminPassword: "[secret:windows-admin-password]" } } };
+  const secrets = new Map([["windows-admin-password", "S3cret-Value-0001!"]]);
+
+  /** Records what each PUT sent and what the plan said it must carry. */
+  class SecretPort extends MemoryPort {
+    sent: Body[] = [];
+    planned: (Body | undefined)[] = [];
+    override async put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body): Promise<Body> {
+      this.sent.push(structuredClone(body));
+      this.planned.push(planned && structuredClone(planned));
+      const stored = await super.put(res, body, signal);
+      // Azure never returns the password.
+      const props = stored["properties"] as Body;
+      const profile = props["windowsProfile"] as Body;
+      const { adminPassword: _pw, ...kept } = profile;
+      const echoed = { ...stored, properties: { ...props, windowsProfile: kept } };
+      this.store.set(res.resourceId, echoed);
+      return echoed;
+    }
+  }
+
+  it("a create sends the secret's value; the planned part it must carry holds no secret", async () => {
+    const port = new SecretPort();
+    await applyPlan({ refusals: [], operations: [op(CLUSTER, [], windows)] }, port, recorder(), never, { secrets });
+    assert.deepEqual((port.sent[0]?.["properties"] as Body)["windowsProfile"], { adminUsername: "azureuser", adminPassword: "S3cret-Value-0001!" });
+    assert.deepEqual((port.planned[0]?.["properties"] as Body)["windowsProfile"], { adminUsername: "azureuser" });
+  });
+
+  it("an update of an existing cluster sends no password (Azure keeps its own), and a re-run over it writes nothing", async () => {
+    const port = new SecretPort();
+    await applyPlan({ refusals: [], operations: [op(CLUSTER, [], windows)] }, port, recorder(), never, { secrets });
+    const changed = { ...windows, properties: { ...windows.properties, extra: 1 } };
+    await applyPlan({ refusals: [], operations: [op(CLUSTER, [], changed, "update")] }, port, recorder(), never, { secrets });
+    assert.deepEqual((port.sent[1]?.["properties"] as Body)["windowsProfile"], { adminUsername: "azureuser" });
+    const before = port.sent.length;
+    const again = await applyPlan({ refusals: [], operations: [op(CLUSTER, [], changed, "update")] }, port, recorder(), never, { secrets });
+    assert.equal(port.sent.length, before, "the missing password in Azure's echo is no difference");
+    assert.equal(again.steps[0]?.action, "unchanged");
+  });
+
+  it("a create without the secret's value fails naming the secret, never sending the token", async () => {
+    const port = new SecretPort();
+    await assert.rejects(applyPlan({ refusals: [], operations: [op(CLUSTER, [], windows)] }, port, recorder(), never), /no value for the secret windows-admin-password/);
+    assert.equal(port.sent.length, 0);
+  });
+});

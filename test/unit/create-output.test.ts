@@ -37,9 +37,9 @@ function io(): Io & { err: string } {
 }
 
 describe("create progress without a terminal", () => {
-  it("prints one timestamped line per step start and end", () => {
+  it("prints one timestamped line per step start and end", async () => {
     const out = io();
-    const p = createProgress(out, { now: () => new Date("2026-11-23T10:00:00.123Z") });
+    const p = await createProgress(out, { now: () => new Date("2026-11-23T10:00:00.123Z") });
     p.start(op);
     p.finish({ op, action: "create", status: "done", ms: 3210 } satisfies StepResult);
     p.finish({ op: { ...op, label: "cluster c" }, action: "create", status: "skipped", ms: 0, note: "needs subnet aks-nodes" });
@@ -157,7 +157,7 @@ function replay(output: string): string[] {
 }
 
 describe("create progress on a terminal", () => {
-  it("redraws the live list in place: one row per step, no stale rows after many updates", () => {
+  it("redraws the live list in place: one row per step, no stale rows after many updates", async () => {
     const sink = { err: "" };
     const tty: Io = {
       stdout: { write: () => true },
@@ -170,7 +170,7 @@ describe("create progress on a terminal", () => {
       signal: new AbortController().signal,
     };
     const ops: Operation[] = ["a", "b", "c", "d", "e"].map((n) => ({ ...op, resourceId: `${op.resourceId}-${n}`, label: `subnet ${n}` }));
-    const progress = createProgress(tty);
+    const progress = await createProgress(tty);
     progress.plan(ops);
     // Middle rows change while the first and last stay: the case line-diffing redraws got wrong.
     for (const o of [ops[2], ops[1], ops[3]] as Operation[]) progress.start(o);

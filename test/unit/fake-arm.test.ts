@@ -348,6 +348,31 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(e.code, "InvalidResourceReference");
   });
 
+  it("FQDNs in network rules need the DNS proxy: classic rules (additionalProperties) and policy rules (dnsSettings)", async () => {
+    const { fwSubnetId } = await baseNetwork();
+    const pip = await net.publicIPAddresses.createOrUpdate(RG, "fw-pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, poll);
+    const ntp = { name: "ntp", protocols: ["UDP"], destinationPorts: ["123"], sourceAddresses: ["*"], destinationFqdns: ["ntp.ubuntu.com"] };
+    const fw = (extra: Record<string, unknown>) => ({
+      location: LOC,
+      ipConfigurations: [{ name: "ipconfig", subnet: { id: fwSubnetId }, publicIPAddress: { id: pip.id! } }],
+      networkRuleCollections: [{ name: "aks-network", priority: 200, action: { type: "Allow" }, rules: [ntp] }],
+      ...extra,
+    });
+    const e = await rejects(net.azureFirewalls.createOrUpdate(RG, "fw", fw({}), poll));
+    assert.equal(e.code, "AzureFirewallDNSProxyMustBeEnabled");
+    assert.match(e.message, /DNS Proxy must be enabled in order to use DestinationFqdns in Network Rules\. See rule ntp/);
+    const ok = await net.azureFirewalls.createOrUpdate(RG, "fw", fw({ additionalProperties: { "Network.DNS.EnableProxy": "true" } }), poll);
+    assert.equal(ok.additionalProperties?.["Network.DNS.EnableProxy"], "true");
+
+    const group = { priority: 200, ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aks-network", priority: 200, action: { type: "Allow" }, rules: [{ ruleType: "NetworkRule", ...ntp, ipProtocols: ["UDP"] }] }] };
+    await net.firewallPolicies.createOrUpdate(RG, "p1", { location: LOC, sku: { tier: "Premium" } }, poll);
+    const e2 = await rejects(net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "p1", "g", group as never, poll));
+    assert.equal(e2.code, "AzureFirewallDNSProxyMustBeEnabled");
+    await net.firewallPolicies.createOrUpdate(RG, "p2", { location: LOC, sku: { tier: "Premium" }, dnsSettings: { enableProxy: true } }, poll);
+    const g = await net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "p2", "g", group as never, poll);
+    assert.equal(g.provisioningState, "Succeeded");
+  });
+
   it("UDR cluster: 400 without a route table, 400 for a next hop of Internet, Succeeded through a ready firewall", async () => {
     const { nodesId, fwSubnetId } = await baseNetwork();
     const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));
@@ -430,6 +455,57 @@ describe("fake ARM server (real SDK clients)", function () {
       principalId: id.principalId!,
       principalType: "ServicePrincipal",
     });
+    const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", body, poll);
+    assert.equal(mc.provisioningState, "Succeeded");
+  });
+
+  it("Windows pools: WindowsProfileMissing without windowsProfile, Azure CNI only; the password is write-only and kept; the admin cannot change", async () => {
+    const pools = [
+      { name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System" as const },
+      { name: "win", count: 1, vmSize: "Standard_D4s_v5", mode: "User" as const, osType: "Windows" as const },
+    ];
+    const cluster = (extra: Partial<ManagedCluster>): ManagedCluster => ({ location: LOC, agentPoolProfiles: pools, networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay" }, ...extra });
+    const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({}), poll));
+    assert.equal(e1.code, "WindowsProfileMissing");
+    assert.match(e1.message, /Windows profile definition is missing for the cluster/);
+    const e2 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ networkProfile: { networkPlugin: "kubenet" }, windowsProfile: { adminUsername: "winadmin", adminPassword: "Zx9!long-enough-pw" } }), poll));
+    assert.equal(e2.code, "AzureCNIOnlyForWindows");
+    const e3 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "admin", adminPassword: "Zx9!long-enough-pw" } }), poll));
+    assert.equal(e3.code, "InvalidParameter");
+    const e4 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin", adminPassword: "short" } }), poll));
+    assert.match(e4.message, /windowsProfile\.adminPassword/);
+    const mc = await aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin", adminPassword: "Zx9!long-enough-pw" } }), poll);
+    assert.equal(mc.windowsProfile?.adminUsername, "winadmin");
+    assert.equal(mc.windowsProfile?.adminPassword, undefined, "never returned");
+    const got = await aks.managedClusters.get(RG, "w1");
+    assert.equal(got.windowsProfile?.adminPassword, undefined);
+    const again = await aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "winadmin" } }), poll);
+    assert.equal(again.provisioningState, "Succeeded", "an update without the password keeps it");
+    const e5 = await rejects(aks.managedClusters.createOrUpdate(RG, "w1", cluster({ windowsProfile: { adminUsername: "other" } }), poll));
+    assert.equal(e5.code, "PropertyChangeNotAllowed");
+  });
+
+  it("kubenet on a subnet with its own route table also needs Network Contributor on the route table", async () => {
+    const { nodesId } = await baseNetwork();
+    await udrRoute(nodesId, "VirtualAppliance", "10.0.4.4");
+    const rtId = `${rgPath}/providers/Microsoft.Network/routeTables/rt`;
+    const id = await msi.userAssignedIdentities.createOrUpdate(RG, "aks-id", { location: LOC });
+    const grant = (scope: string, name: string) => authz.roleAssignments.create(scope, name, {
+      roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${NETWORK_CONTRIBUTOR}`,
+      principalId: id.principalId!,
+      principalType: "ServicePrincipal",
+    });
+    await grant(nodesId, "0b5e1a9e-8a4a-4f5e-9c53-4b2c6a1d7e02");
+    const body: ManagedCluster = {
+      location: LOC,
+      identity: { type: "UserAssigned", userAssignedIdentities: { [id.id!]: {} } },
+      agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System", vnetSubnetID: nodesId }],
+      networkProfile: { networkPlugin: "kubenet", serviceCidr: "10.1.0.0/16", dnsServiceIP: "10.1.0.10" },
+    };
+    const e = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", body, poll));
+    assert.match(e.message, /AuthorizationFailed/);
+    assert.match(e.message, /Microsoft\.Network\/routeTables\/write' over scope '[^']*routeTables\/rt'/);
+    await grant(rtId, "0b5e1a9e-8a4a-4f5e-9c53-4b2c6a1d7e03");
     const mc = await aks.managedClusters.createOrUpdate(RG, "aks1", body, poll);
     assert.equal(mc.provisioningState, "Succeeded");
   });

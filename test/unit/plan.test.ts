@@ -268,12 +268,24 @@ describe("planResources", () => {
       assert.deepEqual(app[0]?.properties.rules[0]?.fqdnTags, ["AzureKubernetesService"]);
       assert.deepEqual(app[0]?.properties.rules[0]?.sourceAddresses, ["10.1.0.0/22"]);
       const rules = (body(d, FW, "properties.networkRuleCollections") as { properties: { rules: Record<string, unknown>[] } }[])[0]?.properties.rules;
-      assert.deepEqual(rules?.map((r) => [r["protocols"], r["destinationAddresses"], r["destinationPorts"]]), [
+      assert.deepEqual(rules?.map((r) => [r["protocols"], r["destinationAddresses"] ?? r["destinationFqdns"], r["destinationPorts"]]), [
         [["UDP"], ["AzureCloud.westeurope"], ["1194"]],
         [["TCP"], ["AzureCloud.westeurope"], ["9000"]],
-        [["UDP"], ["*"], ["123"]],
-        [["TCP"], ["AzureCloud.westeurope"], ["443"]],
+        [["UDP"], ["ntp.ubuntu.com"], ["123"]],
       ]);
+    });
+    it("no network rule opens TCP 443 to a service tag: HTTPS goes through the FQDN tag (limit-egress-traffic.md)", () => {
+      const rules = (body(d, FW, "properties.networkRuleCollections") as { properties: { rules: Record<string, unknown>[] } }[]).flatMap((c) => c.properties.rules);
+      assert.deepEqual(rules.filter((r) => (r["destinationPorts"] as string[]).includes("443")), []);
+    });
+    it("enables the firewall's DNS proxy and points the VNet's DNS at the firewall, since NTP is an FQDN network rule", () => {
+      assert.deepEqual(body(d, FW, "properties.additionalProperties"), { "Network.DNS.EnableProxy": "true" });
+      assert.deepEqual(body(d, VNET, "properties.dhcpOptions"), { dnsServers: ["10.1.4.4"] });
+    });
+    it("Windows and GPU pools get their FQDN application rules", () => {
+      const mixed = plan({ ...FW_SIMPLE, nodePools: [{ name: "system", count: 3 }, { name: "win", count: 2, osType: "Windows", vmSize: "Standard_NC6s_v3" }] });
+      const app = (body(mixed, FW, "properties.applicationRuleCollections") as { properties: { rules: { name: string }[] } }[])[0]?.properties.rules.map((r) => r.name);
+      assert.deepEqual(app, ["aks-fqdn-tag", "aks-windows-https", "aks-windows-http", "aks-gpu"]);
     });
     it("keeps the user's other routes next to the firewall's", () => {
       const withRoutes = plan({
@@ -305,18 +317,73 @@ describe("planResources", () => {
         managementIpConfiguration: { name: "mgmt-ipconfig", properties: { subnet: { id: mgmtSubnet }, publicIPAddress: { id: mgmtPip } } },
         firewallPolicy: { id: POLICY },
       });
+      // Basic has no DNS proxy: no FQDN network rule, NTP to anywhere, and the VNet keeps Azure's DNS.
       assert.deepEqual(body(basic, POLICY, "properties"), { sku: { tier: "Basic" }, threatIntelMode: "Alert" });
-      const collections = body(basic, GROUP, "properties.ruleCollections") as { name: string; rules: { ruleType: string }[] }[];
-      assert.deepEqual(collections.map((c) => [c.name, c.rules.map((r) => r.ruleType)]), [
-        ["aks-network", ["NetworkRule", "NetworkRule", "NetworkRule", "NetworkRule"]],
+      const collections = body(basic, GROUP, "properties.ruleCollections") as { name: string; rules: Record<string, unknown>[] }[];
+      assert.deepEqual(collections.map((c) => [c.name, c.rules.map((r) => r["ruleType"])]), [
+        ["aks-network", ["NetworkRule", "NetworkRule", "NetworkRule"]],
         ["aks-fqdn", ["ApplicationRule"]],
       ]);
+      assert.deepEqual(collections[0]?.rules.map((r) => r["destinationFqdns"]), [undefined, undefined, undefined]);
+      assert.equal(body(basic, VNET, "properties.dhcpOptions"), undefined);
       assert.deepEqual(byId(basic, POLICY).body["tags"], TAGS);
     });
-    it("Premium: a policy, no management subnet", () => {
+    it("Premium: a policy with the DNS proxy on, no management subnet, no classic DNS property", () => {
       const premium = plan({ vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26", sku: "Premium" } });
       assert.deepEqual(edges(premium)[FW], [FW_SUBNET, FW_PIP, GROUP]);
-      assert.deepEqual(body(premium, POLICY, "properties.sku"), { tier: "Premium" });
+      assert.deepEqual(body(premium, POLICY, "properties"), { sku: { tier: "Premium" }, threatIntelMode: "Alert", dnsSettings: { enableProxy: true } });
+      assert.equal(body(premium, FW, "properties.additionalProperties"), undefined);
+      assert.deepEqual(body(premium, VNET, "properties.dhcpOptions"), { dnsServers: ["10.1.4.4"] });
+    });
+  });
+
+  describe("kubenet on a brought subnet with its route table (configure-kubenet.md)", () => {
+    const BYO_RT = `${SUB}/resourceGroups/net/providers/Microsoft.Network/routeTables/hub-rt`;
+    const live = { nodeSubnet: { id: BYO_SUBNET, name: "aks", cidr: "10.9.0.0/22", routeTableId: BYO_RT }, routeTable: { id: BYO_RT, routes: [], subnetIds: [BYO_SUBNET] } };
+    it("grants the identity Network Contributor on the route table too, before the cluster, without depending on the user's table", () => {
+      const d = plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET, live });
+      assert.deepEqual(d.filter((r) => r.type === T.ra).map((r) => [r.resourceId, r.label, r.dependsOn]), [
+        [ra(BYO_SUBNET), "role Network Contributor on aks", [IDENTITY]],
+        [ra(BYO_RT), "role Network Contributor on hub-rt", [IDENTITY]],
+      ]);
+      assert.deepEqual(edges(d)[CLUSTER], [ra(BYO_SUBNET), ra(BYO_RT)]);
+    });
+    it("reads the table from the subnet's association when the table itself was not read", () => {
+      const d = plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET, live: { nodeSubnet: live.nodeSubnet } });
+      assert.ok(d.some((r) => r.resourceId === ra(BYO_RT)));
+    });
+    it("not for Azure CNI (AKS writes no routes there), nor when the subnet has no route table (AKS makes its own)", () => {
+      assert.equal(plan({ vnetSubnetId: BYO_SUBNET, live }).some((r) => r.resourceId === ra(BYO_RT)), false);
+      assert.deepEqual(plan({ networkPlugin: "kubenet", vnetSubnetId: BYO_SUBNET }).filter((r) => r.type === T.ra).map((r) => r.resourceId), [ra(BYO_SUBNET)]);
+    });
+  });
+
+  describe("Windows pools (create-node-pools.md: windowsProfile at create)", () => {
+    const WIN: SpecInput = { vnet: VNET_IN, nodePools: [{ name: "system", count: 3 }, { name: "win", count: 2, osType: "Windows" }] };
+    it("sends windowsProfile with the administrator (default azureuser) and the password as a secret token, never a value", () => {
+      assert.deepEqual(body(plan(WIN), CLUSTER, "properties.windowsProfile"), { adminUsername: "azureuser", adminPassword: "[secret:windows-admin-password]" });
+      assert.deepEqual(body(plan({ ...WIN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER, "properties.windowsProfile.adminUsername"), "winadmin");
+    });
+    it("sends no windowsProfile without a Windows pool, unless an administrator is named (Windows pools later: it cannot be added then)", () => {
+      assert.equal(body(plan({ vnet: VNET_IN }), CLUSTER, "properties.windowsProfile"), undefined);
+      assert.deepEqual(body(plan({ vnet: VNET_IN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER, "properties.windowsProfile"), { adminUsername: "winadmin", adminPassword: "[secret:windows-admin-password]" });
+    });
+    it("a re-run over the cluster Azure echoes without the password is unchanged; an update keeps Azure's password", () => {
+      const want = plan(WIN);
+      const cluster = byId(want, CLUSTER);
+      const echoed = structuredClone(cluster.body) as Record<string, Record<string, unknown>>;
+      echoed["properties"] = { ...echoed["properties"], windowsProfile: { adminUsername: "azureuser", enableCSIProxy: true }, provisioningState: "Succeeded" };
+      assert.equal(diffPlan([cluster], new Map([[CLUSTER, echoed]])).operations[0]?.action, "unchanged");
+      const merged = mergeForUpdate(echoed, cluster.body);
+      assert.deepEqual((merged["properties"] as Record<string, unknown>)["windowsProfile"], { adminUsername: "azureuser", enableCSIProxy: true });
+    });
+    it("refuses another administrator, or a Windows profile for a cluster created without one (Azure cannot add or change it)", () => {
+      const cluster = byId(plan({ ...WIN, windowsProfile: { adminUsername: "winadmin" } }), CLUSTER);
+      const echoed = (profile?: Record<string, unknown>) => ({ ...cluster.body, properties: { ...(cluster.body["properties"] as Record<string, unknown>), windowsProfile: profile } });
+      const other = diffPlan([cluster], new Map([[CLUSTER, echoed({ adminUsername: "azureuser" })]]));
+      assert.match(other.refusals[0]?.reason ?? "", /windowsProfile\.adminUsername is azureuser, plan winadmin: Azure cannot change this in place/);
+      const none = diffPlan([cluster], new Map([[CLUSTER, echoed(undefined)]]));
+      assert.match(none.refusals[0]?.reason ?? "", /windowsProfile\.adminUsername is not set, plan winadmin/);
     });
   });
 

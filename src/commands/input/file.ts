@@ -47,8 +47,9 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   let doc: unknown;
+  let yaml: boolean;
   try {
-    doc = await parseDocument(text);
+    ({ doc, yaml } = await parseDocument(text));
   } catch (e) {
     // A parser that recursed too deep (a document nested thousands of levels) is the same refusal as tooDeep's.
     if (e instanceof RangeError) throw tooDeep(path);
@@ -61,7 +62,7 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
   }
   // A document that expands to more nodes than it has characters is an alias bomb; refuse it before walking it.
   const budget = { left: text.length + 1000 };
-  const input = dropNulls(doc, budget) as Record<string, unknown>;
+  const input = dropNulls(doc, budget, yaml ? new Map() : undefined) as Record<string, unknown>;
   if (budget.left < 0) throw new UsageError(`spec file '${path}' expands too far (YAML aliases); write the values out`);
   checkSpecShape(input, path);
   delete input["$schema"];
@@ -72,16 +73,16 @@ export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): 
  * JSON goes through JSON.parse (it is YAML too, but this is faster and loads nothing); anything else through
  * js-yaml with the YAML 1.2 core schema (no dates, no `yes` booleans), loaded only when a YAML file is read.
  */
-async function parseDocument(text: string): Promise<unknown> {
+async function parseDocument(text: string): Promise<{ doc: unknown; yaml: boolean }> {
   if (/^\s*[{[]/.test(text)) {
     try {
-      return JSON.parse(text);
+      return { doc: JSON.parse(text), yaml: false };
     } catch {
       // Flow-style YAML also starts with a brace: fall through.
     }
   }
   const yaml = (await import("js-yaml")).default;
-  return yaml.load(text, { schema: yaml.CORE_SCHEMA });
+  return { doc: yaml.load(text, { schema: yaml.CORE_SCHEMA }), yaml: true };
 }
 
 function tooDeep(path: string): UsageError {
@@ -103,12 +104,34 @@ function depthOver(doc: unknown, limit: number, budget: number): boolean {
   return false;
 }
 
-/** A key with an empty value (`podCidr:` in YAML) means "not set": remove it so defaults apply. */
-function dropNulls(value: unknown, budget: { left: number }): unknown {
+/**
+ * A key with an empty value (`podCidr:` in YAML) means "not set": remove it so defaults apply. Works in place on the
+ * freshly parsed document (10^5 existing subnets made rebuilding every object the cost). In YAML (`sizes` given), a
+ * node that aliases share is walked once; each further use is charged its expanded size, as later copies would
+ * expand it; a node that contains itself exhausts the budget. JSON has no aliases: no node bookkeeping.
+ */
+function dropNulls(value: unknown, budget: { left: number }, sizes?: Map<object, number>): unknown {
   if (--budget.left < 0) return undefined;
-  if (Array.isArray(value)) return value.map((v) => dropNulls(v, budget));
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v, budget)]));
+  const known = sizes?.get(value);
+  if (known !== undefined) {
+    budget.left -= known < 0 ? Infinity : known;
+    return value;
+  }
+  sizes?.set(value, -1); // in progress
+  const before = budget.left;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && budget.left >= 0; i++) value[i] = dropNulls(value[i], budget, sizes);
+  } else {
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) {
+      if (budget.left < 0) break;
+      if (obj[k] === null) delete obj[k];
+      else obj[k] = dropNulls(obj[k], budget, sizes);
+    }
+  }
+  sizes?.set(value, before - budget.left);
+  return value;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -569,27 +569,30 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.ipFamilies !== undefined){
-let data35 = data.ipFamilies;
+if(data.windowsProfile !== undefined){
+let data35 = data.windowsProfile;
 const _errs80 = errors;
 if(errors === _errs80){
-if(Array.isArray(data35)){
-var valid11 = true;
-const len2 = data35.length;
-for(let i2=0; i2<len2; i2++){
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 const _errs82 = errors;
-if(typeof data35[i2] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+for(const key9 in data35){
+if(!(key9 === "adminUsername")){
+validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/properties/windowsProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs82 === errors){
+if(data35.adminUsername !== undefined){
+if(typeof data35.adminUsername !== "string"){
+validate10.errors = [{instancePath:instancePath+"/windowsProfile/adminUsername",schemaPath:"#/properties/windowsProfile/properties/adminUsername/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid11 = _errs82 === errors;
-if(!valid11){
-break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/properties/windowsProfile/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -599,21 +602,51 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.podCidrs !== undefined){
-let data37 = data.podCidrs;
-const _errs84 = errors;
-if(errors === _errs84){
+if(data.ipFamilies !== undefined){
+let data37 = data.ipFamilies;
+const _errs85 = errors;
+if(errors === _errs85){
 if(Array.isArray(data37)){
 var valid12 = true;
-const len3 = data37.length;
+const len2 = data37.length;
+for(let i2=0; i2<len2; i2++){
+const _errs87 = errors;
+if(typeof data37[i2] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs87 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs85 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.podCidrs !== undefined){
+let data39 = data.podCidrs;
+const _errs89 = errors;
+if(errors === _errs89){
+if(Array.isArray(data39)){
+var valid13 = true;
+const len3 = data39.length;
 for(let i3=0; i3<len3; i3++){
-const _errs86 = errors;
-if(typeof data37[i3] !== "string"){
+const _errs91 = errors;
+if(typeof data39[i3] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i3,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs86 === errors;
-if(!valid12){
+var valid13 = _errs91 === errors;
+if(!valid13){
 break;
 }
 }
@@ -623,27 +656,27 @@ validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs84 === errors;
+var valid0 = _errs89 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.serviceCidrs !== undefined){
-let data39 = data.serviceCidrs;
-const _errs88 = errors;
-if(errors === _errs88){
-if(Array.isArray(data39)){
-var valid13 = true;
-const len4 = data39.length;
+let data41 = data.serviceCidrs;
+const _errs93 = errors;
+if(errors === _errs93){
+if(Array.isArray(data41)){
+var valid14 = true;
+const len4 = data41.length;
 for(let i4=0; i4<len4; i4++){
-const _errs90 = errors;
-if(typeof data39[i4] !== "string"){
+const _errs95 = errors;
+if(typeof data41[i4] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i4,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid13 = _errs90 === errors;
-if(!valid13){
+var valid14 = _errs95 === errors;
+if(!valid14){
 break;
 }
 }
@@ -653,181 +686,181 @@ validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs88 === errors;
+var valid0 = _errs93 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.nodePools !== undefined){
-let data41 = data.nodePools;
-const _errs92 = errors;
-if(errors === _errs92){
-if(Array.isArray(data41)){
-var valid14 = true;
-const len5 = data41.length;
+let data43 = data.nodePools;
+const _errs97 = errors;
+if(errors === _errs97){
+if(Array.isArray(data43)){
+var valid15 = true;
+const len5 = data43.length;
 for(let i5=0; i5<len5; i5++){
-let data42 = data41[i5];
-const _errs94 = errors;
-if(errors === _errs94){
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-const _errs96 = errors;
-for(const key9 in data42){
-if(!(func2.call(schema11.properties.nodePools.items.properties, key9))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+let data44 = data43[i5];
+const _errs99 = errors;
+if(errors === _errs99){
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+const _errs101 = errors;
+for(const key10 in data44){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key10))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs96 === errors){
-if(data42.name !== undefined){
-const _errs97 = errors;
-if(typeof data42.name !== "string"){
+if(_errs101 === errors){
+if(data44.name !== undefined){
+const _errs102 = errors;
+if(typeof data44.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs97 === errors;
+var valid16 = _errs102 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.mode !== undefined){
-const _errs99 = errors;
-if(typeof data42.mode !== "string"){
+if(valid16){
+if(data44.mode !== undefined){
+const _errs104 = errors;
+if(typeof data44.mode !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs99 === errors;
+var valid16 = _errs104 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.count !== undefined){
-let data45 = data42.count;
-const _errs101 = errors;
-if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
+if(valid16){
+if(data44.count !== undefined){
+let data47 = data44.count;
+const _errs106 = errors;
+if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid15 = _errs101 === errors;
+var valid16 = _errs106 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.maxPods !== undefined){
-let data46 = data42.maxPods;
-const _errs103 = errors;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
+if(valid16){
+if(data44.maxPods !== undefined){
+let data48 = data44.maxPods;
+const _errs108 = errors;
+if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid15 = _errs103 === errors;
+var valid16 = _errs108 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.osType !== undefined){
-const _errs105 = errors;
-if(typeof data42.osType !== "string"){
+if(valid16){
+if(data44.osType !== undefined){
+const _errs110 = errors;
+if(typeof data44.osType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs105 === errors;
+var valid16 = _errs110 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.vmSize !== undefined){
-const _errs107 = errors;
-if(typeof data42.vmSize !== "string"){
+if(valid16){
+if(data44.vmSize !== undefined){
+const _errs112 = errors;
+if(typeof data44.vmSize !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs107 === errors;
+var valid16 = _errs112 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.enableAutoScaling !== undefined){
-const _errs109 = errors;
-if(typeof data42.enableAutoScaling !== "boolean"){
+if(valid16){
+if(data44.enableAutoScaling !== undefined){
+const _errs114 = errors;
+if(typeof data44.enableAutoScaling !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid15 = _errs109 === errors;
+var valid16 = _errs114 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.minCount !== undefined){
-let data50 = data42.minCount;
-const _errs111 = errors;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
+if(valid16){
+if(data44.minCount !== undefined){
+let data52 = data44.minCount;
+const _errs116 = errors;
+if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid15 = _errs111 === errors;
+var valid16 = _errs116 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.maxCount !== undefined){
-let data51 = data42.maxCount;
-const _errs113 = errors;
-if(!((typeof data51 == "number") && (!(data51 % 1) && !isNaN(data51)))){
+if(valid16){
+if(data44.maxCount !== undefined){
+let data53 = data44.maxCount;
+const _errs118 = errors;
+if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid15 = _errs113 === errors;
+var valid16 = _errs118 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.maxSurge !== undefined){
-let data52 = data42.maxSurge;
-const _errs115 = errors;
-if((!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))) && (typeof data52 !== "string")){
+if(valid16){
+if(data44.maxSurge !== undefined){
+let data54 = data44.maxSurge;
+const _errs120 = errors;
+if((!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))) && (typeof data54 !== "string")){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
 return false;
 }
-var valid15 = _errs115 === errors;
+var valid16 = _errs120 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.maxUnavailable !== undefined){
-let data53 = data42.maxUnavailable;
-const _errs117 = errors;
-if((!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))) && (typeof data53 !== "string")){
+if(valid16){
+if(data44.maxUnavailable !== undefined){
+let data55 = data44.maxUnavailable;
+const _errs122 = errors;
+if((!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))) && (typeof data55 !== "string")){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
 return false;
 }
-var valid15 = _errs117 === errors;
+var valid16 = _errs122 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data42.podIPAllocationMode !== undefined){
-const _errs119 = errors;
-if(typeof data42.podIPAllocationMode !== "string"){
+if(valid16){
+if(data44.podIPAllocationMode !== undefined){
+const _errs124 = errors;
+if(typeof data44.podIPAllocationMode !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs119 === errors;
+var valid16 = _errs124 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
 }
 }
@@ -847,8 +880,8 @@ validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#
 return false;
 }
 }
-var valid14 = _errs94 === errors;
-if(!valid14){
+var valid15 = _errs99 === errors;
+if(!valid15){
 break;
 }
 }
@@ -858,77 +891,77 @@ validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs92 === errors;
+var valid0 = _errs97 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data55 = data.vnet;
-const _errs121 = errors;
-if(errors === _errs121){
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-const _errs123 = errors;
-for(const key10 in data55){
-if(!(func2.call(schema11.properties.vnet.properties, key10))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+let data57 = data.vnet;
+const _errs126 = errors;
+if(errors === _errs126){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+const _errs128 = errors;
+for(const key11 in data57){
+if(!(func2.call(schema11.properties.vnet.properties, key11))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs123 === errors){
-if(data55.managed !== undefined){
-const _errs124 = errors;
-if(typeof data55.managed !== "boolean"){
+if(_errs128 === errors){
+if(data57.managed !== undefined){
+const _errs129 = errors;
+if(typeof data57.managed !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid16 = _errs124 === errors;
+var valid17 = _errs129 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.name !== undefined){
-const _errs126 = errors;
-if(typeof data55.name !== "string"){
+if(valid17){
+if(data57.name !== undefined){
+const _errs131 = errors;
+if(typeof data57.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs126 === errors;
+var valid17 = _errs131 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.resourceGroup !== undefined){
-const _errs128 = errors;
-if(typeof data55.resourceGroup !== "string"){
+if(valid17){
+if(data57.resourceGroup !== undefined){
+const _errs133 = errors;
+if(typeof data57.resourceGroup !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs128 === errors;
+var valid17 = _errs133 === errors;
 }
 else {
-var valid16 = true;
-}
-if(valid16){
-if(data55.addressSpaces !== undefined){
-let data59 = data55.addressSpaces;
-const _errs130 = errors;
-if(errors === _errs130){
-if(Array.isArray(data59)){
 var valid17 = true;
-const len6 = data59.length;
+}
+if(valid17){
+if(data57.addressSpaces !== undefined){
+let data61 = data57.addressSpaces;
+const _errs135 = errors;
+if(errors === _errs135){
+if(Array.isArray(data61)){
+var valid18 = true;
+const len6 = data61.length;
 for(let i6=0; i6<len6; i6++){
-const _errs132 = errors;
-if(typeof data59[i6] !== "string"){
+const _errs137 = errors;
+if(typeof data61[i6] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i6,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs132 === errors;
-if(!valid17){
+var valid18 = _errs137 === errors;
+if(!valid18){
 break;
 }
 }
@@ -938,138 +971,138 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid16 = _errs130 === errors;
+var valid17 = _errs135 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.subnetName !== undefined){
-const _errs134 = errors;
-if(typeof data55.subnetName !== "string"){
+if(valid17){
+if(data57.subnetName !== undefined){
+const _errs139 = errors;
+if(typeof data57.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs134 === errors;
+var valid17 = _errs139 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.subnetCidr !== undefined){
-const _errs136 = errors;
-if(typeof data55.subnetCidr !== "string"){
+if(valid17){
+if(data57.subnetCidr !== undefined){
+const _errs141 = errors;
+if(typeof data57.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs136 === errors;
+var valid17 = _errs141 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.subnetIPv6Cidr !== undefined){
-const _errs138 = errors;
-if(typeof data55.subnetIPv6Cidr !== "string"){
+if(valid17){
+if(data57.subnetIPv6Cidr !== undefined){
+const _errs143 = errors;
+if(typeof data57.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs138 === errors;
+var valid17 = _errs143 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.podSubnetName !== undefined){
-const _errs140 = errors;
-if(typeof data55.podSubnetName !== "string"){
+if(valid17){
+if(data57.podSubnetName !== undefined){
+const _errs145 = errors;
+if(typeof data57.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs140 === errors;
+var valid17 = _errs145 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.podSubnetCidr !== undefined){
-const _errs142 = errors;
-if(typeof data55.podSubnetCidr !== "string"){
+if(valid17){
+if(data57.podSubnetCidr !== undefined){
+const _errs147 = errors;
+if(typeof data57.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs142 === errors;
+var valid17 = _errs147 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data55.existingSubnets !== undefined){
-let data66 = data55.existingSubnets;
-const _errs144 = errors;
-if(errors === _errs144){
-if(Array.isArray(data66)){
-var valid18 = true;
-const len7 = data66.length;
+if(valid17){
+if(data57.existingSubnets !== undefined){
+let data68 = data57.existingSubnets;
+const _errs149 = errors;
+if(errors === _errs149){
+if(Array.isArray(data68)){
+var valid19 = true;
+const len7 = data68.length;
 for(let i7=0; i7<len7; i7++){
-let data67 = data66[i7];
-const _errs146 = errors;
-if(errors === _errs146){
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+let data69 = data68[i7];
+const _errs151 = errors;
+if(errors === _errs151){
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
 let missing2;
-if((data67.cidr === undefined) && (missing2 = "cidr")){
+if((data69.cidr === undefined) && (missing2 = "cidr")){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs148 = errors;
-for(const key11 in data67){
-if(!((((((((key11 === "name") || (key11 === "cidr")) || (key11 === "delegations")) || (key11 === "routeTableId")) || (key11 === "natGatewayId")) || (key11 === "networkSecurityGroupId")) || (key11 === "usedBy")) || (key11 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs153 = errors;
+for(const key12 in data69){
+if(!((((((((key12 === "name") || (key12 === "cidr")) || (key12 === "delegations")) || (key12 === "routeTableId")) || (key12 === "natGatewayId")) || (key12 === "networkSecurityGroupId")) || (key12 === "usedBy")) || (key12 === "used"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs148 === errors){
-if(data67.name !== undefined){
-const _errs149 = errors;
-if(typeof data67.name !== "string"){
+if(_errs153 === errors){
+if(data69.name !== undefined){
+const _errs154 = errors;
+if(typeof data69.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs149 === errors;
+var valid20 = _errs154 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.cidr !== undefined){
-const _errs151 = errors;
-if(typeof data67.cidr !== "string"){
+if(valid20){
+if(data69.cidr !== undefined){
+const _errs156 = errors;
+if(typeof data69.cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs151 === errors;
+var valid20 = _errs156 === errors;
 }
 else {
-var valid19 = true;
-}
-if(valid19){
-if(data67.delegations !== undefined){
-let data70 = data67.delegations;
-const _errs153 = errors;
-if(errors === _errs153){
-if(Array.isArray(data70)){
 var valid20 = true;
-const len8 = data70.length;
+}
+if(valid20){
+if(data69.delegations !== undefined){
+let data72 = data69.delegations;
+const _errs158 = errors;
+if(errors === _errs158){
+if(Array.isArray(data72)){
+var valid21 = true;
+const len8 = data72.length;
 for(let i8=0; i8<len8; i8++){
-const _errs155 = errors;
-if(typeof data70[i8] !== "string"){
+const _errs160 = errors;
+if(typeof data72[i8] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs155 === errors;
-if(!valid20){
+var valid21 = _errs160 === errors;
+if(!valid21){
 break;
 }
 }
@@ -1079,63 +1112,63 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs153 === errors;
+var valid20 = _errs158 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.routeTableId !== undefined){
-const _errs157 = errors;
-if(typeof data67.routeTableId !== "string"){
+if(valid20){
+if(data69.routeTableId !== undefined){
+const _errs162 = errors;
+if(typeof data69.routeTableId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs157 === errors;
+var valid20 = _errs162 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.natGatewayId !== undefined){
-const _errs159 = errors;
-if(typeof data67.natGatewayId !== "string"){
+if(valid20){
+if(data69.natGatewayId !== undefined){
+const _errs164 = errors;
+if(typeof data69.natGatewayId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs159 === errors;
+var valid20 = _errs164 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.networkSecurityGroupId !== undefined){
-const _errs161 = errors;
-if(typeof data67.networkSecurityGroupId !== "string"){
+if(valid20){
+if(data69.networkSecurityGroupId !== undefined){
+const _errs166 = errors;
+if(typeof data69.networkSecurityGroupId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs161 === errors;
+var valid20 = _errs166 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.usedBy !== undefined){
-let data75 = data67.usedBy;
-const _errs163 = errors;
-if(errors === _errs163){
-if(Array.isArray(data75)){
-var valid21 = true;
-const len9 = data75.length;
+if(valid20){
+if(data69.usedBy !== undefined){
+let data77 = data69.usedBy;
+const _errs168 = errors;
+if(errors === _errs168){
+if(Array.isArray(data77)){
+var valid22 = true;
+const len9 = data77.length;
 for(let i9=0; i9<len9; i9++){
-const _errs165 = errors;
-if(typeof data75[i9] !== "string"){
+const _errs170 = errors;
+if(typeof data77[i9] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs165 === errors;
-if(!valid21){
+var valid22 = _errs170 === errors;
+if(!valid22){
 break;
 }
 }
@@ -1145,23 +1178,23 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid19 = _errs163 === errors;
+var valid20 = _errs168 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data67.used !== undefined){
-let data77 = data67.used;
-const _errs167 = errors;
-if(!((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77)))){
+if(valid20){
+if(data69.used !== undefined){
+let data79 = data69.used;
+const _errs172 = errors;
+if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid19 = _errs167 === errors;
+var valid20 = _errs172 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
 }
 }
@@ -1178,8 +1211,8 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,sc
 return false;
 }
 }
-var valid18 = _errs146 === errors;
-if(!valid18){
+var valid19 = _errs151 === errors;
+if(!valid19){
 break;
 }
 }
@@ -1189,10 +1222,10 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid16 = _errs144 === errors;
+var valid17 = _errs149 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
 }
 }
@@ -1210,27 +1243,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs121 === errors;
+var valid0 = _errs126 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data78 = data.connectedCidrs;
-const _errs169 = errors;
-if(errors === _errs169){
-if(Array.isArray(data78)){
-var valid22 = true;
-const len10 = data78.length;
+let data80 = data.connectedCidrs;
+const _errs174 = errors;
+if(errors === _errs174){
+if(Array.isArray(data80)){
+var valid23 = true;
+const len10 = data80.length;
 for(let i10=0; i10<len10; i10++){
-const _errs171 = errors;
-if(typeof data78[i10] !== "string"){
+const _errs176 = errors;
+if(typeof data80[i10] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs171 === errors;
-if(!valid22){
+var valid23 = _errs176 === errors;
+if(!valid23){
 break;
 }
 }
@@ -1240,73 +1273,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs169 === errors;
+var valid0 = _errs174 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data80 = data.routes;
-const _errs173 = errors;
-if(errors === _errs173){
-if(Array.isArray(data80)){
-var valid23 = true;
-const len11 = data80.length;
+let data82 = data.routes;
+const _errs178 = errors;
+if(errors === _errs178){
+if(Array.isArray(data82)){
+var valid24 = true;
+const len11 = data82.length;
 for(let i11=0; i11<len11; i11++){
-let data81 = data80[i11];
-const _errs175 = errors;
-if(errors === _errs175){
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+let data83 = data82[i11];
+const _errs180 = errors;
+if(errors === _errs180){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 let missing3;
-if(((data81.prefix === undefined) && (missing3 = "prefix")) || ((data81.nextHopType === undefined) && (missing3 = "nextHopType"))){
+if(((data83.prefix === undefined) && (missing3 = "prefix")) || ((data83.nextHopType === undefined) && (missing3 = "nextHopType"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs177 = errors;
-for(const key12 in data81){
-if(!(((key12 === "prefix") || (key12 === "nextHopType")) || (key12 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+const _errs182 = errors;
+for(const key13 in data83){
+if(!(((key13 === "prefix") || (key13 === "nextHopType")) || (key13 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs177 === errors){
-if(data81.prefix !== undefined){
-const _errs178 = errors;
-if(typeof data81.prefix !== "string"){
+if(_errs182 === errors){
+if(data83.prefix !== undefined){
+const _errs183 = errors;
+if(typeof data83.prefix !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs178 === errors;
+var valid25 = _errs183 === errors;
 }
 else {
-var valid24 = true;
+var valid25 = true;
 }
-if(valid24){
-if(data81.nextHopType !== undefined){
-const _errs180 = errors;
-if(typeof data81.nextHopType !== "string"){
+if(valid25){
+if(data83.nextHopType !== undefined){
+const _errs185 = errors;
+if(typeof data83.nextHopType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs180 === errors;
+var valid25 = _errs185 === errors;
 }
 else {
-var valid24 = true;
+var valid25 = true;
 }
-if(valid24){
-if(data81.nextHopIp !== undefined){
-const _errs182 = errors;
-if(typeof data81.nextHopIp !== "string"){
+if(valid25){
+if(data83.nextHopIp !== undefined){
+const _errs187 = errors;
+if(typeof data83.nextHopIp !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs182 === errors;
+var valid25 = _errs187 === errors;
 }
 else {
-var valid24 = true;
+var valid25 = true;
 }
 }
 }
@@ -1318,8 +1351,8 @@ validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/p
 return false;
 }
 }
-var valid23 = _errs175 === errors;
-if(!valid23){
+var valid24 = _errs180 === errors;
+if(!valid24){
 break;
 }
 }
@@ -1329,89 +1362,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs173 === errors;
+var valid0 = _errs178 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data85 = data.firewall;
-const _errs184 = errors;
-if(errors === _errs184){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-const _errs186 = errors;
-for(const key13 in data85){
-if(!(((((key13 === "enabled") || (key13 === "subnetCidr")) || (key13 === "sku")) || (key13 === "managementSubnetCidr")) || (key13 === "allowList"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+let data87 = data.firewall;
+const _errs189 = errors;
+if(errors === _errs189){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+const _errs191 = errors;
+for(const key14 in data87){
+if(!(((((key14 === "enabled") || (key14 === "subnetCidr")) || (key14 === "sku")) || (key14 === "managementSubnetCidr")) || (key14 === "allowList"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs186 === errors){
-if(data85.enabled !== undefined){
-const _errs187 = errors;
-if(typeof data85.enabled !== "boolean"){
+if(_errs191 === errors){
+if(data87.enabled !== undefined){
+const _errs192 = errors;
+if(typeof data87.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid25 = _errs187 === errors;
+var valid26 = _errs192 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
-if(valid25){
-if(data85.subnetCidr !== undefined){
-const _errs189 = errors;
-if(typeof data85.subnetCidr !== "string"){
+if(valid26){
+if(data87.subnetCidr !== undefined){
+const _errs194 = errors;
+if(typeof data87.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs189 === errors;
+var valid26 = _errs194 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
-if(valid25){
-if(data85.sku !== undefined){
-const _errs191 = errors;
-if(typeof data85.sku !== "string"){
+if(valid26){
+if(data87.sku !== undefined){
+const _errs196 = errors;
+if(typeof data87.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs191 === errors;
+var valid26 = _errs196 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
-if(valid25){
-if(data85.managementSubnetCidr !== undefined){
-const _errs193 = errors;
-if(typeof data85.managementSubnetCidr !== "string"){
+if(valid26){
+if(data87.managementSubnetCidr !== undefined){
+const _errs198 = errors;
+if(typeof data87.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs193 === errors;
+var valid26 = _errs198 === errors;
 }
 else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.allowList !== undefined){
-let data90 = data85.allowList;
-const _errs195 = errors;
-if(errors === _errs195){
-if(Array.isArray(data90)){
 var valid26 = true;
-const len12 = data90.length;
+}
+if(valid26){
+if(data87.allowList !== undefined){
+let data92 = data87.allowList;
+const _errs200 = errors;
+if(errors === _errs200){
+if(Array.isArray(data92)){
+var valid27 = true;
+const len12 = data92.length;
 for(let i12=0; i12<len12; i12++){
-const _errs197 = errors;
-if(typeof data90[i12] !== "string"){
+const _errs202 = errors;
+if(typeof data92[i12] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs197 === errors;
-if(!valid26){
+var valid27 = _errs202 === errors;
+if(!valid27){
 break;
 }
 }
@@ -1421,10 +1454,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid25 = _errs195 === errors;
+var valid26 = _errs200 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
 }
 }
@@ -1437,10 +1470,11 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs184 === errors;
+var valid0 = _errs189 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

@@ -7,7 +7,7 @@ import { BASE, byRule, check } from "../../helpers/spec.ts";
 const withPools = (nodePools: Partial<NodePoolSpec>[]): SpecInput => ({ ...BASE, nodePools });
 
 describe("validators/pools (use-system-pools.md, create-node-pools.md)", () => {
-  it("lists POOL-01 … POOL-03", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error"]));
+  it("lists POOL-01 … POOL-04", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error", "POOL-04 error"]));
 
   describe("POOL-01 system pools are Linux", () => {
     it("a Windows first pool (System by default) is an error", () => {
@@ -53,5 +53,16 @@ describe("validators/pools (use-system-pools.md, create-node-pools.md)", () => {
     });
     it("three pools with one name give two findings", () => assert.equal(byRule(check(withPools([{ name: "a" }, { name: "a" }, { name: "a" }])), "POOL-03").length, 2));
     it("distinct names are fine", () => none(check(withPools([{ name: "sys" }, { name: "work" }])), "POOL-03"));
+  });
+
+  describe("POOL-04 Windows administrator (AKS REST spec: ManagedClusterWindowsProfile.adminUsername)", () => {
+    const win = (adminUsername: string): SpecInput => ({ ...withPools([{ name: "sys" }, { name: "win", osType: "Windows" }]), windowsProfile: { adminUsername } });
+    for (const [name, why] of [["admin", /reserves/], ["Administrator", /reserves/], ["root", /reserves/], ["winadmin.", /ends in '\.'/], ["a".repeat(21), /21 characters; Azure takes 1 to 20/], ["", /0 characters/], ["win admin", /character/]] as const) {
+      it(`'${name}' is refused`, () => assert.match(one(check(win(name)), "POOL-04", "error", ["windowsProfile.adminUsername"]).message, why));
+    }
+    it("winadmin is fine, and so is the default (azureuser) with a Windows pool", () => {
+      none(check(win("winadmin")), "POOL-04");
+      none(check(withPools([{ name: "sys" }, { name: "win", osType: "Windows" }])), "POOL-04");
+    });
   });
 });
