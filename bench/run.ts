@@ -6,5 +6,6 @@ import { runAll } from "./harness.ts";
 import "./validate.ts";
 import "./live.ts";
 import "./create.ts";
+import "./install.ts";
 
 await runAll(process.argv.slice(2));

@@ -3,12 +3,13 @@
  * SDK, the prompt library or log-update (issue 13). Proved with a module-load trace of the built CLI, not a timing.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runNode } from "../helpers/cli.ts";
 
-const HEAVY = ["/node_modules/@azure/", "/node_modules/@inquirer/", "/node_modules/log-update/"];
+/** The SDK ships bundled (dist/azure-sdk.cjs); the package paths catch an unbundled import. */
+const HEAVY = ["/dist/azure-sdk.cjs", "/node_modules/@azure/", "/node_modules/@inquirer/", "/node_modules/log-update/"];
 const FIREWALL_DRY_RUN = ["create", "-n", "light", "-g", "rg-light", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--yes", "--dry-run", "--offline"];
 
 describe("light commands load no @azure/, @inquirer/ or log-update module", () => {
@@ -17,16 +18,16 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Every module URL a `node ...argv` run loads (ESM and CJS), via test/helpers/module-trace.ts. */
-  const trace = async (argv: string[], exits: number[] = [0]): Promise<string[]> => {
+  const trace = async (argv: string[], exits: number[] = [0], env: Record<string, string | undefined> = {}): Promise<string[]> => {
     const out = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
-    const r = await runNode(["--import", "./test/helpers/module-trace.ts", ...argv], { env: { MODULE_TRACE_FILE: out } });
+    const r = await runNode(["--import", "./test/helpers/module-trace.ts", ...argv], { env: { ...env, MODULE_TRACE_FILE: out } });
     assert.ok(exits.includes(r.code ?? -1), `exit ${r.code}: ${r.stderr}`);
     return readFileSync(out, "utf8").split("\n").filter(Boolean);
   };
   const heavy = (urls: string[]): string[] => urls.filter((u) => HEAVY.some((h) => u.includes(h)));
 
   it("the tracer sees each heavy package when something loads it (control)", async () => {
-    const urls = await trace(["--input-type=module", "-e", "await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
+    const urls = await trace(["--input-type=module", "-e", "await import('./dist/azure-sdk.cjs'); await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
     for (const h of HEAVY) assert.ok(urls.some((u) => u.includes(h)), `${h} not seen`);
   });
 
@@ -45,4 +46,47 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
       assert.deepEqual(heavy(urls), []);
     });
   }
+
+  it("validate --live loads the bundled SDK (dist/azure-sdk.cjs), not the @azure packages", async () => {
+    const env = { AZURE_SUBSCRIPTION_ID: undefined, AZURE_CONFIG_DIR: join(dir, "no-az-profile") };
+    const urls = await trace(["bin/aks-net", "validate", "--live", "-f", "examples/overlay-cilium.yaml"], [2], env);
+    assert.ok(urls.some((u) => u.includes("/dist/azure-sdk.cjs")), "the Azure path loads the SDK bundle");
+    assert.deepEqual(urls.filter((u) => u.includes("/node_modules/@azure/")), []);
+  });
+});
+
+describe("V8 code cache: made on first run in the user's cache directory, never shipped", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-cache-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const validate = (env: Record<string, string | undefined>) => runNode(["bin/aks-net", "validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], { env });
+
+  it("dist/ holds no code cache (a cache built here would be rejected by the user's Node)", () => {
+    assert.deepEqual(readdirSync("dist").filter((f) => /cache/i.test(f)), []);
+  });
+  it("written to $XDG_CACHE_HOME/aks-net on the first run, then reused", async () => {
+    const xdg = join(dir, "xdg");
+    const first = await validate({ XDG_CACHE_HOME: xdg });
+    assert.equal(first.code, 0, first.stderr);
+    const made = readdirSync(join(xdg, "aks-net")).filter((f) => f.endsWith(".v8cache"));
+    assert.equal(made.length, 1);
+    const again = await validate({ XDG_CACHE_HOME: xdg });
+    assert.equal(again.stdout, first.stdout);
+    assert.deepEqual(readdirSync(join(xdg, "aks-net")).filter((f) => f.endsWith(".v8cache")), made);
+  });
+  it("falls back to ~/.cache/aks-net without XDG_CACHE_HOME", async () => {
+    const home = join(dir, "home");
+    const r = await validate({ XDG_CACHE_HOME: undefined, HOME: home });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readdirSync(join(home, ".cache", "aks-net")).filter((f) => f.endsWith(".v8cache")).length, 1);
+  });
+  it("an unwritable cache location changes nothing: same output, exit 0, nothing on stderr", async () => {
+    const blocker = join(dir, "not-a-dir");
+    writeFileSync(blocker, "a file where the cache directory would go");
+    const r = await validate({ XDG_CACHE_HOME: blocker });
+    const ok = await validate({ XDG_CACHE_HOME: join(dir, "xdg") });
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, "");
+    assert.equal(r.stdout, ok.stdout);
+  });
 });
