@@ -80,7 +80,7 @@ function subnetSpec(n: number): string {
     networkPlugin: "azure",
     networkPluginMode: "overlay",
     networkDataplane: "cilium",
-    podCidr: "10.244.0.0/16",
+    podCidr: "192.168.0.0/16", // outside the /8 VNet: overlay pod CIDRs may not overlap it (OVL-05)
     serviceCidr: "172.16.0.0/16",
     dnsServiceIP: "172.16.0.10",
     vnet: { addressSpaces: ["10.0.0.0/8"], subnetName: "aks-nodes", subnetCidr: "10.1.0.0/22", existingSubnets },
