@@ -9,6 +9,7 @@ import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
+import { recordOwnership } from "../core/ownership.ts";
 import { diffPlan, planResources } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
@@ -45,7 +46,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
 
   if (offline) {
     const subscriptionId = str(opts["subscription"]) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
-    const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
+    const plan = recordOwnership(diffPlan(planResources(resolved.spec, { subscriptionId }), new Map()), new Map(), { subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     writePlan(plan, capacity, io, json, true);
     return EXIT.ok;
   }
@@ -61,7 +62,8 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     capacity = check(resolved, io, json);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
-    const plan = withEarlierRuns(diffPlan(desired, observed), observed);
+    // What this cluster's create makes is recorded in the cluster's tags; changes delete could not undo are refused.
+    const plan = recordOwnership(withEarlierRuns(diffPlan(desired, observed), observed), observed, { subscriptionId: ctx.subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     writePlan(plan, capacity, io, json, dryRun);
     if (plan.refusals.length > 0) {
       throw new AzureError(`the plan needs ${plan.refusals.length} change${plan.refusals.length === 1 ? "" : "s"} Azure cannot make in place; nothing was changed`, {
