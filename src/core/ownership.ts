@@ -159,13 +159,23 @@ export function manifestTags(ids: readonly string[], cluster: ClusterKey): Recor
     chunk = "";
   };
   for (const id of [...new Set(ids.map(lc))].sort()) {
-    const s = shorten(ids.find((x) => lc(x) === id) as string, cluster);
-    if (s.length > TAG_VALUE_MAX) throw new Error(`resource id too long for the manifest: ${id}`);
+    const short = shorten(ids.find((x) => lc(x) === id) as string, cluster);
+    // An id too long for one tag value (long names in another group) is recorded by its hash.
+    const s = short.length > TAG_VALUE_MAX ? `=${idHash(id)}` : short;
     if (chunk !== "" && chunk.length + 1 + s.length > TAG_VALUE_MAX) flush();
     chunk = chunk === "" ? s : `${chunk}|${s}`;
   }
   if (chunk !== "" || n === 0) flush();
   return tags;
+}
+
+function idHash(id: string): string {
+  return createHash("sha256").update(lc(id)).digest("hex").slice(0, 32);
+}
+
+/** True when the manifest records `id` (by its id, or by its hash when the id was too long). */
+export function inManifest(manifest: readonly string[], id: string): boolean {
+  return manifest.some((m) => lc(m) === lc(id) || m === `=${idHash(id)}`);
 }
 
 /** The manifest read back from a cluster body's tags; undefined when the cluster carries none. */
@@ -176,7 +186,7 @@ export function readManifest(clusterBody: unknown, cluster: ClusterKey): string[
     .filter((e): e is readonly [string, string] => e[0] !== undefined)
     .sort((a, b) => Number(a[0]) - Number(b[0]));
   if (chunks.length === 0) return undefined;
-  return chunks.flatMap(([, v]) => v.split("|")).filter((s) => s !== "").map((s) => expand(s, cluster));
+  return chunks.flatMap(([, v]) => v.split("|")).filter((s) => s !== "").map((s) => (s.startsWith("=") ? s : expand(s, cluster)));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -199,9 +209,11 @@ export interface MadeInput {
  */
 export function provenMade(input: MadeInput): Set<string> {
   const { cluster, observed } = input;
-  const made = new Set((input.manifest ?? []).map(lc));
+  const made = new Set((input.manifest ?? []).filter((m) => !m.startsWith("=")).map(lc));
   const planned = new Set((input.planned ?? []).map(lc));
   const entries = [...observed].map(([id, body]) => [String(body["id"] ?? id), body] as const);
+  const hashed = (input.manifest ?? []).filter((m) => m.startsWith("="));
+  if (hashed.length > 0) for (const [id] of entries) if (inManifest(hashed, id)) made.add(lc(id));
   for (const [id, body] of entries) if (isTopLevel(id) && hasProof(cluster, id, body)) made.add(lc(id));
   // Children, parents first (shorter ids): a planned child, or one its parent's proof lists, is aks-net's when its
   // parent is.

@@ -20,7 +20,7 @@
 import { API_VERSIONS, NETWORK_CONTRIBUTOR_ROLE, TYPES, nameOf, resourceGroupId, roleAssignmentId, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { typeFromId } from "./apply.ts";
 import type { Recheck } from "./apply.ts";
-import { PROOF_TAG, expandChildren, hasProof, provenMade, readManifest, writtenIds } from "./ownership.ts";
+import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds } from "./ownership.ts";
 import { CLUSTER_TAG, OWNER_TAG, OWNER_VALUE, mergeForUpdate, minimiseDependencies, valueAt } from "./plan.ts";
 import type { DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
@@ -453,11 +453,10 @@ export function decideTeardown(input: TeardownInput): Teardown {
     }
   }
 
-  // The subnets whose route table / NAT gateway association aks-net made: planned with it, recorded, or the cluster's.
+  // The subnets whose route table / NAT gateway association aks-net made: the cluster's own, or planned with it (-f).
   const associated = new Set<string>();
   if (clusterBody && made.has(clusterKey)) for (const r of requires(clusterKey, clusterBody)) if (lc(typeOf(r)) === lc(TYPES.subnet)) associated.add(lc(r));
   for (const r of w.planned) if (lc(r.type) === lc(TYPES.subnet)) associated.add(lc(r.resourceId));
-  for (const m of w.manifest ?? []) if (m.includes("#")) associated.add(lc(m.slice(0, m.indexOf("#"))));
   const detachable = (subnet: string, from: string): boolean => {
     if (del.has(subnet) || made.has(subnet) || !byId.has(subnet) || !associated.has(subnet)) return false;
     const body = byId.get(subnet);
@@ -594,7 +593,7 @@ export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Reche
     return { body: mergeForUpdate(fresh.body, planned), planned, ...(etag !== undefined ? { ifMatch: etag } : {}) };
   }
   const top = parentOf(op.resourceId) === undefined && lc(op.type) !== lc(TYPES.roleAssignment);
-  if (top && !(w.manifest ?? []).some((m) => lc(m) === k) && !hasProof(t.input.target, op.resourceId, fresh.body)) {
+  if (top && !inManifest(w.manifest ?? [], op.resourceId) && !hasProof(t.input.target, op.resourceId, fresh.body)) {
     return { keep: "no longer carries the proof that aks-net made it for this cluster" };
   }
   const b = blockers(k, w, new Set([k]), () => false, true);

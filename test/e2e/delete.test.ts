@@ -358,7 +358,8 @@ describe("delete under faults resumes on a re-run", function () {
     seedBystander(fake);
     const before = fake.snapshot();
     ok(await create(fake, "int", FIREWALL));
-    const first = await del(fake, "int", [], { json: false, killWhen: (err) => /start\s+firewall int-fw/.test(err) });
+    // Ctrl-C once Azure accepted the firewall's DELETE (its step reads it first, right before deleting).
+    const first = await del(fake, "int", [], { json: false, killWhen: () => fake.requests.some((r) => r.method === "DELETE" && /azureFirewalls\/int-fw$/i.test(r.path)) });
     assert.ok(first.killed);
     assert.equal(first.code, 130, first.stderr);
     assert.match(first.stderr, /re-run the same command/);
