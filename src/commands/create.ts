@@ -9,6 +9,7 @@ import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
+import { recordOwnership } from "../core/ownership.ts";
 import { diffPlan, planResources, planToJson } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
@@ -74,7 +75,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
 
   if (offline) {
     const subscriptionId = str(opts["subscription"]) ?? str(resolved.spec.subscription) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
-    const plan = diffPlan(planResources(resolved.spec, { subscriptionId }), new Map());
+    const plan = recordOwnership(diffPlan(planResources(resolved.spec, { subscriptionId }), new Map()), new Map(), { subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     writePlan(plan, capacity, io, json, true, state);
     return EXIT.ok;
   }
@@ -91,7 +92,8 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     capacity = check(resolved, io, state);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
-    const plan = withEarlierRuns(diffPlan(desired, observed), observed);
+    // What this cluster's create makes is recorded in the cluster's tags; changes delete could not undo are refused.
+    const plan = recordOwnership(withEarlierRuns(diffPlan(desired, observed), observed), observed, { subscriptionId: ctx.subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     state.plan = plan;
     if (plan.refusals.length === 0) writePlan(plan, capacity, io, json, dryRun, state);
     else writePlan(plan, capacity, io, false, dryRun && !json, state); // the refusal's document comes with its error

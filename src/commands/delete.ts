@@ -4,14 +4,14 @@
  * both, confirm, then run the deletes with the executor in reverse dependency order. A re-run after an interruption
  * or a failure finishes the job; deleting what is already gone is "nothing to delete".
  */
-import type { Body, StepResult } from "../core/apply.ts";
-import { AksNetError, CancelledError, EXIT, UsageError } from "../core/errors.ts";
-import type { AzureError } from "../core/errors.ts";
+import type { Body, Recheck, StepResult } from "../core/apply.ts";
+import { TYPES } from "../core/arm-bodies.ts";
+import { AksNetError, AzureError, CancelledError, EXIT, UsageError } from "../core/errors.ts";
 import { planResources } from "../core/plan.ts";
-import type { DesiredResource, Plan } from "../core/plan.ts";
+import type { DesiredResource, Operation, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ClusterSpec } from "../core/spec.ts";
-import { clusterId, decideTeardown, expandBody, groupOf, nextReads } from "../core/teardown.ts";
+import { clusterId, decideTeardown, expandBody, groupOf, nextReads, recheckStep } from "../core/teardown.ts";
 import type { ListedResource, Teardown, TeardownTarget } from "../core/teardown.ts";
 import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
@@ -38,7 +38,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (badName !== undefined) throw new UsageError(`delete: ${badName}`, "nothing was read or deleted; give the names create used");
 
   // Everything below talks to Azure: the SDK is loaded only now.
-  const { armTargetNote, connectArm, listResourceGroup } = await import("../providers/arm-port.ts");
+  const { armTargetNote, connectArm, listResourceGroup, listRoleAssignmentsIn } = await import("../providers/arm-port.ts");
   const { explainAzureError } = await import("../providers/explain.ts");
   const conn = await connectArm({ subscription: str(opts["subscription"]), armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
   const { ctx, port } = conn;
@@ -50,10 +50,11 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     // Read in waves until nothing new turns up: each wave's GETs and lists run in parallel.
     const observed = new Map<string, Body>();
     const groups = new Map<string, ListedResource[]>();
+    const assignments = new Map<string, Body[]>();
     const read = new Set<string>();
     const listed = new Set<string>();
     for (;;) {
-      const next = nextReads({ target, observed, groups, ...(planned ? { planned } : {}) }, read, listed);
+      const next = nextReads({ target, observed, groups, assignments, ...(planned ? { planned } : {}) }, read, listed);
       if (next.read.length === 0 && next.list.length === 0) break;
       await Promise.all([
         ...next.read.map(async (id) => {
@@ -68,13 +69,15 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
         }),
         ...next.list.map(async (g) => {
           listed.add(g.toLowerCase());
-          const members = await listResourceGroup(ctx, g.slice(g.lastIndexOf("/") + 1), io.signal);
+          const [members, roles] = await Promise.all([listResourceGroup(ctx, g.slice(g.lastIndexOf("/") + 1), io.signal), listRoleAssignmentsIn(ctx, g, io.signal)]);
           if (members) groups.set(g, members);
+          if (roles) assignments.set(g, roles);
         }),
       ]);
     }
 
-    const teardown = decideTeardown({ target, observed, groups, ...(planned ? { planned } : {}) });
+    // Decided once, before the first delete, from everything read; --dry-run shows exactly this decision.
+    const teardown = decideTeardown({ target, observed, groups, assignments, ...(planned ? { planned } : {}) });
     const rgId = groupOf(clusterId(target)) as string;
     const gone = [...observed.keys()].every((k) => k.toLowerCase() !== rgId.toLowerCase());
     const pending = teardown.plan.operations.length;
@@ -92,17 +95,32 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
     await confirm(opts, io, teardown.plan.operations.filter((o) => o.action === "delete").length, pending);
 
-    const outcome = await runPlan(teardown.plan, conn, io, observed, asCancelled);
+    // Each step decides again on a fresh read right before its write (a group on fresh listings).
+    const recheck = async (op: Operation, current: Body | undefined, signal: AbortSignal): Promise<Recheck> => {
+      const t = op.type.toLowerCase();
+      if (current === undefined || op.action !== "delete" || t === TYPES.roleAssignment.toLowerCase()) return recheckStep(teardown, op, { body: current });
+      const group = t === TYPES.resourceGroup.toLowerCase();
+      const [members, roles] = await Promise.all([
+        group ? listResourceGroup(ctx, op.resourceId.slice(op.resourceId.lastIndexOf("/") + 1), signal) : undefined,
+        listRoleAssignmentsIn(ctx, op.resourceId, signal),
+      ]);
+      return recheckStep(teardown, op, { body: current, members, assignments: roles ?? [] });
+    };
+    const outcome = await runPlan(teardown.plan, conn, io, observed, asCancelled, recheck);
     if (!outcome.ok) {
       const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
-      if (json) writeDoc(io, target, teardown, { status, steps: outcome.steps, error: outcome.error });
-      throw outcome.error;
+      const error = outcome.error instanceof CancelledError ? outcome.error : truthful(outcome.error, teardown, outcome.steps);
+      if (json) writeDoc(io, target, teardown, { status, steps: outcome.steps, error });
+      throw error;
     }
     const result = outcome.result;
+    const keptNow = result.steps.filter((s) => s.kept !== undefined);
+    for (const s of keptNow) io.stderr.write(`kept ${s.op.label}: ${s.kept}\n`);
     if (json) writeDoc(io, target, teardown, { status: "succeeded", steps: result.steps });
     else {
       const deleted = result.steps.filter((s) => s.action === "delete").length;
-      io.stdout.write(`${stdoutStyle(io).green("✔")} deleted ${deleted} resource${deleted === 1 ? "" : "s"}${teardown.keep.length > 0 ? `, kept ${teardown.keep.length}` : ""}\n`);
+      const kept = teardown.keep.length + keptNow.length;
+      io.stdout.write(`${stdoutStyle(io).green("✔")} deleted ${deleted} resource${deleted === 1 ? "" : "s"}${kept > 0 ? `, kept ${kept}` : ""}\n`);
     }
     return EXIT.ok;
   } catch (e) {
@@ -168,7 +186,11 @@ function writeDoc(io: Io, target: TeardownTarget, t: Teardown, run: RunResult | 
       dependsOn: t.after.get(o.resourceId.toLowerCase()) ?? [],
       ...(o.reason !== undefined ? { reason: o.reason } : {}),
     })),
-    keep: t.keep.map((k) => ({ type: k.type, resourceId: k.resourceId, reason: k.reason })),
+    keep: [
+      ...t.keep.map((k) => ({ type: k.type, resourceId: k.resourceId, reason: k.reason, ...(k.foreign ? { foreign: k.foreign } : {}) })),
+      // Kept by the check right before its delete: it changed while the delete ran.
+      ...(run?.steps ?? []).filter((s) => s.kept !== undefined).map((s) => ({ type: s.op.type, resourceId: s.op.resourceId, reason: s.kept as string })),
+    ],
     result:
       run === null
         ? null
@@ -177,7 +199,7 @@ function writeDoc(io: Io, target: TeardownTarget, t: Teardown, run: RunResult | 
             steps: t.plan.operations.map((o) => {
               const s = byId.get(o.resourceId.toLowerCase());
               return {
-                action: s?.action ?? o.action,
+                action: s?.kept !== undefined ? "kept" : (s?.action ?? o.action),
                 status: s?.status ?? (run.status === "succeeded" ? "done" : "not started"),
                 resourceId: o.resourceId,
                 seconds: s ? Math.round(s.ms / 100) / 10 : 0,
@@ -187,6 +209,19 @@ function writeDoc(io: Io, target: TeardownTarget, t: Teardown, run: RunResult | 
           },
   };
   io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+/** A failed run's error, saying exactly what was deleted before it stopped and what was not. */
+function truthful(error: Error, t: Teardown, steps: readonly StepResult[]): Error {
+  const done = steps.filter((s) => s.status === "done" && s.action === "delete").map((s) => s.op.label);
+  const notDone = t.plan.operations.filter((o) => !steps.some((s) => s.status === "done" && s.op.resourceId.toLowerCase() === o.resourceId.toLowerCase())).map((o) => o.label);
+  const az = error as Partial<AzureError>;
+  const said = done.length === 0 ? "nothing was deleted" : `deleted: ${done.join(", ")}`;
+  return new AzureError(error.message, {
+    ...(az.armCode ? { armCode: az.armCode } : {}),
+    ...(az.correlationId ? { correlationId: az.correlationId } : {}),
+    hint: `${said}; not deleted: ${notDone.join(", ") || "none"}; re-run the same command to finish`,
+  });
 }
 
 function errorJson(error: Error): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * can write its own result document before it throws.
  */
 import { applyPlan } from "../core/apply.ts";
-import type { ApplyResult, StepResult } from "../core/apply.ts";
+import type { ApplyOptions, ApplyResult, StepResult } from "../core/apply.ts";
 import { CancelledError } from "../core/errors.ts";
 import type { ObservedState, Plan } from "../core/plan.ts";
 import type { Io } from "../io/io.ts";
@@ -20,6 +20,7 @@ export async function runPlan(
   io: Io,
   observed: ObservedState,
   asCancelled: (e: unknown) => CancelledError,
+  recheck?: ApplyOptions["recheck"],
 ): Promise<PlanOutcome> {
   const { explainAzureError } = await import("../providers/explain.ts");
   const progress = await createProgress(io);
@@ -30,6 +31,7 @@ export async function runPlan(
       ...(conn.pollIntervalMs !== undefined ? { pollIntervalMs: conn.pollIntervalMs } : {}),
       ...(conn.maxParallel ? { maxParallel: conn.maxParallel } : {}),
       ...(conn.secrets ? { secrets: conn.secrets } : {}),
+      ...(recheck ? { recheck } : {}),
     });
     progress.stop();
     return { ok: true, result };

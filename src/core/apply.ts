@@ -24,15 +24,24 @@ export interface ArmPort {
    * PUT `body` and wait for the long-running operation; resolves with the final REST body. `planned` is the part of
    * the body the plan sets (an update body also carries what Azure already had): the port must send all of it.
    */
-  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body): Promise<Body>;
+  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body, ifMatch?: string): Promise<Body>;
   /** DELETE and wait until gone; a resource that is already gone is not an error. */
-  delete(res: ResourceRef, signal: AbortSignal): Promise<void>;
+  delete(res: ResourceRef, signal: AbortSignal, ifMatch?: string): Promise<void>;
   /**
    * Serializes a PUT of `body` as `put` would and checks it as `put` does (all of `planned` goes out), sending
    * nothing; throws what `put` would throw for that reason.
    */
   check?(res: ResourceRef, body: Body, planned: Body): Promise<void>;
 }
+
+/** A write sent with If-Match was refused (412): the resource changed since it was read. */
+export class StaleEtagError extends Error {}
+
+/**
+ * A step's decision re-made on a fresh read right before its write (delete's ownership checks): keep the resource
+ * (nothing is written), or write, optionally this exact body, with If-Match of the etag that was read.
+ */
+export type Recheck = { keep: string } | { keep?: undefined; body?: Body; planned?: Body; ifMatch?: string };
 
 export type StepStatus = "done" | "failed" | "skipped" | "cancelled";
 
@@ -49,6 +58,8 @@ export interface StepResult {
   error?: unknown;
   /** Why a step was skipped or what it waited for. */
   note?: string;
+  /** Set when a recheck kept the resource instead of writing it: why. */
+  kept?: string;
 }
 
 /** Progress sink. `start` is called when a step begins work, `finish` once per operation. */
@@ -75,7 +86,15 @@ export interface ApplyOptions {
   durations?: Readonly<Record<string, number>>;
   /** Values of the secret tokens in bodies (core/secrets.ts), put in only when a resource is created. */
   secrets?: ReadonlyMap<string, string>;
+  /**
+   * Re-decides delete and update steps on a fresh GET right before the write (never the `initial` state). A write
+   * refused with 412 (the etag moved) is read and decided again.
+   */
+  recheck?: (op: Operation, current: Body | undefined, signal: AbortSignal) => Recheck | Promise<Recheck>;
 }
+
+/** How often a step re-reads and re-decides after 412s before it gives up. */
+const STALE_RETRIES = 5;
 
 /**
  * Typical Azure durations (seconds) of a PUT by type: only used to order steps that cannot run together, so the
@@ -178,7 +197,29 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     return current;
   };
 
-  const ensure = async (op: Operation, sig: AbortSignal): Promise<{ action: Action; body?: Body }> => {
+  /** Fresh read, decision, conditional write; on 412 again from the read. */
+  const rechecked = async (op: Operation, recheck: NonNullable<ApplyOptions["recheck"]>, sig: AbortSignal): Promise<{ action: Action; body?: Body; kept?: string }> => {
+    for (let attempt = 0; ; attempt++) {
+      const current = await settle(op, await port.get(op, sig), sig);
+      const decision = await recheck(op, current, sig);
+      if (decision.keep !== undefined) return { action: "unchanged", kept: decision.keep, ...(current ? { body: current } : {}) };
+      try {
+        if (op.action === "delete") {
+          if (current === undefined) return { action: "unchanged" };
+          await port.delete(op, sig, decision.ifMatch);
+          return { action: "delete" };
+        }
+        if (decision.body === undefined) return { action: "unchanged", ...(current ? { body: current } : {}) };
+        return { action: current === undefined ? "create" : "update", body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch) };
+      } catch (e) {
+        if (!(e instanceof StaleEtagError) || attempt >= STALE_RETRIES) throw e;
+        reporter.note?.(op, "changed in Azure since it was read: reading it again");
+      }
+    }
+  };
+
+  const ensure = async (op: Operation, sig: AbortSignal): Promise<{ action: Action; body?: Body; kept?: string }> => {
+    if (options.recheck && (op.action === "delete" || op.action === "update")) return rechecked(op, options.recheck, sig);
     if (op.action === "delete") {
       const current = await settle(op, await read(op, sig), sig);
       if (current === undefined) return { action: "unchanged" };
@@ -232,9 +273,9 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     reporter.start(op);
     try {
       if (signal.aborted) throw signal.reason;
-      const { action, body } = await ensure(op, signal);
+      const { action, body, kept } = await ensure(op, signal);
       if (body) bodies.set(key(op.resourceId), body);
-      const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}) };
+      const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}), ...(kept !== undefined ? { kept } : {}) };
       reporter.finish(result);
       return result;
     } catch (error) {

@@ -37,10 +37,11 @@ import { UsageError } from "./errors.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { DERIVED, NAMES } from "./names.ts";
+import { PROOF_TAG, sealOwnership } from "./ownership.ts";
 import { secretName, secretRef } from "./secrets.ts";
 import { DEFAULT_WINDOWS_ADMIN, WINDOWS_PASSWORD_SECRET } from "./windows.ts";
 
-/** Tags on everything aks-net creates; `delete` removes only resources carrying them. */
+/** Tags on everything aks-net creates but its resource groups: for people; delete trusts only the proof (core/ownership.ts). */
 export const OWNER_TAG = "managed-by";
 export const OWNER_VALUE = "aks-net";
 export const CLUSTER_TAG = "aks-net-cluster";
@@ -245,7 +246,8 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, ...assignments, network.firewallId],
     clusterBody,
   );
-  return minimiseDependencies(b.out);
+  // Every tagged resource carries its own proof (core/ownership.ts): the only tag delete trusts.
+  return sealOwnership(minimiseDependencies(b.out), { resourceGroup: b.rg, name: b.name });
 }
 
 /**
@@ -286,8 +288,9 @@ function builder(spec: ClusterSpec, target: PlanTarget): Builder {
     out.push({ resourceId, type, apiVersion, dependsOn: dependsOn.filter((d): d is string => d !== undefined), body, label });
     return resourceId;
   };
+  // The group gets no cluster marks: Azure Policy can copy a group's tags onto every resource in it.
   const group = (rgName: string): string =>
-    add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(target.subscriptionId, rgName), `resource group ${rgName}`, [], locatedBody(location, tags));
+    add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(target.subscriptionId, rgName), `resource group ${rgName}`, [], locatedBody(location, {}));
   const rgId = group(rg);
   const netRg = spec.vnet.resourceGroup;
   const netRgId = netRg === undefined || netRg.toLowerCase() === rg.toLowerCase() ? rgId : group(netRg);
@@ -605,7 +608,8 @@ function ownedByAksNet(want: DesiredResource, have: Record<string, unknown>, byI
 
 function hasOwnerTag(body: Record<string, unknown>): boolean {
   const tags = body["tags"];
-  return isObject(tags) && Object.entries(tags).some(([k, v]) => k.toLowerCase() === OWNER_TAG && String(v).toLowerCase() === OWNER_VALUE);
+  // A resource group carries only its proof (no cluster marks).
+  return isObject(tags) && Object.entries(tags).some(([k, v]) => (k.toLowerCase() === OWNER_TAG && String(v).toLowerCase() === OWNER_VALUE) || k.toLowerCase() === PROOF_TAG);
 }
 
 /** The desired body as compared: tags are never compared (adoption); an existing resource group is used wherever it is. */

@@ -3,21 +3,25 @@
  * have planned), the resources aks-net made for THIS cluster become delete operations for the executor, and
  * everything else it saw is kept, each with its reason.
  *
- * Ownership is create's rule: tagged resources by OWNER_TAG and CLUSTER_TAG (`<rg>/<name>`); subnets, which carry no
- * tags, by their VNet's tags; role assignments by their `aks-net:<rg>/<name>` description. An owned resource is still
- * kept when something aks-net does not delete lives in it or uses it (a NIC in a subnet, a user's subnet in the VNet,
- * a peering, a resource group with other resources), and that keeps what it needs in turn.
+ * Ownership is proof, not tags (core/ownership.ts): an id in the record create wrote into the cluster's tags, a
+ * top-level resource carrying the proof tag bound to its own id, a planned child (`-f`) under a parent proven made,
+ * a role assignment with the deterministic id of an identity made for this cluster. A resource aks-net made is still
+ * kept when it holds, carries or serves anything aks-net did not make (a subnet, a route, a rule collection, a peering,
+ * a role assignment, a resource in the group, a NIC), and that keeps what it needs in turn; the foreign items are
+ * named. `recheckStep` applies the same rule to a fresh read right before each write.
  *
- * One change to a kept resource is undone: the route table / NAT gateway association aks-net made on the cluster's
- * node or pod subnet when that subnet is not aks-net's (an existing VNet). aks-net made that association, so it
- * removes it; any other subnet still using aks-net's route table keeps the route table.
+ * One change to a kept resource is undone: the route table / NAT gateway association create made on a subnet it
+ * adopted (create refuses to re-point a subnet that has the user's own). aks-net made that association, so it
+ * removes it (GET, then PUT with If-Match); any other subnet still using aks-net's route table keeps the route table.
  *
  * Delete operations keep create's dependency direction (X.dependsOn = what X needs); the executor runs deletes in
  * reverse, so a resource goes only after everything that needs it is gone.
  */
 import { API_VERSIONS, NETWORK_CONTRIBUTOR_ROLE, TYPES, nameOf, resourceGroupId, roleAssignmentId, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { typeFromId } from "./apply.ts";
-import { CLUSTER_TAG, NAMES, OWNER_TAG, OWNER_VALUE, minimiseDependencies, valueAt } from "./plan.ts";
+import type { Recheck } from "./apply.ts";
+import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds } from "./ownership.ts";
+import { CLUSTER_TAG, OWNER_TAG, OWNER_VALUE, mergeForUpdate, minimiseDependencies, valueAt } from "./plan.ts";
 import type { DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
 type Body = Record<string, unknown>;
@@ -42,15 +46,18 @@ export interface TeardownInput {
   observed: ObservedState;
   /** Top-level resources per resource group id; a group missing from the map was not listed (or does not exist). */
   groups: ReadonlyMap<string, readonly ListedResource[]>;
+  /** Role assignments at and under each listed group (id → bodies); a group missing from the map was not listed. */
+  assignments?: ReadonlyMap<string, readonly Body[]>;
   /** What create plans for the spec (`-f`), when there is one: more candidates and create's exact dependencies. */
   planned?: readonly DesiredResource[];
 }
 
-/** A resource delete leaves alone, and why. */
+/** A resource delete leaves alone, and why; `foreign` names what aks-net did not make that keeps it. */
 export interface Kept {
   type: string;
   resourceId: string;
   reason: string;
+  foreign?: string[];
 }
 
 export interface Teardown {
@@ -59,6 +66,10 @@ export interface Teardown {
   /** Per operation id (lower case): the operations that must finish before it starts (deletion's direction). */
   after: ReadonlyMap<string, string[]>;
   keep: Kept[];
+  /** What the decision was made from, for `recheckStep`. */
+  input: TeardownInput;
+  /** Ids (lower case) proven made by aks-net for this cluster. */
+  made: ReadonlySet<string>;
 }
 
 /** The cluster's tag value, compared case-insensitively (resource group names are). */
@@ -70,17 +81,18 @@ export function clusterId(t: TeardownTarget): string {
   return `${resourceGroupId(t.subscriptionId, t.resourceGroup)}/providers/${TYPES.managedCluster}/${t.name}`;
 }
 
-/** Types delete can remove on their own. Routes and rule collection groups go with their parent. */
+/** Types delete can remove (routes and rule collection groups only when their parent stays). */
 const DELETABLE = new Set(
-  [TYPES.resourceGroup, TYPES.vnet, TYPES.subnet, TYPES.publicIp, TYPES.firewall, TYPES.firewallPolicy, TYPES.routeTable, TYPES.natGateway, TYPES.identity, TYPES.roleAssignment, TYPES.managedCluster].map((t) => t.toLowerCase()),
+  [TYPES.resourceGroup, TYPES.vnet, TYPES.subnet, TYPES.publicIp, TYPES.firewall, TYPES.firewallPolicy, TYPES.routeTable, TYPES.route, TYPES.natGateway, TYPES.identity, TYPES.roleAssignment, TYPES.managedCluster, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()),
 );
-const GOES_WITH_PARENT = new Set([TYPES.route, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()));
 
 /** Deletion order among steps that could run together (and of the kept list): users before what they use. */
 const RANK = [
   TYPES.managedCluster,
   TYPES.roleAssignment,
   TYPES.firewall,
+  TYPES.route,
+  TYPES.ruleCollectionGroup,
   TYPES.subnet,
   TYPES.natGateway,
   TYPES.routeTable,
@@ -182,36 +194,60 @@ function usersOf(body: Body | undefined): string[] {
 // ---------------------------------------------------------------------------------------------------------------
 // ownership
 
-type Ownership = { owned: true } | { owned: false; reason: string };
-
-function ownership(id: string, body: Body, byId: ReadonlyMap<string, Body>, target: TeardownTarget): Ownership {
-  const t = lc(typeOf(id));
-  const want = lc(clusterTagValue(target));
-  if (t === lc(TYPES.roleAssignment)) {
-    const d = String(valueAt(body, "properties.description") ?? "");
-    if (lc(d) === `aks-net:${want}`) return { owned: true };
-    return { owned: false, reason: d.startsWith("aks-net:") ? `made by aks-net for cluster ${d.slice("aks-net:".length)}` : "not made by aks-net (no aks-net description)" };
-  }
-  if (t === lc(TYPES.subnet) || GOES_WITH_PARENT.has(t)) {
-    // Untaggable children are aks-net's when their parent is (create's rule).
-    const parentId = parentOf(id) as string;
-    const parent = byId.get(lc(parentId));
-    if (parent === undefined) return { owned: false, reason: `its parent ${nameOf(parentId)} was not read` };
-    const p = ownership(parentId, parent, byId, target);
-    return p.owned ? p : { owned: false, reason: `in ${kind(parentId)} ${nameOf(parentId)}, which aks-net did not create for this cluster (subnets carry no tags: they are aks-net's only in aks-net's VNet)` };
-  }
-  return tagOwnership(tagsOf(body), want);
+/** What the decision knows: every body read (children as own entries), the listings, and what aks-net made. */
+interface World {
+  target: TeardownTarget;
+  byId: Map<string, Body>;
+  ids: Map<string, string>;
+  groups: ReadonlyMap<string, readonly ListedResource[]>;
+  assignments: ReadonlyMap<string, readonly Body[]>;
+  made: ReadonlySet<string>;
+  manifest: readonly string[] | undefined;
+  planned: readonly DesiredResource[];
 }
 
-function tagOwnership(tags: Record<string, unknown>, want: string): Ownership {
-  const get = (k: string): string | undefined => {
+function world(input: TeardownInput): World {
+  const byId = new Map<string, Body>();
+  const ids = new Map<string, string>();
+  const add = (id: string, body: Body): void => {
+    byId.set(lc(id), body);
+    ids.set(lc(id), id);
+  };
+  for (const [id, body] of input.observed) for (const [k, v] of expandChildren(id, body)) add(k, v);
+  for (const list of (input.assignments ?? new Map<string, Body[]>()).values()) for (const a of list) if (typeof a["id"] === "string") add(a["id"], a);
+  const clusterBody = byId.get(lc(clusterId(input.target)));
+  const manifest = clusterBody !== undefined && hasProof(input.target, clusterId(input.target), clusterBody) ? readManifest(clusterBody, input.target) : undefined;
+  const planned = input.planned ?? [];
+  const made = provenMade({ cluster: input.target, observed: new Map([...byId].map(([k, v]) => [ids.get(k) as string, v])), manifest, planned: writtenIds(planned) });
+  return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned };
+}
+
+/** Why an observed resource is not aks-net's for this cluster (a tag is evidence, never proof). */
+function notMadeReason(id: string, body: Body, w: World): string {
+  const t = lc(typeOf(id));
+  if (t === lc(TYPES.roleAssignment)) {
+    const d = String(valueAt(body, "properties.description") ?? "");
+    return d.startsWith("aks-net:") && lc(d) !== `aks-net:${lc(clusterTagValue(w.target))}` ? `made by aks-net for cluster ${d.slice("aks-net:".length)}` : "not made by aks-net for this cluster";
+  }
+  if (parentOf(id) !== undefined) {
+    if (w.manifest !== undefined) return "not in what create made for this cluster";
+    const why = w.byId.has(lc(clusterId(w.target))) ? "the cluster carries no record of what create made" : "the record of what create made travels with the cluster, which is gone";
+    return `not proven aks-net's for this cluster: ${why} (delete with -f <spec> to recompute it)`;
+  }
+  const tags = tagsOf(body);
+  const tag = (k: string): string | undefined => {
     const hit = Object.entries(tags).find(([key]) => lc(key) === k);
     return hit === undefined ? undefined : String(hit[1]);
   };
-  if (lc(get(OWNER_TAG) ?? "") !== OWNER_VALUE) return { owned: false, reason: `not created by aks-net (no ${OWNER_TAG}=${OWNER_VALUE} tag)` };
-  const cluster = get(CLUSTER_TAG);
-  if (cluster === undefined || lc(cluster) !== want) return { owned: false, reason: `created by aks-net for ${cluster === undefined ? "another cluster" : `cluster ${cluster}`}` };
-  return { owned: true };
+  const other = tag(CLUSTER_TAG);
+  if (other !== undefined && lc(other) !== lc(clusterTagValue(w.target))) {
+    const [rg, name] = other.split("/");
+    if (rg !== undefined && name !== undefined && hasProof({ resourceGroup: rg, name }, id, body)) return `created by aks-net for cluster ${other}`;
+  }
+  if (tag(PROOF_TAG) !== undefined || lc(tag(OWNER_TAG) ?? "") === OWNER_VALUE) {
+    return "carries aks-net's tags but not the proof that aks-net made this resource for this cluster (tags are copied, e.g. by Azure Policy from the resource group)";
+  }
+  return "not created by aks-net for this cluster";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -220,26 +256,27 @@ function tagOwnership(tags: Record<string, unknown>, want: string): Ownership {
 export interface Discovery {
   /** Resource ids to GET next (a subnet is read through its VNet, whose body holds every subnet). */
   read: string[];
-  /** Resource group ids whose resources to list next. */
+  /** Resource group ids whose resources (and role assignments) to list next. */
   list: string[];
 }
 
 /**
- * What to read next, from what was read so far: the cluster and its group, the spec's plan, everything listed with
- * this cluster's tag, what aks-net's resources point at (and the subnets using its route tables and NAT gateways),
- * and the role assignments create would have made (deterministic names: scope × identity). Empty when done.
+ * What to read next, from what was read so far: the cluster and its group, the spec's plan and the cluster's record,
+ * the group's members carrying their proof, what aks-net's resources point at (and the subnets using its route tables
+ * and NAT gateways), and the role assignments create would have made (deterministic names: scope × identity).
  */
 export function nextReads(input: TeardownInput, read: ReadonlySet<string>, listed: ReadonlySet<string>): Discovery {
+  const w = world(input);
   const { target } = input;
-  const byId = index(input.observed);
-  const want = lc(clusterTagValue(target));
   const ids: string[] = [];
   const groups: string[] = [];
   const push = (id: string | undefined): void => {
     if (id === undefined) return;
-    // Subnets come with their VNet's GET.
-    const readable = lc(typeOf(id)) === lc(TYPES.subnet) ? (parentOf(id) as string) : id;
-    if (!DELETABLE.has(lc(typeOf(readable)))) return; // only what the port can read (and delete)
+    // Children come with their parent's GET.
+    let readable = id;
+    while (parentOf(readable) !== undefined) readable = parentOf(readable) as string;
+    if (lc(typeOf(id)) === lc(TYPES.roleAssignment)) readable = id;
+    if (!DELETABLE.has(lc(typeOf(readable)))) return;
     if (!read.has(lc(readable)) && !ids.some((x) => lc(x) === lc(readable))) ids.push(readable);
   };
   const pushGroup = (id: string | undefined): void => {
@@ -251,162 +288,206 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
   push(cluster);
   push(groupOf(cluster));
   pushGroup(cluster);
-  for (const r of input.planned ?? []) {
-    push(r.resourceId);
-    if (lc(r.type) === lc(TYPES.resourceGroup)) pushGroup(r.resourceId);
+  for (const id of [...writtenIds(w.planned), ...(w.manifest ?? [])]) {
+    push(id);
+    pushGroup(id);
   }
   for (const members of input.groups.values()) {
-    for (const m of members) if (DELETABLE.has(lc(m.type)) && tagOwnership(m.tags ?? {}, want).owned) push(m.id);
+    for (const m of members) if (DELETABLE.has(lc(m.type)) && hasProof(target, m.id, { tags: m.tags ?? {} })) push(m.id);
   }
-  for (const [k, body] of byId) {
-    if (!ownership(k, body, byId, target).owned) continue;
-    const id = String(body["id"] ?? k);
+  for (const k of w.made) {
+    const body = w.byId.get(k);
+    if (body === undefined) continue;
+    const id = w.ids.get(k) as string;
     pushGroup(id);
     push(groupOf(id));
     for (const r of requires(id, body)) push(r);
     for (const s of usersOf(body)) push(s);
   }
-  for (const a of candidateAssignments(input, byId)) push(a);
+  for (const a of candidateAssignments(w)) push(a);
   return { read: ids, list: groups };
 }
 
 /** Role assignment ids create makes: Network Contributor for the cluster's identity on its subnets and route table. */
-function candidateAssignments(input: TeardownInput, byId: ReadonlyMap<string, Body>): string[] {
-  const { target } = input;
+function candidateAssignments(w: World): string[] {
   const identities = new Set<string>();
   const scopes = new Set<string>();
-  const cluster = byId.get(lc(clusterId(target)));
-  if (cluster && ownership(clusterId(target), cluster, byId, target).owned) {
-    for (const r of requires(clusterId(target), cluster)) {
+  const cluster = w.byId.get(lc(clusterId(w.target)));
+  if (cluster && w.made.has(lc(clusterId(w.target)))) {
+    for (const r of requires(clusterId(w.target), cluster)) {
       const t = lc(typeOf(r));
       if (t === lc(TYPES.identity)) identities.add(r);
       if (t === lc(TYPES.subnet)) scopes.add(r);
     }
   }
-  for (const [k, body] of byId) {
+  for (const k of w.made) {
     const t = lc(typeOf(k));
-    const id = String(body["id"] ?? k);
-    if (!ownership(k, body, byId, target).owned) continue;
+    const id = w.ids.get(k) ?? k;
     if (t === lc(TYPES.identity)) identities.add(id);
     if (t === lc(TYPES.subnet) || t === lc(TYPES.routeTable)) scopes.add(id);
-    if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway)) for (const s of usersOf(body)) scopes.add(s);
+    if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway)) for (const s of usersOf(w.byId.get(k))) scopes.add(s);
   }
-  for (const r of input.planned ?? []) {
+  for (const r of w.planned) {
     const t = lc(r.type);
     if (t === lc(TYPES.identity)) identities.add(r.resourceId);
     if (t === lc(TYPES.subnet) || t === lc(TYPES.routeTable)) scopes.add(r.resourceId);
   }
-  const role = roleDefinitionId(target.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
+  const role = roleDefinitionId(w.target.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
   const out: string[] = [];
   for (const scope of scopes) for (const identity of identities) out.push(roleAssignmentId(scope, roleAssignmentName(scope, identity, role)));
   return out;
 }
 
-/** A GET body as observed entries: a VNet's body also carries each of its subnets. */
+/** A GET body as observed entries: a VNet's body also carries each of its subnets (routes, rule collections alike). */
 export function expandBody(id: string, body: Body): [string, Body][] {
-  const out: [string, Body][] = [[String(body["id"] ?? id), body]];
-  if (lc(typeOf(id)) === lc(TYPES.vnet)) {
-    for (const s of list(body, "properties.subnets")) {
-      const sid = refId(s);
-      if (sid !== undefined) out.push([sid, s as Body]);
-    }
-  }
-  return out;
+  return expandChildren(id, body);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // decision
 
+/** Why `k` (aks-net's) cannot go: everything aks-net did not make that is in it, on it or uses it, each named. */
+interface Block {
+  reason: string;
+  foreign: string[];
+}
+
+/**
+ * The one rule, used for the decision (dry run and real run alike) and again on a fresh read right before each
+ * delete (`strict`: everything aks-net deletes first is gone by then, so whatever is still in it or uses it keeps it).
+ */
+function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (subnet: string, from: string) => boolean, strict: boolean): Block | undefined {
+  const t = lc(typeOf(k));
+  const body = w.byId.get(k);
+  const reasons: string[] = [];
+  const foreign: string[] = [];
+  const name = (id: string): string => nameOf(w.ids.get(lc(id)) ?? id);
+  const gone = (id: string): boolean => !strict && del.has(lc(id));
+
+  // Items inside it (subnets, routes, rule collections, peerings, rule collection groups).
+  for (const [cid] of expandChildren(w.ids.get(k) ?? k, body ?? {}).slice(1)) {
+    const c = lc(cid);
+    if (w.made.has(c) && (gone(c) || !DELETABLE_CHILD.has(lc(typeOf(cid))))) continue;
+    if (w.made.has(c) && lc(typeOf(cid)) !== lc(TYPES.subnet)) continue; // aks-net's own route / rule collection: goes with it
+    foreign.push(w.ids.get(c) ?? cid);
+    reasons.push(w.made.has(c) ? `holds ${kind(cid)} ${name(cid)}, which is kept` : `holds ${kind(cid)} ${name(cid)}, which aks-net did not make`);
+  }
+  // Role assignments on it that aks-net did not make.
+  for (const list of w.assignments.values()) {
+    for (const a of list) {
+      const id = String(a["id"] ?? "");
+      if (id === "" || lc(scopeOf(id)) !== k || w.made.has(lc(id))) continue;
+      foreign.push(id);
+      reasons.push(`has role assignment ${nameOf(id)} (principal ${String(valueAt(a, "properties.principalId") ?? "?")}), which aks-net did not make`);
+    }
+  }
+  if (t === lc(TYPES.subnet)) {
+    const cluster = w.byId.get(lc(clusterId(w.target)));
+    const why = subnetInUse(body, strict ? new Set([k]) : del, cluster !== undefined && del.has(lc(clusterId(w.target))) && !strict ? cluster : undefined, w.target);
+    if (why !== undefined) reasons.push(why);
+  } else if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway)) {
+    const prop = t === lc(TYPES.routeTable) ? "properties.routeTable" : "properties.natGateway";
+    const users = new Set(usersOf(body).map(lc));
+    if (!strict) for (const [s, sb] of w.byId) if (lc(refId(valueAt(sb, prop)) ?? "") === k) users.add(s);
+    for (const s of users) {
+      if (gone(s) || (!strict && detachable(s, k))) continue;
+      if (w.made.has(s)) reasons.push(`used by subnet ${name(s)}, which is kept`);
+      else {
+        foreign.push(w.ids.get(s) ?? s);
+        reasons.push(`used by subnet ${name(s)}, which aks-net did not associate with it: disassociate it first`);
+      }
+    }
+  } else if (t === lc(TYPES.publicIp)) {
+    const user = refId(valueAt(body, "properties.ipConfiguration")) ?? refId(valueAt(body, "properties.natGateway"));
+    if (user !== undefined && (strict || !coveredBy(user, del))) reasons.push(`used by ${nameOf(ownerOf(user))}, which is kept`);
+  } else if (t === lc(TYPES.firewallPolicy)) {
+    const fw = list(body, "properties.firewalls").flatMap((f) => refId(f) ?? []).find((f) => !gone(f));
+    if (fw !== undefined) reasons.push(`used by firewall ${nameOf(fw)}, which is kept`);
+    if (list(body, "properties.childPolicies").length > 0) reasons.push("has child policies");
+  } else if (t === lc(TYPES.resourceGroup)) {
+    const members = [...w.groups].find(([g]) => lc(g) === k)?.[1];
+    const assigned = [...w.assignments].find(([g]) => lc(g) === k || lc(g) === `${k}#fresh`)?.[1];
+    if (members === undefined || assigned === undefined) reasons.push("its resources could not be listed");
+    else {
+      const others = members.filter((m) => !gone(m.id));
+      for (const m of others) foreign.push(m.id);
+      if (others.length > 0) {
+        const names = others.slice(0, 3).map((m) => nameOf(m.id)).join(", ");
+        reasons.push(`holds ${others.length} resource${others.length === 1 ? "" : "s"} aks-net does not delete (${names}${others.length > 3 ? ", ..." : ""})`);
+      }
+    }
+  }
+  return reasons.length === 0 ? undefined : { reason: [...new Set(reasons)].join("; "), foreign: [...new Set(foreign)] };
+}
+
+/** Children aks-net deletes on their own (a subnet is checked for what is in it; the rest go with their parent). */
+const DELETABLE_CHILD = new Set([TYPES.subnet, TYPES.route, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()));
+
 /** Decides the teardown: delete operations in deletion order, association removals, and the kept list. */
 export function decideTeardown(input: TeardownInput): Teardown {
+  const w = world(input);
   const { target } = input;
-  const byId = index(input.observed);
-  const ids = new Map<string, string>(); // lower → id as Azure spells it
-  for (const [k, body] of byId) ids.set(k, String(body["id"] ?? k));
+  const { byId, ids, made } = w;
   const clusterKey = lc(clusterId(target));
   const clusterBody = byId.get(clusterKey);
 
-  // Candidates: everything read or listed, minus children that go with their parent.
   const keep = new Map<string, Kept>();
   const del = new Set<string>();
   for (const [k, body] of byId) {
-    const t = typeOf(ids.get(k) as string);
-    if (GOES_WITH_PARENT.has(lc(t))) continue;
-    const o = ownership(k, body, byId, target);
-    if (!o.owned) keep.set(k, { type: t, resourceId: ids.get(k) as string, reason: o.reason });
-    else if (!DELETABLE.has(lc(t))) keep.set(k, { type: t, resourceId: ids.get(k) as string, reason: "aks-net does not delete this type" });
+    const id = ids.get(k) as string;
+    const t = typeOf(id);
+    // Someone else's role assignments are named where they matter: on what aks-net made.
+    if (lc(t) === lc(TYPES.roleAssignment) && !made.has(k) && !made.has(lc(scopeOf(id)))) continue;
+    if (parentOf(id) !== undefined && lc(t) !== lc(TYPES.subnet)) {
+      // Routes and rule collection (group)s: named with their parent; aks-net's own are handled below.
+      continue;
+    }
+    if (!made.has(k)) keep.set(k, { type: t, resourceId: id, reason: notMadeReason(id, body, w) });
+    else if (!DELETABLE.has(lc(t))) keep.set(k, { type: t, resourceId: id, reason: "aks-net does not delete this type" });
     else del.add(k);
   }
   for (const members of input.groups.values()) {
     for (const m of members) {
       if (byId.has(lc(m.id)) || keep.has(lc(m.id))) continue;
-      const o = tagOwnership(m.tags ?? {}, lc(clusterTagValue(target)));
-      keep.set(lc(m.id), { type: m.type, resourceId: m.id, reason: o.owned ? "aks-net does not delete this type" : o.reason });
+      keep.set(lc(m.id), { type: m.type, resourceId: m.id, reason: made.has(lc(m.id)) ? "aks-net does not delete this type" : notMadeReason(m.id, { tags: m.tags ?? {} }, w) });
     }
   }
 
-  // The cluster's own subnets: the only ones whose route table / NAT gateway association aks-net made.
-  const clusterSubnets = new Set<string>();
-  if (clusterBody) for (const r of requires(clusterKey, clusterBody)) if (lc(typeOf(r)) === lc(TYPES.subnet)) clusterSubnets.add(lc(r));
-  for (const r of input.planned ?? []) if (lc(r.type) === lc(TYPES.subnet)) clusterSubnets.add(lc(r.resourceId));
-  for (const k of del) if (lc(typeOf(k)) === lc(TYPES.roleAssignment)) clusterSubnets.add(lc(scopeOf(k)));
-  const byName = (k: string): boolean => [NAMES.nodeSubnet, NAMES.podSubnet].some((n) => lc(n) === lc(nameOf(k)));
-
-  /** A kept subnet whose association with `user` (a route table or NAT gateway being deleted) aks-net made and removes. */
+  // The subnets whose route table / NAT gateway association aks-net made: the cluster's own, or planned with it (-f).
+  const associated = new Set<string>();
+  if (clusterBody && made.has(clusterKey)) for (const r of requires(clusterKey, clusterBody)) if (lc(typeOf(r)) === lc(TYPES.subnet)) associated.add(lc(r));
+  for (const r of w.planned) if (lc(r.type) === lc(TYPES.subnet)) associated.add(lc(r.resourceId));
   const detachable = (subnet: string, from: string): boolean => {
-    if (del.has(subnet) || !byId.has(subnet) || !(clusterSubnets.has(subnet) || byName(subnet))) return false;
+    if (del.has(subnet) || made.has(subnet) || !byId.has(subnet) || !associated.has(subnet)) return false;
     const body = byId.get(subnet);
     return [refId(valueAt(body, "properties.routeTable")), refId(valueAt(body, "properties.natGateway"))].some((r) => r !== undefined && lc(r) === from);
   };
 
-  const blocked = (k: string): string | undefined => {
-    const t = lc(typeOf(k));
-    const body = byId.get(k);
-    if (t === lc(TYPES.subnet)) return subnetInUse(body, del, clusterBody !== undefined && del.has(clusterKey) ? clusterBody : undefined, target);
-    if (t === lc(TYPES.vnet)) {
-      const held = list(body, "properties.subnets").flatMap((s) => refId(s) ?? []).find((s) => !del.has(lc(s)));
-      if (held !== undefined) return `holds subnet ${nameOf(held)}, which is kept`;
-      const peering = list(body, "properties.virtualNetworkPeerings")[0];
-      if (peering !== undefined) return `peered (${String(valueAt(peering, "name") ?? "a peering")}): the peering is not aks-net's`;
-      return undefined;
-    }
-    if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway)) {
-      const prop = t === lc(TYPES.routeTable) ? "properties.routeTable" : "properties.natGateway";
-      const users = new Set(usersOf(body).map(lc));
-      for (const [s, sb] of byId) if (lc(refId(valueAt(sb, prop)) ?? "") === k) users.add(s);
-      const other = [...users].find((s) => !del.has(s) && !detachable(s, k));
-      return other === undefined ? undefined : `used by subnet ${nameOf(ids.get(other) ?? other)}, which aks-net did not associate with it: disassociate it first`;
-    }
-    if (t === lc(TYPES.publicIp)) {
-      const user = refId(valueAt(body, "properties.ipConfiguration")) ?? refId(valueAt(body, "properties.natGateway"));
-      return user === undefined || coveredBy(user, del) ? undefined : `used by ${nameOf(ownerOf(user))}, which is kept`;
-    }
-    if (t === lc(TYPES.firewallPolicy)) {
-      const fw = list(body, "properties.firewalls").flatMap((f) => refId(f) ?? []).find((f) => !del.has(lc(f)));
-      if (fw !== undefined) return `used by firewall ${nameOf(fw)}, which is kept`;
-      return list(body, "properties.childPolicies").length > 0 ? "has child policies" : undefined;
-    }
-    if (t === lc(TYPES.resourceGroup)) {
-      const members = [...input.groups].find(([g]) => lc(g) === k)?.[1];
-      if (members === undefined) return "its resources could not be listed";
-      const others = members.filter((m) => !del.has(lc(m.id)));
-      if (others.length === 0) return undefined;
-      const names = others.slice(0, 3).map((m) => nameOf(m.id)).join(", ");
-      return `holds ${others.length} resource${others.length === 1 ? "" : "s"} aks-net does not delete (${names}${others.length > 3 ? ", ..." : ""})`;
-    }
-    return undefined;
-  };
-
   // Keeping one resource can keep another (a kept subnet keeps its VNet): repeat until nothing changes.
+  const foreignOf = new Map<string, string[]>();
   for (let changed = true; changed; ) {
     changed = false;
     for (const k of [...del]) {
-      const why = blocked(k);
-      if (why === undefined) continue;
+      const b = blockers(k, w, del, detachable, false);
+      if (b === undefined) continue;
       del.delete(k);
-      keep.set(k, { type: typeOf(ids.get(k) as string), resourceId: ids.get(k) as string, reason: why });
+      foreignOf.set(k, b.foreign);
+      keep.set(k, { type: typeOf(ids.get(k) as string), resourceId: ids.get(k) as string, reason: b.reason, ...(b.foreign.length > 0 ? { foreign: b.foreign } : {}) });
       changed = true;
     }
+  }
+  // Reasons as of the final decision (a group kept early names everything that stays in it).
+  for (const k of foreignOf.keys()) {
+    const b = blockers(k, w, del, detachable, false);
+    if (b !== undefined) keep.set(k, { type: typeOf(ids.get(k) as string), resourceId: ids.get(k) as string, reason: b.reason, ...(b.foreign.length > 0 ? { foreign: b.foreign } : {}) });
+  }
+  // aks-net's own routes and rule collection groups in a parent that stays are deleted one by one: the parent is
+  // given back as it was.
+  for (const k of made) {
+    const id = ids.get(k);
+    const parent = id === undefined ? undefined : parentOf(id);
+    if (id === undefined || parent === undefined || !byId.has(lc(parent)) || del.has(lc(parent))) continue;
+    if ([TYPES.route, TYPES.ruleCollectionGroup].some((t) => lc(t) === lc(typeOf(id)))) del.add(k);
   }
 
   // Operations: deletes, plus removing the associations aks-net made on kept subnets.
@@ -444,7 +525,7 @@ export function decideTeardown(input: TeardownInput): Teardown {
 
   // Dependencies in create's direction; the cluster was created last, so it goes first.
   const inPlan = new Set(ops.map((o) => lc(o.resourceId)));
-  const plannedDeps = new Map((input.planned ?? []).map((r) => [lc(r.resourceId), r.dependsOn]));
+  const plannedDeps = new Map(w.planned.map((r) => [lc(r.resourceId), r.dependsOn]));
   const withDeps = ops.map((o) => {
     const k = lc(o.resourceId);
     const deps = [...requires(o.resourceId, byId.get(k)), ...(plannedDeps.get(k) ?? [])];
@@ -458,10 +539,66 @@ export function decideTeardown(input: TeardownInput): Teardown {
   const after = new Map<string, string[]>(ordered.map((o) => [lc(o.resourceId), []]));
   for (const o of ordered) for (const d of o.dependsOn) after.get(lc(d))?.push(o.resourceId);
 
-  const keepList = [...keep.values()]
-    .filter((x) => !GOES_WITH_PARENT.has(lc(x.type)))
-    .sort((a, b) => rank(a.type) - rank(b.type) || lc(a.resourceId).localeCompare(lc(b.resourceId)));
-  return { plan: { operations: ordered, refusals: [] }, after, keep: keepList };
+  const keepList = [...keep.values()].sort((a, b) => rank(a.type) - rank(b.type) || lc(a.resourceId).localeCompare(lc(b.resourceId)));
+  return { plan: { operations: ordered, refusals: [] }, after, keep: keepList, input, made };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// the same decision, right before each write
+
+/** What a step's fresh read shows: the resource's GET body, and for a resource group its listings. */
+export interface FreshRead {
+  body: Body | undefined;
+  members?: readonly ListedResource[] | undefined;
+  assignments?: readonly Body[] | undefined;
+}
+
+/**
+ * Re-decides one step of `t` on a fresh read, right before its write: a resource that now holds, carries or serves
+ * something aks-net did not make (added while the delete ran), or that lost its proof, is kept; a delete is sent with
+ * If-Match of the etag just read; an association removal is the fresh body without that association, with If-Match.
+ */
+export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Recheck {
+  const k = lc(op.resourceId);
+  if (fresh.body === undefined) return op.action === "delete" ? {} : { keep: "it no longer exists" };
+  const etag = typeof fresh.body["etag"] === "string" ? fresh.body["etag"] : undefined;
+  const base = world(t.input);
+  const byId = new Map(base.byId);
+  const ids = new Map(base.ids);
+  for (const key of [...byId.keys()]) if (key.startsWith(`${k}/`)) byId.delete(key);
+  for (const [id, body] of expandChildren(op.resourceId, fresh.body)) {
+    byId.set(lc(id), body);
+    ids.set(lc(id), id);
+  }
+  // Judged on the fresh listings: a group's members, the role assignments on (and under) the resource.
+  const groups = new Map([...base.groups].filter(([g]) => lc(g) !== k));
+  if (fresh.members !== undefined) groups.set(op.resourceId, fresh.members);
+  const assignments = new Map<string, readonly Body[]>();
+  if (fresh.assignments !== undefined) {
+    for (const [g, list] of base.assignments) assignments.set(g, list.filter((a) => !lc(String(a["id"] ?? "")).startsWith(`${k}/`)));
+    assignments.set(`${op.resourceId}#fresh`, fresh.assignments);
+  } else for (const [g, list] of base.assignments) assignments.set(g, list);
+  const w: World = { ...base, byId, ids, groups, assignments, made: t.made };
+
+  if (op.action === "update") {
+    // Only the association aks-net made goes; everything else on the subnet (an NSG added meanwhile) stays.
+    const props: Body = {};
+    for (const [prop, value] of Object.entries(valueAt(op.body, "properties") as Body)) {
+      const was = refId(valueAt(base.byId.get(k), `properties.${prop}`));
+      const now = refId(valueAt(fresh.body, `properties.${prop}`));
+      if (value === null && now !== undefined && was !== undefined && lc(now) === lc(was)) props[prop] = null;
+    }
+    if (Object.keys(props).length === 0) return {};
+    const planned = { properties: props };
+    return { body: mergeForUpdate(fresh.body, planned), planned, ...(etag !== undefined ? { ifMatch: etag } : {}) };
+  }
+  const top = parentOf(op.resourceId) === undefined && lc(op.type) !== lc(TYPES.roleAssignment);
+  if (top && !inManifest(w.manifest ?? [], op.resourceId) && !hasProof(t.input.target, op.resourceId, fresh.body)) {
+    return { keep: "no longer carries the proof that aks-net made it for this cluster" };
+  }
+  const b = blockers(k, w, new Set([k]), () => false, true);
+  if (b !== undefined) return { keep: `changed while the delete ran: ${b.reason}` };
+  return etag !== undefined ? { ifMatch: etag } : {};
 }
 
 /** A subnet holds something aks-net does not delete: a NIC outside the cluster's node group, an endpoint, a link. */
@@ -528,9 +665,6 @@ function rank(type: string): number {
   return i < 0 ? RANK.length : i;
 }
 
-function index(observed: ObservedState): Map<string, Body> {
-  return new Map([...observed].map(([id, body]) => [lc(id), body]));
-}
 
 function apiVersionOf(id: string): string {
   const t = lc(typeOf(id));
@@ -552,6 +686,12 @@ const KINDS: Record<string, string> = {
   [lc(TYPES.natGateway)]: "NAT gateway",
   [lc(TYPES.identity)]: "identity",
   [lc(TYPES.managedCluster)]: "cluster",
+  [lc(TYPES.route)]: "route",
+  [lc(TYPES.ruleCollectionGroup)]: "rule collection group",
+  ["microsoft.network/virtualnetworks/virtualnetworkpeerings"]: "peering",
+  ["microsoft.network/azurefirewalls/applicationrulecollections"]: "rule collection",
+  ["microsoft.network/azurefirewalls/networkrulecollections"]: "rule collection",
+  ["microsoft.network/azurefirewalls/natrulecollections"]: "rule collection",
 };
 
 /** A resource kind in words (`route table`), else the last part of its type. */

@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { sleep, typeFromId } from "../core/apply.ts";
+import { StaleEtagError, sleep, typeFromId } from "../core/apply.ts";
 import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
 import { createAzureContext } from "./azure.ts";
 import type { AzureContext, AzureContextOptions } from "./azure.ts";
@@ -31,11 +31,14 @@ export class ArmTracker {
   private readonly expected = new Map<string, { planned: Body; full: Body }>();
   /** While set (AzureArmPort.check), no write leaves: a PUT is checked and stopped here. */
   private holding = false;
+  private readonly conditions = new Map<string, string>();
 
   readonly policy: PipelinePolicy = {
     name: "aksNetArmTracker",
     sendRequest: async (request, next) => {
       const path = pathOf(request.url);
+      const etag = request.method === "PUT" || request.method === "DELETE" ? this.conditions.get(path) : undefined;
+      if (etag !== undefined) request.headers.set("If-Match", etag);
       const expected = request.method === "PUT" ? this.expected.get(path) : undefined;
       if (this.holding && request.method !== "GET") {
         if (expected === undefined) throw new Error(`the Azure SDK would send ${request.method} ${path}, which aks-net did not check`);
@@ -91,6 +94,12 @@ export class ArmTracker {
       this.holding = false;
     }
     throw new Error("the Azure SDK sent no request to check");
+  }
+
+  /** The etag the next PUT or DELETE of `id` must carry as If-Match (undefined: none). */
+  ifMatch(id: string, etag: string | undefined): void {
+    if (etag === undefined) this.conditions.delete(id.toLowerCase());
+    else this.conditions.set(id.toLowerCase(), etag);
   }
 
   /** Clears what was seen about `id` before a new request, so stale bodies and errors are never reused. */
@@ -239,13 +248,14 @@ export class AzureArmPort implements ArmPort {
     return body;
   }
 
-  async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body): Promise<Body> {
+  async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body, ifMatch?: string): Promise<Body> {
     const { ops, id } = this.address(res);
     this.tracker.reset(res.resourceId);
     this.tracker.expect(res.resourceId, planned, body);
     try {
-      await this.retryConflicts(signal, () => ops.put(id, toSdkModel(body), this.callOptions(signal)));
+      await this.retryConflicts(signal, () => ops.put(id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId)));
     } catch (e) {
+      if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} changed since it was read`);
       throw this.explain(e, res);
     }
     // The final GET (or a synchronous PUT's response) is the last body seen for the resource's own URL.
@@ -261,13 +271,14 @@ export class AzureArmPort implements ArmPort {
     await this.tracker.holdWrites(() => ops.put(id, toSdkModel(body), { abortSignal: new AbortController().signal }));
   }
 
-  async delete(res: ResourceRef, signal: AbortSignal): Promise<void> {
+  async delete(res: ResourceRef, signal: AbortSignal, ifMatch?: string): Promise<void> {
     const { ops, id } = this.address(res);
     this.tracker.reset(res.resourceId);
     try {
-      await this.retryConflicts(signal, () => ops.del(id, this.callOptions(signal)));
+      await this.retryConflicts(signal, () => ops.del(id, this.callOptions(signal, ifMatch, res.resourceId)));
     } catch (e) {
       if (isRestError(e) && e.statusCode === 404) return;
+      if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} changed since it was read`);
       throw this.explain(e, res);
     }
   }
@@ -296,8 +307,13 @@ export class AzureArmPort implements ArmPort {
     }
   }
 
-  private callOptions(signal: AbortSignal): CallOptions {
-    return { abortSignal: signal, ...(this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {}) };
+  /** With `ifMatch`, the write carries If-Match: Azure refuses it (412) when the resource changed since that read. */
+  private callOptions(signal: AbortSignal, ifMatch?: string, id?: string): CallOptions {
+    if (id !== undefined) this.tracker.ifMatch(id, ifMatch);
+    return {
+      abortSignal: signal,
+      ...(this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {}),
+    };
   }
 
   private address(res: ResourceRef): { ops: TypeOps; id: ParsedId } {
@@ -481,6 +497,25 @@ export async function listResourceGroup(ctx: AzureContext, resourceGroup: string
   } catch (e) {
     if (isRestError(e) && e.statusCode === 404) return undefined;
     throw explainAzureError(e, { label: `resource group ${resourceGroup}`, resourceId: `/subscriptions/${ctx.subscriptionId}/resourceGroups/${resourceGroup}` });
+  }
+  return out;
+}
+
+/**
+ * Role assignments at a scope (a resource group, a resource) and under it, not those inherited from above, for
+ * delete's check that nothing of the user's is on what it deletes; undefined when the scope does not exist.
+ */
+export async function listRoleAssignmentsIn(ctx: AzureContext, groupId: string, signal: AbortSignal): Promise<Body[] | undefined> {
+  const out: Body[] = [];
+  try {
+    for await (const a of ctx.authorization().roleAssignments.listForScope(groupId.replace(/^\//, ""), { abortSignal: signal })) {
+      const scope = a.scope ?? "";
+      if (!a.id || !scope.toLowerCase().startsWith(groupId.toLowerCase())) continue;
+      out.push({ id: a.id, name: a.name, type: a.type, properties: { scope, principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, ...(a.description ? { description: a.description } : {}) } });
+    }
+  } catch (e) {
+    if (isRestError(e) && e.statusCode === 404) return undefined;
+    throw explainAzureError(e, { label: `role assignments in ${groupId}`, resourceId: groupId });
   }
   return out;
 }

@@ -20,7 +20,7 @@ const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 interface DeleteDoc {
   cluster: { id: string; resourceGroup: string; name: string };
   delete: { action: string; type: string; resourceId: string; label: string; dependsOn: string[]; reason?: string }[];
-  keep: { type: string; resourceId: string; reason: string }[];
+  keep: { type: string; resourceId: string; reason: string; foreign?: string[] }[];
   result: null | { status: string; steps: { action: string; status: string; resourceId: string; seconds: number }[]; error?: { code: string | null } };
 }
 
@@ -181,7 +181,7 @@ describe("delete against the fake ARM server", function () {
     assert.match(reason(vnet), /not created by aks-net/);
     assert.match(reason(pip), /not created by aks-net/);
     assert.match(reason(rgId("rg-keep")), /not created by aks-net|holds/);
-    assert.match(reason(`${vnet}/subnets/aks-nodes`), /subnets carry no tags/, "aks-net cannot tell it made a subnet in a VNet it did not create");
+    assert.equal(fake.get(`${vnet}/subnets/aks-nodes`), undefined, "the subnet create made in the user's VNet is deleted: its id is in the cluster's record");
     assert.equal(fake.get(clusterId("rg-keep", "keep")), undefined, "the cluster is gone");
     assert.equal(fake.get(`/subscriptions/${SUB}/resourceGroups/rg-keep/providers/Microsoft.ManagedIdentity/userAssignedIdentities/keep-identity`), undefined, "the identity is gone");
     assert.equal(fake.list("/").filter((x) => /roleAssignments/i.test(String(x["id"]))).length, 0, "the role assignments are gone");
@@ -189,8 +189,9 @@ describe("delete against the fake ARM server", function () {
 
   it("an aks-net route table on a subnet of an existing VNet: the association aks-net made is removed, then the route table", async () => {
     fake.seed.resourceGroup("rg-assoc", { location: "westeurope" });
-    const vnet = fake.seed.vnet("rg-assoc", "hub", ["10.70.0.0/16"], { app: "10.70.10.0/24" }, { location: "westeurope" });
-    const extra = ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--existing-subnet", "app=10.70.10.0/24", "--outbound-type", "userDefinedRouting", "--route", "0.0.0.0/0=VirtualAppliance@10.70.255.4"];
+    // The user made aks-nodes (no route table): create adopts it and associates its route table, delete undoes that.
+    const vnet = fake.seed.vnet("rg-assoc", "hub", ["10.70.0.0/16"], { app: "10.70.10.0/24", "aks-nodes": "10.70.0.0/22" }, { location: "westeurope" });
+    const extra = ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--existing-subnet", "app=10.70.10.0/24", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"];
     ok(await create(fake, "assoc", extra));
     const subnet = `${vnet}/subnets/aks-nodes`;
     assert.ok((props(fake.get(subnet))["routeTable"] as Json | undefined)?.["id"]);
@@ -214,8 +215,9 @@ describe("delete against the fake ARM server", function () {
     const r = await del(fake, "busy");
     ok(r);
     const d = doc(r);
-    assert.match(d.keep[find(d.keep, `${vnet}/subnets/extra`)]?.reason ?? "", /holds nic-extra-0/);
-    assert.match(d.keep[find(d.keep, vnet)]?.reason ?? "", /holds subnet extra/);
+    assert.match(d.keep[find(d.keep, `${vnet}/subnets/extra`)]?.reason ?? "", /not in what create made for this cluster/);
+    assert.match(d.keep[find(d.keep, vnet)]?.reason ?? "", /holds subnet extra, which aks-net did not make/);
+    assert.deepEqual(d.keep[find(d.keep, vnet)]?.foreign?.map((x) => x.toLowerCase()), [`${vnet}/subnets/extra`.toLowerCase()]);
     assert.match(d.keep[find(d.keep, rgId("rg-busy"))]?.reason ?? "", /holds 1 resource/);
     assert.ok(fake.get(`${vnet}/subnets/extra`));
     assert.equal(fake.get(`${vnet}/subnets/aks-nodes`), undefined, "aks-net's own subnet is deleted");
@@ -345,7 +347,7 @@ describe("delete under faults resumes on a re-run", function () {
   let fake: FakeArm;
   before(async () => {
     // A slow firewall delete, so Ctrl-C lands while it runs in "Azure".
-    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 3000 } });
+    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 8000 } });
   });
   after(async () => {
     await fake.close();
@@ -356,7 +358,8 @@ describe("delete under faults resumes on a re-run", function () {
     seedBystander(fake);
     const before = fake.snapshot();
     ok(await create(fake, "int", FIREWALL));
-    const first = await del(fake, "int", [], { json: false, killWhen: (err) => /start\s+firewall int-fw/.test(err) });
+    // Ctrl-C once Azure accepted the firewall's DELETE (its step reads it first, right before deleting).
+    const first = await del(fake, "int", [], { json: false, killWhen: () => fake.requests.some((r) => r.method === "DELETE" && /azureFirewalls\/int-fw$/i.test(r.path)) });
     assert.ok(first.killed);
     assert.equal(first.code, 130, first.stderr);
     assert.match(first.stderr, /re-run the same command/);

@@ -1097,6 +1097,10 @@ export function render(view: StoreView, res: StoredResource): Json {
     p["routes"] = view.childrenOf(res.id, "routes").map((r) => clone(r.body));
     const subs = subnetsReferencing(view, "routeTable", res.id);
     if (subs.length) p["subnets"] = subs.map((id) => ({ id }));
+  } else if (t === T.fwPolicy) {
+    // Azure lists a policy's rule collection groups (ids) and the firewalls using it.
+    const groups = view.childrenOf(res.id, "ruleCollectionGroups");
+    if (groups.length) p["ruleCollectionGroups"] = groups.map((g) => ({ id: g.id }));
   } else if (t === T.nat || t === T.nsg) {
     const subs = subnetsReferencing(view, t === T.nat ? "natGateway" : "networkSecurityGroup", res.id);
     if (subs.length) p["subnets"] = subs.map((id) => ({ id }));

@@ -248,6 +248,25 @@ export interface FakeArm {
   completeAll(): void;
   setPermissions(p: FakeArmOptions["permissions"]): void;
   setQuota(family: string, entry: QuotaEntry): void;
+  /**
+   * Runs `run` when a matching request arrives ("before": ahead of handling it, e.g. a colleague's write while the
+   * cluster DELETE is in flight) or right after its response went out ("after": between a GET and the PUT built from it).
+   */
+  onRequest(spec: HookSpec, run: () => void): Hook;
+}
+
+export interface HookSpec {
+  method?: string;
+  /** Substring of, or RegExp tested against, the request path. */
+  match: string | RegExp;
+  when?: "before" | "after";
+  /** How many matching requests trigger it (default 1). */
+  times?: number;
+}
+
+export interface Hook extends HookSpec {
+  hits: number;
+  remove(): void;
 }
 
 export interface Seeder {
@@ -314,6 +333,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   const ops = new Map<string, Operation>();
   const requests: RequestRecord[] = [];
   const faults: Fault[] = [];
+  const hooks: (Hook & { run: () => void })[] = [];
   let permissions = opts.permissions;
   const quota: Record<string, QuotaEntry> = { ...(opts.quota ?? {}) };
   let base = "";
@@ -347,6 +367,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   };
 
   const removeTree = (id: string): void => {
+    touchParent(id);
     const k = key(id);
     for (const sk of [...store.keys()]) if (sk === k || sk.startsWith(k + "/")) store.delete(sk);
     // A cluster's node resource group goes with it.
@@ -360,6 +381,14 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     store.set(key(id), { id, type: canonicalType(type), body: built.body });
     for (const c of built.upsertChildren) store.set(key(c.id), c);
     for (const s of built.sideEffects) store.set(key(s.id), s);
+    touchParent(id);
+  };
+
+  /** Network: a parent's etag covers its children (a VNet's GET lists its subnets), so a child write changes it. */
+  const touchParent = (id: string): void => {
+    if ((parseId(id)?.types.length ?? 0) < 2) return;
+    const parent = store.get(key(topLevelId(id)));
+    if (parent && typeof parent.body["etag"] === "string") parent.body["etag"] = `W/"${randomUUID()}"`;
   };
 
   const setState = (id: string, state: string): void => {
@@ -543,6 +572,9 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
 
   // The request being handled (handling is synchronous up to send) and its simulated latency.
   let currentRecord: RequestRecord | undefined;
+  let currentIfMatch: string | undefined;
+  let currentIfNoneMatch: string | undefined;
+  const afterHooks = new WeakMap<RequestRecord, (() => void)[]>();
   let responseDelayMs = 0;
   function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
     const rec = currentRecord;
@@ -559,7 +591,11 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         ...headers,
       });
       res.end(payload);
-      if (rec) notify(rec);
+      if (rec) {
+        notify(rec);
+        for (const run of afterHooks.get(rec) ?? []) run();
+        afterHooks.delete(rec);
+      }
     };
     if (responseDelayMs > 0) setTimeout(write, responseDelayMs);
     else write();
@@ -602,6 +638,13 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     };
     requests.push(rec);
     currentRecord = rec;
+    // ARM's optimistic concurrency headers (RPC: a write whose If-Match etag is stale gets 412).
+    currentIfMatch = str(req.headers["if-match"]);
+    currentIfNoneMatch = str(req.headers["if-none-match"]);
+    const triggered = hooks.filter((h) => h.hits < (h.times ?? 1) && (!h.method || h.method.toUpperCase() === method) && (typeof h.match === "string" ? path.toLowerCase().includes(h.match.toLowerCase()) : h.match.test(path)));
+    for (const h of triggered) h.hits++;
+    for (const h of triggered) if ((h.when ?? "before") === "before") h.run();
+    afterHooks.set(rec, triggered.filter((h) => h.when === "after").map((h) => h.run));
     responseDelayMs = (opts.requestLatencyMs ?? 0) * (opts.latencyScale ?? 1);
     notify(rec);
     res.setHeader("x-ms-correlation-request-id", str(req.headers["x-ms-correlation-request-id"]) ?? randomUUID());
@@ -843,6 +886,20 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     return { id: r.id, name: r.body["name"], type: r.type, location: r.body["location"], ...(r.body["tags"] ? { tags: r.body["tags"] } : {}), ...(r.body["sku"] ? { sku: r.body["sku"] } : {}), ...(r.body["identity"] ? { identity: r.body["identity"] } : {}) };
   }
 
+  /**
+   * If-Match / If-None-Match on a write (ARM RPC, RFC 7232): If-Match must name the current etag (or be `*` for "exists"),
+   * If-None-Match `*` means "must not exist"; otherwise 412 PreconditionFailed and nothing is written.
+   */
+  function checkPrecondition(existing: StoredResource | undefined): void {
+    const current = existing ? str(existing.body["etag"]) : undefined;
+    const failed = (): ArmError => new ArmError(412, "PreconditionFailed", `The condition specified using HTTP conditional header(s) is not met. If-Match: ${currentIfMatch ?? ""}${current ? `, current etag: ${current}` : ", the resource does not exist"}.`);
+    if (currentIfMatch !== undefined) {
+      if (!existing) throw failed();
+      if (currentIfMatch.trim() !== "*" && !currentIfMatch.split(",").map((x) => x.trim()).includes(current ?? "")) throw failed();
+    }
+    if (currentIfNoneMatch?.trim() === "*" && existing) throw new ArmError(412, "PreconditionFailed", "The condition specified using HTTP conditional header(s) is not met: the resource exists (If-None-Match: *).");
+  }
+
   function rgNotFound(rg: string): ArmError {
     return new ArmError(404, "ResourceGroupNotFound", `Resource group '${rg}' could not be found.`);
   }
@@ -921,6 +978,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       if (!existing) throw notFound(id);
       return send(res, 200, render(view, existing));
     }
+    if (method === "PUT" || method === "DELETE") checkPrecondition(existing);
     if (method === "PUT") {
       if (body === undefined || typeof body !== "object" || body === null || Array.isArray(body)) {
         throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
@@ -1271,6 +1329,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       ops.clear();
       requests.length = 0;
       faults.length = 0;
+      hooks.length = 0;
       permissions = opts.permissions;
       for (const k of Object.keys(quota)) delete quota[k];
       Object.assign(quota, opts.quota ?? {});
@@ -1318,6 +1377,11 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     },
     setQuota: (family, entry) => {
       quota[family] = entry;
+    },
+    onRequest: (spec, run) => {
+      const h = { ...spec, hits: 0, run, remove: () => { const i = hooks.indexOf(h); if (i >= 0) hooks.splice(i, 1); } };
+      hooks.push(h);
+      return h;
     },
   };
   return fake;

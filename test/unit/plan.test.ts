@@ -16,6 +16,7 @@ import {
   resolveRefs,
 } from "../../src/core/plan.ts";
 import type { DesiredResource, Plan } from "../../src/core/plan.ts";
+import { CHILDREN_TAG, PROOF_TAG, hasProof } from "../../src/core/ownership.ts";
 import { resolveSpec } from "../../src/core/resolve.ts";
 import type { SpecInput } from "../../src/core/spec.ts";
 
@@ -49,9 +50,21 @@ const TARGET = { name: "aks1", resourceGroup: "rg1", location: "westeurope" };
 const VNET_IN = { addressSpaces: ["10.1.0.0/16"], subnetCidr: "10.1.0.0/22" };
 const FW_SIMPLE: SpecInput = { vnet: VNET_IN, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } };
 
+/** The plan with the ownership proof tags left out (checked on their own in "ownership proof"). */
 function plan(input: SpecInput): DesiredResource[] {
+  return withoutProof(sealedPlan(input));
+}
+function sealedPlan(input: SpecInput): DesiredResource[] {
   const { spec } = resolveSpec([{ source: "flag", input: { ...TARGET, ...input } }]);
   return planResources(spec, { subscriptionId: "sub" });
+}
+function withoutProof(d: DesiredResource[]): DesiredResource[] {
+  return d.map((r) => {
+    const tags = r.body["tags"] as Record<string, string> | undefined;
+    if (tags === undefined) return r;
+    const { [PROOF_TAG]: _p, [CHILDREN_TAG]: _c, ...rest } = tags;
+    return { ...r, body: { ...r.body, tags: rest } };
+  });
 }
 const byId = (d: DesiredResource[], id: string): DesiredResource => {
   const r = d.find((x) => x.resourceId === id);
@@ -209,7 +222,16 @@ describe("planResources", () => {
         assert.equal(pool(d)["podSubnetID"], t.podSubnetID);
       });
       it("tags every taggable resource, and nothing else", () => {
-        for (const r of d) assert.deepEqual(r.body["tags"], UNTAGGED.has(r.type) ? undefined : TAGS, r.resourceId);
+        for (const r of d) assert.deepEqual(r.body["tags"], UNTAGGED.has(r.type) ? undefined : r.type === T.rg ? {} : TAGS, r.resourceId);
+      });
+      it("ownership proof: every tagged resource carries the proof bound to its own id and children; the group nothing else", () => {
+        const sealed = sealedPlan(t.input);
+        for (const r of sealed.filter((x) => !UNTAGGED.has(x.type))) {
+          assert.ok(hasProof({ resourceGroup: "rg1", name: "aks1" }, r.resourceId, r.body), r.resourceId);
+          assert.equal(hasProof({ resourceGroup: "rg1", name: "other" }, r.resourceId, r.body), false, "bound to the cluster");
+          assert.equal(hasProof({ resourceGroup: "rg1", name: "aks1" }, `${r.resourceId}x`, r.body), false, "bound to the resource: a copy proves nothing");
+          if (r.type === T.rg) assert.deepEqual(Object.keys(r.body["tags"] as object), [PROOF_TAG], "no cluster marks on a resource group");
+        }
       });
       it("grants Network Contributor to the identity on each scope, described as aks-net's", () => {
         for (const r of d.filter((x) => x.type === T.ra)) {
@@ -242,7 +264,7 @@ describe("planResources", () => {
     const d = plan({ vnet: { ...VNET_IN, resourceGroup: "netrg" } });
     const netRg = `${SUB}/resourceGroups/netrg`;
     assert.deepEqual(edges(d)[`${netRg}/providers/Microsoft.Network/virtualNetworks/aks1-vnet`], [netRg]);
-    assert.deepEqual(byId(d, netRg).body, { location: "westeurope", tags: TAGS });
+    assert.deepEqual(byId(d, netRg).body, { location: "westeurope", tags: {} });
   });
 
   describe("firewall egress", () => {
@@ -547,7 +569,7 @@ describe("diffPlan", () => {
   });
 
   it("a re-run over what it built changes nothing, despite Azure's read-only fields, casing and extra items", () => {
-    const d = plan(FW_INPUT);
+    const d = sealedPlan({ ...FW_INPUT, vnet: VNET_IN });
     const obs = observedFor(d);
     const cluster = obs.get(CLUSTER) as { properties: { networkProfile: Record<string, unknown> }; identity: { userAssignedIdentities: Record<string, unknown> } };
     cluster.properties.networkProfile["loadBalancerSku"] = "Standard";

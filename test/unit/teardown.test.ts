@@ -10,6 +10,7 @@ import { CLUSTER_TAG, OWNER_TAG, planResources } from "../../src/core/plan.ts";
 import type { DesiredResource } from "../../src/core/plan.ts";
 import { resolveSpec } from "../../src/core/resolve.ts";
 import type { SpecInput } from "../../src/core/spec.ts";
+import { PROOF_TAG, proofValue } from "../../src/core/ownership.ts";
 import { decideTeardown, nextReads } from "../../src/core/teardown.ts";
 import type { ListedResource, Teardown, TeardownInput } from "../../src/core/teardown.ts";
 
@@ -86,7 +87,7 @@ const pos = (t: Teardown, id: string): number => order(t).indexOf(id.toLowerCase
 const keptReason = (t: Teardown, id: string): string | undefined => t.keep.find((k) => k.resourceId.toLowerCase() === id.toLowerCase())?.reason;
 
 function decide(state: Map<string, Body>, extra: Partial<TeardownInput> = {}): Teardown {
-  return decideTeardown({ target: TARGET, observed: state, groups: listing(state), ...extra });
+  return decideTeardown({ target: TARGET, observed: state, groups: listing(state), assignments: new Map([[RG, []]]), ...extra });
 }
 
 describe("teardown decisions", () => {
@@ -126,20 +127,21 @@ describe("teardown decisions", () => {
     const t = decide(state);
     assert.match(keptReason(t, NODES) ?? "", /holds jumpbox-nic \(networkInterfaces\)/);
     assert.match(keptReason(t, VNET) ?? "", /holds subnet aks-nodes, which is kept/);
-    assert.match(keptReason(t, RG) ?? "", /holds 1 resource aks-net does not delete \(c-vnet\)/);
+    assert.match(keptReason(t, RT) ?? "", /used by subnet aks-nodes, which is kept/, "never re-routes the user's NIC");
+    assert.match(keptReason(t, RG) ?? "", /holds 2 resources aks-net does not delete \((c-rt, c-vnet|c-vnet, c-rt)\)/);
     assert.equal(pos(t, FW_SUBNET) >= 0, true, "the firewall's subnet still goes");
     assert.equal(pos(t, CLUSTER), 0);
   });
 
   it("resources tagged for another cluster, untagged ones and another cluster's role assignments are kept", () => {
     const state = azureState(plan());
-    (state.get(PIP) as Body)["tags"] = { [OWNER_TAG]: "aks-net", [CLUSTER_TAG]: "rg/other" };
+    (state.get(PIP) as Body)["tags"] = { [OWNER_TAG]: "aks-net", [CLUSTER_TAG]: "rg/other", [PROOF_TAG]: proofValue({ resourceGroup: "rg", name: "other" }, PIP) };
     (state.get(IDENTITY) as Body)["tags"] = {};
     const ra = [...state.keys()].find((k) => /roleAssignments/.test(k)) as string;
     ((state.get(ra) as Body)["properties"] as Body)["description"] = "aks-net:rg/other";
     const t = decide(state);
     assert.match(keptReason(t, PIP) ?? "", /created by aks-net for cluster rg\/other/);
-    assert.match(keptReason(t, IDENTITY) ?? "", /not created by aks-net \(no managed-by=aks-net tag\)/);
+    assert.match(keptReason(t, IDENTITY) ?? "", /not created by aks-net for this cluster/);
     assert.match(keptReason(t, ra) ?? "", /made by aks-net for cluster rg\/other/);
     assert.equal(pos(t, RG), -1, "the group holds kept resources");
     assert.ok(pos(t, FW) >= 0);
@@ -166,7 +168,7 @@ describe("teardown decisions", () => {
     (state.get(RT) as Body)["properties"] = { ...((state.get(RT) as Body)["properties"] as Body), subnets: [{ id: nodes }] };
     const t = decide(state);
     assert.match(keptReason(t, hub) ?? "", /not created by aks-net/);
-    assert.match(keptReason(t, `${hub}/subnets/app`) ?? "", /subnets carry no tags/);
+    assert.match(keptReason(t, `${hub}/subnets/app`) ?? "", /not proven aks-net's for this cluster: the cluster carries no record/);
     assert.match(keptReason(t, nodes) ?? "", /aks-net removes the association with route table c-rt it made/);
     const update = t.plan.operations.find((o) => o.action === "update");
     assert.equal(update?.resourceId, nodes);

@@ -1,0 +1,314 @@
+/**
+ * What aks-net made for a cluster, and how that is proven later (create records it, delete relies on it).
+ *
+ * - Every top-level resource create makes carries PROOF_TAG = hash(cluster, its own lower-cased id). A copy of the tag
+ *   on another resource (Azure Policy's "inherit a tag from the resource group", a template) never matches that
+ *   resource's id, so a tag is evidence bound to one resource, never a mark that makes others deletable.
+ * - The exact ids create wrote (top-level resources, subnets, routes, rule collections, role assignments) are recorded
+ *   in the managed cluster's own tags (MANIFEST_TAG-0.., chunked: tag values hold 256 characters), so they travel
+ *   with the cluster; `writtenIds` recomputes the same ids from create's plan (`-f`).
+ * - A child (subnet, route, rule collection) or a role assignment carries no tag: it is aks-net's only when its exact
+ *   id is in the manifest, or in the recomputed plan under a parent proven made for this cluster (role assignments:
+ *   the deterministic id for an identity made for this cluster, with aks-net's description).
+ */
+import { createHash } from "node:crypto";
+import { NETWORK_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
+import type { DesiredResource } from "./plan.ts";
+
+type Body = Record<string, unknown>;
+
+export const PROOF_TAG = "aks-net-made";
+export const MANIFEST_TAG = "aks-net-manifest";
+export const CHILDREN_TAG = "aks-net-children";
+/** Azure's limit for a tag value. */
+const TAG_VALUE_MAX = 256;
+
+/** The cluster a resource was made for. */
+export interface ClusterKey {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+const lc = (s: string): string => s.toLowerCase();
+
+function isObject(v: unknown): v is Body {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The proof tag's value for `id` made for `cluster`: 32 hex characters bound to both, and to the children create
+ * writes into it (CHILDREN_TAG), so that list is proof too once the cluster (and its manifest) is gone.
+ */
+export function proofValue(cluster: Pick<ClusterKey, "resourceGroup" | "name">, id: string, children = ""): string {
+  return createHash("sha256").update(`aks-net|${lc(cluster.resourceGroup)}/${lc(cluster.name)}|${lc(id)}${children === "" ? "" : `|${lc(children)}`}`).digest("hex").slice(0, 32);
+}
+
+function tagOf(body: unknown, name: string): string | undefined {
+  const tags = isObject(body) && isObject(body["tags"]) ? body["tags"] : {};
+  const hit = Object.entries(tags).find(([k]) => lc(k) === name);
+  return hit === undefined ? undefined : String(hit[1]);
+}
+
+/** True when `body` carries the proof tag for exactly this resource and cluster (and its children list). */
+export function hasProof(cluster: Pick<ClusterKey, "resourceGroup" | "name">, id: string, body: unknown): boolean {
+  const proof = tagOf(body, PROOF_TAG);
+  return proof !== undefined && proof === proofValue(cluster, id, tagOf(body, CHILDREN_TAG) ?? "");
+}
+
+/** The child names (`subnets/aks-nodes`) a proven resource says create wrote into it. */
+function signedChildren(body: unknown): string[] {
+  return (tagOf(body, CHILDREN_TAG) ?? "").split(",").filter((c) => c !== "");
+}
+
+/**
+ * Adds the proof (and the signed list of children the plan writes into it) to every tagged resource of a plan; a
+ * resource group gets only its own proof. Pure: the same plan always gets the same tags.
+ */
+export function sealOwnership<T extends Pick<DesiredResource, "resourceId" | "type" | "body">>(desired: T[], cluster: Pick<ClusterKey, "resourceGroup" | "name">): T[] {
+  const children = new Map<string, string[]>();
+  for (const id of writtenIds(desired)) {
+    const parent = parentId(id);
+    if (parent === undefined) continue;
+    children.set(lc(parent), [...(children.get(lc(parent)) ?? []), id.slice(parent.length + 1)]);
+  }
+  return desired.map((r) => {
+    if (!isObject(r.body["tags"])) return r;
+    const list = (children.get(lc(r.resourceId)) ?? []).join(",");
+    if (list.length > TAG_VALUE_MAX) throw new Error(`too many children for one tag in ${r.resourceId}`);
+    const tags = { ...r.body["tags"], ...(list === "" ? {} : { [CHILDREN_TAG]: list }), [PROOF_TAG]: proofValue(cluster, r.resourceId, list) };
+    return { ...r, body: { ...r.body, tags } };
+  });
+}
+
+/** Types that go into the manifest and the proof: top-level resources carry tags, the rest do not. */
+function isTopLevel(id: string): boolean {
+  const i = lc(id).lastIndexOf("/providers/");
+  if (i < 0) return true; // a resource group
+  if (/\/providers\/microsoft\.authorization\//i.test(id)) return false;
+  return id.slice(i + "/providers/".length).split("/").length === 3;
+}
+
+/** The parent of a child id (`.../routeTables/rt/routes/r` → `.../routeTables/rt`); undefined for top-level ids. */
+export function parentId(id: string): string | undefined {
+  if (/\/providers\/microsoft\.authorization\//i.test(id) || isTopLevel(id)) return undefined;
+  return id.slice(0, id.lastIndexOf("/", id.lastIndexOf("/") - 1));
+}
+
+/** Inline named children a body writes, by collection: PUTting the parent writes them too. */
+const INLINE: Record<string, string[]> = {
+  [lc(TYPES.vnet)]: ["subnets", "virtualNetworkPeerings"],
+  [lc(TYPES.routeTable)]: ["routes"],
+  [lc(TYPES.firewall)]: ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"],
+  [lc(TYPES.firewallPolicy)]: ["ruleCollectionGroups"],
+};
+
+/** The ids a resource's PUT writes: itself and its inline named children. */
+export function idsWrittenBy(r: Pick<DesiredResource, "resourceId" | "type" | "body">): string[] {
+  const out = [r.resourceId];
+  for (const coll of INLINE[lc(r.type)] ?? []) {
+    const list = isObject(r.body["properties"]) ? r.body["properties"][coll] : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const item of list) if (isObject(item) && typeof item["name"] === "string") out.push(`${r.resourceId}/${coll}/${item["name"]}`);
+  }
+  return out;
+}
+
+/** Every id create's plan writes (the same function for the manifest and for `delete -f`). */
+export function writtenIds(desired: readonly Pick<DesiredResource, "resourceId" | "type" | "body">[]): string[] {
+  return desired.flatMap(idsWrittenBy);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// manifest
+
+/** Short forms keep the manifest within a few tags: the cluster's group as `~`, common provider paths abbreviated. */
+const SHORT: [string, string][] = [
+  ["/providers/Microsoft.Network/", "/N/"],
+  ["/providers/Microsoft.Authorization/roleAssignments/", "/RA/"],
+  ["/providers/Microsoft.ManagedIdentity/userAssignedIdentities/", "/MI/"],
+  ["/providers/Microsoft.ContainerService/managedClusters/", "/AKS/"],
+];
+
+function groupPrefix(cluster: ClusterKey): string {
+  return `/subscriptions/${cluster.subscriptionId}/resourceGroups/${cluster.resourceGroup}`;
+}
+
+function shorten(id: string, cluster: ClusterKey): string {
+  let s = lc(id).startsWith(lc(groupPrefix(cluster))) ? `~${id.slice(groupPrefix(cluster).length)}` : id;
+  for (const [long, short] of SHORT) {
+    const i = lc(s).indexOf(lc(long));
+    if (i >= 0) s = `${s.slice(0, i)}${short}${s.slice(i + long.length)}`;
+  }
+  return s;
+}
+
+function expand(s: string, cluster: ClusterKey): string {
+  let id = s.startsWith("~") ? `${groupPrefix(cluster)}${s.slice(1)}` : s;
+  for (const [long, short] of SHORT) id = id.split(short).join(long);
+  return id;
+}
+
+/** The manifest as cluster tags: `aks-net-manifest-0`, `-1`, …, each at most 256 characters, ids separated by `|`. */
+export function manifestTags(ids: readonly string[], cluster: ClusterKey): Record<string, string> {
+  const tags: Record<string, string> = {};
+  let chunk = "";
+  let n = 0;
+  const flush = (): void => {
+    tags[`${MANIFEST_TAG}-${n++}`] = chunk;
+    chunk = "";
+  };
+  for (const id of [...new Set(ids.map(lc))].sort()) {
+    const short = shorten(ids.find((x) => lc(x) === id) as string, cluster);
+    // An id too long for one tag value (long names in another group) is recorded by its hash.
+    const s = short.length > TAG_VALUE_MAX ? `=${idHash(id)}` : short;
+    if (chunk !== "" && chunk.length + 1 + s.length > TAG_VALUE_MAX) flush();
+    chunk = chunk === "" ? s : `${chunk}|${s}`;
+  }
+  if (chunk !== "" || n === 0) flush();
+  return tags;
+}
+
+function idHash(id: string): string {
+  return createHash("sha256").update(lc(id)).digest("hex").slice(0, 32);
+}
+
+/** True when the manifest records `id` (by its id, or by its hash when the id was too long). */
+export function inManifest(manifest: readonly string[], id: string): boolean {
+  return manifest.some((m) => lc(m) === lc(id) || m === `=${idHash(id)}`);
+}
+
+/** The manifest read back from a cluster body's tags; undefined when the cluster carries none. */
+export function readManifest(clusterBody: unknown, cluster: ClusterKey): string[] | undefined {
+  const tags = isObject(clusterBody) && isObject(clusterBody["tags"]) ? clusterBody["tags"] : {};
+  const chunks = Object.entries(tags)
+    .map(([k, v]) => [/^aks-net-manifest-(\d+)$/i.exec(k)?.[1], String(v)] as const)
+    .filter((e): e is readonly [string, string] => e[0] !== undefined)
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
+  if (chunks.length === 0) return undefined;
+  return chunks.flatMap(([, v]) => v.split("|")).filter((s) => s !== "").map((s) => (s.startsWith("=") ? s : expand(s, cluster)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// proof
+
+export interface MadeInput {
+  cluster: ClusterKey;
+  /** id → current GET body (a VNet's subnets, a route table's routes and a firewall's rule collections as own entries). */
+  observed: ReadonlyMap<string, Body>;
+  /** The cluster's manifest, when the cluster exists and carries one. */
+  manifest?: readonly string[] | undefined;
+  /** Ids create's plan writes (`writtenIds`), when the spec is known. */
+  planned?: readonly string[] | undefined;
+}
+
+/**
+ * The ids (lower case) of everything observed that aks-net provably made for this cluster: in the manifest; a
+ * top-level resource with its own proof tag; a planned child under a parent proven made; a role assignment with the
+ * deterministic id for an identity made for this cluster and aks-net's description.
+ */
+export function provenMade(input: MadeInput): Set<string> {
+  const { cluster, observed } = input;
+  const made = new Set((input.manifest ?? []).filter((m) => !m.startsWith("=")).map(lc));
+  const planned = new Set((input.planned ?? []).map(lc));
+  const entries = [...observed].map(([id, body]) => [String(body["id"] ?? id), body] as const);
+  const hashed = (input.manifest ?? []).filter((m) => m.startsWith("="));
+  if (hashed.length > 0) for (const [id] of entries) if (inManifest(hashed, id)) made.add(lc(id));
+  for (const [id, body] of entries) if (isTopLevel(id) && hasProof(cluster, id, body)) made.add(lc(id));
+  // Children, parents first (shorter ids): a planned child, or one its parent's proof lists, is aks-net's when its
+  // parent is.
+  const bodies = new Map(entries.map(([id, body]) => [lc(id), body]));
+  for (const [id] of [...entries].sort((a, b) => a[0].length - b[0].length)) {
+    const parent = parentId(id);
+    if (parent === undefined || !made.has(lc(parent))) continue;
+    const signed = hasProof(cluster, parent, bodies.get(lc(parent))) && signedChildren(bodies.get(lc(parent))).some((c) => lc(c) === lc(id.slice(parent.length + 1)));
+    if (planned.has(lc(id)) || signed) made.add(lc(id));
+  }
+  const role = roleDefinitionId(cluster.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
+  const identities = entries.filter(([id]) => lc(typeOfTop(id)) === lc(TYPES.identity) && made.has(lc(id))).map(([id]) => id);
+  const description = `aks-net:${lc(cluster.resourceGroup)}/${lc(cluster.name)}`;
+  for (const [id, body] of entries) {
+    const m = /^(.*)\/providers\/Microsoft\.Authorization\/roleAssignments\/([^/]+)$/i.exec(id);
+    if (!m || made.has(lc(id))) continue;
+    const d = isObject(body["properties"]) ? String(body["properties"]["description"] ?? "") : "";
+    if (lc(d) !== description) continue;
+    const [, scope, name] = m as unknown as [string, string, string];
+    if (identities.some((i) => lc(roleAssignmentName(scope, i, role)) === lc(name))) made.add(lc(id));
+  }
+  return made;
+}
+
+function typeOfTop(id: string): string {
+  const m = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(id);
+  return m ? (m[1] as string) : "";
+}
+
+/** A GET body as observed entries: the resource, plus each inline child it lists (subnets, routes, rule collections). */
+export function expandChildren(id: string, body: Body): [string, Body][] {
+  const self = String(body["id"] ?? id);
+  const out: [string, Body][] = [[self, body]];
+  const type = typeOfTop(self);
+  for (const coll of INLINE[lc(type)] ?? []) {
+    const list = isObject(body["properties"]) ? body["properties"][coll] : undefined;
+    if (!Array.isArray(list)) continue;
+    for (const item of list) {
+      if (!isObject(item)) continue;
+      const cid = typeof item["id"] === "string" ? item["id"] : typeof item["name"] === "string" ? `${self}/${coll}/${item["name"]}` : undefined;
+      if (cid !== undefined) out.push([cid, item]);
+    }
+  }
+  return out;
+}
+
+interface PlanLike {
+  operations: (DesiredResource & { action: string; reason?: string })[];
+  refusals: { resourceId: string; reason: string }[];
+}
+
+/**
+ * Create's side: what this run will have made for the cluster (what it creates, plus what earlier runs provably
+ * made), recorded in the cluster's tags when the cluster is created; and refusals for changes create would make to a
+ * resource it adopted and delete could not undo (re-pointing a user's subnet from the user's route table or NAT
+ * gateway to aks-net's).
+ */
+export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyMap<string, Body>, cluster: ClusterKey): P {
+  const expanded = new Map<string, Body>();
+  for (const [id, body] of observed) for (const [k, v] of expandChildren(id, body)) expanded.set(lc(k), v);
+  const manifestBefore = [...observed].find(([id]) => lc(typeOfTop(id)) === lc(TYPES.managedCluster));
+  const made = provenMade({
+    cluster,
+    observed: new Map([...expanded].map(([k, v]) => [String(v["id"] ?? k), v])),
+    manifest: manifestBefore ? readManifest(manifestBefore[1], cluster) : undefined,
+    planned: writtenIds(plan.operations),
+  });
+  for (const op of plan.operations) {
+    for (const id of idsWrittenBy(op)) if (!expanded.has(lc(id))) made.add(lc(id));
+  }
+  const refusals = [...plan.refusals];
+  for (const op of plan.operations) {
+    if (lc(op.type) !== lc(TYPES.subnet)) continue;
+    const have = expanded.get(lc(op.resourceId));
+    if (have === undefined || made.has(lc(op.resourceId))) continue;
+    for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"]] as const) {
+      const want = refOf(op.body, prop);
+      const theirs = refOf(have, prop);
+      if (want !== undefined && theirs !== undefined && lc(want) !== lc(theirs)) {
+        refusals.push({
+          resourceId: op.resourceId,
+          reason: `subnet ${op.resourceId.slice(op.resourceId.lastIndexOf("/") + 1)} uses your ${what} ${theirs.slice(theirs.lastIndexOf("/") + 1)}: aks-net does not re-point a subnet it did not create (delete could not give it back as it was); use that ${what} for egress, or a subnet without one`,
+        });
+      }
+    }
+  }
+  const operations = plan.operations.map((op) => {
+    if (lc(op.type) !== lc(TYPES.managedCluster) || op.action !== "create") return op;
+    const tags = isObject(op.body["tags"]) ? op.body["tags"] : {};
+    return { ...op, body: { ...op.body, tags: { ...tags, ...manifestTags([...made], cluster) } } };
+  });
+  return { ...plan, operations, refusals };
+}
+
+function refOf(body: unknown, prop: string): string | undefined {
+  const p = isObject(body) && isObject(body["properties"]) ? body["properties"][prop] : undefined;
+  return isObject(p) && typeof p["id"] === "string" && p["id"] !== "" ? p["id"] : undefined;
+}
