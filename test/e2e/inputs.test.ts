@@ -135,9 +135,11 @@ function refused(r: RunCliResult, fake: FakeArm, rule: string): Finding {
   assert.equal(r.code, 3, `exit code; stderr: ${r.stderr}`);
   assert.equal(fake.requests.length, 0, `requests sent: ${fake.requests.map((q) => `${q.method} ${q.path}`).join(", ")}`);
   assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
-  const report = JSON.parse(r.stdout) as { errors: Finding[] };
-  const f = report.errors.find((e) => e.rule === rule);
-  assert.ok(f, `${rule} among ${report.errors.map((e) => e.rule).join(", ")}`);
+  // validate's report has the findings at the top; create's result document under `findings`.
+  const report = JSON.parse(r.stdout) as { errors?: Finding[]; findings?: { errors: Finding[] } };
+  const errors = report.findings?.errors ?? report.errors ?? [];
+  const f = errors.find((e) => e.rule === rule);
+  assert.ok(f, `${rule} among ${errors.map((e) => e.rule).join(", ")}`);
   return f;
 }
 
