@@ -196,8 +196,8 @@ describe("inputs: names Azure would refuse are findings before any request", fun
   it("one finding per bad field, not one per resource named after it", async () => {
     const r = await create(["-n", "bad name!", "-g", "rg", "--firewall", "--vnet-cidr", "10.80.0.0/16", "--subnet-cidr", "10.80.4.0/22", "--firewall-subnet-cidr", "10.80.1.0/26"]);
     refused(r, fake, "NAME-01");
-    const report = JSON.parse(r.stdout) as { errors: Finding[] };
-    assert.deepEqual(report.errors.filter((e) => e.rule.startsWith("NAME-")).map((e) => e.rule), ["NAME-01"]);
+    const report = JSON.parse(r.stdout) as { findings: { errors: Finding[] } };
+    assert.deepEqual(report.findings.errors.filter((e) => e.rule.startsWith("NAME-")).map((e) => e.rule), ["NAME-01"]);
   });
 
   it("validate -f: the same findings from a spec file (exit 3); valid names pass", async () => {
