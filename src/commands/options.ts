@@ -15,7 +15,8 @@ import { getTemplate } from "../templates/index.ts";
 /** Options as commander hands them over (camelCase keys of the flags below). */
 export type SpecFlags = Record<string, unknown>;
 
-type Kind = "string" | "list" | "repeat" | "int" | "bool";
+/** `pairs`: az's space-separated `--tags k=v k2=v2` (variadic, repeatable; values may hold commas). */
+type Kind = "string" | "list" | "repeat" | "int" | "bool" | "pairs";
 
 interface SpecFlag {
   flags: string;
@@ -90,6 +91,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
   flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),
+  flag("--tags <key=value...>", "pairs", "your tags on every resource aks-net creates, az-style: --tags env=prod team=net", (i, v: string[]) => (i.tags = parseTags(v)), (i) => (i.tags === undefined ? undefined : Object.entries(i.tags).map(([k, v]) => `${k}=${v ?? ""}`))),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
   flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated; an IPv6 range chooses the dual-stack one, default a ULA /48)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),
@@ -115,6 +117,7 @@ export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }): Co
     if (f.createOnly && !opts.withTargets) continue;
     const o = new Option(f.flags, f.help);
     if (f.kind === "repeat") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...splitList(v)]);
+    if (f.kind === "pairs") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(o);
   }
   return cmd;
@@ -144,6 +147,7 @@ export function toFlags(input: SpecInput): string[] {
     const long = /--[a-z0-9-]+/.exec(f.flags)?.[0] as string;
     if (f.kind === "bool") argv.push(long);
     else if (f.kind === "repeat") for (const item of v as string[]) argv.push(long, item);
+    else if (f.kind === "pairs") argv.push(long, ...(v as string[]));
     else if (f.kind === "list") argv.push(long, (v as string[]).join(","));
     else argv.push(long, String(v));
   }
@@ -175,6 +179,21 @@ export function parseExistingSubnet(text: string): { name: string; cidr: string 
     throw new UsageError(`--existing-subnet takes NAME=CIDR, got '${text}'`, "example: --existing-subnet appgw=10.0.8.0/24");
   }
   return { name: text.slice(0, eq), cidr: text.slice(eq + 1) };
+}
+
+/**
+ * az's `--tags a=b c=d`: KEY=VALUE, or KEY alone for an empty value (as az takes it). The key's and value's contents
+ * are the TAG rules' to judge; only an item without a key is a usage error here.
+ */
+export function parseTags(items: readonly string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    const key = eq < 0 ? item : item.slice(0, eq);
+    if (key === "") throw new UsageError(`--tags takes KEY=VALUE items, got '${item}'`, "example: --tags env=prod costCenter=1234");
+    tags[key] = eq < 0 ? "" : item.slice(eq + 1);
+  }
+  return tags;
 }
 
 /** PREFIX=NEXT_HOP_TYPE[@NEXT_HOP_IP]. */

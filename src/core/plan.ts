@@ -282,15 +282,17 @@ function builder(spec: ClusterSpec, target: PlanTarget): Builder {
   const name = required(spec.name, "--name");
   const rg = required(spec.resourceGroup, "--resource-group");
   const location = required(spec.location, "--location");
-  const tags: Tags = { [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: `${rg}/${name}` };
+  // The user's tags first: aks-net's own always win (TAG-04 refuses them as user tags anyway).
+  const userTags = spec.tags ?? {};
+  const tags: Tags = { ...userTags, [OWNER_TAG]: OWNER_VALUE, [CLUSTER_TAG]: `${rg}/${name}` };
   const out: DesiredResource[] = [];
   const add: Builder["add"] = (type, apiVersion, resourceId, label, dependsOn, body) => {
     out.push({ resourceId, type, apiVersion, dependsOn: dependsOn.filter((d): d is string => d !== undefined), body, label });
     return resourceId;
   };
-  // The group gets no cluster marks: Azure Policy can copy a group's tags onto every resource in it.
+  // The group gets no cluster marks (Azure Policy can copy a group's tags onto every resource in it), only the user's.
   const group = (rgName: string): string =>
-    add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(target.subscriptionId, rgName), `resource group ${rgName}`, [], locatedBody(location, {}));
+    add(TYPES.resourceGroup, API_VERSIONS.resources, resourceGroupId(target.subscriptionId, rgName), `resource group ${rgName}`, [], locatedBody(location, { ...userTags }));
   const rgId = group(rg);
   const netRg = spec.vnet.resourceGroup;
   const netRgId = netRg === undefined || netRg.toLowerCase() === rg.toLowerCase() ? rgId : group(netRg);
@@ -579,6 +581,7 @@ export function diffPlan(desired: DesiredResource[], observed: ObservedState): P
     const current = normaliseObserved(want.type, have);
     const diffs: Difference[] = [];
     compare(comparable(want), current, "", diffs, lookup);
+    diffs.push(...userTagDiffs(want.body, current));
     if (want.type === TYPES.managedCluster) diffs.push(...modeDowngrade(want.body, current));
     const adopted = ownedByAksNet(want, have, byId) === false;
     if (diffs.length === 0) {
@@ -785,7 +788,44 @@ export function mergeForUpdate(observed: Record<string, unknown>, desired: Recor
   const { id: _id, name: _name, type: _type, tags, ...rest } = observed;
   const { tags: _wantTags, ...want } = ownProperties(desired);
   const merged = merge(rest, want, "") as Record<string, unknown>;
-  return tags === undefined ? merged : { ...merged, tags };
+  const mine = hasOwnerTag(observed) ? userTagsOf(desired) : [];
+  if (mine.length === 0) return tags === undefined ? merged : { ...merged, tags };
+  // A resource aks-net made gets the user's tags laid over the ones it has: others' tags and aks-net's own stay.
+  const laid: Record<string, unknown> = isObject(tags) ? { ...tags } : {};
+  for (const [k, v] of mine) {
+    for (const old of Object.keys(laid)) if (old.toLowerCase() === k.toLowerCase()) delete laid[old];
+    laid[k] = v;
+  }
+  return { ...merged, tags: laid };
+}
+
+/** Tag names aks-net writes itself: never compared as the user's, never replaced by them. */
+export function isOwnershipTag(name: string): boolean {
+  const n = name.toLowerCase();
+  return n === OWNER_TAG || n === CLUSTER_TAG || n.startsWith("aks-net-");
+}
+
+/** The user's tags in a desired body (its tags but aks-net's own). */
+function userTagsOf(body: Record<string, unknown>): [string, string][] {
+  const tags = body["tags"];
+  return isObject(tags) ? Object.entries(tags).filter(([k]) => !isOwnershipTag(k)).map(([k, v]) => [k, String(v)]) : [];
+}
+
+/**
+ * The user's tags missing or different on a resource aks-net made (names compare case-insensitively, values exactly,
+ * as Azure does). A resource aks-net did not make keeps its tags as they are.
+ */
+function userTagDiffs(want: Record<string, unknown>, have: Record<string, unknown>): Difference[] {
+  if (!hasOwnerTag(have)) return [];
+  const tags = isObject(have["tags"]) ? have["tags"] : {};
+  const out: Difference[] = [];
+  for (const [k, v] of userTagsOf(want)) {
+    const found = Object.keys(tags).find((t) => t.toLowerCase() === k.toLowerCase());
+    const observed = found === undefined ? undefined : tags[found];
+    if (observed === v) continue;
+    out.push({ path: `tags.${k}`, text: observed === undefined ? `tag ${k} is not set, plan ${v}` : `tag ${k} is ${show(observed)}, plan ${v}`, desired: v, observed });
+  }
+  return out;
 }
 
 /**

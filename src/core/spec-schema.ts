@@ -122,6 +122,12 @@ export function specSchema(): JsonSchema {
       windowsProfile: object("The cluster's Windows profile (windowsProfile): needed when a pool is Windows; the password is never in the spec (create reads AKS_NET_WINDOWS_ADMIN_PASSWORD or writes a generated one to a 0600 file).", {
         adminUsername: text("Administrator of the Windows nodes (default azureuser); 1-20 characters, not ending in '.', not a reserved name (POOL-04). Azure cannot change it later.", { examples: ["winadmin"] }),
       } satisfies Props<WindowsProfileSpec>),
+      tags: {
+        type: "object",
+        description: "Your tags, on every resource aks-net creates (resource group, VNet, public IPs, firewall, route table, NAT gateway, identity, cluster), kept on re-runs; aks-net's own tags (managed-by, aks-net-*) are reserved (TAG-*).",
+        additionalProperties: text("Tag value, at most 256 characters."),
+        examples: [{ env: "prod", costCenter: "1234" }],
+      },
       ipFamilies: list(oneOf(ENUMS.ipFamilies, "IP family"), "[IPv4] or [IPv4, IPv6] (dual-stack)."),
       podCidrs: list(cidr("Pod CIDR", "10.244.0.0/16"), "Pod CIDRs, one per IP family (dual-stack)."),
       serviceCidrs: list(cidr("Service CIDR", "10.0.0.0/16"), "Service CIDRs, one per IP family (dual-stack)."),

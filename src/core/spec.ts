@@ -153,6 +153,8 @@ export interface ClusterSpec extends ClusterTarget {
   natGatewayProfile?: NatGatewayProfileSpec;
   /** Windows node administrator (set when a pool is Windows). */
   windowsProfile?: WindowsProfileSpec;
+  /** Your tags (`--tags k=v`), on every resource aks-net creates, next to its own ownership tags (TAG-*). */
+  tags?: Record<string, string>;
   /** Facts read from Azure by `--live` (never typed by users); the LIVE-* rules read them. */
   live?: LiveFacts;
 }

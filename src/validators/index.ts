@@ -22,6 +22,7 @@ import * as outbound from "./outbound.ts";
 import * as firewall from "./firewall.ts";
 import * as pools from "./pools.ts";
 import * as live from "./live.ts";
+import * as tags from "./tags.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   syntax,
@@ -39,6 +40,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   outbound,
   firewall,
   pools,
+  tags,
   live,
 ];
 

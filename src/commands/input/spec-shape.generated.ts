@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -602,27 +602,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.ipFamilies !== undefined){
-let data37 = data.ipFamilies;
+if(data.tags !== undefined){
+let data37 = data.tags;
 const _errs85 = errors;
 if(errors === _errs85){
-if(Array.isArray(data37)){
-var valid12 = true;
-const len2 = data37.length;
-for(let i2=0; i2<len2; i2++){
-const _errs87 = errors;
-if(typeof data37[i2] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key10 in data37){
+const _errs88 = errors;
+if(typeof data37[key10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/tags/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs87 === errors;
+var valid12 = _errs88 === errors;
 if(!valid12){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -632,21 +630,51 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.podCidrs !== undefined){
-let data39 = data.podCidrs;
-const _errs89 = errors;
-if(errors === _errs89){
+if(data.ipFamilies !== undefined){
+let data39 = data.ipFamilies;
+const _errs90 = errors;
+if(errors === _errs90){
 if(Array.isArray(data39)){
 var valid13 = true;
-const len3 = data39.length;
+const len2 = data39.length;
+for(let i2=0; i2<len2; i2++){
+const _errs92 = errors;
+if(typeof data39[i2] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid13 = _errs92 === errors;
+if(!valid13){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs90 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.podCidrs !== undefined){
+let data41 = data.podCidrs;
+const _errs94 = errors;
+if(errors === _errs94){
+if(Array.isArray(data41)){
+var valid14 = true;
+const len3 = data41.length;
 for(let i3=0; i3<len3; i3++){
-const _errs91 = errors;
-if(typeof data39[i3] !== "string"){
+const _errs96 = errors;
+if(typeof data41[i3] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i3,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid13 = _errs91 === errors;
-if(!valid13){
+var valid14 = _errs96 === errors;
+if(!valid14){
 break;
 }
 }
@@ -656,27 +684,27 @@ validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs89 === errors;
+var valid0 = _errs94 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.serviceCidrs !== undefined){
-let data41 = data.serviceCidrs;
-const _errs93 = errors;
-if(errors === _errs93){
-if(Array.isArray(data41)){
-var valid14 = true;
-const len4 = data41.length;
+let data43 = data.serviceCidrs;
+const _errs98 = errors;
+if(errors === _errs98){
+if(Array.isArray(data43)){
+var valid15 = true;
+const len4 = data43.length;
 for(let i4=0; i4<len4; i4++){
-const _errs95 = errors;
-if(typeof data41[i4] !== "string"){
+const _errs100 = errors;
+if(typeof data43[i4] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i4,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs95 === errors;
-if(!valid14){
+var valid15 = _errs100 === errors;
+if(!valid15){
 break;
 }
 }
@@ -686,181 +714,181 @@ validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs93 === errors;
+var valid0 = _errs98 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.nodePools !== undefined){
-let data43 = data.nodePools;
-const _errs97 = errors;
-if(errors === _errs97){
-if(Array.isArray(data43)){
-var valid15 = true;
-const len5 = data43.length;
+let data45 = data.nodePools;
+const _errs102 = errors;
+if(errors === _errs102){
+if(Array.isArray(data45)){
+var valid16 = true;
+const len5 = data45.length;
 for(let i5=0; i5<len5; i5++){
-let data44 = data43[i5];
-const _errs99 = errors;
-if(errors === _errs99){
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-const _errs101 = errors;
-for(const key10 in data44){
-if(!(func2.call(schema11.properties.nodePools.items.properties, key10))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+let data46 = data45[i5];
+const _errs104 = errors;
+if(errors === _errs104){
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+const _errs106 = errors;
+for(const key11 in data46){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key11))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs101 === errors){
-if(data44.name !== undefined){
-const _errs102 = errors;
-if(typeof data44.name !== "string"){
+if(_errs106 === errors){
+if(data46.name !== undefined){
+const _errs107 = errors;
+if(typeof data46.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs102 === errors;
+var valid17 = _errs107 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.mode !== undefined){
-const _errs104 = errors;
-if(typeof data44.mode !== "string"){
+if(valid17){
+if(data46.mode !== undefined){
+const _errs109 = errors;
+if(typeof data46.mode !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs104 === errors;
+var valid17 = _errs109 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.count !== undefined){
-let data47 = data44.count;
-const _errs106 = errors;
-if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
+if(valid17){
+if(data46.count !== undefined){
+let data49 = data46.count;
+const _errs111 = errors;
+if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid16 = _errs106 === errors;
+var valid17 = _errs111 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.maxPods !== undefined){
-let data48 = data44.maxPods;
-const _errs108 = errors;
-if(!((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48)))){
+if(valid17){
+if(data46.maxPods !== undefined){
+let data50 = data46.maxPods;
+const _errs113 = errors;
+if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid16 = _errs108 === errors;
+var valid17 = _errs113 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.osType !== undefined){
-const _errs110 = errors;
-if(typeof data44.osType !== "string"){
+if(valid17){
+if(data46.osType !== undefined){
+const _errs115 = errors;
+if(typeof data46.osType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs110 === errors;
+var valid17 = _errs115 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.vmSize !== undefined){
-const _errs112 = errors;
-if(typeof data44.vmSize !== "string"){
+if(valid17){
+if(data46.vmSize !== undefined){
+const _errs117 = errors;
+if(typeof data46.vmSize !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs112 === errors;
+var valid17 = _errs117 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.enableAutoScaling !== undefined){
-const _errs114 = errors;
-if(typeof data44.enableAutoScaling !== "boolean"){
+if(valid17){
+if(data46.enableAutoScaling !== undefined){
+const _errs119 = errors;
+if(typeof data46.enableAutoScaling !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid16 = _errs114 === errors;
+var valid17 = _errs119 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.minCount !== undefined){
-let data52 = data44.minCount;
-const _errs116 = errors;
-if(!((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52)))){
+if(valid17){
+if(data46.minCount !== undefined){
+let data54 = data46.minCount;
+const _errs121 = errors;
+if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid16 = _errs116 === errors;
+var valid17 = _errs121 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.maxCount !== undefined){
-let data53 = data44.maxCount;
-const _errs118 = errors;
-if(!((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53)))){
+if(valid17){
+if(data46.maxCount !== undefined){
+let data55 = data46.maxCount;
+const _errs123 = errors;
+if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid16 = _errs118 === errors;
+var valid17 = _errs123 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.maxSurge !== undefined){
-let data54 = data44.maxSurge;
-const _errs120 = errors;
-if((!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))) && (typeof data54 !== "string")){
+if(valid17){
+if(data46.maxSurge !== undefined){
+let data56 = data46.maxSurge;
+const _errs125 = errors;
+if((!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))) && (typeof data56 !== "string")){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
 return false;
 }
-var valid16 = _errs120 === errors;
+var valid17 = _errs125 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.maxUnavailable !== undefined){
-let data55 = data44.maxUnavailable;
-const _errs122 = errors;
-if((!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))) && (typeof data55 !== "string")){
+if(valid17){
+if(data46.maxUnavailable !== undefined){
+let data57 = data46.maxUnavailable;
+const _errs127 = errors;
+if((!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))) && (typeof data57 !== "string")){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
 return false;
 }
-var valid16 = _errs122 === errors;
+var valid17 = _errs127 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
-if(valid16){
-if(data44.podIPAllocationMode !== undefined){
-const _errs124 = errors;
-if(typeof data44.podIPAllocationMode !== "string"){
+if(valid17){
+if(data46.podIPAllocationMode !== undefined){
+const _errs129 = errors;
+if(typeof data46.podIPAllocationMode !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs124 === errors;
+var valid17 = _errs129 === errors;
 }
 else {
-var valid16 = true;
+var valid17 = true;
 }
 }
 }
@@ -880,8 +908,8 @@ validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#
 return false;
 }
 }
-var valid15 = _errs99 === errors;
-if(!valid15){
+var valid16 = _errs104 === errors;
+if(!valid16){
 break;
 }
 }
@@ -891,77 +919,77 @@ validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs97 === errors;
+var valid0 = _errs102 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data57 = data.vnet;
-const _errs126 = errors;
-if(errors === _errs126){
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-const _errs128 = errors;
-for(const key11 in data57){
-if(!(func2.call(schema11.properties.vnet.properties, key11))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+let data59 = data.vnet;
+const _errs131 = errors;
+if(errors === _errs131){
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+const _errs133 = errors;
+for(const key12 in data59){
+if(!(func2.call(schema11.properties.vnet.properties, key12))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs128 === errors){
-if(data57.managed !== undefined){
-const _errs129 = errors;
-if(typeof data57.managed !== "boolean"){
+if(_errs133 === errors){
+if(data59.managed !== undefined){
+const _errs134 = errors;
+if(typeof data59.managed !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid17 = _errs129 === errors;
+var valid18 = _errs134 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.name !== undefined){
-const _errs131 = errors;
-if(typeof data57.name !== "string"){
+if(valid18){
+if(data59.name !== undefined){
+const _errs136 = errors;
+if(typeof data59.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs131 === errors;
+var valid18 = _errs136 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.resourceGroup !== undefined){
-const _errs133 = errors;
-if(typeof data57.resourceGroup !== "string"){
+if(valid18){
+if(data59.resourceGroup !== undefined){
+const _errs138 = errors;
+if(typeof data59.resourceGroup !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs133 === errors;
+var valid18 = _errs138 === errors;
 }
 else {
-var valid17 = true;
-}
-if(valid17){
-if(data57.addressSpaces !== undefined){
-let data61 = data57.addressSpaces;
-const _errs135 = errors;
-if(errors === _errs135){
-if(Array.isArray(data61)){
 var valid18 = true;
-const len6 = data61.length;
+}
+if(valid18){
+if(data59.addressSpaces !== undefined){
+let data63 = data59.addressSpaces;
+const _errs140 = errors;
+if(errors === _errs140){
+if(Array.isArray(data63)){
+var valid19 = true;
+const len6 = data63.length;
 for(let i6=0; i6<len6; i6++){
-const _errs137 = errors;
-if(typeof data61[i6] !== "string"){
+const _errs142 = errors;
+if(typeof data63[i6] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i6,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs137 === errors;
-if(!valid18){
+var valid19 = _errs142 === errors;
+if(!valid19){
 break;
 }
 }
@@ -971,138 +999,138 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid17 = _errs135 === errors;
+var valid18 = _errs140 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.subnetName !== undefined){
-const _errs139 = errors;
-if(typeof data57.subnetName !== "string"){
+if(valid18){
+if(data59.subnetName !== undefined){
+const _errs144 = errors;
+if(typeof data59.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs139 === errors;
+var valid18 = _errs144 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.subnetCidr !== undefined){
-const _errs141 = errors;
-if(typeof data57.subnetCidr !== "string"){
+if(valid18){
+if(data59.subnetCidr !== undefined){
+const _errs146 = errors;
+if(typeof data59.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs141 === errors;
+var valid18 = _errs146 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.subnetIPv6Cidr !== undefined){
-const _errs143 = errors;
-if(typeof data57.subnetIPv6Cidr !== "string"){
+if(valid18){
+if(data59.subnetIPv6Cidr !== undefined){
+const _errs148 = errors;
+if(typeof data59.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs143 === errors;
+var valid18 = _errs148 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.podSubnetName !== undefined){
-const _errs145 = errors;
-if(typeof data57.podSubnetName !== "string"){
+if(valid18){
+if(data59.podSubnetName !== undefined){
+const _errs150 = errors;
+if(typeof data59.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs145 === errors;
+var valid18 = _errs150 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.podSubnetCidr !== undefined){
-const _errs147 = errors;
-if(typeof data57.podSubnetCidr !== "string"){
+if(valid18){
+if(data59.podSubnetCidr !== undefined){
+const _errs152 = errors;
+if(typeof data59.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs147 === errors;
+var valid18 = _errs152 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
-if(valid17){
-if(data57.existingSubnets !== undefined){
-let data68 = data57.existingSubnets;
-const _errs149 = errors;
-if(errors === _errs149){
-if(Array.isArray(data68)){
-var valid19 = true;
-const len7 = data68.length;
+if(valid18){
+if(data59.existingSubnets !== undefined){
+let data70 = data59.existingSubnets;
+const _errs154 = errors;
+if(errors === _errs154){
+if(Array.isArray(data70)){
+var valid20 = true;
+const len7 = data70.length;
 for(let i7=0; i7<len7; i7++){
-let data69 = data68[i7];
-const _errs151 = errors;
-if(errors === _errs151){
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+let data71 = data70[i7];
+const _errs156 = errors;
+if(errors === _errs156){
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
 let missing2;
-if((data69.cidr === undefined) && (missing2 = "cidr")){
+if((data71.cidr === undefined) && (missing2 = "cidr")){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs153 = errors;
-for(const key12 in data69){
-if(!((((((((key12 === "name") || (key12 === "cidr")) || (key12 === "delegations")) || (key12 === "routeTableId")) || (key12 === "natGatewayId")) || (key12 === "networkSecurityGroupId")) || (key12 === "usedBy")) || (key12 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+const _errs158 = errors;
+for(const key13 in data71){
+if(!((((((((key13 === "name") || (key13 === "cidr")) || (key13 === "delegations")) || (key13 === "routeTableId")) || (key13 === "natGatewayId")) || (key13 === "networkSecurityGroupId")) || (key13 === "usedBy")) || (key13 === "used"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs153 === errors){
-if(data69.name !== undefined){
-const _errs154 = errors;
-if(typeof data69.name !== "string"){
+if(_errs158 === errors){
+if(data71.name !== undefined){
+const _errs159 = errors;
+if(typeof data71.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs154 === errors;
+var valid21 = _errs159 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.cidr !== undefined){
-const _errs156 = errors;
-if(typeof data69.cidr !== "string"){
+if(valid21){
+if(data71.cidr !== undefined){
+const _errs161 = errors;
+if(typeof data71.cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs156 === errors;
+var valid21 = _errs161 === errors;
 }
 else {
-var valid20 = true;
-}
-if(valid20){
-if(data69.delegations !== undefined){
-let data72 = data69.delegations;
-const _errs158 = errors;
-if(errors === _errs158){
-if(Array.isArray(data72)){
 var valid21 = true;
-const len8 = data72.length;
+}
+if(valid21){
+if(data71.delegations !== undefined){
+let data74 = data71.delegations;
+const _errs163 = errors;
+if(errors === _errs163){
+if(Array.isArray(data74)){
+var valid22 = true;
+const len8 = data74.length;
 for(let i8=0; i8<len8; i8++){
-const _errs160 = errors;
-if(typeof data72[i8] !== "string"){
+const _errs165 = errors;
+if(typeof data74[i8] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs160 === errors;
-if(!valid21){
+var valid22 = _errs165 === errors;
+if(!valid22){
 break;
 }
 }
@@ -1112,63 +1140,63 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid20 = _errs158 === errors;
+var valid21 = _errs163 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.routeTableId !== undefined){
-const _errs162 = errors;
-if(typeof data69.routeTableId !== "string"){
+if(valid21){
+if(data71.routeTableId !== undefined){
+const _errs167 = errors;
+if(typeof data71.routeTableId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs162 === errors;
+var valid21 = _errs167 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.natGatewayId !== undefined){
-const _errs164 = errors;
-if(typeof data69.natGatewayId !== "string"){
+if(valid21){
+if(data71.natGatewayId !== undefined){
+const _errs169 = errors;
+if(typeof data71.natGatewayId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs164 === errors;
+var valid21 = _errs169 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.networkSecurityGroupId !== undefined){
-const _errs166 = errors;
-if(typeof data69.networkSecurityGroupId !== "string"){
+if(valid21){
+if(data71.networkSecurityGroupId !== undefined){
+const _errs171 = errors;
+if(typeof data71.networkSecurityGroupId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs166 === errors;
+var valid21 = _errs171 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.usedBy !== undefined){
-let data77 = data69.usedBy;
-const _errs168 = errors;
-if(errors === _errs168){
-if(Array.isArray(data77)){
-var valid22 = true;
-const len9 = data77.length;
+if(valid21){
+if(data71.usedBy !== undefined){
+let data79 = data71.usedBy;
+const _errs173 = errors;
+if(errors === _errs173){
+if(Array.isArray(data79)){
+var valid23 = true;
+const len9 = data79.length;
 for(let i9=0; i9<len9; i9++){
-const _errs170 = errors;
-if(typeof data77[i9] !== "string"){
+const _errs175 = errors;
+if(typeof data79[i9] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs170 === errors;
-if(!valid22){
+var valid23 = _errs175 === errors;
+if(!valid23){
 break;
 }
 }
@@ -1178,23 +1206,23 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/
 return false;
 }
 }
-var valid20 = _errs168 === errors;
+var valid21 = _errs173 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
-if(valid20){
-if(data69.used !== undefined){
-let data79 = data69.used;
-const _errs172 = errors;
-if(!((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79)))){
+if(valid21){
+if(data71.used !== undefined){
+let data81 = data71.used;
+const _errs177 = errors;
+if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid20 = _errs172 === errors;
+var valid21 = _errs177 === errors;
 }
 else {
-var valid20 = true;
+var valid21 = true;
 }
 }
 }
@@ -1211,8 +1239,8 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,sc
 return false;
 }
 }
-var valid19 = _errs151 === errors;
-if(!valid19){
+var valid20 = _errs156 === errors;
+if(!valid20){
 break;
 }
 }
@@ -1222,10 +1250,10 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid17 = _errs149 === errors;
+var valid18 = _errs154 === errors;
 }
 else {
-var valid17 = true;
+var valid18 = true;
 }
 }
 }
@@ -1243,27 +1271,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs126 === errors;
+var valid0 = _errs131 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data80 = data.connectedCidrs;
-const _errs174 = errors;
-if(errors === _errs174){
-if(Array.isArray(data80)){
-var valid23 = true;
-const len10 = data80.length;
+let data82 = data.connectedCidrs;
+const _errs179 = errors;
+if(errors === _errs179){
+if(Array.isArray(data82)){
+var valid24 = true;
+const len10 = data82.length;
 for(let i10=0; i10<len10; i10++){
-const _errs176 = errors;
-if(typeof data80[i10] !== "string"){
+const _errs181 = errors;
+if(typeof data82[i10] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs176 === errors;
-if(!valid23){
+var valid24 = _errs181 === errors;
+if(!valid24){
 break;
 }
 }
@@ -1273,73 +1301,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs174 === errors;
+var valid0 = _errs179 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data82 = data.routes;
-const _errs178 = errors;
-if(errors === _errs178){
-if(Array.isArray(data82)){
-var valid24 = true;
-const len11 = data82.length;
+let data84 = data.routes;
+const _errs183 = errors;
+if(errors === _errs183){
+if(Array.isArray(data84)){
+var valid25 = true;
+const len11 = data84.length;
 for(let i11=0; i11<len11; i11++){
-let data83 = data82[i11];
-const _errs180 = errors;
-if(errors === _errs180){
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let data85 = data84[i11];
+const _errs185 = errors;
+if(errors === _errs185){
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
 let missing3;
-if(((data83.prefix === undefined) && (missing3 = "prefix")) || ((data83.nextHopType === undefined) && (missing3 = "nextHopType"))){
+if(((data85.prefix === undefined) && (missing3 = "prefix")) || ((data85.nextHopType === undefined) && (missing3 = "nextHopType"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs182 = errors;
-for(const key13 in data83){
-if(!(((key13 === "prefix") || (key13 === "nextHopType")) || (key13 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+const _errs187 = errors;
+for(const key14 in data85){
+if(!(((key14 === "prefix") || (key14 === "nextHopType")) || (key14 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs182 === errors){
-if(data83.prefix !== undefined){
-const _errs183 = errors;
-if(typeof data83.prefix !== "string"){
+if(_errs187 === errors){
+if(data85.prefix !== undefined){
+const _errs188 = errors;
+if(typeof data85.prefix !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs183 === errors;
+var valid26 = _errs188 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
-if(valid25){
-if(data83.nextHopType !== undefined){
-const _errs185 = errors;
-if(typeof data83.nextHopType !== "string"){
+if(valid26){
+if(data85.nextHopType !== undefined){
+const _errs190 = errors;
+if(typeof data85.nextHopType !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs185 === errors;
+var valid26 = _errs190 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
-if(valid25){
-if(data83.nextHopIp !== undefined){
-const _errs187 = errors;
-if(typeof data83.nextHopIp !== "string"){
+if(valid26){
+if(data85.nextHopIp !== undefined){
+const _errs192 = errors;
+if(typeof data85.nextHopIp !== "string"){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs187 === errors;
+var valid26 = _errs192 === errors;
 }
 else {
-var valid25 = true;
+var valid26 = true;
 }
 }
 }
@@ -1351,8 +1379,8 @@ validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/p
 return false;
 }
 }
-var valid24 = _errs180 === errors;
-if(!valid24){
+var valid25 = _errs185 === errors;
+if(!valid25){
 break;
 }
 }
@@ -1362,89 +1390,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs178 === errors;
+var valid0 = _errs183 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data87 = data.firewall;
-const _errs189 = errors;
-if(errors === _errs189){
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-const _errs191 = errors;
-for(const key14 in data87){
-if(!(((((key14 === "enabled") || (key14 === "subnetCidr")) || (key14 === "sku")) || (key14 === "managementSubnetCidr")) || (key14 === "allowList"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+let data89 = data.firewall;
+const _errs194 = errors;
+if(errors === _errs194){
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+const _errs196 = errors;
+for(const key15 in data89){
+if(!(((((key15 === "enabled") || (key15 === "subnetCidr")) || (key15 === "sku")) || (key15 === "managementSubnetCidr")) || (key15 === "allowList"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs191 === errors){
-if(data87.enabled !== undefined){
-const _errs192 = errors;
-if(typeof data87.enabled !== "boolean"){
+if(_errs196 === errors){
+if(data89.enabled !== undefined){
+const _errs197 = errors;
+if(typeof data89.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid26 = _errs192 === errors;
+var valid27 = _errs197 === errors;
 }
 else {
-var valid26 = true;
+var valid27 = true;
 }
-if(valid26){
-if(data87.subnetCidr !== undefined){
-const _errs194 = errors;
-if(typeof data87.subnetCidr !== "string"){
+if(valid27){
+if(data89.subnetCidr !== undefined){
+const _errs199 = errors;
+if(typeof data89.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs194 === errors;
+var valid27 = _errs199 === errors;
 }
 else {
-var valid26 = true;
+var valid27 = true;
 }
-if(valid26){
-if(data87.sku !== undefined){
-const _errs196 = errors;
-if(typeof data87.sku !== "string"){
+if(valid27){
+if(data89.sku !== undefined){
+const _errs201 = errors;
+if(typeof data89.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs196 === errors;
+var valid27 = _errs201 === errors;
 }
 else {
-var valid26 = true;
+var valid27 = true;
 }
-if(valid26){
-if(data87.managementSubnetCidr !== undefined){
-const _errs198 = errors;
-if(typeof data87.managementSubnetCidr !== "string"){
+if(valid27){
+if(data89.managementSubnetCidr !== undefined){
+const _errs203 = errors;
+if(typeof data89.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs198 === errors;
+var valid27 = _errs203 === errors;
 }
 else {
-var valid26 = true;
-}
-if(valid26){
-if(data87.allowList !== undefined){
-let data92 = data87.allowList;
-const _errs200 = errors;
-if(errors === _errs200){
-if(Array.isArray(data92)){
 var valid27 = true;
-const len12 = data92.length;
+}
+if(valid27){
+if(data89.allowList !== undefined){
+let data94 = data89.allowList;
+const _errs205 = errors;
+if(errors === _errs205){
+if(Array.isArray(data94)){
+var valid28 = true;
+const len12 = data94.length;
 for(let i12=0; i12<len12; i12++){
-const _errs202 = errors;
-if(typeof data92[i12] !== "string"){
+const _errs207 = errors;
+if(typeof data94[i12] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs202 === errors;
-if(!valid27){
+var valid28 = _errs207 === errors;
+if(!valid28){
 break;
 }
 }
@@ -1454,10 +1482,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid26 = _errs200 === errors;
+var valid27 = _errs205 === errors;
 }
 else {
-var valid26 = true;
+var valid27 = true;
 }
 }
 }
@@ -1470,10 +1498,11 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs189 === errors;
+var valid0 = _errs194 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
