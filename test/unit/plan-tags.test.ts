@@ -25,7 +25,7 @@ describe("plan: user tags (issue 11 item 5)", () => {
 
   it("a resource aks-net made is updated when a user tag is missing or differs (values exactly), unchanged when they match", () => {
     const want = vnetOf(plan({ env: "prod" }));
-    const have = { ...structuredClone(want.body), id: want.resourceId };
+    const have: Record<string, unknown> = { ...structuredClone(want.body), id: want.resourceId };
     assert.equal(diffPlan([want], new Map([[want.resourceId, have]])).operations[0]?.action, "unchanged");
     const other = { ...have, tags: { ...(have["tags"] as object), ENV: "Prod" } };
     delete (other.tags as Record<string, string>)["env"];
