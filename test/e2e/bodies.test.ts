@@ -23,7 +23,7 @@ interface Op {
 const TARGET = { name: "walk", resourceGroup: "rg-walk", location: "westeurope", kubernetesVersion: "1.33.3" };
 const BYO = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/aks";
 
-/** The README's topologies, plus the bodies issue 10 named (Windows, dual-stack, BYO CNI, Static Block, firewall SKUs). */
+/** The topologies of docs/create.md, plus the bodies issue 10 named (Windows, dual-stack, BYO CNI, Static Block, firewall SKUs). */
 const TOPOLOGIES: [string, SpecInput][] = [
   ["Azure CNI Overlay (default)", {}],
   ["Overlay + Cilium", { networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "cilium", networkDataplane: "cilium" }],
@@ -49,7 +49,7 @@ const TOPOLOGIES: [string, SpecInput][] = [
   ["bring your own CNI", { networkPlugin: "none", podCidr: "10.244.0.0/16" }],
 ];
 
-/** Spec leaves aks-net never sends, and why (README "What aks-net sends differently"). */
+/** Spec leaves aks-net never sends, and why (docs/create.md "What aks-net sends differently"). */
 const NOT_SENT: [RegExp, string][] = [
   [/^dockerBridgeCidr$/, "ignored by AKS; never sent"],
   [/^connectedCidrs\[\d+\]$/, "peered and on-premises ranges: checked for overlaps, nothing to build"],

@@ -1,5 +1,5 @@
 /**
- * Runs every `aks-net ...` example command in README.md and checks the exit code the README states for it.
+ * Runs every `aks-net ...` example command in README.md and docs/*.md and checks the exit code the page states for it.
  *
  * Convention (README authors, please follow it):
  *  - Commands live in ```sh (or bash/console/shell) fenced blocks. A line runs when it calls `aks-net` or
@@ -14,7 +14,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BIN, ROOT } from "../helpers/cli.ts";
@@ -89,8 +89,10 @@ function sh(command: string, pathDir: string, input = ""): Promise<{ code: numbe
   });
 }
 
-describe("README examples", () => {
-  const commands = readmeCommands(readFileSync(join(ROOT, "README.md"), "utf8"));
+/** README.md and every page under docs/: the reference moved there keeps its tests. */
+const PAGES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
+
+describe("README and docs examples", () => {
   let pathDir: string;
   before(() => {
     pathDir = mkdtempSync(join(tmpdir(), "aks-net-readme-"));
@@ -98,23 +100,34 @@ describe("README examples", () => {
   });
   after(() => rmSync(pathDir, { recursive: true, force: true }));
 
-  it("has runnable examples, including the set-up command", () => {
+  it("README has runnable examples, including the set-up command and a failing validation", () => {
+    const commands = readmeCommands(readFileSync(join(ROOT, "README.md"), "utf8"));
     assert.ok(commands.some((c) => c.command === "./bin/aks-net validate -f examples/overlay-cilium.yaml"), JSON.stringify(commands));
     assert.ok(commands.some((c) => c.exit === 3), "at least one example shows a failing validation");
   });
 
-  for (const c of commands) {
-    it(`README.md:${c.line} \`${c.command}\` exits ${c.exit}`, async () => {
-      const r = await sh(c.command, pathDir);
-      assert.equal(r.code, c.exit, r.stderr);
-    });
-  }
+  it("the reference pages the README links to exist and carry examples", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    for (const [, link] of readme.matchAll(/\]\((docs\/[^)#]+)(#[^)]*)?\)/g)) assert.ok(PAGES.includes(link as string), `README links to ${link}, which does not exist`);
+    for (const page of ["docs/validate.md", "docs/create.md", "docs/delete.md", "docs/init.md"]) {
+      assert.ok(readmeCommands(readFileSync(join(ROOT, page), "utf8")).length > 0, `${page} has no tested example`);
+    }
+  });
 
-  for (const spec of testedBlocks(readFileSync(join(ROOT, "README.md"), "utf8")).filter((b) => b.lang === "yaml")) {
-    it(`README.md:${spec.line} yaml spec validates without errors`, async () => {
-      const r = await sh("aks-net validate -f -", pathDir, spec.lines.join("\n"));
-      assert.equal(r.code, 0, r.stderr);
-    });
+  for (const page of PAGES) {
+    const markdown = readFileSync(join(ROOT, page), "utf8");
+    for (const c of readmeCommands(markdown)) {
+      it(`${page}:${c.line} \`${c.command}\` exits ${c.exit}`, async () => {
+        const r = await sh(c.command, pathDir);
+        assert.equal(r.code, c.exit, r.stderr);
+      });
+    }
+    for (const spec of testedBlocks(markdown).filter((b) => b.lang === "yaml")) {
+      it(`${page}:${spec.line} yaml spec validates without errors`, async () => {
+        const r = await sh("aks-net validate -f -", pathDir, spec.lines.join("\n"));
+        assert.equal(r.code, 0, r.stderr);
+      });
+    }
   }
 });
 

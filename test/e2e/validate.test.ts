@@ -43,7 +43,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("validate: valid input (exit 0)", () => {
-  it("validates the README example: report on stdout, nothing on stderr", async () => {
+  it("validates the README quick-start example: report on stdout, nothing on stderr", async () => {
     const r = await runCli(["validate", "-f", EXAMPLE]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");

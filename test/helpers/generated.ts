@@ -1,7 +1,8 @@
 /**
- * Files generated from code and committed: the published JSON Schema, and the spec-shape validator that ajv
- * compiles ahead of time (ajv's standalone mode), so `validate` neither loads nor runs the ajv compiler at start-up.
- * `node test/helpers/generated.ts` rewrites them; test/unit/spec-file.test.ts fails when one is stale.
+ * Files generated from code and committed: the published JSON Schema, the spec-shape validator that ajv
+ * compiles ahead of time (ajv's standalone mode), so `validate` neither loads nor runs the ajv compiler at start-up,
+ * and docs/rules.md from the rule registry.
+ * `npm run docs` (`node test/helpers/generated.ts`) rewrites them; test/unit/spec-file.test.ts fails when one is stale.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { shapeSchema, specSchema } from "../../src/core/spec-schema.ts";
+import { RULES } from "../../src/validators/index.ts";
+import { rulesMarkdown } from "../../scripts/rules-doc.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 type Standalone = (ajv: Ajv, validate: unknown) => string;
@@ -28,6 +31,7 @@ export function generatedFiles(): Record<string, string> {
   return {
     "schema/aks-net.schema.json": `${JSON.stringify(specSchema(), null, 2)}\n`,
     "src/commands/input/spec-shape.generated.ts": `${header}\n${toCode(ajv, validate)}\n`,
+    "docs/rules.md": rulesMarkdown(RULES),
   };
 }
 

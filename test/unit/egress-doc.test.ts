@@ -4,7 +4,7 @@
  * required network rules", "... required FQDN / application rules", GPU and Windows sections) and
  * `articles/aks/limit-egress-traffic.md` (the `az network firewall network-rule create` / `application-rule create`
  * commands). When the doc changes, update these tables: every entry must then be covered by the pack or be listed in
- * NOT_BUILT with the reason (the README says the same).
+ * NOT_BUILT with the reason (docs/create.md says the same).
  */
 import assert from "node:assert/strict";
 import { aksEgressPolicyCollections, aksEgressRules } from "../../src/core/egress.ts";
@@ -63,7 +63,7 @@ const GUIDE_NETWORK: (DocNetworkRule & { fqdns?: string[] })[] = [
   { id: "docker", protocol: "TCP", port: 443, destinations: ["docker.io", "registry-1.docker.io", "production.cloudflare.docker.com"] },
 ];
 
-/** Doc entries aks-net deliberately does not build, and why (README "What aks-net sends differently"). */
+/** Doc entries aks-net deliberately does not build, and why (docs/create.md "What aks-net sends differently"). */
 const NOT_BUILT: Record<string, string> = {
   "CustomDNSIP:53": "only with custom DNS servers; the spec records none (the firewall's own DNS proxy needs no rule)",
   "APIServerPublicIP:443": "the API server's IP exists only after create; kube-system uses its FQDN, covered by the FQDN tag",

@@ -120,7 +120,7 @@ describe("spec schema", () => {
 
 describe("generated files", () => {
   for (const [path, content] of Object.entries(generatedFiles())) {
-    it(`${path} is current (regenerate: node test/helpers/generated.ts)`, () => assert.equal(readFileSync(join(ROOT, path), "utf8"), content));
+    it(`${path} is current (regenerate: npm run docs)`, () => assert.equal(readFileSync(join(ROOT, path), "utf8"), content));
   }
 });
 
