@@ -4,7 +4,7 @@
  * Azure access goes through an ArmPort (src/providers/arm-port.ts); this file stays pure and is unit-tested with a fake port.
  */
 import { AzureError, CancelledError } from "./errors.ts";
-import { diffPlan, mergeForUpdate, plannedPart, refTargets, resolveRefs, valueAt } from "./plan.ts";
+import { diffPlan, lacksTags, mergeForUpdate, plannedPart, refTargets, resolveRefs, valueAt, withOwnTags } from "./plan.ts";
 import { fillSecrets, withoutSecrets } from "./secrets.ts";
 import type { Action, DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
@@ -230,7 +230,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     const desired: DesiredResource = { ...op, body: await resolveBody({ ...op, body: op.desired ?? op.body }, lookup, sig) };
     let current = await settle(op, await read(op, sig), sig);
     let diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
-    const writes = (): boolean => diff.operations[0]?.action !== "unchanged" || provisioningState(current)?.toLowerCase() === "failed";
+    const writes = (): boolean => diff.operations[0]?.action !== "unchanged" || provisioningState(current)?.toLowerCase() === "failed" || (current !== undefined && lacksTags(current, op.ownTags));
     if (current !== undefined && options.initial && writes()) {
       // An update is merged with a read taken now, not the planning read: what the user added since is kept.
       current = await settle(op, await port.get(op, sig), sig);
@@ -246,10 +246,10 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
     // A resource left Failed by an earlier run is written again: a re-PUT is how ARM retries it.
     const action: Action = current === undefined ? "create" : "update";
-    const body = diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body;
+    const body = withOwnTags(diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body, current === undefined ? undefined : op.ownTags);
     // A create carries its secrets; an update body (mergeForUpdate) has none, so Azure keeps its own.
     const sent = action === "create" ? fillSecrets(body, options.secrets ?? new Map()) : withoutSecrets(body);
-    return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : plannedPart(body, desired.body))) };
+    return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op))) };
   };
 
   const run = async (op: Operation): Promise<StepResult> => {
@@ -319,14 +319,19 @@ export async function checkWrites(plan: Plan, port: ArmPort, initial: ObservedSt
     if (op.action !== "create" && op.action !== "update") continue;
     const desired = resolveRefs(op.desired ?? op.body, known);
     const current = findObserved(initial, op.resourceId);
-    const body = current === undefined ? desired : mergeForUpdate(current, desired);
+    const body = current === undefined ? desired : withOwnTags(mergeForUpdate(current, desired), op.ownTags);
     try {
-      await port.check(op, body, current === undefined ? desired : plannedPart(body, desired));
+      await port.check(op, body, current === undefined ? desired : ownPart(plannedPart(body, desired), op));
     } catch (e) {
       if (e instanceof Error) e.message = `${e.message} (found before the first write: nothing was changed)`;
       throw e;
     }
   }
+}
+
+/** The planned part of an update plus the ownership tags it sets: all of it must go out. */
+function ownPart(planned: Body, op: Operation): Body {
+  return op.ownTags === undefined ? planned : { ...planned, tags: op.ownTags };
 }
 
 /**

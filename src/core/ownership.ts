@@ -13,7 +13,8 @@
  */
 import { createHash } from "node:crypto";
 import { NETWORK_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
-import type { DesiredResource } from "./plan.ts";
+import { findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
+import type { DesiredResource, Operation } from "./plan.ts";
 
 type Body = Record<string, unknown>;
 
@@ -103,15 +104,20 @@ const INLINE: Record<string, string[]> = {
   [lc(TYPES.firewallPolicy)]: ["ruleCollectionGroups"],
 };
 
-/** The ids a resource's PUT writes: itself and its inline named children. */
-export function idsWrittenBy(r: Pick<DesiredResource, "resourceId" | "type" | "body">): string[] {
-  const out = [r.resourceId];
+/** What a resource's PUT writes, id and body: itself and its inline named children. */
+function itemsWrittenBy(r: Pick<DesiredResource, "resourceId" | "type" | "body">): [string, Body][] {
+  const out: [string, Body][] = [[r.resourceId, r.body]];
   for (const coll of INLINE[lc(r.type)] ?? []) {
     const list = isObject(r.body["properties"]) ? r.body["properties"][coll] : undefined;
     if (!Array.isArray(list)) continue;
-    for (const item of list) if (isObject(item) && typeof item["name"] === "string") out.push(`${r.resourceId}/${coll}/${item["name"]}`);
+    for (const item of list) if (isObject(item) && typeof item["name"] === "string") out.push([`${r.resourceId}/${coll}/${item["name"]}`, item]);
   }
   return out;
+}
+
+/** The ids a resource's PUT writes: itself and its inline named children. */
+export function idsWrittenBy(r: Pick<DesiredResource, "resourceId" | "type" | "body">): string[] {
+  return itemsWrittenBy(r).map(([id]) => id);
 }
 
 /** Every id create's plan writes (the same function for the manifest and for `delete -f`). */
@@ -261,7 +267,7 @@ export function expandChildren(id: string, body: Body): [string, Body][] {
 }
 
 interface PlanLike {
-  operations: (DesiredResource & { action: string; reason?: string })[];
+  operations: Operation[];
   refusals: { resourceId: string; reason: string }[];
 }
 
@@ -279,15 +285,34 @@ export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyM
     cluster,
     observed: new Map([...expanded].map(([k, v]) => [String(v["id"] ?? k), v])),
     manifest: manifestBefore ? readManifest(manifestBefore[1], cluster) : undefined,
-    planned: writtenIds(plan.operations),
   });
+  // What this run creates: not there yet, also not under another name (a child matched as diffPlan matches it).
+  const observedTop = new Map([...observed].map(([id, body]) => [lc(id), body]));
+  const createsNow = (id: string, body: Body): boolean => {
+    if (expanded.has(lc(id))) return false;
+    const parent = parentId(id);
+    const parentBody = parent === undefined ? undefined : (observedTop.get(lc(parent)) ?? expanded.get(lc(parent)));
+    const items = parent !== undefined && parentBody !== undefined && isObject(parentBody["properties"]) ? parentBody["properties"][id.slice(parent.length + 1).split("/")[0] as string] : undefined;
+    return !Array.isArray(items) || findItem(items, { ...body, name: id.slice(id.lastIndexOf("/") + 1) }) < 0;
+  };
   for (const op of plan.operations) {
-    for (const id of idsWrittenBy(op)) if (!expanded.has(lc(id))) made.add(lc(id));
+    for (const [id, body] of itemsWrittenBy({ ...op, body: op.desired ?? op.body })) if (createsNow(id, body)) made.add(lc(id));
   }
   const refusals = [...plan.refusals];
   for (const op of plan.operations) {
-    if (lc(op.type) !== lc(TYPES.subnet)) continue;
     const have = expanded.get(lc(op.resourceId));
+    if (lc(op.type) === lc(TYPES.vnet) && have !== undefined && !made.has(lc(op.resourceId))) {
+      // Delete gives back Azure's DNS once the firewall is gone; DNS servers the user set could not be given back.
+      const want = JSON.stringify(dnsOf(op.desired ?? op.body));
+      const theirs = dnsOf(have);
+      if (want !== "[]" && theirs.length > 0 && JSON.stringify(theirs) !== want) {
+        refusals.push({
+          resourceId: op.resourceId,
+          reason: `VNet ${op.resourceId.slice(op.resourceId.lastIndexOf("/") + 1)} uses your DNS servers ${theirs.join(", ")}: the firewall's DNS proxy needs the VNet's DNS pointed at the firewall, and aks-net does not replace DNS servers it did not set (delete could not give them back); forward them through the firewall yourself, or use a VNet without custom DNS`,
+        });
+      }
+    }
+    if (lc(op.type) !== lc(TYPES.subnet)) continue;
     if (have === undefined || made.has(lc(op.resourceId))) continue;
     for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"]] as const) {
       const want = refOf(op.body, prop);
@@ -300,12 +325,50 @@ export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyM
       }
     }
   }
+  // The children each resource's plan writes (subnets are their own operations, routes sit in their table's body).
+  const childrenOf = new Map<string, [string, Body][]>();
+  for (const op of plan.operations) {
+    for (const [id, body] of itemsWrittenBy({ ...op, body: op.desired ?? op.body })) {
+      const parent = parentId(id);
+      if (parent !== undefined) childrenOf.set(lc(parent), [...(childrenOf.get(lc(parent)) ?? []), [id, body]]);
+    }
+  }
   const operations = plan.operations.map((op) => {
-    if (lc(op.type) !== lc(TYPES.managedCluster) || op.action !== "create") return op;
-    const tags = isObject(op.body["tags"]) ? op.body["tags"] : {};
-    return { ...op, body: { ...op.body, tags: { ...tags, ...manifestTags([...made], cluster) } } };
+    const have = observedTop.get(lc(op.resourceId));
+    if (lc(op.type) === lc(TYPES.managedCluster) && op.action === "create") {
+      const tags = isObject(op.body["tags"]) ? op.body["tags"] : {};
+      return { ...op, body: { ...op.body, tags: { ...tags, ...manifestTags([...made], cluster) } } };
+    }
+    // A re-run keeps the record current: what it adds is proven like what the first run made.
+    if (have === undefined || !isTopLevel(op.resourceId) || !hasProof(cluster, op.resourceId, have)) return op;
+    let own: Record<string, string> | undefined;
+    if (lc(op.type) === lc(TYPES.managedCluster)) {
+      const before = readManifest(have, cluster) ?? [];
+      const added = [...made].filter((m) => !inManifest(before, m));
+      if (added.length > 0) own = manifestTags([...before, ...added], cluster);
+    } else {
+      const signed = signedChildren(have);
+      // Only children this run creates join the list: one the user made at a planned name stays the user's.
+      const fresh = (childrenOf.get(lc(op.resourceId)) ?? []).filter(([id, body]) => createsNow(id, body)).map(([id]) => id.slice(op.resourceId.length + 1));
+      const list = [...signed, ...fresh.filter((c, i) => !signed.some((x) => lc(x) === lc(c)) && fresh.findIndex((y) => lc(y) === lc(c)) === i)];
+      if (list.length > signed.length) {
+        const value = list.join(",");
+        if (value.length > TAG_VALUE_MAX) throw new Error(`too many children for one tag in ${op.resourceId}`);
+        own = { [CHILDREN_TAG]: value, [PROOF_TAG]: proofValue(cluster, op.resourceId, value) };
+      }
+    }
+    if (own === undefined) return op;
+    const record = "records what aks-net made in its tags";
+    if (op.action === "update") return { ...op, ownTags: own, body: withOwnTags(op.body, own), reason: `${op.reason ?? ""}; ${record}` };
+    return { ...op, action: "update" as const, ownTags: own, reason: record, body: withOwnTags(mergeForUpdate(have, op.body), own), desired: op.body };
   });
   return { ...plan, operations, refusals };
+}
+
+function dnsOf(body: unknown): string[] {
+  const p = isObject(body) && isObject(body["properties"]) ? body["properties"]["dhcpOptions"] : undefined;
+  const list = isObject(p) ? p["dnsServers"] : undefined;
+  return Array.isArray(list) ? list.map(String) : [];
 }
 
 function refOf(body: unknown, prop: string): string | undefined {

@@ -73,6 +73,26 @@ export interface Operation extends DesiredResource {
    * The executor merges this one again with a fresh read, and the port checks that all of it goes out.
    */
   desired?: Record<string, unknown>;
+  /**
+   * Tags aks-net sets on an existing resource it made for this cluster (core/ownership.ts: the proof with the list of
+   * children a re-run added, the cluster's record of what create made). Laid over the tags Azure has; others stay.
+   */
+  ownTags?: Record<string, string>;
+}
+
+/** True when `body`'s tags lack one of `own` (tag names compare case-insensitively, as Azure's do). */
+export function lacksTags(body: Record<string, unknown> | undefined, own: Record<string, string> | undefined): boolean {
+  if (own === undefined) return false;
+  const tags = isObject(body?.["tags"]) ? (body["tags"] as Record<string, unknown>) : {};
+  return Object.entries(own).some(([k, v]) => String(getKey(tags, k) ?? "") !== v);
+}
+
+/** `body` with `own` laid over its tags (a tag Azure has under another case is replaced, not doubled). */
+export function withOwnTags(body: Record<string, unknown>, own: Record<string, string> | undefined): Record<string, unknown> {
+  if (own === undefined) return body;
+  const tags = { ...(isObject(body["tags"]) ? body["tags"] : {}) };
+  for (const k of Object.keys(tags)) if (Object.keys(own).some((o) => o.toLowerCase() === k.toLowerCase())) delete tags[k];
+  return { ...body, tags: { ...tags, ...own } };
 }
 
 /** A change Azure cannot make in place (service CIDR of a cluster, prefix of a subnet in use): `create` prints it and stops. */
@@ -745,7 +765,7 @@ const IDENTITY_PATHS = ["properties.addressPrefix", "properties.subnet.id"];
  * another name is the route aks-net plans for that prefix; a firewall's IP configuration named by its creator is
  * the one aks-net plans in that subnet).
  */
-function findItem(list: readonly unknown[], want: Record<string, unknown>): number {
+export function findItem(list: readonly unknown[], want: Record<string, unknown>): number {
   const byName = list.findIndex((h) => isObject(h) && equalish(h["name"], want["name"]));
   if (byName >= 0) return byName;
   for (const path of IDENTITY_PATHS) {

@@ -522,6 +522,27 @@ export function decideTeardown(input: TeardownInput): Teardown {
     const kept = keep.get(k);
     if (kept) kept.reason += `; aks-net removes the association with ${dropped.join(" and ")} it made`;
   }
+  // A kept VNet whose DNS servers are exactly the private IP of a firewall aks-net deletes: create pointed it there
+  // (the firewall's DNS proxy; it refuses to replace DNS servers the user set), and left so it would resolve nothing.
+  for (const [k, body] of byId) {
+    if (lc(typeOf(k)) !== lc(TYPES.vnet) || del.has(k)) continue;
+    const servers = list(body, "properties.dhcpOptions.dnsServers");
+    const fw = servers.length === 1 ? firewallAt(String(servers[0]), k, byId, del) : undefined;
+    if (fw === undefined) continue;
+    const id = ids.get(k) as string;
+    ops.push({
+      resourceId: id,
+      type: TYPES.vnet,
+      apiVersion: API_VERSIONS.network,
+      dependsOn: [],
+      body: { properties: { dhcpOptions: null } },
+      label: `vnet ${nameOf(id)} (DNS servers)`,
+      action: "update",
+      reason: `give back Azure's DNS: its DNS server is ${String(servers[0])}, firewall ${nameOf(fw)}'s DNS proxy, which aks-net set`,
+    });
+    const kept = keep.get(k);
+    if (kept) kept.reason += `; aks-net gives back Azure's DNS (its DNS server is firewall ${nameOf(fw)}, which aks-net set)`;
+  }
 
   // Dependencies in create's direction; the cluster was created last, so it goes first.
   const inPlan = new Set(ops.map((o) => lc(o.resourceId)));
@@ -580,6 +601,15 @@ export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Reche
   } else for (const [g, list] of base.assignments) assignments.set(g, list);
   const w: World = { ...base, byId, ids, groups, assignments, made: t.made };
 
+  if (op.action === "update" && lc(op.type) === lc(TYPES.vnet)) {
+    // Only while the DNS servers are still exactly the ones the decision saw (the user may have set their own since).
+    const was = JSON.stringify(list(base.byId.get(k), "properties.dhcpOptions.dnsServers"));
+    if (JSON.stringify(list(fresh.body, "properties.dhcpOptions.dnsServers")) !== was) return { keep: "its DNS servers changed while the delete ran" };
+    // A Network PUT replaces the resource: without dhcpOptions the VNet uses Azure's DNS again.
+    const body = mergeForUpdate(fresh.body, {});
+    const { dhcpOptions: _dns, ...props } = (valueAt(body, "properties") ?? {}) as Body;
+    return { body: { ...body, properties: props }, planned: {}, ...(etag !== undefined ? { ifMatch: etag } : {}) };
+  }
   if (op.action === "update") {
     // Only the association aks-net made goes; everything else on the subnet (an NSG added meanwhile) stays.
     const props: Body = {};
@@ -617,6 +647,18 @@ function subnetInUse(body: Body | undefined, del: ReadonlySet<string>, cluster: 
       const link = valueAt(item, "properties.link");
       if (cluster !== undefined && typeof link === "string" && lc(link).startsWith(lc(String(cluster["id"] ?? "")))) continue;
       return `holds ${k.replace(/([A-Z])/g, " $1").toLowerCase().replace(/s$/, "")} ${nameOf(refId(item) ?? "")}`.trimEnd();
+    }
+  }
+  return undefined;
+}
+
+/** The firewall being deleted whose private IP is `ip` and whose subnet is in VNet `vnet`. */
+function firewallAt(ip: string, vnet: string, byId: ReadonlyMap<string, Body>, del: ReadonlySet<string>): string | undefined {
+  for (const [k, body] of byId) {
+    if (lc(typeOf(k)) !== lc(TYPES.firewall) || !del.has(k)) continue;
+    for (const c of list(body, "properties.ipConfigurations")) {
+      const subnet = refId(valueAt(c, "properties.subnet"));
+      if (valueAt(c, "properties.privateIPAddress") === ip && subnet !== undefined && lc(subnet).startsWith(`${vnet}/subnets/`)) return k;
     }
   }
   return undefined;

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, SUB, clusterId, create, net, ok, props, rgId, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
@@ -314,6 +314,73 @@ describe("delete on a shared subscription: decisions", function () {
     assert.deepEqual(d.delete, []);
     assert.match(kept(d, pip)?.reason ?? "", /carries aks-net's tags but not the proof/);
     assert.match(kept(d, `/subscriptions/${SUB}/resourceGroups/rg-tagged`)?.reason ?? "", /carries aks-net's tags but not the proof/);
+    assert.deepEqual(fake.snapshot(), before);
+  });
+});
+
+/** Everything stored, without etags (a child's write changes its parent's): "left exactly as it was". */
+function state(fake: FakeArm): Record<string, Json> {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag").map(([k, x]) => [k, strip(x)]));
+  };
+  return strip(fake.snapshot()) as Record<string, Json>;
+}
+
+describe("delete after re-runs of create and after an interrupted delete", function () {
+  this.timeout(240_000);
+  const arm = useFakeArm({ polls: 1 });
+
+  it("a re-run of create that adds a route: delete -n -g proves and deletes the route table with both routes", async () => {
+    const { fake } = arm;
+    fake.seed.resourceGroup("rg-other", { location: "westeurope" });
+    fake.seed.publicIp("rg-other", "user-pip", { location: "westeurope" });
+    const before = state(fake);
+    ok(await create(fake, "rr", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10"]));
+    ok(await create(fake, "rr", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10", "--route", "10.81.0.0/16=VirtualAppliance@10.224.0.10"]));
+    assert.equal((props(fake.get(net("rg-rr", "routeTables", "rr-rt")))["routes"] as Json[]).length, 2, "the re-run added the route");
+    const third = fake.requests.length;
+    ok(await create(fake, "rr", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10", "--route", "10.81.0.0/16=VirtualAppliance@10.224.0.10"]));
+    assert.deepEqual(writesSince(fake, third).map((w) => `${w.method} ${w.path}`), [], "a third run sends no write");
+    const r = await del(fake, "rr");
+    ok(r);
+    assert.deepEqual(doc(r).keep.filter((k) => !/rg-other/i.test(k.resourceId)), [], "nothing of aks-net's is kept");
+    assert.deepEqual(state(fake), before, "everything aks-net made is gone, the user's public IP stays");
+  });
+
+  it("a re-run that adds a firewall into the user's VNet: delete -n -g deletes its subnets, the user's VNet and subnet stay as they were", async () => {
+    const { fake } = arm;
+    fake.seed.resourceGroup("rg-fw", { location: "westeurope" });
+    fake.seed.vnet("rg-fw", "hub", ["10.70.0.0/16"], { team: "10.70.100.0/24" }, { location: "westeurope" });
+    const before = state(fake);
+    const base = ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22"];
+    ok(await create(fake, "fw", base));
+    ok(await create(fake, "fw", [...base, "--firewall", "--firewall-subnet-cidr", "10.70.255.0/26"]));
+    assert.ok(fake.get(`${net("rg-fw", "virtualNetworks", "hub")}/subnets/AzureFirewallSubnet`), "the re-run made the firewall's subnet");
+    const third = fake.requests.length;
+    ok(await create(fake, "fw", [...base, "--firewall", "--firewall-subnet-cidr", "10.70.255.0/26"]));
+    assert.deepEqual(writesSince(fake, third).map((w) => `${w.method} ${w.path}`), [], "a third run sends no write");
+    const r = await del(fake, "fw");
+    ok(r);
+    const d = doc(r);
+    assert.deepEqual(d.keep.map((k) => k.resourceId.slice(k.resourceId.lastIndexOf("/") + 1)).sort(), ["hub", "rg-fw", "team"], JSON.stringify(d.keep, null, 2));
+    assert.deepEqual(state(fake), before, "everything aks-net made is gone; the user's VNet, subnet and group are as they were");
+  });
+
+  it("create does not replace DNS servers the user set on their VNet (the firewall's DNS proxy would need it): refused before any write", async () => {
+    const { fake } = arm;
+    fake.seed.resourceGroup("rg-dns", { location: "westeurope" });
+    const hub = fake.seed.vnet("rg-dns", "hub", ["10.70.0.0/16"], { team: "10.70.100.0/24" }, { location: "westeurope" });
+    const body = structuredClone(fake.get(hub) as Json);
+    props(body)["dhcpOptions"] = { dnsServers: ["10.70.100.53"] };
+    fake.put(hub, body);
+    const before = fake.snapshot();
+    const mark = fake.requests.length;
+    const r = await create(fake, "dns", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--firewall", "--firewall-subnet-cidr", "10.70.255.0/26"], { json: false });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /VNet hub uses your DNS servers 10\.70\.100\.53: .*aks-net does not replace DNS servers it did not set/);
+    assert.deepEqual(writesSince(fake, mark), []);
     assert.deepEqual(fake.snapshot(), before);
   });
 });
