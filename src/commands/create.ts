@@ -67,7 +67,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     const { readLiveFacts } = await import("../providers/live.ts");
     return (await readLiveFacts(r.spec, opts, io, r.provenance)).facts;
   };
-  const layers = await completeInput(await layersFromOptions(opts, io.stdin), opts, io, { ...(needsYes ? { alsoMissing: ["--yes"] } : {}), ...(offline ? {} : { readVnet }) });
+  const layers = await completeInput(await layersFromOptions(opts, io), opts, io, { ...(needsYes ? { alsoMissing: ["--yes"] } : {}), ...(offline ? {} : { readVnet }) });
   if (needsYes) throw noTerminalToConfirm();
   let resolved = resolveSpec(layers);
   requireTargets(resolved.spec);

@@ -27,7 +27,7 @@ type Status = "succeeded" | "failed" | "interrupted";
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const json = opts["output"] === "json";
   const dryRun = opts["dryRun"] === true;
-  const spec = typeof opts["file"] === "string" ? resolveSpec(await layersFromOptions(opts, io.stdin)).spec : undefined;
+  const spec = typeof opts["file"] === "string" ? resolveSpec(await layersFromOptions(opts, io)).spec : undefined;
   const name = str(opts["name"]) ?? spec?.name;
   const resourceGroup = str(opts["resourceGroup"]) ?? spec?.resourceGroup;
   if (name === undefined || resourceGroup === undefined) {

@@ -17,7 +17,7 @@ import { layersFromOptions } from "./options.ts";
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const out = typeof opts["out"] === "string" && opts["out"] !== "" ? opts["out"] : "aks-net.yaml";
-  const done = await complete(await layersFromOptions(opts, io.stdin), opts, io, { command: "init", out });
+  const done = await complete(await layersFromOptions(opts, io), opts, io, { command: "init", out });
   const resolved = resolveSpec(done.layers);
   if (!done.asked) {
     // Nothing was asked (no terminal, or every value given): the file still records the chosen values.

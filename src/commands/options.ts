@@ -9,6 +9,7 @@ import { isCidr, parseCidr } from "../core/cidr.ts";
 import type { SyntaxRule } from "../core/cidr.ts";
 import { UsageError } from "../core/errors.ts";
 import type { SpecInput, SpecLayer } from "../core/spec.ts";
+import type { Io } from "../io/io.ts";
 import { readCapped, readSpecFile } from "./input/file.ts";
 import { getTemplate } from "../templates/index.ts";
 
@@ -154,11 +155,11 @@ export function toFlags(input: SpecInput): string[] {
   return argv;
 }
 
-/** Template < file < flags, as layers for resolveSpec. */
-export async function layersFromOptions(opts: SpecFlags, stdin: NodeJS.ReadableStream): Promise<SpecLayer[]> {
+/** Template < file < flags, as layers for resolveSpec. `io.stdin` is touched only for `-f -` (creating it costs start-up time). */
+export async function layersFromOptions(opts: SpecFlags, io: Pick<Io, "stdin">): Promise<SpecLayer[]> {
   const layers: SpecLayer[] = [];
   if (typeof opts["template"] === "string") layers.push({ source: "template", input: getTemplate(opts["template"]).input });
-  if (typeof opts["file"] === "string") layers.push({ source: "file", input: await readSpecFile(opts["file"], stdin) });
+  if (typeof opts["file"] === "string") layers.push({ source: "file", input: await readSpecFile(opts["file"], io) });
   layers.push({ source: "flag", input: fromFlags(opts) });
   return layers;
 }

@@ -17,7 +17,7 @@ import { layersFromOptions } from "./options.ts";
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
-  const layers = await layersFromOptions(opts, io.stdin);
+  const layers = await layersFromOptions(opts, io);
   let resolved = resolveSpec(layers);
   if (opts["live"]) {
     // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.

@@ -2,7 +2,7 @@
  * Pure ARM request bodies and resource ids for everything aks-net builds. No topology decisions here
  * (those live in plan.ts): each builder turns plain values, or reference tokens, into the exact PUT body.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./crypto.ts";
 
 /** api-versions the installed SDK clients send (read from node_modules/@azure/arm-*). */
 export const API_VERSIONS = {
@@ -64,7 +64,7 @@ export function roleDefinitionId(subscriptionId: string, role: string): string {
  * assignment instead of failing with RoleAssignmentExists. Formatted as a name-based (version 5 style) UUID.
  */
 export function roleAssignmentName(scope: string, identityId: string, roleDefId: string): string {
-  const hex = createHash("sha256").update(`${scope.toLowerCase()}|${identityId.toLowerCase()}|${roleDefId.toLowerCase()}`).digest("hex");
+  const hex = sha256Hex(`${scope.toLowerCase()}|${identityId.toLowerCase()}|${roleDefId.toLowerCase()}`);
   const variant = ((parseInt(hex.charAt(16), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

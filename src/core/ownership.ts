@@ -11,7 +11,7 @@
  *   id is in the manifest, or in the recomputed plan under a parent proven made for this cluster (role assignments:
  *   the deterministic id for an identity made for this cluster, with aks-net's description).
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./crypto.ts";
 import { NETWORK_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
 import type { DesiredResource, Operation } from "./plan.ts";
@@ -42,7 +42,7 @@ function isObject(v: unknown): v is Body {
  * writes into it (CHILDREN_TAG), so that list is proof too once the cluster (and its manifest) is gone.
  */
 export function proofValue(cluster: Pick<ClusterKey, "resourceGroup" | "name">, id: string, children = ""): string {
-  return createHash("sha256").update(`aks-net|${lc(cluster.resourceGroup)}/${lc(cluster.name)}|${lc(id)}${children === "" ? "" : `|${lc(children)}`}`).digest("hex").slice(0, 32);
+  return sha256Hex(`aks-net|${lc(cluster.resourceGroup)}/${lc(cluster.name)}|${lc(id)}${children === "" ? "" : `|${lc(children)}`}`).slice(0, 32);
 }
 
 function tagOf(body: unknown, name: string): string | undefined {
@@ -176,7 +176,7 @@ export function manifestTags(ids: readonly string[], cluster: ClusterKey): Recor
 }
 
 function idHash(id: string): string {
-  return createHash("sha256").update(lc(id)).digest("hex").slice(0, 32);
+  return sha256Hex(lc(id)).slice(0, 32);
 }
 
 /** True when the manifest records `id` (by its id, or by its hash when the id was too long). */

@@ -2,7 +2,7 @@
  * The Windows node administrator (ManagedClusterWindowsProfile in the AKS REST spec): the name's and the password's
  * rules, and the password aks-net generates when the user gives none.
  */
-import { randomInt } from "node:crypto";
+import { randomInt } from "./crypto.ts";
 
 /** The secret's name in plan bodies (core/secrets.ts). */
 export const WINDOWS_PASSWORD_SECRET = "windows-admin-password";

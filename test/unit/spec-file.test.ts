@@ -22,7 +22,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function read(content: string, name = "spec.yaml") {
   const path = join(dir, name);
   writeFileSync(path, content);
-  return readSpecFile(path, noStdin);
+  return readSpecFile(path, { stdin: noStdin });
 }
 
 /** The UsageError message a shape check raises, or undefined when the document passes. */
@@ -46,7 +46,7 @@ describe("spec file: parsing", () => {
     assert.deepEqual(input, { podCidr: "10.244.0.0/16" });
   });
   it("reads stdin for -", async () => {
-    assert.deepEqual(await readSpecFile("-", Readable.from([Buffer.from("serviceCidr: 10.1.0.0/16\n")])), { serviceCidr: "10.1.0.0/16" });
+    assert.deepEqual(await readSpecFile("-", { stdin: Readable.from([Buffer.from("serviceCidr: 10.1.0.0/16\n")]) }), { serviceCidr: "10.1.0.0/16" });
   });
   it("treats an empty value as not set", async () => {
     assert.deepEqual(await read("podCidr:\nvnet:\n  subnetCidr:\n"), { vnet: {} });
@@ -58,7 +58,7 @@ describe("spec file: parsing", () => {
     ["an empty document", "", /must hold a mapping/],
   ] as const) {
     it(`${what} is a usage error`, async () => {
-      const attempt = content === undefined ? readSpecFile(join(dir, "nope.yaml"), noStdin) : read(content);
+      const attempt = content === undefined ? readSpecFile(join(dir, "nope.yaml"), { stdin: noStdin }) : read(content);
       await assert.rejects(attempt, (e: unknown) => e instanceof UsageError && e.exitCode === 2 && pattern.test(e.message));
     });
   }

@@ -398,7 +398,7 @@ describe("completeInput on a terminal", () => {
   it("replaces the -f input without asking (the completed spec holds all it held)", async () => {
     writeFileSync(join(dir, "aks-net.yaml"), "networkPlugin: kubenet\n");
     const ask = scriptedAsker(IDENTITY);
-    const seed: SpecLayer[] = [{ source: "file", input: await readSpecFile(join(dir, "aks-net.yaml"), new PassThrough()) }];
+    const seed: SpecLayer[] = [{ source: "file", input: await readSpecFile(join(dir, "aks-net.yaml"), { stdin: new PassThrough() }) }];
     await complete(seed, { file: join(dir, "aks-net.yaml") }, fakeIo(true, {}, dir), { ask });
     assert.ok(!ask.transcript.asked.includes("overwrite"));
     const text = readFileSync(join(dir, "aks-net.yaml"), "utf8");
@@ -409,7 +409,7 @@ describe("completeInput on a terminal", () => {
   it("the written file resolves to the same spec (YAML round trip)", async () => {
     const io = fakeIo(true, {}, dir);
     const done = await complete([], {}, io, { ask: scriptedAsker({ ...IDENTITY, networkPlugin: "pod-subnet" }), out: "spec.yaml" });
-    const back = await readSpecFile(join(dir, "spec.yaml"), new PassThrough());
+    const back = await readSpecFile(join(dir, "spec.yaml"), { stdin: new PassThrough() });
     assert.deepEqual(resolveSpec([{ source: "file", input: back }]).spec, resolveSpec(done.layers).spec);
   });
 

@@ -6,6 +6,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
+import type { Io } from "../../io/io.ts";
 import { checkSpecShape } from "./shape.ts";
 
 /** Larger input files are refused: a spec is a few KB, and 10^6 connected ranges take about 20 MiB. */
@@ -38,11 +39,11 @@ export function readCapped(path: string): string {
   }
 }
 
-/** Reads and parses the file; the document must be a mapping. */
-export async function readSpecFile(path: string, stdin: NodeJS.ReadableStream): Promise<SpecInput> {
+/** Reads and parses the file (`-`: `io.stdin`, touched only then); the document must be a mapping. */
+export async function readSpecFile(path: string, io: Pick<Io, "stdin">): Promise<SpecInput> {
   let text: string;
   try {
-    text = path === "-" ? await readAll(stdin) : readCapped(path);
+    text = path === "-" ? await readAll(io.stdin) : readCapped(path);
   } catch (e) {
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
