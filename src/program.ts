@@ -2,7 +2,7 @@
  * Registers every command and flag; each action lazy-imports its command module so that light commands
  * (validate, templates, schema, --help) never load the Azure SDK.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { UsageError } from "./core/errors.ts";
 import type { Io } from "./io/io.ts";
 import { addSpecOptions } from "./commands/options.ts";
@@ -18,6 +18,12 @@ const armEndpointOption = (): Option =>
 const cloudOption = (): Option =>
   new Option("--cloud <name>", `Azure cloud, as az names it: ${CLOUDS.map((c) => c.name).join(", ")} (default AzureCloud); also AKS_NET_CLOUD`)
     .argParser((v: string) => cloudByName(v).name);
+
+/**
+ * Ends a command's --help with examples. Those marked `# needs az login` talk to Azure; the others run offline from
+ * the repository root (test/e2e/help.test.ts runs them).
+ */
+const examples = (cmd: Command, lines: string[]): Command => cmd.addHelpText("after", `\nExamples:\n${lines.map((l) => `  ${l}`).join("\n")}\n`);
 
 /** Builds the commander program; `setExit` receives the command's exit code. */
 export function createProgram(io: Io, setExit: (code: number) => void, version: string): Command {
@@ -74,6 +80,12 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .addOption(armEndpointOption()),
     { withTargets: false },
   ).action(run(() => import("./commands/validate.ts")));
+  examples(program.commands.at(-1) as Command, [
+    "aks-net validate -f examples/overlay-cilium.yaml",
+    "aks-net validate --template firewall-egress --vnet-cidr 10.80.0.0/16 --subnet-cidr 10.80.4.0/22 --firewall-subnet-cidr 10.80.1.0/26",
+    "aks-net validate -f examples/hub-spoke.yaml --pod-cidr 100.66.0.0/16 -o json",
+    "aks-net validate --live -f aks-net.yaml -g rg-demo --verbose   # needs az login (read-only)",
+  ]);
 
   withSpecOptions(
     program
@@ -93,6 +105,13 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .addOption(armEndpointOption()),
     { withTargets: true },
   ).action(run(() => import("./commands/create.ts")));
+  examples(program.commands.at(-1) as Command, [
+    "aks-net create -n demo -g rg-demo -l westeurope --dry-run --offline",
+    "aks-net create -n demo -g rg-demo -l westeurope --template overlay-cilium --dry-run --offline -o json",
+    "aks-net create -n demo -g rg-demo -l westeurope --template overlay-cilium   # needs az login; asks first",
+    "aks-net create -n shop -g rg-shop -l westeurope --vnet-cidr 10.42.0.0/16 --subnet-cidr 10.42.0.0/22 --firewall --firewall-subnet-cidr 10.42.8.0/26 --yes   # needs az login",
+    "aks-net create -f aks-net.yaml --yes -o json > result.json   # needs az login; CI",
+  ]);
 
   withSpecOptions(
     program
@@ -104,6 +123,10 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--no-input", "never prompt; missing values are an error"),
     { withTargets: true },
   ).action(run(() => import("./commands/init.ts")));
+  examples(program.commands.at(-1) as Command, [
+    "aks-net init   # asks everything on a terminal, writes aks-net.yaml",
+    "aks-net init --no-input -n demo -g rg-demo -l westeurope --network-plugin kubenet --out -",
+  ]);
 
   program
     .command("delete")
@@ -119,17 +142,45 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     .addOption(cloudOption())
       .addOption(armEndpointOption())
     .action(run(() => import("./commands/delete.ts")));
+  examples(program.commands.at(-1) as Command, [
+    "aks-net delete -n demo -g rg-demo --dry-run   # needs az login; GETs only, prints what it deletes and keeps",
+    "aks-net delete -n demo -g rg-demo   # needs az login; asks first",
+    "aks-net delete -f aks-net.yaml --yes -o json   # needs az login; CI",
+  ]);
 
   program
     .command("templates")
     .description("list the named presets for --template")
     .addOption(outputOption())
     .action(run(() => import("./commands/templates.ts")));
+  examples(program.commands.at(-1) as Command, ["aks-net templates", "aks-net templates -o json"]);
 
   program
     .command("schema")
     .description("print the JSON Schema of the spec file (for editor completion)")
     .action(run(() => import("./commands/schema.ts")));
+  examples(program.commands.at(-1) as Command, ["aks-net schema > aks-net.schema.json"]);
+
+  const completion = program
+    .command("completion")
+    .description("print a shell completion script for bash, zsh or fish")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .action(async (shell: string) => {
+      // Completion lists every flag, so the lazily added spec flags are added to every command first.
+      for (const cmd of program.commands) ensureSpecOptions(cmd);
+      const mod = await import("./commands/completion.ts");
+      setExit(mod.run(shell, program, io));
+    });
+  examples(completion, [
+    "source <(aks-net completion bash)   # this shell; for every one: aks-net completion bash > ~/.local/share/bash-completion/completions/aks-net",
+    'aks-net completion zsh > "${fpath[1]}/_aks-net"',
+    "aks-net completion fish > ~/.config/fish/completions/aks-net.fish",
+  ]);
+  examples(program, [
+    "aks-net validate -f examples/overlay-cilium.yaml",
+    "aks-net create -n demo -g rg-demo -l westeurope --dry-run --offline",
+    "aks-net <command> --help",
+  ]);
 
   return program;
 }

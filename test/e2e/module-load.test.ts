@@ -38,6 +38,7 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
     ["create --dry-run --offline -o json", [...FIREWALL_DRY_RUN, "-o", "json"], [0]],
     ["--help", ["--help"], [0]],
     ["create --help", ["create", "--help"], [0]],
+    ["completion bash", ["completion", "bash"], [0]],
   ];
   for (const [name, args, exits] of cases) {
     it(name, async () => {
