@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);
+    // `create --dry-run --detailed-exitcode`: 2 means "changes" (as terraform plan), so a usage error is 1 there.
+    if (exitCode === EXIT.usage && argv.includes("--detailed-exitcode")) exitCode = EXIT.azure;
   }
   if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
   process.exitCode = exitCode;

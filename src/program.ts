@@ -68,7 +68,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     program
       .command("validate")
       .description("check a planned cluster network against every AKS rule (offline; --live reads Azure)")
-      .addOption(outputOption())
+      .addOption(new Option("-o, --output <format>", "output format: human, json, sarif (SARIF 2.1.0), github (workflow annotations)").choices(["human", "json", "sarif", "github"]).default("human"))
       .option("--live", "also read the target VNet, peerings, route tables, permissions and quota from Azure (read-only)")
       .option("--subscription <id>", "subscription (else AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")
       .option("-g, --resource-group <name>", "resource group of the cluster (for --live)")
@@ -97,6 +97,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--no-input", "never prompt; missing values are an error")
       .option("--dry-run", "print the plan and stop")
       .option("--offline", "with --dry-run: plan without calling Azure, as if nothing existed")
+      .option("--detailed-exitcode", "with --dry-run: exit 0 when nothing would change, 2 when something would, 1 on an error (as terraform plan; findings stay 3)")
       .option("--verbose", "print extra detail")
       .addOption(cloudOption())
       .option("--windows-admin-password-file <path>", "Windows pools: file holding the admin password, else generated into it with mode 0600 (default <name>.windows-admin-password; AKS_NET_WINDOWS_ADMIN_PASSWORD wins)")

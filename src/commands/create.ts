@@ -58,6 +58,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
   const dryRun = state.dryRun;
   const offline = opts["offline"] === true;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
+  if (opts["detailedExitcode"] === true && !dryRun) throw new UsageError("--detailed-exitcode only works with --dry-run", "add --dry-run: it then exits 0 when nothing would change and 2 when something would");
   if (opts["windowsAdminPassword"] !== undefined) throw passwordOnCommandLine();
 
   // Unattended runs must say --yes up front: fail in a second, not after reading Azure; named with any other missing flag.
@@ -77,7 +78,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     const subscriptionId = str(opts["subscription"]) ?? str(resolved.spec.subscription) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
     const plan = recordOwnership(diffPlan(planResources(resolved.spec, { subscriptionId }), new Map()), new Map(), { subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     writePlan(plan, capacity, io, json, true, state);
-    return EXIT.ok;
+    return dryRunExit(plan, opts);
   }
 
   // Everything below talks to Azure: the SDK is loaded only now. The subscription: --subscription, else the spec's
@@ -102,7 +103,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
         hint: plan.refusals.map((r) => `${r.resourceId}: ${r.reason}`).join("\n  "),
       });
     }
-    if (dryRun) return EXIT.ok;
+    if (dryRun) return dryRunExit(plan, opts);
 
     const running = plan.operations.filter((o) => isTransitional(findObserved(observed, o.resourceId)));
     if (running.length > 0) io.stderr.write(`${running.length} operation${running.length === 1 ? "" : "s"} started by an earlier run still running in Azure: waiting for ${running.length === 1 ? "it" : "them"}, not starting ${running.length === 1 ? "it" : "them"} again\n`);
@@ -130,6 +131,16 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     if (io.signal.aborted) throw asCancelled(e);
     throw explainAzureError(e);
   }
+}
+
+/**
+ * `--detailed-exitcode` (as `terraform plan`): 0 nothing would change, 2 something would. Errors keep their own codes
+ * except usage (2), which main.ts turns into 1 so that 2 only ever means "changes".
+ */
+const DETAILED_CHANGES = 2;
+function dryRunExit(plan: Plan, opts: CommandOptions): number {
+  if (opts["detailedExitcode"] !== true) return EXIT.ok;
+  return plan.operations.some((o) => o.action !== "unchanged") ? DETAILED_CHANGES : EXIT.ok;
 }
 
 /** A resource an earlier run left Failed is written again (a re-PUT is how ARM retries), even when its body matches. */

@@ -155,11 +155,11 @@ export function toFlags(input: SpecInput): string[] {
   return argv;
 }
 
-/** Template < file < flags, as layers for resolveSpec. `io.stdin` is touched only for `-f -` (creating it costs start-up time). */
-export async function layersFromOptions(opts: SpecFlags, io: Pick<Io, "stdin">): Promise<SpecLayer[]> {
+/** Template < file < flags, as layers for resolveSpec. `io.stdin` is touched only for `-f -` (creating it costs start-up time). `keep.text` receives the spec file's text. */
+export async function layersFromOptions(opts: SpecFlags, io: Pick<Io, "stdin">, keep?: { text?: string }): Promise<SpecLayer[]> {
   const layers: SpecLayer[] = [];
   if (typeof opts["template"] === "string") layers.push({ source: "template", input: getTemplate(opts["template"]).input });
-  if (typeof opts["file"] === "string") layers.push({ source: "file", input: await readSpecFile(opts["file"], io) });
+  if (typeof opts["file"] === "string") layers.push({ source: "file", input: await readSpecFile(opts["file"], io, keep) });
   layers.push({ source: "flag", input: fromFlags(opts) });
   return layers;
 }

@@ -1,23 +1,33 @@
 /**
  * `aks-net validate`: resolve the spec (template < file < flags, AKS defaults filled in), run every rule, report.
  * Offline by default and free of any @azure/* import; `--live` lazy-loads the provider that adds Azure facts.
- * Exit 0 = no errors (warnings allowed), 3 = errors, 2 = usage.
+ * Exit 0 = no errors (warnings allowed), 3 = errors, 2 = usage. `-o sarif` / `-o github` (and GITHUB_ACTIONS=true)
+ * point each finding at its line in the spec file.
  */
+import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import pkg from "../../package.json" with { type: "json" };
 import { computeCapacity } from "../core/capacity.ts";
 import { EXIT } from "../core/errors.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
-import type { SpecLayer } from "../core/spec.ts";
+import { fieldAncestors, specFilePlaces } from "../core/locate.ts";
+import type { Provenance, SpecLayer } from "../core/spec.ts";
+import { toGithubAnnotations, toSarif } from "../io/ci-output.ts";
 import { stdoutStyle } from "../io/io.ts";
 import type { Io } from "../io/io.ts";
 import { buildReport, renderReport } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
-import { validateSpec } from "../validators/index.ts";
+import type { Finding } from "../validators/finding.ts";
+import { RULES, validateSpec } from "../validators/index.ts";
 import { layersFromOptions } from "./options.ts";
+
+const { version } = pkg;
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
-  const layers = await layersFromOptions(opts, io);
+  const specText: { text?: string } = {};
+  const layers = await layersFromOptions(opts, io, specText);
   let resolved = resolveSpec(layers);
   if (opts["live"]) {
     // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.
@@ -26,14 +36,43 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     else resolved = await withLiveFacts(layers, resolved, opts, io);
   }
 
-  const findings = validateSpec(resolved.spec, resolved.provenance);
+  const output = opts["output"];
+  const ci = output === "sarif" || output === "github" || io.env["GITHUB_ACTIONS"] === "true";
+  let findings = validateSpec(resolved.spec, resolved.provenance);
+  const file = opts["file"];
+  if (ci && typeof file === "string" && file !== "-" && specText.text !== undefined) findings = pointIntoSpecFile(findings, specText.text, file, resolved.provenance);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
-  if (opts["output"] === "json") {
+  const all = [...report.errors, ...report.warnings, ...report.info];
+  if (output === "json") {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (output === "sarif") {
+    io.stdout.write(`${JSON.stringify(toSarif(all, RULES, { version }, uriFor(io.cwd)), null, 2)}\n`);
+  } else if (output === "github") {
+    io.stdout.write(toGithubAnnotations(all));
   } else {
     io.stdout.write(renderReport(report, resolved.provenance, stdoutStyle(io)));
   }
+  // On a GitHub runner the annotations come too, on stderr: stdout keeps the one document the output format promises.
+  if (output !== "github" && io.env["GITHUB_ACTIONS"] === "true") io.stderr.write(toGithubAnnotations(all));
   return report.valid ? EXIT.ok : EXIT.invalid;
+}
+
+/** Findings whose value came from the spec file get its line and column. */
+function pointIntoSpecFile(findings: Finding[], text: string, file: string, provenance: Provenance): Finding[] {
+  const fromFile = (field: string): boolean => fieldAncestors(field).some((f) => provenance[f] === "file");
+  const places = specFilePlaces(text, file, [...new Set(findings.flatMap((f) => f.fields))], fromFile);
+  return findings.map((f) => {
+    const place = f.fields.map((field) => places.get(field)).find((p) => p !== undefined);
+    return place ? { ...f, source: place } : f;
+  });
+}
+
+/** Relative paths stay relative to the working directory (as SARIF consumers resolve them against the checkout). */
+function uriFor(cwd: string): (file: string) => string {
+  return (file) => {
+    const rel = relative(cwd, resolvePath(cwd, file));
+    return rel.startsWith("..") || isAbsolute(rel) ? pathToFileURL(resolvePath(cwd, file)).href : rel.split(sep).map(encodeURIComponent).join("/");
+  };
 }
 
 /**

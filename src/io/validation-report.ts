@@ -22,7 +22,7 @@ export interface ValidationReport {
 /** Splits findings by severity; valid = no errors. */
 export function buildReport(resolved: ResolvedSpec, findings: readonly Finding[], capacity: Capacity): ValidationReport {
   const pick = (s: Finding["severity"]): Finding[] =>
-    findings.filter((f) => f.severity === s).map((f) => ({ rule: f.rule, severity: f.severity, fields: f.fields, message: f.message, fix: f.fix }));
+    findings.filter((f) => f.severity === s).map((f) => ({ rule: f.rule, severity: f.severity, fields: f.fields, message: f.message, fix: f.fix, ...(f.source ? { source: f.source } : {}) }));
   const errors = pick("error");
   return { valid: errors.length === 0, errors, warnings: pick("warning"), info: pick("info"), spec: resolved.spec, capacity };
 }
@@ -43,6 +43,7 @@ export function renderFindings(report: Pick<ValidationReport, "errors" | "warnin
     for (const f of list) {
       out += `  ${style[g.color](`${g.mark} ${f.rule}`)}  ${style.dim(f.fields.join(", "))}\n`;
       out += `    ${f.message}\n`;
+      if (f.source?.at) out += `    ${style.dim(`at: ${f.source.at} (${f.source.file}${f.source.line ? `:${f.source.line}` : ""})`)}\n`;
       if (f.fix) out += `    ${style.green("fix:")} ${f.fix}\n`;
     }
     out += "\n";

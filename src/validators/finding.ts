@@ -17,6 +17,16 @@ export interface Finding {
   message: string;
   /** A concrete fix: a value to use, a flag to add. */
   fix: string;
+  /** Where the value was written: the spec file, or the Terraform plan / ARM template it was read from (when known). */
+  source?: FindingSource;
+}
+
+/** A place in an input file: `at` names it as its own tool does (a Terraform resource address, a template path). */
+export interface FindingSource {
+  file: string;
+  at?: string;
+  line?: number;
+  column?: number;
 }
 
 /**

@@ -39,14 +39,15 @@ export function readCapped(path: string): string {
   }
 }
 
-/** Reads and parses the file (`-`: `io.stdin`, touched only then); the document must be a mapping. */
-export async function readSpecFile(path: string, io: Pick<Io, "stdin">): Promise<SpecInput> {
+/** Reads and parses the file (`-`: `io.stdin`, touched only then); the document must be a mapping. `keep.text` receives the text (findings point into it). */
+export async function readSpecFile(path: string, io: Pick<Io, "stdin">, keep?: { text?: string }): Promise<SpecInput> {
   let text: string;
   try {
     text = path === "-" ? await readAll(io.stdin) : readCapped(path);
   } catch (e) {
     throw new UsageError(`cannot read spec file '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (keep) keep.text = text;
   let doc: unknown;
   let yaml: boolean;
   try {
