@@ -5,9 +5,9 @@
  */
 import type { Finding, RuleInfo } from "../validators/finding.ts";
 
-/** The rule reference, one anchor per rule id (lower case, as Markdown renderers make heading anchors). */
+/** The rule reference (docs/rules.md, generated from the registry): one heading per family (`## SYN` → `#syn`). */
 export const RULES_DOC = "https://github.com/aks-net/aks-net/blob/main/docs/rules.md";
-export const ruleHelpUri = (id: string): string => `${RULES_DOC}#${id.toLowerCase()}`;
+export const ruleHelpUri = (id: string): string => `${RULES_DOC}#${(id.split("-")[0] ?? id).toLowerCase()}`;
 
 const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const LEVEL = { error: "error", warning: "warning", info: "note" } as const;

@@ -8,7 +8,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { Ajv } from "ajv";
+import yaml from "js-yaml";
 import type { ValidateFunction } from "ajv";
 import { RULES } from "../../src/validators/index.ts";
 import { ROOT, runCli } from "../helpers/cli.ts";
@@ -55,7 +57,7 @@ describe("validate -o sarif", () => {
     assert.deepEqual(run.tool.driver.rules.map((x) => x.id), RULES.map((x) => x.id));
     for (const rule of run.tool.driver.rules) {
       assert.ok(rule.shortDescription.text.length > 0);
-      assert.match(rule.helpUri, new RegExp(`#${rule.id.toLowerCase()}$`));
+      assert.match(rule.helpUri, new RegExp(`/docs/rules\\.md#${rule.id.split("-")[0]!.toLowerCase()}$`));
     }
     const json = JSON.parse((await runCli(["validate", "-f", "examples/broken.yaml", "-o", "json"])).stdout) as { errors: { rule: string }[]; warnings: { rule: string }[]; info: { rule: string }[] };
     assert.deepEqual(run.results.map((x) => x.ruleId), [...json.errors, ...json.warnings, ...json.info].map((f) => f.rule));
@@ -159,5 +161,47 @@ describe("create --dry-run --detailed-exitcode", () => {
     assert.match(noDryRun.stderr, /--detailed-exitcode only works with --dry-run/);
     const invalid = await runCli(["create", "-n", "dx", "-g", "rg-dx", "-l", "westeurope", "--dry-run", "--offline", "--detailed-exitcode", "--service-cidr", "10.0.0.0/33"]);
     assert.equal(invalid.code, 3);
+  });
+});
+
+describe("examples/ci/github-actions.yml", () => {
+  interface Step { name?: string; run?: string; uses?: string; if?: string; with?: Record<string, unknown> }
+  const workflow = yaml.load(readFileSync(join(ROOT, "examples/ci/github-actions.yml"), "utf8")) as { env: Record<string, string>; jobs: Record<string, { steps: Step[]; permissions?: Record<string, string> }> };
+  const steps = workflow.jobs["validate"]!.steps;
+
+  it("its validate step gates on the spec, writes the SARIF log the upload step sends even after a failure", async () => {
+    const gate = steps.find((s) => s.run?.includes("aks-net validate"));
+    const upload = steps.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif"));
+    assert.ok(gate?.run && upload, "a validate step and an upload step");
+    assert.equal(upload.if, "always()");
+    assert.equal(workflow.jobs["validate"]!.permissions?.["security-events"], "write");
+    const sarifFile = String(upload.with?.["sarif_file"]);
+    // Run the step's own command line as the runner would, with aks-net on PATH, on a broken and a good spec.
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-gha-"));
+    try {
+      const run = (spec: string): { status: number | null; stderr: string; log: SarifLog } => {
+        const r = spawnSync("sh", ["-c", gate.run!], { cwd: dir, encoding: "utf8", env: { ...process.env, PATH: `${join(ROOT, "bin")}:${process.env["PATH"]}`, SPEC: join(ROOT, spec), GITHUB_ACTIONS: "true", NO_COLOR: "1" } });
+        return { status: r.status, stderr: r.stderr, log: JSON.parse(readFileSync(join(dir, sarifFile), "utf8")) as SarifLog };
+      };
+      const bad = run("examples/broken.yaml");
+      assert.equal(bad.status, 3, "errors fail the job");
+      assert.ok(sarifValidator()(bad.log));
+      assert.ok(bad.log.runs[0]!.results.some((x) => x.ruleId === "DNS-02"));
+      assert.match(bad.stderr, /^::error file=.*broken\.yaml,line=\d+/m);
+      const good = run("examples/overlay-cilium.yaml");
+      assert.equal(good.status, 0, good.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("its plan step treats 2 (changes) as success and passes other codes on", () => {
+    const plan = workflow.jobs["plan"]!.steps.find((s) => s.run?.includes("--detailed-exitcode"));
+    assert.ok(plan?.run);
+    for (const [code, want] of [[0, 0], [2, 0], [3, 3], [1, 1]] as const) {
+      const script: string = plan.run.replace(/aks-net create[^\n]*/, `(exit ${code})`);
+      const r = spawnSync("sh", ["-c", script], { encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: "/dev/null" } });
+      assert.equal(r.status, want, `aks-net exit ${code}`);
+    }
   });
 });
