@@ -89,6 +89,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--max-surge <n|n%>", "string", "extra nodes during upgrade, a count or a percentage, e.g. 33% (default: AKS's, 10%)", (i, v: string) => (pool0(i).maxSurge = v), (i) => i.nodePools?.[0]?.maxSurge),
   flag("--max-unavailable <n|n%>", "string", "nodes unavailable during upgrade, a count or a percentage (default 0)", (i, v: string) => (pool0(i).maxUnavailable = v), (i) => i.nodePools?.[0]?.maxUnavailable),
   flag("--pod-ip-allocation-mode <mode>", "string", "Azure CNI pod subnet: DynamicIndividual | StaticBlock", (i, v: string) => (pool0(i).podIPAllocationMode = v), (i) => i.nodePools?.[0]?.podIPAllocationMode),
+  flag("--zones <zone...>", "repeat", "availability zones of the system pool, az-style: --zones 1 2 3 (zone-redundant public IPs and firewall)", (i, v: string[]) => (pool0(i).availabilityZones = v), (i) => i.nodePools?.[0]?.availabilityZones),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
   flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),

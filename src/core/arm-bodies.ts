@@ -112,11 +112,15 @@ export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Bod
   return { properties };
 }
 
-/** Standard SKU, static IPv4: what Azure Firewall (FWS-03) and NAT gateway both require. */
-export function publicIpBody(location: string, tags: Tags): Body {
+/**
+ * Standard SKU, static IPv4: what Azure Firewall (FWS-03) and NAT gateway both require. `zones` ["1","2","3"] makes
+ * it zone-redundant (fixed at create: public-ip-addresses.md "Availability zone").
+ */
+export function publicIpBody(location: string, tags: Tags, zones?: readonly string[]): Body {
   return {
     location,
     tags,
+    ...(zones === undefined ? {} : { zones: [...zones] }),
     sku: { name: "Standard", tier: "Regional" },
     properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv4" },
   };
@@ -160,6 +164,8 @@ export interface FirewallOptions {
   firewallPolicyId?: string;
   /** The firewall's DNS proxy (classic rules only: a policy carries its own DNS settings, see firewallPolicyBody). */
   dnsProxy?: boolean;
+  /** Zone-redundant across these zones (set at deployment; its public IPs must be zone-redundant too). */
+  zones?: readonly string[];
 }
 
 /** Classic firewalls take their DNS settings as additional properties (the REST spec's AzureFirewallAdditionalProperties). */
@@ -183,7 +189,7 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
     properties["applicationRuleCollections"] = structuredClone(o.classic.applicationRuleCollections);
     properties["networkRuleCollections"] = structuredClone(o.classic.networkRuleCollections);
   }
-  return { location, tags, properties };
+  return { location, tags, ...(o.zones === undefined ? {} : { zones: [...o.zones] }), properties };
 }
 
 /** A firewall policy of the firewall's tier (a policy's tier must match its firewall's), with its DNS proxy when asked. */
@@ -219,6 +225,7 @@ export interface AgentPoolInput {
   podSubnetId?: string;
   /** Pod subnet only: DynamicIndividual (AKS's default) or StaticBlock. */
   podIPAllocationMode?: string;
+  availabilityZones?: string[];
 }
 
 export function agentPoolProfile(p: AgentPoolInput): Body {
@@ -232,6 +239,7 @@ export function agentPoolProfile(p: AgentPoolInput): Body {
   if (p.vnetSubnetId !== undefined) pool["vnetSubnetID"] = p.vnetSubnetId;
   if (p.podSubnetId !== undefined) pool["podSubnetID"] = p.podSubnetId;
   if (p.podIPAllocationMode !== undefined) pool["podIPAllocationMode"] = p.podIPAllocationMode;
+  if (p.availabilityZones !== undefined && p.availabilityZones.length > 0) pool["availabilityZones"] = [...p.availabilityZones];
   // The API takes both as strings ("1" or "33%"); only the values the user gave.
   const upgrade: Record<string, string> = {};
   if (p.maxSurge !== undefined) upgrade["maxSurge"] = String(p.maxSurge).trim();

@@ -34,6 +34,7 @@ import { cidr, findFreeRange, nthAddress, parseCidr } from "./cidr.ts";
 import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, isGpuVmSize, regionName, usesFqdnNetworkRules } from "./egress.ts";
 import type { EgressOptions } from "./egress.ts";
 import { UsageError } from "./errors.ts";
+import { ALL_ZONES, anyZonalPool } from "./regions.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { DERIVED, NAMES } from "./names.ts";
@@ -246,6 +247,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     vnetSubnetId: network.nodeSubnetId,
     podSubnetId: network.podSubnetId,
     podIPAllocationMode: network.podSubnetId === undefined ? undefined : p.podIPAllocationMode,
+    availabilityZones: p.availabilityZones,
   }));
   const clusterBody = managedClusterBody({
     location: b.location,
@@ -400,9 +402,17 @@ function planNetwork(b: Builder): Network {
   return { nodeSubnetId, podSubnetId, routeTableId, firewallId };
 }
 
-/** Standard SKU, static (FWS-03). */
-function publicIp(b: Builder, pipName: string): string {
-  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags));
+/** Standard SKU, static (FWS-03); zone-redundant when asked. */
+function publicIp(b: Builder, pipName: string, zones?: readonly string[]): string {
+  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones));
+}
+
+/**
+ * With zonal pools, the firewall and its public IPs span every zone (zone-redundant), so no zone's outage cuts the
+ * pools' egress; a Standard NAT gateway cannot (ZONE-03 warns).
+ */
+function redundantZones(spec: ClusterSpec): readonly string[] | undefined {
+  return anyZonalPool(spec.nodePools) ? ALL_ZONES : undefined;
 }
 
 /** The firewall aks-net builds, decided before any resource: its subnet, tier, private IP and rule pack options. */
@@ -436,12 +446,13 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
   const { spec, name, location, tags, netRgId } = b;
   const { tier, egress } = fw;
   const fwSubnetId = subnet(NAMES.firewallSubnet, fw.subnetCidr, []);
-  const publicIpId = publicIp(b, DERIVED.firewallIp(name));
+  const zones = redundantZones(spec);
+  const publicIpId = publicIp(b, DERIVED.firewallIp(name), zones);
   let management: { subnetId: string; publicIpId: string } | undefined;
   if (tier.toLowerCase() === "basic") {
     // FWS-02: Basic needs its own management subnet and public IP.
     const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
-    management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, DERIVED.firewallManagementIp(name)) };
+    management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, DERIVED.firewallManagementIp(name), zones) };
   }
   let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy"> = { classic: aksEgressRules(location, egress), dnsProxy: egress.dnsProxy };
   let rulesId: string | undefined;
@@ -460,7 +471,7 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
     providerId(netRgId, TYPES.firewall, fwName),
     `firewall ${fwName}`,
     [fwSubnetId, publicIpId, management?.subnetId, management?.publicIpId, rulesId],
-    firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId, management, ...rules }),
+    firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId, management, ...rules, ...(zones === undefined ? {} : { zones }) }),
   );
   return { firewallId, publicIpId };
 }
@@ -574,10 +585,10 @@ const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemD
 /** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
 const IMMUTABLE: Record<string, RegExp> = {
   [TYPES.managedCluster]:
-    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods)|properties\.windowsProfile\.adminUsername)$/,
+    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods|availabilityZones)|properties\.windowsProfile\.adminUsername)$/,
   [TYPES.roleAssignment]: /^properties\./,
-  [TYPES.publicIp]: /^(sku\.name|properties\.publicIPAddressVersion)$/,
-  [TYPES.firewall]: /^properties\.sku\.name$/,
+  [TYPES.publicIp]: /^(sku\.name|zones|properties\.publicIPAddressVersion)$/,
+  [TYPES.firewall]: /^(zones|properties\.sku\.name)$/,
 };
 
 /**

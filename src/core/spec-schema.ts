@@ -44,6 +44,7 @@ const nodePool = object("A node pool; the first pool is the system pool.", {
   maxSurge: countOrPercent("Extra nodes during upgrade: a count or a percentage of the pool, e.g. 33% (default: AKS's, 10% for the api-version aks-net sends)."),
   maxUnavailable: countOrPercent("Nodes that may be unavailable during upgrade: a count or a percentage (default 0)."),
   podIPAllocationMode: oneOf(ENUMS.podIPAllocationMode, "Azure CNI pod subnet allocation (default DynamicIndividual)."),
+  availabilityZones: list(oneOf(ENUMS.zones, "Zone"), "Availability zones of the pool's nodes, e.g. [\"1\", \"2\", \"3\"]; the public IPs and firewall aks-net builds then become zone-redundant (ZONE-*)."),
 } satisfies Props<NodePoolSpec>);
 
 const resourceIds = (description: string, key: string): JsonSchema =>

@@ -27,6 +27,8 @@ export interface NodePoolSpec {
   maxUnavailable?: number | string;
   /** Azure CNI pod subnet: DynamicIndividual (default) | StaticBlock (CAP-04, SIZE-04). */
   podIPAllocationMode?: string;
+  /** Availability zones of the pool's nodes ("1", "2", "3"; ZONE-*), as agentPoolProfiles[].availabilityZones. */
+  availabilityZones?: string[];
 }
 
 /** A subnet that already exists in the VNet, or is planned by aks-net. */
@@ -223,7 +225,7 @@ export interface LiveQuota {
   /** Compute usages by quota name (`cores` = total regional vCPUs, `standardDSv5Family` ...). */
   usages: { name: string; used: number; limit: number }[];
   /** VM sizes of the pools as the region offers them; `available: false` = not offered or restricted. */
-  sizes: { vmSize: string; family?: string; vcpus?: number; available: boolean }[];
+  sizes: { vmSize: string; family?: string; vcpus?: number; available: boolean; /** Zones the size is offered in here for this subscription (LIVE-ZONE-01). */ zones?: string[] }[];
 }
 
 /** What `--live` read. Absent parts were not read (no VNet named, no location ...). */
@@ -288,6 +290,7 @@ export const ENUMS = {
   nextHopType: ["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"],
   firewallSku: ["Standard", "Premium", "Basic"],
   podIPAllocationMode: ["DynamicIndividual", "StaticBlock"],
+  zones: ["1", "2", "3"],
 } as const;
 
 /** An empty spec: the base every layer merges onto. */

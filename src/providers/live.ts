@@ -261,7 +261,11 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
         if (!sku) return { vmSize: size, available: false };
         const vcpus = Number(sku.capabilities?.find((c) => c.name === "vCPUs")?.value);
         const restricted = (sku.restrictions ?? []).some((r) => r.type === "Location" && (r.values ?? []).some((v) => v.toLowerCase() === loc));
-        return { vmSize: size, family: sku.family, vcpus: Number.isFinite(vcpus) ? vcpus : undefined, available: !restricted };
+        // The zones offered here, less those restricted for this subscription (LIVE-ZONE-01).
+        const offered = (sku.locationInfo ?? []).filter((l) => l.location?.toLowerCase() === loc).flatMap((l) => l.zones ?? []);
+        const blocked = (sku.restrictions ?? []).filter((r) => r.type === "Zone").flatMap((r) => r.restrictionInfo?.zones ?? []);
+        const zones = [...new Set(offered.filter((z) => !blocked.includes(z)))].sort();
+        return { vmSize: size, family: sku.family, vcpus: Number.isFinite(vcpus) ? vcpus : undefined, available: !restricted, zones };
       }),
     };
   });

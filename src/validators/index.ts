@@ -23,6 +23,7 @@ import * as firewall from "./firewall.ts";
 import * as pools from "./pools.ts";
 import * as live from "./live.ts";
 import * as tags from "./tags.ts";
+import * as zones from "./zones.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   syntax,
@@ -41,6 +42,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   firewall,
   pools,
   tags,
+  zones,
   live,
 ];
 

@@ -136,6 +136,7 @@ function enumFields(ctx: RuleContext): [string, EnumName][] {
     ...each(s.ipFamilies, (i) => `ipFamilies[${i}]`, "ipFamilies"),
     ...each(s.nodePools, (i) => `nodePools[${i}].osType`, "osType"),
     ...each(s.nodePools, (i) => `nodePools[${i}].podIPAllocationMode`, "podIPAllocationMode"),
+    ...(Array.isArray(s.nodePools) ? s.nodePools : []).flatMap((p, i) => each(p?.availabilityZones, (j) => `nodePools[${i}].availabilityZones[${j}]`, "zones")),
     ...each(s.routes, (i) => `routes[${i}].nextHopType`, "nextHopType"),
   ];
 }

@@ -47,10 +47,12 @@ export interface BuildCtx {
   provisioningState: string;
   /** vCPU quota left in a location, not counting the cluster `excludeId` (for InsufficientVCPUQuota). */
   quota?: (location: string, excludeId: string) => QuotaView;
+  /** The zones a region offers ([] without availability zones); absent = zones are not checked. */
+  regionZones?: (location: string) => string[];
 }
 
 export interface QuotaView {
-  sku(vmSize: string): { family: string; vCPUs: number } | undefined;
+  sku(vmSize: string): { family: string; vCPUs: number; /** Zones the size is offered in, in this location. */ zones: string[] } | undefined;
   left(family: string): number;
   leftTotal: number;
 }
@@ -145,7 +147,11 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.pip: buildPublicIp(id, body, p, ctx); break;
     case T.firewall: buildFirewall(view, id, body, p, ctx); break;
     case T.ruleGroup: if (ctx.validate) checkRuleGroupDns(view, id, p); break;
-    case T.nat: body["sku"] ??= { name: "Standard" }; p["idleTimeoutInMinutes"] ??= 4; break;
+    case T.nat:
+      body["sku"] ??= { name: "Standard" };
+      p["idleTimeoutInMinutes"] ??= 4;
+      if (ctx.validate) checkNatZones(id, body, ctx);
+      break;
     case T.peering: checkPeering(view, id, p, ctx); break;
     case T.identity:
       p["principalId"] = stableGuid(`principal:${key(id)}`);
@@ -456,6 +462,35 @@ function checkRoute(p: Json, name: string, ctx: BuildCtx): void {
   }
 }
 
+/** A Standard NAT gateway is zonal (one zone) or has none (nat-availability-zones.md); StandardV2 is zone-redundant. */
+function checkNatZones(id: string, body: Json, ctx: BuildCtx): void {
+  checkZones(id, "natGateways", body, ctx);
+  const sku = String(obj(body["sku"])["name"] ?? "Standard");
+  const n = arr(body["zones"]).length;
+  if (sku === "Standard" && n > 1) {
+    throw new ArmError(400, "ResourceCannotHaveMultipleZonesSpecified", `Resource ${id} has ${n} zones specified. Only one zone can be specified for this resource.`);
+  }
+}
+
+/**
+ * Network resources with `zones` in a region without availability zones, as ARM answers them
+ * (ResourceTypeNotSupportAvailabilityZones); zones a region lacks, likewise. A resource's zones are fixed at create.
+ */
+function checkZones(id: string, resourceType: string, body: Json, ctx: BuildCtx): void {
+  const zones = arr(body["zones"]).map(String);
+  const location = String(body["location"]);
+  const offered = ctx.regionZones?.(location);
+  if (zones.length > 0 && offered !== undefined && zones.some((z) => !offered.includes(z))) {
+    throw new ArmError(400, "ResourceTypeNotSupportAvailabilityZones", `The resource type '${resourceType}' does not support availability zones at location '${location}' and api-version '2026-01-01'.`);
+  }
+  if (!ctx.existing) return;
+  const before = arr(ctx.existing.body["zones"]).map(String);
+  const shown = (z: string[]): string => (z.length === 0 ? "NoZone" : z.join(", "));
+  if (before.join(",") !== zones.join(",")) {
+    throw new ArmError(400, "ResourceAvailabilityZonesCannotBeModified", `Resource ${id} has an existing availability zone constraint ${shown(before)} and the request has availability zone constraint ${shown(zones)}, which do not match. Zones cannot be added/updated/removed once the resource is created. The resource cannot be updated from regional to zonal or vice-versa.`);
+  }
+}
+
 function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   const sku = obj(body["sku"]);
   body["sku"] = { name: str(sku["name"]) ?? "Standard", tier: str(sku["tier"]) ?? "Regional" };
@@ -463,6 +498,10 @@ function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   p["publicIPAllocationMethod"] ??= skuName === "Standard" ? "Static" : "Dynamic";
   p["publicIPAddressVersion"] ??= "IPv4";
   p["idleTimeoutInMinutes"] ??= 4;
+  if (ctx.validate) checkZones(id, "publicIPAddresses", body, ctx);
+  if (ctx.validate && skuName === "Basic" && arr(body["zones"]).length > 0) {
+    throw new ArmError(400, "ZonesNotAllowedInBasicSkuResource", `Request for resource ${id} is invalid as it is Basic sku and in an Availability Zone which is a deprecated configuration.  Please change your resource to Standard sku for Availability Zone support.`);
+  }
   if (ctx.validate && skuName === "Standard" && p["publicIPAllocationMethod"] !== "Static") {
     throw new ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic", `Standard sku publicIp /subscriptions/.../${lastSegment(id)} must have AllocationMethod set to Static.`);
   }
@@ -505,6 +544,7 @@ function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: Bu
   p["sku"] ??= { name: "AZFW_VNet", tier: "Standard" };
   p["threatIntelMode"] ??= "Alert";
   if (ctx.validate) {
+    checkZones(id, "azureFirewalls", body, ctx);
     const proxy = isTrue(obj(p["additionalProperties"])["Network.DNS.EnableProxy"]);
     if (proxy && str(obj(p["sku"])["tier"]) === "Basic") {
       throw new ArmError(400, "AzureFirewallBasicSkuDoesNotSupportDnsProxy", `Azure Firewall ${lastSegment(id)} of SKU tier Basic does not support DNS proxy.`);
@@ -703,6 +743,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     }
     checkSubnetSize(view, id, np, pools);
     checkQuota(ctx, id, location, pools);
+    checkPoolZones(ctx, id, location, pools);
     if (ctx.existing) {
       const before = props(ctx.existing.body);
       const bnp = obj(before["networkProfile"]);
@@ -716,6 +757,9 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
         const bp = beforePools.get(str(pool["name"]));
         if (bp && pool["vnetSubnetID"] && bp["vnetSubnetID"] && key(String(pool["vnetSubnetID"])) !== key(String(bp["vnetSubnetID"]))) {
           throw new ArmError(400, "PropertyChangeNotAllowed", "Changing property 'agentPoolProfile.vnetSubnetID' is not allowed.");
+        }
+        if (bp && arr(pool["availabilityZones"]).map(String).join(",") !== arr(bp["availabilityZones"]).map(String).join(",")) {
+          throw new ArmError(400, "PropertyChangeNotAllowed", "Changing property 'agentPoolProfile.availabilityZones' is not allowed.");
         }
       }
     }
@@ -885,6 +929,24 @@ function checkQuota(ctx: BuildCtx, clusterId: string, location: string, pools: J
     const left = q.left(family);
     if (n > left) {
       throw new ArmError(400, "InsufficientVCPUQuota", `Insufficient vcpu quota requested ${n}, remaining ${left} for family ${family} for region ${location}.`);
+    }
+  }
+}
+
+/**
+ * Each pool's zones must be zones where its VM size is offered in the region (none in a region without zones), as
+ * AKS answers (AvailabilityZoneNotSupported).
+ */
+function checkPoolZones(ctx: BuildCtx, clusterId: string, location: string, pools: Json[]): void {
+  if (!ctx.quota || !ctx.regionZones) return;
+  const q = ctx.quota(location, clusterId);
+  for (const pl of pools) {
+    const zones = arr(pl["availabilityZones"]).map(String);
+    if (zones.length === 0) continue;
+    const sku = q.sku(String(pl["vmSize"]));
+    const supported = ctx.regionZones(location).filter((z) => sku === undefined || sku.zones.includes(z));
+    if (zones.some((z) => !supported.includes(z))) {
+      throw new ArmError(400, "AvailabilityZoneNotSupported", `The zone(s) '${zones.join(",")}' for resource '${String(pl["name"])}' is not supported. The supported zones for location '${location}' are '${supported.join(",")}'`);
     }
   }
 }

@@ -109,6 +109,10 @@ export interface SkuDef {
   memoryGB: number;
   /** Locations where the SKU is restricted (NotAvailableForSubscription). */
   restrictedIn?: string[];
+  /** Zones the size is offered in, in zonal regions (default 1, 2, 3). */
+  zones?: string[];
+  /** Zones restricted for the subscription (a `Zone` restriction, NotAvailableForSubscription). */
+  restrictedZones?: string[];
 }
 
 export interface FakeArmOptions {
@@ -141,6 +145,8 @@ export interface FakeArmOptions {
   quota?: Record<string, QuotaEntry>;
   /** VM sizes served by the SKU list (defaults: a few common D/B sizes). */
   skus?: SkuDef[];
+  /** Regions with availability zones 1-3 (default: FAKE_ZONAL_REGIONS); elsewhere zones are refused as Azure does. */
+  zonalRegions?: string[];
   /**
    * Kubernetes versions AKS offers in every location: major.minor → its patch versions, the first minor being the default
    * (GET .../providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions). Default: 1.31-1.33.
@@ -295,6 +301,8 @@ const DEFAULT_SKUS: SkuDef[] = [
   { name: "Standard_B2s", family: "standardBSFamily", vCPUs: 2, memoryGB: 4 },
   { name: "Standard_B2ms", family: "standardBSFamily", vCPUs: 2, memoryGB: 8 },
 ];
+/** Regions with availability zones, as Microsoft Learn's regions list has them (a subset suffices for the fake). */
+export const FAKE_ZONAL_REGIONS = ["eastus", "eastus2", "westus2", "westus3", "centralus", "southcentralus", "northeurope", "westeurope", "uksouth", "swedencentral", "francecentral", "germanywestcentral", "australiaeast", "southeastasia", "japaneast"];
 const SKU_LOCATIONS = ["eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope", "uksouth", "swedencentral", "australiaeast", "southeastasia", "japaneast"];
 const MAX_BODY = 10 * 1024 * 1024;
 const NETWORK_CONTRIBUTOR_GUID = "4d97b98b-1d4f-4787-a291-c67834d212e7";
@@ -989,7 +997,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       const lro = isLroType(type);
       const creating = !existing;
       const state = !lro ? "Succeeded" : type.toLowerCase() === TYPES.cluster && creating ? "Creating" : "Updating";
-      const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state, quota: quotaView });
+      const built = buildWrite(view, id, type, body as Json, { validate: true, existing, defaultLocation: opts.location ?? "eastus", provisioningState: state, quota: quotaView, regionZones });
       applyWrite(existing?.id ?? id, type, built);
       const stored = store.get(key(id))!;
       if (!lro) {
@@ -1163,6 +1171,16 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
     return opts.skus ?? DEFAULT_SKUS;
   }
 
+  function regionZones(location: string): string[] {
+    return (opts.zonalRegions ?? FAKE_ZONAL_REGIONS).includes(location.toLowerCase().replace(/\s+/g, "")) ? ["1", "2", "3"] : [];
+  }
+
+  /** The zones a size is offered in at a location, less the subscription's zone restrictions. */
+  function skuZones(s: SkuDef, location: string): string[] {
+    const offered = regionZones(location).filter((z) => (s.zones ?? ["1", "2", "3"]).includes(z));
+    return offered.filter((z) => !(s.restrictedZones ?? []).includes(z));
+  }
+
   function quotaView(location: string, excludeId: string): QuotaView {
     const usages = computeUsages(location, excludeId);
     const left = (name: string): number => {
@@ -1170,7 +1188,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       return u ? Number(u["limit"]) - Number(u["currentValue"]) : Infinity;
     };
     return {
-      sku: (vmSize) => skuTable().find((s) => s.name.toLowerCase() === vmSize.toLowerCase()),
+      sku: (vmSize) => {
+        const s = skuTable().find((x) => x.name.toLowerCase() === vmSize.toLowerCase());
+        return s === undefined ? undefined : { family: s.family, vCPUs: s.vCPUs, zones: skuZones(s, location) };
+      },
       left,
       leftTotal: left("cores"),
     };
@@ -1218,16 +1239,17 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           size: s.name.replace(/^Standard_/, ""),
           family: s.family,
           locations: [l],
-          locationInfo: [{ location: l, zones: ["1", "2", "3"], zoneDetails: [] }],
+          locationInfo: [{ location: l, zones: regionZones(l).filter((z) => (s.zones ?? ["1", "2", "3"]).includes(z)), zoneDetails: [] }],
           capabilities: [
             { name: "vCPUs", value: String(s.vCPUs) },
             { name: "MemoryGB", value: String(s.memoryGB) },
             { name: "PremiumIO", value: /s_|s$/i.test(s.name) ? "True" : "False" },
             { name: "AcceleratedNetworkingEnabled", value: "True" },
           ],
-          restrictions: restricted
-            ? [{ type: "Location", values: [l], restrictionInfo: { locations: [l] }, reasonCode: "NotAvailableForSubscription" }]
-            : [],
+          restrictions: [
+            ...(restricted ? [{ type: "Location", values: [l], restrictionInfo: { locations: [l] }, reasonCode: "NotAvailableForSubscription" }] : []),
+            ...((s.restrictedZones ?? []).length > 0 && regionZones(l).length > 0 ? [{ type: "Zone", values: [l], restrictionInfo: { locations: [l], zones: [...(s.restrictedZones ?? [])] }, reasonCode: "NotAvailableForSubscription" }] : []),
+          ],
         });
       }
     }

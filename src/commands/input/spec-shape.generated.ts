@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -890,6 +890,37 @@ var valid17 = _errs129 === errors;
 else {
 var valid17 = true;
 }
+if(valid17){
+if(data46.availabilityZones !== undefined){
+let data59 = data46.availabilityZones;
+const _errs131 = errors;
+if(errors === _errs131){
+if(Array.isArray(data59)){
+var valid18 = true;
+const len6 = data59.length;
+for(let i6=0; i6<len6; i6++){
+const _errs133 = errors;
+if(typeof data59[i6] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/availabilityZones/" + i6,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid18 = _errs133 === errors;
+if(!valid18){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/availabilityZones",schemaPath:"#/properties/nodePools/items/properties/availabilityZones/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid17 = _errs131 === errors;
+}
+else {
+var valid17 = true;
+}
+}
 }
 }
 }
@@ -926,70 +957,70 @@ var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data59 = data.vnet;
-const _errs131 = errors;
-if(errors === _errs131){
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-const _errs133 = errors;
-for(const key12 in data59){
+let data61 = data.vnet;
+const _errs135 = errors;
+if(errors === _errs135){
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+const _errs137 = errors;
+for(const key12 in data61){
 if(!(func2.call(schema11.properties.vnet.properties, key12))){
 validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs133 === errors){
-if(data59.managed !== undefined){
-const _errs134 = errors;
-if(typeof data59.managed !== "boolean"){
+if(_errs137 === errors){
+if(data61.managed !== undefined){
+const _errs138 = errors;
+if(typeof data61.managed !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid18 = _errs134 === errors;
+var valid19 = _errs138 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.name !== undefined){
-const _errs136 = errors;
-if(typeof data59.name !== "string"){
+if(valid19){
+if(data61.name !== undefined){
+const _errs140 = errors;
+if(typeof data61.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs136 === errors;
+var valid19 = _errs140 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.resourceGroup !== undefined){
-const _errs138 = errors;
-if(typeof data59.resourceGroup !== "string"){
+if(valid19){
+if(data61.resourceGroup !== undefined){
+const _errs142 = errors;
+if(typeof data61.resourceGroup !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs138 === errors;
+var valid19 = _errs142 === errors;
 }
 else {
-var valid18 = true;
-}
-if(valid18){
-if(data59.addressSpaces !== undefined){
-let data63 = data59.addressSpaces;
-const _errs140 = errors;
-if(errors === _errs140){
-if(Array.isArray(data63)){
 var valid19 = true;
-const len6 = data63.length;
-for(let i6=0; i6<len6; i6++){
-const _errs142 = errors;
-if(typeof data63[i6] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i6,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid19){
+if(data61.addressSpaces !== undefined){
+let data65 = data61.addressSpaces;
+const _errs144 = errors;
+if(errors === _errs144){
+if(Array.isArray(data65)){
+var valid20 = true;
+const len7 = data65.length;
+for(let i7=0; i7<len7; i7++){
+const _errs146 = errors;
+if(typeof data65[i7] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i7,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs142 === errors;
-if(!valid19){
+var valid20 = _errs146 === errors;
+if(!valid20){
 break;
 }
 }
@@ -999,248 +1030,248 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid18 = _errs140 === errors;
+var valid19 = _errs144 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.subnetName !== undefined){
-const _errs144 = errors;
-if(typeof data59.subnetName !== "string"){
+if(valid19){
+if(data61.subnetName !== undefined){
+const _errs148 = errors;
+if(typeof data61.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs144 === errors;
+var valid19 = _errs148 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.subnetCidr !== undefined){
-const _errs146 = errors;
-if(typeof data59.subnetCidr !== "string"){
+if(valid19){
+if(data61.subnetCidr !== undefined){
+const _errs150 = errors;
+if(typeof data61.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs146 === errors;
+var valid19 = _errs150 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.subnetIPv6Cidr !== undefined){
-const _errs148 = errors;
-if(typeof data59.subnetIPv6Cidr !== "string"){
+if(valid19){
+if(data61.subnetIPv6Cidr !== undefined){
+const _errs152 = errors;
+if(typeof data61.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs148 === errors;
+var valid19 = _errs152 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.podSubnetName !== undefined){
-const _errs150 = errors;
-if(typeof data59.podSubnetName !== "string"){
+if(valid19){
+if(data61.podSubnetName !== undefined){
+const _errs154 = errors;
+if(typeof data61.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs150 === errors;
+var valid19 = _errs154 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.podSubnetCidr !== undefined){
-const _errs152 = errors;
-if(typeof data59.podSubnetCidr !== "string"){
+if(valid19){
+if(data61.podSubnetCidr !== undefined){
+const _errs156 = errors;
+if(typeof data61.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs152 === errors;
+var valid19 = _errs156 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data59.existingSubnets !== undefined){
-let data70 = data59.existingSubnets;
-const _errs154 = errors;
-if(errors === _errs154){
-if(Array.isArray(data70)){
-var valid20 = true;
-const len7 = data70.length;
-for(let i7=0; i7<len7; i7++){
-let data71 = data70[i7];
-const _errs156 = errors;
-if(errors === _errs156){
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(valid19){
+if(data61.existingSubnets !== undefined){
+let data72 = data61.existingSubnets;
+const _errs158 = errors;
+if(errors === _errs158){
+if(Array.isArray(data72)){
+var valid21 = true;
+const len8 = data72.length;
+for(let i8=0; i8<len8; i8++){
+let data73 = data72[i8];
+const _errs160 = errors;
+if(errors === _errs160){
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
 let missing2;
-if((data71.cidr === undefined) && (missing2 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+if((data73.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs158 = errors;
-for(const key13 in data71){
+const _errs162 = errors;
+for(const key13 in data73){
 if(!((((((((key13 === "name") || (key13 === "cidr")) || (key13 === "delegations")) || (key13 === "routeTableId")) || (key13 === "natGatewayId")) || (key13 === "networkSecurityGroupId")) || (key13 === "usedBy")) || (key13 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs158 === errors){
-if(data71.name !== undefined){
-const _errs159 = errors;
-if(typeof data71.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs159 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.cidr !== undefined){
-const _errs161 = errors;
-if(typeof data71.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs161 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.delegations !== undefined){
-let data74 = data71.delegations;
+if(_errs162 === errors){
+if(data73.name !== undefined){
 const _errs163 = errors;
-if(errors === _errs163){
-if(Array.isArray(data74)){
+if(typeof data73.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs163 === errors;
+}
+else {
 var valid22 = true;
-const len8 = data74.length;
-for(let i8=0; i8<len8; i8++){
+}
+if(valid22){
+if(data73.cidr !== undefined){
 const _errs165 = errors;
-if(typeof data74[i8] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data73.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid22 = _errs165 === errors;
-if(!valid22){
-break;
-}
-}
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
+var valid22 = true;
 }
-}
-var valid21 = _errs163 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.routeTableId !== undefined){
+if(valid22){
+if(data73.delegations !== undefined){
+let data76 = data73.delegations;
 const _errs167 = errors;
-if(typeof data71.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs167 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.natGatewayId !== undefined){
-const _errs169 = errors;
-if(typeof data71.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs169 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.networkSecurityGroupId !== undefined){
-const _errs171 = errors;
-if(typeof data71.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid21 = _errs171 === errors;
-}
-else {
-var valid21 = true;
-}
-if(valid21){
-if(data71.usedBy !== undefined){
-let data79 = data71.usedBy;
-const _errs173 = errors;
-if(errors === _errs173){
-if(Array.isArray(data79)){
+if(errors === _errs167){
+if(Array.isArray(data76)){
 var valid23 = true;
-const len9 = data79.length;
+const len9 = data76.length;
 for(let i9=0; i9<len9; i9++){
-const _errs175 = errors;
-if(typeof data79[i9] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const _errs169 = errors;
+if(typeof data76[i9] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/delegations/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs175 === errors;
+var valid23 = _errs169 === errors;
 if(!valid23){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid21 = _errs173 === errors;
+var valid22 = _errs167 === errors;
 }
 else {
-var valid21 = true;
+var valid22 = true;
 }
-if(valid21){
-if(data71.used !== undefined){
-let data81 = data71.used;
+if(valid22){
+if(data73.routeTableId !== undefined){
+const _errs171 = errors;
+if(typeof data73.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs171 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data73.natGatewayId !== undefined){
+const _errs173 = errors;
+if(typeof data73.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs173 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data73.networkSecurityGroupId !== undefined){
+const _errs175 = errors;
+if(typeof data73.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs175 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data73.usedBy !== undefined){
+let data81 = data73.usedBy;
 const _errs177 = errors;
-if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(errors === _errs177){
+if(Array.isArray(data81)){
+var valid24 = true;
+const len10 = data81.length;
+for(let i10=0; i10<len10; i10++){
+const _errs179 = errors;
+if(typeof data81[i10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/usedBy/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs177 === errors;
-}
-else {
-var valid21 = true;
-}
-}
-}
-}
-}
-}
-}
-}
+var valid24 = _errs179 === errors;
+if(!valid24){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i7,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid20 = _errs156 === errors;
-if(!valid20){
+var valid22 = _errs177 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+if(data73.used !== undefined){
+let data83 = data73.used;
+const _errs181 = errors;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid22 = _errs181 === errors;
+}
+else {
+var valid22 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid21 = _errs160 === errors;
+if(!valid21){
 break;
 }
 }
@@ -1250,10 +1281,10 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid18 = _errs154 === errors;
+var valid19 = _errs158 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
 }
 }
@@ -1271,27 +1302,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs131 === errors;
+var valid0 = _errs135 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data82 = data.connectedCidrs;
-const _errs179 = errors;
-if(errors === _errs179){
-if(Array.isArray(data82)){
-var valid24 = true;
-const len10 = data82.length;
-for(let i10=0; i10<len10; i10++){
-const _errs181 = errors;
-if(typeof data82[i10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i10,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data84 = data.connectedCidrs;
+const _errs183 = errors;
+if(errors === _errs183){
+if(Array.isArray(data84)){
+var valid25 = true;
+const len11 = data84.length;
+for(let i11=0; i11<len11; i11++){
+const _errs185 = errors;
+if(typeof data84[i11] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i11,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs181 === errors;
-if(!valid24){
+var valid25 = _errs185 === errors;
+if(!valid25){
 break;
 }
 }
@@ -1301,73 +1332,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs179 === errors;
+var valid0 = _errs183 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data84 = data.routes;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data84)){
-var valid25 = true;
-const len11 = data84.length;
-for(let i11=0; i11<len11; i11++){
-let data85 = data84[i11];
-const _errs185 = errors;
-if(errors === _errs185){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+let data86 = data.routes;
+const _errs187 = errors;
+if(errors === _errs187){
+if(Array.isArray(data86)){
+var valid26 = true;
+const len12 = data86.length;
+for(let i12=0; i12<len12; i12++){
+let data87 = data86[i12];
+const _errs189 = errors;
+if(errors === _errs189){
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
 let missing3;
-if(((data85.prefix === undefined) && (missing3 = "prefix")) || ((data85.nextHopType === undefined) && (missing3 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data87.prefix === undefined) && (missing3 = "prefix")) || ((data87.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs187 = errors;
-for(const key14 in data85){
+const _errs191 = errors;
+for(const key14 in data87){
 if(!(((key14 === "prefix") || (key14 === "nextHopType")) || (key14 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs187 === errors){
-if(data85.prefix !== undefined){
-const _errs188 = errors;
-if(typeof data85.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs188 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data85.nextHopType !== undefined){
-const _errs190 = errors;
-if(typeof data85.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs190 === errors;
-}
-else {
-var valid26 = true;
-}
-if(valid26){
-if(data85.nextHopIp !== undefined){
+if(_errs191 === errors){
+if(data87.prefix !== undefined){
 const _errs192 = errors;
-if(typeof data85.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data87.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs192 === errors;
+var valid27 = _errs192 === errors;
 }
 else {
-var valid26 = true;
+var valid27 = true;
+}
+if(valid27){
+if(data87.nextHopType !== undefined){
+const _errs194 = errors;
+if(typeof data87.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs194 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data87.nextHopIp !== undefined){
+const _errs196 = errors;
+if(typeof data87.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs196 === errors;
+}
+else {
+var valid27 = true;
 }
 }
 }
@@ -1375,12 +1406,12 @@ var valid26 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i11,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid25 = _errs185 === errors;
-if(!valid25){
+var valid26 = _errs189 === errors;
+if(!valid26){
 break;
 }
 }
@@ -1390,89 +1421,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs183 === errors;
+var valid0 = _errs187 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data89 = data.firewall;
-const _errs194 = errors;
-if(errors === _errs194){
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-const _errs196 = errors;
-for(const key15 in data89){
+let data91 = data.firewall;
+const _errs198 = errors;
+if(errors === _errs198){
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+const _errs200 = errors;
+for(const key15 in data91){
 if(!(((((key15 === "enabled") || (key15 === "subnetCidr")) || (key15 === "sku")) || (key15 === "managementSubnetCidr")) || (key15 === "allowList"))){
 validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs196 === errors){
-if(data89.enabled !== undefined){
-const _errs197 = errors;
-if(typeof data89.enabled !== "boolean"){
+if(_errs200 === errors){
+if(data91.enabled !== undefined){
+const _errs201 = errors;
+if(typeof data91.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid27 = _errs197 === errors;
+var valid28 = _errs201 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data89.subnetCidr !== undefined){
-const _errs199 = errors;
-if(typeof data89.subnetCidr !== "string"){
+if(valid28){
+if(data91.subnetCidr !== undefined){
+const _errs203 = errors;
+if(typeof data91.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs199 === errors;
+var valid28 = _errs203 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data89.sku !== undefined){
-const _errs201 = errors;
-if(typeof data89.sku !== "string"){
+if(valid28){
+if(data91.sku !== undefined){
+const _errs205 = errors;
+if(typeof data91.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs201 === errors;
+var valid28 = _errs205 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data89.managementSubnetCidr !== undefined){
-const _errs203 = errors;
-if(typeof data89.managementSubnetCidr !== "string"){
+if(valid28){
+if(data91.managementSubnetCidr !== undefined){
+const _errs207 = errors;
+if(typeof data91.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs203 === errors;
+var valid28 = _errs207 === errors;
 }
 else {
-var valid27 = true;
-}
-if(valid27){
-if(data89.allowList !== undefined){
-let data94 = data89.allowList;
-const _errs205 = errors;
-if(errors === _errs205){
-if(Array.isArray(data94)){
 var valid28 = true;
-const len12 = data94.length;
-for(let i12=0; i12<len12; i12++){
-const _errs207 = errors;
-if(typeof data94[i12] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i12,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid28){
+if(data91.allowList !== undefined){
+let data96 = data91.allowList;
+const _errs209 = errors;
+if(errors === _errs209){
+if(Array.isArray(data96)){
+var valid29 = true;
+const len13 = data96.length;
+for(let i13=0; i13<len13; i13++){
+const _errs211 = errors;
+if(typeof data96[i13] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i13,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid28 = _errs207 === errors;
-if(!valid28){
+var valid29 = _errs211 === errors;
+if(!valid29){
 break;
 }
 }
@@ -1482,10 +1513,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid27 = _errs205 === errors;
+var valid28 = _errs209 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
 }
 }
@@ -1498,7 +1529,7 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs194 === errors;
+var valid0 = _errs198 === errors;
 }
 else {
 var valid0 = true;
