@@ -11,6 +11,8 @@ import { planResources } from "../core/plan.ts";
 import type { DesiredResource, Operation, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ClusterSpec } from "../core/spec.ts";
+import { parseJournal } from "../core/journal.ts";
+import { journalPath, readJournalFile, removeJournalFile, writeJournalFile } from "../io/journal-file.ts";
 import { clusterId, decideTeardown, expandBody, groupOf, nextReads, recheckStep } from "../core/teardown.ts";
 import type { ListedResource, Teardown, TeardownTarget } from "../core/teardown.ts";
 import type { Io } from "../io/io.ts";
@@ -45,6 +47,11 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const target: TeardownTarget = { subscriptionId: ctx.subscriptionId, resourceGroup, name };
   io.stderr.write(`subscription ${ctx.subscriptionId}, cluster ${resourceGroup}/${name}${armTargetNote(ctx)}\n`);
 
+  // What an interrupted delete of this cluster decided: a hint once the cluster (and its record) is gone.
+  const journalFile = journalPath(io.env, target);
+  const journalText = await readJournalFile(journalFile);
+  const journal = journalText === undefined ? undefined : parseJournal(journalText, clusterId(target));
+
   try {
     const planned = spec === undefined ? undefined : plannedFor(spec, target);
     // Read in waves until nothing new turns up: each wave's GETs and lists run in parallel.
@@ -54,7 +61,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     const read = new Set<string>();
     const listed = new Set<string>();
     for (;;) {
-      const next = nextReads({ target, observed, groups, assignments, ...(planned ? { planned } : {}) }, read, listed);
+      const next = nextReads({ target, observed, groups, assignments, journal, ...(planned ? { planned } : {}) }, read, listed);
       if (next.read.length === 0 && next.list.length === 0) break;
       await Promise.all([
         ...next.read.map(async (id) => {
@@ -77,7 +84,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     }
 
     // Decided once, before the first delete, from everything read; --dry-run shows exactly this decision.
-    const teardown = decideTeardown({ target, observed, groups, assignments, ...(planned ? { planned } : {}) });
+    const teardown = decideTeardown({ target, observed, groups, assignments, journal, ...(planned ? { planned } : {}) });
     const rgId = groupOf(clusterId(target)) as string;
     const gone = [...observed.keys()].every((k) => k.toLowerCase() !== rgId.toLowerCase());
     const pending = teardown.plan.operations.length;
@@ -90,10 +97,18 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     if (!(json && dryRun)) writeList(io, teardown, dryRun && !json);
     if (dryRun || pending === 0) {
       if (pending === 0) io.stderr.write(`${nothing}\n`);
+      if (pending === 0 && !dryRun) await removeJournalFile(journalFile).catch(() => undefined);
       if (json) writeDoc(io, target, teardown, dryRun ? null : { status: "succeeded", steps: [] });
       return EXIT.ok;
     }
     await confirm(opts, io, teardown.plan.operations.filter((o) => o.action === "delete").length, pending);
+    if (journal !== undefined && cluster === undefined) io.stderr.write(`resuming the delete decided at ${journal.decided} (${journalFile}); each of its entries was checked against Azure again\n`);
+    // Written before the first write: once the cluster DELETE is done, its record of what create made is gone.
+    try {
+      await writeJournalFile(journalFile, `${JSON.stringify({ ...teardown.journal, decided: new Date().toISOString() }, null, 2)}\n`);
+    } catch (e) {
+      io.stderr.write(`warning: could not write the delete's journal ${journalFile} (${(e as Error).message}): if this delete stops after the cluster is gone, finish it with -f <spec>\n`);
+    }
 
     // Each step decides again on a fresh read right before its write (a group on fresh listings).
     const recheck = async (op: Operation, current: Body | undefined, signal: AbortSignal): Promise<Recheck> => {
@@ -114,6 +129,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
       throw error;
     }
     const result = outcome.result;
+    await removeJournalFile(journalFile).catch(() => undefined);
     const keptNow = result.steps.filter((s) => s.kept !== undefined);
     for (const s of keptNow) io.stderr.write(`kept ${s.op.label}: ${s.kept}\n`);
     if (json) writeDoc(io, target, teardown, { status: "succeeded", steps: result.steps });

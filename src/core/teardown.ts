@@ -20,6 +20,8 @@
 import { API_VERSIONS, NETWORK_CONTRIBUTOR_ROLE, TYPES, nameOf, resourceGroupId, roleAssignmentId, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { typeFromId } from "./apply.ts";
 import type { Recheck } from "./apply.ts";
+import { JOURNAL_VERSION, fingerprint, trustedEntries } from "./journal.ts";
+import type { Journal, Trusted } from "./journal.ts";
 import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds } from "./ownership.ts";
 import { CLUSTER_TAG, OWNER_TAG, OWNER_VALUE, mergeForUpdate, minimiseDependencies, valueAt } from "./plan.ts";
 import type { DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
@@ -50,6 +52,8 @@ export interface TeardownInput {
   assignments?: ReadonlyMap<string, readonly Body[]>;
   /** What create plans for the spec (`-f`), when there is one: more candidates and create's exact dependencies. */
   planned?: readonly DesiredResource[];
+  /** The journal an interrupted delete of this cluster left (used only once the cluster is gone, each entry re-checked). */
+  journal?: Journal | undefined;
 }
 
 /** A resource delete leaves alone, and why; `foreign` names what aks-net did not make that keeps it. */
@@ -70,6 +74,8 @@ export interface Teardown {
   input: TeardownInput;
   /** Ids (lower case) proven made by aks-net for this cluster. */
   made: ReadonlySet<string>;
+  /** What the next run needs if this one stops once the cluster is gone: written before the first write (`decided` by the writer). */
+  journal: Journal;
 }
 
 /** The cluster's tag value, compared case-insensitively (resource group names are). */
@@ -204,6 +210,8 @@ interface World {
   made: ReadonlySet<string>;
   manifest: readonly string[] | undefined;
   planned: readonly DesiredResource[];
+  /** The journal's entries a fresh read confirms (none while the cluster exists: its record wins). */
+  trusted: Trusted;
 }
 
 function world(input: TeardownInput): World {
@@ -216,10 +224,12 @@ function world(input: TeardownInput): World {
   for (const [id, body] of input.observed) for (const [k, v] of expandChildren(id, body)) add(k, v);
   for (const list of (input.assignments ?? new Map<string, Body[]>()).values()) for (const a of list) if (typeof a["id"] === "string") add(a["id"], a);
   const clusterBody = byId.get(lc(clusterId(input.target)));
-  const manifest = clusterBody !== undefined && hasProof(input.target, clusterId(input.target), clusterBody) ? readManifest(clusterBody, input.target) : undefined;
+  const trusted = trustedEntries(clusterBody === undefined ? input.journal : undefined, byId, parentOf);
+  const recorded = clusterBody !== undefined && hasProof(input.target, clusterId(input.target), clusterBody) ? readManifest(clusterBody, input.target) : undefined;
+  const manifest = recorded ?? (trusted.made.length > 0 ? trusted.made : undefined);
   const planned = input.planned ?? [];
   const made = provenMade({ cluster: input.target, observed: new Map([...byId].map(([k, v]) => [ids.get(k) as string, v])), manifest, planned: writtenIds(planned) });
-  return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned };
+  return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned, trusted };
 }
 
 /** Why an observed resource is not aks-net's for this cluster (a tag is evidence, never proof). */
@@ -288,7 +298,8 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
   push(cluster);
   push(groupOf(cluster));
   pushGroup(cluster);
-  for (const id of [...writtenIds(w.planned), ...(w.manifest ?? [])]) {
+  const journal = input.journal === undefined || w.byId.has(lc(cluster)) ? [] : [...Object.keys(input.journal.made), ...Object.entries(input.journal.associated).flat(2), ...Object.keys(input.journal.dns)];
+  for (const id of [...writtenIds(w.planned), ...(w.manifest ?? []), ...journal]) {
     push(id);
     pushGroup(id);
   }
@@ -457,6 +468,7 @@ export function decideTeardown(input: TeardownInput): Teardown {
   const associated = new Set<string>();
   if (clusterBody && made.has(clusterKey)) for (const r of requires(clusterKey, clusterBody)) if (lc(typeOf(r)) === lc(TYPES.subnet)) associated.add(lc(r));
   for (const r of w.planned) if (lc(r.type) === lc(TYPES.subnet)) associated.add(lc(r.resourceId));
+  for (const k of w.trusted.associated.keys()) associated.add(k);
   const detachable = (subnet: string, from: string): boolean => {
     if (del.has(subnet) || made.has(subnet) || !byId.has(subnet) || !associated.has(subnet)) return false;
     const body = byId.get(subnet);
@@ -527,8 +539,10 @@ export function decideTeardown(input: TeardownInput): Teardown {
   for (const [k, body] of byId) {
     if (lc(typeOf(k)) !== lc(TYPES.vnet) || del.has(k)) continue;
     const servers = list(body, "properties.dhcpOptions.dnsServers");
-    const fw = servers.length === 1 ? firewallAt(String(servers[0]), k, byId, del) : undefined;
-    if (fw === undefined) continue;
+    // The firewall may be gone already (an interrupted delete): then the journal says aks-net set them.
+    const found = servers.length === 1 ? firewallAt(String(servers[0]), k, byId, del) : undefined;
+    if (found === undefined && !(servers.length === 1 && w.trusted.dns.has(k))) continue;
+    const fw = found === undefined ? "firewall (already deleted)" : `firewall ${nameOf(found)}`;
     const id = ids.get(k) as string;
     ops.push({
       resourceId: id,
@@ -538,10 +552,10 @@ export function decideTeardown(input: TeardownInput): Teardown {
       body: { properties: { dhcpOptions: null } },
       label: `vnet ${nameOf(id)} (DNS servers)`,
       action: "update",
-      reason: `give back Azure's DNS: its DNS server is ${String(servers[0])}, firewall ${nameOf(fw)}'s DNS proxy, which aks-net set`,
+      reason: `give back Azure's DNS: its DNS server is ${String(servers[0])}, the DNS proxy of aks-net's ${fw}, which aks-net set`,
     });
     const kept = keep.get(k);
-    if (kept) kept.reason += `; aks-net gives back Azure's DNS (its DNS server is firewall ${nameOf(fw)}, which aks-net set)`;
+    if (kept) kept.reason += `; aks-net gives back Azure's DNS (its DNS server is aks-net's ${fw}, which aks-net set)`;
   }
 
   // Dependencies in create's direction; the cluster was created last, so it goes first.
@@ -561,7 +575,27 @@ export function decideTeardown(input: TeardownInput): Teardown {
   for (const o of ordered) for (const d of o.dependsOn) after.get(lc(d))?.push(o.resourceId);
 
   const keepList = [...keep.values()].sort((a, b) => rank(a.type) - rank(b.type) || lc(a.resourceId).localeCompare(lc(b.resourceId)));
-  return { plan: { operations: ordered, refusals: [] }, after, keep: keepList, input, made };
+  return { plan: { operations: ordered, refusals: [] }, after, keep: keepList, input, made, journal: journalOf(w, ordered) };
+}
+
+/** The decision as the journal records it: made children with their fingerprints, the associations and DNS it undoes. */
+function journalOf(w: World, ops: readonly Operation[]): Journal {
+  const made: Record<string, string> = {};
+  for (const k of w.made) {
+    const id = w.ids.get(k);
+    const parent = id === undefined ? undefined : parentOf(id);
+    const print = id === undefined || parent === undefined ? undefined : fingerprint(id, w.byId.get(k), w.byId.get(lc(parent)));
+    if (id !== undefined && print !== undefined) made[id] = print;
+  }
+  const associated: Record<string, string[]> = {};
+  const dns: Record<string, string[]> = {};
+  for (const op of ops) {
+    if (op.action !== "update") continue;
+    const body = w.byId.get(lc(op.resourceId));
+    if (lc(op.type) === lc(TYPES.vnet)) dns[op.resourceId] = list(body, "properties.dhcpOptions.dnsServers").map(String);
+    else associated[op.resourceId] = Object.keys((valueAt(op.body, "properties") ?? {}) as Body).flatMap((p) => refId(valueAt(body, `properties.${p}`)) ?? []);
+  }
+  return { version: JOURNAL_VERSION, cluster: lc(clusterId(w.target)), decided: "", made, associated, dns };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -619,8 +653,10 @@ export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Reche
       if (value === null && now !== undefined && was !== undefined && lc(now) === lc(was)) props[prop] = null;
     }
     if (Object.keys(props).length === 0) return {};
-    const planned = { properties: props };
-    return { body: mergeForUpdate(fresh.body, planned), planned, ...(etag !== undefined ? { ifMatch: etag } : {}) };
+    // A Network PUT replaces the subnet: leaving the association out removes it (GET then shows none, not null).
+    const body = mergeForUpdate(fresh.body, {});
+    const kept = Object.fromEntries(Object.entries((valueAt(body, "properties") ?? {}) as Body).filter(([p]) => !(p in props)));
+    return { body: { ...body, properties: kept }, planned: {}, ...(etag !== undefined ? { ifMatch: etag } : {}) };
   }
   const top = parentOf(op.resourceId) === undefined && lc(op.type) !== lc(TYPES.roleAssignment);
   if (top && !inManifest(w.manifest ?? [], op.resourceId) && !hasProof(t.input.target, op.resourceId, fresh.body)) {

@@ -383,4 +383,57 @@ describe("delete after re-runs of create and after an interrupted delete", funct
     assert.deepEqual(writesSince(fake, mark), []);
     assert.deepEqual(fake.snapshot(), before);
   });
+
+  /** A cluster with a firewall in the user's VNet (adopted node subnet), whose delete is killed once the cluster is gone. */
+  async function killedAfterCluster(fake: FakeArm): Promise<{ before: Record<string, Json>; hub: string }> {
+    fake.seed.resourceGroup("rg-res", { location: "westeurope" });
+    const nsg = fake.put(net("rg-res", "networkSecurityGroups", "team-nsg"), { location: "westeurope", properties: {} });
+    fake.seed.vnet("rg-res", "hub", ["10.70.0.0/16"], { "aks-nodes": "10.70.0.0/22", team: { prefix: "10.70.100.0/24", nsgId: nsg } }, { location: "westeurope" });
+    const before = state(fake);
+    const hub = net("rg-res", "virtualNetworks", "hub");
+    ok(await create(fake, "res", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--firewall", "--firewall-subnet-cidr", "10.70.255.0/26"]));
+    assert.ok(fake.get(`${hub}/subnets/AzureFirewallSubnet`) && props(fake.get(`${hub}/subnets/aks-nodes`))["routeTable"], "create made a subnet in the user's VNet and associated its route table with the adopted one");
+    // Every write after the cluster's DELETE hangs; the run is killed (SIGKILL: no clean-up) once the cluster is gone.
+    fake.addFault({ kind: "hang", method: "DELETE", match: /^(?!.*managedClusters).*$/i, times: Infinity });
+    fake.addFault({ kind: "hang", method: "PUT", match: /./, times: Infinity });
+    const cluster = clusterId("rg-res", "res");
+    const first = await runCli(["delete", "-n", "res", "-g", "rg-res", "--yes"], { fake, env: FAST, killSignal: "SIGKILL", killWhen: () => fake.get(cluster) === undefined });
+    assert.ok(first.killed, `killed once the cluster was gone (exit ${first.code}):\n${first.stderr}`);
+    fake.clearFaults();
+    assert.equal(fake.get(cluster), undefined);
+    return { before, hub };
+  }
+
+  it("a delete killed right after the cluster DELETE completed: a re-run of delete -n -g finishes it (subnet made in the user's VNet, association and DNS given back), nothing of the user's changes", async () => {
+    const { fake } = arm;
+    const { before } = await killedAfterCluster(fake);
+    const mark = fake.requests.length;
+    const r = await del(fake, "res");
+    ok(r);
+    assert.match(r.stderr, /resuming the delete decided at/);
+    assert.ok(!writesSince(fake, mark).some((w) => /subnets\/team|networkSecurityGroups/i.test(w.path)), "nothing of the user's is written");
+    assert.deepEqual(state(fake), before, "everything aks-net made is gone; the user's VNet, subnets, NSG and group are exactly as they were");
+    ok(await del(fake, "res"));
+  });
+
+  it("resuming never trusts the journal blindly: an association and DNS servers the user changed after the interruption stay as the user set them", async () => {
+    const { fake } = arm;
+    const { hub } = await killedAfterCluster(fake);
+    const theirs = fake.seed.routeTable("rg-res", "team-rt", { default: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.70.100.4" } }, { location: "westeurope" });
+    const nodes = structuredClone(fake.get(`${hub}/subnets/aks-nodes`) as Json);
+    props(nodes)["routeTable"] = { id: theirs };
+    fake.put(`${hub}/subnets/aks-nodes`, nodes);
+    const vnet = structuredClone(fake.get(hub) as Json);
+    props(vnet)["dhcpOptions"] = { dnsServers: ["10.70.100.53"] };
+    // As the user's PUT would: a subnet's NICs (the firewall's) are Azure's read-only back-references, not sent.
+    for (const sn of props(vnet)["subnets"] as Json[]) delete props(sn)["ipConfigurations"];
+    fake.put(hub, vnet);
+    const mine = { nodes: now(fake, `${hub}/subnets/aks-nodes`), dns: props(fake.get(hub))["dhcpOptions"] };
+    const r = await del(fake, "res");
+    ok(r);
+    assert.deepEqual(now(fake, `${hub}/subnets/aks-nodes`), mine.nodes, "the subnet keeps the user's route table");
+    assert.deepEqual(props(fake.get(hub))["dhcpOptions"], mine.dns, "the VNet keeps the user's DNS servers");
+    assert.equal(fake.get(`${hub}/subnets/AzureFirewallSubnet`), undefined, "aks-net's subnet (fingerprint unchanged) is gone");
+    assert.equal(fake.get(net("rg-res", "routeTables", "res-rt")), undefined, "aks-net's route table, no longer used, is gone");
+  });
 });

@@ -112,6 +112,8 @@ export function cliEnv(opts: RunCliOptions = {}): Record<string, string> {
     AKS_NET_RETRY_DELAY_MS: "10",
     NO_COLOR: "1",
     CI: "true",
+    // delete's journal goes to the test's own state directory, never the developer's.
+    XDG_STATE_HOME: join(azDir, "state"),
   });
   if (opts.fake) {
     env["AKS_NET_ARM_ENDPOINT"] = opts.fake.url;

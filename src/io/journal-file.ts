@@ -1,0 +1,55 @@
+/**
+ * Where delete's journal lives (core/journal.ts): the user's state directory, one file per cluster,
+ * `$XDG_STATE_HOME/aks-net/delete/<subscription>/<resource group>/<cluster>.json` (else ~/.local/state/…), names lower
+ * case as Azure compares them. Written to a temp file and renamed (a killed run never leaves half a journal), mode 0600.
+ */
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** A journal is a few kilobytes; anything larger is not one of ours. */
+const MAX_BYTES = 1024 * 1024;
+
+export interface JournalKey {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+export function journalPath(env: Record<string, string | undefined>, key: JournalKey): string {
+  const base = env["XDG_STATE_HOME"] || join(env["HOME"] || homedir(), ".local", "state");
+  // The names passed delete's naming check (no `/`, no `..`), so they are safe path parts.
+  return join(base, "aks-net", "delete", key.subscriptionId.toLowerCase(), key.resourceGroup.toLowerCase(), `${key.name.toLowerCase()}.json`);
+}
+
+/** The file's text, or undefined when there is none (or it cannot be read: a journal is only ever a hint). */
+export async function readJournalFile(path: string): Promise<string | undefined> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    const buf = Buffer.alloc(MAX_BYTES + 1);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return bytesRead > MAX_BYTES ? undefined : buf.subarray(0, bytesRead).toString("utf8");
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
+export async function writeJournalFile(path: string, text: string): Promise<void> {
+  await mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  const handle = await open(tmp, "w", 0o600);
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}
+
+export async function removeJournalFile(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
