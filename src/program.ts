@@ -149,6 +149,19 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     "aks-net delete -f aks-net.yaml --yes -o json   # needs az login; CI",
   ]);
 
+  const manifest = program.command("manifest").description("print the Kubernetes side of what aks-net plans");
+  manifest.hook("preSubcommand", (_m, sub) => ensureSpecOptions(sub));
+  withSpecOptions(
+    manifest
+      .command("service")
+      .description("the internal LoadBalancer Service(s) for the spec's fixed ILB IPs (annotations, subnet, IP, exposed ports)")
+      .option("--service-name <name>", "Service name (default internal-app; numbered with several IPs)")
+      .option("--namespace <name>", "namespace (default default)")
+      .option("--selector <app>", "pods selected by app=<value> (default: the Service name)")
+      .option("--out <path>", "write the manifest to this file instead of stdout"),
+    { withTargets: false },
+  ).action(run(() => import("./commands/manifest.ts")));
+
   program
     .command("templates")
     .description("list the named presets for --template")

@@ -10,6 +10,7 @@ import type { SyntaxRule } from "../core/cidr.ts";
 import { UsageError } from "../core/errors.ts";
 import type { SpecInput, SpecLayer } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
+import { formatExpose, parseExpose } from "../core/ingress.ts";
 import { readCapped, readSpecFile } from "./input/file.ts";
 import { getTemplate } from "../templates/index.ts";
 
@@ -40,6 +41,9 @@ const pool0 = (input: SpecInput): Record<string, unknown> => {
 const vnet = (input: SpecInput): Record<string, unknown> => (input.vnet ??= {}) as Record<string, unknown>;
 const fw = (input: SpecInput): Record<string, unknown> => (input.firewall ??= {}) as Record<string, unknown>;
 const lbProfile = (input: SpecInput): Record<string, unknown> => (input.loadBalancerProfile ??= {}) as Record<string, unknown>;
+const ingress = (input: SpecInput): Record<string, unknown> => (input.ingress ??= {}) as Record<string, unknown>;
+const ilb = (input: SpecInput): Record<string, unknown> => (ingress(input)["internalLoadBalancer"] ??= {}) as Record<string, unknown>;
+const agw = (input: SpecInput): Record<string, unknown> => (ingress(input)["applicationGateway"] ??= {}) as Record<string, unknown>;
 const natProfile = (input: SpecInput): Record<string, unknown> => (input.natGatewayProfile ??= {}) as Record<string, unknown>;
 
 function flag(
@@ -109,7 +113,24 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--firewall-subnet-cidr <cidr>", "string", "AzureFirewallSubnet (at least /26)", (i, v: string) => (fw(i).subnetCidr = v), (i) => i.firewall?.subnetCidr),
   flag("--firewall-sku <sku>", "string", "Standard | Premium | Basic", (i, v: string) => (fw(i).sku = v), (i) => i.firewall?.sku),
   flag("--firewall-management-subnet-cidr <cidr>", "string", "AzureFirewallManagementSubnet for the Basic SKU (at least /26)", (i, v: string) => (fw(i).managementSubnetCidr = v), (i) => i.firewall?.managementSubnetCidr),
+  flag("--ilb-subnet-cidr <cidr>", "string", "a dedicated subnet for internal load balancer frontends (recommended; default: the node subnet)", (i, v: string) => (ilb(i).subnetCidr = v), (i) => i.ingress?.internalLoadBalancer?.subnetCidr),
+  flag("--ilb-subnet-name <name>", "string", "the ILB subnet's name (default aks-ilb), or an existing subnet of the VNet", (i, v: string) => (ilb(i).subnetName = v), (i) => i.ingress?.internalLoadBalancer?.subnetName),
+  flag("--ilb-ip <ip>", "repeat", "a fixed internal LB frontend IP in the ILB subnet (repeatable)", (i, v: string[]) => (ilb(i).ips = v), (i) => i.ingress?.internalLoadBalancer?.ips),
+  flag("--expose <port[/tcp|udp]=ip:port>", "repeat", "publish a port of the firewall's public IP to an internal LB IP (DNAT; repeatable; needs --firewall)", (i, v: string[]) => (ingress(i).expose = v.map(parseExpose)), (i) => i.ingress?.expose?.map(formatExpose)),
+  flag("--enable-addons <list>", "list", "add-ons: ingress-appgw (App Gateway ingress controller)", (i, v: string[]) => (agw(i).enabled = parseAddons(v)), (i) => (i.ingress?.applicationGateway?.enabled === true ? ["ingress-appgw"] : undefined)),
+  flag("--appgw-subnet-cidr <cidr>", "string", "ingress-appgw: subnet for a new Application Gateway v2 (a /24 recommended, /26 minimum)", (i, v: string) => (agw(i).subnetCidr = v), (i) => i.ingress?.applicationGateway?.subnetCidr),
+  flag("--appgw-subnet-id <id>", "string", "ingress-appgw: your subnet for a new Application Gateway (ARM id)", (i, v: string) => (agw(i).subnetId = v), (i) => i.ingress?.applicationGateway?.subnetId),
+  flag("--appgw-id <id>", "string", "ingress-appgw: your Application Gateway v2 (ARM id)", (i, v: string) => (agw(i).id = v), (i) => i.ingress?.applicationGateway?.id),
+  flag("--appgw-name <name>", "string", "ingress-appgw: name of the Application Gateway AKS creates", (i, v: string) => (agw(i).name = v), (i) => i.ingress?.applicationGateway?.name),
+  flag("--nsg", "bool", "put an NSG aks-net owns on the node subnet, with the rules AKS needs", (i, v: boolean) => (ingress(i).nsg = { enabled: v }), (i) => i.ingress?.nsg?.enabled),
 ];
+
+/** az's add-on names; aks-net plans only the App Gateway ingress controller. */
+function parseAddons(v: string[]): boolean {
+  const other = v.map((a) => a.trim()).filter((a) => a !== "ingress-appgw");
+  if (other.length > 0) throw new UsageError(`--enable-addons: aks-net plans only ingress-appgw, got '${other.join(",")}'`, "enable other add-ons with az aks enable-addons after create");
+  return true;
+}
 
 /** Registers -f, --template and the spec flags on a command. `create` also gets the Azure-target flags. */
 export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }): Command {

@@ -159,7 +159,7 @@ export interface FirewallOptions {
   /** Basic SKU only (FWS-02). */
   management?: { subnetId: string; publicIpId: string };
   /** Standard: classic rule collections in the firewall's own body, so one PUT brings it up with its rules. */
-  classic?: { applicationRuleCollections: unknown[]; networkRuleCollections: unknown[] };
+  classic?: { applicationRuleCollections: unknown[]; networkRuleCollections: unknown[]; natRuleCollections?: unknown[] };
   /** Basic and Premium take no classic rules: their rules live in this firewall policy. */
   firewallPolicyId?: string;
   /** The firewall's DNS proxy (classic rules only: a policy carries its own DNS settings, see firewallPolicyBody). */
@@ -188,6 +188,7 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
   if (o.classic) {
     properties["applicationRuleCollections"] = structuredClone(o.classic.applicationRuleCollections);
     properties["networkRuleCollections"] = structuredClone(o.classic.networkRuleCollections);
+    if (o.classic.natRuleCollections !== undefined) properties["natRuleCollections"] = structuredClone(o.classic.natRuleCollections);
   }
   return { location, tags, ...(o.zones === undefined ? {} : { zones: [...o.zones] }), properties };
 }

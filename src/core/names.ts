@@ -11,6 +11,14 @@ export const NAMES = {
   firewallIpRoute: "firewall-public-ip",
   defaultVmSize: "Standard_D4s_v5",
   ruleCollectionGroup: "aks-egress",
+  /** The internal load balancer's dedicated subnet (ILB-*). */
+  ilbSubnet: "aks-ilb",
+  /** The App Gateway subnet aks-net plans (AGW-*). */
+  appgwSubnet: "aks-appgw",
+  /** Ports exposed through the firewall: the DNAT collection, the network rule it needs, the policy group (EXP-*). */
+  dnatCollection: "aks-expose-dnat",
+  exposeNetworkCollection: "aks-expose-allow",
+  exposeRuleCollectionGroup: "aks-expose",
 } as const;
 
 /**
@@ -27,6 +35,8 @@ export const DERIVED = {
   firewallIp: (cluster: string): string => `${cluster}-fw-pip`,
   firewallManagementIp: (cluster: string): string => `${cluster}-fw-mgmt-pip`,
   firewallPolicy: (cluster: string): string => `${cluster}-fw-policy`,
+  /** The NSG aks-net puts on the node subnet (NSG-*). */
+  nodeNsg: (cluster: string): string => `${cluster}-nodes-nsg`,
   /** A user route on aks-net's route table, named after its prefix. */
   userRoute: (prefix: string): string => `to-${prefix.replace(/[/:]/g, "-")}`,
   /** The node resource group AKS creates when the cluster body names none (AKS FAQ: at most 80 characters). */

@@ -36,6 +36,7 @@ import type { EgressOptions } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { ALL_ZONES, anyZonalPool } from "./regions.ts";
 import { carriesPodCidr } from "./resolve.ts";
+import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, policyExposeCollections, wantsIlb } from "./ingress.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { DERIVED, NAMES } from "./names.ts";
 import { PROOF_TAG, sealOwnership } from "./ownership.ts";
@@ -219,7 +220,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
 
   // Network Contributor on the subnets and route table, granted before the cluster (it joins them at create).
   const roleDef = roleDefinitionId(target.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
-  const assignments = [network.nodeSubnetId, network.podSubnetId, network.routeTableId]
+  const assignments = [network.nodeSubnetId, network.podSubnetId, network.routeTableId, network.ilbSubnetId]
     .filter((scope): scope is string => scope !== undefined)
     .map((scope) =>
       b.add(
@@ -339,6 +340,8 @@ interface Network {
   podSubnetId?: string;
   routeTableId?: string;
   firewallId?: string;
+  /** A dedicated internal LB subnet aks-net plans (ILB-*): the cluster identity needs Network Contributor on it. */
+  ilbSubnetId?: string;
 }
 
 /**
@@ -399,7 +402,16 @@ function planNetwork(b: Builder): Network {
   const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], nodeOpts);
   // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
   const podSubnetId = podCidr === undefined ? undefined : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
-  return { nodeSubnetId, podSubnetId, routeTableId, firewallId };
+  // The internal LB's frontends only answer (the nodes reply to clients), so its subnet takes no egress.
+  const ilb = ilbSubnet(spec);
+  const ilbSubnetId = wantsIlb(spec) && ilb.dedicated ? planIlbSubnet(spec, ilb.name, vnetId, subnet) : undefined;
+  return { nodeSubnetId, podSubnetId, routeTableId, firewallId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }) };
+}
+
+/** A dedicated ILB subnet: planned with its prefix, or an existing subnet of aks-net's VNet named by the user (role only). */
+function planIlbSubnet(spec: ClusterSpec, name: string, vnetId: string, subnet: (name: string, prefix: string, deps: (string | undefined)[]) => string): string {
+  const prefix = spec.ingress?.internalLoadBalancer?.subnetCidr;
+  return prefix === undefined ? childId(vnetId, "subnets", name) : subnet(name, prefix, []);
 }
 
 /** Standard SKU, static (FWS-03); zone-redundant when asked. */
@@ -454,8 +466,18 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
     const mgmtCidr = required(spec.firewall.managementSubnetCidr, "a management subnet CIDR for the Basic firewall");
     management = { subnetId: subnet(NAMES.firewallManagementSubnet, mgmtCidr, []), publicIpId: publicIp(b, DERIVED.firewallManagementIp(name), zones) };
   }
-  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy"> = { classic: aksEgressRules(location, egress), dnsProxy: egress.dnsProxy };
+  // EXP-*: ports published to the internal LB IPs, DNAT from the public IP (known once it exists: a reference token).
+  const exposed = exposeEntries(spec);
+  const publicAddress = ref(publicIpId, "properties.ipAddress");
+  const classic = aksEgressRules(location, egress);
+  if (exposed.length > 0) {
+    const more = classicExposeCollections(exposed, publicAddress);
+    classic.networkRuleCollections.push(...more.networkRuleCollections);
+    Object.assign(classic, { natRuleCollections: more.natRuleCollections });
+  }
+  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy"> = { classic, dnsProxy: egress.dnsProxy };
   let rulesId: string | undefined;
+  let exposeId: string | undefined;
   if (tier.toLowerCase() !== "standard") {
     // Basic and Premium take no classic rules: the rule pack (and the DNS proxy) goes into a policy, ready before the firewall.
     const policyName = DERIVED.firewallPolicy(name);
@@ -463,6 +485,13 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
     const group = NAMES.ruleCollectionGroup;
     const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, egress));
     rulesId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);
+    if (exposed.length > 0) {
+      // A group of its own: delete removes it alone, and the egress group stays as create wrote it.
+      const g = NAMES.exposeRuleCollectionGroup;
+      const dnat = ruleCollectionGroupBody(EXPOSE_GROUP_PRIORITY, policyExposeCollections(exposed, publicAddress));
+      // Azure writes one group of a policy at a time (a concurrent PUT fails with a conflict): after the egress group.
+      exposeId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", g), `firewall rules ${g}`, [policyId, rulesId, publicIpId], dnat);
+    }
     rules = { firewallPolicyId: policyId };
   }
   const fwName = DERIVED.firewall(name);
@@ -470,7 +499,7 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
     TYPES.firewall,
     providerId(netRgId, TYPES.firewall, fwName),
     `firewall ${fwName}`,
-    [fwSubnetId, publicIpId, management?.subnetId, management?.publicIpId, rulesId],
+    [fwSubnetId, publicIpId, management?.subnetId, management?.publicIpId, rulesId, exposeId],
     firewallBody(location, tags, { tier, subnetId: fwSubnetId, publicIpId, management, ...rules, ...(zones === undefined ? {} : { zones }) }),
   );
   return { firewallId, publicIpId };

@@ -57,10 +57,13 @@ export function isPrivate(c: Cidr): boolean {
   return c.family === 4 ? constants().pools[4].some((p) => contains(p, c)) : contains(constants().ula, c);
 }
 
+/** Subnets aks-net plans for ingress (core/ingress.ts): in the VNet, apart from every other range. */
+const INGRESS_SUBNETS = new Set(["ingress.internalLoadBalancer.subnetCidr", "ingress.applicationGateway.subnetCidr"]);
+
 /** The kind of a parsed field path, or undefined for paths that are not ranges in use (routes). */
 export function rangeKind(field: string): RangeKind | undefined {
   if (field.startsWith("vnet.addressSpaces[")) return "vnet";
-  if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.")) return "subnet";
+  if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.") || INGRESS_SUBNETS.has(field)) return "subnet";
   if (field === "serviceCidr" || field.startsWith("serviceCidrs[")) return "service";
   if (field === "podCidr" || field.startsWith("podCidrs[")) return "pod";
   if (field === "dockerBridgeCidr") return "dockerBridge";

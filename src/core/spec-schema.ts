@@ -4,7 +4,7 @@
  * because a bad value (a malformed CIDR, an unknown enum value) is a finding, not a usage error.
  */
 import { ENUMS } from "./spec.ts";
-import type { ClusterSpec, FirewallSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec, WindowsProfileSpec } from "./spec.ts";
+import type { ApplicationGatewaySpec, ClusterSpec, ExposeSpec, FirewallSpec, IngressSpec, InternalLoadBalancerSpec, NsgSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec, WindowsProfileSpec } from "./spec.ts";
 
 /** A JSON Schema node (the subset used here). */
 export type JsonSchema = { [key: string]: unknown };
@@ -91,6 +91,35 @@ const route = object(
   ["prefix", "nextHopType"],
 );
 
+const ingress = object("How services are reached from outside: internal load balancer, ports through the firewall, App Gateway ingress, node subnet NSG.", {
+  internalLoadBalancer: object("An internal load balancer for Services with fixed private IPs (ILB-*); `aks-net manifest service` prints the Service.", {
+    subnetCidr: cidr("A dedicated subnet aks-net plans for the frontends (recommended; default: the node subnet).", "10.10.6.0/28"),
+    subnetName: text("Its name (default aks-ilb), or an existing subnet of the VNet."),
+    ips: list(text("IPv4 address", { examples: ["10.10.6.10"] }), "Fixed frontend IPs inside the ILB subnet."),
+  } satisfies Props<InternalLoadBalancerSpec>),
+  expose: list(
+    object(
+      "A port of the firewall's public IP published to an internal LB IP (DNAT; EXP-*).",
+      {
+        port: int("Port on the firewall's public IP.", { minimum: 1, maximum: 65535 }),
+        protocol: oneOf(ENUMS.exposeProtocol, "TCP (default) or UDP."),
+        targetIp: text("An internal LB IP of this spec.", { examples: ["10.10.6.10"] }),
+        targetPort: int("The Service's port (default: port).", { minimum: 1, maximum: 65535 }),
+      } satisfies Props<ExposeSpec>,
+      ["port", "targetIp"],
+    ),
+    "Ports published through the firewall aks-net builds (needs firewall.enabled).",
+  ),
+  applicationGateway: object("The App Gateway ingress controller add-on (az aks create --enable-addons ingress-appgw; AGW-*).", {
+    enabled: bool("Enable the ingressApplicationGateway add-on."),
+    subnetCidr: cidr("Subnet for a new Application Gateway v2 (/24 recommended, /26 minimum).", "10.10.8.0/24"),
+    subnetId: text("Your subnet for a new Application Gateway (ARM id)."),
+    id: text("Your Application Gateway v2 (ARM id)."),
+    name: text("Name of the Application Gateway AKS creates."),
+  } satisfies Props<ApplicationGatewaySpec>),
+  nsg: object("An NSG aks-net owns on the node subnet (NSG-*).", { enabled: bool("Create it, with the rules AKS needs.") } satisfies Props<NsgSpec>),
+} satisfies Props<IngressSpec>);
+
 /** The full schema, with enums, ranges and examples for editors. `live` is left out: only --live fills it, never a file. */
 export function specSchema(): JsonSchema {
   return {
@@ -154,6 +183,7 @@ export function specSchema(): JsonSchema {
         managementSubnetCidr: cidr("AzureFirewallManagementSubnet (Basic SKU), at least /26.", "10.10.1.64/26"),
         allowList: list(text("FQDN or address"), "Allow-list entries you rely on (checked for stale entries)."),
       } satisfies Props<FirewallSpec>),
+      ingress,
     } satisfies Props<Omit<ClusterSpec, "live"> & { $schema: string }>,
   };
 }

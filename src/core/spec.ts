@@ -85,6 +85,55 @@ export interface FirewallSpec {
   allowList?: string[];
 }
 
+/** An internal load balancer for Services with fixed private IPs (ILB-*). */
+export interface InternalLoadBalancerSpec {
+  /** A dedicated subnet aks-net plans in its VNet (recommended); absent = the node subnet. */
+  subnetCidr?: string;
+  /** Its name (default aks-ilb); with no subnetCidr, a subnet of the VNet by this name (the node subnet when it is that). */
+  subnetName?: string;
+  /** The Services' fixed frontend IPs, inside that subnet. */
+  ips?: string[];
+}
+
+/** One port published through aks-net's firewall: DNAT from the firewall's public IP to an internal LB IP (EXP-*). */
+export interface ExposeSpec {
+  /** The port on the firewall's public IP. */
+  port: number;
+  /** TCP (default) | UDP */
+  protocol?: string;
+  /** An internal LB IP of this spec. */
+  targetIp: string;
+  /** The Service's port behind it (default: port). */
+  targetPort?: number;
+}
+
+/** The Application Gateway Ingress Controller add-on, as az's `--enable-addons ingress-appgw` takes it (AGW-*). */
+export interface ApplicationGatewaySpec {
+  enabled?: boolean;
+  /** A gateway subnet aks-net plans in its VNet (`--appgw-subnet-cidr`); AKS builds the gateway in it. */
+  subnetCidr?: string;
+  /** Your gateway subnet (`--appgw-subnet-id`). */
+  subnetId?: string;
+  /** Your Application Gateway v2 (`--appgw-id`). */
+  id?: string;
+  /** The gateway AKS creates (`--appgw-name`, default AKS's). */
+  name?: string;
+}
+
+/** A network security group on the node subnet (NSG-*). */
+export interface NsgSpec {
+  /** aks-net creates one it owns, with the rules AKS needs. */
+  enabled?: boolean;
+}
+
+/** How services are reached from outside the cluster. */
+export interface IngressSpec {
+  internalLoadBalancer?: InternalLoadBalancerSpec;
+  expose?: ExposeSpec[];
+  applicationGateway?: ApplicationGatewaySpec;
+  nsg?: NsgSpec;
+}
+
 /** Standard load balancer outbound settings, as networkProfile.loadBalancerProfile (LB-03, LB-04). */
 export interface LoadBalancerProfileSpec {
   /** 1-100 managed outbound IPs (IPv6 0-100). */
@@ -157,6 +206,8 @@ export interface ClusterSpec extends ClusterTarget {
   windowsProfile?: WindowsProfileSpec;
   /** Your tags (`--tags k=v`), on every resource aks-net creates, next to its own ownership tags (TAG-*). */
   tags?: Record<string, string>;
+  /** Internal load balancer, ports through the firewall, App Gateway ingress, node subnet NSG. */
+  ingress?: IngressSpec;
   /** Facts read from Azure by `--live` (never typed by users); the LIVE-* rules read them. */
   live?: LiveFacts;
 }
@@ -291,6 +342,7 @@ export const ENUMS = {
   firewallSku: ["Standard", "Premium", "Basic"],
   podIPAllocationMode: ["DynamicIndividual", "StaticBlock"],
   zones: ["1", "2", "3"],
+  exposeProtocol: ["TCP", "UDP"],
 } as const;
 
 /** An empty spec: the base every layer merges onto. */

@@ -21,6 +21,7 @@ import * as loadBalancer from "./load-balancer.ts";
 import * as outbound from "./outbound.ts";
 import * as firewall from "./firewall.ts";
 import * as pools from "./pools.ts";
+import * as ingress from "./ingress.ts";
 import * as live from "./live.ts";
 import * as tags from "./tags.ts";
 import * as zones from "./zones.ts";
@@ -43,6 +44,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   pools,
   tags,
   zones,
+  ingress,
   live,
 ];
 
@@ -90,6 +92,12 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
   addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);
+  const ingress = spec.ingress;
+  addCidr("ingress.internalLoadBalancer.subnetCidr", ingress?.internalLoadBalancer?.subnetCidr);
+  list(ingress?.internalLoadBalancer?.ips).forEach((ip, i) => addIp(`ingress.internalLoadBalancer.ips[${i}]`, ip));
+  list(ingress?.expose).forEach((e, i) => addIp(`ingress.expose[${i}].targetIp`, e?.targetIp));
+  // A gateway subnet only counts as a range when the add-on is on (a leftover value changes nothing).
+  if (ingress?.applicationGateway?.enabled === true) addCidr("ingress.applicationGateway.subnetCidr", ingress.applicationGateway.subnetCidr);
   list(spec.routes).forEach((r, i) => {
     addCidr(`routes[${i}].prefix`, r?.prefix);
     addIp(`routes[${i}].nextHopIp`, r?.nextHopIp);

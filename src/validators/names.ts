@@ -55,6 +55,7 @@ const RULE = {
   firewall: network("NAME-05", "firewall name", 1, 80),
   firewallPolicy: network("NAME-05", "firewall policy name", 1, 80),
   natGateway: network("NAME-05", "NAT gateway name", 1, 80),
+  nsg: network("NAME-05", "network security group name", 1, 80),
   identity: {
     id: "NAME-06", what: "managed identity name", min: 3, max: 128,
     char: /^[A-Za-z0-9_-]$/, chars: "letters, digits, '_' and '-'",
@@ -133,7 +134,9 @@ function sentNames(ctx: RuleContext): Sent[] {
   if (s.networkPlugin === "azure" && s.networkPluginMode !== "overlay" && s.vnet.podSubnetCidr !== undefined) {
     put("vnet.podSubnetName", RULE.subnet, s.vnet.podSubnetName ?? NAMES.podSubnet);
   }
+  if (s.ingress?.internalLoadBalancer?.subnetCidr !== undefined) put("ingress.internalLoadBalancer.subnetName", RULE.subnet, s.ingress.internalLoadBalancer.subnetName ?? NAMES.ilbSubnet);
   if (name !== undefined) {
+    if (s.ingress?.nsg?.enabled === true) put("name", RULE.nsg, DERIVED.nodeNsg(name), name);
     if (s.firewall.enabled) {
       put("name", RULE.firewall, DERIVED.firewall(name), name);
       put("name", RULE.publicIp, DERIVED.firewallIp(name), name);

@@ -7,6 +7,7 @@ import type { Cidr } from "../core/cidr.ts";
 import { clusterRanges, sharedPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
 import type { FieldRange, Planner } from "../core/planner.ts";
 import { nodeSubnetEntry, podSubnetEntry } from "./compat.ts";
+import { NAMES } from "../core/names.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo, Severity } from "./finding.ts";
 
@@ -53,7 +54,14 @@ export function check(ctx: RuleContext): Finding[] {
  */
 function distinctSubnets(ctx: RuleContext): FieldRange[] {
   const v = ctx.spec.vnet;
-  const firewallNames = [ctx.spec.firewall.subnetCidr ? "AzureFirewallSubnet" : undefined, ctx.spec.firewall.managementSubnetCidr ? "AzureFirewallManagementSubnet" : undefined];
+  const ing = ctx.spec.ingress;
+  const firewallNames = [
+    ctx.spec.firewall.subnetCidr ? "AzureFirewallSubnet" : undefined,
+    ctx.spec.firewall.managementSubnetCidr ? "AzureFirewallManagementSubnet" : undefined,
+    // The planned ingress subnets, when listed among the existing ones, are those subnets.
+    ing?.internalLoadBalancer?.subnetCidr ? (ing.internalLoadBalancer.subnetName ?? NAMES.ilbSubnet) : undefined,
+    ing?.applicationGateway?.enabled === true && ing.applicationGateway.subnetCidr ? NAMES.appgwSubnet : undefined,
+  ];
   const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
   // The existing entries to leave out, by field path: one pass over the names, then a set lookup per range.
   const skip = new Set<string>();

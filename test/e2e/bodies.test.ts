@@ -47,6 +47,8 @@ const TOPOLOGIES: [string, SpecInput][] = [
   }],
   ["dual-stack overlay", { ipFamilies: ["IPv4", "IPv6"] }],
   ["bring your own CNI", { networkPlugin: "none", podCidr: "10.244.0.0/16" }],
+  ["internal LB + port through the firewall (Standard)", { vnet: { addressSpaces: ["10.42.0.0/16"], subnetCidr: "10.42.0.0/22" }, firewall: { enabled: true, subnetCidr: "10.42.8.0/26" }, ingress: { internalLoadBalancer: { subnetName: "ilb", subnetCidr: "10.42.6.0/28", ips: ["10.42.6.10"] }, expose: [{ port: 443, protocol: "TCP", targetIp: "10.42.6.10", targetPort: 8443 }] } }],
+  ["internal LB + port through the firewall (Premium policy)", { vnet: { addressSpaces: ["10.42.0.0/16"], subnetCidr: "10.42.0.0/22" }, firewall: { enabled: true, subnetCidr: "10.42.8.0/26", sku: "Premium" }, ingress: { internalLoadBalancer: { subnetCidr: "10.42.6.0/28", ips: ["10.42.6.10"] }, expose: [{ port: 53, protocol: "UDP", targetIp: "10.42.6.10" }] } }],
 ];
 
 /** Spec leaves aks-net never sends, and why (docs/create.md "What aks-net sends differently"). */
@@ -70,6 +72,15 @@ function at(root: unknown, path: string): unknown {
     const i = /^\[(\d+)\]$/.exec(k);
     return i ? (v as unknown[])[Number(i[1])] : (v as Json)[k];
   }, root);
+}
+
+/** The DNAT rules of the plan: classic (firewall body) and policy (rule collection groups). */
+function dnatRules(ops: Op[]): Json[] {
+  const classic = ops.filter((o) => o.type === "Microsoft.Network/azureFirewalls").flatMap((o) => ((at(o.body, "properties.natRuleCollections") ?? []) as Json[]).flatMap((c) => at(c, "properties.rules") as Json[]));
+  const policy = ops
+    .filter((o) => o.type === "Microsoft.Network/firewallPolicies/ruleCollectionGroups")
+    .flatMap((o) => (at(o.body, "properties.ruleCollections") as Json[]).filter((c) => c["ruleCollectionType"] === "FirewallPolicyNatRuleCollection").flatMap((c) => c["rules"] as Json[]));
+  return [...classic, ...policy];
 }
 
 /** Finds the leaf `path` = `value` of `spec` in the planned bodies; true when it is there as the spec decided. */
@@ -160,6 +171,24 @@ function found(path: string, value: unknown, spec: ClusterSpec, ops: Op[]): bool
       return prefixOf(ops.find((o) => o.resourceId.endsWith("/subnets/AzureFirewallManagementSubnet"))) === value;
     case path === "firewall.sku":
       return at(byType("Microsoft.Network/azureFirewalls")[0]?.body, "properties.sku.tier") === value;
+    case path === "ingress.internalLoadBalancer.subnetCidr":
+      return prefixOf(ops.find((o) => o.resourceId.endsWith(`/subnets/${spec.ingress?.internalLoadBalancer?.subnetName ?? "aks-ilb"}`))) === value;
+    case path === "ingress.internalLoadBalancer.subnetName":
+      // The subnet, and the cluster identity's Network Contributor on it (the cloud provider joins it).
+      return ops.some((o) => o.resourceId.endsWith(`/subnets/${String(value)}`)) && ops.some((o) => o.type === "Microsoft.Authorization/roleAssignments" && o.resourceId.includes(`/subnets/${String(value)}/providers/`));
+    case /^ingress\.internalLoadBalancer\.ips\[\d+\]$/.test(path):
+      // The IPs are the Kubernetes side (`aks-net manifest service`); Azure sees them as DNAT targets when exposed.
+      return spec.ingress?.expose?.some((e) => e.targetIp === value) === true ? dnatRules(ops).some((r) => r["translatedAddress"] === value) : true;
+    case /^ingress\.expose\[\d+\]\.\w+$/.test(path): {
+      const [, index, field] = /^ingress\.expose\[(\d+)\]\.(\w+)$/.exec(path) as RegExpExecArray;
+      const e = spec.ingress?.expose?.[Number(index)];
+      const hit = dnatRules(ops).find((r) => String((r["destinationPorts"] as unknown[])[0]) === String(e?.port));
+      if (!hit) return false;
+      if (field === "port") return (hit["destinationPorts"] as unknown[])[0] === String(value);
+      if (field === "protocol") return ((hit["protocols"] ?? hit["ipProtocols"]) as unknown[]).includes(value);
+      if (field === "targetIp") return hit["translatedAddress"] === value;
+      return field === "targetPort" && hit["translatedPort"] === String(value);
+    }
     default:
       throw new Error(`no rule for spec field ${path}: send it in a body, or add it to NOT_SENT with the reason`);
   }

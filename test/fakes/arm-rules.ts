@@ -146,7 +146,12 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.route: checkRoute(p, name, ctx); break;
     case T.pip: buildPublicIp(id, body, p, ctx); break;
     case T.firewall: buildFirewall(view, id, body, p, ctx); break;
-    case T.ruleGroup: if (ctx.validate) checkRuleGroupDns(view, id, p); break;
+    case T.ruleGroup:
+      if (ctx.validate) {
+        checkRuleGroupDns(view, id, p);
+        checkPolicyDnat(p, policyFirewallIps(view, parentOf(id)));
+      }
+      break;
     case T.nat:
       body["sku"] ??= { name: "Standard" };
       p["idleTimeoutInMinutes"] ??= 4;
@@ -530,6 +535,12 @@ function isTrue(v: unknown): boolean {
   return v === true || String(v).toLowerCase() === "true";
 }
 
+/** The public IPs of a firewall using this policy, if one does (a policy not yet in use takes any destination). */
+function policyFirewallIps(view: StoreView, policyId: string): string[] | undefined {
+  const fw = view.all().find((r) => r.type.toLowerCase() === T.firewall && key(str(obj(props(r.body)["firewallPolicy"])["id"]) ?? "") === key(policyId));
+  return fw ? firewallPublicIps(view, props(fw.body)) : undefined;
+}
+
 function checkRuleGroupDns(view: StoreView, id: string, p: Json): void {
   const policy = view.raw(parentOf(id));
   const dns = obj(props(policy?.body ?? {})["dnsSettings"]);
@@ -632,7 +643,62 @@ function buildFirewall(view: StoreView, id: string, body: Json, p: Json, ctx: Bu
     mgmt["properties"] = { ...mp, provisioningState: ctx.provisioningState };
     p["managementIpConfiguration"] = mgmt;
   }
+  if (ctx.validate) {
+    // DNAT rules: in the firewall's own NAT collections, and in the policy it uses.
+    const publicIps = firewallPublicIps(view, p);
+    for (const rc of arr(p["natRuleCollections"]).map(obj)) checkDnatRules(arr(props(rc)["rules"]).map(obj), "protocols", publicIps);
+    const policyId = str(obj(p["firewallPolicy"])["id"]);
+    if (policyId) for (const g of view.childrenOf(policyId, "ruleCollectionGroups")) checkPolicyDnat(props(g.body), publicIps);
+  }
   void body;
+}
+
+/**
+ * Azure Firewall's DNAT rule validation, as the RP answers it (messages seen in azure-cli #16986 and
+ * terraform-azurerm-caf #299, #26336's Bad Request for a NAT rule without sources): every rule names its sources, a
+ * destination that is one of the firewall's public IPs, one port, a translated address and port. The error code of the
+ * destination case was not seen; `AzureFirewallRule` prefixes each message as the RP does.
+ */
+function checkDnatRules(rules: Json[], protocolKey: string, publicIps: string[] | undefined): void {
+  for (const r of rules) {
+    const name = str(r["name"]) ?? "rule";
+    const bad = (msg: string): ArmError => new ArmError(400, "AzureFirewallRuleInvalid", `AzureFirewallRule ${name}: ${msg}`);
+    if (arr(r["sourceAddresses"]).length === 0 && arr(r["sourceIpGroups"]).length === 0) throw bad("Source addresses or source IP groups are required for a NAT rule.");
+    if (arr(r[protocolKey]).length === 0) throw bad("At least one protocol is required.");
+    const ports = arr(r["destinationPorts"]).map(String);
+    if (ports.length !== 1 || !/^\d{1,5}$/.test(ports[0] as string) || Number(ports[0]) < 1 || Number(ports[0]) > 65535) throw bad(`Invalid DNat destination port ${ports.join(",")}: one port is required.`);
+    const translated = str(r["translatedAddress"]);
+    if (!translated && !str(r["translatedFqdn"])) throw bad("Translated address or translated FQDN is required.");
+    if (translated && parseIpv4(translated) === undefined) throw bad(`Invalid IP address value or range or Service Tag ${translated}.`);
+    const tport = String(r["translatedPort"] ?? "");
+    if (!/^\d{1,5}$/.test(tport) || Number(tport) < 1 || Number(tport) > 65535) throw bad(`Invalid translated port ${tport}.`);
+    for (const d of arr(r["destinationAddresses"]).map(String)) {
+      if (parseIpv4(d) === undefined) throw bad(`Invalid IP address value or range or Service Tag ${d}.`);
+      if (publicIps && !publicIps.includes(d)) throw bad("Invalid DNat destination address, destination address other than AzureFirewall PublicIP address is not supported.");
+    }
+  }
+}
+
+/** A policy group's NAT collections; the destination is checked once a firewall uses the policy (publicIps known). */
+function checkPolicyDnat(p: Json, publicIps: string[] | undefined): void {
+  for (const rc of arr(p["ruleCollections"]).map(obj)) {
+    if (rc["ruleCollectionType"] !== "FirewallPolicyNatRuleCollection") continue;
+    if (String(obj(rc["action"])["type"] ?? "").toUpperCase() !== "DNAT") throw new ArmError(400, "AzureFirewallRuleInvalid", `AzureFirewallRuleCollection ${str(rc["name"]) ?? "collection"}: a NAT rule collection's action is DNAT.`);
+    checkDnatRules(arr(rc["rules"]).map(obj), "ipProtocols", publicIps);
+  }
+}
+
+/** The public IP addresses of a firewall body's IP configurations (undefined when one is not allocated yet). */
+function firewallPublicIps(view: StoreView, p: Json): string[] | undefined {
+  const out: string[] = [];
+  for (const c of arr(p["ipConfigurations"]).map(obj)) {
+    const pipId = str(obj(props(c)["publicIPAddress"])["id"]);
+    if (!pipId) continue;
+    const ip = str(props(view.raw(pipId)?.body ?? {})["ipAddress"]);
+    if (!ip) return undefined;
+    out.push(ip);
+  }
+  return out;
 }
 
 /** A firewall's IP configurations, data plane and management. */

@@ -373,6 +373,38 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(g.provisioningState, "Succeeded");
   });
 
+  it("DNAT rules (classic and policy): the destination is the firewall's public IP, with sources, one port and a translated address", async () => {
+    const { fwSubnetId } = await baseNetwork();
+    const pip = await net.publicIPAddresses.createOrUpdate(RG, "fw-pip", { location: LOC, sku: { name: "Standard" }, publicIPAllocationMethod: "Static" }, poll);
+    const dnat = (rule: Record<string, unknown>) => ({
+      location: LOC,
+      ipConfigurations: [{ name: "ipconfig", subnet: { id: fwSubnetId }, publicIPAddress: { id: pip.id! } }],
+      natRuleCollections: [{ name: "dnat", priority: 100, action: { type: "Dnat" }, rules: [{ name: "web", protocols: ["TCP"], sourceAddresses: ["*"], destinationAddresses: [pip.ipAddress!], destinationPorts: ["443"], translatedAddress: "10.0.6.10", translatedPort: "443", ...rule }] }],
+    });
+    const other = await rejects(net.azureFirewalls.createOrUpdate(RG, "fw", dnat({ destinationAddresses: ["20.0.0.1"] }), poll));
+    assert.match(other.message, /AzureFirewallRule web: Invalid DNat destination address, destination address other than AzureFirewall PublicIP address is not supported/);
+    for (const [rule, text] of [
+      [{ sourceAddresses: [] }, /Source addresses or source IP groups are required/],
+      [{ translatedAddress: undefined }, /Translated address or translated FQDN is required/],
+      [{ translatedAddress: "10.0.6" }, /Invalid IP address value or range or Service Tag 10\.0\.6/],
+      [{ destinationPorts: ["443", "80"] }, /one port is required/],
+    ] as const) {
+      const e = await rejects(net.azureFirewalls.createOrUpdate(RG, "fw", dnat(rule), poll));
+      assert.match(e.message, text);
+      assert.equal(e.statusCode, 400);
+    }
+    const ok = await net.azureFirewalls.createOrUpdate(RG, "fw", dnat({}), poll);
+    assert.equal(ok.natRuleCollections?.[0]?.rules?.[0]?.translatedAddress, "10.0.6.10");
+
+    // A policy's NAT collection: checked against the public IPs of the firewall using the policy.
+    await net.firewallPolicies.createOrUpdate(RG, "pol", { location: LOC, sku: { tier: "Premium" } }, poll);
+    const group = (dest: string) => ({ priority: 150, ruleCollections: [{ ruleCollectionType: "FirewallPolicyNatRuleCollection", name: "dnat", priority: 100, action: { type: "DNAT" }, rules: [{ ruleType: "NatRule", name: "web", ipProtocols: ["TCP"], sourceAddresses: ["*"], destinationAddresses: [dest], destinationPorts: ["443"], translatedAddress: "10.0.6.10", translatedPort: "443" }] }] });
+    await net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "pol", "g", group(pip.ipAddress!) as never, poll);
+    await net.azureFirewalls.createOrUpdate(RG, "fw", { location: LOC, sku: { name: "AZFW_VNet", tier: "Premium" }, ipConfigurations: [{ name: "ipconfig", subnet: { id: fwSubnetId }, publicIPAddress: { id: pip.id! } }], firewallPolicy: { id: `${rgPath}/providers/Microsoft.Network/firewallPolicies/pol` } }, poll);
+    const e = await rejects(net.firewallPolicyRuleCollectionGroups.createOrUpdate(RG, "pol", "g", group("20.0.0.1") as never, poll));
+    assert.match(e.message, /destination address other than AzureFirewall PublicIP address is not supported/);
+  });
+
   it("UDR cluster: 400 without a route table, 400 for a next hop of Internet, Succeeded through a ready firewall", async () => {
     const { nodesId, fwSubnetId } = await baseNetwork();
     const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1533,6 +1533,345 @@ var valid0 = _errs198 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.ingress !== undefined){
+let data98 = data.ingress;
+const _errs213 = errors;
+if(errors === _errs213){
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+const _errs215 = errors;
+for(const key16 in data98){
+if(!((((key16 === "internalLoadBalancer") || (key16 === "expose")) || (key16 === "applicationGateway")) || (key16 === "nsg"))){
+validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs215 === errors){
+if(data98.internalLoadBalancer !== undefined){
+let data99 = data98.internalLoadBalancer;
+const _errs216 = errors;
+if(errors === _errs216){
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+const _errs218 = errors;
+for(const key17 in data99){
+if(!(((key17 === "subnetCidr") || (key17 === "subnetName")) || (key17 === "ips"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs218 === errors){
+if(data99.subnetCidr !== undefined){
+const _errs219 = errors;
+if(typeof data99.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs219 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data99.subnetName !== undefined){
+const _errs221 = errors;
+if(typeof data99.subnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs221 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data99.ips !== undefined){
+let data102 = data99.ips;
+const _errs223 = errors;
+if(errors === _errs223){
+if(Array.isArray(data102)){
+var valid32 = true;
+const len14 = data102.length;
+for(let i14=0; i14<len14; i14++){
+const _errs225 = errors;
+if(typeof data102[i14] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i14,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs225 === errors;
+if(!valid32){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid31 = _errs223 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs216 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data98.expose !== undefined){
+let data104 = data98.expose;
+const _errs227 = errors;
+if(errors === _errs227){
+if(Array.isArray(data104)){
+var valid33 = true;
+const len15 = data104.length;
+for(let i15=0; i15<len15; i15++){
+let data105 = data104[i15];
+const _errs229 = errors;
+if(errors === _errs229){
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+let missing4;
+if(((data105.port === undefined) && (missing4 = "port")) || ((data105.targetIp === undefined) && (missing4 = "targetIp"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs231 = errors;
+for(const key18 in data105){
+if(!((((key18 === "port") || (key18 === "protocol")) || (key18 === "targetIp")) || (key18 === "targetPort"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs231 === errors){
+if(data105.port !== undefined){
+let data106 = data105.port;
+const _errs232 = errors;
+if(!((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid34 = _errs232 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data105.protocol !== undefined){
+const _errs234 = errors;
+if(typeof data105.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid34 = _errs234 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data105.targetIp !== undefined){
+const _errs236 = errors;
+if(typeof data105.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid34 = _errs236 === errors;
+}
+else {
+var valid34 = true;
+}
+if(valid34){
+if(data105.targetPort !== undefined){
+let data109 = data105.targetPort;
+const _errs238 = errors;
+if(!((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid34 = _errs238 === errors;
+}
+else {
+var valid34 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid33 = _errs229 === errors;
+if(!valid33){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/properties/ingress/properties/expose/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid30 = _errs227 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data98.applicationGateway !== undefined){
+let data110 = data98.applicationGateway;
+const _errs240 = errors;
+if(errors === _errs240){
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+const _errs242 = errors;
+for(const key19 in data110){
+if(!(((((key19 === "enabled") || (key19 === "subnetCidr")) || (key19 === "subnetId")) || (key19 === "id")) || (key19 === "name"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs242 === errors){
+if(data110.enabled !== undefined){
+const _errs243 = errors;
+if(typeof data110.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid35 = _errs243 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data110.subnetCidr !== undefined){
+const _errs245 = errors;
+if(typeof data110.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs245 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data110.subnetId !== undefined){
+const _errs247 = errors;
+if(typeof data110.subnetId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs247 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data110.id !== undefined){
+const _errs249 = errors;
+if(typeof data110.id !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs249 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data110.name !== undefined){
+const _errs251 = errors;
+if(typeof data110.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid35 = _errs251 === errors;
+}
+else {
+var valid35 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs240 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data98.nsg !== undefined){
+let data116 = data98.nsg;
+const _errs253 = errors;
+if(errors === _errs253){
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+const _errs255 = errors;
+for(const key20 in data116){
+if(!(key20 === "enabled")){
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs255 === errors){
+if(data116.enabled !== undefined){
+if(typeof data116.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs253 === errors;
+}
+else {
+var valid30 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs213 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }

@@ -1,0 +1,91 @@
+/**
+ * Exposing services (issue 12) end to end: the built CLI against the fake ARM server. An internal load balancer on its
+ * own subnet with a fixed IP, port 443 of the firewall's public IP translated to it (DNAT), the Service manifest; the
+ * App Gateway ingress add-on; an NSG on the node subnet. Each: validate, dry run, create, re-run with 0 writes, delete
+ * leaving the subscription as it was.
+ */
+import assert from "node:assert/strict";
+import type { FakeArm, Json } from "../fakes/fake-arm.ts";
+import { FAST, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { runCli } from "../helpers/run-cli.ts";
+import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
+
+const EXAMPLE = "examples/firewall-expose.yaml";
+
+function cli(fake: FakeArm | undefined, args: string[], opts: RunCliOptions = {}): Promise<RunCliResult> {
+  return runCli(args, { ...(fake ? { fake } : {}), ...opts, env: { ...FAST, ...(opts.env ?? {}) } });
+}
+
+const rules = (body: Json | undefined, coll: string): Json[] => ((props(body)[coll] ?? []) as Json[]);
+
+describe("exposing services (internal LB, DNAT through the firewall) against the fake ARM server", function () {
+  this.timeout(90_000);
+  const h = useFakeArm();
+
+  it(`${EXAMPLE}: validates, dry-runs, creates, prints the Service, re-runs with 0 writes, deletes cleanly`, async () => {
+    const { fake } = h;
+    ok(await cli(undefined, ["validate", "-f", EXAMPLE]));
+    const dry = await cli(undefined, ["create", "-f", EXAMPLE, "--dry-run", "--offline", "-o", "json"]);
+    ok(dry);
+    const plan = JSON.parse(dry.stdout) as { operations: { type: string; resourceId: string; body: Json }[] };
+    assert.ok(plan.operations.some((o) => o.resourceId.endsWith("/subnets/aks-ilb")), "the ILB subnet is planned");
+
+    const before = fake.snapshot();
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "--yes", "-o", "json"]));
+    const fw = fake.get(net("rg-shop", "azureFirewalls", "shop-fw"));
+    const pip = String(props(fake.get(net("rg-shop", "publicIPAddresses", "shop-fw-pip")))["ipAddress"]);
+    const dnat = rules(fw, "natRuleCollections");
+    assert.equal(dnat.length, 1);
+    const rule = (props(dnat[0])["rules"] as Json[])[0] as Json;
+    assert.deepEqual([rule["destinationAddresses"], rule["destinationPorts"], rule["translatedAddress"], rule["translatedPort"]], [[pip], ["443"], "10.42.6.10", "443"]);
+    assert.ok(rules(fw, "networkRuleCollections").some((c) => c["name"] === "aks-expose-allow"), "the network rule for the translated traffic");
+    // The return path: the firewall's public IP /32 goes straight to the Internet.
+    const route = fake.get(`${net("rg-shop", "routeTables", "shop-rt")}/routes/firewall-public-ip`);
+    assert.deepEqual([props(route)["addressPrefix"], props(route)["nextHopType"]], [`${pip}/32`, "Internet"]);
+    const ilb = fake.get(`${net("rg-shop", "virtualNetworks", "shop-vnet")}/subnets/aks-ilb`);
+    assert.equal(props(ilb)["addressPrefix"], "10.42.6.0/28");
+    assert.ok(fake.list("/").some((x) => /\/subnets\/aks-ilb\/providers\/Microsoft.Authorization\/roleAssignments\//i.test(String(x["id"]))), "Network Contributor on the ILB subnet");
+
+    const manifest = await cli(undefined, ["manifest", "service", "-f", EXAMPLE]);
+    ok(manifest);
+    assert.match(manifest.stdout, /service\.beta\.kubernetes\.io\/azure-load-balancer-internal: "true"/);
+    assert.match(manifest.stdout, /service\.beta\.kubernetes\.io\/azure-load-balancer-internal-subnet: "aks-ilb"/);
+    assert.match(manifest.stdout, /service\.beta\.kubernetes\.io\/azure-load-balancer-ipv4: "10\.42\.6\.10"/);
+    assert.match(manifest.stdout, /port: 443/);
+
+    const mark = fake.requests.length;
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "--yes", "-o", "json"]));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), [], "a re-run writes nothing");
+
+    ok(await cli(fake, ["delete", "-f", EXAMPLE, "--yes", "-o", "json"]));
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
+  it("Premium firewall: the DNAT goes into a rule collection group of its own, deleted with the rest", async () => {
+    const { fake } = h;
+    const before = fake.snapshot();
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "-n", "prem", "-g", "rg-prem", "--firewall-sku", "Premium", "--yes", "-o", "json"]));
+    const group = fake.get(`${net("rg-prem", "firewallPolicies", "prem-fw-policy")}/ruleCollectionGroups/aks-expose`);
+    const colls = (props(group)["ruleCollections"] ?? []) as Json[];
+    assert.deepEqual(colls.map((c) => c["ruleCollectionType"]), ["FirewallPolicyNatRuleCollection", "FirewallPolicyFilterRuleCollection"]);
+    const mark = fake.requests.length;
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "-n", "prem", "-g", "rg-prem", "--firewall-sku", "Premium", "--yes", "-o", "json"]));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), []);
+    ok(await cli(fake, ["delete", "-n", "prem", "-g", "rg-prem", "--yes", "-o", "json"]));
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
+  it("--expose without --firewall exits 3 before any request (EXP-01)", async () => {
+    const { fake } = h;
+    const r = await create(fake, "nofw", ["--ilb-ip", "10.224.200.10", "--expose", "443=10.224.200.10:443"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout + r.stderr, /EXP-01/);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it("--expose with a bad shape is a usage error (exit 2), one line", async () => {
+    const r = await cli(undefined, ["validate", "--expose", "443=10.0.0.1"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--expose takes PORT\[\/tcp\|udp\]=ILB_IP:PORT/);
+  });
+});
