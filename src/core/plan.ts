@@ -213,6 +213,10 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
       "drop --vnet-subnet-id and give --vnet-cidr and --subnet-cidr, or route the subnet's egress yourself and drop --firewall",
     );
   }
+  // Planned in the next change (issue 12, parts 3-4): refuse rather than silently leave them out.
+  if (spec.ingress?.applicationGateway?.enabled === true || spec.ingress?.nsg?.enabled === true) {
+    throw new UsageError("create does not build the App Gateway add-on or the node subnet NSG yet", "validate checks them (AGW-*, NSG-*); drop --enable-addons ingress-appgw / --nsg for create");
+  }
   const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
   const identityName = DERIVED.identity(b.name);
