@@ -161,6 +161,11 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--out <path>", "write the manifest to this file instead of stdout"),
     { withTargets: false },
   ).action(run(() => import("./commands/manifest.ts")));
+  examples(manifest, ["aks-net manifest service -f examples/firewall-expose.yaml"]);
+  examples(manifest.commands.at(-1) as Command, [
+    "aks-net manifest service -f examples/firewall-expose.yaml",
+    "aks-net manifest service -f examples/firewall-expose.yaml --service-name web --namespace shop",
+  ]);
 
   program
     .command("templates")

@@ -15,7 +15,7 @@ import { validateSpec } from "../validators/index.ts";
 import { layersFromOptions } from "./options.ts";
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
-  const resolved = resolveSpec(await layersFromOptions(opts, io.stdin));
+  const resolved = resolveSpec(await layersFromOptions(opts, io));
   if (ilbIps(resolved.spec).length === 0) {
     throw new UsageError("the spec has no internal load balancer IP", "add --ilb-ip <ip> (and --ilb-subnet-cidr for a dedicated subnet), or ingress.internalLoadBalancer.ips in the spec file");
   }
