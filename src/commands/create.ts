@@ -4,7 +4,7 @@
  * are unchanged, running operations are waited for, nothing is PUT twice.
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
-import { findObserved, isTransitional, provisioningState } from "../core/apply.ts";
+import { checkWrites, findObserved, isTransitional, provisioningState } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
@@ -96,6 +96,15 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     // What this cluster's create makes is recorded in the cluster's tags; changes delete could not undo are refused.
     const plan = recordOwnership(withEarlierRuns(diffPlan(desired, observed), observed), observed, { subscriptionId: ctx.subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
     state.plan = plan;
+    if (dryRun && plan.refusals.length === 0) {
+      // The real run's check before its first write (every body through the SDK, nothing sent): the same decision.
+      try {
+        await checkWrites(plan, port, observed);
+      } catch (e) {
+        writePlan(plan, capacity, io, false, !json, state); // the document comes with the error, as for a refusal
+        throw e;
+      }
+    }
     if (plan.refusals.length === 0) writePlan(plan, capacity, io, json, dryRun, state);
     else writePlan(plan, capacity, io, false, dryRun && !json, state); // the refusal's document comes with its error
     if (plan.refusals.length > 0) {

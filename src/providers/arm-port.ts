@@ -422,8 +422,22 @@ export function toSdkModel(rest: Body): Body {
   return convert(rest) as Body;
 }
 
+/**
+ * Keys the generated serializers send with `.toISOString()` (they expect a Date; REST JSON has a string): a cluster's
+ * upgrade override `until`, maintenance windows, … Anything else with such a name passes as a Date that gives back
+ * its own text.
+ */
+const DATE_KEYS = new Set(["until", "start", "end", "startDate", "startTime", "endTime", "fromTime", "time", "endOfLifeDate", "maxPatchPublishDate"]);
+
+/** A Date for the serializer that goes out exactly as Azure wrote it (no reformatting to milliseconds). */
+function sameDate(text: string): Date {
+  const d = new Date(text);
+  return Object.assign(d, { toISOString: () => text, toJSON: () => text });
+}
+
 function convert(value: unknown, parentKey = ""): unknown {
   if (Array.isArray(value)) return value.map((v) => convert(v));
+  if (typeof value === "string" && DATE_KEYS.has(parentKey) && !Number.isNaN(Date.parse(value))) return sameDate(value);
   if (value === null || typeof value !== "object") return value;
   if (parentKey === "tags" || parentKey === "userAssignedIdentities" || parentKey === "additionalProperties") return value;
   const src = value as Body;

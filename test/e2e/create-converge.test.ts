@@ -216,3 +216,55 @@ describe("create re-runs converge on every change Azure can make in place", func
   });
 });
 
+
+describe("create --dry-run (online) takes the real run's decision, pre-flight write checks included", function () {
+  this.timeout(90_000);
+  const arm = useFakeArm();
+
+  it("a cluster update whose body cannot go out as planned: the dry run stops as the real run does, neither writes", async () => {
+    const { fake } = arm;
+    ok(await create(fake, "dr"));
+    // A value the update body carries back that the SDK cannot serialize (a date that is none): found by the check.
+    const id = clusterId("rg-dr", "dr");
+    const body = structuredClone(find(fake, id));
+    props(body)["upgradeSettings"] = { overrideSettings: { forceUpgrade: true, until: "tomorrow" } };
+    fake.put(id, body);
+    const mark = fake.requests.length;
+    const dry = await create(fake, "dr", ["--node-count", "5", "--dry-run"], { json: false });
+    const real = await create(fake, "dr", ["--node-count", "5"], { json: false });
+    assert.deepEqual(writePaths(fake, mark), [], "neither run writes");
+    assert.notEqual(real.code, 0, real.stderr);
+    const reason = (r: { stderr: string }): string => (/found before the first write[^\n]*/.exec(r.stderr) ?? [""])[0];
+    assert.notEqual(reason(real), "", real.stderr);
+    assert.equal(dry.code, real.code, `dry run:\n${dry.stderr}\nreal run:\n${real.stderr}`);
+    assert.equal(reason(dry), reason(real));
+    // -o json: one result document on stdout, with the same error.
+    const doc = JSON.parse((await create(fake, "dr", ["--node-count", "5", "--dry-run"])).stdout) as { error: { message: string } | null };
+    assert.match(doc.error?.message ?? "", /found before the first write/);
+    assert.deepEqual(writePaths(fake, mark), []);
+  });
+
+  it("an upgrade override set outside aks-net (az aks update --upgrade-override-until): a re-run converges, the date goes back exactly as Azure wrote it", async () => {
+    const { fake } = arm;
+    ok(await create(fake, "ov"));
+    const id = clusterId("rg-ov", "ov");
+    const body = structuredClone(find(fake, id));
+    const override = { forceUpgrade: true, until: "2026-12-31T00:00:00Z" };
+    props(body)["upgradeSettings"] = { overrideSettings: override };
+    fake.put(id, body);
+    const mark = fake.requests.length;
+    ok(await create(fake, "ov", ["--node-count", "5", "--dry-run"], { json: false }));
+    await convergesThenIdle(fake, "ov", ["--node-count", "5"]);
+    const put = writesSince(fake, mark).find((w) => w.method === "PUT");
+    assert.deepEqual(props(put?.body as Json | undefined)["upgradeSettings"], { overrideSettings: override }, "sent back unchanged");
+    assert.deepEqual(props(find(fake, id))["upgradeSettings"], { overrideSettings: override });
+  });
+
+  it("a dry run whose bodies pass the check exits 0 and sends no write", async () => {
+    const { fake } = arm;
+    ok(await create(fake, "dr2"));
+    const mark = fake.requests.length;
+    ok(await create(fake, "dr2", ["--node-count", "5", "--dry-run"], { json: false }));
+    assert.deepEqual(writePaths(fake, mark), []);
+  });
+});
