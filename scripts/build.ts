@@ -4,10 +4,13 @@
  *   than the work of `validate`; one CommonJS file keeps start-up close to a bare `node -e 0`. Commands are still
  *   evaluated lazily (esbuild turns their dynamic imports into on-demand module initialisers). The prompts and
  *   log-update stay external (loaded on the paths that draw them).
- * - dist/azure-sdk.cjs, the Azure SDK symbols src/ imports (found by scanning its `import { ... } from "@azure/..."`
- *   lines), bundled and tree-shaken. main.cjs requires it where src/ imports @azure/*, i.e. only on the paths that talk
- *   to Azure. Loading it costs a fraction of the ~400 ES modules of the SDK packages, and the @azure packages become
- *   build inputs (devDependencies), not part of a production install.
+ * - dist/azure-sdk.cjs and dist/azure-arm.cjs, the Azure SDK symbols src/ imports (found by scanning its
+ *   `import { ... } from "@azure/..."` lines), bundled and tree-shaken: the credential and the HTTP pipeline in the
+ *   first, the arm-* clients (megabytes of serializers evaluated at load) in the second. main.cjs requires each where
+ *   src/ imports it, i.e. only on the paths that talk to Azure, and the clients only where something is written: a
+ *   run that only reads (validate --live, a no-op create) never evaluates them. Loading them costs a fraction of the
+ *   ~400 ES modules of the SDK packages, and the @azure packages become build inputs (devDependencies), not part of
+ *   a production install.
  * Type-checking is `npm run typecheck`; this only transpiles. The V8 code cache is made by bin/aks-net on first run, in
  * the user's cache directory (never shipped: another Node build would reject it).
  */
@@ -38,8 +41,14 @@ const startupTrims: Plugin = {
   },
 };
 
-/** `export { A, B } from "@azure/x";` for every value import of an @azure package in src/ (type imports are erased). */
-function sdkEntry(): string {
+/** The SDK bundle a package goes to: the arm-* clients apart from the credential and pipeline. */
+const bundleOf = (pkg: string): string => (pkg.startsWith("@azure/arm-") ? "./azure-arm.cjs" : "./azure-sdk.cjs");
+
+/**
+ * `export { A, B } from "@azure/x";` for every value import, in src/, of an @azure package going to `bundle` (type
+ * imports are erased).
+ */
+function sdkEntry(bundle: string): string {
   const names = new Map<string, Set<string>>();
   const files = readdirSync("src", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
   for (const f of files) {
@@ -50,14 +59,14 @@ function sdkEntry(): string {
       names.set(m[2] as string, set);
     }
   }
-  return [...names].map(([pkg, set]) => `export { ${[...set].sort().join(", ")} } from "${pkg}";`).join("\n");
+  return [...names].filter(([pkg]) => bundleOf(pkg) === bundle).map(([pkg, set]) => `export { ${[...set].sort().join(", ")} } from "${pkg}";`).join("\n");
 }
 
-/** src/'s @azure/* imports become one external require of the SDK bundle next to main.cjs. */
+/** src/'s @azure/* imports become external requires of the SDK bundles next to main.cjs. */
 const sdkBundle: Plugin = {
   name: "azure-sdk-bundle",
   setup(b) {
-    b.onResolve({ filter: /^@azure\// }, () => ({ path: "./azure-sdk.cjs", external: true }));
+    b.onResolve({ filter: /^@azure\// }, (args) => ({ path: bundleOf(args.path), external: true }));
   },
 };
 
@@ -70,8 +79,10 @@ await build({
   external: ["@inquirer/*", "log-update"],
   plugins: [startupTrims, sdkBundle],
 });
-await build({
-  ...common,
-  stdin: { contents: sdkEntry(), resolveDir: process.cwd(), sourcefile: "azure-sdk-entry.ts", loader: "ts" },
-  outfile: "dist/azure-sdk.cjs",
-});
+for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
+  await build({
+    ...common,
+    stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
+    outfile: `dist/${bundle.slice(2)}`,
+  });
+}

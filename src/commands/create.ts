@@ -23,6 +23,7 @@ import type { CreateResultJson, CreateStatus } from "../io/create-result.ts";
 import { renderPlan } from "../io/render-plan.ts";
 import { buildReport, capacityLine, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
+import type { AzureContext } from "../providers/azure.ts";
 import { validateSpec } from "../validators/index.ts";
 import { completeInput } from "./input/interactive.ts";
 import { layersFromOptions } from "./options.ts";
@@ -89,7 +90,10 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
   io.stderr.write(`subscription ${ctx.subscriptionId}, location ${resolved.spec.location}${armTargetNote(ctx)}\n`);
 
   try {
-    resolved = resolveSpec([...layers, { source: "live", input: await liveFacts(resolved, opts, io) }]);
+    // The live check's GETs (resource group, VNet, route table) are kept for the plan's state read: each read once.
+    ctx.rest.remember(true);
+    const live = await liveFacts(resolved, opts, io, ctx).finally(() => ctx.rest.remember(false));
+    resolved = resolveSpec([...layers, { source: "live", input: live }]);
     capacity = check(resolved, io, state);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
@@ -187,10 +191,13 @@ function check(resolved: ResolvedSpec, io: Io, state: RunState): Capacity {
   throw new ValidationFailedError(findings);
 }
 
-/** The same read-only facts `validate --live` adds (the existing VNet, its subnets, routes, peerings, rights, quota). */
-async function liveFacts(resolved: ResolvedSpec, opts: CommandOptions, io: Io): Promise<SpecInput> {
+/**
+ * The same read-only facts `validate --live` adds (the existing VNet, its subnets, routes, peerings, rights, quota),
+ * read with the run's own Azure context.
+ */
+async function liveFacts(resolved: ResolvedSpec, opts: CommandOptions, io: Io, ctx: AzureContext): Promise<SpecInput> {
   const { readLiveFacts } = await import("../providers/live.ts");
-  return (await readLiveFacts(resolved.spec, opts, io, resolved.provenance)).facts;
+  return (await readLiveFacts(resolved.spec, opts, io, resolved.provenance, ctx)).facts;
 }
 
 /** GETs every desired resource in parallel; 404 = absent. */

@@ -9,7 +9,8 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { StaleEtagError, sleep, typeFromId } from "../core/apply.ts";
 import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
-import { createAzureContext } from "./azure.ts";
+import type { ArmClients } from "./arm-clients.ts";
+import { API_VERSIONS, createAzureContext } from "./azure.ts";
 import type { AzureContext, AzureContextOptions } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
 
@@ -131,88 +132,88 @@ interface CallOptions {
 
 type Waitable = PromiseLike<unknown>;
 
-/** One resource type: how to address it with its SDK client. `names` are the names after the provider namespace. */
+/** One resource type: its API version (for plain GETs) and how to write it with its SDK client. */
 interface TypeOps {
-  get(id: ParsedId, o: CallOptions): Promise<unknown>;
-  put(id: ParsedId, model: Body, o: CallOptions): Waitable;
-  del(id: ParsedId, o: CallOptions): Waitable;
+  apiVersion: string;
+  put(c: ArmClients, id: ParsedId, model: Body, o: CallOptions): Waitable;
+  del(c: ArmClients, id: ParsedId, o: CallOptions): Waitable;
 }
 
-/** Resource type (lower case) → SDK calls. */
-function typeTable(ctx: AzureContext): Record<string, TypeOps> {
-  const n = (): ReturnType<AzureContext["network"]> => ctx.network();
+/** Resource type (lower case) → API version and SDK calls. */
+const TYPES: Record<string, TypeOps> = (() => {
   /* eslint-disable @typescript-eslint/no-explicit-any -- models are built from REST JSON and checked on the wire by the guard policy */
   const m = (b: Body): any => b;
+  const v = API_VERSIONS;
   return {
     "microsoft.resources/resourcegroups": {
-      get: (id, o) => ctx.resources().resourceGroups.get(id.resourceGroup, o),
-      put: (id, b, o) => ctx.resources().resourceGroups.createOrUpdate(id.resourceGroup, m(b), o),
-      del: (id, o) => ctx.resources().resourceGroups.delete(id.resourceGroup, o),
+      apiVersion: v.resources,
+      put: (c, id, b, o) => c.resources.resourceGroups.createOrUpdate(id.resourceGroup, m(b), o),
+      del: (c, id, o) => c.resources.resourceGroups.delete(id.resourceGroup, o),
     },
     "microsoft.network/virtualnetworks": {
-      get: (id, o) => n().virtualNetworks.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().virtualNetworks.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().virtualNetworks.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.virtualNetworks.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.virtualNetworks.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.network/virtualnetworks/subnets": {
-      get: (id, o) => n().subnets.get(id.resourceGroup, id.name(0), id.name(1), o),
-      put: (id, b, o) => n().subnets.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
-      del: (id, o) => n().subnets.delete(id.resourceGroup, id.name(0), id.name(1), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.subnets.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (c, id, o) => c.network.subnets.delete(id.resourceGroup, id.name(0), id.name(1), o),
     },
     "microsoft.network/routetables": {
-      get: (id, o) => n().routeTables.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().routeTables.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().routeTables.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.routeTables.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.routeTables.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.network/routetables/routes": {
-      get: (id, o) => n().routes.get(id.resourceGroup, id.name(0), id.name(1), o),
-      put: (id, b, o) => n().routes.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
-      del: (id, o) => n().routes.delete(id.resourceGroup, id.name(0), id.name(1), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.routes.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (c, id, o) => c.network.routes.delete(id.resourceGroup, id.name(0), id.name(1), o),
     },
     "microsoft.network/publicipaddresses": {
-      get: (id, o) => n().publicIPAddresses.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().publicIPAddresses.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().publicIPAddresses.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.publicIPAddresses.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.publicIPAddresses.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.network/azurefirewalls": {
-      get: (id, o) => n().azureFirewalls.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().azureFirewalls.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().azureFirewalls.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.azureFirewalls.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.azureFirewalls.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.network/firewallpolicies": {
-      get: (id, o) => n().firewallPolicies.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().firewallPolicies.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().firewallPolicies.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.firewallPolicies.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.firewallPolicies.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.network/firewallpolicies/rulecollectiongroups": {
-      get: (id, o) => n().firewallPolicyRuleCollectionGroups.get(id.resourceGroup, id.name(0), id.name(1), o),
-      put: (id, b, o) => n().firewallPolicyRuleCollectionGroups.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
-      del: (id, o) => n().firewallPolicyRuleCollectionGroups.delete(id.resourceGroup, id.name(0), id.name(1), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.firewallPolicyRuleCollectionGroups.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
+      del: (c, id, o) => c.network.firewallPolicyRuleCollectionGroups.delete(id.resourceGroup, id.name(0), id.name(1), o),
     },
     "microsoft.network/natgateways": {
-      get: (id, o) => n().natGateways.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => n().natGateways.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => n().natGateways.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.natGateways.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.natGateways.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.containerservice/managedclusters": {
-      get: (id, o) => ctx.containerService().managedClusters.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => ctx.containerService().managedClusters.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => ctx.containerService().managedClusters.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.containerService,
+      put: (c, id, b, o) => c.containerService.managedClusters.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.containerService.managedClusters.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.managedidentity/userassignedidentities": {
-      get: (id, o) => ctx.msi().userAssignedIdentities.get(id.resourceGroup, id.name(0), o),
-      put: (id, b, o) => ctx.msi().userAssignedIdentities.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
-      del: (id, o) => ctx.msi().userAssignedIdentities.delete(id.resourceGroup, id.name(0), o),
+      apiVersion: v.msi,
+      put: (c, id, b, o) => c.msi.userAssignedIdentities.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.msi.userAssignedIdentities.delete(id.resourceGroup, id.name(0), o),
     },
     "microsoft.authorization/roleassignments": {
+      apiVersion: v.authorization,
       // The client's URL template is `/{scope}/providers/...`: the scope goes in without its leading slash.
-      get: (id, o) => ctx.authorization().roleAssignments.get(id.scope.replace(/^\//, ""), id.name(0), o),
-      put: (id, b, o) => ctx.authorization().roleAssignments.create(id.scope.replace(/^\//, ""), id.name(0), m(b), o),
-      del: (id, o) => ctx.authorization().roleAssignments.delete(id.scope.replace(/^\//, ""), id.name(0), o),
+      put: (c, id, b, o) => c.authorization.roleAssignments.create(id.scope.replace(/^\//, ""), id.name(0), m(b), o),
+      del: (c, id, o) => c.authorization.roleAssignments.delete(id.scope.replace(/^\//, ""), id.name(0), o),
     },
   };
   /* eslint-enable @typescript-eslint/no-explicit-any */
-}
+})();
 
 export interface ArmPortOptions {
   /** LRO poll interval; undefined keeps the SDK default (2 s, or the service's Retry-After). */
@@ -223,29 +224,32 @@ export interface ArmPortOptions {
   conflictTimeoutMs?: number | undefined;
 }
 
-/** The production port: typed SDK clients, REST JSON in and out, errors explained. */
+/**
+ * The production port: reads are plain GETs of REST JSON (no SDK client loaded for them); writes go through the typed
+ * SDK clients, REST JSON in and out; errors explained.
+ */
 export class AzureArmPort implements ArmPort {
-  private readonly types: Record<string, TypeOps>;
+  private readonly ctx: AzureContext;
   private readonly tracker: ArmTracker;
   private readonly options: ArmPortOptions;
   constructor(ctx: AzureContext, tracker: ArmTracker, options: ArmPortOptions = {}) {
-    this.types = typeTable(ctx);
+    this.ctx = ctx;
     this.tracker = tracker;
     this.options = options;
   }
 
   async get(res: ResourceRef, signal: AbortSignal): Promise<Body | undefined> {
-    const { ops, id } = this.address(res);
+    const { ops } = this.address(res);
+    // What this run read a moment ago (create's live check) is not read again.
+    const seen = this.ctx.rest.take(res.resourceId);
+    if (seen !== undefined) return seen ?? undefined;
     this.tracker.reset(res.resourceId);
     try {
-      await ops.get(id, { abortSignal: signal });
+      return await this.ctx.rest.get(res.resourceId, ops.apiVersion, signal);
     } catch (e) {
       if (isRestError(e) && e.statusCode === 404) return undefined;
       throw this.explain(e, res);
     }
-    const body = this.tracker.lastBody(res.resourceId);
-    if (!body) throw new Error(`no response body captured for GET ${res.resourceId}`);
-    return body;
   }
 
   async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body, ifMatch?: string): Promise<Body> {
@@ -253,7 +257,8 @@ export class AzureArmPort implements ArmPort {
     this.tracker.reset(res.resourceId);
     this.tracker.expect(res.resourceId, planned, body);
     try {
-      await this.retryConflicts(signal, () => ops.put(id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId)));
+      const c = await this.ctx.clients();
+      await this.retryConflicts(signal, () => ops.put(c, id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId)));
     } catch (e) {
       if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} changed since it was read`);
       throw this.explain(e, res);
@@ -268,14 +273,16 @@ export class AzureArmPort implements ArmPort {
   async check(res: ResourceRef, body: Body, planned: Body): Promise<void> {
     const { ops, id } = this.address(res);
     this.tracker.expect(res.resourceId, planned, body);
-    await this.tracker.holdWrites(() => ops.put(id, toSdkModel(body), { abortSignal: new AbortController().signal }));
+    const c = await this.ctx.clients();
+    await this.tracker.holdWrites(() => ops.put(c, id, toSdkModel(body), { abortSignal: new AbortController().signal }));
   }
 
   async delete(res: ResourceRef, signal: AbortSignal, ifMatch?: string): Promise<void> {
     const { ops, id } = this.address(res);
     this.tracker.reset(res.resourceId);
     try {
-      await this.retryConflicts(signal, () => ops.del(id, this.callOptions(signal, ifMatch, res.resourceId)));
+      const c = await this.ctx.clients();
+      await this.retryConflicts(signal, () => ops.del(c, id, this.callOptions(signal, ifMatch, res.resourceId)));
     } catch (e) {
       if (isRestError(e) && e.statusCode === 404) return;
       if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} changed since it was read`);
@@ -318,7 +325,7 @@ export class AzureArmPort implements ArmPort {
 
   private address(res: ResourceRef): { ops: TypeOps; id: ParsedId } {
     const id = parseId(res.resourceId);
-    const ops = this.types[id.type.toLowerCase()];
+    const ops = TYPES[id.type.toLowerCase()];
     if (!ops) throw new Error(`aks-net cannot manage resources of type ${id.type} (${res.resourceId})`);
     return { ops, id };
   }
@@ -505,7 +512,7 @@ export function notCovered(want: unknown, have: unknown, path = "$"): string | u
 export async function listResourceGroup(ctx: AzureContext, resourceGroup: string, signal: AbortSignal): Promise<{ id: string; type: string; tags?: Record<string, string> }[] | undefined> {
   const out: { id: string; type: string; tags?: Record<string, string> }[] = [];
   try {
-    for await (const r of ctx.resources().resources.listByResourceGroup(resourceGroup, { abortSignal: signal })) {
+    for await (const r of (await ctx.clients()).resources.resources.listByResourceGroup(resourceGroup, { abortSignal: signal })) {
       if (r.id && r.type) out.push({ id: r.id, type: r.type, ...(r.tags ? { tags: r.tags } : {}) });
     }
   } catch (e) {
@@ -522,7 +529,7 @@ export async function listResourceGroup(ctx: AzureContext, resourceGroup: string
 export async function listRoleAssignmentsIn(ctx: AzureContext, groupId: string, signal: AbortSignal): Promise<Body[] | undefined> {
   const out: Body[] = [];
   try {
-    for await (const a of ctx.authorization().roleAssignments.listForScope(groupId.replace(/^\//, ""), { abortSignal: signal })) {
+    for await (const a of (await ctx.clients()).authorization.roleAssignments.listForScope(groupId.replace(/^\//, ""), { abortSignal: signal })) {
       const scope = a.scope ?? "";
       if (!a.id || !scope.toLowerCase().startsWith(groupId.toLowerCase())) continue;
       out.push({ id: a.id, name: a.name, type: a.type, properties: { scope, principalId: a.principalId, roleDefinitionId: a.roleDefinitionId, ...(a.description ? { description: a.description } : {}) } });

@@ -1,22 +1,19 @@
 /**
  * The one way into Azure: DefaultAzureCredential, subscription resolution, the cloud and ARM endpoint (with the token
- * audience that endpoint accepts), and lazily built SDK clients that share retry options, a per-request timeout and a
- * request counter. Imported only by commands that talk to Azure.
+ * audience that endpoint accepts), a REST reader for plain GETs, and the typed SDK clients for writes, all sharing one
+ * token, retry options, a per-request timeout and a request counter. Imported only by commands that talk to Azure.
+ * The SDK clients (arm-network alone evaluates megabytes of serializers) load on first use: a run that only reads
+ * (validate --live, a no-op create) never loads them.
  */
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
-import { RestError, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
+import { RestError, bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { NetworkManagementClient } from "@azure/arm-network";
-import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { ResourceManagementClient } from "@azure/arm-resources";
-import { ManagedServiceIdentityClient } from "@azure/arm-msi";
-import { AuthorizationManagementClient } from "@azure/arm-authorization";
-import { ComputeManagementClient } from "@azure/arm-compute";
 import { AzureError, UsageError } from "../core/errors.ts";
+import type { ArmClients, ClientOptions } from "./arm-clients.ts";
 import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
 import type { Cloud } from "./clouds.ts";
 import { explainAzureError } from "./explain.ts";
@@ -56,13 +53,41 @@ export interface AzureContext extends ArmTarget {
   subscriptionId: string;
   credential: TokenCredential;
   counter: RequestCounter;
-  network(): NetworkManagementClient;
-  containerService(): ContainerServiceClient;
-  resources(): ResourceManagementClient;
-  msi(): ManagedServiceIdentityClient;
-  authorization(): AuthorizationManagementClient;
-  compute(): ComputeManagementClient;
+  /** Plain GETs of ARM REST JSON, through the same policies as the clients. */
+  rest: ArmRest;
+  /** The typed SDK clients, loaded on first call. */
+  clients(): Promise<ArmClients>;
 }
+
+/** A GET answered with an error status: the same RestError (code and message from the body) the SDK clients throw. */
+export interface ArmRest {
+  /** GET `path` (an ARM path, or a full URL on the endpoint) with `api-version`; the parsed JSON body. */
+  get(path: string, apiVersion: string, signal: AbortSignal, query?: Record<string, string>): Promise<Record<string, unknown>>;
+  /** GET a list, following `nextLink` pages; the items of every page's `value`. */
+  list(path: string, apiVersion: string, signal: AbortSignal, query?: Record<string, string>): Promise<Record<string, unknown>[]>;
+  /**
+   * Keeps the bodies (and 404s) of the next GETs until `take` consumes them: create's plan then reads what its live
+   * check just read instead of sending the same GET twice.
+   */
+  remember(on: boolean): void;
+  /** A remembered GET of `path` (once): the body, null for a 404, undefined when none was remembered. */
+  take(path: string): Record<string, unknown> | null | undefined;
+}
+
+/**
+ * API versions of the plain GETs: those the SDK clients of the build send for the same resources (arm-resources,
+ * arm-network, arm-containerservice, arm-msi, arm-authorization; arm-compute's usage and SKU lists), so a read
+ * answers what the clients would have seen. test/unit/api-versions.test.ts checks them against the clients.
+ */
+export const API_VERSIONS = {
+  resources: "2025-04-01",
+  network: "2026-01-01",
+  containerService: "2026-06-01",
+  msi: "2024-11-30",
+  authorization: "2022-04-01",
+  computeUsage: "2026-04-01",
+  computeSkus: "2021-07-01",
+} as const;
 
 /** Default per-request timeout: Azure.Core's NetworkTimeout (100 s); ARM answers every call, LRO or not, far sooner. */
 const REQUEST_TIMEOUT_MS = 100_000;
@@ -91,7 +116,7 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
   }));
   const retryOptions = retryFromEnv(opts.env);
   const scopes = [scopeFor(audience)];
-  const common = {
+  const common: ClientOptions = {
     endpoint,
     // Modular clients read `credentials.scopes`; the older generation (msi, authorization) `credentialScopes`, and
     // without it asks for `${endpoint}/.default`, an audience ARM rejects.
@@ -106,21 +131,81 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
     ],
     ...(retryOptions ? { retryOptions } : {}),
   };
-  const memo = <T>(make: () => T): (() => T) => {
-    let v: T | undefined;
-    return () => (v ??= make());
-  };
+  let clients: Promise<ArmClients> | undefined;
   return {
     ...target,
     subscriptionId,
     credential,
     counter,
-    network: memo(() => new NetworkManagementClient(credential, subscriptionId, common)),
-    containerService: memo(() => new ContainerServiceClient(credential, subscriptionId, common)),
-    resources: memo(() => new ResourceManagementClient(credential, subscriptionId, common)),
-    msi: memo(() => new ManagedServiceIdentityClient(credential, subscriptionId, common)),
-    authorization: memo(() => new AuthorizationManagementClient(credential, subscriptionId, common)),
-    compute: memo(() => new ComputeManagementClient(credential, subscriptionId, common)),
+    rest: armRest(endpoint, credential, scopes, common),
+    clients: () => (clients ??= import("./arm-clients.ts").then((m) => m.armClients(credential, subscriptionId, common))),
+  };
+}
+
+/** The REST reader: one pipeline with the clients' policies (bearer token, retries, counter, timeout, the caller's). */
+function armRest(endpoint: string, credential: TokenCredential, scopes: string[], common: ClientOptions): ArmRest {
+  const pipeline = createPipelineFromOptions({ ...(common.retryOptions ? { retryOptions: common.retryOptions } : {}) });
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes }), { phase: "Sign" });
+  // Placed as the clients place them: perRetry after signing, perCall first.
+  for (const { policy, position } of common.additionalPolicies) pipeline.addPolicy(policy, position === "perRetry" ? { afterPhase: "Sign" } : {});
+  const http = createDefaultHttpClient();
+  let remembering = false;
+  const remembered = new Map<string, Record<string, unknown> | null>();
+  const key = (path: string): string => new URL(path, endpoint).pathname.toLowerCase().replace(/\/+$/, "");
+
+  const send = async (url: string, signal: AbortSignal): Promise<Record<string, unknown>> => {
+    const req = createPipelineRequest({ url, method: "GET", abortSignal: signal });
+    req.headers.set("Accept", "application/json");
+    const res = await pipeline.sendRequest(http, req);
+    let body: unknown;
+    try {
+      body = res.bodyAsText ? JSON.parse(res.bodyAsText) : {};
+    } catch {
+      body = undefined;
+    }
+    if (res.status >= 300) {
+      // As the clients word it: the body's `error` (or the body itself) gives code and message.
+      const inner = (body as { error?: { code?: string; message?: string } } | undefined)?.error ?? (body as { code?: string; message?: string } | undefined);
+      throw new RestError(inner?.message ?? `Unexpected status code: ${res.status}`, { statusCode: res.status, ...(inner?.code ? { code: inner.code } : {}), request: req, response: res });
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body)) throw new RestError(`GET ${new URL(url).pathname} answered ${res.status} without a JSON object`, { code: RestError.PARSE_ERROR, statusCode: res.status, request: req, response: res });
+    return body as Record<string, unknown>;
+  };
+  const urlOf = (path: string, apiVersion: string, query: Record<string, string> = {}): string => {
+    // Encoded as the clients encode them (a space is %20, not +).
+    const params = Object.entries({ "api-version": apiVersion, ...query }).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+    return `${path.startsWith("https://") ? path : `${endpoint}${path}`}?${params}`;
+  };
+  return {
+    async get(path, apiVersion, signal, query) {
+      try {
+        const body = await send(urlOf(path, apiVersion, query), signal);
+        if (remembering) remembered.set(key(path), body);
+        return body;
+      } catch (e) {
+        if (remembering && e instanceof RestError && e.statusCode === 404) remembered.set(key(path), null);
+        throw e;
+      }
+    },
+    async list(path, apiVersion, signal, query) {
+      const items: Record<string, unknown>[] = [];
+      // Next pages are absolute URLs that already carry the api-version (and any filter); tokenStaysHome guards the host.
+      for (let next: string | undefined = urlOf(path, apiVersion, query); next; ) {
+        const page = await send(next, signal);
+        if (Array.isArray(page["value"])) items.push(...(page["value"] as Record<string, unknown>[]));
+        next = typeof page["nextLink"] === "string" && page["nextLink"] !== "" ? page["nextLink"] : undefined;
+      }
+      return items;
+    },
+    remember(on) {
+      remembering = on;
+    },
+    take(path) {
+      const k = key(path);
+      const hit = remembered.get(k);
+      remembered.delete(k);
+      return hit;
+    },
   };
 }
 

@@ -26,7 +26,7 @@ import type {
 } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
 import { parseId } from "./arm-port.ts";
-import { createAzureContext } from "./azure.ts";
+import { API_VERSIONS as API, createAzureContext } from "./azure.ts";
 import type { AzureContext } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
 
@@ -76,19 +76,20 @@ interface RawSubnet extends LiveSubnet {
  * Reads the environment the spec targets and returns the facts. `provenance` (optional) tells user values from
  * defaults; without it a value equal to the default counts as a default.
  */
-export async function readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io, provenance?: Provenance): Promise<LiveResult> {
+export async function readLiveFacts(spec: ClusterSpec, opts: Record<string, unknown>, io: Io, provenance?: Provenance, shared?: AzureContext): Promise<LiveResult> {
   const parsedId = spec.vnetSubnetId ? parseSubnetId(spec.vnetSubnetId) : undefined;
-  const ctx = await createAzureContext({
-    subscription: str(opts["subscription"]) ?? spec.subscription ?? parsedId?.subscription,
-    armEndpoint: str(opts["armEndpoint"]),
-    cloud: str(opts["cloud"]),
-    env: io.env,
-    signal: io.signal,
-  });
+  const subscription = str(opts["subscription"]) ?? spec.subscription ?? parsedId?.subscription;
+  // create passes its own context (one credential, token and connection per run), unless the facts live in another
+  // subscription (a VNet given by a subnet id elsewhere).
+  const ctx =
+    shared && (subscription === undefined || subscription.toLowerCase() === shared.subscriptionId.toLowerCase())
+      ? shared
+      : await createAzureContext({ subscription, armEndpoint: str(opts["armEndpoint"]), cloud: str(opts["cloud"]), env: io.env, signal: io.signal });
+  const before = ctx === shared ? ctx.counter.total : 0;
   const target = targetOf(spec, opts, parsedId);
   try {
     const reads = await readAll(ctx, spec, target, io.signal);
-    return { facts: toFacts(spec, target, reads, provenance), requestCount: ctx.counter.total };
+    return { facts: toFacts(spec, target, reads, provenance), requestCount: ctx.counter.total - before };
   } catch (e) {
     throw mapAzureError(e);
   }
@@ -116,17 +117,23 @@ export function parseSubnetId(id: string): { subscription: string; resourceGroup
   return parts;
 }
 
+type Json = Record<string, unknown>;
+
 async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: AbortSignal): Promise<Reads> {
-  const opt = { abortSignal: signal };
-  const net = ctx.network();
+  const { rest } = ctx;
   const sub = ctx.subscriptionId;
+  const e = encodeURIComponent;
+  const subPath = `/subscriptions/${e(sub)}`;
+  const rgPath = (rg: string): string => `${subPath}/resourceGroups/${e(rg)}`;
+  const netPath = (rg: string, type: string, name: string): string => `${rgPath(rg)}/providers/Microsoft.Network/${type}/${e(name)}`;
+  const permsOf = (scopePath: string): Promise<Json[]> => rest.list(`${scopePath}/providers/Microsoft.Authorization/permissions`, API.authorization, signal);
   const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [], unreadable: [] };
   const vnetId = t.vnetRg && t.vnetName ? `/subscriptions/${sub}/resourceGroups/${t.vnetRg}/providers/Microsoft.Network/virtualNetworks/${t.vnetName}` : undefined;
   const rgs = [...new Set([t.clusterRg, t.vnetRg].filter((x): x is string => x !== undefined))];
 
   const rgRead = t.clusterRg
-    ? orNotFound(ctx.resources().resourceGroups.get(t.clusterRg, opt)).then((rg) => {
-        reads.rg = rg ? { exists: true, location: rg.location } : { exists: false };
+    ? orNotFound(rest.get(`${subPath}/resourcegroups/${e(t.clusterRg)}`, API.resources, signal)).then((rg) => {
+        reads.rg = rg ? { exists: true, location: str(rg["location"]) } : { exists: false };
         return reads.rg;
       })
     : Promise.resolve(undefined);
@@ -135,19 +142,28 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     t.vnetRg && t.vnetName
       ? Promise.all([
           // The VNet's GET carries every subnet and peering in full: one request whatever their number.
-          orNotFound(net.virtualNetworks.get(t.vnetRg, t.vnetName, opt)),
-          orNotFound(collect(net.virtualNetworks.listUsage(t.vnetRg, t.vnetName, opt))),
+          orNotFound(rest.get(netPath(t.vnetRg, "virtualNetworks", t.vnetName), API.network, signal)),
+          orNotFound(rest.list(`${netPath(t.vnetRg, "virtualNetworks", t.vnetName)}/usages`, API.network, signal)),
         ]).then(([vnet, usages]) => {
-          reads.vnet = vnet ? { exists: true, id: vnet.id, location: vnet.location, addressSpaces: vnet.addressSpace?.addressPrefixes ?? [] } : { exists: false, addressSpaces: [] };
-          reads.subnets = (vnet?.subnets ?? []).map((s) => rawSubnet(s));
-          reads.peerings = (vnet?.virtualNetworkPeerings ?? []).map((p) => ({
-            name: p.name ?? "",
-            remoteVnetId: p.remoteVirtualNetwork?.id,
-            state: p.peeringState,
-            addressSpaces: p.remoteAddressSpace?.addressPrefixes ?? p.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? [],
-            ...(p.useRemoteGateways ? { useRemoteGateways: true } : {}),
-          }));
-          for (const u of usages ?? []) if (u.id) reads.usages.set(u.id.toLowerCase(), { used: u.currentValue ?? 0, limit: u.limit ?? 0 });
+          const p = props(vnet);
+          reads.vnet = vnet ? { exists: true, id: str(vnet["id"]), location: str(vnet["location"]), addressSpaces: strings((p["addressSpace"] as Json | undefined)?.["addressPrefixes"]) } : { exists: false, addressSpaces: [] };
+          reads.subnets = objects(p["subnets"]).map((sn) => rawSubnet(sn));
+          reads.peerings = objects(p["virtualNetworkPeerings"]).map((peering) => {
+            const pp = props(peering);
+            const remote = (pp["remoteAddressSpace"] ?? pp["remoteVirtualNetworkAddressSpace"]) as Json | undefined;
+            const peer: LivePeering = {
+              name: str(peering["name"]) ?? "",
+              remoteVnetId: str((pp["remoteVirtualNetwork"] as Json | undefined)?.["id"]),
+              state: str(pp["peeringState"]),
+              addressSpaces: strings(remote?.["addressPrefixes"]),
+              ...(pp["useRemoteGateways"] === true ? { useRemoteGateways: true } : {}),
+            };
+            return peer;
+          });
+          for (const u of usages ?? []) {
+            const id = str(u["id"]);
+            if (id) reads.usages.set(id.toLowerCase(), { used: num(u["currentValue"]) ?? 0, limit: num(u["limit"]) ?? 0 });
+          }
         })
       : Promise.resolve();
 
@@ -165,21 +181,24 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   // Other clusters on the VNet, and whether this one already exists (a re-run must not count itself).
   const self = t.clusterRg && t.clusterName ? `/subscriptions/${sub}/resourceGroups/${t.clusterRg}/providers/Microsoft.ContainerService/managedClusters/${t.clusterName}`.toLowerCase() : undefined;
   const clustersRead = vnetId || self
-    ? refused("AKS clusters of the subscription", collect(ctx.containerService().managedClusters.list(opt))).then((all = []) => {
+    ? refused("AKS clusters of the subscription", rest.list(`${subPath}/providers/Microsoft.ContainerService/managedClusters`, API.containerService, signal)).then((all = []) => {
         const prefix = vnetId ? `${vnetId}/subnets/`.toLowerCase() : undefined;
         for (const c of all) {
+          const cp = props(c);
+          const id = str(c["id"]);
           const subnetIds = [
-            ...new Set((c.agentPoolProfiles ?? []).flatMap((p) => [p.vnetSubnetID, p.podSubnetID]).filter((id): id is string => id !== undefined && prefix !== undefined && id.toLowerCase().startsWith(prefix))),
+            ...new Set(objects(cp["agentPoolProfiles"]).flatMap((p) => [str(p["vnetSubnetID"]), str(p["podSubnetID"])]).filter((sid): sid is string => sid !== undefined && prefix !== undefined && sid.toLowerCase().startsWith(prefix))),
           ];
-          if (c.id && self && c.id.toLowerCase() === self) reads.existingCluster = c.id;
-          if (subnetIds.length === 0 || !c.id) continue;
+          if (id && self && id.toLowerCase() === self) reads.existingCluster = id;
+          if (subnetIds.length === 0 || !id) continue;
+          const np = (cp["networkProfile"] ?? {}) as Json;
           reads.clusters.push({
-            id: c.id,
-            name: c.name ?? "",
-            networkPlugin: c.networkProfile?.networkPlugin,
-            networkPluginMode: c.networkProfile?.networkPluginMode,
-            serviceCidr: c.networkProfile?.serviceCidr,
-            podCidr: c.networkProfile?.podCidr,
+            id,
+            name: str(c["name"]) ?? "",
+            networkPlugin: str(np["networkPlugin"]),
+            networkPluginMode: str(np["networkPluginMode"]),
+            serviceCidr: str(np["serviceCidr"]),
+            podCidr: str(np["podCidr"]),
             subnetIds,
           });
         }
@@ -188,18 +207,14 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
 
   const rgPerms = Promise.all(
     rgs.map((rg) =>
-      permissions(
-        "resourceGroup",
-        `/subscriptions/${sub}/resourceGroups/${rg}`,
-        collect(ctx.authorization().permissions.listForResourceGroup(rg, opt)),
-      ).then((p) => (p ? reads.permissions.push(p) : undefined)),
+      permissions("resourceGroup", `/subscriptions/${sub}/resourceGroups/${rg}`, permsOf(`${subPath}/resourcegroups/${e(rg)}`)).then((p) => (p ? reads.permissions.push(p) : undefined)),
     ),
   );
 
   // The node subnet's name is known up front: its permissions go out with the first wave (a 404 = no subnet yet).
   const subnetPerms =
     vnetId && t.vnetRg && t.vnetName && t.subnetName
-      ? permissions("subnet", `${vnetId}/subnets/${t.subnetName}`, collect(ctx.authorization().permissions.listForResource(t.vnetRg, "Microsoft.Network", `virtualNetworks/${t.vnetName}`, "subnets", t.subnetName, opt))).then((p) =>
+      ? permissions("subnet", `${vnetId}/subnets/${t.subnetName}`, permsOf(`${subPath}/resourcegroups/${e(t.vnetRg)}/providers/Microsoft.Network/virtualNetworks/${e(t.vnetName)}/subnets/${e(t.subnetName)}`)).then((p) =>
           p ? reads.permissions.push(p) : undefined,
         )
       : Promise.resolve();
@@ -211,8 +226,9 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     const natId = node?.natGatewayId;
     const natRead =
       natId && node && spec.outboundType === "userAssignedNATGateway" && (spec.ipFamilies ?? []).includes("IPv6")
-        ? orNotFound(net.natGateways.get(parseId(natId).resourceGroup, parseId(natId).name(0), opt)).then((gw) => {
-            if (gw?.sku?.name) node.natGatewaySku = gw.sku.name;
+        ? orNotFound(rest.get(netPath(parseId(natId).resourceGroup, "natGateways", parseId(natId).name(0)), API.network, signal)).then((gw) => {
+            const sku = str((gw?.["sku"] as Json | undefined)?.["name"]);
+            if (sku) node.natGatewaySku = sku;
           })
         : Promise.resolve();
     const rtId = node?.routeTableId;
@@ -220,10 +236,16 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     const rt = parseId(rtId);
     const [rtRg, rtName] = [rt.resourceGroup, rt.name(0)];
     await Promise.all([
-      orNotFound(net.routeTables.get(rtRg, rtName, opt)).then((table) => {
-        if (table) reads.routeTable = { id: table.id ?? rtId, routes: (table.routes ?? []).map(toRoute), subnetIds: (table.subnets ?? []).map((s) => s.id ?? "").filter((x) => x !== "") };
+      orNotFound(rest.get(netPath(rtRg, "routeTables", rtName), API.network, signal)).then((table) => {
+        if (!table) return;
+        const tp = props(table);
+        reads.routeTable = {
+          id: str(table["id"]) ?? rtId,
+          routes: objects(tp["routes"]).map((r) => toRoute(props(r))),
+          subnetIds: objects(tp["subnets"]).map((sn) => str(sn["id"]) ?? "").filter((x) => x !== ""),
+        };
       }),
-      permissions("routeTable", rtId, collect(ctx.authorization().permissions.listForResource(rtRg, "Microsoft.Network", "", "routeTables", rtName, opt))).then((p) =>
+      permissions("routeTable", rtId, permsOf(`${subPath}/resourcegroups/${e(rtRg)}/providers/Microsoft.Network/routeTables/${e(rtName)}`)).then((p) =>
         p ? reads.permissions.push(p) : undefined,
       ),
       natRead,
@@ -236,10 +258,14 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   const versionsRead = region.then(async (location) => {
     if (!location || spec.kubernetesVersion === undefined) return;
     const loc = location.toLowerCase().replace(/\s+/g, "");
-    const list = await refused(`Kubernetes versions of ${loc}`, ctx.containerService().managedClusters.listKubernetesVersions(loc, opt));
+    const list = await refused(`Kubernetes versions of ${loc}`, rest.get(`${subPath}/providers/Microsoft.ContainerService/locations/${e(loc)}/kubernetesVersions`, API.containerService, signal));
     if (!list) return;
-    const values = list.values ?? [];
-    reads.kubernetesVersions = { location: loc, minors: values.map((v) => v.version ?? "").filter((v) => v !== ""), patches: values.flatMap((v) => Object.keys(v.patchVersions ?? {})) };
+    const values = objects(list["values"]);
+    reads.kubernetesVersions = {
+      location: loc,
+      minors: values.map((v) => str(v["version"]) ?? "").filter((v) => v !== ""),
+      patches: values.flatMap((v) => Object.keys((v["patchVersions"] ?? {}) as Json)),
+    };
   });
   const quotaRead = region.then(async (location) => {
     const sizes = [...new Set(spec.nodePools.map((p) => p.vmSize || NAMES.defaultVmSize))];
@@ -249,23 +275,23 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     }
     const loc = location.toLowerCase().replace(/\s+/g, "");
     const [usages, skus] = await Promise.all([
-      refused(`vCPU quota in ${loc}`, collect(ctx.compute().usage.list(loc, opt))),
-      refused(`VM sizes of ${loc}`, collect(ctx.compute().resourceSkus.list({ ...opt, filter: `location eq '${loc}'` }))),
+      refused(`vCPU quota in ${loc}`, rest.list(`${subPath}/providers/Microsoft.Compute/locations/${e(loc)}/usages`, API.computeUsage, signal)),
+      refused(`VM sizes of ${loc}`, rest.list(`${subPath}/providers/Microsoft.Compute/skus`, API.computeSkus, signal, { $filter: `location eq '${loc}'` })),
     ]);
     if (!usages || !skus) return;
     reads.quota = {
       location: loc,
-      usages: usages.map((u) => ({ name: u.name.value ?? "", used: u.currentValue, limit: u.limit })),
+      usages: usages.map((u) => ({ name: str((u["name"] as Json | undefined)?.["value"]) ?? "", used: num(u["currentValue"]) as number, limit: num(u["limit"]) as number })),
       sizes: sizes.map((size) => {
-        const sku = skus.find((s) => s.resourceType === "virtualMachines" && s.name?.toLowerCase() === size.toLowerCase());
+        const sku = skus.find((s) => s["resourceType"] === "virtualMachines" && str(s["name"])?.toLowerCase() === size.toLowerCase());
         if (!sku) return { vmSize: size, available: false };
-        const vcpus = Number(sku.capabilities?.find((c) => c.name === "vCPUs")?.value);
-        const restricted = (sku.restrictions ?? []).some((r) => r.type === "Location" && (r.values ?? []).some((v) => v.toLowerCase() === loc));
+        const vcpus = Number(objects(sku["capabilities"]).find((c) => c["name"] === "vCPUs")?.["value"]);
+        const restricted = objects(sku["restrictions"]).some((r) => r["type"] === "Location" && strings(r["values"]).some((v) => v.toLowerCase() === loc));
         // The zones offered here, less those restricted for this subscription (LIVE-ZONE-01).
-        const offered = (sku.locationInfo ?? []).filter((l) => l.location?.toLowerCase() === loc).flatMap((l) => l.zones ?? []);
-        const blocked = (sku.restrictions ?? []).filter((r) => r.type === "Zone").flatMap((r) => r.restrictionInfo?.zones ?? []);
+        const offered = objects(sku["locationInfo"]).filter((l) => str(l["location"])?.toLowerCase() === loc).flatMap((l) => strings(l["zones"]));
+        const blocked = objects(sku["restrictions"]).filter((r) => r["type"] === "Zone").flatMap((r) => strings((r["restrictionInfo"] as Json | undefined)?.["zones"]));
         const zones = [...new Set(offered.filter((z) => !blocked.includes(z)))].sort();
-        return { vmSize: size, family: sku.family, vcpus: Number.isFinite(vcpus) ? vcpus : undefined, available: !restricted, zones };
+        return { vmSize: size, family: str(sku["family"]), vcpus: Number.isFinite(vcpus) ? vcpus : undefined, available: !restricted, zones };
       }),
     };
   });
@@ -273,9 +299,9 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   // Where the subscription offers AKS, when the spec names a region (LIVE-LOC-01): the provider's managedClusters
   // locations, display names ("West Europe") as ARM lists them.
   const locationsRead = t.location
-    ? refused("AKS regions of the subscription", ctx.resources().providers.get("Microsoft.ContainerService", opt)).then((provider) => {
-        const clusters = provider?.resourceTypes?.find((rt) => rt.resourceType?.toLowerCase() === "managedclusters");
-        if (clusters?.locations) reads.locations = [...new Set(clusters.locations.map(regionName))].sort();
+    ? refused("AKS regions of the subscription", rest.get(`${subPath}/providers/Microsoft.ContainerService`, API.resources, signal)).then((provider) => {
+        const clusters = objects(provider?.["resourceTypes"]).find((rt) => str(rt["resourceType"])?.toLowerCase() === "managedclusters");
+        if (clusters && Array.isArray(clusters["locations"])) reads.locations = [...new Set(strings(clusters["locations"]).map(regionName))].sort();
       })
     : Promise.resolve();
 
@@ -294,6 +320,24 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     if (users.length > 0) s.usedBy = users;
   }
   return reads;
+}
+
+/** A REST resource's `properties` (empty when absent). */
+function props(resource: Json | undefined): Json {
+  const p = resource?.["properties"];
+  return p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Json) : {};
+}
+
+function objects(v: unknown): Json[] {
+  return Array.isArray(v) ? v.filter((x): x is Json => x !== null && typeof x === "object" && !Array.isArray(x)) : [];
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" ? v : undefined;
 }
 
 /** The Azure reads, as a live layer: ranges into the ordinary fields, the rest into `live`. */
@@ -373,29 +417,22 @@ function findSubnet(subnets: readonly RawSubnet[], name: string | undefined): Ra
   return name === undefined ? undefined : subnets.find((s) => s.name.toLowerCase() === name.toLowerCase());
 }
 
-interface SdkSubnet {
-  id?: string;
-  name?: string;
-  addressPrefix?: string;
-  addressPrefixes?: string[];
-  delegations?: { serviceName?: string; name?: string }[];
-  routeTable?: { id?: string };
-  natGateway?: { id?: string };
-  networkSecurityGroup?: { id?: string };
-}
-
-function rawSubnet(s: SdkSubnet): RawSubnet {
-  const id = s.id ?? "";
+function rawSubnet(sn: Json): RawSubnet {
+  const id = str(sn["id"]) ?? "";
+  const p = props(sn);
+  const prefixes = Array.isArray(p["addressPrefixes"]) ? strings(p["addressPrefixes"]) : undefined;
+  const delegations = objects(p["delegations"]);
+  const ref = (k: string): string | undefined => str((p[k] as Json | undefined)?.["id"]);
   return clean({
     key: id.toLowerCase(),
     id,
-    name: s.name ?? "",
-    cidr: s.addressPrefix ?? s.addressPrefixes?.find((p) => !p.includes(":")) ?? s.addressPrefixes?.[0] ?? "",
-    ipv6Cidr: s.addressPrefixes?.find((p) => p.includes(":")),
-    delegations: s.delegations && s.delegations.length > 0 ? s.delegations.map((d) => d.serviceName ?? d.name ?? "?") : undefined,
-    routeTableId: s.routeTable?.id,
-    natGatewayId: s.natGateway?.id,
-    networkSecurityGroupId: s.networkSecurityGroup?.id,
+    name: str(sn["name"]) ?? "",
+    cidr: str(p["addressPrefix"]) ?? prefixes?.find((x) => !x.includes(":")) ?? prefixes?.[0] ?? "",
+    ipv6Cidr: prefixes?.find((x) => x.includes(":")),
+    delegations: delegations.length > 0 ? delegations.map((d) => str(props(d)["serviceName"]) ?? str(d["name"]) ?? "?") : undefined,
+    routeTableId: ref("routeTable"),
+    natGatewayId: ref("natGateway"),
+    networkSecurityGroupId: ref("networkSecurityGroup"),
   });
 }
 
@@ -404,29 +441,24 @@ function strip(s: RawSubnet): LiveSubnet {
   return rest;
 }
 
-function toRoute(r: { addressPrefix?: string; nextHopType?: string; nextHopIpAddress?: string }): { prefix: string; nextHopType: string; nextHopIp?: string } {
-  const route: { prefix: string; nextHopType: string; nextHopIp?: string } = { prefix: r.addressPrefix ?? "", nextHopType: r.nextHopType ?? "" };
-  if (r.nextHopIpAddress) route.nextHopIp = r.nextHopIpAddress;
+function toRoute(r: Json): { prefix: string; nextHopType: string; nextHopIp?: string } {
+  const route: { prefix: string; nextHopType: string; nextHopIp?: string } = { prefix: str(r["addressPrefix"]) ?? "", nextHopType: str(r["nextHopType"]) ?? "" };
+  const ip = str(r["nextHopIpAddress"]);
+  if (ip) route.nextHopIp = ip;
   return route;
 }
 
 /** A permissions read; a refusal (403) becomes an "unreadable" fact, a missing scope (404) no fact. */
-async function permissions(kind: LiveScopePermissions["kind"], scope: string, read: Promise<{ actions?: string[]; notActions?: string[] }[]>): Promise<LiveScopePermissions | undefined> {
+async function permissions(kind: LiveScopePermissions["kind"], scope: string, read: Promise<Json[]>): Promise<LiveScopePermissions | undefined> {
   try {
     const list = await read;
-    const perms: LivePermission[] = list.map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] }));
+    const perms: LivePermission[] = list.map((p) => ({ actions: strings(p["actions"]), notActions: strings(p["notActions"]) }));
     return { kind, scope, permissions: perms };
   } catch (e) {
     if (isRestError(e) && e.statusCode === 404) return undefined;
     if (isRestError(e) && e.statusCode === 403) return { kind, scope, permissions: [], unreadable: e.code ?? "403" };
     throw e;
   }
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
 }
 
 /** A 404 (missing resource group, VNet, subnet) is a fact, not an error. */

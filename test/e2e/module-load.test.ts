@@ -7,9 +7,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runNode } from "../helpers/cli.ts";
+import { createArgs, FAST, useFakeArm } from "../helpers/create-cli.ts";
+import { cliEnv } from "../helpers/run-cli.ts";
 
-/** The SDK ships bundled (dist/azure-sdk.cjs); the package paths catch an unbundled import. */
-const HEAVY = ["/dist/azure-sdk.cjs", "/node_modules/@azure/", "/node_modules/@inquirer/", "/node_modules/log-update/"];
+/** The SDK ships bundled (dist/azure-sdk.cjs, dist/azure-arm.cjs); the package paths catch an unbundled import. */
+const HEAVY = ["/dist/azure-sdk.cjs", "/dist/azure-arm.cjs", "/node_modules/@azure/", "/node_modules/@inquirer/", "/node_modules/log-update/"];
 const FIREWALL_DRY_RUN = ["create", "-n", "light", "-g", "rg-light", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--yes", "--dry-run", "--offline"];
 
 describe("light commands load no @azure/, @inquirer/ or log-update module", () => {
@@ -27,7 +29,7 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
   const heavy = (urls: string[]): string[] => urls.filter((u) => HEAVY.some((h) => u.includes(h)));
 
   it("the tracer sees each heavy package when something loads it (control)", async () => {
-    const urls = await trace(["--input-type=module", "-e", "await import('./dist/azure-sdk.cjs'); await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
+    const urls = await trace(["--input-type=module", "-e", "await import('./dist/azure-sdk.cjs'); await import('./dist/azure-arm.cjs'); await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
     for (const h of HEAVY) assert.ok(urls.some((u) => u.includes(h)), `${h} not seen`);
   });
 
@@ -53,6 +55,40 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
     const urls = await trace(["bin/aks-net", "validate", "--live", "-f", "examples/overlay-cilium.yaml"], [2], env);
     assert.ok(urls.some((u) => u.includes("/dist/azure-sdk.cjs")), "the Azure path loads the SDK bundle");
     assert.deepEqual(urls.filter((u) => u.includes("/node_modules/@azure/")), []);
+  });
+});
+
+describe("runs that only read Azure never load the SDK clients (dist/azure-arm.cjs)", () => {
+  const arm = useFakeArm();
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-trace-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const trace = async (args: string[]): Promise<{ code: number | null; stderr: string; urls: string[] }> => {
+    const out = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
+    const r = await runNode(["--import", "./test/helpers/module-trace.ts", "bin/aks-net", ...args], { env: { ...cliEnv({ fake: arm.fake }), ...FAST, MODULE_TRACE_FILE: out } });
+    return { code: r.code, stderr: r.stderr, urls: readFileSync(out, "utf8").split("\n").filter(Boolean) };
+  };
+  const loads = (urls: string[], bundle: string): boolean => urls.some((u) => u.includes(`/dist/${bundle}`));
+
+  it("validate --live reads the VNet, quota and rights with the pipeline alone", async () => {
+    arm.fake.seed.resourceGroup("rg-read", { location: "westeurope" });
+    const vnet = arm.fake.seed.vnet("rg-read", "spoke", ["10.100.0.0/16"], { aks: "10.100.0.0/22" }, { location: "westeurope" });
+    const r = await trace(["validate", "--live", "-g", "rg-read", "-l", "westeurope", "--vnet-subnet-id", `${vnet}/subnets/aks`, "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(arm.fake.requests.some((q) => /virtualNetworks\/spoke$/i.test(q.path)), "the VNet was read");
+    assert.ok(loads(r.urls, "azure-sdk.cjs"));
+    assert.ok(!loads(r.urls, "azure-arm.cjs"), "validate --live loaded the SDK clients");
+  });
+
+  it("create loads them to write (control); its no-op re-run does not", async () => {
+    const first = await trace(createArgs("noop"));
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(loads(first.urls, "azure-arm.cjs"), "a create that writes uses the SDK clients");
+    const mark = arm.fake.requests.length;
+    const again = await trace(createArgs("noop"));
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(arm.fake.requests.slice(mark).filter((q) => q.method !== "GET"), [], "the re-run wrote nothing");
+    assert.ok(!loads(again.urls, "azure-arm.cjs"), "the no-op re-run loaded the SDK clients");
   });
 });
 
