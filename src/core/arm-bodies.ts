@@ -36,6 +36,8 @@ export const TYPES = {
 
 /** Built-in Network Contributor role (join subnets, edit route tables). */
 export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+/** Built-in Contributor role (the App Gateway add-on's identity on a gateway you bring). */
+export const CONTRIBUTOR_ROLE = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
 
 export type Tags = Record<string, string>;
 type Body = Record<string, unknown>;
@@ -260,6 +262,22 @@ export interface ClusterInput {
   networkProfile: Body;
   /** With Windows pools: the administrator, and the password as a secret token (core/secrets.ts), never its value. */
   windowsProfile?: { adminUsername: string; adminPassword: string };
+  /** addonProfiles, already shaped (the App Gateway ingress controller: appGatewayAddon). */
+  addonProfiles?: Body;
+}
+
+/** The add-on's key in addonProfiles (az's CONST_INGRESS_APPGW_ADDON_NAME). */
+export const APPGW_ADDON = "ingressApplicationGateway";
+
+/**
+ * `addonProfiles.ingressApplicationGateway` as az aks create sends it for `--enable-addons ingress-appgw`: config keys
+ * subnetCIDR (--appgw-subnet-cidr), subnetId (--appgw-subnet-id), applicationGatewayId (--appgw-id),
+ * applicationGatewayName (--appgw-name); values are strings.
+ */
+export function appGatewayAddon(config: { subnetCIDR?: string; subnetId?: string; applicationGatewayId?: string; applicationGatewayName?: string }): Body {
+  const c: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (v !== undefined) c[k] = v;
+  return { [APPGW_ADDON]: { enabled: true, config: c } };
 }
 
 export function managedClusterBody(c: ClusterInput): Body {
@@ -268,6 +286,7 @@ export function managedClusterBody(c: ClusterInput): Body {
   properties["agentPoolProfiles"] = c.pools.map(agentPoolProfile);
   if (c.windowsProfile !== undefined) properties["windowsProfile"] = { ...c.windowsProfile };
   properties["networkProfile"] = structuredClone(c.networkProfile);
+  if (c.addonProfiles !== undefined) properties["addonProfiles"] = structuredClone(c.addonProfiles);
   return {
     location: c.location,
     tags: c.tags,

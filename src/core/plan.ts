@@ -5,7 +5,10 @@
  */
 import {
   API_VERSIONS,
+  APPGW_ADDON,
+  CONTRIBUTOR_ROLE,
   NETWORK_CONTRIBUTOR_ROLE,
+  appGatewayAddon,
   TYPES,
   childId,
   dnsPrefixFor,
@@ -214,8 +217,8 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     );
   }
   // Planned in the next change (issue 12, parts 3-4): refuse rather than silently leave them out.
-  if (spec.ingress?.applicationGateway?.enabled === true || spec.ingress?.nsg?.enabled === true) {
-    throw new UsageError("create does not build the App Gateway add-on or the node subnet NSG yet", "validate checks them (AGW-*, NSG-*); drop --enable-addons ingress-appgw / --nsg for create");
+  if (spec.ingress?.nsg?.enabled === true) {
+    throw new UsageError("create does not build the node subnet NSG yet", "validate checks it (NSG-*); drop --nsg for create");
   }
   const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
@@ -254,6 +257,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     podIPAllocationMode: network.podSubnetId === undefined ? undefined : p.podIPAllocationMode,
     availabilityZones: p.availabilityZones,
   }));
+  const agw = appGateway(spec, network);
   const clusterBody = managedClusterBody({
     location: b.location,
     tags: b.tags,
@@ -263,18 +267,65 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     pools,
     networkProfile: networkProfile(spec),
     ...windowsProfile(spec),
+    ...(agw === undefined ? {} : { addonProfiles: agw.addon }),
   });
-  b.add(
+  const clusterId = b.add(
     TYPES.managedCluster,
     API_VERSIONS.containerService,
     providerId(b.rgId, TYPES.managedCluster, b.name),
     `cluster ${b.name}`,
     // With a firewall, nodes cannot bootstrap until it is up with the AKS rules.
-    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, ...assignments, network.firewallId],
+    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, ...assignments, network.firewallId, network.appgwSubnetId],
     clusterBody,
   );
+  if (agw !== undefined) appGatewayRoles(b, target, clusterId, agw);
   // Every tagged resource carries its own proof (core/ownership.ts): the only tag delete trusts.
   return sealOwnership(minimiseDependencies(b.out), { resourceGroup: b.rg, name: b.name });
+}
+
+/** The App Gateway add-on: its config, and the scopes its identity needs a role on. */
+interface AppGatewayChoice {
+  addon: Record<string, unknown>;
+  /** Network Contributor: the gateway subnet aks-net plans or you bring (AKS creates the gateway in it). */
+  subnetScope?: string;
+  /** Contributor: your gateway (AGIC writes its configuration). */
+  gatewayScope?: string;
+}
+
+/**
+ * `--enable-addons ingress-appgw`. A gateway subnet aks-net plans goes to AKS as `subnetId`, not `subnetCIDR`, so the
+ * subnet is aks-net's (delete removes it once AKS deleted the gateway with the node resource group); with an
+ * AKS-managed VNet or your node subnet, `subnetCIDR` goes as given and AKS makes the subnet.
+ */
+function appGateway(spec: ClusterSpec, network: Network): AppGatewayChoice | undefined {
+  const a = spec.ingress?.applicationGateway;
+  if (a?.enabled !== true) return undefined;
+  const name = a.name === undefined ? {} : { applicationGatewayName: a.name };
+  if (a.id !== undefined) return { addon: appGatewayAddon({ applicationGatewayId: a.id }), gatewayScope: a.id };
+  if (a.subnetId !== undefined) return { addon: appGatewayAddon({ subnetId: a.subnetId, ...name }), subnetScope: a.subnetId };
+  if (network.appgwSubnetId !== undefined) return { addon: appGatewayAddon({ subnetId: network.appgwSubnetId, ...name }), subnetScope: network.appgwSubnetId };
+  return { addon: appGatewayAddon({ subnetCIDR: a.subnetCidr, ...name }) };
+}
+
+/**
+ * The add-on's identity (in the node resource group, known once the cluster exists) gets Network Contributor on the
+ * gateway subnet and Contributor on a gateway you bring, as the AGIC add-on docs ask for a custom VNet.
+ */
+function appGatewayRoles(b: Builder, target: PlanTarget, clusterId: string, agw: AppGatewayChoice): void {
+  const principal = ref(clusterId, `properties.addonProfiles.${APPGW_ADDON}.identity.objectId`);
+  const key = `${clusterId}/addonProfiles/${APPGW_ADDON}`;
+  for (const [scope, role, what] of [[agw.subnetScope, NETWORK_CONTRIBUTOR_ROLE, "Network Contributor"], [agw.gatewayScope, CONTRIBUTOR_ROLE, "Contributor"]] as const) {
+    if (scope === undefined) continue;
+    const roleDef = roleDefinitionId(target.subscriptionId, role);
+    b.add(
+      TYPES.roleAssignment,
+      API_VERSIONS.authorization,
+      roleAssignmentId(scope, roleAssignmentName(scope, key, roleDef)),
+      `role ${what} on ${nameOf(scope)} (App Gateway add-on)`,
+      [clusterId, b.planned(scope)],
+      roleAssignmentBody(roleDef, principal, `aks-net:${b.rg}/${b.name}`),
+    );
+  }
 }
 
 /**
@@ -346,6 +397,8 @@ interface Network {
   firewallId?: string;
   /** A dedicated internal LB subnet aks-net plans (ILB-*): the cluster identity needs Network Contributor on it. */
   ilbSubnetId?: string;
+  /** The App Gateway subnet aks-net plans (AGW-*). */
+  appgwSubnetId?: string;
 }
 
 /**
@@ -409,7 +462,12 @@ function planNetwork(b: Builder): Network {
   // The internal LB's frontends only answer (the nodes reply to clients), so its subnet takes no egress.
   const ilb = ilbSubnet(spec);
   const ilbSubnetId = wantsIlb(spec) && ilb.dedicated ? planIlbSubnet(spec, ilb.name, vnetId, subnet) : undefined;
-  return { nodeSubnetId, podSubnetId, routeTableId, firewallId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }) };
+  // A v2 gateway subnet takes no 0.0.0.0/0 to an appliance (AGW-04); with kubenet it needs the pod routes of the
+  // cluster's route table, which aks-net associates when it builds that table (user routes only, never a firewall).
+  const agw = spec.ingress?.applicationGateway;
+  const agwRoutes = spec.networkPlugin === "kubenet" && fwChoice === undefined && routeTableId !== undefined ? { routeTableId } : {};
+  const appgwSubnetId = agw?.enabled === true && agw.subnetCidr !== undefined && agw.subnetId === undefined && agw.id === undefined ? subnet(NAMES.appgwSubnet, agw.subnetCidr, [agwRoutes.routeTableId], agwRoutes) : undefined;
+  return { nodeSubnetId, podSubnetId, routeTableId, firewallId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }), ...(appgwSubnetId === undefined ? {} : { appgwSubnetId }) };
 }
 
 /** A dedicated ILB subnet: planned with its prefix, or an existing subnet of aks-net's VNet named by the user (role only). */

@@ -182,6 +182,9 @@ export function requires(id: string, body: Body | undefined): string[] {
         if (typeof v === "string" && v !== "") add(v);
       }
     }
+    // The App Gateway add-on's subnet (AKS puts the gateway in it).
+    const agw = valueAt(body, "properties.addonProfiles.ingressApplicationGateway.config.subnetId");
+    if (typeof agw === "string" && agw !== "") add(agw);
   } else if (t === lc(TYPES.roleAssignment)) {
     add(scopeOf(id));
   }
@@ -682,6 +685,8 @@ function subnetInUse(body: Body | undefined, del: ReadonlySet<string>, cluster: 
     for (const item of list(body, `properties.${k}`)) {
       const link = valueAt(item, "properties.link");
       if (cluster !== undefined && typeof link === "string" && lc(link).startsWith(lc(String(cluster["id"] ?? "")))) continue;
+      // The App Gateway the cluster's ingress add-on made lives in its node resource group and goes with the cluster.
+      if (k === "applicationGatewayIPConfigurations" && nodePrefix !== undefined && lc(refId(item) ?? "").startsWith(nodePrefix)) continue;
       return `holds ${k.replace(/([A-Z])/g, " $1").toLowerCase().replace(/s$/, "")} ${nameOf(refId(item) ?? "")}`.trimEnd();
     }
   }

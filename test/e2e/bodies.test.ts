@@ -47,6 +47,8 @@ const TOPOLOGIES: [string, SpecInput][] = [
   }],
   ["dual-stack overlay", { ipFamilies: ["IPv4", "IPv6"] }],
   ["bring your own CNI", { networkPlugin: "none", podCidr: "10.244.0.0/16" }],
+  ["App Gateway ingress add-on (a planned subnet)", { networkPlugin: "azure", vnet: { addressSpaces: ["10.60.0.0/16"], subnetCidr: "10.60.0.0/22" }, ingress: { applicationGateway: { enabled: true, subnetCidr: "10.60.8.0/24", name: "web-gw" } } }],
+  ["App Gateway ingress add-on (your gateway, AKS-managed VNet)", { networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway", ingress: { applicationGateway: { enabled: true, id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/gw/providers/Microsoft.Network/applicationGateways/gw" } } }],
   ["internal LB + port through the firewall (Standard)", { vnet: { addressSpaces: ["10.42.0.0/16"], subnetCidr: "10.42.0.0/22" }, firewall: { enabled: true, subnetCidr: "10.42.8.0/26" }, ingress: { internalLoadBalancer: { subnetName: "ilb", subnetCidr: "10.42.6.0/28", ips: ["10.42.6.10"] }, expose: [{ port: 443, protocol: "TCP", targetIp: "10.42.6.10", targetPort: 8443 }] } }],
   ["internal LB + port through the firewall (Premium policy)", { vnet: { addressSpaces: ["10.42.0.0/16"], subnetCidr: "10.42.0.0/22" }, firewall: { enabled: true, subnetCidr: "10.42.8.0/26", sku: "Premium" }, ingress: { internalLoadBalancer: { subnetCidr: "10.42.6.0/28", ips: ["10.42.6.10"] }, expose: [{ port: 53, protocol: "UDP", targetIp: "10.42.6.10" }] } }],
 ];
@@ -171,6 +173,17 @@ function found(path: string, value: unknown, spec: ClusterSpec, ops: Op[]): bool
       return prefixOf(ops.find((o) => o.resourceId.endsWith("/subnets/AzureFirewallManagementSubnet"))) === value;
     case path === "firewall.sku":
       return at(byType("Microsoft.Network/azureFirewalls")[0]?.body, "properties.sku.tier") === value;
+    case /^ingress\.applicationGateway\.\w+$/.test(path): {
+      const addon = at(props, "addonProfiles.ingressApplicationGateway") as Json | undefined;
+      const config = (addon?.["config"] ?? {}) as Json;
+      const field = path.slice("ingress.applicationGateway.".length);
+      if (field === "enabled") return addon?.["enabled"] === value;
+      if (field === "name") return config["applicationGatewayName"] === value;
+      if (field === "id") return config["applicationGatewayId"] === value;
+      if (field === "subnetId") return config["subnetId"] === value;
+      // A subnet aks-net plans goes by id; otherwise AKS makes it from the CIDR.
+      return config["subnetCIDR"] === value || (typeof config["subnetId"] === "string" && prefixOf(subnet(config["subnetId"])) === value);
+    }
     case path === "ingress.internalLoadBalancer.subnetCidr":
       return prefixOf(ops.find((o) => o.resourceId.endsWith(`/subnets/${spec.ingress?.internalLoadBalancer?.subnetName ?? "aks-ilb"}`))) === value;
     case path === "ingress.internalLoadBalancer.subnetName":

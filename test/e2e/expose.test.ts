@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
 
@@ -87,5 +87,47 @@ describe("exposing services (internal LB, DNAT through the firewall) against the
     const r = await cli(undefined, ["validate", "--expose", "443=10.0.0.1"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--expose takes PORT\[\/tcp\|udp\]=ILB_IP:PORT/);
+  });
+});
+
+describe("App Gateway ingress add-on against the fake ARM server", function () {
+  this.timeout(90_000);
+  const h = useFakeArm();
+  const EX = "examples/appgw-ingress.yaml";
+
+  it(`${EX}: validates, dry-runs, creates, re-runs with 0 writes, deletes cleanly`, async () => {
+    const { fake } = h;
+    ok(await cli(undefined, ["validate", "-f", EX]));
+    ok(await cli(undefined, ["create", "-f", EX, "--dry-run", "--offline"]));
+    const before = fake.snapshot();
+    ok(await cli(fake, ["create", "-f", EX, "--yes", "-o", "json"]));
+    const subnet = `${net("rg-web", "virtualNetworks", "web-vnet")}/subnets/aks-appgw`;
+    const cluster = fake.get(`/subscriptions/${SUB}/resourceGroups/rg-web/providers/Microsoft.ContainerService/managedClusters/web`);
+    const addon = (props(cluster)["addonProfiles"] as Json)["ingressApplicationGateway"] as Json;
+    assert.equal(addon["enabled"], true);
+    assert.equal(String((addon["config"] as Json)["subnetId"]).toLowerCase(), subnet.toLowerCase());
+    // The add-on's identity has Network Contributor on the gateway subnet.
+    const objectId = (addon["identity"] as Json)["objectId"];
+    const roles = fake.list("/").filter((x) => String(x["id"]).toLowerCase().startsWith(`${subnet.toLowerCase()}/providers/microsoft.authorization/roleassignments/`));
+    assert.deepEqual(roles.map((r) => props(r)["principalId"]), [objectId]);
+    assert.ok(Array.isArray(props(fake.get(subnet))["applicationGatewayIPConfigurations"]), "the gateway is in the subnet");
+
+    const mark = fake.requests.length;
+    ok(await cli(fake, ["create", "-f", EX, "--yes", "-o", "json"]));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), [], "a re-run writes nothing");
+    ok(await cli(fake, ["delete", "-n", "web", "-g", "rg-web", "--yes", "-o", "json"]));
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
+  it("Azure refuses a brought gateway subnet smaller than /26, or the node subnet (the fake, as Application Gateway documents it)", async () => {
+    const { fake } = h;
+    // A planned /27 stops at AGW-02 (exit 3) before any request; a subnet the user brings is Azure's to refuse.
+    fake.seed.resourceGroup("rg-byo", { location: "westeurope" });
+    const vnet = fake.seed.vnet("rg-byo", "spoke", ["10.70.0.0/16"], { nodes: "10.70.0.0/22", gw: "10.70.8.0/27" }, { location: "westeurope" });
+    const r = await create(fake, "byo", ["--network-plugin", "azure", "--vnet-subnet-id", `${vnet}/subnets/nodes`, "--enable-addons", "ingress-appgw", "--appgw-subnet-id", `${vnet}/subnets/gw`], { env: {} });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /smaller than \/26/);
+    const again = await create(fake, "byo2", ["--network-plugin", "azure", "--vnet-subnet-id", `${vnet}/subnets/nodes`, "--enable-addons", "ingress-appgw", "--appgw-subnet-id", `${vnet}/subnets/nodes`]);
+    assert.equal(again.code, 3, "AGW-03 stops the node subnet offline");
   });
 });

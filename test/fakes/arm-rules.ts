@@ -718,6 +718,53 @@ const NETWORK_IMMUTABLE: [string, string][] = [
   ["loadBalancerSku", "networkProfile.loadBalancerSku"],
 ];
 
+/** The App Gateway ingress controller add-on's key in addonProfiles. */
+export const APPGW_ADDON = "ingressApplicationGateway";
+
+/**
+ * `addonProfiles.ingressApplicationGateway` as AKS checks it (modelled from the add-on docs and Application Gateway's
+ * configuration-infrastructure.md; the error codes are ours where Azure's were not seen): one of subnetCIDR, subnetId,
+ * applicationGatewayId; a given subnet exists, holds nothing but gateways, is at least /26 for v2, and carries no route
+ * 0.0.0.0/0 → VirtualAppliance (unsupported on a v2 gateway subnet).
+ */
+function checkAppGatewayAddon(view: StoreView, clusterId: string, p: Json): void {
+  const addon = obj(obj(p["addonProfiles"])[APPGW_ADDON]);
+  if (addon["enabled"] !== true) return;
+  const cfg = obj(addon["config"]);
+  const given = ["subnetCIDR", "subnetId", "applicationGatewayId"].filter((k) => str(cfg[k]));
+  if (given.length !== 1) {
+    throw new ArmError(400, "InvalidParameter", `The addon ${APPGW_ADDON} needs exactly one of config.subnetCIDR, config.subnetId, config.applicationGatewayId; got ${given.length ? given.join(", ") : "none"}.`);
+  }
+  const subnetId = str(cfg["subnetId"]);
+  if (!subnetId) return;
+  const subnet = view.raw(subnetId);
+  if (!subnet) throw new ArmError(400, "InvalidResourceReference", `Resource ${subnetId} referenced by resource ${clusterId} was not found.`);
+  const others = subnetUsers(view, subnetId, clusterId).filter((u) => !/\/applicationGateways\//i.test(u));
+  const asNodes = arr(p["agentPoolProfiles"]).some((pl) => key(str(obj(pl)["vnetSubnetID"]) ?? "") === key(subnetId) || key(str(obj(pl)["podSubnetID"]) ?? "") === key(subnetId));
+  if (others.length > 0 || asNodes) {
+    throw new ArmError(400, "ApplicationGatewaySubnetCannotBeUsedByOtherResources", `Subnet ${subnetId} cannot be used for an application gateway since it is in use by other resources (${asNodes ? "this cluster's nodes" : others[0]}).`);
+  }
+  const c = parseV4Cidr(prefixOf(props(subnet.body)) ?? "");
+  if (c && c.bits > 26) throw new ArmError(400, "ApplicationGatewaySubnetTooSmall", `Subnet ${subnetId} (${c.text}) is smaller than /26, the minimum for an Application Gateway v2.`);
+  const rtId = str(obj(props(subnet.body)["routeTable"])["id"]);
+  const routes = rtId ? view.childrenOf(rtId, "routes").map((r) => props(r.body)) : [];
+  if (routes.some((r) => r["addressPrefix"] === "0.0.0.0/0" && String(r["nextHopType"]) === "VirtualAppliance")) {
+    throw new ArmError(400, "ApplicationGatewayV2SubnetDefaultRouteToVirtualApplianceNotSupported", `Subnet ${subnetId} has a route 0.0.0.0/0 to a virtual appliance in route table ${rtId}, which an Application Gateway v2 subnet does not support.`);
+  }
+}
+
+/** What AKS reports for the add-on: its identity (in the node resource group) and the gateway it made or uses. */
+function buildAppGatewayAddon(p: Json, subscription: string, nodeRg: string, name: string): void {
+  const profiles = obj(p["addonProfiles"]);
+  const addon = obj(profiles[APPGW_ADDON]);
+  if (addon["enabled"] !== true) return;
+  const cfg = { ...obj(addon["config"]) };
+  const nodeRgId = rgId(subscription, nodeRg);
+  cfg["effectiveApplicationGatewayId"] = str(cfg["applicationGatewayId"]) ?? `${nodeRgId}/providers/Microsoft.Network/applicationGateways/${str(cfg["applicationGatewayName"]) ?? "applicationgateway"}`;
+  const uid = `${nodeRgId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/ingressapplicationgateway-${name}`;
+  p["addonProfiles"] = { ...profiles, [APPGW_ADDON]: { ...addon, config: cfg, identity: { resourceId: uid, clientId: stableGuid(`client:${key(uid)}`), objectId: stableGuid(`principal:${key(uid)}`) } } };
+}
+
 function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx, out: BuiltWrite): void {
   const parsed = parseId(id)!;
   const name = lastSegment(id);
@@ -807,6 +854,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
         }
       }
     }
+    checkAppGatewayAddon(view, id, p);
     checkSubnetSize(view, id, np, pools);
     checkQuota(ctx, id, location, pools);
     checkPoolZones(ctx, id, location, pools);
@@ -858,6 +906,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     const kid = `/subscriptions/${parsed.subscription}/resourcegroups/${nodeRg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`;
     p["identityProfile"] = { kubeletidentity: { resourceId: kid, clientId: stableGuid(`client:${key(kid)}`), objectId: stableGuid(`principal:${key(kid)}`) } };
   }
+  buildAppGatewayAddon(p, parsed.subscription, nodeRg, name);
   const nodeRgId = rgId(parsed.subscription, nodeRg);
   if (!view.raw(nodeRgId)) {
     out.sideEffects.push({
@@ -1143,9 +1192,21 @@ export function subnetUsers(view: StoreView, subnetId: string, excludeClusterId?
         if (key(str(pool["vnetSubnetID"]) ?? "") === key(subnetId)) users.push(...clusterNicIds(r, pool));
         if (key(str(pool["podSubnetID"]) ?? "") === key(subnetId)) users.push(`${r.id}/agentPools/${str(pool["name"]) ?? "pool"}`);
       }
+      const gw = appGatewayIpConfig(r);
+      if (gw && key(gw.subnetId) === key(subnetId)) users.push(gw.id);
     }
   }
   return users;
+}
+
+/** The gateway IP configuration of the Application Gateway the add-on made in a subnet (in the node resource group). */
+function appGatewayIpConfig(cluster: StoredResource): { id: string; subnetId: string } | undefined {
+  const addon = obj(obj(props(cluster.body)["addonProfiles"])[APPGW_ADDON]);
+  const cfg = obj(addon["config"]);
+  const subnetId = str(cfg["subnetId"]);
+  const gw = str(cfg["effectiveApplicationGatewayId"]);
+  if (addon["enabled"] !== true || !subnetId || !gw || str(cfg["applicationGatewayId"])) return undefined;
+  return { id: `${gw}/gatewayIPConfigurations/appGatewayIpConfig`, subnetId };
 }
 
 function clusterNicIds(cluster: StoredResource, pool: Json): string[] {
@@ -1220,7 +1281,11 @@ export function render(view: StoreView, res: StoredResource): Json {
     p["virtualNetworkPeerings"] = view.childrenOf(res.id, "virtualNetworkPeerings").map((s) => render(view, s));
   } else if (t === T.subnet) {
     const users = subnetUsers(view, res.id).filter((u) => !/\/agentPools\//.test(u));
-    if (users.length) p["ipConfigurations"] = users.map((id) => ({ id }));
+    // An Application Gateway is listed apart, as Azure lists it.
+    const gateways = users.filter((u) => /\/applicationGateways\/[^/]+\/gatewayIPConfigurations\//i.test(u));
+    const nics = users.filter((u) => !gateways.includes(u));
+    if (nics.length) p["ipConfigurations"] = nics.map((id) => ({ id }));
+    if (gateways.length) p["applicationGatewayIPConfigurations"] = gateways.map((id) => ({ id }));
   } else if (t === T.routeTable) {
     p["routes"] = view.childrenOf(res.id, "routes").map((r) => clone(r.body));
     const subs = subnetsReferencing(view, "routeTable", res.id);

@@ -368,6 +368,8 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
           if (pid) set.add(pid);
           const kid = str(obj(obj(props(r.body)["identityProfile"])["kubeletidentity"])["objectId"]);
           if (kid) set.add(kid);
+          const agic = str(obj(obj(obj(props(r.body)["addonProfiles"])["ingressApplicationGateway"])["identity"])["objectId"]);
+          if (agic) set.add(agic);
         }
       }
       return set;
