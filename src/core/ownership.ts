@@ -13,7 +13,7 @@
  */
 import { sha256Hex } from "./crypto.ts";
 import { NETWORK_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
-import { findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
+import { REF_PATTERN, findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
 import type { DesiredResource, Operation } from "./plan.ts";
 
 type Body = Record<string, unknown>;
@@ -125,6 +125,11 @@ export function writtenIds(desired: readonly Pick<DesiredResource, "resourceId" 
   return desired.flatMap(idsWrittenBy);
 }
 
+/** Every id create's plan writes, with the body it writes there (a child's from its own operation or its parent's). */
+export function writtenItems(desired: readonly Pick<DesiredResource, "resourceId" | "type" | "body">[]): Map<string, Body> {
+  return new Map(desired.flatMap(itemsWrittenBy));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // manifest
 
@@ -204,8 +209,8 @@ export interface MadeInput {
   observed: ReadonlyMap<string, Body>;
   /** The cluster's manifest, when the cluster exists and carries one. */
   manifest?: readonly string[] | undefined;
-  /** Ids create's plan writes (`writtenIds`), when the spec is known. */
-  planned?: readonly string[] | undefined;
+  /** What create's plan writes, id → planned body (`writtenItems`), when the spec is known (`-f`). */
+  planned?: ReadonlyMap<string, Body> | undefined;
 }
 
 /**
@@ -216,19 +221,20 @@ export interface MadeInput {
 export function provenMade(input: MadeInput): Set<string> {
   const { cluster, observed } = input;
   const made = new Set((input.manifest ?? []).filter((m) => !m.startsWith("=")).map(lc));
-  const planned = new Set((input.planned ?? []).map(lc));
+  const planned = new Map([...(input.planned ?? new Map<string, Body>())].map(([id, body]) => [lc(id), body]));
   const entries = [...observed].map(([id, body]) => [String(body["id"] ?? id), body] as const);
   const hashed = (input.manifest ?? []).filter((m) => m.startsWith("="));
   if (hashed.length > 0) for (const [id] of entries) if (inManifest(hashed, id)) made.add(lc(id));
   for (const [id, body] of entries) if (isTopLevel(id) && hasProof(cluster, id, body)) made.add(lc(id));
-  // Children, parents first (shorter ids): a planned child, or one its parent's proof lists, is aks-net's when its
-  // parent is.
+  // Children, parents first (shorter ids): one its proven parent's signed list names is aks-net's; with the spec
+  // (-f) a route or rule collection must also still hold what create's plan writes (a name alone proves nothing).
   const bodies = new Map(entries.map(([id, body]) => [lc(id), body]));
-  for (const [id] of [...entries].sort((a, b) => a[0].length - b[0].length)) {
+  for (const [id, body] of [...entries].sort((a, b) => a[0].length - b[0].length)) {
     const parent = parentId(id);
-    if (parent === undefined || !made.has(lc(parent))) continue;
+    if (parent === undefined || !made.has(lc(parent)) || made.has(lc(id))) continue;
     const signed = hasProof(cluster, parent, bodies.get(lc(parent))) && signedChildren(bodies.get(lc(parent))).some((c) => lc(c) === lc(id.slice(parent.length + 1)));
-    if (planned.has(lc(id)) || signed) made.add(lc(id));
+    const want = planned.get(lc(id));
+    if (signed && (want === undefined || !CONTENT_CHECKED.has(lc(typeOfChild(id))) || covers(want, body))) made.add(lc(id));
   }
   const role = roleDefinitionId(cluster.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
   const identities = entries.filter(([id]) => lc(typeOfTop(id)) === lc(TYPES.identity) && made.has(lc(id))).map(([id]) => id);
@@ -242,6 +248,28 @@ export function provenMade(input: MadeInput): Set<string> {
     if (identities.some((i) => lc(roleAssignmentName(scope, i, role)) === lc(name))) made.add(lc(id));
   }
   return made;
+}
+
+/** Children whose content the spec fixes (prefix and next hop, rules); a subnet's prefix may be a placeholder with -f. */
+const CONTENT_CHECKED = new Set(["microsoft.network/routetables/routes", "microsoft.network/azurefirewalls/applicationrulecollections", "microsoft.network/azurefirewalls/networkrulecollections", "microsoft.network/azurefirewalls/natrulecollections", "microsoft.network/firewallpolicies/rulecollectiongroups"]);
+
+/** `.../routeTables/rt/routes/r` → `microsoft.network/routetables/routes`. */
+function typeOfChild(id: string): string {
+  const i = lc(id).lastIndexOf("/providers/");
+  const parts = id.slice(i + "/providers/".length).split("/");
+  return lc([parts[0], ...parts.filter((_, j) => j % 2 === 1)].join("/"));
+}
+
+/**
+ * True when `have` holds everything `want` sets (strings case-insensitively, as Azure echoes them; a reference to a
+ * value known only at run time matches anything; unnamed list items each matched by some item).
+ */
+function covers(want: unknown, have: unknown): boolean {
+  if (typeof want === "string" && REF_PATTERN.test(want)) return true;
+  if (Array.isArray(want)) return Array.isArray(have) && want.every((w) => have.some((h) => covers(w, h)));
+  if (isObject(want)) return isObject(have) && Object.entries(want).every(([k, v]) => k === "name" || covers(v, Object.entries(have).find(([hk]) => lc(hk) === lc(k))?.[1]));
+  if (want === undefined || want === null) return true;
+  return have !== undefined && have !== null && lc(String(want)) === lc(String(have));
 }
 
 function typeOfTop(id: string): string {

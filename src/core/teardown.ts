@@ -22,7 +22,7 @@ import { typeFromId } from "./apply.ts";
 import type { Recheck } from "./apply.ts";
 import { JOURNAL_VERSION, fingerprint, trustedEntries } from "./journal.ts";
 import type { Journal, Trusted } from "./journal.ts";
-import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds } from "./ownership.ts";
+import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds, writtenItems } from "./ownership.ts";
 import { CLUSTER_TAG, OWNER_TAG, OWNER_VALUE, mergeForUpdate, minimiseDependencies, valueAt } from "./plan.ts";
 import type { DesiredResource, ObservedState, Operation, Plan } from "./plan.ts";
 
@@ -231,7 +231,7 @@ function world(input: TeardownInput): World {
   const recorded = clusterBody !== undefined && hasProof(input.target, clusterId(input.target), clusterBody) ? readManifest(clusterBody, input.target) : undefined;
   const manifest = recorded ?? (trusted.made.length > 0 ? trusted.made : undefined);
   const planned = input.planned ?? [];
-  const made = provenMade({ cluster: input.target, observed: new Map([...byId].map(([k, v]) => [ids.get(k) as string, v])), manifest, planned: writtenIds(planned) });
+  const made = provenMade({ cluster: input.target, observed: new Map([...byId].map(([k, v]) => [ids.get(k) as string, v])), manifest, planned: writtenItems(planned) });
   return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned, trusted };
 }
 

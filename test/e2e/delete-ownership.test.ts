@@ -8,6 +8,9 @@
  * reason, in the text output and in -o json.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
 import { FAST, SUB, clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
@@ -435,5 +438,33 @@ describe("delete after re-runs of create and after an interrupted delete", funct
     assert.deepEqual(props(fake.get(hub))["dhcpOptions"], mine.dns, "the VNet keeps the user's DNS servers");
     assert.equal(fake.get(`${hub}/subnets/AzureFirewallSubnet`), undefined, "aks-net's subnet (fingerprint unchanged) is gone");
     assert.equal(fake.get(net("rg-res", "routeTables", "res-rt")), undefined, "aks-net's route table, no longer used, is gone");
+  });
+
+  it("-f: a route at a name create's plan would write, in aks-net's route table, is the user's unless create wrote it (signed list, same prefix and next hop)", async () => {
+    const { fake } = arm;
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-own-"));
+    try {
+      ok(await create(fake, "pf", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10"]));
+      const rt = net("rg-pf", "routeTables", "pf-rt");
+      // The user adds a route under the name create gives 10.81.0.0/16, and changes the next hop of aks-net's route.
+      const theirs = fake.put(`${rt}/routes/to-10.81.0.0-16`, { properties: { addressPrefix: "10.81.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.224.0.99" } });
+      const changed = structuredClone(fake.get(`${rt}/routes/to-10.80.0.0-16`) as Json);
+      props(changed)["nextHopIpAddress"] = "10.224.0.77";
+      fake.put(`${rt}/routes/to-10.80.0.0-16`, changed);
+      const user = { theirs: now(fake, theirs), changed: now(fake, `${rt}/routes/to-10.80.0.0-16`) };
+      // The cluster is gone (deleted elsewhere), and its record with it: -f recomputes what create wrote.
+      fake.remove(clusterId("rg-pf", "pf"));
+      const file = join(dir, "spec.yaml");
+      writeFileSync(file, "name: pf\nresourceGroup: rg-pf\nlocation: westeurope\nroutes:\n  - { prefix: 10.80.0.0/16, nextHopType: VirtualAppliance, nextHopIp: 10.224.0.10 }\n  - { prefix: 10.81.0.0/16, nextHopType: VirtualAppliance, nextHopIp: 10.224.0.10 }\n");
+      const r = await runCli(["delete", "-f", file, "--yes", "-o", "json"], { fake, env: FAST });
+      ok(r);
+      const k = kept(doc(r), rt);
+      assert.match(k?.reason ?? "", /holds route to-10\.81\.0\.0-16, which aks-net did not make/);
+      assert.match(k?.reason ?? "", /holds route to-10\.80\.0\.0-16, which aks-net did not make/);
+      assert.deepEqual(now(fake, theirs), user.theirs);
+      assert.deepEqual(now(fake, `${rt}/routes/to-10.80.0.0-16`), user.changed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -40,7 +40,7 @@ describe("ownership", () => {
     assert.equal(readManifest({ tags: {} }, CLUSTER), undefined);
   });
 
-  it("made: recorded ids, proven resources, children listed by a proven parent or planned under it; nothing else", () => {
+  it("made: recorded ids, proven resources, children listed by a proven parent; nothing else", () => {
     const sealed = sealOwnership([
       { resourceId: VNET, type: "Microsoft.Network/virtualNetworks", body: { tags: {} } },
       { resourceId: `${VNET}/subnets/aks-nodes`, type: "Microsoft.Network/virtualNetworks/subnets", body: {} },
@@ -52,7 +52,22 @@ describe("ownership", () => {
     ]);
     const made = provenMade({ cluster: CLUSTER, observed });
     assert.deepEqual([...made].sort(), [VNET.toLowerCase(), `${VNET}/subnets/aks-nodes`.toLowerCase()]);
-    const planned = provenMade({ cluster: CLUSTER, observed, planned: [`${VNET}/subnets/theirs`] });
-    assert.ok(planned.has(`${VNET}/subnets/theirs`.toLowerCase()), "-f: the spec's plan writes it into a proven parent");
+    const planned = provenMade({ cluster: CLUSTER, observed, planned: new Map([[`${VNET}/subnets/theirs`, {}]]) });
+    assert.ok(!planned.has(`${VNET}/subnets/theirs`.toLowerCase()), "-f: a name the spec's plan writes into a proven parent is not proof");
+  });
+
+  it("-f: a signed route counts only while it still holds what the plan writes (prefix, next hop)", () => {
+    const RT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/routeTables/c-rt";
+    const route = { name: "to-10.80.0.0-16", properties: { addressPrefix: "10.80.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.224.0.10" } };
+    const [rt] = sealOwnership([{ resourceId: RT, type: "Microsoft.Network/routeTables", body: { tags: {}, properties: { routes: [route] } } }], CLUSTER);
+    const id = `${RT}/routes/to-10.80.0.0-16`;
+    const observed = (hop: string): Map<string, Record<string, unknown>> => new Map<string, Record<string, unknown>>([
+      [RT, { id: RT, tags: rt?.body["tags"] }],
+      [id, { id, name: route.name, properties: { ...route.properties, nextHopType: "virtualappliance", nextHopIpAddress: hop, provisioningState: "Succeeded" } }],
+    ]);
+    const plan = new Map([[id, route as Record<string, unknown>]]);
+    assert.ok(provenMade({ cluster: CLUSTER, observed: observed("10.224.0.10"), planned: plan }).has(id.toLowerCase()), "as planned (Azure's case)");
+    assert.ok(!provenMade({ cluster: CLUSTER, observed: observed("10.99.0.1"), planned: plan }).has(id.toLowerCase()), "next hop changed: not what create wrote");
+    assert.ok(provenMade({ cluster: CLUSTER, observed: observed("10.99.0.1") }).has(id.toLowerCase()), "without the spec, the signed list decides");
   });
 });
