@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve as resolvePath, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import pkg from "../../package.json" with { type: "json" };
 import { computeCapacity } from "../core/capacity.ts";
-import { EXIT } from "../core/errors.ts";
+import { EXIT, UsageError } from "../core/errors.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
 import { fieldAncestors, specFilePlaces } from "../core/locate.ts";
@@ -20,6 +20,8 @@ import { buildReport, renderReport } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import type { Finding } from "../validators/finding.ts";
 import { RULES, validateSpec } from "../validators/index.ts";
+import { pointAtSource, readFrom } from "./input/from.ts";
+import type { FromFile } from "./input/from.ts";
 import { layersFromOptions } from "./options.ts";
 
 const { version } = pkg;
@@ -27,7 +29,8 @@ const { version } = pkg;
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
   const specText: { text?: string } = {};
-  const layers = await layersFromOptions(opts, io, specText);
+  const from = await importedLayer(opts, io);
+  const layers = [...(from ? [from.layer] : []), ...(await layersFromOptions(opts, io, specText))];
   let resolved = resolveSpec(layers);
   if (opts["live"]) {
     // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.
@@ -41,6 +44,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   let findings = validateSpec(resolved.spec, resolved.provenance);
   const file = opts["file"];
   if (ci && typeof file === "string" && file !== "-" && specText.text !== undefined) findings = pointIntoSpecFile(findings, specText.text, file, resolved.provenance);
+  if (from) findings = pointAtSource(findings, from.places);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
   const all = [...report.errors, ...report.warnings, ...report.info];
   if (output === "json") {
@@ -55,6 +59,18 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   // On a GitHub runner the annotations come too, on stderr: stdout keeps the one document the output format promises.
   if (output !== "github" && io.env["GITHUB_ACTIONS"] === "true") io.stderr.write(toGithubAnnotations(all));
   return report.valid ? EXIT.ok : EXIT.invalid;
+}
+
+/** `--from FILE`: a Terraform plan or ARM/Bicep template as the spec's file layer (flags still override it). */
+async function importedLayer(opts: CommandOptions, io: Io): Promise<FromFile | undefined> {
+  const path = opts["from"];
+  for (const [flag, given] of [["--from-kind", opts["fromKind"]], ["--param", opts["param"]], ["--from-resource", opts["fromResource"]]] as const) {
+    if (given !== undefined && typeof path !== "string") throw new UsageError(`${flag} only works with --from FILE`);
+  }
+  if (typeof path !== "string") return undefined;
+  if (opts["file"] !== undefined || opts["template"] !== undefined) throw new UsageError("--from takes the place of -f and --template: validate one source at a time", "flags still override what --from reads");
+  const kind = opts["fromKind"] === "bicep" ? "arm" : (opts["fromKind"] as string | undefined);
+  return readFrom(path, { ...(kind ? { kind } : {}), params: (opts["param"] as string[] | undefined) ?? [], ...(typeof opts["fromResource"] === "string" ? { resource: opts["fromResource"] } : {}) }, io);
 }
 
 /** Findings whose value came from the spec file get its line and column. */

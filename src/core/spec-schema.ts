@@ -120,7 +120,7 @@ const ingress = object("How services are reached from outside: internal load bal
   nsg: object("An NSG aks-net owns on the node subnet (NSG-*).", { enabled: bool("Create it, with the rules AKS needs.") } satisfies Props<NsgSpec>),
 } satisfies Props<IngressSpec>);
 
-/** The full schema, with enums, ranges and examples for editors. `live` is left out: only --live fills it, never a file. */
+/** The full schema, with enums, ranges and examples for editors. `live` and `imported` are left out: only --live and --from fill them, never a file. */
 export function specSchema(): JsonSchema {
   return {
     $schema: "http://json-schema.org/draft-07/schema#",
@@ -184,7 +184,7 @@ export function specSchema(): JsonSchema {
         allowList: list(text("FQDN or address"), "Allow-list entries you rely on (checked for stale entries)."),
       } satisfies Props<FirewallSpec>),
       ingress,
-    } satisfies Props<Omit<ClusterSpec, "live"> & { $schema: string }>,
+    } satisfies Props<Omit<ClusterSpec, "live" | "imported"> & { $schema: string }>,
   };
 }
 

@@ -210,6 +210,18 @@ export interface ClusterSpec extends ClusterTarget {
   ingress?: IngressSpec;
   /** Facts read from Azure by `--live` (never typed by users); the LIVE-* rules read them. */
   live?: LiveFacts;
+  /** `validate --from` / `--from-cluster`: values of the source aks-net could not evaluate (SRC-01; never typed by users). */
+  imported?: { unchecked: UncheckedValue[] };
+}
+
+/** A value of an imported plan, template or cluster that aks-net cannot know: named, never guessed (SRC-01). */
+export interface UncheckedValue {
+  /** The spec field it would fill (`serviceCidr`, `nodePools[1].maxPods`). */
+  field: string;
+  /** Where it is in the source (a Terraform address and attribute, a template path). */
+  at: string;
+  /** Why it is not known (unknown until apply, an expression aks-net does not evaluate, ...). */
+  why: string;
 }
 
 /** A subnet as Azure has it, with what `--live` learnt about it. */

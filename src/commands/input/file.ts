@@ -95,7 +95,7 @@ function tooDeep(path: string): UsageError {
  * True when `doc` has more than `limit` nested lists/mappings; iterative, so any depth is safe to measure. Stops after
  * `budget` nodes (an alias bomb is dropNulls' to report).
  */
-function depthOver(doc: unknown, limit: number, budget: number): boolean {
+export function depthOver(doc: unknown, limit: number, budget: number): boolean {
   const stack: [unknown, number][] = [[doc, 0]];
   while (stack.length > 0 && budget-- > 0) {
     const [node, depth] = stack.pop() as [unknown, number];
@@ -136,7 +136,7 @@ function dropNulls(value: unknown, budget: { left: number }, sizes?: Map<object,
   return value;
 }
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   for await (const chunk of stream) {

@@ -1,0 +1,129 @@
+/**
+ * The network around an imported cluster, as a plan or template declares it (VNets, subnets, route tables,
+ * firewalls, peerings), into the spec: the node and pod subnets the pools point at, the VNet holding them and its
+ * other subnets, the node subnet's routes, a firewall in that VNet, and the ranges of peered VNets.
+ */
+import { ImportBuilder, Unknown } from "./model.ts";
+import type { SourceRef } from "./model.ts";
+
+export interface NetSubnet {
+  name: unknown;
+  /** address_prefixes / addressPrefix(es): a list (or an Unknown). */
+  prefixes: unknown;
+  prefixesRef: SourceRef;
+  nameRef: SourceRef;
+  vnet: NetVnet | undefined;
+  routeTable?: NetRouteTable | Unknown;
+}
+
+export interface NetVnet {
+  name: unknown;
+  resourceGroup: unknown;
+  addressSpaces: unknown;
+  ref: SourceRef;
+  subnets: NetSubnet[];
+  peerings: { remote: NetVnet | Unknown | undefined; remoteId: unknown; ref: SourceRef }[];
+}
+
+export interface NetRouteTable {
+  routes: { prefix: unknown; nextHopType: unknown; nextHopIp: unknown; ref: SourceRef }[];
+}
+
+export interface NetFirewall {
+  sku: unknown;
+  skuRef: SourceRef;
+  subnet: NetSubnet | undefined;
+  managementSubnet: NetSubnet | undefined;
+}
+
+/** A pool's subnet as the source resolves it: declared in it, an id of a subnet outside it, or unknown. */
+export type SubnetRef = { subnet: NetSubnet; ref: SourceRef } | { outside: string; ref: SourceRef } | { unknown: string; ref: SourceRef };
+
+const v4 = (p: unknown): boolean => typeof p === "string" && !p.includes(":");
+
+/** Writes the network facts around the node subnet (and the pod subnet) into the spec input. */
+export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: SubnetRef | undefined, firewalls: readonly NetFirewall[]): void {
+  if (node && "unknown" in node) {
+    b.unknown("vnet.subnetCidr", node.ref, node.unknown);
+    b.unknown("vnet.addressSpaces", node.ref, node.unknown);
+  } else if (node && "outside" in node) {
+    b.set("vnetSubnetId", node.outside, node.ref);
+    b.unknown("vnet.subnetCidr", node.ref, "the node subnet is not declared in this source (it exists already); add --live to read it from Azure");
+  }
+  if (pod && "unknown" in pod) b.unknown("vnet.podSubnetCidr", pod.ref, pod.unknown);
+  else if (pod && "outside" in pod) b.unknown("vnet.podSubnetCidr", pod.ref, `the pod subnet ${pod.outside} is not declared in this source`);
+
+  const nodeSubnet = node && "subnet" in node ? node.subnet : undefined;
+  const podSubnet = pod && "subnet" in pod ? pod.subnet : undefined;
+  const vnet = nodeSubnet?.vnet ?? podSubnet?.vnet;
+  if (nodeSubnet) {
+    b.set("vnet.subnetName", nodeSubnet.name, nodeSubnet.nameRef);
+    setPrefixes(b, nodeSubnet, "vnet.subnetCidr", "vnet.subnetIPv6Cidr");
+    const rt = nodeSubnet.routeTable;
+    if (rt instanceof Unknown) b.unknown("routes", nodeSubnet.nameRef, rt.why);
+    else if (rt) rt.routes.forEach((r, i) => {
+      b.set(`routes[${i}].prefix`, r.prefix, r.ref);
+      b.set(`routes[${i}].nextHopType`, r.nextHopType, r.ref);
+      b.set(`routes[${i}].nextHopIp`, r.nextHopIp, r.ref);
+    });
+  }
+  if (podSubnet) {
+    b.set("vnet.podSubnetName", podSubnet.name, podSubnet.nameRef);
+    setPrefixes(b, podSubnet, "vnet.podSubnetCidr");
+  }
+  if (!vnet) return;
+  b.set("vnet.name", vnet.name, vnet.ref);
+  b.set("vnet.resourceGroup", vnet.resourceGroup, vnet.ref);
+  b.set("vnet.addressSpaces", vnet.addressSpaces, vnet.ref);
+
+  const firewall = firewalls.find((f) => f.subnet?.vnet === vnet);
+  if (firewall?.subnet) {
+    b.set("firewall.enabled", true, firewall.subnet.nameRef);
+    setPrefixes(b, firewall.subnet, "firewall.subnetCidr");
+    b.set("firewall.sku", firewall.sku, firewall.skuRef);
+    if (firewall.managementSubnet) setPrefixes(b, firewall.managementSubnet, "firewall.managementSubnetCidr");
+  }
+  const mapped = new Set([nodeSubnet, podSubnet, firewall?.subnet, firewall?.managementSubnet]);
+  let i = 0;
+  for (const s of vnet.subnets) {
+    if (mapped.has(s)) continue;
+    const prefixes = s.prefixes;
+    if (prefixes instanceof Unknown || s.name instanceof Unknown) {
+      b.unknown(`vnet.existingSubnets[${i}]`, s.prefixesRef, prefixes instanceof Unknown ? prefixes.why : (s.name as Unknown).why);
+    } else {
+      const first = Array.isArray(prefixes) ? prefixes.find(v4) ?? prefixes[0] : undefined;
+      b.set(`vnet.existingSubnets[${i}].name`, s.name, s.nameRef);
+      b.set(`vnet.existingSubnets[${i}].cidr`, first, s.prefixesRef);
+    }
+    i++;
+  }
+  const connected: unknown[] = [];
+  let firstRef: SourceRef | undefined;
+  for (const p of vnet.peerings) {
+    firstRef ??= p.ref;
+    if (p.remote instanceof Unknown) b.unknown("connectedCidrs", p.ref, p.remote.why);
+    else if (!p.remote) b.unknown("connectedCidrs", p.ref, `the peered VNet ${typeof p.remoteId === "string" ? p.remoteId : ""} is not declared in this source: its ranges are read with --live`.replace("VNet  is", "VNet is"));
+    else if (p.remote.addressSpaces instanceof Unknown) b.unknown("connectedCidrs", p.ref, p.remote.addressSpaces.why);
+    else if (Array.isArray(p.remote.addressSpaces)) connected.push(...p.remote.addressSpaces);
+  }
+  if (connected.length > 0 && firstRef) b.set("connectedCidrs", connected, firstRef);
+}
+
+/** The subnet's IPv4 prefix into `field` (and its IPv6 one into `v6Field`, dual-stack). */
+function setPrefixes(b: ImportBuilder, s: NetSubnet, field: string, v6Field?: string): void {
+  const prefixes = s.prefixes;
+  if (prefixes instanceof Unknown) return b.unknown(field, s.prefixesRef, prefixes.why);
+  if (!Array.isArray(prefixes)) return;
+  if (prefixes.some((p) => p instanceof Unknown)) return b.unknown(field, s.prefixesRef, (prefixes.find((p) => p instanceof Unknown) as Unknown).why);
+  b.set(field, prefixes.find(v4) ?? prefixes[0], s.prefixesRef);
+  const six = prefixes.find((p) => typeof p === "string" && p.includes(":"));
+  if (v6Field && six !== undefined) b.set(v6Field, six, s.prefixesRef);
+}
+
+/** Pools on a node subnet other than the system pool's: the spec checks one node subnet, so they are named. */
+export function otherNodeSubnets(b: ImportBuilder, node: { pool: number; key: unknown; ref: SourceRef }[]): void {
+  const first = node[0];
+  for (const n of node.slice(1)) {
+    if (first && n.key !== first.key) b.unknown(`nodePools[${n.pool}].vnetSubnetId`, n.ref, "this pool uses another node subnet than the system pool; aks-net checks the system pool's node subnet");
+  }
+}
