@@ -47,6 +47,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   zones,
   ingress,
   live,
+  source,
 ];
 
 /** Every rule the engine knows, for `aks-net rules` and the docs. */

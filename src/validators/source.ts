@@ -14,7 +14,7 @@ export function check(ctx: RuleContext): Finding[] {
   const list = ctx.spec.imported?.unchecked;
   if (!Array.isArray(list)) return [];
   return list.map((u) =>
-    finding("SRC-01", "warning", u.field, `${u.at}: ${u.why}; ${u.field} is not checked`, "give the value in the source (a literal, a parameter value with --param), or check the deployed cluster with `aks-net validate --from-cluster`"),
+    finding("SRC-01", "warning", u.field, `${u.field} is not checked: ${u.why} (${u.at})`, "give the value in the source (a literal, a parameter value with --param), or check the deployed cluster with `aks-net validate --from-cluster`"),
   );
 }
 

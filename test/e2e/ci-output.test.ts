@@ -9,11 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { Ajv } from "ajv";
 import yaml from "js-yaml";
-import type { ValidateFunction } from "ajv";
 import { RULES } from "../../src/validators/index.ts";
 import { ROOT, runCli } from "../helpers/cli.ts";
+import { sarifValidator } from "../helpers/sarif.ts";
 import { create, ok, useFakeArm } from "../helpers/create-cli.ts";
 
 interface SarifResult {
@@ -26,19 +25,6 @@ interface SarifResult {
 interface SarifLog {
   version: string;
   runs: { tool: { driver: { name: string; rules: { id: string; shortDescription: { text: string }; helpUri: string }[] } }; results: SarifResult[] }[];
-}
-
-/** The official schema is draft-04; ajv speaks draft-07, which differs for it only in spelling `id` as `$id`. */
-export function sarifValidator(): ValidateFunction {
-  const schema = JSON.parse(readFileSync(join(ROOT, "test/fixtures/sarif/sarif-schema-2.1.0.json"), "utf8")) as Record<string, unknown>;
-  schema["$id"] = schema["id"];
-  delete schema["id"];
-  delete schema["$schema"];
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  ajv.addFormat("uri", (s: string) => URL.canParse(s));
-  ajv.addFormat("uri-reference", (s: string) => URL.canParse(s, "file:///base/"));
-  ajv.addFormat("date-time", (s: string) => !Number.isNaN(Date.parse(s)));
-  return ajv.compile(schema);
 }
 
 /** 1-based line of the first line of `text` matching `re`. */

@@ -38,6 +38,8 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
     ["validate with findings, human report", ["validate", "-f", "examples/broken.yaml"], [3]],
     ["create --dry-run --offline (firewall topology, human plan)", FIREWALL_DRY_RUN, [0]],
     ["create --dry-run --offline -o json", [...FIREWALL_DRY_RUN, "-o", "json"], [0]],
+    ["validate --from a Terraform plan", ["validate", "--from", "test/fixtures/terraform/azapi-overlay-module.plan.json"], [3]],
+    ["validate --from an ARM template -o sarif", ["validate", "--from", "test/fixtures/arm/unknowns.json", "-o", "sarif"], [3]],
     ["--help", ["--help"], [0]],
     ["create --help", ["create", "--help"], [0]],
     ["completion bash", ["completion", "bash"], [0]],

@@ -2,8 +2,8 @@
  * A Microsoft.ContainerService/managedClusters body (REST names: an ARM template resource, an azapi_resource body, a
  * live cluster as ARM returns it) into spec fields. The spec's keys are the AKS API's, so most fields copy across.
  */
-import { ImportBuilder, Unknown } from "./model.ts";
-import type { SourceRef } from "./model.ts";
+import { Unknown } from "./model.ts";
+import type { SourceRef , ImportBuilder} from "./model.ts";
 
 export type Path = (string | number)[];
 

@@ -89,7 +89,9 @@ export function evalExpression(text: string, ctx: ExprContext): unknown {
     const v = expr();
     if (i !== tokens.length) throw new SyntaxError("trailing tokens");
     return v instanceof Unknown ? new Unknown(`[${text}]: ${v.why}`) : v;
-  } catch {
+  } catch (e) {
+    // A usage error (a --param value of the wrong type) is the user's to fix, not an unknown.
+    if (!(e instanceof SyntaxError)) throw e;
     return new Unknown(`[${text}] does not parse`);
   }
 }

@@ -199,7 +199,7 @@ class Network {
       const v: NetVnet = { name: r.name, resourceGroup: undefined, addressSpaces: dig(r.body, ["properties", "addressSpace", "addressPrefixes"]), ref: ref(r)(["properties", "addressSpace", "addressPrefixes"]), subnets: [], peerings: [] };
       const inline = dig(r.body, ["properties", "subnets"]);
       if (inline instanceof Unknown) v.subnets.push({ name: inline, prefixes: inline, prefixesRef: ref(r)(["properties", "subnets"]), nameRef: ref(r)(["properties", "subnets"]), vnet: v });
-      else if (Array.isArray(inline)) inline.forEach((s, i) => v.subnets.push(this.subnet(s, ref(r), ["properties", "subnets", i], v)));
+      else if (Array.isArray(inline)) inline.forEach((_, i) => v.subnets.push(this.subnet(r.body, ref(r), ["properties", "subnets", i], v)));
       const peerings = dig(r.body, ["properties", "virtualNetworkPeerings"]);
       if (Array.isArray(peerings)) peerings.forEach((p, i) => v.peerings.push(this.peering(p, ref(r)(["properties", "virtualNetworkPeerings", i]), [])));
       if (typeof r.name === "string") this.vnets.set(r.name.toLowerCase(), v);

@@ -3,8 +3,8 @@
  * firewalls, peerings), into the spec: the node and pod subnets the pools point at, the VNet holding them and its
  * other subnets, the node subnet's routes, a firewall in that VNet, and the ranges of peered VNets.
  */
-import { ImportBuilder, Unknown } from "./model.ts";
-import type { SourceRef } from "./model.ts";
+import { Unknown } from "./model.ts";
+import type { SourceRef , ImportBuilder} from "./model.ts";
 
 export interface NetSubnet {
   name: unknown;
