@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { StaleEtagError, sleep, typeFromId } from "../core/apply.ts";
+import { POLL_INTERVAL_MS, StaleEtagError, pollIntervalFor, sleep, typeFromId } from "../core/apply.ts";
 import type { ArmPort, Body, ResourceRef } from "../core/apply.ts";
 import type { ArmClients } from "./arm-clients.ts";
 import { API_VERSIONS, createAzureContext } from "./azure.ts";
@@ -216,7 +216,7 @@ const TYPES: Record<string, TypeOps> = (() => {
 })();
 
 export interface ArmPortOptions {
-  /** LRO poll interval; undefined keeps the SDK default (2 s, or the service's Retry-After). */
+  /** Short LRO poll interval (pollIntervalFor makes it per type); default 2 s. A Retry-After from Azure wins. */
   pollIntervalMs?: number | undefined;
   /** First wait before retrying a write Azure refused for a running operation (doubles, capped at 30 s). Default 2000. */
   conflictDelayMs?: number | undefined;
@@ -315,12 +315,9 @@ export class AzureArmPort implements ArmPort {
   }
 
   /** With `ifMatch`, the write carries If-Match: Azure refuses it (412) when the resource changed since that read. */
-  private callOptions(signal: AbortSignal, ifMatch?: string, id?: string): CallOptions {
-    if (id !== undefined) this.tracker.ifMatch(id, ifMatch);
-    return {
-      abortSignal: signal,
-      ...(this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {}),
-    };
+  private callOptions(signal: AbortSignal, ifMatch: string | undefined, id: string): CallOptions {
+    this.tracker.ifMatch(id, ifMatch);
+    return { abortSignal: signal, updateIntervalInMs: pollIntervalFor(typeFromId(id), this.options.pollIntervalMs ?? POLL_INTERVAL_MS) };
   }
 
   private address(res: ResourceRef): { ops: TypeOps; id: ParsedId } {
