@@ -19,6 +19,8 @@ const cloudOption = (): Option =>
   new Option("--cloud <name>", `Azure cloud, as az names it: ${CLOUDS.map((c) => c.name).join(", ")} (default AzureCloud); also AKS_NET_CLOUD`)
     .argParser((v: string) => cloudByName(v).name);
 
+const formatOption = (help: string): Option => new Option("--format <format>", help).choices(["arm", "bicep", "terraform", "az"]);
+
 /**
  * Ends a command's --help with examples. Those marked `# needs az login` talk to Azure; the others run offline from
  * the repository root (test/e2e/help.test.ts runs them).
@@ -102,6 +104,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--dry-run", "print the plan and stop")
       .option("--offline", "with --dry-run: plan without calling Azure, as if nothing existed")
       .option("--detailed-exitcode", "with --dry-run: exit 0 when nothing would change, 2 when something would, 1 on an error (as terraform plan; findings stay 3)")
+      .addOption(formatOption("with --dry-run: print the plan as an ARM template, Bicep, Terraform (azapi) or an az script instead (offline, as `aks-net export`)"))
       .option("--verbose", "print extra detail")
       .addOption(cloudOption())
       .option("--windows-admin-password-file <path>", "Windows pools: file holding the admin password, else generated into it with mode 0600 (default <name>.windows-admin-password; AKS_NET_WINDOWS_ADMIN_PASSWORD wins)")
@@ -116,6 +119,22 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     "aks-net create -n demo -g rg-demo -l westeurope --template overlay-cilium   # needs az login; asks first",
     "aks-net create -n shop -g rg-shop -l westeurope --vnet-cidr 10.42.0.0/16 --subnet-cidr 10.42.0.0/22 --firewall --firewall-subnet-cidr 10.42.8.0/26 --yes   # needs az login",
     "aks-net create -f aks-net.yaml --yes -o json > result.json   # needs az login; CI",
+  ]);
+
+  withSpecOptions(
+    program
+      .command("export")
+      .description("write the plan of `create --dry-run --offline` as an ARM template, Bicep, Terraform or an az script (offline)")
+      .addOption(formatOption("arm (deployment template), bicep, terraform (azapi) or az (a bash script of az calls)").makeOptionMandatory())
+      .option("--subscription <id>", "subscription the ids name (else AZURE_SUBSCRIPTION_ID, else all zeros)")
+      .option("--no-input", "never prompt; missing values are an error"),
+    { withTargets: true },
+  ).action(run(() => import("./commands/export.ts")));
+  examples(program.commands.at(-1) as Command, [
+    "aks-net export --format arm -n demo -g rg-demo -l westeurope -f examples/overlay-cilium.yaml > azuredeploy.json",
+    "aks-net export --format bicep -n demo -g rg-demo -l westeurope --template overlay-cilium > main.bicep",
+    "aks-net export --format terraform -n demo -g rg-demo -l westeurope -f examples/hub-spoke.yaml > main.tf",
+    "aks-net export --format az -n demo -g rg-demo -l westeurope --firewall --vnet-cidr 10.42.0.0/16 --subnet-cidr 10.42.0.0/22 --firewall-subnet-cidr 10.42.8.0/26 > create.sh",
   ]);
 
   withSpecOptions(

@@ -9,7 +9,10 @@ import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
+import { TYPES, nameOf } from "../core/arm-bodies.ts";
 import { recordOwnership } from "../core/ownership.ts";
+import { EXPORT_FORMATS, offlinePlan } from "../core/export/view.ts";
+import type { ExportFormat } from "../core/export/view.ts";
 import { diffPlan, planResources, planToJson } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
@@ -57,7 +60,11 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
 
 async function create(opts: CommandOptions, io: Io, json: boolean, state: RunState): Promise<number> {
   const dryRun = state.dryRun;
-  const offline = opts["offline"] === true;
+  const format = exportFormat(opts["format"]);
+  if (format !== undefined && !dryRun) throw new UsageError("--format prints the plan for another engine and only works with --dry-run", "add --dry-run (or run `aks-net export --format " + format + "`)");
+  if (format !== undefined && json) throw new UsageError("--format and -o json both choose what stdout carries", "drop one of them");
+  // An export is the offline plan: as if nothing existed, whatever Azure has (the engine it goes to reads Azure itself).
+  const offline = opts["offline"] === true || format !== undefined;
   if (offline && !dryRun) throw new UsageError("--offline only works with --dry-run", "add --dry-run, or drop --offline to create for real");
   if (opts["detailedExitcode"] === true && !dryRun) throw new UsageError("--detailed-exitcode only works with --dry-run", "add --dry-run: it then exits 0 when nothing would change and 2 when something would");
   if (opts["windowsAdminPassword"] !== undefined) throw passwordOnCommandLine();
@@ -77,7 +84,16 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
 
   if (offline) {
     const subscriptionId = str(opts["subscription"]) ?? str(resolved.spec.subscription) ?? io.env["AZURE_SUBSCRIPTION_ID"] ?? OFFLINE_SUBSCRIPTION;
-    const plan = recordOwnership(diffPlan(planResources(resolved.spec, { subscriptionId }), new Map()), new Map(), { subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
+    const plan = offlinePlan(resolved.spec, subscriptionId);
+    if (format !== undefined) {
+      const { renderExport } = await import("../core/export/index.ts");
+      const spec = resolved.spec;
+      // A VNet with other subnets (the spec names them) exists: a PUT of it would drop them, so it is not written.
+      const vnet = (spec.vnet.existingSubnets ?? []).length > 0 ? plan.operations.find((o) => o.type === TYPES.vnet) : undefined;
+      if (vnet) io.stderr.write(`note: the spec names other subnets of VNet ${nameOf(vnet.resourceId)} (vnet.existingSubnets), so it exists: the export does not write the VNet (that would remove them) and adds its subnets one by one\n`);
+      io.stdout.write(renderExport(format, plan, { subscriptionId, resourceGroup: spec.resourceGroup as string, location: spec.location as string, name: spec.name as string }, vnet ? [vnet.resourceId] : []));
+      return EXIT.ok;
+    }
     writePlan(plan, capacity, io, json, true, state);
     return dryRunExit(plan, opts);
   }
@@ -296,6 +312,12 @@ function writeResult(io: Io, json: boolean, plan: Plan, result: ApplyResult, obs
   const parts = words.filter(([a]) => counts.has(a)).map(([a, w]) => `${counts.get(a)} ${w}`);
   io.stdout.write(`${style.green("✔")} done: ${parts.join(", ") || "no steps"}\n`);
   if (clusterOp) io.stdout.write(`cluster ${clusterOp.resourceId}${props["fqdn"] ? `\n  api server: ${String(props["fqdn"])}` : ""}\n`);
+}
+
+function exportFormat(v: unknown): ExportFormat | undefined {
+  if (v === undefined) return undefined;
+  if ((EXPORT_FORMATS as readonly unknown[]).includes(v)) return v as ExportFormat;
+  throw new UsageError(`unknown --format '${String(v)}'`, `use one of ${EXPORT_FORMATS.join(", ")}`);
 }
 
 function str(v: unknown): string | undefined {

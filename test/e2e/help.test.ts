@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
 
-const COMMANDS = ["validate", "create", "init", "delete", "manifest", "templates", "schema", "completion"];
+const COMMANDS = ["validate", "create", "export", "init", "delete", "manifest", "templates", "schema", "completion"];
 
 function sh(shell: string, script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string | undefined> = { ...process.env, PATH: `${cwd}/.bin:${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`, CI: "true", NO_COLOR: "1" };

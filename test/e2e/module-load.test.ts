@@ -43,6 +43,7 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
     ["--help", ["--help"], [0]],
     ["create --help", ["create", "--help"], [0]],
     ["completion bash", ["completion", "bash"], [0]],
+    ...["arm", "bicep", "terraform", "az"].map((f): [string, string[], number[]] => [`export --format ${f} (firewall topology)`, ["export", "--format", f, ...FIREWALL_DRY_RUN.slice(1, -3)], [0]]),
   ];
   for (const [name, args, exits] of cases) {
     it(name, async () => {
