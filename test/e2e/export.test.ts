@@ -480,7 +480,7 @@ case "$method" in
   put) n=$(ls "$log" | wc -l); cp "$body" "$log/$(printf %03d "$n").json"; echo "$url" > "$log/$(printf %03d "$n").url" ;;
   get) case "$query" in
       properties.provisioningState) echo Succeeded ;;
-      properties.principalId) echo 11111111-2222-3333-4444-555555555555 ;;
+      *.principalId | *.objectId) echo 11111111-2222-3333-4444-555555555555 ;;
       properties.ipAddress) echo 20.1.2.3 ;;
       *) exit 3 ;;
     esac ;;
@@ -501,7 +501,7 @@ function runBash(script: string, env: Record<string, string>): Promise<{ code: n
 const resolveFake = (v: unknown, password: string): unknown => {
   if (typeof v === "string") {
     const m = /^\[ref:([^#]+)#([^|\]]+)(?:\|([^\]]*))?\]$/.exec(v);
-    if (m) return `${m[2] === "properties.principalId" ? "11111111-2222-3333-4444-555555555555" : "20.1.2.3"}${m[3] ?? ""}`;
+    if (m) return `${/(principalId|objectId)$/.test(m[2] as string) ? "11111111-2222-3333-4444-555555555555" : "20.1.2.3"}${m[3] ?? ""}`;
     return v === "[secret:windows-admin-password]" ? password : v;
   }
   if (Array.isArray(v)) return v.map((x) => resolveFake(x, password));
