@@ -39,6 +39,7 @@ const pool0 = (input: SpecInput): Record<string, unknown> => {
   return (input.nodePools[0] ??= {}) as Record<string, unknown>;
 };
 const vnet = (input: SpecInput): Record<string, unknown> => (input.vnet ??= {}) as Record<string, unknown>;
+const api = (input: SpecInput): Record<string, unknown> => (input.apiServerAccessProfile ??= {}) as Record<string, unknown>;
 const fw = (input: SpecInput): Record<string, unknown> => (input.firewall ??= {}) as Record<string, unknown>;
 const lbProfile = (input: SpecInput): Record<string, unknown> => (input.loadBalancerProfile ??= {}) as Record<string, unknown>;
 const ingress = (input: SpecInput): Record<string, unknown> => (input.ingress ??= {}) as Record<string, unknown>;
@@ -97,6 +98,14 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
   flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),
+  flag("--enable-private-cluster", "bool", "private API server (a private IP in the VNet)", (i, v: boolean) => (api(i).enablePrivateCluster = v), (i) => i.apiServerAccessProfile?.enablePrivateCluster),
+  flag("--private-dns-zone <mode>", "string", "private cluster DNS: system | none | a private DNS zone's resource id", (i, v: string) => (api(i).privateDNSZone = v), (i) => i.apiServerAccessProfile?.privateDNSZone),
+  flag("--disable-public-fqdn", "bool", "private cluster without a public FQDN", (i, v: boolean) => (api(i).enablePrivateClusterPublicFQDN = !v), (i) => (i.apiServerAccessProfile?.enablePrivateClusterPublicFQDN === false ? true : undefined)),
+  flag("--api-server-authorized-ip-ranges <cidrs>", "list", "public IPv4 ranges allowed to reach the API server (comma-separated, at most 200)", (i, v: string[]) => (api(i).authorizedIPRanges = v), (i) => i.apiServerAccessProfile?.authorizedIPRanges),
+  flag("--enable-apiserver-vnet-integration", "bool", "API Server VNet Integration (the API server in a delegated subnet)", (i, v: boolean) => (api(i).enableVnetIntegration = v), (i) => i.apiServerAccessProfile?.enableVnetIntegration),
+  flag("--apiserver-subnet-id <id>", "string", "your delegated API server subnet (ARM id)", (i, v: string) => (api(i).subnetId = v), (i) => i.apiServerAccessProfile?.subnetId),
+  flag("--apiserver-subnet-cidr <cidr>", "string", "the API server subnet aks-net plans (at least /28, delegated to AKS)", (i, v: string) => (vnet(i).apiServerSubnetCidr = v), (i) => i.vnet?.apiServerSubnetCidr),
+  flag("--apiserver-subnet-name <name>", "string", "API server subnet name (default aks-apiserver)", (i, v: string) => (vnet(i).apiServerSubnetName = v), (i) => i.vnet?.apiServerSubnetName, true),
   flag("--tags <key=value...>", "pairs", "your tags on every resource aks-net creates, az-style: --tags env=prod team=net", (i, v: string[]) => (i.tags = parseTags(v)), (i) => (i.tags === undefined ? undefined : Object.entries(i.tags).map(([k, v]) => `${k}=${v ?? ""}`))),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),

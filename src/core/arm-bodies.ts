@@ -38,6 +38,8 @@ export const TYPES = {
 export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 /** Built-in Contributor role (the App Gateway add-on's identity on a gateway you bring). */
 export const CONTRIBUTOR_ROLE = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
+/** Built-in Private DNS Zone Contributor role: AKS writes a private cluster's API server record into a brought zone. */
+export const PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
 
 export type Tags = Record<string, string>;
 type Body = Record<string, unknown>;
@@ -104,6 +106,8 @@ export interface SubnetOptions {
   natGatewayId?: string;
   /** Dual-stack: the subnet's IPv6 /64; the body then lists both families in addressPrefixes. */
   ipv6Prefix?: string;
+  /** Services the subnet is delegated to (API Server VNet Integration: Microsoft.ContainerService/managedClusters). */
+  delegations?: readonly string[];
 }
 
 /** Subnets carry no tags in ARM; aks-net recognises its subnets by their planned name inside its VNet. */
@@ -111,6 +115,7 @@ export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Bod
   const properties: Body = opts.ipv6Prefix === undefined ? { addressPrefix } : { addressPrefixes: [addressPrefix, opts.ipv6Prefix] };
   if (opts.routeTableId !== undefined) properties["routeTable"] = idRef(opts.routeTableId);
   if (opts.natGatewayId !== undefined) properties["natGateway"] = idRef(opts.natGatewayId);
+  if (opts.delegations !== undefined) properties["delegations"] = opts.delegations.map((serviceName, i) => ({ name: `delegation${i === 0 ? "" : i}`, properties: { serviceName } }));
   return { properties };
 }
 
@@ -262,6 +267,8 @@ export interface ClusterInput {
   networkProfile: Body;
   /** With Windows pools: the administrator, and the password as a secret token (core/secrets.ts), never its value. */
   windowsProfile?: { adminUsername: string; adminPassword: string };
+  /** Already shaped (only the keys given): private cluster, authorized IP ranges, VNet Integration. */
+  apiServerAccessProfile?: Body;
   /** addonProfiles, already shaped (the App Gateway ingress controller: appGatewayAddon). */
   addonProfiles?: Body;
 }
@@ -287,6 +294,7 @@ export function managedClusterBody(c: ClusterInput): Body {
   if (c.windowsProfile !== undefined) properties["windowsProfile"] = { ...c.windowsProfile };
   properties["networkProfile"] = structuredClone(c.networkProfile);
   if (c.addonProfiles !== undefined) properties["addonProfiles"] = structuredClone(c.addonProfiles);
+  if (c.apiServerAccessProfile !== undefined) properties["apiServerAccessProfile"] = structuredClone(c.apiServerAccessProfile);
   return {
     location: c.location,
     tags: c.tags,

@@ -5,6 +5,7 @@
 export const NAMES = {
   nodeSubnet: "aks-nodes",
   podSubnet: "aks-pods",
+  apiServerSubnet: "aks-apiserver",
   firewallSubnet: "AzureFirewallSubnet",
   firewallManagementSubnet: "AzureFirewallManagementSubnet",
   defaultRoute: "default-to-firewall",
@@ -20,6 +21,9 @@ export const NAMES = {
   exposeNetworkCollection: "aks-expose-allow",
   exposeRuleCollectionGroup: "aks-expose",
 } as const;
+
+/** The delegation of an API Server VNet Integration subnet (api-server-vnet-integration.md). */
+export const AKS_DELEGATION = "Microsoft.ContainerService/managedClusters";
 
 /**
  * Names aks-net derives from the cluster name (and for the node resource group, AKS itself): one definition for the

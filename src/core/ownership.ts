@@ -12,7 +12,7 @@
  *   the deterministic id for an identity made for this cluster, with aks-net's description).
  */
 import { sha256Hex } from "./crypto.ts";
-import { NETWORK_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
+import { NETWORK_CONTRIBUTOR_ROLE, PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { REF_PATTERN, findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
 import type { DesiredResource, Operation } from "./plan.ts";
 
@@ -236,7 +236,7 @@ export function provenMade(input: MadeInput): Set<string> {
     const want = planned.get(lc(id));
     if (signed && (want === undefined || !CONTENT_CHECKED.has(lc(typeOfChild(id))) || covers(want, body))) made.add(lc(id));
   }
-  const role = roleDefinitionId(cluster.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
+  const roles = [NETWORK_CONTRIBUTOR_ROLE, PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE].map((r) => roleDefinitionId(cluster.subscriptionId, r));
   const identities = entries.filter(([id]) => lc(typeOfTop(id)) === lc(TYPES.identity) && made.has(lc(id))).map(([id]) => id);
   const description = `aks-net:${lc(cluster.resourceGroup)}/${lc(cluster.name)}`;
   for (const [id, body] of entries) {
@@ -245,7 +245,7 @@ export function provenMade(input: MadeInput): Set<string> {
     const d = isObject(body["properties"]) ? String(body["properties"]["description"] ?? "") : "";
     if (lc(d) !== description) continue;
     const [, scope, name] = m as unknown as [string, string, string];
-    if (identities.some((i) => lc(roleAssignmentName(scope, i, role)) === lc(name))) made.add(lc(id));
+    if (identities.some((i) => roles.some((role) => lc(roleAssignmentName(scope, i, role)) === lc(name)))) made.add(lc(id));
   }
   return made;
 }

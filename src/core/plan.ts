@@ -9,6 +9,7 @@ import {
   CONTRIBUTOR_ROLE,
   NETWORK_CONTRIBUTOR_ROLE,
   appGatewayAddon,
+  PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE,
   TYPES,
   childId,
   dnsPrefixFor,
@@ -41,7 +42,7 @@ import { ALL_ZONES, anyZonalPool } from "./regions.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, policyExposeCollections, wantsIlb } from "./ingress.ts";
 import type { ClusterSpec } from "./spec.ts";
-import { DERIVED, NAMES } from "./names.ts";
+import { AKS_DELEGATION, DERIVED, NAMES } from "./names.ts";
 import { PROOF_TAG, sealOwnership } from "./ownership.ts";
 import { secretName, secretRef } from "./secrets.ts";
 import { DEFAULT_WINDOWS_ADMIN, WINDOWS_PASSWORD_SECRET } from "./windows.ts";
@@ -225,20 +226,26 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
   const identityName = DERIVED.identity(b.name);
   const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
 
-  // Network Contributor on the subnets and route table, granted before the cluster (it joins them at create).
-  const roleDef = roleDefinitionId(target.subscriptionId, NETWORK_CONTRIBUTOR_ROLE);
-  const assignments = [network.nodeSubnetId, network.podSubnetId, network.routeTableId, network.ilbSubnetId]
-    .filter((scope): scope is string => scope !== undefined)
-    .map((scope) =>
-      b.add(
+  // Network Contributor on the subnets and route table (and the API server subnet), granted before the cluster (it
+  // joins them at create); with a brought private DNS zone, Private DNS Zone Contributor on it and Network
+  // Contributor on the VNet (private-clusters.md).
+  const grants: [string | undefined, string, string][] = [
+    ...[network.nodeSubnetId, network.podSubnetId, network.routeTableId, network.ilbSubnetId, network.apiServerSubnetId].map((scope): [string | undefined, string, string] => [scope, NETWORK_CONTRIBUTOR_ROLE, "Network Contributor"]),
+    ...(network.privateDnsZoneId === undefined ? [] : ([[network.privateDnsZoneId, PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, "Private DNS Zone Contributor"], [network.vnetId, NETWORK_CONTRIBUTOR_ROLE, "Network Contributor"]] as [string | undefined, string, string][])),
+  ];
+  const assignments = grants
+    .filter((g): g is [string, string, string] => g[0] !== undefined)
+    .map(([scope, role, roleName]) => {
+      const roleDef = roleDefinitionId(target.subscriptionId, role);
+      return b.add(
         TYPES.roleAssignment,
         API_VERSIONS.authorization,
         roleAssignmentId(scope, roleAssignmentName(scope, identityId, roleDef)),
-        `role Network Contributor on ${nameOf(scope)}`,
+        `role ${roleName} on ${nameOf(scope)}`,
         [identityId, b.planned(scope)],
         roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${b.rg}/${b.name}`),
-      ),
-    );
+      );
+    });
 
   const pools: AgentPoolInput[] = spec.nodePools.map((p) => ({
     name: p.name,
@@ -268,6 +275,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     networkProfile: networkProfile(spec),
     ...windowsProfile(spec),
     ...(agw === undefined ? {} : { addonProfiles: agw.addon }),
+    ...apiServerAccessProfile(spec, network),
   });
   const clusterId = b.add(
     TYPES.managedCluster,
@@ -275,7 +283,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     providerId(b.rgId, TYPES.managedCluster, b.name),
     `cluster ${b.name}`,
     // With a firewall, nodes cannot bootstrap until it is up with the AKS rules.
-    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, ...assignments, network.firewallId, network.appgwSubnetId],
+    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, b.planned(network.apiServerSubnetId), ...assignments, network.firewallId, network.appgwSubnetId, network.egressIpId],
     clusterBody,
   );
   if (agw !== undefined) appGatewayRoles(b, target, clusterId, agw);
@@ -399,6 +407,46 @@ interface Network {
   ilbSubnetId?: string;
   /** The App Gateway subnet aks-net plans (AGW-*). */
   appgwSubnetId?: string;
+  /** The VNet (built or the brought subnet's). */
+  vnetId?: string;
+  /** API Server VNet Integration: the planned or brought subnet. */
+  apiServerSubnetId?: string;
+  /** A brought private DNS zone (its id), for the role grants. */
+  privateDnsZoneId?: string;
+  /** The public IP of the firewall or NAT gateway aks-net builds: the cluster's egress address. */
+  egressIpId?: string;
+}
+
+/** A brought private DNS zone id (not system or none), when the cluster is private. */
+function broughtZone(spec: ClusterSpec): string | undefined {
+  const a = spec.apiServerAccessProfile;
+  const zone = a?.privateDNSZone;
+  return a?.enablePrivateCluster === true && zone !== undefined && !["system", "none"].includes(zone.toLowerCase()) ? zone : undefined;
+}
+
+/**
+ * The apiServerAccessProfile as given, with the VNet Integration subnet aks-net planned, and the egress IP of the
+ * firewall or NAT gateway it builds added to the user's authorized ranges (as the firewall tutorial does), unless
+ * 0.0.0.0/32 asks for the cluster's egress only.
+ */
+function apiServerAccessProfile(spec: ClusterSpec, network: Network): { apiServerAccessProfile?: Record<string, unknown> } {
+  const a = spec.apiServerAccessProfile;
+  if (a === undefined) return {};
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown): void => {
+    if (value !== undefined) out[key] = value;
+  };
+  set("enablePrivateCluster", a.enablePrivateCluster);
+  set("privateDNSZone", a.privateDNSZone);
+  set("enablePrivateClusterPublicFQDN", a.enablePrivateClusterPublicFQDN);
+  const ranges = a.authorizedIPRanges;
+  if (ranges !== undefined && ranges.length > 0) {
+    const egress = network.egressIpId !== undefined && !ranges.includes("0.0.0.0/32") && a.enablePrivateCluster !== true ? [ref(network.egressIpId, "properties.ipAddress", "/32")] : [];
+    out["authorizedIPRanges"] = [...ranges, ...egress];
+  }
+  set("enableVnetIntegration", a.enableVnetIntegration);
+  if (a.enableVnetIntegration === true) set("subnetId", network.apiServerSubnetId);
+  return Object.keys(out).length === 0 ? {} : { apiServerAccessProfile: out };
 }
 
 /**
@@ -408,7 +456,20 @@ interface Network {
  */
 function broughtNetwork(spec: ClusterSpec): Network {
   const routeTableId = spec.networkPlugin === "kubenet" && spec.vnetSubnetId !== undefined ? (spec.live?.routeTable?.id ?? spec.live?.nodeSubnet?.routeTableId) : undefined;
-  return routeTableId === undefined ? { nodeSubnetId: spec.vnetSubnetId } : { nodeSubnetId: spec.vnetSubnetId, routeTableId };
+  const vnetId = spec.vnetSubnetId === undefined ? undefined : spec.vnetSubnetId.slice(0, spec.vnetSubnetId.toLowerCase().lastIndexOf("/subnets/"));
+  const network: Network = { nodeSubnetId: spec.vnetSubnetId, ...(routeTableId === undefined ? {} : { routeTableId }), ...(vnetId === undefined ? {} : { vnetId }) };
+  return withAccess(spec, network, undefined);
+}
+
+/** The API server subnet (brought, or planned by `plan`) and a brought private DNS zone. */
+function withAccess(spec: ClusterSpec, network: Network, plan: ((cidr: string) => string) | undefined): Network {
+  const a = spec.apiServerAccessProfile;
+  const zone = broughtZone(spec);
+  const out: Network = zone === undefined ? network : { ...network, privateDnsZoneId: zone };
+  if (a?.enableVnetIntegration !== true) return out;
+  if (a.subnetId !== undefined) return { ...out, apiServerSubnetId: a.subnetId };
+  const planned = spec.vnet.apiServerSubnetCidr;
+  return planned !== undefined && plan !== undefined ? { ...out, apiServerSubnetId: plan(planned) } : out;
 }
 
 /** The VNet aks-net builds: address spaces, egress (firewall, route table, NAT gateway), then the subnets using it. */
@@ -430,9 +491,11 @@ function planNetwork(b: Builder): Network {
 
   let routeTableId: string | undefined;
   let firewallId: string | undefined;
+  let firewallIpId: string | undefined;
   if (fwChoice !== undefined) {
     const fw = planFirewall(b, subnet, fwChoice);
     firewallId = fw.firewallId;
+    firewallIpId = fw.publicIpId;
     routeTableId = routeTable([route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", fwChoice.privateIp), ...userRoutes(spec, ["0.0.0.0/0"])]);
     // OUT-05: the firewall's own public IP goes straight out, avoiding asymmetric routing. Its address exists only
     // after the public IP does, hence a separate child route with a `|/32` reference token.
@@ -444,9 +507,11 @@ function planNetwork(b: Builder): Network {
   }
 
   let natGatewayId: string | undefined;
+  let egressIpId: string | undefined;
   if (spec.outboundType === "userAssignedNATGateway") {
     const natName = DERIVED.natGateway(name);
     const pip = publicIp(b, DERIVED.natGatewayIp(name));
+    egressIpId = pip;
     natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
   }
 
@@ -467,7 +532,11 @@ function planNetwork(b: Builder): Network {
   const agw = spec.ingress?.applicationGateway;
   const agwRoutes = spec.networkPlugin === "kubenet" && fwChoice === undefined && routeTableId !== undefined ? { routeTableId } : {};
   const appgwSubnetId = agw?.enabled === true && agw.subnetCidr !== undefined && agw.subnetId === undefined && agw.id === undefined ? subnet(NAMES.appgwSubnet, agw.subnetCidr, [agwRoutes.routeTableId], agwRoutes) : undefined;
-  return { nodeSubnetId, podSubnetId, routeTableId, firewallId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }), ...(appgwSubnetId === undefined ? {} : { appgwSubnetId }) };
+  // API Server VNet Integration: a subnet of its own, delegated to AKS, without the nodes' egress (API-08).
+  const apiSubnet = (prefix: string): string => subnet(spec.vnet.apiServerSubnetName ?? NAMES.apiServerSubnet, prefix, [], { delegations: [AKS_DELEGATION] });
+  const egressIp = firewallIpId ?? egressIpId;
+  const network: Network = { nodeSubnetId, podSubnetId, routeTableId, firewallId, vnetId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }), ...(appgwSubnetId === undefined ? {} : { appgwSubnetId }), ...(egressIp === undefined ? {} : { egressIpId: egressIp }) };
+  return withAccess(spec, network, apiSubnet);
 }
 
 /** A dedicated ILB subnet: planned with its prefix, or an existing subnet of aks-net's VNet named by the user (role only). */
@@ -676,7 +745,7 @@ const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemD
 /** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
 const IMMUTABLE: Record<string, RegExp> = {
   [TYPES.managedCluster]:
-    /^(properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods|availabilityZones)|properties\.windowsProfile\.adminUsername)$/,
+    /^(properties\.apiServerAccessProfile\.(enablePrivateCluster|privateDNSZone|subnetId)|properties\.networkProfile\.(networkPlugin|serviceCidrs?|podCidrs?|dnsServiceIP|loadBalancerSku|ipFamilies)|properties\.agentPoolProfiles\[[^\]]+\]\.(vnetSubnetID|podSubnetID|vmSize|osType|maxPods|availabilityZones)|properties\.windowsProfile\.adminUsername)$/,
   [TYPES.roleAssignment]: /^properties\./,
   [TYPES.publicIp]: /^(sku\.name|zones|properties\.publicIPAddressVersion)$/,
   [TYPES.firewall]: /^(zones|properties\.sku\.name)$/,

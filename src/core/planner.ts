@@ -63,7 +63,7 @@ const INGRESS_SUBNETS = new Set(["ingress.internalLoadBalancer.subnetCidr", "ing
 /** The kind of a parsed field path, or undefined for paths that are not ranges in use (routes). */
 export function rangeKind(field: string): RangeKind | undefined {
   if (field.startsWith("vnet.addressSpaces[")) return "vnet";
-  if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.") || INGRESS_SUBNETS.has(field)) return "subnet";
+  if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field === "vnet.apiServerSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.") || INGRESS_SUBNETS.has(field)) return "subnet";
   if (field === "serviceCidr" || field.startsWith("serviceCidrs[")) return "service";
   if (field === "podCidr" || field.startsWith("podCidrs[")) return "pod";
   if (field === "dockerBridgeCidr") return "dockerBridge";

@@ -4,7 +4,7 @@
  * because a bad value (a malformed CIDR, an unknown enum value) is a finding, not a usage error.
  */
 import { ENUMS } from "./spec.ts";
-import type { ApplicationGatewaySpec, ClusterSpec, ExposeSpec, FirewallSpec, IngressSpec, InternalLoadBalancerSpec, NsgSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec, WindowsProfileSpec } from "./spec.ts";
+import type { ApiServerAccessProfileSpec, ApplicationGatewaySpec, ClusterSpec, ExposeSpec, FirewallSpec, IngressSpec, InternalLoadBalancerSpec, NsgSpec, LoadBalancerProfileSpec, NatGatewayProfileSpec, NodePoolSpec, RouteSpec, SubnetSpec, VnetSpec, WindowsProfileSpec } from "./spec.ts";
 
 /** A JSON Schema node (the subset used here). */
 export type JsonSchema = { [key: string]: unknown };
@@ -152,6 +152,14 @@ export function specSchema(): JsonSchema {
       windowsProfile: object("The cluster's Windows profile (windowsProfile): needed when a pool is Windows; the password is never in the spec (create reads AKS_NET_WINDOWS_ADMIN_PASSWORD or writes a generated one to a 0600 file).", {
         adminUsername: text("Administrator of the Windows nodes (default azureuser); 1-20 characters, not ending in '.', not a reserved name (POOL-04). Azure cannot change it later.", { examples: ["winadmin"] }),
       } satisfies Props<WindowsProfileSpec>),
+      apiServerAccessProfile: object("How the API server is reached (the AKS API's apiServerAccessProfile).", {
+        enablePrivateCluster: bool("Private cluster: the API server gets a private IP in the VNet (--enable-private-cluster)."),
+        privateDNSZone: text("Private cluster DNS: system (default), none, or your private DNS zone's resource id named privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io (API-04).", { examples: ["system", "none"] }),
+        enablePrivateClusterPublicFQDN: bool("Private cluster: keep the public FQDN (default true; --disable-public-fqdn)."),
+        authorizedIPRanges: list(cidr("Public IPv4 CIDR", "203.0.113.0/24"), "Public IPv4 ranges allowed to reach a public API server (at most 200); aks-net adds the egress IP of the firewall or NAT gateway it builds."),
+        enableVnetIntegration: bool("API Server VNet Integration: the API server is projected into a delegated subnet of the VNet."),
+        subnetId: text("VNet Integration: your delegated API server subnet's resource id (else vnet.apiServerSubnetCidr)."),
+      } satisfies Props<ApiServerAccessProfileSpec>),
       tags: {
         type: "object",
         description: "Your tags, on every resource aks-net creates (resource group, VNet, public IPs, firewall, route table, NAT gateway, identity, cluster), kept on re-runs; aks-net's own tags (managed-by, aks-net-*) are reserved (TAG-*).",
@@ -172,6 +180,8 @@ export function specSchema(): JsonSchema {
         subnetIPv6Cidr: cidr("Dual-stack: the node subnet's IPv6 /64, inside the VNet's IPv6 address space (default: its first free /64).", "fd00:10:10::/64"),
         podSubnetName: text("Pod subnet name (Azure CNI pod subnet)."),
         podSubnetCidr: cidr("Pod subnet prefix (Azure CNI dynamic IP allocation).", "10.10.64.0/18"),
+        apiServerSubnetName: text("API server subnet name (VNet Integration; default aks-apiserver)."),
+        apiServerSubnetCidr: cidr("API server subnet aks-net plans for VNet Integration: delegated to AKS, at least /28, used by nothing else.", "10.10.32.0/28"),
         existingSubnets: list(subnet, "The VNet's other subnets."),
       } satisfies Props<VnetSpec>),
       connectedCidrs: list(cidr("Connected range", "192.168.0.0/16"), "Peered VNets, VPN/ExpressRoute and on-premises ranges."),

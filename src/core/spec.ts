@@ -69,6 +69,9 @@ export interface VnetSpec {
   /** Azure CNI pod subnet (dynamic IP allocation). */
   podSubnetName?: string;
   podSubnetCidr?: string;
+  /** API Server VNet Integration: the subnet aks-net plans for the API server (delegated, at least /28; API-08). */
+  apiServerSubnetName?: string;
+  apiServerSubnetCidr?: string;
   /** The VNet's other subnets. */
   existingSubnets: SubnetSpec[];
 }
@@ -156,6 +159,23 @@ export interface NatGatewayProfileSpec {
   idleTimeoutInMinutes?: number;
 }
 
+/**
+ * How the API server is reached, as the AKS API's apiServerAccessProfile (API-*): private cluster, its private DNS
+ * zone, authorized IP ranges, API Server VNet Integration.
+ */
+export interface ApiServerAccessProfileSpec {
+  enablePrivateCluster?: boolean;
+  /** system (AKS's zone), none (public DNS), or a private DNS zone's resource id (API-04). */
+  privateDNSZone?: string;
+  /** Private clusters: keep the public FQDN (AKS's default true; --disable-public-fqdn sets false). */
+  enablePrivateClusterPublicFQDN?: boolean;
+  /** Public IPv4 CIDRs allowed to reach a public API server (at most 200; API-01..03). */
+  authorizedIPRanges?: string[];
+  enableVnetIntegration?: boolean;
+  /** The delegated API server subnet (VNet Integration): a full ARM id; or vnet.apiServerSubnetCidr for one aks-net plans. */
+  subnetId?: string;
+}
+
 /** The cluster's identity in Azure; not needed by `validate`. */
 export interface ClusterTarget {
   name?: string;
@@ -204,6 +224,8 @@ export interface ClusterSpec extends ClusterTarget {
   natGatewayProfile?: NatGatewayProfileSpec;
   /** Windows node administrator (set when a pool is Windows). */
   windowsProfile?: WindowsProfileSpec;
+  /** How the API server is reached (private cluster, authorized IP ranges, VNet Integration). */
+  apiServerAccessProfile?: ApiServerAccessProfileSpec;
   /** Your tags (`--tags k=v`), on every resource aks-net creates, next to its own ownership tags (TAG-*). */
   tags?: Record<string, string>;
   /** Internal load balancer, ports through the firewall, App Gateway ingress, node subnet NSG. */
@@ -299,6 +321,9 @@ export interface LiveFacts {
   nodeSubnet?: LiveSubnet;
   /** The Azure CNI pod subnet as Azure has it, when the spec has one and it exists. */
   podSubnet?: LiveSubnet;
+  /** The API server subnet of --apiserver-subnet-id as Azure has it (LIVE-API-01); `apiServerSubnetMissing` when it is not there. */
+  apiServerSubnet?: LiveSubnet;
+  apiServerSubnetMissing?: string;
   /** Set when the node subnet was looked for (by name or id) but not found. */
   nodeSubnetMissing?: { name: string; byId: boolean };
   /** The node subnet's route table. */

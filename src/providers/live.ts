@@ -65,6 +65,8 @@ interface Reads {
   unreadable: string[];
   /** Regions where the subscription offers AKS. */
   locations?: string[];
+  /** The API server subnet (VNet Integration): found, or null when it does not exist. */
+  apiServerSubnet?: RawSubnet | null;
 }
 
 interface RawSubnet extends LiveSubnet {
@@ -305,7 +307,20 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
       })
     : Promise.resolve();
 
-  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead, locationsRead]);
+  // API Server VNet Integration: the brought subnet, from the VNet already read or by its own GET (LIVE-API-01).
+  const apiId = spec.apiServerAccessProfile?.subnetId;
+  const apiParsed = typeof apiId === "string" ? parseSubnetId(apiId) : undefined;
+  const apiRead =
+    apiId !== undefined && apiParsed !== undefined
+      ? vnetRead.then(async () => {
+          const known = reads.subnets.find((s) => s.key === apiId.toLowerCase());
+          if (known) return void (reads.apiServerSubnet = known);
+          const got = await orNotFound(net.subnets.get(apiParsed.resourceGroup, apiParsed.vnet, apiParsed.subnet, opt));
+          reads.apiServerSubnet = got ? { ...rawSubnet(got), used: got.ipConfigurations?.length ?? 0 } : null;
+        })
+      : Promise.resolve();
+
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead, locationsRead, apiRead]);
   // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
   const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
   reads.permissions.sort((a, b) => rank(a) - rank(b));
@@ -369,6 +384,8 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (r.kubernetesVersions) live.kubernetesVersions = r.kubernetesVersions;
   if (r.unreadable.length > 0) live.unreadable = [...r.unreadable].sort();
   if (r.locations) live.locations = r.locations;
+  if (r.apiServerSubnet) live.apiServerSubnet = strip(r.apiServerSubnet);
+  else if (r.apiServerSubnet === null) live.apiServerSubnetMissing = spec.apiServerAccessProfile?.subnetId ?? "";
 
   const vnet: Record<string, unknown> = {};
   const facts: SpecInput = { live };

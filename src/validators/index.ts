@@ -26,6 +26,7 @@ import * as live from "./live.ts";
 import * as source from "./source.ts";
 import * as tags from "./tags.ts";
 import * as zones from "./zones.ts";
+import * as apiServer from "./api-server.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   syntax,
@@ -46,6 +47,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   tags,
   zones,
   ingress,
+  apiServer,
   live,
   source,
 ];
@@ -94,6 +96,7 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   addCidr("vnet.subnetCidr", spec.vnet.subnetCidr);
   addCidr("vnet.subnetIPv6Cidr", spec.vnet.subnetIPv6Cidr);
   addCidr("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
+  addCidr("vnet.apiServerSubnetCidr", spec.vnet.apiServerSubnetCidr);
   list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
   addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);

@@ -13,6 +13,7 @@ export const FAKE_TENANT_ID = "72f988bf-0000-4000-a000-000000000001";
 /** Role definition GUIDs that let an identity join/modify a subnet. */
 export const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 export const CONTRIBUTOR = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
+export const PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
 export const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 
 export interface StoredResource {
@@ -313,7 +314,8 @@ function checkReferences(view: StoreView, selfId: string, t: string, body: Json)
     // Network references stay in one region (global VNet peering is the exception).
     if (t !== T.peering && rp.namespace.toLowerCase() === "microsoft.network" && selfLocation) {
       const refLocation = str(view.raw(topLevelId(ref))?.body["location"]);
-      if (refLocation && norm(refLocation) !== norm(selfLocation)) throw invalid();
+      // Global resources (private DNS zones) serve every region.
+      if (refLocation && norm(refLocation) !== "global" && norm(refLocation) !== norm(selfLocation)) throw invalid();
     }
   }
 }
@@ -858,6 +860,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     checkSubnetSize(view, id, np, pools);
     checkQuota(ctx, id, location, pools);
     checkPoolZones(ctx, id, location, pools);
+    checkApiServerAccess(view, location, p, ctx);
     if (ctx.existing) {
       const before = props(ctx.existing.body);
       const bnp = obj(before["networkProfile"]);
@@ -883,6 +886,17 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
   p["currentKubernetesVersion"] = p["kubernetesVersion"];
   p["dnsPrefix"] ??= `${name}-${parsed.resourceGroup}-${parsed.subscription.slice(0, 6)}`.slice(0, 54);
   p["fqdn"] = `${String(p["dnsPrefix"])}-${shortHash(key(id))}.hcp.${location}.azmk8s.io`;
+  const access = obj(p["apiServerAccessProfile"]);
+  if (access["enablePrivateCluster"] === true) {
+    // A private cluster answers on a private FQDN in its DNS zone; the public FQDN only while enabled (default true).
+    access["enablePrivateClusterPublicFQDN"] ??= true;
+    access["privateDNSZone"] ??= "system";
+    const zone = String(access["privateDNSZone"]);
+    const zoneName = ["system", "none"].includes(zone.toLowerCase()) ? `privatelink.${location}.azmk8s.io` : zone.slice(zone.lastIndexOf("/") + 1);
+    p["privateFQDN"] = `${String(p["dnsPrefix"])}-${shortHash(key(id))}.${zoneName}`;
+    if (access["enablePrivateClusterPublicFQDN"] === false) delete p["fqdn"];
+    p["apiServerAccessProfile"] = access;
+  }
   p["azurePortalFQDN"] = `${String(p["dnsPrefix"])}-${shortHash(key(id))}.portal.hcp.${location}.azmk8s.io`;
   const nodeRg = str(p["nodeResourceGroup"]) ?? `MC_${parsed.resourceGroup}_${name}_${location}`;
   p["nodeResourceGroup"] = nodeRg;
@@ -1048,6 +1062,60 @@ function checkQuota(ctx: BuildCtx, clusterId: string, location: string, pools: J
   }
 }
 
+/** AKS's allowed private DNS zone names (its own InvalidPrivateDNSZoneResourceID message lists them). */
+function allowedZoneNames(region: string): string {
+  return `private.${region}.azmk8s.io,privatelink.${region}.azmk8s.io,[a-zA-Z0-9-]{1,32}.private.${region}.azmk8s.io,[a-zA-Z0-9-]{1,32}.privatelink.${region}.azmk8s.io`;
+}
+
+/**
+ * apiServerAccessProfile as AKS validates it at PUT (private-clusters.md, api-server-authorized-ip-ranges.md,
+ * api-server-vnet-integration.md): no authorized ranges on a private cluster, 0.0.0.0/32 alone, a brought private DNS
+ * zone that exists and is named for the region, a VNet Integration subnet that exists, is delegated to AKS and is at
+ * least /28; a private cluster and its DNS zone cannot change later.
+ */
+function checkApiServerAccess(view: StoreView, location: string, p: Json, ctx: BuildCtx): void {
+  const api = obj(p["apiServerAccessProfile"]);
+  const ranges = arr(api["authorizedIPRanges"]).map(String);
+  if (api["enablePrivateCluster"] === true && ranges.length > 0) {
+    throw new ArmError(400, "InvalidParameter", "Private cluster cannot be enabled with AuthorizedIPRanges.");
+  }
+  if (ranges.includes("0.0.0.0/32") && ranges.length > 1) {
+    throw new ArmError(400, "InvalidParameter", "Setting apiServerAuthorizedIPRange to 0.0.0.0/32 is not allowed with other IP ranges. Refer to https://aka.ms/aks/auth-ip-ranges for more details");
+  }
+  for (const r of ranges) {
+    const c = parseV4Cidr(r.includes("/") ? r : `${r}/32`);
+    if (!c) throw new ArmError(400, "InvalidParameter", `The value of parameter apiServerAccessProfile.authorizedIPRanges is invalid: '${r}' is not a valid IPv4 CIDR.`);
+  }
+  const zone = str(api["privateDNSZone"]);
+  if (api["enablePrivateCluster"] === true && zone && !["system", "none"].includes(zone.toLowerCase())) {
+    const name = /\/providers\/Microsoft\.Network\/privateDnsZones\/([^/]+)$/i.exec(zone)?.[1] ?? "";
+    const sub = "[a-zA-Z0-9-]{1,32}";
+    const ok = new RegExp(`^(${sub}\\.)?(privatelink|private)\\.${location}\\.azmk8s\\.io$`, "i").exec(name);
+    if (!ok || (ok[2]?.toLowerCase() === "private" && api["enableVnetIntegration"] !== true)) {
+      throw new ArmError(400, "InvalidPrivateDNSZoneResourceID", `Invalid private dns zone resource id '${zone}'. The allowed private dns zone names are '${allowedZoneNames(location)}'`);
+    }
+  }
+  if (api["enableVnetIntegration"] === true && str(api["subnetId"])) {
+    const sid = str(api["subnetId"]) as string;
+    const subnet = view.raw(sid);
+    if (!subnet) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} is not found.`);
+    const sp = props(subnet.body);
+    const delegated = arr(sp["delegations"]).map(obj).some((d) => (str(props(d)["serviceName"]) ?? "").toLowerCase() === "microsoft.containerservice/managedclusters");
+    if (!delegated) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} must be delegated to Microsoft.ContainerService/managedClusters.`);
+    const c = parseV4Cidr(prefixOf(sp) ?? "");
+    if (c && c.bits > 28) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} must be at least /28, got /${c.bits}.`);
+  }
+  if (ctx.existing) {
+    const before = obj(props(ctx.existing.body)["apiServerAccessProfile"]);
+    for (const k of ["enablePrivateCluster", "privateDNSZone"]) {
+      const [was, now] = [before[k] ?? (k === "enablePrivateCluster" ? false : undefined), api[k] ?? (k === "enablePrivateCluster" ? false : undefined)];
+      if (api[k] !== undefined && String(was).toLowerCase() !== String(now).toLowerCase()) {
+        throw new ArmError(400, "PropertyChangeNotAllowed", `Changing property 'apiServerAccessProfile.${k}' is not allowed.`);
+      }
+    }
+  }
+}
+
 /**
  * Each pool's zones must be zones where its VM size is offered in the region (none in a region without zones), as
  * AKS answers (AvailabilityZoneNotSupported).
@@ -1075,6 +1143,8 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
   if (identity["type"] === "UserAssigned" && subnetIds.length > 0) {
     for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
       const principal = str(props(view.raw(uid)?.body ?? {})["principalId"]) ?? str(obj(obj(identity["userAssignedIdentities"])[uid])["principalId"]);
+      const access = principal ? accessProfileRoleError(view, p, principal) : undefined;
+      if (access) return access;
       for (const sid of subnetIds) {
         if (!principal || !hasNetworkRole(view, principal, sid)) {
           return {
@@ -1114,14 +1184,32 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
   return undefined;
 }
 
-function hasNetworkRole(view: StoreView, principal: string, scope: string): boolean {
+function hasNetworkRole(view: StoreView, principal: string, scope: string, roles: readonly string[] = [NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER]): boolean {
   return view.all().some((r) => {
     if (r.type.toLowerCase() !== T.roleAssignment) return false;
     const rp = props(r.body);
     const role = (str(rp["roleDefinitionId"]) ?? "").toLowerCase();
     const at = str(rp["scope"]) ?? "";
-    return rp["principalId"] === principal && [NETWORK_CONTRIBUTOR, CONTRIBUTOR, OWNER].some((g) => role.endsWith(g)) && isUnder(scope, at);
+    return rp["principalId"] === principal && roles.some((g) => role.endsWith(g)) && isUnder(scope, at);
   });
+}
+
+/**
+ * A private cluster's brought DNS zone needs the cluster identity's write there (private-clusters.md: Private DNS
+ * Zone Contributor), and VNet Integration's subnet its join (api-server-vnet-integration.md): checked when AKS
+ * provisions, as Azure does.
+ */
+function accessProfileRoleError(view: StoreView, p: Json, principal: string): { code: string; message: string } | undefined {
+  const api = obj(p["apiServerAccessProfile"]);
+  const zone = str(api["privateDNSZone"]);
+  if (api["enablePrivateCluster"] === true && zone && !["system", "none"].includes(zone.toLowerCase()) && !hasNetworkRole(view, principal, zone, [PRIVATE_DNS_ZONE_CONTRIBUTOR, CONTRIBUTOR, OWNER])) {
+    return { code: "CustomPrivateDNSZoneMissingPermissionError", message: `Service principal or user assigned identity must be given permission to read and write to custom private dns zone ${zone}. Check access result not allowed for action Microsoft.Network/privateDnsZones/write.` };
+  }
+  const sid = str(api["subnetId"]);
+  if (api["enableVnetIntegration"] === true && sid && !hasNetworkRole(view, principal, sid)) {
+    return { code: "AuthorizationFailed", message: `The client '${principal}' with object id '${principal}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.` };
+  }
+  return undefined;
 }
 
 /** The AKS egress rules an Azure Firewall lacks (FQDN tag AzureKubernetesService, UDP 1194, TCP 9000, UDP 123). */

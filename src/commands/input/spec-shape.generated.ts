@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -602,25 +602,118 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.tags !== undefined){
-let data37 = data.tags;
+if(data.apiServerAccessProfile !== undefined){
+let data37 = data.apiServerAccessProfile;
 const _errs85 = errors;
 if(errors === _errs85){
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+const _errs87 = errors;
 for(const key10 in data37){
+if(!((((((key10 === "enablePrivateCluster") || (key10 === "privateDNSZone")) || (key10 === "enablePrivateClusterPublicFQDN")) || (key10 === "authorizedIPRanges")) || (key10 === "enableVnetIntegration")) || (key10 === "subnetId"))){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schemaPath:"#/properties/apiServerAccessProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs87 === errors){
+if(data37.enablePrivateCluster !== undefined){
 const _errs88 = errors;
-if(typeof data37[key10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/tags/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data37.enablePrivateCluster !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateCluster",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateCluster/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid12 = _errs88 === errors;
-if(!valid12){
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data37.privateDNSZone !== undefined){
+const _errs90 = errors;
+if(typeof data37.privateDNSZone !== "string"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/privateDNSZone",schemaPath:"#/properties/apiServerAccessProfile/properties/privateDNSZone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs90 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data37.enablePrivateClusterPublicFQDN !== undefined){
+const _errs92 = errors;
+if(typeof data37.enablePrivateClusterPublicFQDN !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateClusterPublicFQDN",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateClusterPublicFQDN/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid12 = _errs92 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data37.authorizedIPRanges !== undefined){
+let data41 = data37.authorizedIPRanges;
+const _errs94 = errors;
+if(errors === _errs94){
+if(Array.isArray(data41)){
+var valid13 = true;
+const len2 = data41.length;
+for(let i2=0; i2<len2; i2++){
+const _errs96 = errors;
+if(typeof data41[i2] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authorizedIPRanges/" + i2,schemaPath:"#/properties/apiServerAccessProfile/properties/authorizedIPRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid13 = _errs96 === errors;
+if(!valid13){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authorizedIPRanges",schemaPath:"#/properties/apiServerAccessProfile/properties/authorizedIPRanges/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid12 = _errs94 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data37.enableVnetIntegration !== undefined){
+const _errs98 = errors;
+if(typeof data37.enableVnetIntegration !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enableVnetIntegration",schemaPath:"#/properties/apiServerAccessProfile/properties/enableVnetIntegration/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid12 = _errs98 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data37.subnetId !== undefined){
+const _errs100 = errors;
+if(typeof data37.subnetId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/subnetId",schemaPath:"#/properties/apiServerAccessProfile/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs100 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schemaPath:"#/properties/apiServerAccessProfile/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -630,323 +723,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.ipFamilies !== undefined){
-let data39 = data.ipFamilies;
-const _errs90 = errors;
-if(errors === _errs90){
-if(Array.isArray(data39)){
-var valid13 = true;
-const len2 = data39.length;
-for(let i2=0; i2<len2; i2++){
-const _errs92 = errors;
-if(typeof data39[i2] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i2,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data.tags !== undefined){
+let data45 = data.tags;
+const _errs102 = errors;
+if(errors === _errs102){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key11 in data45){
+const _errs105 = errors;
+if(typeof data45[key11] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid13 = _errs92 === errors;
-if(!valid13){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs90 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.podCidrs !== undefined){
-let data41 = data.podCidrs;
-const _errs94 = errors;
-if(errors === _errs94){
-if(Array.isArray(data41)){
-var valid14 = true;
-const len3 = data41.length;
-for(let i3=0; i3<len3; i3++){
-const _errs96 = errors;
-if(typeof data41[i3] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i3,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid14 = _errs96 === errors;
+var valid14 = _errs105 === errors;
 if(!valid14){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/properties/podCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs94 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.serviceCidrs !== undefined){
-let data43 = data.serviceCidrs;
-const _errs98 = errors;
-if(errors === _errs98){
-if(Array.isArray(data43)){
-var valid15 = true;
-const len4 = data43.length;
-for(let i4=0; i4<len4; i4++){
-const _errs100 = errors;
-if(typeof data43[i4] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i4,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid15 = _errs100 === errors;
-if(!valid15){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/properties/serviceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs98 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nodePools !== undefined){
-let data45 = data.nodePools;
-const _errs102 = errors;
-if(errors === _errs102){
-if(Array.isArray(data45)){
-var valid16 = true;
-const len5 = data45.length;
-for(let i5=0; i5<len5; i5++){
-let data46 = data45[i5];
-const _errs104 = errors;
-if(errors === _errs104){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-const _errs106 = errors;
-for(const key11 in data46){
-if(!(func2.call(schema11.properties.nodePools.items.properties, key11))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs106 === errors){
-if(data46.name !== undefined){
-const _errs107 = errors;
-if(typeof data46.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs107 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.mode !== undefined){
-const _errs109 = errors;
-if(typeof data46.mode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs109 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.count !== undefined){
-let data49 = data46.count;
-const _errs111 = errors;
-if(!((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid17 = _errs111 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.maxPods !== undefined){
-let data50 = data46.maxPods;
-const _errs113 = errors;
-if(!((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid17 = _errs113 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.osType !== undefined){
-const _errs115 = errors;
-if(typeof data46.osType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs115 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.vmSize !== undefined){
-const _errs117 = errors;
-if(typeof data46.vmSize !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs117 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.enableAutoScaling !== undefined){
-const _errs119 = errors;
-if(typeof data46.enableAutoScaling !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid17 = _errs119 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.minCount !== undefined){
-let data54 = data46.minCount;
-const _errs121 = errors;
-if(!((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid17 = _errs121 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.maxCount !== undefined){
-let data55 = data46.maxCount;
-const _errs123 = errors;
-if(!((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid17 = _errs123 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.maxSurge !== undefined){
-let data56 = data46.maxSurge;
-const _errs125 = errors;
-if((!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))) && (typeof data56 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
-return false;
-}
-var valid17 = _errs125 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.maxUnavailable !== undefined){
-let data57 = data46.maxUnavailable;
-const _errs127 = errors;
-if((!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))) && (typeof data57 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
-return false;
-}
-var valid17 = _errs127 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.podIPAllocationMode !== undefined){
-const _errs129 = errors;
-if(typeof data46.podIPAllocationMode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid17 = _errs129 === errors;
-}
-else {
-var valid17 = true;
-}
-if(valid17){
-if(data46.availabilityZones !== undefined){
-let data59 = data46.availabilityZones;
-const _errs131 = errors;
-if(errors === _errs131){
-if(Array.isArray(data59)){
-var valid18 = true;
-const len6 = data59.length;
-for(let i6=0; i6<len6; i6++){
-const _errs133 = errors;
-if(typeof data59[i6] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/availabilityZones/" + i6,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid18 = _errs133 === errors;
-if(!valid18){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5+"/availabilityZones",schemaPath:"#/properties/nodePools/items/properties/availabilityZones/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid17 = _errs131 === errors;
-}
-else {
-var valid17 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i5,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid16 = _errs104 === errors;
-if(!valid16){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -956,24 +751,208 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.vnet !== undefined){
-let data61 = data.vnet;
-const _errs135 = errors;
-if(errors === _errs135){
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-const _errs137 = errors;
-for(const key12 in data61){
-if(!(func2.call(schema11.properties.vnet.properties, key12))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+if(data.ipFamilies !== undefined){
+let data47 = data.ipFamilies;
+const _errs107 = errors;
+if(errors === _errs107){
+if(Array.isArray(data47)){
+var valid15 = true;
+const len3 = data47.length;
+for(let i3=0; i3<len3; i3++){
+const _errs109 = errors;
+if(typeof data47[i3] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i3,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid15 = _errs109 === errors;
+if(!valid15){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs107 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.podCidrs !== undefined){
+let data49 = data.podCidrs;
+const _errs111 = errors;
+if(errors === _errs111){
+if(Array.isArray(data49)){
+var valid16 = true;
+const len4 = data49.length;
+for(let i4=0; i4<len4; i4++){
+const _errs113 = errors;
+if(typeof data49[i4] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i4,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid16 = _errs113 === errors;
+if(!valid16){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/properties/podCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs111 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.serviceCidrs !== undefined){
+let data51 = data.serviceCidrs;
+const _errs115 = errors;
+if(errors === _errs115){
+if(Array.isArray(data51)){
+var valid17 = true;
+const len5 = data51.length;
+for(let i5=0; i5<len5; i5++){
+const _errs117 = errors;
+if(typeof data51[i5] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i5,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid17 = _errs117 === errors;
+if(!valid17){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/properties/serviceCidrs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs115 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nodePools !== undefined){
+let data53 = data.nodePools;
+const _errs119 = errors;
+if(errors === _errs119){
+if(Array.isArray(data53)){
+var valid18 = true;
+const len6 = data53.length;
+for(let i6=0; i6<len6; i6++){
+let data54 = data53[i6];
+const _errs121 = errors;
+if(errors === _errs121){
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+const _errs123 = errors;
+for(const key12 in data54){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key12))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs137 === errors){
-if(data61.managed !== undefined){
+if(_errs123 === errors){
+if(data54.name !== undefined){
+const _errs124 = errors;
+if(typeof data54.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs124 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.mode !== undefined){
+const _errs126 = errors;
+if(typeof data54.mode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs126 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.count !== undefined){
+let data57 = data54.count;
+const _errs128 = errors;
+if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid19 = _errs128 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.maxPods !== undefined){
+let data58 = data54.maxPods;
+const _errs130 = errors;
+if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid19 = _errs130 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.osType !== undefined){
+const _errs132 = errors;
+if(typeof data54.osType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs132 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.vmSize !== undefined){
+const _errs134 = errors;
+if(typeof data54.vmSize !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs134 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.enableAutoScaling !== undefined){
+const _errs136 = errors;
+if(typeof data54.enableAutoScaling !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid19 = _errs136 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.minCount !== undefined){
+let data62 = data54.minCount;
 const _errs138 = errors;
-if(typeof data61.managed !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs138 === errors;
@@ -982,10 +961,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data61.name !== undefined){
+if(data54.maxCount !== undefined){
+let data63 = data54.maxCount;
 const _errs140 = errors;
-if(typeof data61.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs140 === errors;
@@ -994,10 +974,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data61.resourceGroup !== undefined){
+if(data54.maxSurge !== undefined){
+let data64 = data54.maxSurge;
 const _errs142 = errors;
-if(typeof data61.resourceGroup !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))) && (typeof data64 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
 return false;
 }
 var valid19 = _errs142 === errors;
@@ -1006,21 +987,161 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data61.addressSpaces !== undefined){
-let data65 = data61.addressSpaces;
+if(data54.maxUnavailable !== undefined){
+let data65 = data54.maxUnavailable;
 const _errs144 = errors;
-if(errors === _errs144){
-if(Array.isArray(data65)){
-var valid20 = true;
-const len7 = data65.length;
-for(let i7=0; i7<len7; i7++){
-const _errs146 = errors;
-if(typeof data65[i7] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i7,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))) && (typeof data65 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
 return false;
 }
-var valid20 = _errs146 === errors;
+var valid19 = _errs144 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.podIPAllocationMode !== undefined){
+const _errs146 = errors;
+if(typeof data54.podIPAllocationMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs146 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data54.availabilityZones !== undefined){
+let data67 = data54.availabilityZones;
+const _errs148 = errors;
+if(errors === _errs148){
+if(Array.isArray(data67)){
+var valid20 = true;
+const len7 = data67.length;
+for(let i7=0; i7<len7; i7++){
+const _errs150 = errors;
+if(typeof data67[i7] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilityZones/" + i7,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid20 = _errs150 === errors;
 if(!valid20){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilityZones",schemaPath:"#/properties/nodePools/items/properties/availabilityZones/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid19 = _errs148 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid18 = _errs121 === errors;
+if(!valid18){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs119 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vnet !== undefined){
+let data69 = data.vnet;
+const _errs152 = errors;
+if(errors === _errs152){
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+const _errs154 = errors;
+for(const key13 in data69){
+if(!(func2.call(schema11.properties.vnet.properties, key13))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs154 === errors){
+if(data69.managed !== undefined){
+const _errs155 = errors;
+if(typeof data69.managed !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid21 = _errs155 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data69.name !== undefined){
+const _errs157 = errors;
+if(typeof data69.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs157 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data69.resourceGroup !== undefined){
+const _errs159 = errors;
+if(typeof data69.resourceGroup !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs159 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data69.addressSpaces !== undefined){
+let data73 = data69.addressSpaces;
+const _errs161 = errors;
+if(errors === _errs161){
+if(Array.isArray(data73)){
+var valid22 = true;
+const len8 = data73.length;
+for(let i8=0; i8<len8; i8++){
+const _errs163 = errors;
+if(typeof data73[i8] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i8,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs163 === errors;
+if(!valid22){
 break;
 }
 }
@@ -1030,248 +1151,272 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid19 = _errs144 === errors;
+var valid21 = _errs161 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
-if(data61.subnetName !== undefined){
-const _errs148 = errors;
-if(typeof data61.subnetName !== "string"){
+if(valid21){
+if(data69.subnetName !== undefined){
+const _errs165 = errors;
+if(typeof data69.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs148 === errors;
+var valid21 = _errs165 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
-if(data61.subnetCidr !== undefined){
-const _errs150 = errors;
-if(typeof data61.subnetCidr !== "string"){
+if(valid21){
+if(data69.subnetCidr !== undefined){
+const _errs167 = errors;
+if(typeof data69.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs150 === errors;
+var valid21 = _errs167 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
-if(data61.subnetIPv6Cidr !== undefined){
-const _errs152 = errors;
-if(typeof data61.subnetIPv6Cidr !== "string"){
+if(valid21){
+if(data69.subnetIPv6Cidr !== undefined){
+const _errs169 = errors;
+if(typeof data69.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs152 === errors;
+var valid21 = _errs169 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
-if(data61.podSubnetName !== undefined){
-const _errs154 = errors;
-if(typeof data61.podSubnetName !== "string"){
+if(valid21){
+if(data69.podSubnetName !== undefined){
+const _errs171 = errors;
+if(typeof data69.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs154 === errors;
+var valid21 = _errs171 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
 }
-if(valid19){
-if(data61.podSubnetCidr !== undefined){
-const _errs156 = errors;
-if(typeof data61.podSubnetCidr !== "string"){
+if(valid21){
+if(data69.podSubnetCidr !== undefined){
+const _errs173 = errors;
+if(typeof data69.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid19 = _errs156 === errors;
+var valid21 = _errs173 === errors;
 }
 else {
-var valid19 = true;
-}
-if(valid19){
-if(data61.existingSubnets !== undefined){
-let data72 = data61.existingSubnets;
-const _errs158 = errors;
-if(errors === _errs158){
-if(Array.isArray(data72)){
 var valid21 = true;
-const len8 = data72.length;
-for(let i8=0; i8<len8; i8++){
-let data73 = data72[i8];
-const _errs160 = errors;
-if(errors === _errs160){
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-let missing2;
-if((data73.cidr === undefined) && (missing2 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
 }
-else {
-const _errs162 = errors;
-for(const key13 in data73){
-if(!((((((((key13 === "name") || (key13 === "cidr")) || (key13 === "delegations")) || (key13 === "routeTableId")) || (key13 === "natGatewayId")) || (key13 === "networkSecurityGroupId")) || (key13 === "usedBy")) || (key13 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs162 === errors){
-if(data73.name !== undefined){
-const _errs163 = errors;
-if(typeof data73.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid22 = _errs163 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data73.cidr !== undefined){
-const _errs165 = errors;
-if(typeof data73.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid22 = _errs165 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data73.delegations !== undefined){
-let data76 = data73.delegations;
-const _errs167 = errors;
-if(errors === _errs167){
-if(Array.isArray(data76)){
-var valid23 = true;
-const len9 = data76.length;
-for(let i9=0; i9<len9; i9++){
-const _errs169 = errors;
-if(typeof data76[i9] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/delegations/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid23 = _errs169 === errors;
-if(!valid23){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid22 = _errs167 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data73.routeTableId !== undefined){
-const _errs171 = errors;
-if(typeof data73.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid22 = _errs171 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data73.natGatewayId !== undefined){
-const _errs173 = errors;
-if(typeof data73.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid22 = _errs173 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-if(data73.networkSecurityGroupId !== undefined){
+if(valid21){
+if(data69.apiServerSubnetName !== undefined){
 const _errs175 = errors;
-if(typeof data73.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data69.apiServerSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetName",schemaPath:"#/properties/vnet/properties/apiServerSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs175 === errors;
+var valid21 = _errs175 === errors;
 }
 else {
-var valid22 = true;
+var valid21 = true;
 }
-if(valid22){
-if(data73.usedBy !== undefined){
-let data81 = data73.usedBy;
+if(valid21){
+if(data69.apiServerSubnetCidr !== undefined){
 const _errs177 = errors;
-if(errors === _errs177){
-if(Array.isArray(data81)){
-var valid24 = true;
-const len10 = data81.length;
-for(let i10=0; i10<len10; i10++){
-const _errs179 = errors;
-if(typeof data81[i10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/usedBy/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data69.apiServerSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetCidr",schemaPath:"#/properties/vnet/properties/apiServerSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs179 === errors;
-if(!valid24){
+var valid21 = _errs177 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
+if(data69.existingSubnets !== undefined){
+let data82 = data69.existingSubnets;
+const _errs179 = errors;
+if(errors === _errs179){
+if(Array.isArray(data82)){
+var valid23 = true;
+const len9 = data82.length;
+for(let i9=0; i9<len9; i9++){
+let data83 = data82[i9];
+const _errs181 = errors;
+if(errors === _errs181){
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing2;
+if((data83.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs183 = errors;
+for(const key14 in data83){
+if(!((((((((key14 === "name") || (key14 === "cidr")) || (key14 === "delegations")) || (key14 === "routeTableId")) || (key14 === "natGatewayId")) || (key14 === "networkSecurityGroupId")) || (key14 === "usedBy")) || (key14 === "used"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs183 === errors){
+if(data83.name !== undefined){
+const _errs184 = errors;
+if(typeof data83.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid24 = _errs184 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data83.cidr !== undefined){
+const _errs186 = errors;
+if(typeof data83.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid24 = _errs186 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data83.delegations !== undefined){
+let data86 = data83.delegations;
+const _errs188 = errors;
+if(errors === _errs188){
+if(Array.isArray(data86)){
+var valid25 = true;
+const len10 = data86.length;
+for(let i10=0; i10<len10; i10++){
+const _errs190 = errors;
+if(typeof data86[i10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/delegations/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs190 === errors;
+if(!valid25){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid22 = _errs177 === errors;
+var valid24 = _errs188 === errors;
 }
 else {
-var valid22 = true;
+var valid24 = true;
 }
-if(valid22){
-if(data73.used !== undefined){
-let data83 = data73.used;
-const _errs181 = errors;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid24){
+if(data83.routeTableId !== undefined){
+const _errs192 = errors;
+if(typeof data83.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs181 === errors;
+var valid24 = _errs192 === errors;
 }
 else {
-var valid22 = true;
+var valid24 = true;
 }
+if(valid24){
+if(data83.natGatewayId !== undefined){
+const _errs194 = errors;
+if(typeof data83.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid24 = _errs194 === errors;
 }
+else {
+var valid24 = true;
 }
+if(valid24){
+if(data83.networkSecurityGroupId !== undefined){
+const _errs196 = errors;
+if(typeof data83.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid24 = _errs196 === errors;
 }
+else {
+var valid24 = true;
 }
+if(valid24){
+if(data83.usedBy !== undefined){
+let data91 = data83.usedBy;
+const _errs198 = errors;
+if(errors === _errs198){
+if(Array.isArray(data91)){
+var valid26 = true;
+const len11 = data91.length;
+for(let i11=0; i11<len11; i11++){
+const _errs200 = errors;
+if(typeof data91[i11] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/usedBy/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid26 = _errs200 === errors;
+if(!valid26){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i8,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid21 = _errs160 === errors;
-if(!valid21){
+var valid24 = _errs198 === errors;
+}
+else {
+var valid24 = true;
+}
+if(valid24){
+if(data83.used !== undefined){
+let data93 = data83.used;
+const _errs202 = errors;
+if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid24 = _errs202 === errors;
+}
+else {
+var valid24 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid23 = _errs181 === errors;
+if(!valid23){
 break;
 }
 }
@@ -1281,10 +1426,12 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid19 = _errs158 === errors;
+var valid21 = _errs179 === errors;
 }
 else {
-var valid19 = true;
+var valid21 = true;
+}
+}
 }
 }
 }
@@ -1302,27 +1449,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs135 === errors;
+var valid0 = _errs152 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data84 = data.connectedCidrs;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data84)){
-var valid25 = true;
-const len11 = data84.length;
-for(let i11=0; i11<len11; i11++){
-const _errs185 = errors;
-if(typeof data84[i11] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i11,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data94 = data.connectedCidrs;
+const _errs204 = errors;
+if(errors === _errs204){
+if(Array.isArray(data94)){
+var valid27 = true;
+const len12 = data94.length;
+for(let i12=0; i12<len12; i12++){
+const _errs206 = errors;
+if(typeof data94[i12] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i12,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs185 === errors;
-if(!valid25){
+var valid27 = _errs206 === errors;
+if(!valid27){
 break;
 }
 }
@@ -1332,73 +1479,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs183 === errors;
+var valid0 = _errs204 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data86 = data.routes;
-const _errs187 = errors;
-if(errors === _errs187){
-if(Array.isArray(data86)){
-var valid26 = true;
-const len12 = data86.length;
-for(let i12=0; i12<len12; i12++){
-let data87 = data86[i12];
-const _errs189 = errors;
-if(errors === _errs189){
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+let data96 = data.routes;
+const _errs208 = errors;
+if(errors === _errs208){
+if(Array.isArray(data96)){
+var valid28 = true;
+const len13 = data96.length;
+for(let i13=0; i13<len13; i13++){
+let data97 = data96[i13];
+const _errs210 = errors;
+if(errors === _errs210){
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
 let missing3;
-if(((data87.prefix === undefined) && (missing3 = "prefix")) || ((data87.nextHopType === undefined) && (missing3 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data97.prefix === undefined) && (missing3 = "prefix")) || ((data97.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs191 = errors;
-for(const key14 in data87){
-if(!(((key14 === "prefix") || (key14 === "nextHopType")) || (key14 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+const _errs212 = errors;
+for(const key15 in data97){
+if(!(((key15 === "prefix") || (key15 === "nextHopType")) || (key15 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs191 === errors){
-if(data87.prefix !== undefined){
-const _errs192 = errors;
-if(typeof data87.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs212 === errors){
+if(data97.prefix !== undefined){
+const _errs213 = errors;
+if(typeof data97.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs192 === errors;
+var valid29 = _errs213 === errors;
 }
 else {
-var valid27 = true;
+var valid29 = true;
 }
-if(valid27){
-if(data87.nextHopType !== undefined){
-const _errs194 = errors;
-if(typeof data87.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid29){
+if(data97.nextHopType !== undefined){
+const _errs215 = errors;
+if(typeof data97.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs194 === errors;
+var valid29 = _errs215 === errors;
 }
 else {
-var valid27 = true;
+var valid29 = true;
 }
-if(valid27){
-if(data87.nextHopIp !== undefined){
-const _errs196 = errors;
-if(typeof data87.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid29){
+if(data97.nextHopIp !== undefined){
+const _errs217 = errors;
+if(typeof data97.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs196 === errors;
+var valid29 = _errs217 === errors;
 }
 else {
-var valid27 = true;
+var valid29 = true;
 }
 }
 }
@@ -1406,12 +1553,12 @@ var valid27 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i12,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid26 = _errs189 === errors;
-if(!valid26){
+var valid28 = _errs210 === errors;
+if(!valid28){
 break;
 }
 }
@@ -1421,89 +1568,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs187 === errors;
+var valid0 = _errs208 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data91 = data.firewall;
-const _errs198 = errors;
-if(errors === _errs198){
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-const _errs200 = errors;
-for(const key15 in data91){
-if(!(((((key15 === "enabled") || (key15 === "subnetCidr")) || (key15 === "sku")) || (key15 === "managementSubnetCidr")) || (key15 === "allowList"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+let data101 = data.firewall;
+const _errs219 = errors;
+if(errors === _errs219){
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+const _errs221 = errors;
+for(const key16 in data101){
+if(!(((((key16 === "enabled") || (key16 === "subnetCidr")) || (key16 === "sku")) || (key16 === "managementSubnetCidr")) || (key16 === "allowList"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs200 === errors){
-if(data91.enabled !== undefined){
-const _errs201 = errors;
-if(typeof data91.enabled !== "boolean"){
+if(_errs221 === errors){
+if(data101.enabled !== undefined){
+const _errs222 = errors;
+if(typeof data101.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid28 = _errs201 === errors;
+var valid30 = _errs222 === errors;
 }
 else {
-var valid28 = true;
+var valid30 = true;
 }
-if(valid28){
-if(data91.subnetCidr !== undefined){
-const _errs203 = errors;
-if(typeof data91.subnetCidr !== "string"){
+if(valid30){
+if(data101.subnetCidr !== undefined){
+const _errs224 = errors;
+if(typeof data101.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid28 = _errs203 === errors;
+var valid30 = _errs224 === errors;
 }
 else {
-var valid28 = true;
+var valid30 = true;
 }
-if(valid28){
-if(data91.sku !== undefined){
-const _errs205 = errors;
-if(typeof data91.sku !== "string"){
+if(valid30){
+if(data101.sku !== undefined){
+const _errs226 = errors;
+if(typeof data101.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid28 = _errs205 === errors;
+var valid30 = _errs226 === errors;
 }
 else {
-var valid28 = true;
+var valid30 = true;
 }
-if(valid28){
-if(data91.managementSubnetCidr !== undefined){
-const _errs207 = errors;
-if(typeof data91.managementSubnetCidr !== "string"){
+if(valid30){
+if(data101.managementSubnetCidr !== undefined){
+const _errs228 = errors;
+if(typeof data101.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid28 = _errs207 === errors;
+var valid30 = _errs228 === errors;
 }
 else {
-var valid28 = true;
+var valid30 = true;
 }
-if(valid28){
-if(data91.allowList !== undefined){
-let data96 = data91.allowList;
-const _errs209 = errors;
-if(errors === _errs209){
-if(Array.isArray(data96)){
-var valid29 = true;
-const len13 = data96.length;
-for(let i13=0; i13<len13; i13++){
-const _errs211 = errors;
-if(typeof data96[i13] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i13,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid30){
+if(data101.allowList !== undefined){
+let data106 = data101.allowList;
+const _errs230 = errors;
+if(errors === _errs230){
+if(Array.isArray(data106)){
+var valid31 = true;
+const len14 = data106.length;
+for(let i14=0; i14<len14; i14++){
+const _errs232 = errors;
+if(typeof data106[i14] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i14,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid29 = _errs211 === errors;
-if(!valid29){
+var valid31 = _errs232 === errors;
+if(!valid31){
 break;
 }
 }
@@ -1513,10 +1660,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid28 = _errs209 === errors;
+var valid30 = _errs230 === errors;
 }
 else {
-var valid28 = true;
+var valid30 = true;
 }
 }
 }
@@ -1529,79 +1676,79 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs198 === errors;
+var valid0 = _errs219 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ingress !== undefined){
-let data98 = data.ingress;
-const _errs213 = errors;
-if(errors === _errs213){
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-const _errs215 = errors;
-for(const key16 in data98){
-if(!((((key16 === "internalLoadBalancer") || (key16 === "expose")) || (key16 === "applicationGateway")) || (key16 === "nsg"))){
-validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+let data108 = data.ingress;
+const _errs234 = errors;
+if(errors === _errs234){
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+const _errs236 = errors;
+for(const key17 in data108){
+if(!((((key17 === "internalLoadBalancer") || (key17 === "expose")) || (key17 === "applicationGateway")) || (key17 === "nsg"))){
+validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs215 === errors){
-if(data98.internalLoadBalancer !== undefined){
-let data99 = data98.internalLoadBalancer;
-const _errs216 = errors;
-if(errors === _errs216){
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-const _errs218 = errors;
-for(const key17 in data99){
-if(!(((key17 === "subnetCidr") || (key17 === "subnetName")) || (key17 === "ips"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+if(_errs236 === errors){
+if(data108.internalLoadBalancer !== undefined){
+let data109 = data108.internalLoadBalancer;
+const _errs237 = errors;
+if(errors === _errs237){
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+const _errs239 = errors;
+for(const key18 in data109){
+if(!(((key18 === "subnetCidr") || (key18 === "subnetName")) || (key18 === "ips"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs218 === errors){
-if(data99.subnetCidr !== undefined){
-const _errs219 = errors;
-if(typeof data99.subnetCidr !== "string"){
+if(_errs239 === errors){
+if(data109.subnetCidr !== undefined){
+const _errs240 = errors;
+if(typeof data109.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs219 === errors;
+var valid33 = _errs240 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data99.subnetName !== undefined){
-const _errs221 = errors;
-if(typeof data99.subnetName !== "string"){
+if(valid33){
+if(data109.subnetName !== undefined){
+const _errs242 = errors;
+if(typeof data109.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs221 === errors;
+var valid33 = _errs242 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data99.ips !== undefined){
-let data102 = data99.ips;
-const _errs223 = errors;
-if(errors === _errs223){
-if(Array.isArray(data102)){
-var valid32 = true;
-const len14 = data102.length;
-for(let i14=0; i14<len14; i14++){
-const _errs225 = errors;
-if(typeof data102[i14] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i14,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid33){
+if(data109.ips !== undefined){
+let data112 = data109.ips;
+const _errs244 = errors;
+if(errors === _errs244){
+if(Array.isArray(data112)){
+var valid34 = true;
+const len15 = data112.length;
+for(let i15=0; i15<len15; i15++){
+const _errs246 = errors;
+if(typeof data112[i15] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i15,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs225 === errors;
-if(!valid32){
+var valid34 = _errs246 === errors;
+if(!valid34){
 break;
 }
 }
@@ -1611,10 +1758,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/i
 return false;
 }
 }
-var valid31 = _errs223 === errors;
+var valid33 = _errs244 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
 }
 }
@@ -1625,87 +1772,87 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",
 return false;
 }
 }
-var valid30 = _errs216 === errors;
+var valid32 = _errs237 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
-if(valid30){
-if(data98.expose !== undefined){
-let data104 = data98.expose;
-const _errs227 = errors;
-if(errors === _errs227){
-if(Array.isArray(data104)){
-var valid33 = true;
-const len15 = data104.length;
-for(let i15=0; i15<len15; i15++){
-let data105 = data104[i15];
-const _errs229 = errors;
-if(errors === _errs229){
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(valid32){
+if(data108.expose !== undefined){
+let data114 = data108.expose;
+const _errs248 = errors;
+if(errors === _errs248){
+if(Array.isArray(data114)){
+var valid35 = true;
+const len16 = data114.length;
+for(let i16=0; i16<len16; i16++){
+let data115 = data114[i16];
+const _errs250 = errors;
+if(errors === _errs250){
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
 let missing4;
-if(((data105.port === undefined) && (missing4 = "port")) || ((data105.targetIp === undefined) && (missing4 = "targetIp"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+if(((data115.port === undefined) && (missing4 = "port")) || ((data115.targetIp === undefined) && (missing4 = "targetIp"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs231 = errors;
-for(const key18 in data105){
-if(!((((key18 === "port") || (key18 === "protocol")) || (key18 === "targetIp")) || (key18 === "targetPort"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+const _errs252 = errors;
+for(const key19 in data115){
+if(!((((key19 === "port") || (key19 === "protocol")) || (key19 === "targetIp")) || (key19 === "targetPort"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs231 === errors){
-if(data105.port !== undefined){
-let data106 = data105.port;
-const _errs232 = errors;
-if(!((typeof data106 == "number") && (!(data106 % 1) && !isNaN(data106)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(_errs252 === errors){
+if(data115.port !== undefined){
+let data116 = data115.port;
+const _errs253 = errors;
+if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid34 = _errs232 === errors;
+var valid36 = _errs253 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
-if(valid34){
-if(data105.protocol !== undefined){
-const _errs234 = errors;
-if(typeof data105.protocol !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid36){
+if(data115.protocol !== undefined){
+const _errs255 = errors;
+if(typeof data115.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs234 === errors;
+var valid36 = _errs255 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
-if(valid34){
-if(data105.targetIp !== undefined){
-const _errs236 = errors;
-if(typeof data105.targetIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid36){
+if(data115.targetIp !== undefined){
+const _errs257 = errors;
+if(typeof data115.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs236 === errors;
+var valid36 = _errs257 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
-if(valid34){
-if(data105.targetPort !== undefined){
-let data109 = data105.targetPort;
-const _errs238 = errors;
-if(!((typeof data109 == "number") && (!(data109 % 1) && !isNaN(data109)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid36){
+if(data115.targetPort !== undefined){
+let data119 = data115.targetPort;
+const _errs259 = errors;
+if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid34 = _errs238 === errors;
+var valid36 = _errs259 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
 }
 }
@@ -1714,12 +1861,12 @@ var valid34 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i15,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid33 = _errs229 === errors;
-if(!valid33){
+var valid35 = _errs250 === errors;
+if(!valid35){
 break;
 }
 }
@@ -1729,84 +1876,84 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/
 return false;
 }
 }
-var valid30 = _errs227 === errors;
+var valid32 = _errs248 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
-if(valid30){
-if(data98.applicationGateway !== undefined){
-let data110 = data98.applicationGateway;
-const _errs240 = errors;
-if(errors === _errs240){
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-const _errs242 = errors;
-for(const key19 in data110){
-if(!(((((key19 === "enabled") || (key19 === "subnetCidr")) || (key19 === "subnetId")) || (key19 === "id")) || (key19 === "name"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+if(valid32){
+if(data108.applicationGateway !== undefined){
+let data120 = data108.applicationGateway;
+const _errs261 = errors;
+if(errors === _errs261){
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+const _errs263 = errors;
+for(const key20 in data120){
+if(!(((((key20 === "enabled") || (key20 === "subnetCidr")) || (key20 === "subnetId")) || (key20 === "id")) || (key20 === "name"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs242 === errors){
-if(data110.enabled !== undefined){
-const _errs243 = errors;
-if(typeof data110.enabled !== "boolean"){
+if(_errs263 === errors){
+if(data120.enabled !== undefined){
+const _errs264 = errors;
+if(typeof data120.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid35 = _errs243 === errors;
+var valid37 = _errs264 === errors;
 }
 else {
-var valid35 = true;
+var valid37 = true;
 }
-if(valid35){
-if(data110.subnetCidr !== undefined){
-const _errs245 = errors;
-if(typeof data110.subnetCidr !== "string"){
+if(valid37){
+if(data120.subnetCidr !== undefined){
+const _errs266 = errors;
+if(typeof data120.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs245 === errors;
+var valid37 = _errs266 === errors;
 }
 else {
-var valid35 = true;
+var valid37 = true;
 }
-if(valid35){
-if(data110.subnetId !== undefined){
-const _errs247 = errors;
-if(typeof data110.subnetId !== "string"){
+if(valid37){
+if(data120.subnetId !== undefined){
+const _errs268 = errors;
+if(typeof data120.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs247 === errors;
+var valid37 = _errs268 === errors;
 }
 else {
-var valid35 = true;
+var valid37 = true;
 }
-if(valid35){
-if(data110.id !== undefined){
-const _errs249 = errors;
-if(typeof data110.id !== "string"){
+if(valid37){
+if(data120.id !== undefined){
+const _errs270 = errors;
+if(typeof data120.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs249 === errors;
+var valid37 = _errs270 === errors;
 }
 else {
-var valid35 = true;
+var valid37 = true;
 }
-if(valid35){
-if(data110.name !== undefined){
-const _errs251 = errors;
-if(typeof data110.name !== "string"){
+if(valid37){
+if(data120.name !== undefined){
+const _errs272 = errors;
+if(typeof data120.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs251 === errors;
+var valid37 = _errs272 === errors;
 }
 else {
-var valid35 = true;
+var valid37 = true;
 }
 }
 }
@@ -1819,28 +1966,28 @@ validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",sc
 return false;
 }
 }
-var valid30 = _errs240 === errors;
+var valid32 = _errs261 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
-if(valid30){
-if(data98.nsg !== undefined){
-let data116 = data98.nsg;
-const _errs253 = errors;
-if(errors === _errs253){
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-const _errs255 = errors;
-for(const key20 in data116){
-if(!(key20 === "enabled")){
-validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
+if(valid32){
+if(data108.nsg !== undefined){
+let data126 = data108.nsg;
+const _errs274 = errors;
+if(errors === _errs274){
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+const _errs276 = errors;
+for(const key21 in data126){
+if(!(key21 === "enabled")){
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs255 === errors){
-if(data116.enabled !== undefined){
-if(typeof data116.enabled !== "boolean"){
+if(_errs276 === errors){
+if(data126.enabled !== undefined){
+if(typeof data126.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -1852,10 +1999,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/pro
 return false;
 }
 }
-var valid30 = _errs253 === errors;
+var valid32 = _errs274 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
 }
 }
@@ -1867,10 +2014,11 @@ validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs213 === errors;
+var valid0 = _errs234 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

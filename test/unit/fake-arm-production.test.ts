@@ -1,4 +1,4 @@
-/** The fake ARM's availability-zone behaviour (issue 11 item 2), through the real SDK clients as the CLI sends. */
+/** The fake ARM's zone and API server access behaviour (issue 11 items 1, 2), through the real SDK clients as the CLI sends. */
 import assert from "node:assert/strict";
 import type { TokenCredential } from "@azure/core-auth";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
@@ -79,5 +79,51 @@ describe("fake ARM: availability zones", function () {
     const d4 = skus.find((s) => s.name === "Standard_D4s_v5");
     assert.deepEqual(d4?.locationInfo?.[0]?.zones, ["1", "2"]);
     assert.deepEqual(d4?.restrictions?.find((r) => r.type === "Zone")?.restrictionInfo?.zones, ["2"]);
+  });
+
+  describe("API server access", () => {
+    const rg = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg`;
+    const zone = (name: string): string => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}`;
+    const cluster = (api: Record<string, unknown>) => ({ location: "westeurope", dnsPrefix: "c", agentPoolProfiles: [{ name: "system", mode: "System", count: 1, vmSize: "Standard_D4s_v5", availabilityZones: ["1"] }], apiServerAccessProfile: api });
+
+    it("refuses authorized ranges on a private cluster and 0.0.0.0/32 with others, with AKS's own messages", async () => {
+      const e = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enablePrivateCluster: true, authorizedIPRanges: ["203.0.113.0/24"] }), poll));
+      assert.equal(e.code, "InvalidParameter");
+      assert.equal(e.message, "Private cluster cannot be enabled with AuthorizedIPRanges.");
+      const only = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ authorizedIPRanges: ["0.0.0.0/32", "203.0.113.0/24"] }), poll));
+      assert.match(only.message, /Setting apiServerAuthorizedIPRange to 0.0.0.0\/32 is not allowed with other IP ranges/);
+    });
+
+    it("refuses a private DNS zone not named for the region, listing the names AKS takes", async () => {
+      for (const n of ["privatelink.eus.azmk8s.io", "private.westeurope.azmk8s.io"]) fake.put(zone(n), { location: "global", properties: {} });
+      const e = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enablePrivateCluster: true, privateDNSZone: zone("privatelink.eus.azmk8s.io") }), poll));
+      assert.equal(e.code, "InvalidPrivateDNSZoneResourceID");
+      assert.match(e.message, /privatelink\.westeurope\.azmk8s\.io,\[a-zA-Z0-9-\]\{1,32\}\.private\.westeurope/);
+      const priv = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enablePrivateCluster: true, privateDNSZone: zone("private.westeurope.azmk8s.io") }), poll));
+      assert.equal(priv.code, "InvalidPrivateDNSZoneResourceID", "private.<region> only with VNet Integration");
+    });
+
+    it("fails provisioning when the identity may not write your zone; a private cluster stays private", async () => {
+      fake.put(zone("privatelink.westeurope.azmk8s.io"), { location: "global", properties: {} });
+      const idId = `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1`;
+      fake.put(idId, { location: "westeurope" });
+      const vnet = fake.seed.vnet("rg", "vnet1", ["10.1.0.0/16"], { nodes: "10.1.0.0/22" }, { location: "westeurope" });
+      const body = { ...cluster({ enablePrivateCluster: true, privateDNSZone: zone("privatelink.westeurope.azmk8s.io") }), identity: { type: "UserAssigned" as const, userAssignedIdentities: { [idId]: {} } } };
+      body.agentPoolProfiles[0] = { ...body.agentPoolProfiles[0]!, vnetSubnetID: `${vnet}/subnets/nodes` } as (typeof body.agentPoolProfiles)[0];
+      const e = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", body, poll));
+      assert.match(e.message, /CustomPrivateDNSZoneMissingPermissionError/);
+      const pub = await aks.managedClusters.beginCreateOrUpdateAndWait("rg", "p", cluster({ enablePrivateCluster: true }), poll);
+      assert.match(pub.privateFqdn ?? "", /\.privatelink\.westeurope\.azmk8s\.io$/);
+      const change = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "p", cluster({ enablePrivateCluster: false }), poll));
+      assert.equal(change.code, "PropertyChangeNotAllowed");
+    });
+
+    it("VNet Integration needs a subnet delegated to AKS, at least /28", async () => {
+      const vnet = fake.seed.vnet("rg", "vnet2", ["10.2.0.0/16"], { plain: "10.2.1.0/28", small: { prefix: "10.2.2.0/29", delegations: ["Microsoft.ContainerService/managedClusters"] } }, { location: "westeurope" });
+      const plain = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enableVnetIntegration: true, subnetId: `${vnet}/subnets/plain` }), poll));
+      assert.match(plain.message, /must be delegated to Microsoft.ContainerService\/managedClusters/);
+      const small = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enableVnetIntegration: true, subnetId: `${vnet}/subnets/small` }), poll));
+      assert.match(small.message, /at least \/28, got \/29/);
+    });
   });
 });
