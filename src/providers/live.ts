@@ -315,8 +315,8 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
       ? vnetRead.then(async () => {
           const known = reads.subnets.find((s) => s.key === apiId.toLowerCase());
           if (known) return void (reads.apiServerSubnet = known);
-          const got = await orNotFound(net.subnets.get(apiParsed.resourceGroup, apiParsed.vnet, apiParsed.subnet, opt));
-          reads.apiServerSubnet = got ? { ...rawSubnet(got), used: got.ipConfigurations?.length ?? 0 } : null;
+          const got = await orNotFound(rest.get(`${netPath(apiParsed.resourceGroup, "virtualNetworks", apiParsed.vnet)}/subnets/${e(apiParsed.subnet)}`, API.network, signal));
+          reads.apiServerSubnet = got ? { ...rawSubnet(got), used: objects((got["properties"] as Json | undefined)?.["ipConfigurations"]).length } : null;
         })
       : Promise.resolve();
 
