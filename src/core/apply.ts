@@ -39,9 +39,10 @@ export class StaleEtagError extends Error {}
 
 /**
  * A step's decision re-made on a fresh read right before its write (delete's ownership checks): keep the resource
- * (nothing is written), or write, optionally this exact body, with If-Match of the etag that was read.
+ * (nothing is written, or only `body`: what aks-net put in it taken out), or write, optionally this exact body, with
+ * If-Match of the etag that was read.
  */
-export type Recheck = { keep: string } | { keep?: undefined; body?: Body; planned?: Body; ifMatch?: string };
+export type Recheck = { keep: string; body?: Body; planned?: Body; ifMatch?: string } | { keep?: undefined; body?: Body; planned?: Body; ifMatch?: string };
 
 export type StepStatus = "done" | "failed" | "skipped" | "cancelled";
 
@@ -217,8 +218,12 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     for (let attempt = 0; ; attempt++) {
       const current = await settle(op, await port.get(op, sig), sig);
       const decision = await recheck(op, current, sig);
-      if (decision.keep !== undefined) return { action: "unchanged", kept: decision.keep, ...(current ? { body: current } : {}) };
+      if (decision.keep !== undefined && decision.body === undefined) return { action: "unchanged", kept: decision.keep, ...(current ? { body: current } : {}) };
       try {
+        // Kept, but given back what aks-net put in it (its rule collections in a firewall that stays).
+        if (decision.keep !== undefined && decision.body !== undefined) {
+          return { action: "update", kept: decision.keep, body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch) };
+        }
         if (op.action === "delete") {
           if (current === undefined) return { action: "unchanged" };
           await port.delete(op, sig, decision.ifMatch);

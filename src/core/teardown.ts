@@ -507,6 +507,30 @@ export function decideTeardown(input: TeardownInput): Teardown {
 
   // Operations: deletes, plus removing the associations aks-net made on kept subnets.
   const ops: Operation[] = [];
+  // A firewall that stays (it holds your rule collection, or it is yours) gives back aks-net's rule collections:
+  // they are inline, so a PUT of the firewall without them (If-Match), yours kept.
+  for (const [k, body] of byId) {
+    if (lc(typeOf(k)) !== lc(TYPES.firewall) || del.has(k)) continue;
+    const own = ownCollections(k, body, made);
+    if (own.length === 0) continue;
+    const id = ids.get(k) as string;
+    const names = own.map(([, n]) => n);
+    ops.push({
+      resourceId: id,
+      type: TYPES.firewall,
+      apiVersion: API_VERSIONS.network,
+      dependsOn: [],
+      body: { properties: Object.fromEntries(FIREWALL_COLLECTIONS.flatMap((c) => {
+        const drop = own.filter(([x]) => x === c).map(([, n]) => ({ name: n }));
+        return drop.length > 0 ? [[c, drop]] : [];
+      })) },
+      label: `firewall ${nameOf(id)} (aks-net's rule collections)`,
+      action: "update",
+      reason: `remove aks-net's rule collections ${names.join(", ")}; the others stay`,
+    });
+    const kept = keep.get(k);
+    if (kept) kept.reason += `; aks-net removes its own rule collections ${names.join(", ")}`;
+  }
   for (const k of del) {
     const id = ids.get(k) as string;
     ops.push({ resourceId: id, type: typeOf(id), apiVersion: apiVersionOf(id), dependsOn: [], body: {}, label: labelOf(id, byId.get(k)), action: "delete" });
@@ -638,6 +662,20 @@ export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Reche
   } else for (const [g, list] of base.assignments) assignments.set(g, list);
   const w: World = { ...base, byId, ids, groups, assignments, made: t.made };
 
+  if (op.action === "update" && lc(op.type) === lc(TYPES.firewall)) {
+    // Only collections that are still exactly as the decision saw them (one you changed meanwhile is yours now).
+    const gone = new Set<string>();
+    for (const [c, name] of ownCollections(k, base.byId.get(k), t.made)) {
+      const was = list(base.byId.get(k), `properties.${c}`).find((i) => valueAt(i, "name") === name);
+      const now = list(fresh.body, `properties.${c}`).find((i) => valueAt(i, "name") === name);
+      if (now !== undefined && JSON.stringify(stable(now)) === JSON.stringify(stable(was))) gone.add(`${c}/${name}`);
+    }
+    if (gone.size === 0) return { keep: "its rule collections changed while the delete ran" };
+    const body = mergeForUpdate(fresh.body, {});
+    const props = { ...((valueAt(body, "properties") ?? {}) as Body) };
+    for (const c of FIREWALL_COLLECTIONS) if (Array.isArray(props[c])) props[c] = (props[c] as unknown[]).filter((i) => !gone.has(`${c}/${String(valueAt(i, "name"))}`));
+    return { body: { ...body, properties: props }, planned: {}, ...(etag !== undefined ? { ifMatch: etag } : {}) };
+  }
   if (op.action === "update" && lc(op.type) === lc(TYPES.vnet)) {
     // Only while the DNS servers are still exactly the ones the decision saw (the user may have set their own since).
     const was = JSON.stringify(list(base.byId.get(k), "properties.dhcpOptions.dnsServers"));
@@ -666,8 +704,15 @@ export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Reche
     return { keep: "no longer carries the proof that aks-net made it for this cluster" };
   }
   const b = blockers(k, w, new Set([k]), () => false, true);
-  if (b !== undefined) return { keep: `changed while the delete ran: ${b.reason}` };
-  return etag !== undefined ? { ifMatch: etag } : {};
+  if (b === undefined) return etag !== undefined ? { ifMatch: etag } : {};
+  const keep = `changed while the delete ran: ${b.reason}`;
+  // A firewall kept now still gives back aks-net's own rule collections (a PUT without them, If-Match).
+  const own = lc(op.type) === lc(TYPES.firewall) ? ownCollections(k, fresh.body, t.made) : [];
+  if (own.length === 0) return { keep };
+  const body = mergeForUpdate(fresh.body, {});
+  const props = { ...((valueAt(body, "properties") ?? {}) as Body) };
+  for (const c of FIREWALL_COLLECTIONS) if (Array.isArray(props[c])) props[c] = (props[c] as unknown[]).filter((i) => !own.some(([x, n]) => x === c && n === valueAt(i, "name")));
+  return { keep: `${keep}; aks-net removes its own rule collections ${own.map(([, n]) => n).join(", ")}`, body: { ...body, properties: props }, planned: {}, ...(etag !== undefined ? { ifMatch: etag } : {}) };
 }
 
 /** A subnet holds something aks-net does not delete: a NIC outside the cluster's node group, an endpoint, a link. */
@@ -691,6 +736,24 @@ function subnetInUse(body: Body | undefined, del: ReadonlySet<string>, cluster: 
     }
   }
   return undefined;
+}
+
+/** A body without what Azure changes on every write (etag, provisioningState), to compare two reads. */
+function stable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stable);
+  if (v === null || typeof v !== "object") return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag" && k !== "provisioningState").map(([k, x]) => [k, stable(x)]));
+}
+
+/** A classic firewall's inline rule collections. */
+const FIREWALL_COLLECTIONS = ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"];
+
+/** aks-net's rule collections in a firewall body, as [collection, name]. */
+function ownCollections(firewall: string, body: Body | undefined, made: ReadonlySet<string>): [string, string][] {
+  return FIREWALL_COLLECTIONS.flatMap((c) => list(body, `properties.${c}`).flatMap((item) => {
+    const name = valueAt(item, "name");
+    return typeof name === "string" && made.has(`${lc(firewall)}/${lc(c)}/${lc(name)}`) ? [[c, name] as [string, string]] : [];
+  }));
 }
 
 /** The firewall being deleted whose private IP is `ip` and whose subnet is in VNet `vnet`. */

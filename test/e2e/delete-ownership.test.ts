@@ -467,4 +467,34 @@ describe("delete after re-runs of create and after an interrupted delete", funct
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  for (const when of ["before", "during"] as const) {
+    it(`a classic firewall kept for the user's rule collection (added ${when} the delete) gives back aks-net's own collections (PUT with If-Match), the user's stays as it was`, async () => {
+      const { fake } = arm;
+      ok(await create(fake, "cf", FIREWALL));
+      const fw = net("rg-cf", "azureFirewalls", "cf-fw");
+      const team = { name: "team-rules", properties: { priority: 400, action: { type: "Allow" }, rules: [{ name: "dns", protocols: ["UDP"], sourceAddresses: ["10.224.0.0/16"], destinationAddresses: ["10.0.0.53"], destinationPorts: ["53"] }] } };
+      const own = (): string[] => ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"].flatMap((c) => ((props(fake.get(fw))[c] as Json[] | undefined) ?? []).map((i) => String(i["name"])));
+      const aksNets = own();
+      assert.ok(aksNets.length > 0, "create wrote its rule collections");
+      const add = (): void => {
+        const body = structuredClone(fake.get(fw) as Json);
+        props(body)["networkRuleCollections"] = [...((props(body)["networkRuleCollections"] as Json[] | undefined) ?? []), structuredClone(team)];
+        fake.put(fw, body);
+      };
+      if (when === "before") add();
+      else fake.onRequest({ method: "DELETE", match: /managedClusters\/cf$/ }, add);
+      const mark = fake.requests.length;
+      const r = await del(fake, "cf");
+      ok(r);
+      assert.ok(fake.get(fw), "the firewall stays");
+      assert.deepEqual(own(), ["team-rules"], `only the user's collection is left (aks-net's were ${aksNets.join(", ")})`);
+      const mine = ((props(fake.get(fw))["networkRuleCollections"] as Json[])[0] as Json);
+      assert.deepEqual({ name: mine["name"], properties: Object.fromEntries(Object.entries(props(mine)).filter(([k]) => k !== "provisioningState")) }, team, "the user's collection is exactly as they wrote it");
+      const puts = writesSince(fake, mark).filter((w) => w.method === "PUT" && /azureFirewalls\/cf-fw$/i.test(w.path));
+      assert.equal(puts.length, 1, "one PUT of the firewall");
+      assert.ok(puts[0]?.ifMatch, "sent with If-Match");
+      assert.match(r.stderr, /aks-net removes its own rule collections/);
+    });
+  }
 });

@@ -87,6 +87,8 @@ export interface RequestRecord {
   /** The Host header (`127.0.0.1:PORT`, or `localhost:PORT` for URLs built with `lroHost`). */
   host: string;
   userAgent: string | undefined;
+  /** The If-Match header of a write, when it had one. */
+  ifMatch?: string;
 }
 
 export interface PermissionSet {
@@ -645,6 +647,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       ...(audience !== undefined ? { audience } : {}), host: String(req.headers.host ?? ""),
       userAgent: str(req.headers["user-agent"]),
       ...(method !== "GET" && method !== "HEAD" && parsedBody !== undefined ? { body: parsedBody } : {}),
+      ...(req.headers["if-match"] !== undefined ? { ifMatch: String(req.headers["if-match"]) } : {}),
     };
     requests.push(rec);
     currentRecord = rec;
