@@ -4,6 +4,32 @@
  */
 import type { RuleInfo } from "../src/validators/finding.ts";
 
+const AKS = "https://learn.microsoft.com/azure/aks/";
+const ARM = "https://learn.microsoft.com/azure/azure-resource-manager/management/";
+
+/**
+ * The Microsoft Learn pages each family's rules come from (the research behind the ids names them per rule as
+ * `DOCS <page>`); a family not listed here is shown without a page.
+ */
+export const FAMILY_SOURCES: Record<string, string[]> = {
+  SYN: [`${AKS}concepts-network-ip-address-planning`],
+  RES: [`${AKS}concepts-network-azure-cni-overlay`],
+  SIZE: [`${AKS}concepts-network-ip-address-planning`, `${AKS}concepts-network-azure-cni-overlay`],
+  OVL: [`${AKS}concepts-network-azure-cni-overlay`, `${AKS}concepts-network-ip-address-planning`],
+  DNS: [`${AKS}concepts-network-ip-address-planning`, `${AKS}configure-kubenet`],
+  DBR: [`${AKS}concepts-network-ip-address-planning`],
+  POD: [`${AKS}concepts-network-ip-address-planning`, `${AKS}configure-dual-stack`],
+  CAP: [`${AKS}concepts-network-ip-address-planning`, `${AKS}configure-kubenet`],
+  CMP: [`${AKS}azure-cni-powered-by-cilium`, `${AKS}use-network-policies`, `${AKS}configure-kubenet`],
+  LB: [`${AKS}egress-outboundtype`],
+  OUT: [`${AKS}egress-outboundtype`, `${AKS}limit-egress-traffic`],
+  FWS: [`${AKS}limit-egress-traffic`],
+  FW: [`${AKS}outbound-rules-control-egress`, `${AKS}limit-egress-traffic`],
+  NAME: [`${ARM}resource-name-rules`],
+  TAG: [`${ARM}tag-resources`],
+  POOL: [`${AKS}create-node-pools`],
+};
+
 /** Markdown table cells: a `|` would end the cell, a newline the row. */
 const cell = (text: string): string => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
@@ -20,13 +46,17 @@ export function rulesMarkdown(rules: readonly RuleInfo[]): string {
     "",
     `Every rule \`aks-net validate\` runs (${rules.length} rules), by id. \`-o json\` names a finding's rule in \`rule\`; each`,
     "finding carries its own message (the values involved) and `fix`. `LIVE-*` rules run only with `--live`",
-    "([live.md](live.md)). Severity `error/warning` depends on the case (the finding says which).",
+    "([live.md](live.md)). Severity `error/warning` depends on the case (the finding says which). Each family names the",
+    "Microsoft Learn pages its rules come from.",
     "",
     `Families: ${[...groups.keys()].map((g) => `[${g}](#${g.toLowerCase()})`).join(", ")}.`,
     "",
   ];
   for (const [prefix, list] of groups) {
-    out.push(`## ${prefix}`, "", "| id | severity | checks |", "| --- | --- | --- |");
+    out.push(`## ${prefix}`, "");
+    const sources = FAMILY_SOURCES[prefix];
+    if (sources !== undefined) out.push(`Source: ${sources.map((u) => `<${u}>`).join(", ")}`, "");
+    out.push("| id | severity | checks |", "| --- | --- | --- |");
     for (const r of list) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.summary)} |`);
     out.push("");
   }
