@@ -185,7 +185,7 @@ describe("delete on a shared subscription: the ownership matrix", function () {
         assert.ok(now(fake, c.parent(name)), "the parent still exists");
         assert.match(r.stderr, new RegExp(c.reason.source), "named in the text output too");
         if (when === "before") {
-          assert.ok(!d.delete.some((o) => lc(o.resourceId) === lc(c.parent(name))), "decided before the first delete");
+          assert.ok(!d.delete.some((o) => o.action === "delete" && lc(o.resourceId) === lc(c.parent(name))), "decided before the first delete");
           assert.ok((parent.foreign ?? []).length > 0 || /resource group/.test(parent.type) === false || /holds/.test(parent.reason), "foreign items named in -o json");
         }
         assert.equal(fake.get(clusterId(`rg-${name}`, name)), undefined, "the cluster itself is gone");
