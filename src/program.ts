@@ -74,6 +74,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
       .option("--from <file>", "validate what another tool will deploy: a Terraform plan as JSON (terraform show -json), an ARM template or Bicep's compiled JSON (- reads stdin)")
       .addOption(new Option("--from-kind <kind>", "the kind of --from, when not detected from its content").choices(["terraform", "arm", "bicep"]))
       .option("--param <name=value|@file>", "ARM/Bicep template parameter, or @FILE a parameters file (repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+      .option("--from-cluster", "validate a running cluster (read-only, with -g and -n): its network profile and pools, its subnets, route table and peerings as --live reads them")
       .option("--from-resource <address>", "the cluster to validate when --from declares several (Terraform address, template resource name)")
       .option("--live", "also read the target VNet, peerings, route tables, permissions and quota from Azure (read-only)")
       .option("--subscription <id>", "subscription (else AZURE_SUBSCRIPTION_ID, else the Azure CLI default)")

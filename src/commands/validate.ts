@@ -12,6 +12,7 @@ import { EXIT, UsageError } from "../core/errors.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
 import { fieldAncestors, specFilePlaces } from "../core/locate.ts";
+import type { AzureContext } from "../providers/azure.ts";
 import type { Provenance, SpecLayer } from "../core/spec.ts";
 import { toGithubAnnotations, toSarif } from "../io/ci-output.ts";
 import { stdoutStyle } from "../io/io.ts";
@@ -30,13 +31,14 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (opts["file"] === "-" && io.stdin.isTTY) io.stderr.write("reading the spec from stdin (end with Ctrl-D)\n");
   const specText: { text?: string } = {};
   const from = await importedLayer(opts, io);
-  const layers = [...(from ? [from.layer] : []), ...(await layersFromOptions(opts, io, specText))];
+  const cluster = await clusterLayer(opts, io);
+  const layers = [...(from ? [from.layer] : []), ...(cluster ? [cluster.layer] : []), ...(await layersFromOptions(opts, io, specText))];
   let resolved = resolveSpec(layers);
-  if (opts["live"]) {
+  if (opts["live"] || cluster) {
     // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.
     const badNames = validateSpec(resolved.spec, resolved.provenance).some((f) => f.severity === "error" && f.rule.startsWith("NAME-"));
     if (badNames) io.stderr.write("--live: Azure not read, since names in the spec break Azure's naming rules (NAME-*)\n");
-    else resolved = await withLiveFacts(layers, resolved, opts, io);
+    else resolved = await withLiveFacts(layers, resolved, opts, io, cluster?.ctx);
   }
 
   const output = opts["output"];
@@ -73,6 +75,18 @@ async function importedLayer(opts: CommandOptions, io: Io): Promise<FromFile | u
   return readFrom(path, { ...(kind ? { kind } : {}), params: (opts["param"] as string[] | undefined) ?? [], ...(typeof opts["fromResource"] === "string" ? { resource: opts["fromResource"] } : {}) }, io);
 }
 
+/**
+ * `--from-cluster -g RG -n NAME`: the running cluster as the spec's file layer (flags still override it, e.g. a
+ * `--node-count` to check a scale-out first); the --live facts around it follow. The SDK loads only here.
+ */
+async function clusterLayer(opts: CommandOptions, io: Io): Promise<{ layer: SpecLayer; ctx: AzureContext } | undefined> {
+  if (opts["fromCluster"] !== true) return undefined;
+  if (opts["from"] !== undefined || opts["file"] !== undefined || opts["template"] !== undefined) throw new UsageError("--from-cluster takes the place of --from, -f and --template: validate one source at a time", "flags still override what it reads");
+  const { readCluster } = await import("../providers/cluster-read.ts");
+  const { imported, ctx } = await readCluster(opts, io);
+  return { layer: { source: "file", input: imported.input }, ctx };
+}
+
 /** Findings whose value came from the spec file get its line and column. */
 function pointIntoSpecFile(findings: Finding[], text: string, file: string, provenance: Provenance): Finding[] {
   const fromFile = (field: string): boolean => fieldAncestors(field).some((f) => provenance[f] === "file");
@@ -95,9 +109,9 @@ function uriFor(cwd: string): (file: string) => string {
  * Adds what Azure says (existing subnets, peerings, routes, ...) as a `live` layer and re-resolves.
  * The provider (and with it the Azure SDK) is imported only here, so the offline path never loads it.
  */
-async function withLiveFacts(layers: SpecLayer[], resolved: ResolvedSpec, opts: CommandOptions, io: Io): Promise<ResolvedSpec> {
+async function withLiveFacts(layers: SpecLayer[], resolved: ResolvedSpec, opts: CommandOptions, io: Io, shared?: AzureContext): Promise<ResolvedSpec> {
   const { readLiveFacts } = await import("../providers/live.ts");
-  const { facts, requestCount } = await readLiveFacts(resolved.spec, opts, io, resolved.provenance);
-  if (opts["verbose"]) io.stderr.write(`ARM requests: ${requestCount}\n`);
+  const { facts, requestCount } = await readLiveFacts(resolved.spec, opts, io, resolved.provenance, shared);
+  if (opts["verbose"]) io.stderr.write(`ARM requests: ${shared ? shared.counter.total : requestCount}\n`);
   return resolveSpec([...layers, { source: "live", input: facts }]);
 }
