@@ -110,6 +110,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
   flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated; an IPv6 range chooses the dual-stack one, default a ULA /48)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),
+  flag("--dns-servers <ip...>", "repeat", "custom DNS servers of the VNet (space- or comma-separated); they must forward to 168.63.129.16", (i, v: string[]) => (vnet(i).dnsServers = v), (i) => i.vnet?.dnsServers),
   flag("--subnet-cidr <cidr>", "string", "node subnet", (i, v: string) => (vnet(i).subnetCidr = v), (i) => i.vnet?.subnetCidr),
   flag("--subnet-ipv6-cidr <cidr>", "string", "dual-stack: the node subnet's IPv6 /64 (default: the first free /64 of the VNet's IPv6 range)", (i, v: string) => (vnet(i).subnetIPv6Cidr = v), (i) => i.vnet?.subnetIPv6Cidr),
   flag("--subnet-name <name>", "string", "node subnet name", (i, v: string) => (vnet(i).subnetName = v), (i) => i.vnet?.subnetName, true),

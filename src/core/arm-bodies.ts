@@ -171,12 +171,16 @@ export interface FirewallOptions {
   firewallPolicyId?: string;
   /** The firewall's DNS proxy (classic rules only: a policy carries its own DNS settings, see firewallPolicyBody). */
   dnsProxy?: boolean;
+  /** The custom DNS servers the proxy forwards to (the VNet's, which then points at the firewall). */
+  dnsServers?: readonly string[];
   /** Zone-redundant across these zones (set at deployment; its public IPs must be zone-redundant too). */
   zones?: readonly string[];
 }
 
 /** Classic firewalls take their DNS settings as additional properties (the REST spec's AzureFirewallAdditionalProperties). */
 export const DNS_PROXY_PROPERTY = "Network.DNS.EnableProxy";
+/** The DNS servers a classic firewall's proxy forwards to, comma-separated (default Azure DNS). */
+export const DNS_SERVERS_PROPERTY = "Network.DNS.Servers";
 
 export function firewallBody(location: string, tags: Tags, o: FirewallOptions): Body {
   const properties: Body = {
@@ -191,7 +195,7 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
     };
   }
   if (o.firewallPolicyId !== undefined) properties["firewallPolicy"] = idRef(o.firewallPolicyId);
-  if (o.dnsProxy === true) properties["additionalProperties"] = { [DNS_PROXY_PROPERTY]: "true" };
+  if (o.dnsProxy === true) properties["additionalProperties"] = { [DNS_PROXY_PROPERTY]: "true", ...(o.dnsServers === undefined ? {} : { [DNS_SERVERS_PROPERTY]: o.dnsServers.join(",") }) };
   if (o.classic) {
     properties["applicationRuleCollections"] = structuredClone(o.classic.applicationRuleCollections);
     properties["networkRuleCollections"] = structuredClone(o.classic.networkRuleCollections);
@@ -201,9 +205,9 @@ export function firewallBody(location: string, tags: Tags, o: FirewallOptions): 
 }
 
 /** A firewall policy of the firewall's tier (a policy's tier must match its firewall's), with its DNS proxy when asked. */
-export function firewallPolicyBody(location: string, tags: Tags, tier: string, dnsProxy = false): Body {
+export function firewallPolicyBody(location: string, tags: Tags, tier: string, dnsProxy = false, dnsServers?: readonly string[]): Body {
   const properties: Body = { sku: { tier }, threatIntelMode: "Alert" };
-  if (dnsProxy) properties["dnsSettings"] = { enableProxy: true };
+  if (dnsProxy) properties["dnsSettings"] = { enableProxy: true, ...(dnsServers === undefined ? {} : { servers: [...dnsServers] }) };
   return { location, tags, properties };
 }
 

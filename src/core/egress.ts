@@ -38,6 +38,11 @@ export interface EgressOptions {
   windows?: boolean;
   /** GPU (N-series) pools need the NVIDIA driver FQDNs. */
   gpu?: boolean;
+  /**
+   * The VNet's custom DNS servers (FW-04). With the DNS proxy the firewall forwards to them itself; without it the
+   * nodes ask them directly, so UDP and TCP 53 to them are allowed.
+   */
+  dnsServers?: readonly string[];
 }
 
 /** Priorities leave room below for a user's own collections. */
@@ -62,6 +67,8 @@ interface NetworkRule {
   port: number;
   /** A service tag, `*` or an address ... */
   address?: string;
+  /** ... or several addresses ... */
+  addresses?: string[];
   /** ... or an FQDN, which Azure Firewall resolves only with its DNS proxy on. */
   fqdn?: string;
 }
@@ -85,7 +92,15 @@ function networkRules(location: string, o: EgressOptions): NetworkRule[] {
     { name: "aks-tunnel-udp", description: "FW-01: node to control plane tunnel", protocol: "UDP", port: 1194, address: regional },
     { name: "aks-tunnel-tcp", description: "FW-02: node to control plane tunnel", protocol: "TCP", port: 9000, address: regional },
     o.dnsProxy ? { ...ntp, fqdn: NTP_FQDN } : { ...ntp, address: "*" },
+    ...(o.dnsProxy ? [] : customDns(o.dnsServers ?? [])),
   ];
+}
+
+/** FW-04: UDP and TCP 53 to each custom DNS server the nodes ask directly (one rule per protocol). */
+function customDns(servers: readonly string[]): NetworkRule[] {
+  if (servers.length === 0) return [];
+  const rule = (protocol: "UDP" | "TCP"): NetworkRule => ({ name: `dns-${protocol.toLowerCase()}`, description: "FW-04: the VNet's custom DNS servers", protocol, port: 53, addresses: [...servers] });
+  return [rule("UDP"), rule("TCP")];
 }
 
 /** FW-13: the AzureKubernetesService FQDN tag covers the required FQDN list (FW-06..FW-09); Windows and GPU pools add theirs. */
@@ -110,7 +125,7 @@ export function usesFqdnNetworkRules(location: string, o: EgressOptions): boolea
 
 /** A rule's destination, in the key both rule shapes use. */
 function destination(r: NetworkRule): Record<string, string[]> {
-  return r.fqdn !== undefined ? { destinationFqdns: [r.fqdn] } : { destinationAddresses: [r.address ?? "*"] };
+  return r.fqdn !== undefined ? { destinationFqdns: [r.fqdn] } : { destinationAddresses: r.addresses !== undefined ? [...r.addresses] : [r.address ?? "*"] };
 }
 
 function appRuleBody(r: AppRule, sources: readonly string[]): Record<string, unknown> {

@@ -479,7 +479,8 @@ function planNetwork(b: Builder): Network {
   const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
   const fwChoice = spec.firewall.enabled ? firewallChoice(spec, podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr]) : undefined;
   // FQDNs in network rules work only when clients resolve through the firewall's DNS proxy (limit-egress-traffic.md).
-  const dnsServers = fwChoice !== undefined && usesFqdnNetworkRules(location, fwChoice.egress) ? [fwChoice.privateIp] : undefined;
+  // Custom DNS servers: the VNet's own, unless the firewall's proxy stands in front of them.
+  const dnsServers = fwChoice !== undefined && usesFqdnNetworkRules(location, fwChoice.egress) ? [fwChoice.privateIp] : customDns(spec);
   const vnetName = spec.vnet.name ?? DERIVED.vnet(name);
   const vnetId = b.net(TYPES.vnet, providerId(netRgId, TYPES.vnet, vnetName), `vnet ${vnetName}`, [netRgId], vnetBody(location, tags, spec.vnet.addressSpaces, dnsServers));
   const subnet = (subnetName: string, prefix: string, deps: (string | undefined)[], opts?: SubnetOptions): string =>
@@ -580,8 +581,15 @@ function firewallChoice(spec: ClusterSpec, sources: string[]): FirewallChoice {
       dnsProxy: tier.toLowerCase() !== "basic",
       windows: spec.nodePools.some((p) => p.osType === "Windows"),
       gpu: spec.nodePools.some((p) => isGpuVmSize(p.vmSize)),
+      ...(customDns(spec) === undefined ? {} : { dnsServers: customDns(spec) }),
     },
   };
+}
+
+/** The VNet's custom DNS servers, when the user gave some. */
+function customDns(spec: ClusterSpec): string[] | undefined {
+  const list = spec.vnet.dnsServers;
+  return Array.isArray(list) && list.length > 0 ? [...list] : undefined;
 }
 
 /** Azure Firewall with the AKS rule pack, allowing traffic from the node and pod subnets. */
@@ -606,13 +614,15 @@ function planFirewall(b: Builder, subnet: (name: string, prefix: string, deps: s
     classic.networkRuleCollections.push(...more.networkRuleCollections);
     Object.assign(classic, { natRuleCollections: more.natRuleCollections });
   }
-  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy"> = { classic, dnsProxy: egress.dnsProxy };
+  // The proxy forwards to the user's DNS servers (the VNet then points at the firewall): FW-04 without a rule.
+  const forward = egress.dnsProxy ? egress.dnsServers : undefined;
+  let rules: Pick<FirewallOptions, "classic" | "firewallPolicyId" | "dnsProxy" | "dnsServers"> = { classic, dnsProxy: egress.dnsProxy, ...(forward === undefined ? {} : { dnsServers: forward }) };
   let rulesId: string | undefined;
   let exposeId: string | undefined;
   if (tier.toLowerCase() !== "standard") {
     // Basic and Premium take no classic rules: the rule pack (and the DNS proxy) goes into a policy, ready before the firewall.
     const policyName = DERIVED.firewallPolicy(name);
-    const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier, egress.dnsProxy));
+    const policyId = b.net(TYPES.firewallPolicy, providerId(netRgId, TYPES.firewallPolicy, policyName), `firewall policy ${policyName}`, [netRgId], firewallPolicyBody(location, tags, tier, egress.dnsProxy, forward));
     const group = NAMES.ruleCollectionGroup;
     const body = ruleCollectionGroupBody(EGRESS_PRIORITY, aksEgressPolicyCollections(location, egress));
     rulesId = b.net(TYPES.ruleCollectionGroup, childId(policyId, "ruleCollectionGroups", group), `firewall rules ${group}`, [policyId], body);

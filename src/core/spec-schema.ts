@@ -180,6 +180,7 @@ export function specSchema(): JsonSchema {
         subnetIPv6Cidr: cidr("Dual-stack: the node subnet's IPv6 /64, inside the VNet's IPv6 address space (default: its first free /64).", "fd00:10:10::/64"),
         podSubnetName: text("Pod subnet name (Azure CNI pod subnet)."),
         podSubnetCidr: cidr("Pod subnet prefix (Azure CNI dynamic IP allocation).", "10.10.64.0/18"),
+        dnsServers: list(text("DNS server IP", { examples: ["10.10.0.4"] }), "Custom DNS servers for the VNet (dhcpOptions.dnsServers); they must forward to Azure DNS 168.63.129.16. With aks-net's firewall, its DNS proxy forwards to them (Basic: UDP/TCP 53 to them is allowed, FW-04)."),
         apiServerSubnetName: text("API server subnet name (VNet Integration; default aks-apiserver)."),
         apiServerSubnetCidr: cidr("API server subnet aks-net plans for VNet Integration: delegated to AKS, at least /28, used by nothing else.", "10.10.32.0/28"),
         existingSubnets: list(subnet, "The VNet's other subnets."),

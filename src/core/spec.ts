@@ -69,6 +69,8 @@ export interface VnetSpec {
   /** Azure CNI pod subnet (dynamic IP allocation). */
   podSubnetName?: string;
   podSubnetCidr?: string;
+  /** Custom DNS servers of the VNet (dhcpOptions.dnsServers); they must forward to Azure DNS 168.63.129.16 (DNS-07..09). */
+  dnsServers?: string[];
   /** API Server VNet Integration: the subnet aks-net plans for the API server (delegated, at least /28; API-08). */
   apiServerSubnetName?: string;
   apiServerSubnetCidr?: string;

@@ -18,7 +18,7 @@ export const rules: RuleInfo[] = [
   { id: "FW-01", severity: "info", summary: "Allow-list: UDP 1194 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
   { id: "FW-02", severity: "info", summary: "Allow-list: TCP 9000 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
   { id: "FW-03", severity: "info", summary: "Allow-list: UDP 123 (NTP) to * or ntp.ubuntu.com (not required for nodes after March 2021)." },
-  { id: "FW-04", severity: "info", summary: "Allow-list: UDP 53 to a custom DNS server: informational, the spec does not record custom DNS." },
+  { id: "FW-04", severity: "warning", summary: "Custom DNS servers (--dns-servers) behind a firewall: UDP and TCP 53 to them allowed (aks-net's firewall proxies or allows it: info; your appliance: warning)." },
   { id: "FW-05", severity: "info", summary: "Allow-list: TCP 443 to the API server's public IP: informational, the IP exists only after create." },
   { id: "FW-06", severity: "warning", summary: "Allow-list: *.hcp.<location>.azmk8s.io:443 (nodes to API server, konnectivity)." },
   { id: "FW-07", severity: "warning", summary: "Allow-list: mcr.microsoft.com, *.data.mcr.microsoft.com, mcr-0001.mcr-msedge.net (images)." },

@@ -27,6 +27,7 @@ import * as source from "./source.ts";
 import * as tags from "./tags.ts";
 import * as zones from "./zones.ts";
 import * as apiServer from "./api-server.ts";
+import * as customDns from "./custom-dns.ts";
 
 const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   syntax,
@@ -48,6 +49,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   zones,
   ingress,
   apiServer,
+  customDns,
   live,
   source,
 ];

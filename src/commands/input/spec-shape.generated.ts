@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1217,11 +1217,29 @@ else {
 var valid21 = true;
 }
 if(valid21){
-if(data69.apiServerSubnetName !== undefined){
+if(data69.dnsServers !== undefined){
+let data80 = data69.dnsServers;
 const _errs175 = errors;
-if(typeof data69.apiServerSubnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetName",schemaPath:"#/properties/vnet/properties/apiServerSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs175){
+if(Array.isArray(data80)){
+var valid23 = true;
+const len9 = data80.length;
+for(let i9=0; i9<len9; i9++){
+const _errs177 = errors;
+if(typeof data80[i9] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers/" + i9,schemaPath:"#/properties/vnet/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid23 = _errs177 === errors;
+if(!valid23){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers",schemaPath:"#/properties/vnet/properties/dnsServers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid21 = _errs175 === errors;
 }
@@ -1229,194 +1247,206 @@ else {
 var valid21 = true;
 }
 if(valid21){
+if(data69.apiServerSubnetName !== undefined){
+const _errs179 = errors;
+if(typeof data69.apiServerSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetName",schemaPath:"#/properties/vnet/properties/apiServerSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs179 === errors;
+}
+else {
+var valid21 = true;
+}
+if(valid21){
 if(data69.apiServerSubnetCidr !== undefined){
-const _errs177 = errors;
+const _errs181 = errors;
 if(typeof data69.apiServerSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetCidr",schemaPath:"#/properties/vnet/properties/apiServerSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs177 === errors;
+var valid21 = _errs181 === errors;
 }
 else {
 var valid21 = true;
 }
 if(valid21){
 if(data69.existingSubnets !== undefined){
-let data82 = data69.existingSubnets;
-const _errs179 = errors;
-if(errors === _errs179){
-if(Array.isArray(data82)){
-var valid23 = true;
-const len9 = data82.length;
-for(let i9=0; i9<len9; i9++){
-let data83 = data82[i9];
-const _errs181 = errors;
-if(errors === _errs181){
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let data84 = data69.existingSubnets;
+const _errs183 = errors;
+if(errors === _errs183){
+if(Array.isArray(data84)){
+var valid24 = true;
+const len10 = data84.length;
+for(let i10=0; i10<len10; i10++){
+let data85 = data84[i10];
+const _errs185 = errors;
+if(errors === _errs185){
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
 let missing2;
-if((data83.cidr === undefined) && (missing2 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+if((data85.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs183 = errors;
-for(const key14 in data83){
+const _errs187 = errors;
+for(const key14 in data85){
 if(!((((((((key14 === "name") || (key14 === "cidr")) || (key14 === "delegations")) || (key14 === "routeTableId")) || (key14 === "natGatewayId")) || (key14 === "networkSecurityGroupId")) || (key14 === "usedBy")) || (key14 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs183 === errors){
-if(data83.name !== undefined){
-const _errs184 = errors;
-if(typeof data83.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs184 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.cidr !== undefined){
-const _errs186 = errors;
-if(typeof data83.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs186 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.delegations !== undefined){
-let data86 = data83.delegations;
+if(_errs187 === errors){
+if(data85.name !== undefined){
 const _errs188 = errors;
-if(errors === _errs188){
-if(Array.isArray(data86)){
+if(typeof data85.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs188 === errors;
+}
+else {
 var valid25 = true;
-const len10 = data86.length;
-for(let i10=0; i10<len10; i10++){
+}
+if(valid25){
+if(data85.cidr !== undefined){
 const _errs190 = errors;
-if(typeof data86[i10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/delegations/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data85.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid25 = _errs190 === errors;
-if(!valid25){
-break;
-}
-}
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
+var valid25 = true;
 }
-}
-var valid24 = _errs188 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.routeTableId !== undefined){
+if(valid25){
+if(data85.delegations !== undefined){
+let data88 = data85.delegations;
 const _errs192 = errors;
-if(typeof data83.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs192 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.natGatewayId !== undefined){
-const _errs194 = errors;
-if(typeof data83.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs194 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.networkSecurityGroupId !== undefined){
-const _errs196 = errors;
-if(typeof data83.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid24 = _errs196 === errors;
-}
-else {
-var valid24 = true;
-}
-if(valid24){
-if(data83.usedBy !== undefined){
-let data91 = data83.usedBy;
-const _errs198 = errors;
-if(errors === _errs198){
-if(Array.isArray(data91)){
+if(errors === _errs192){
+if(Array.isArray(data88)){
 var valid26 = true;
-const len11 = data91.length;
+const len11 = data88.length;
 for(let i11=0; i11<len11; i11++){
-const _errs200 = errors;
-if(typeof data91[i11] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/usedBy/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const _errs194 = errors;
+if(typeof data88[i11] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/delegations/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid26 = _errs200 === errors;
+var valid26 = _errs194 === errors;
 if(!valid26){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid24 = _errs198 === errors;
+var valid25 = _errs192 === errors;
 }
 else {
-var valid24 = true;
+var valid25 = true;
 }
-if(valid24){
-if(data83.used !== undefined){
-let data93 = data83.used;
+if(valid25){
+if(data85.routeTableId !== undefined){
+const _errs196 = errors;
+if(typeof data85.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs196 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.natGatewayId !== undefined){
+const _errs198 = errors;
+if(typeof data85.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs198 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.networkSecurityGroupId !== undefined){
+const _errs200 = errors;
+if(typeof data85.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid25 = _errs200 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.usedBy !== undefined){
+let data93 = data85.usedBy;
 const _errs202 = errors;
-if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(errors === _errs202){
+if(Array.isArray(data93)){
+var valid27 = true;
+const len12 = data93.length;
+for(let i12=0; i12<len12; i12++){
+const _errs204 = errors;
+if(typeof data93[i12] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/usedBy/" + i12,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs202 === errors;
-}
-else {
-var valid24 = true;
-}
-}
-}
-}
-}
-}
-}
-}
+var valid27 = _errs204 === errors;
+if(!valid27){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i9,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid23 = _errs181 === errors;
-if(!valid23){
+var valid25 = _errs202 === errors;
+}
+else {
+var valid25 = true;
+}
+if(valid25){
+if(data85.used !== undefined){
+let data95 = data85.used;
+const _errs206 = errors;
+if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid25 = _errs206 === errors;
+}
+else {
+var valid25 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid24 = _errs185 === errors;
+if(!valid24){
 break;
 }
 }
@@ -1426,10 +1456,11 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid21 = _errs179 === errors;
+var valid21 = _errs183 === errors;
 }
 else {
 var valid21 = true;
+}
 }
 }
 }
@@ -1456,20 +1487,20 @@ var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data94 = data.connectedCidrs;
-const _errs204 = errors;
-if(errors === _errs204){
-if(Array.isArray(data94)){
-var valid27 = true;
-const len12 = data94.length;
-for(let i12=0; i12<len12; i12++){
-const _errs206 = errors;
-if(typeof data94[i12] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i12,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data96 = data.connectedCidrs;
+const _errs208 = errors;
+if(errors === _errs208){
+if(Array.isArray(data96)){
+var valid28 = true;
+const len13 = data96.length;
+for(let i13=0; i13<len13; i13++){
+const _errs210 = errors;
+if(typeof data96[i13] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i13,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs206 === errors;
-if(!valid27){
+var valid28 = _errs210 === errors;
+if(!valid28){
 break;
 }
 }
@@ -1479,73 +1510,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs204 === errors;
+var valid0 = _errs208 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data96 = data.routes;
-const _errs208 = errors;
-if(errors === _errs208){
-if(Array.isArray(data96)){
-var valid28 = true;
-const len13 = data96.length;
-for(let i13=0; i13<len13; i13++){
-let data97 = data96[i13];
-const _errs210 = errors;
-if(errors === _errs210){
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+let data98 = data.routes;
+const _errs212 = errors;
+if(errors === _errs212){
+if(Array.isArray(data98)){
+var valid29 = true;
+const len14 = data98.length;
+for(let i14=0; i14<len14; i14++){
+let data99 = data98[i14];
+const _errs214 = errors;
+if(errors === _errs214){
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
 let missing3;
-if(((data97.prefix === undefined) && (missing3 = "prefix")) || ((data97.nextHopType === undefined) && (missing3 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data99.prefix === undefined) && (missing3 = "prefix")) || ((data99.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs212 = errors;
-for(const key15 in data97){
+const _errs216 = errors;
+for(const key15 in data99){
 if(!(((key15 === "prefix") || (key15 === "nextHopType")) || (key15 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs212 === errors){
-if(data97.prefix !== undefined){
-const _errs213 = errors;
-if(typeof data97.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs213 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data97.nextHopType !== undefined){
-const _errs215 = errors;
-if(typeof data97.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid29 = _errs215 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data97.nextHopIp !== undefined){
+if(_errs216 === errors){
+if(data99.prefix !== undefined){
 const _errs217 = errors;
-if(typeof data97.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data99.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid29 = _errs217 === errors;
+var valid30 = _errs217 === errors;
 }
 else {
-var valid29 = true;
+var valid30 = true;
+}
+if(valid30){
+if(data99.nextHopType !== undefined){
+const _errs219 = errors;
+if(typeof data99.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs219 === errors;
+}
+else {
+var valid30 = true;
+}
+if(valid30){
+if(data99.nextHopIp !== undefined){
+const _errs221 = errors;
+if(typeof data99.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid30 = _errs221 === errors;
+}
+else {
+var valid30 = true;
 }
 }
 }
@@ -1553,12 +1584,12 @@ var valid29 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i13,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid28 = _errs210 === errors;
-if(!valid28){
+var valid29 = _errs214 === errors;
+if(!valid29){
 break;
 }
 }
@@ -1568,89 +1599,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs208 === errors;
+var valid0 = _errs212 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data101 = data.firewall;
-const _errs219 = errors;
-if(errors === _errs219){
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-const _errs221 = errors;
-for(const key16 in data101){
+let data103 = data.firewall;
+const _errs223 = errors;
+if(errors === _errs223){
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+const _errs225 = errors;
+for(const key16 in data103){
 if(!(((((key16 === "enabled") || (key16 === "subnetCidr")) || (key16 === "sku")) || (key16 === "managementSubnetCidr")) || (key16 === "allowList"))){
 validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs221 === errors){
-if(data101.enabled !== undefined){
-const _errs222 = errors;
-if(typeof data101.enabled !== "boolean"){
+if(_errs225 === errors){
+if(data103.enabled !== undefined){
+const _errs226 = errors;
+if(typeof data103.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid30 = _errs222 === errors;
+var valid31 = _errs226 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data101.subnetCidr !== undefined){
-const _errs224 = errors;
-if(typeof data101.subnetCidr !== "string"){
+if(valid31){
+if(data103.subnetCidr !== undefined){
+const _errs228 = errors;
+if(typeof data103.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs224 === errors;
+var valid31 = _errs228 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data101.sku !== undefined){
-const _errs226 = errors;
-if(typeof data101.sku !== "string"){
+if(valid31){
+if(data103.sku !== undefined){
+const _errs230 = errors;
+if(typeof data103.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs226 === errors;
+var valid31 = _errs230 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data101.managementSubnetCidr !== undefined){
-const _errs228 = errors;
-if(typeof data101.managementSubnetCidr !== "string"){
+if(valid31){
+if(data103.managementSubnetCidr !== undefined){
+const _errs232 = errors;
+if(typeof data103.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs228 === errors;
+var valid31 = _errs232 === errors;
 }
 else {
-var valid30 = true;
-}
-if(valid30){
-if(data101.allowList !== undefined){
-let data106 = data101.allowList;
-const _errs230 = errors;
-if(errors === _errs230){
-if(Array.isArray(data106)){
 var valid31 = true;
-const len14 = data106.length;
-for(let i14=0; i14<len14; i14++){
-const _errs232 = errors;
-if(typeof data106[i14] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i14,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid31){
+if(data103.allowList !== undefined){
+let data108 = data103.allowList;
+const _errs234 = errors;
+if(errors === _errs234){
+if(Array.isArray(data108)){
+var valid32 = true;
+const len15 = data108.length;
+for(let i15=0; i15<len15; i15++){
+const _errs236 = errors;
+if(typeof data108[i15] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i15,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs232 === errors;
-if(!valid31){
+var valid32 = _errs236 === errors;
+if(!valid32){
 break;
 }
 }
@@ -1660,10 +1691,10 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid30 = _errs230 === errors;
+var valid31 = _errs234 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
 }
 }
@@ -1676,79 +1707,79 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs219 === errors;
+var valid0 = _errs223 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ingress !== undefined){
-let data108 = data.ingress;
-const _errs234 = errors;
-if(errors === _errs234){
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-const _errs236 = errors;
-for(const key17 in data108){
+let data110 = data.ingress;
+const _errs238 = errors;
+if(errors === _errs238){
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+const _errs240 = errors;
+for(const key17 in data110){
 if(!((((key17 === "internalLoadBalancer") || (key17 === "expose")) || (key17 === "applicationGateway")) || (key17 === "nsg"))){
 validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs236 === errors){
-if(data108.internalLoadBalancer !== undefined){
-let data109 = data108.internalLoadBalancer;
-const _errs237 = errors;
-if(errors === _errs237){
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-const _errs239 = errors;
-for(const key18 in data109){
+if(_errs240 === errors){
+if(data110.internalLoadBalancer !== undefined){
+let data111 = data110.internalLoadBalancer;
+const _errs241 = errors;
+if(errors === _errs241){
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+const _errs243 = errors;
+for(const key18 in data111){
 if(!(((key18 === "subnetCidr") || (key18 === "subnetName")) || (key18 === "ips"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs239 === errors){
-if(data109.subnetCidr !== undefined){
-const _errs240 = errors;
-if(typeof data109.subnetCidr !== "string"){
+if(_errs243 === errors){
+if(data111.subnetCidr !== undefined){
+const _errs244 = errors;
+if(typeof data111.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs240 === errors;
+var valid34 = _errs244 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
-if(valid33){
-if(data109.subnetName !== undefined){
-const _errs242 = errors;
-if(typeof data109.subnetName !== "string"){
+if(valid34){
+if(data111.subnetName !== undefined){
+const _errs246 = errors;
+if(typeof data111.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs242 === errors;
+var valid34 = _errs246 === errors;
 }
 else {
-var valid33 = true;
-}
-if(valid33){
-if(data109.ips !== undefined){
-let data112 = data109.ips;
-const _errs244 = errors;
-if(errors === _errs244){
-if(Array.isArray(data112)){
 var valid34 = true;
-const len15 = data112.length;
-for(let i15=0; i15<len15; i15++){
-const _errs246 = errors;
-if(typeof data112[i15] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i15,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid34){
+if(data111.ips !== undefined){
+let data114 = data111.ips;
+const _errs248 = errors;
+if(errors === _errs248){
+if(Array.isArray(data114)){
+var valid35 = true;
+const len16 = data114.length;
+for(let i16=0; i16<len16; i16++){
+const _errs250 = errors;
+if(typeof data114[i16] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i16,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs246 === errors;
-if(!valid34){
+var valid35 = _errs250 === errors;
+if(!valid35){
 break;
 }
 }
@@ -1758,10 +1789,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/i
 return false;
 }
 }
-var valid33 = _errs244 === errors;
+var valid34 = _errs248 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
 }
 }
@@ -1772,87 +1803,87 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",
 return false;
 }
 }
-var valid32 = _errs237 === errors;
+var valid33 = _errs241 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data108.expose !== undefined){
-let data114 = data108.expose;
-const _errs248 = errors;
-if(errors === _errs248){
-if(Array.isArray(data114)){
-var valid35 = true;
-const len16 = data114.length;
-for(let i16=0; i16<len16; i16++){
-let data115 = data114[i16];
-const _errs250 = errors;
-if(errors === _errs250){
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(valid33){
+if(data110.expose !== undefined){
+let data116 = data110.expose;
+const _errs252 = errors;
+if(errors === _errs252){
+if(Array.isArray(data116)){
+var valid36 = true;
+const len17 = data116.length;
+for(let i17=0; i17<len17; i17++){
+let data117 = data116[i17];
+const _errs254 = errors;
+if(errors === _errs254){
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
 let missing4;
-if(((data115.port === undefined) && (missing4 = "port")) || ((data115.targetIp === undefined) && (missing4 = "targetIp"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+if(((data117.port === undefined) && (missing4 = "port")) || ((data117.targetIp === undefined) && (missing4 = "targetIp"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs252 = errors;
-for(const key19 in data115){
+const _errs256 = errors;
+for(const key19 in data117){
 if(!((((key19 === "port") || (key19 === "protocol")) || (key19 === "targetIp")) || (key19 === "targetPort"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs252 === errors){
-if(data115.port !== undefined){
-let data116 = data115.port;
-const _errs253 = errors;
-if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid36 = _errs253 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data115.protocol !== undefined){
-const _errs255 = errors;
-if(typeof data115.protocol !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid36 = _errs255 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data115.targetIp !== undefined){
+if(_errs256 === errors){
+if(data117.port !== undefined){
+let data118 = data117.port;
 const _errs257 = errors;
-if(typeof data115.targetIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid36 = _errs257 === errors;
+var valid37 = _errs257 === errors;
 }
 else {
-var valid36 = true;
+var valid37 = true;
 }
-if(valid36){
-if(data115.targetPort !== undefined){
-let data119 = data115.targetPort;
+if(valid37){
+if(data117.protocol !== undefined){
 const _errs259 = errors;
-if(!((typeof data119 == "number") && (!(data119 % 1) && !isNaN(data119)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data117.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid36 = _errs259 === errors;
+var valid37 = _errs259 === errors;
 }
 else {
-var valid36 = true;
+var valid37 = true;
+}
+if(valid37){
+if(data117.targetIp !== undefined){
+const _errs261 = errors;
+if(typeof data117.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs261 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data117.targetPort !== undefined){
+let data121 = data117.targetPort;
+const _errs263 = errors;
+if(!((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid37 = _errs263 === errors;
+}
+else {
+var valid37 = true;
 }
 }
 }
@@ -1861,12 +1892,12 @@ var valid36 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i16,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid35 = _errs250 === errors;
-if(!valid35){
+var valid36 = _errs254 === errors;
+if(!valid36){
 break;
 }
 }
@@ -1876,84 +1907,84 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/
 return false;
 }
 }
-var valid32 = _errs248 === errors;
+var valid33 = _errs252 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data108.applicationGateway !== undefined){
-let data120 = data108.applicationGateway;
-const _errs261 = errors;
-if(errors === _errs261){
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-const _errs263 = errors;
-for(const key20 in data120){
+if(valid33){
+if(data110.applicationGateway !== undefined){
+let data122 = data110.applicationGateway;
+const _errs265 = errors;
+if(errors === _errs265){
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+const _errs267 = errors;
+for(const key20 in data122){
 if(!(((((key20 === "enabled") || (key20 === "subnetCidr")) || (key20 === "subnetId")) || (key20 === "id")) || (key20 === "name"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs263 === errors){
-if(data120.enabled !== undefined){
-const _errs264 = errors;
-if(typeof data120.enabled !== "boolean"){
+if(_errs267 === errors){
+if(data122.enabled !== undefined){
+const _errs268 = errors;
+if(typeof data122.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid37 = _errs264 === errors;
+var valid38 = _errs268 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data120.subnetCidr !== undefined){
-const _errs266 = errors;
-if(typeof data120.subnetCidr !== "string"){
+if(valid38){
+if(data122.subnetCidr !== undefined){
+const _errs270 = errors;
+if(typeof data122.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs266 === errors;
+var valid38 = _errs270 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data120.subnetId !== undefined){
-const _errs268 = errors;
-if(typeof data120.subnetId !== "string"){
+if(valid38){
+if(data122.subnetId !== undefined){
+const _errs272 = errors;
+if(typeof data122.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs268 === errors;
+var valid38 = _errs272 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data120.id !== undefined){
-const _errs270 = errors;
-if(typeof data120.id !== "string"){
+if(valid38){
+if(data122.id !== undefined){
+const _errs274 = errors;
+if(typeof data122.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs270 === errors;
+var valid38 = _errs274 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
-if(valid37){
-if(data120.name !== undefined){
-const _errs272 = errors;
-if(typeof data120.name !== "string"){
+if(valid38){
+if(data122.name !== undefined){
+const _errs276 = errors;
+if(typeof data122.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs272 === errors;
+var valid38 = _errs276 === errors;
 }
 else {
-var valid37 = true;
+var valid38 = true;
 }
 }
 }
@@ -1966,28 +1997,28 @@ validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",sc
 return false;
 }
 }
-var valid32 = _errs261 === errors;
+var valid33 = _errs265 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
-if(valid32){
-if(data108.nsg !== undefined){
-let data126 = data108.nsg;
-const _errs274 = errors;
-if(errors === _errs274){
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-const _errs276 = errors;
-for(const key21 in data126){
+if(valid33){
+if(data110.nsg !== undefined){
+let data128 = data110.nsg;
+const _errs278 = errors;
+if(errors === _errs278){
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+const _errs280 = errors;
+for(const key21 in data128){
 if(!(key21 === "enabled")){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs276 === errors){
-if(data126.enabled !== undefined){
-if(typeof data126.enabled !== "boolean"){
+if(_errs280 === errors){
+if(data128.enabled !== undefined){
+if(typeof data128.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -1999,10 +2030,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/pro
 return false;
 }
 }
-var valid32 = _errs274 === errors;
+var valid33 = _errs278 === errors;
 }
 else {
-var valid32 = true;
+var valid33 = true;
 }
 }
 }
@@ -2014,7 +2045,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs234 === errors;
+var valid0 = _errs238 === errors;
 }
 else {
 var valid0 = true;

@@ -49,7 +49,9 @@ describe("validators/firewall", () => {
       rules.map((r) => r.id),
       [...FW_IDS, ...old, ...fws],
     );
-    for (const id of ["FW-04", "FW-05"]) assert.match(rules.find((r) => r.id === id)?.summary ?? "", /informational/);
+    assert.match(rules.find((r) => r.id === "FW-05")?.summary ?? "", /informational/);
+    // FW-04 is checked against the VNet's custom DNS servers (validators/custom-dns.ts).
+    assert.match(rules.find((r) => r.id === "FW-04")?.summary ?? "", /--dns-servers/);
   });
 
   it("reads allow-list entries: protocol, host, port", () => {
