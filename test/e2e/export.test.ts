@@ -458,6 +458,15 @@ describe("export --format bicep (read back by a reader of the subset aks-net wri
       const reads = format === "bicep" ? readBicep(text).reads : format === "terraform" ? (await readTerraform(text)).reads : readArm(JSON.parse(text) as Json);
       assertCarriesPlan(ops, reads, { skipGroups: format !== "terraform" });
     }
+    // The az script's here-documents: the tag reaches the PUT exactly, nothing in it is expanded by the shell.
+    const bin = mkdtempSync(join(dir, "bin-"));
+    writeFileSync(join(bin, "az"), FAKE_AZ);
+    chmodSync(join(bin, "az"), 0o755);
+    const log = mkdtempSync(join(dir, "log-"));
+    const r = await runBash(await exported("az", ["-f", path]), { PATH: bin, FAKE_AZ_LOG: log, AKS_NET_ARM_ENDPOINT: "https://arm.example", x: "EXPANDED" });
+    assert.equal(r.code, 0, r.stderr);
+    const vnet = readdirSync(log).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(log, f), "utf8")) as Json).find((b) => (b["tags"] as Json | undefined)?.["note"] !== undefined);
+    assert.equal((vnet?.["tags"] as Json)["note"], "it's a \\ ${x} %{y} [z]");
   });
 });
 
