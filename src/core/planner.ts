@@ -173,12 +173,15 @@ export interface Planner {
   /**
    * A free replacement for the range at `field` (same size unless `prefix` is given): a subnet for subnet fields, else a
    * cluster range. The same question gets the same answer, and later searches avoid it, so the fixes of several
-   * findings can be applied together.
+   * findings can be applied together. Undefined when no range is free, or past the first MAX_PROPOSALS questions.
    */
   replacement(field: string, c: Cidr, prefix?: number): Cidr | undefined;
   /** The known ranges (connected ones included, at most `limit` of those) that overlap `c`, other than the `except` fields. */
   conflicts(c: Cidr, except?: readonly string[], limit?: number): KnownRange[];
 }
+
+/** Free ranges proposed per planner (per validation): the first findings get a concrete replacement, later ones a rule. */
+const MAX_PROPOSALS = 50;
 
 /** Builds a planner over a parsed spec. */
 export function createPlanner(parsed: ParsedRanges): Planner {
@@ -203,6 +206,8 @@ export function createPlanner(parsed: ParsedRanges): Planner {
     replacement: (field, c, prefix = c.prefix) => {
       const key = `${field} ${c.family} /${prefix}`;
       if (answers.has(key)) return answers.get(key);
+      // Each search scans every known range: past MAX_PROPOSALS (10^5 overlapping subnets) the fix stays general.
+      if (answers.size >= MAX_PROPOSALS) return undefined;
       const kind = rangeKind(field);
       const free = kind === "subnet" ? subnet(prefix, [field]) : clusterRange(prefix, c.family, [field]);
       answers.set(key, free);

@@ -33,22 +33,33 @@ const GROUPS = [
   { key: "info", title: "notes", mark: "i", color: "cyan" },
 ] as const;
 
-/** Findings grouped by severity, each with rule id, fields, message and a `fix:` line. */
+/** Findings of one rule the human report prints; the rest are counted (a VNet of 10^5 subnets can give 10^5). */
+const SHOWN_PER_RULE = 10;
+
+/** Findings grouped by severity, each with rule id, fields, message and a `fix:` line; long runs of one rule summarised. */
 export function renderFindings(report: Pick<ValidationReport, "errors" | "warnings" | "info">, style: ChalkInstance): string {
-  let out = "";
+  const parts: string[] = [];
   for (const g of GROUPS) {
     const list = report[g.key];
     if (list.length === 0) continue;
-    out += `${style.bold(`${g.title} (${list.length})`)}\n`;
+    parts.push(`${style.bold(`${g.title} (${list.length})`)}\n`);
+    const seen = new Map<string, number>();
     for (const f of list) {
-      out += `  ${style[g.color](`${g.mark} ${f.rule}`)}  ${style.dim(f.fields.join(", "))}\n`;
+      const n = (seen.get(f.rule) ?? 0) + 1;
+      seen.set(f.rule, n);
+      if (n > SHOWN_PER_RULE) continue;
+      let out = `  ${style[g.color](`${g.mark} ${f.rule}`)}  ${style.dim(f.fields.join(", "))}\n`;
       out += `    ${f.message}\n`;
       if (f.source?.at) out += `    ${style.dim(`at: ${f.source.at} (${f.source.file}${f.source.line ? `:${f.source.line}` : ""})`)}\n`;
       if (f.fix) out += `    ${style.green("fix:")} ${f.fix}\n`;
+      parts.push(out);
     }
-    out += "\n";
+    for (const [rule, n] of seen) {
+      if (n > SHOWN_PER_RULE) parts.push(`  ${style[g.color](`${g.mark} ${rule}`)}  ${style.dim(`… ${n - SHOWN_PER_RULE} more (${n} in all; -o json lists every one)`)}\n`);
+    }
+    parts.push("\n");
   }
-  return out;
+  return parts.join("");
 }
 
 /** The whole human report: findings, the effective spec with each value's source, capacity, and a verdict line. */

@@ -32,6 +32,20 @@ describe("validation report", () => {
     assert.doesNotMatch(text.slice(text.indexOf("POD-06")), /fix:/, "an empty fix prints no fix line");
   });
 
+  it("prints at most 10 findings of one rule and counts the rest; -o json keeps them all", () => {
+    const many = Array.from({ length: 1000 }, (_, i) => finding("OVL-08", "error", [`vnet.existingSubnets[${i}].cidr`], `overlap ${i}`, `move ${i}`));
+    const big = buildReport(resolved, [...many, findings[1] as (typeof findings)[number]], report.capacity);
+    const text = renderFindings(big, plain);
+    assert.equal(big.errors.length, 1001, "the report data is complete");
+    assert.match(text, /^errors \(1001\)\n/);
+    assert.equal(text.match(/✖ OVL-08 {2}vnet/g)?.length, 10);
+    assert.match(text, /overlap 9\n/);
+    assert.doesNotMatch(text, /overlap 10\n/);
+    assert.match(text, /✖ OVL-08 {2}… 990 more \(1000 in all; -o json lists every one\)\n/);
+    assert.match(text, /✖ DNS-02/, "other rules' findings still print");
+    assert.ok(text.split("\n").length < 60, `${text.split("\n").length} lines`);
+  });
+
   it("names the source of every effective value", () => {
     const text = renderReport(report, resolved.provenance, plain);
     assert.match(text, /networkPlugin\s+kubenet\s+\(template\)/);
