@@ -27,6 +27,9 @@ const FIREWALL_PREFIX = 26;
  */
 const DEFAULTED_RANGE_FIELDS = ["serviceCidr", "podCidr", "dnsServiceIP", "vnet.addressSpaces", "vnet.subnetCidr"] as const;
 
+/** 11 usable addresses: room for several Services' fixed IPs. */
+const ILB_PREFIX = 28;
+
 export interface ProposalOptions {
   /** The user chose Azure CNI with a pod subnet that is not set yet: size the node subnet at one IP per node. */
   podSubnet?: boolean;
@@ -38,6 +41,8 @@ export interface Proposals {
   nodeSubnet(): string | undefined;
   podSubnet(): string | undefined;
   firewallSubnet(): string | undefined;
+  /** A /28 of the VNet for internal load balancer frontends (ILB-*). */
+  ilbSubnet(): string | undefined;
   serviceCidr(): string | undefined;
   podCidr(): string | undefined;
   /** The `.10` address of the service CIDR (DNS-06), if it has one. */
@@ -84,6 +89,7 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
     nodeSubnet: () => text(preferDefault(DEFAULT_RANGES.nodeSubnet, "vnet.subnetCidr", nodeSubnet, () => planner.subnet(nodeSubnet, ["vnet.subnetCidr"]), true)),
     podSubnet: () => text(planner.subnet(podSubnet, ["vnet.podSubnetCidr"])),
     firewallSubnet: () => text(planner.subnet(FIREWALL_PREFIX, ["firewall.subnetCidr"])),
+    ilbSubnet: () => text(planner.subnet(ILB_PREFIX, ["ingress.internalLoadBalancer.subnetCidr"])),
     serviceCidr: () => text(preferDefault(DEFAULT_RANGES.serviceCidr, "serviceCidr", MAX_RANGE_PREFIX, () => planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"]))),
     podCidr: () => text(preferDefault(DEFAULT_RANGES.podCidr, "podCidr", podCidr, () => planner.clusterRange(podCidr, 4, ["podCidr"]))),
     dnsServiceIP: (service) => {

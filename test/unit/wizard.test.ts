@@ -287,6 +287,24 @@ describe("wizard: defaults are free ranges", () => {
     assert.equal(overlaps(cidr(answers.firewall?.subnetCidr as string), cidr(answers.vnet?.subnetCidr as string)), false);
   });
 
+  it("firewall egress asks 'expose a service through the firewall?'; yes plans an ILB subnet, its IP and a DNAT port", async () => {
+    const no = await wizard([], { outboundType: "firewall" });
+    assert.ok(no.t.asked.includes("ingress.expose"));
+    assert.equal(no.answers.ingress, undefined, "the default is no");
+    const lb = await wizard([], { outboundType: "loadBalancer" });
+    assert.equal(lb.t.asked.includes("ingress.expose"), false, "asked only with firewall egress");
+    const { answers, t, layers } = await wizard([], { outboundType: "firewall", "ingress.expose": "yes", "ingress.expose[0]": ["0", "8443"] });
+    const ilb = answers.ingress?.internalLoadBalancer;
+    assert.match(String(t.defaults["ingress.internalLoadBalancer.subnetCidr"]), /\/28$/);
+    assert.equal(overlaps(cidr(ilb?.subnetCidr as string), cidr(answers.vnet?.subnetCidr as string)), false);
+    assert.equal(overlaps(cidr(ilb?.subnetCidr as string), cidr(answers.firewall?.subnetCidr as string)), false);
+    assert.equal(ilb?.ips?.[0], t.defaults["ingress.internalLoadBalancer.ips"]);
+    assert.deepEqual(answers.ingress?.expose, [{ port: 8443, protocol: "TCP", targetIp: ilb?.ips?.[0], targetPort: 8443 }]);
+    assert.match(t.refused.find((r) => r.id === "ingress.expose[0]")?.message ?? "", /EXP-04/);
+    const { spec, provenance } = resolveSpec(layers);
+    assert.deepEqual(validateSpec(spec, provenance).filter((f) => f.severity === "error"), []);
+  });
+
   it("the node subnet default grows with the node count (Azure CNI node subnet)", async () => {
     // In the default VNet the default /16 holds the 51 x 31 addresses: the same subnet as without a terminal.
     const { t } = await wizard([], { networkPlugin: "node-subnet", "nodePools[0].count": 50, "nodePools[0].maxPods": 30 });

@@ -15,6 +15,8 @@ import { buildContext, validateSpec } from "../../validators/index.ts";
 import type { Finding } from "../../validators/finding.ts";
 import type { Asker, Choice } from "../../io/prompts.ts";
 import { parseExistingSubnet } from "../options.ts";
+import { nthAddress, parseCidr } from "../../core/cidr.ts";
+import { parseExpose } from "../../core/ingress.ts";
 
 export interface WizardOptions {
   /** Offered as the subscription default: AZURE_SUBSCRIPTION_ID or the Azure CLI default (no Azure call). */
@@ -339,8 +341,30 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     if (now().firewall.enabled && !given("firewall.subnetCidr")) {
       await askText("firewall.subnetCidr", ["firewall.subnetCidr"], "AzureFirewallSubnet (a /26 is all Azure Firewall needs)", proposals().firewallSubnet(), (v) => ({ firewall: { subnetCidr: v } }));
     }
+    // Issue 12: with firewall egress a public LoadBalancer Service is unreachable; the way in is DNAT on the firewall.
+    if (now().firewall.enabled && !given("ingress.expose") && !given("ingress.internalLoadBalancer")) await askExpose();
   }
   settle(vnetFields);
+
+  /** "Expose a service through the firewall?": an ILB subnet, its fixed IP, one port translated to it. */
+  async function askExpose(): Promise<void> {
+    const yes = await ask.select<"no" | "yes">({
+      id: "ingress.expose",
+      message: "Expose a service through the firewall?",
+      choices: [
+        { value: "no", name: "no", description: "egress only (a public LoadBalancer Service would not be reachable: its replies leave through the firewall)" },
+        { value: "yes", name: "yes", description: "an internal load balancer with a fixed IP in its own subnet, and a port of the firewall's public IP translated to it (DNAT)" },
+      ],
+      default: "no",
+    });
+    if (yes !== "yes") return;
+    const ilbFields = ["ingress.internalLoadBalancer.subnetCidr"];
+    await askText(ilbFields[0] as string, ilbFields, "Internal load balancer subnet (a /28 of its own)", proposals().ilbSubnet(), (v) => ({ ingress: { internalLoadBalancer: { subnetCidr: v } } }));
+    const subnet = parseCidr(now().ingress?.internalLoadBalancer?.subnetCidr ?? "");
+    const ipDefault = subnet.ok ? nthAddress(subnet.value, 4) : undefined;
+    const ip = await askText("ingress.internalLoadBalancer.ips", ["ingress.internalLoadBalancer.ips"], "The Service's fixed internal IP", ipDefault, (v) => ({ ingress: { internalLoadBalancer: { ips: [v.trim()] } } }));
+    await askText("ingress.expose[0]", ["ingress.expose"], "Port of the firewall's public IP to translate to it (the Service gets the same port)", "443", (v) => ({ ingress: { expose: [parseExpose(`${v.trim()}=${ip.trim()}:${v.trim()}`)] } }));
+  }
 
   // 7. Cluster-internal ranges: they must stay clear of the VNet and of every connected network.
   // Dual-stack clusters take their lists (--pod-cidrs/--service-cidrs) from flags or the DEF-09 defaults.
