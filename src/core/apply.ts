@@ -112,6 +112,7 @@ export const TYPICAL_SECONDS: Readonly<Record<string, number>> = {
   "Microsoft.Network/routeTables": 5,
   "Microsoft.Network/routeTables/routes": 5,
   "Microsoft.Network/natGateways": 10,
+  "Microsoft.Network/networkSecurityGroups": 10,
   "Microsoft.ManagedIdentity/userAssignedIdentities": 2,
   "Microsoft.Authorization/roleAssignments": 2,
   "Microsoft.ContainerService/managedClusters": 390,

@@ -29,6 +29,7 @@ export const TYPES = {
   routeTable: "Microsoft.Network/routeTables",
   route: "Microsoft.Network/routeTables/routes",
   natGateway: "Microsoft.Network/natGateways",
+  nsg: "Microsoft.Network/networkSecurityGroups",
   identity: "Microsoft.ManagedIdentity/userAssignedIdentities",
   roleAssignment: "Microsoft.Authorization/roleAssignments",
   managedCluster: "Microsoft.ContainerService/managedClusters",
@@ -108,6 +109,7 @@ export interface SubnetOptions {
   ipv6Prefix?: string;
   /** Services the subnet is delegated to (API Server VNet Integration: Microsoft.ContainerService/managedClusters). */
   delegations?: readonly string[];
+  networkSecurityGroupId?: string;
 }
 
 /** Subnets carry no tags in ARM; aks-net recognises its subnets by their planned name inside its VNet. */
@@ -116,6 +118,7 @@ export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Bod
   if (opts.routeTableId !== undefined) properties["routeTable"] = idRef(opts.routeTableId);
   if (opts.natGatewayId !== undefined) properties["natGateway"] = idRef(opts.natGatewayId);
   if (opts.delegations !== undefined) properties["delegations"] = opts.delegations.map((serviceName, i) => ({ name: `delegation${i === 0 ? "" : i}`, properties: { serviceName } }));
+  if (opts.networkSecurityGroupId !== undefined) properties["networkSecurityGroup"] = idRef(opts.networkSecurityGroupId);
   return { properties };
 }
 
@@ -131,6 +134,11 @@ export function publicIpBody(location: string, tags: Tags, zones?: readonly stri
     sku: { name: "Standard", tier: "Regional" },
     properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv4" },
   };
+}
+
+/** A network security group with its inbound rules inline (a PUT replaces the list: updates merge by name, see diffPlan). */
+export function nsgBody(location: string, tags: Tags, securityRules: readonly unknown[]): Body {
+  return { location, tags, properties: { securityRules: structuredClone(securityRules) } };
 }
 
 export function natGatewayBody(location: string, tags: Tags, publicIpId: string): Body {

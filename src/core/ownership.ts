@@ -102,6 +102,7 @@ const INLINE: Record<string, string[]> = {
   [lc(TYPES.routeTable)]: ["routes"],
   [lc(TYPES.firewall)]: ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"],
   [lc(TYPES.firewallPolicy)]: ["ruleCollectionGroups"],
+  [lc(TYPES.nsg)]: ["securityRules"],
 };
 
 /** What a resource's PUT writes, id and body: itself and its inline named children. */
@@ -342,7 +343,7 @@ export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyM
     }
     if (lc(op.type) !== lc(TYPES.subnet)) continue;
     if (have === undefined || made.has(lc(op.resourceId))) continue;
-    for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"]] as const) {
+    for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"], ["networkSecurityGroup", "network security group"]] as const) {
       const want = refOf(op.body, prop);
       const theirs = refOf(have, prop);
       if (want !== undefined && theirs !== undefined && lc(want) !== lc(theirs)) {

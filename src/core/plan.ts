@@ -15,6 +15,7 @@ import {
   dnsPrefixFor,
   firewallBody,
   firewallPolicyBody,
+  nsgBody,
   locatedBody,
   managedClusterBody,
   nameOf,
@@ -40,7 +41,7 @@ import type { EgressOptions } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { ALL_ZONES, anyZonalPool } from "./regions.ts";
 import { carriesPodCidr } from "./resolve.ts";
-import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, policyExposeCollections, wantsIlb } from "./ingress.ts";
+import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, nsgSecurityRules, policyExposeCollections, requiredNsgRules, wantsIlb } from "./ingress.ts";
 import type { ClusterSpec } from "./spec.ts";
 import { AKS_DELEGATION, DERIVED, NAMES } from "./names.ts";
 import { PROOF_TAG, sealOwnership } from "./ownership.ts";
@@ -218,9 +219,6 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     );
   }
   // Planned in the next change (issue 12, parts 3-4): refuse rather than silently leave them out.
-  if (spec.ingress?.nsg?.enabled === true) {
-    throw new UsageError("create does not build the node subnet NSG yet", "validate checks it (NSG-*); drop --nsg for create");
-  }
   const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
   const identityName = DERIVED.identity(b.name);
@@ -516,13 +514,20 @@ function planNetwork(b: Builder): Network {
     natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
   }
 
+  // NSG-*: aks-net's NSG on the node subnet, with the allows AKS needs (core/ingress.ts requiredNsgRules).
+  let nsgId: string | undefined;
+  if (spec.ingress?.nsg?.enabled === true) {
+    const nsgName = DERIVED.nodeNsg(name);
+    const pods = carriesPodCidr(spec) ? (spec.podCidrs ?? (spec.podCidr === undefined ? [] : [spec.podCidr])).filter((c) => !c.includes(":")) : [];
+    nsgId = b.net(TYPES.nsg, providerId(netRgId, TYPES.nsg, nsgName), `network security group ${nsgName}`, [netRgId], nsgBody(location, tags, nsgSecurityRules(requiredNsgRules(spec, pods))));
+  }
   const egress: SubnetOptions = {};
   if (routeTableId !== undefined) egress.routeTableId = routeTableId;
   if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
   // Dual-stack nodes take an IPv6 address from their subnet too (configure-dual-stack.md).
   const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
   const nodeOpts: SubnetOptions = dualStack && spec.vnet.subnetIPv6Cidr !== undefined ? { ...egress, ipv6Prefix: spec.vnet.subnetIPv6Cidr } : egress;
-  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId], nodeOpts);
+  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId, nsgId], nsgId === undefined ? nodeOpts : { ...nodeOpts, networkSecurityGroupId: nsgId });
   // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
   const podSubnetId = podCidr === undefined ? undefined : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
   // The internal LB's frontends only answer (the nodes reply to clients), so its subnet takes no egress.

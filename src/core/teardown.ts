@@ -87,9 +87,16 @@ export function clusterId(t: TeardownTarget): string {
   return `${resourceGroupId(t.subscriptionId, t.resourceGroup)}/providers/${TYPES.managedCluster}/${t.name}`;
 }
 
+/** The subnet property that associates each kind of resource aks-net may put on a subnet (create made it: delete undoes it). */
+const ASSOCIATION: Record<string, string> = {
+  [TYPES.routeTable.toLowerCase()]: "routeTable",
+  [TYPES.natGateway.toLowerCase()]: "natGateway",
+  [TYPES.nsg.toLowerCase()]: "networkSecurityGroup",
+};
+
 /** Types delete can remove (routes and rule collection groups only when their parent stays). */
 const DELETABLE = new Set(
-  [TYPES.resourceGroup, TYPES.vnet, TYPES.subnet, TYPES.publicIp, TYPES.firewall, TYPES.firewallPolicy, TYPES.routeTable, TYPES.route, TYPES.natGateway, TYPES.identity, TYPES.roleAssignment, TYPES.managedCluster, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()),
+  [TYPES.resourceGroup, TYPES.vnet, TYPES.subnet, TYPES.publicIp, TYPES.firewall, TYPES.firewallPolicy, TYPES.routeTable, TYPES.route, TYPES.natGateway, TYPES.nsg, TYPES.identity, TYPES.roleAssignment, TYPES.managedCluster, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()),
 );
 
 /** Deletion order among steps that could run together (and of the kept list): users before what they use. */
@@ -101,6 +108,7 @@ const RANK = [
   TYPES.ruleCollectionGroup,
   TYPES.subnet,
   TYPES.natGateway,
+  TYPES.nsg,
   TYPES.routeTable,
   TYPES.publicIp,
   TYPES.firewallPolicy,
@@ -165,6 +173,7 @@ export function requires(id: string, body: Body | undefined): string[] {
   if (t === lc(TYPES.subnet)) {
     add(refId(valueAt(body, "properties.routeTable")));
     add(refId(valueAt(body, "properties.natGateway")));
+    add(refId(valueAt(body, "properties.networkSecurityGroup")));
   } else if (t === lc(TYPES.firewall)) {
     const configs = [...list(body, "properties.ipConfigurations"), valueAt(body, "properties.managementIpConfiguration")];
     for (const c of configs) {
@@ -399,8 +408,8 @@ function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (su
     const cluster = w.byId.get(lc(clusterId(w.target)));
     const why = subnetInUse(body, strict ? new Set([k]) : del, cluster !== undefined && del.has(lc(clusterId(w.target))) && !strict ? cluster : undefined, w.target);
     if (why !== undefined) reasons.push(why);
-  } else if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway)) {
-    const prop = t === lc(TYPES.routeTable) ? "properties.routeTable" : "properties.natGateway";
+  } else if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway) || t === lc(TYPES.nsg)) {
+    const prop = `properties.${ASSOCIATION[t] as string}`;
     const users = new Set(usersOf(body).map(lc));
     if (!strict) for (const [s, sb] of w.byId) if (lc(refId(valueAt(sb, prop)) ?? "") === k) users.add(s);
     for (const s of users) {
@@ -475,7 +484,10 @@ export function decideTeardown(input: TeardownInput): Teardown {
   const detachable = (subnet: string, from: string): boolean => {
     if (del.has(subnet) || made.has(subnet) || !byId.has(subnet) || !associated.has(subnet)) return false;
     const body = byId.get(subnet);
-    return [refId(valueAt(body, "properties.routeTable")), refId(valueAt(body, "properties.natGateway"))].some((r) => r !== undefined && lc(r) === from);
+    return Object.values(ASSOCIATION).some((prop) => {
+      const r = refId(valueAt(body, `properties.${prop}`));
+      return r !== undefined && lc(r) === from;
+    });
   };
 
   // Keeping one resource can keep another (a kept subnet keeps its VNet): repeat until nothing changes.
@@ -539,7 +551,7 @@ export function decideTeardown(input: TeardownInput): Teardown {
     if (lc(typeOf(k)) !== lc(TYPES.subnet) || del.has(k)) continue;
     const props: Body = {};
     const dropped: string[] = [];
-    for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"]] as const) {
+    for (const [prop, what] of [["routeTable", "route table"], ["natGateway", "NAT gateway"], ["networkSecurityGroup", "network security group"]] as const) {
       const r = refId(valueAt(body, `properties.${prop}`));
       if (r !== undefined && del.has(lc(r)) && detachable(k, lc(r))) {
         props[prop] = null; // a PUT with null removes the association
@@ -830,6 +842,8 @@ const KINDS: Record<string, string> = {
   [lc(TYPES.firewallPolicy)]: "firewall policy",
   [lc(TYPES.routeTable)]: "route table",
   [lc(TYPES.natGateway)]: "NAT gateway",
+  [lc(TYPES.nsg)]: "network security group",
+  ["microsoft.network/networksecuritygroups/securityrules"]: "security rule",
   [lc(TYPES.identity)]: "identity",
   [lc(TYPES.managedCluster)]: "cluster",
   [lc(TYPES.route)]: "route",

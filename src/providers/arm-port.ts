@@ -190,6 +190,11 @@ const TYPES: Record<string, TypeOps> = (() => {
       put: (c, id, b, o) => c.network.firewallPolicyRuleCollectionGroups.createOrUpdate(id.resourceGroup, id.name(0), id.name(1), m(b), o),
       del: (c, id, o) => c.network.firewallPolicyRuleCollectionGroups.delete(id.resourceGroup, id.name(0), id.name(1), o),
     },
+    "microsoft.network/networksecuritygroups": {
+      apiVersion: v.network,
+      put: (c, id, b, o) => c.network.networkSecurityGroups.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),
+      del: (c, id, o) => c.network.networkSecurityGroups.delete(id.resourceGroup, id.name(0), o),
+    },
     "microsoft.network/natgateways": {
       apiVersion: v.network,
       put: (c, id, b, o) => c.network.natGateways.createOrUpdate(id.resourceGroup, id.name(0), m(b), o),

@@ -154,6 +154,11 @@ function found(path: string, value: unknown, spec: ClusterSpec, ops: Op[]): bool
       // A subnet aks-net plans goes by id; otherwise AKS makes it from the CIDR.
       return config["subnetCIDR"] === value || (typeof config["subnetId"] === "string" && prefixOf(subnet(config["subnetId"])) === value);
     }
+    case path === "ingress.nsg.enabled": {
+      // aks-net's NSG, on the node subnet.
+      const nsg = byType("Microsoft.Network/networkSecurityGroups")[0];
+      return value === true && nsg !== undefined && pools.every((p) => at(subnet(p["vnetSubnetID"])?.body, "properties.networkSecurityGroup.id") === nsg.resourceId);
+    }
     case path === "ingress.internalLoadBalancer.subnetCidr":
       return prefixOf(ops.find((o) => o.resourceId.endsWith(`/subnets/${spec.ingress?.internalLoadBalancer?.subnetName ?? "aks-ilb"}`))) === value;
     case path === "ingress.internalLoadBalancer.subnetName":

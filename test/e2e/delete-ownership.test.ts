@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, SUB, clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, clusterId, create, net, ok, props, rgId, stateWithoutEtags, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
@@ -321,15 +321,7 @@ describe("delete on a shared subscription: decisions", function () {
   });
 });
 
-/** Everything stored, without etags (a child's write changes its parent's): "left exactly as it was". */
-function state(fake: FakeArm): Record<string, Json> {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(strip);
-    if (v === null || typeof v !== "object") return v;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag").map(([k, x]) => [k, strip(x)]));
-  };
-  return strip(fake.snapshot()) as Record<string, Json>;
-}
+const state = stateWithoutEtags;
 
 describe("delete after re-runs of create and after an interrupted delete", function () {
   this.timeout(240_000);

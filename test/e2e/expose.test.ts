@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, SUB, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, create, net, ok, props, stateWithoutEtags, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
 
@@ -129,5 +129,58 @@ describe("App Gateway ingress add-on against the fake ARM server", function () {
     assert.match(r.stderr, /smaller than \/26/);
     const again = await create(fake, "byo2", ["--network-plugin", "azure", "--vnet-subnet-id", `${vnet}/subnets/nodes`, "--enable-addons", "ingress-appgw", "--appgw-subnet-id", `${vnet}/subnets/nodes`]);
     assert.equal(again.code, 3, "AGW-03 stops the node subnet offline");
+  });
+});
+
+describe("NSG on the node subnet against the fake ARM server", function () {
+  this.timeout(90_000);
+  const h = useFakeArm();
+
+  it("--nsg with the exposed port: the NSG carries the rules AKS needs, re-runs with 0 writes, deletes cleanly", async () => {
+    const { fake } = h;
+    const before = fake.snapshot();
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "--nsg", "--yes", "-o", "json"]));
+    const nsgId = net("rg-shop", "networkSecurityGroups", "shop-nodes-nsg");
+    const nsg = fake.get(nsgId);
+    const rules = (props(nsg)["securityRules"] as Json[]).map((r) => ({ name: r["name"], ...(props(r) as Json) }));
+    const by = (name: string): Json | undefined => rules.find((r) => r["name"] === name);
+    assert.equal(by("aks-lb-probes")?.["sourceAddressPrefix"], "AzureLoadBalancer");
+    assert.deepEqual([by("aks-node-to-node")?.["sourceAddressPrefix"], by("aks-node-to-node")?.["destinationAddressPrefix"]], ["10.42.0.0/22", "10.42.0.0/22"]);
+    assert.equal(by("aks-pods-0")?.["sourceAddressPrefix"], "10.244.0.0/16", "overlay: the pod CIDR");
+    assert.deepEqual([by("aks-expose-0")?.["sourceAddressPrefix"], by("aks-expose-0")?.["destinationAddressPrefix"], by("aks-expose-0")?.["destinationPortRange"]], ["10.42.8.0/26", "10.42.6.10", "443"]);
+    const subnet = fake.get(`${net("rg-shop", "virtualNetworks", "shop-vnet")}/subnets/aks-nodes`);
+    assert.equal(String((props(subnet)["networkSecurityGroup"] as Json)["id"]).toLowerCase(), nsgId.toLowerCase());
+    const mark = fake.requests.length;
+    ok(await cli(fake, ["create", "-f", EXAMPLE, "--nsg", "--yes", "-o", "json"]));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), []);
+    ok(await cli(fake, ["delete", "-n", "shop", "-g", "rg-shop", "--yes", "-o", "json"]));
+    assert.deepEqual(fake.snapshot(), before);
+  });
+
+  it("on an adopted node subnet: delete removes the NSG and its association, the user's VNet and subnet stay as they were", async () => {
+    const { fake } = h;
+    fake.seed.resourceGroup("rg-adopt", { location: "westeurope" });
+    const vnet = fake.seed.vnet("rg-adopt", "adopt-vnet", ["10.42.0.0/16"], { "aks-nodes": "10.42.0.0/22", other: "10.42.20.0/24" }, { location: "westeurope" });
+    const before = stateWithoutEtags(fake);
+    ok(await create(fake, "adopt", ["--vnet-cidr", "10.42.0.0/16", "--subnet-cidr", "10.42.0.0/22", "--existing-subnet", "other=10.42.20.0/24", "--nsg"]));
+    assert.ok(props(fake.get(`${vnet}/subnets/aks-nodes`))["networkSecurityGroup"], "associated");
+    ok(await cli(fake, ["delete", "-n", "adopt", "-g", "rg-adopt", "--yes", "-o", "json"]));
+    assert.equal(props(fake.get(`${vnet}/subnets/aks-nodes`))["networkSecurityGroup"], undefined, "the association aks-net made is gone");
+    assert.equal(fake.get(net("rg-adopt", "networkSecurityGroups", "adopt-nodes-nsg")), undefined);
+    assert.deepEqual(stateWithoutEtags(fake), before);
+  });
+
+  it("a rule the user added to aks-net's NSG keeps the NSG (named as kept)", async () => {
+    const { fake } = h;
+    ok(await create(fake, "keep", ["--nsg"]));
+    const nsgId = net("rg-keep", "networkSecurityGroups", "keep-nodes-nsg");
+    const nsg = fake.get(nsgId) as Json;
+    const theirs = { name: "allow-ssh-from-office", properties: { priority: 300, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "203.0.113.0/24", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" } };
+    fake.put(nsgId, { location: nsg["location"], tags: nsg["tags"], properties: { securityRules: [...(props(nsg)["securityRules"] as Json[]), theirs] } });
+    const r = await cli(fake, ["delete", "-n", "keep", "-g", "rg-keep", "--yes", "-o", "json"]);
+    const d = JSON.parse(r.stdout) as { keep: { resourceId: string; reason: string }[] };
+    const kept = d.keep.find((k) => k.resourceId.toLowerCase() === nsgId.toLowerCase());
+    assert.match(kept?.reason ?? "", /allow-ssh-from-office/);
+    assert.ok(fake.get(nsgId), "the NSG with the user's rule stays");
   });
 });

@@ -159,6 +159,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
       if (ctx.validate) checkNatZones(id, body, ctx);
       break;
     case T.peering: checkPeering(view, id, p, ctx); break;
+    case T.nsg: buildNsg(id, p, ctx); break;
     case T.identity:
       p["principalId"] = stableGuid(`principal:${key(id)}`);
       p["clientId"] = stableGuid(`client:${key(id)}`);
@@ -719,6 +720,56 @@ const NETWORK_IMMUTABLE: [string, string][] = [
   ["podCidr", "networkProfile.podCidr"],
   ["loadBalancerSku", "networkProfile.loadBalancerSku"],
 ];
+
+/**
+ * A network security group's inline securityRules, as the Network RP checks them (network-security-groups-overview.md:
+ * priority 100-4096, unique per direction; direction, access, protocol from their enums; one source and destination
+ * each), and the defaultSecurityRules Azure adds to every NSG (AllowVnetInBound 65000, AllowAzureLoadBalancerInBound
+ * 65001, DenyAllInBound 65500 and their outbound twins).
+ */
+function buildNsg(id: string, p: Json, ctx: BuildCtx): void {
+  const rules = arr(p["securityRules"]).map((r) => clone(obj(r)));
+  if (ctx.validate) {
+    const seen = new Map<string, string>();
+    for (const r of rules) {
+      const name = str(r["name"]) ?? "rule";
+      const rp = props(r);
+      const priority = Number(rp["priority"]);
+      if (!Number.isInteger(priority) || priority < 100 || priority > 4096) {
+        throw new ArmError(400, "SecurityRuleInvalidPriority", `Security rule ${name} has invalid Priority. Value provided: ${String(rp["priority"])}. Allowed range 100-4096.`);
+      }
+      const direction = String(rp["direction"]);
+      const bad = (what: string, v: unknown): ArmError => new ArmError(400, "SecurityRuleParameterContainsUnsupportedValue", `Security rule parameter ${what} for rule with Id ${id}/securityRules/${name} cannot specify the value ${String(v)}.`);
+      if (!["Inbound", "Outbound"].includes(direction)) throw bad("Direction", rp["direction"]);
+      if (!["Allow", "Deny"].includes(String(rp["access"]))) throw bad("Access", rp["access"]);
+      if (!["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"].includes(String(rp["protocol"]))) throw bad("Protocol", rp["protocol"]);
+      for (const k of ["sourceAddressPrefix", "destinationAddressPrefix"]) {
+        const v = str(rp[k]);
+        const list = arr(rp[`${k}es`]);
+        if (!v && list.length === 0) throw bad(k, "(none)");
+        if (v && v.includes("/") && !parseV4Cidr(v) && !v.includes(":")) throw bad(k, v);
+      }
+      const k = `${direction}/${priority}`;
+      const other = seen.get(k);
+      if (other) throw new ArmError(400, "SecurityRuleConflict", `Security rule ${name} conflicts with rule ${other}. Rules cannot have the same Priority and Direction.`);
+      seen.set(k, name);
+    }
+  }
+  p["securityRules"] = rules.map((r) => ({ ...r, id: `${id}/securityRules/${str(r["name"]) ?? "rule"}`, properties: { ...props(r), provisioningState: ctx.provisioningState } }));
+  const rule = (name: string, priority: number, direction: string, access: string, source: string, destination: string): Json => ({
+    name,
+    id: `${id}/defaultSecurityRules/${name}`,
+    properties: { priority, direction, access, protocol: "*", sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: destination, destinationPortRange: "*", provisioningState: "Succeeded" },
+  });
+  p["defaultSecurityRules"] = [
+    rule("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    rule("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+    rule("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
+    rule("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
+    rule("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+    rule("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
+  ];
+}
 
 /** The App Gateway ingress controller add-on's key in addonProfiles. */
 export const APPGW_ADDON = "ingressApplicationGateway";

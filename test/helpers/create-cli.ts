@@ -56,3 +56,13 @@ export function useFakeArm(options: FakeArmOptions = { polls: 1 }): { fake: Fake
   beforeEach(() => holder.fake.reset());
   return holder;
 }
+
+/** Everything stored, without etags (a child's write changes its parent's): "left exactly as it was". */
+export function stateWithoutEtags(fake: FakeArm): Record<string, Json> {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag").map(([k, x]) => [k, strip(x)]));
+  };
+  return strip(fake.snapshot()) as Record<string, Json>;
+}

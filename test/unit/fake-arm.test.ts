@@ -405,6 +405,23 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.match(e.message, /destination address other than AzureFirewall PublicIP address is not supported/);
   });
 
+  it("NSG security rules: priority 100-4096, unique per direction; Azure's default rules on every NSG; an NSG in use cannot be deleted", async () => {
+    const rule = (name: string, priority: number, extra: Record<string, unknown> = {}) => ({ name, priority, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "10.0.0.0/16", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "443", ...extra });
+    const low = await rejects(net.networkSecurityGroups.createOrUpdate(RG, "nsg", { location: LOC, securityRules: [rule("a", 50)] } as never, poll));
+    assert.equal(low.code, "SecurityRuleInvalidPriority");
+    const clash = await rejects(net.networkSecurityGroups.createOrUpdate(RG, "nsg", { location: LOC, securityRules: [rule("a", 200), rule("b", 200)] } as never, poll));
+    assert.equal(clash.code, "SecurityRuleConflict");
+    assert.match(clash.message, /Rules cannot have the same Priority and Direction/);
+    const proto = await rejects(net.networkSecurityGroups.createOrUpdate(RG, "nsg", { location: LOC, securityRules: [rule("a", 200, { protocol: "Sctp" })] } as never, poll));
+    assert.equal(proto.code, "SecurityRuleParameterContainsUnsupportedValue");
+    const nsg = await net.networkSecurityGroups.createOrUpdate(RG, "nsg", { location: LOC, securityRules: [rule("a", 200), rule("b", 200, { direction: "Outbound" })] } as never, poll);
+    assert.deepEqual(nsg.defaultSecurityRules?.map((r) => r.name), ["AllowVnetInBound", "AllowAzureLoadBalancerInBound", "DenyAllInBound", "AllowVnetOutBound", "AllowInternetOutBound", "DenyAllOutBound"]);
+    await net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
+    await net.subnets.createOrUpdate(RG, "vnet1", "nodes", { addressPrefix: "10.0.8.0/22", networkSecurityGroup: { id: nsg.id! } }, poll);
+    const inUse = await rejects(net.networkSecurityGroups.beginDeleteAndWait(RG, "nsg", poll));
+    assert.equal(inUse.code, "InUseNetworkSecurityGroupCannotBeDeleted");
+  });
+
   it("UDR cluster: 400 without a route table, 400 for a next hop of Internet, Succeeded through a ready firewall", async () => {
     const { nodesId, fwSubnetId } = await baseNetwork();
     const e1 = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", udrCluster(nodesId), poll));
