@@ -173,6 +173,8 @@ const RESOURCE_SCHEMAS: Record<string, [string, string]> = {
   "Microsoft.Network/routeTables": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/routeTables", "2025-07-01"],
   "Microsoft.Network/routeTables/routes": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/routeTables_routes", "2025-07-01"],
   "Microsoft.Network/natGateways": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/natGateways", "2025-07-01"],
+  // Not among the vendored resource definitions: the NSG model subnets reference (location, tags, securityRules) is.
+  "Microsoft.Network/networkSecurityGroups": ["2025-07-01/Microsoft.Network.NRP.json#/definitions/CommonNetworkSecurityGroup", "2025-07-01"],
   "Microsoft.ContainerService/managedClusters": ["2026-05-01/Microsoft.ContainerService.Aks.json#/resourceDefinitions/managedClusters", "2026-05-01"],
   "Microsoft.ManagedIdentity/userAssignedIdentities": ["2024-11-30/Microsoft.ManagedIdentity.json#/resourceDefinitions/userAssignedIdentities", "2024-11-30"],
   "Microsoft.Authorization/roleAssignments": ["2022-04-01/Microsoft.Authorization.json#/resourceDefinitions/roleAssignments", "2022-04-01"],
