@@ -24,7 +24,7 @@ export interface ArmPort {
    * PUT `body` and wait for the long-running operation; resolves with the final REST body. `planned` is the part of
    * the body the plan sets (an update body also carries what Azure already had): the port must send all of it.
    */
-  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body, ifMatch?: string): Promise<Body>;
+  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body, ifMatch?: string, createOnly?: boolean): Promise<Body>;
   /** DELETE and wait until gone; a resource that is already gone is not an error. */
   delete(res: ResourceRef, signal: AbortSignal, ifMatch?: string): Promise<void>;
   /**
@@ -239,7 +239,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
   };
 
-  const ensure = async (op: Operation, sig: AbortSignal): Promise<{ action: Action; body?: Body; kept?: string }> => {
+  const ensure = async (op: Operation, sig: AbortSignal, again = false): Promise<{ action: Action; body?: Body; kept?: string }> => {
     if (options.recheck && (op.action === "delete" || op.action === "update")) return rechecked(op, options.recheck, sig);
     if (op.action === "delete") {
       const current = await settle(op, await read(op, sig), sig);
@@ -249,7 +249,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
     // What the plan decided (an update's op.body is already merged with what Azure had at planning time).
     const desired: DesiredResource = { ...op, body: await resolveBody({ ...op, body: op.desired ?? op.body }, lookup, sig) };
-    let current = await settle(op, await read(op, sig), sig);
+    let current = await settle(op, again ? await port.get(op, sig) : await read(op, sig), sig);
     let diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
     const writes = (): boolean => diff.operations[0]?.action !== "unchanged" || provisioningState(current)?.toLowerCase() === "failed" || (current !== undefined && lacksTags(current, op.ownTags));
     if (current !== undefined && options.initial && writes()) {
@@ -270,7 +270,14 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     const body = withOwnTags(diffed.action === "unchanged" && current !== undefined ? mergeForUpdate(current, desired.body) : diffed.body, current === undefined ? undefined : op.ownTags);
     // A create carries its secrets; an update body (mergeForUpdate) has none, so Azure keeps its own.
     const sent = action === "create" ? fillSecrets(body, options.secrets ?? new Map()) : withoutSecrets(body);
-    return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op))) };
+    try {
+      // A create is create-only (If-None-Match: *): another run that made it meanwhile is found, never written over.
+      return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op)), undefined, action === "create") };
+    } catch (e) {
+      if (action !== "create" || again || !(e instanceof StaleEtagError)) throw e;
+      reporter.note?.(op, "created meanwhile by another run: reading it again");
+      return ensure(op, sig, true);
+    }
   };
 
   const run = async (op: Operation): Promise<StepResult> => {

@@ -32,14 +32,14 @@ export class ArmTracker {
   private readonly expected = new Map<string, { planned: Body; full: Body }>();
   /** While set (AzureArmPort.check), no write leaves: a PUT is checked and stopped here. */
   private holding = false;
-  private readonly conditions = new Map<string, string>();
+  private readonly conditions = new Map<string, [string, string]>();
 
   readonly policy: PipelinePolicy = {
     name: "aksNetArmTracker",
     sendRequest: async (request, next) => {
       const path = pathOf(request.url);
-      const etag = request.method === "PUT" || request.method === "DELETE" ? this.conditions.get(path) : undefined;
-      if (etag !== undefined) request.headers.set("If-Match", etag);
+      const condition = request.method === "PUT" || request.method === "DELETE" ? this.conditions.get(path) : undefined;
+      if (condition !== undefined) request.headers.set(condition[0], condition[1]);
       const expected = request.method === "PUT" ? this.expected.get(path) : undefined;
       if (this.holding && request.method !== "GET") {
         if (expected === undefined) throw new Error(`the Azure SDK would send ${request.method} ${path}, which aks-net did not check`);
@@ -97,10 +97,14 @@ export class ArmTracker {
     throw new Error("the Azure SDK sent no request to check");
   }
 
-  /** The etag the next PUT or DELETE of `id` must carry as If-Match (undefined: none). */
-  ifMatch(id: string, etag: string | undefined): void {
-    if (etag === undefined) this.conditions.delete(id.toLowerCase());
-    else this.conditions.set(id.toLowerCase(), etag);
+  /**
+   * The condition the next PUT or DELETE of `id` carries: If-Match of an etag, or If-None-Match `*` (create only: Azure
+   * refuses it with 412 when the resource exists, e.g. another run made it meanwhile); undefined: none.
+   */
+  ifMatch(id: string, etag: string | undefined, createOnly = false): void {
+    if (createOnly) this.conditions.set(id.toLowerCase(), ["If-None-Match", "*"]);
+    else if (etag === undefined) this.conditions.delete(id.toLowerCase());
+    else this.conditions.set(id.toLowerCase(), ["If-Match", etag]);
   }
 
   /** Clears what was seen about `id` before a new request, so stale bodies and errors are never reused. */
@@ -257,15 +261,15 @@ export class AzureArmPort implements ArmPort {
     }
   }
 
-  async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body, ifMatch?: string): Promise<Body> {
+  async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body, ifMatch?: string, createOnly = false): Promise<Body> {
     const { ops, id } = this.address(res);
     this.tracker.reset(res.resourceId);
     this.tracker.expect(res.resourceId, planned, body);
     try {
       const c = await this.ctx.clients();
-      await this.retryConflicts(signal, () => ops.put(c, id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId)));
+      await this.retryConflicts(signal, () => ops.put(c, id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId, createOnly)));
     } catch (e) {
-      if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} changed since it was read`);
+      if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} ${createOnly ? "was created meanwhile (another run?)" : "changed since it was read"}`);
       throw this.explain(e, res);
     }
     // The final GET (or a synchronous PUT's response) is the last body seen for the resource's own URL.
@@ -320,8 +324,8 @@ export class AzureArmPort implements ArmPort {
   }
 
   /** With `ifMatch`, the write carries If-Match: Azure refuses it (412) when the resource changed since that read. */
-  private callOptions(signal: AbortSignal, ifMatch: string | undefined, id: string): CallOptions {
-    this.tracker.ifMatch(id, ifMatch);
+  private callOptions(signal: AbortSignal, ifMatch: string | undefined, id: string, createOnly = false): CallOptions {
+    this.tracker.ifMatch(id, ifMatch, createOnly);
     return { abortSignal: signal, updateIntervalInMs: pollIntervalFor(typeFromId(id), this.options.pollIntervalMs ?? POLL_INTERVAL_MS) };
   }
 
