@@ -52,7 +52,8 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   if (output === "json") {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (output === "sarif") {
-    io.stdout.write(`${JSON.stringify(toSarif(all, RULES, { version }, uriFor(io.cwd)), null, 2)}\n`);
+    const input = [opts["from"], file].find((f): f is string => typeof f === "string" && f !== "-");
+    io.stdout.write(`${JSON.stringify(toSarif(all, RULES, { version }, uriFor(io.cwd), input), null, 2)}\n`);
   } else if (output === "github") {
     io.stdout.write(toGithubAnnotations(all));
   } else {

@@ -15,8 +15,12 @@ const LEVEL = { error: "error", warning: "warning", info: "note" } as const;
 /** Turns a file name as the user gave it into the artifact URI SARIF wants (relative stays relative, with slashes). */
 export type UriOf = (file: string) => string;
 
-/** One SARIF log with one run: every rule of the registry (so viewers can explain any id), one result per finding. */
-export function toSarif(findings: readonly Finding[], rules: readonly RuleInfo[], tool: { version: string }, uriOf: UriOf): object {
+/**
+ * One SARIF log with one run: every rule of the registry (so viewers can explain any id), one result per finding.
+ * A finding with no place of its own (a default, a flag) points at `inputFile` without a region, when there is one:
+ * code scanning takes only results with a location.
+ */
+export function toSarif(findings: readonly Finding[], rules: readonly RuleInfo[], tool: { version: string }, uriOf: UriOf, inputFile?: string): object {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   return {
     $schema: SARIF_SCHEMA,
@@ -41,7 +45,7 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleInfo[]
           ...(index.has(f.rule) ? { ruleIndex: index.get(f.rule) } : {}),
           level: LEVEL[f.severity],
           message: { text: `${f.message}${f.fix ? ` Fix: ${f.fix}` : ""}` },
-          ...(f.source ? { locations: [location(f, uriOf)] } : {}),
+          ...(f.source ? { locations: [location(f.source, uriOf)] } : inputFile ? { locations: [location({ file: inputFile }, uriOf)] } : {}),
           properties: { fields: f.fields, fix: f.fix },
         })),
       },
@@ -49,8 +53,7 @@ export function toSarif(findings: readonly Finding[], rules: readonly RuleInfo[]
   };
 }
 
-function location(f: Finding, uriOf: UriOf): object {
-  const s = f.source as NonNullable<Finding["source"]>;
+function location(s: NonNullable<Finding["source"]>, uriOf: UriOf): object {
   return {
     physicalLocation: {
       artifactLocation: { uri: uriOf(s.file) },

@@ -147,6 +147,16 @@ describe("validate --from: what the source cannot know is named, never guessed",
       assert.equal((d.spec["nodePools"] as { maxPods: number }[])[0]?.maxPods, 250, "DEF-06: Azure CNI with a pod subnet");
     });
 
+    it("a value of a type the spec cannot hold is a usage error naming the spec key and the Terraform attribute", async () => {
+      const path = variant((_p, cluster) => {
+        cluster["values"].default_node_pool[0].node_count = ["3"];
+      });
+      const r = await runCli(["validate", "--from", path]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /at azurerm_kubernetes_cluster\.aks\.default_node_pool\[0\]\.node_count: nodePools\[0\]\.count: must be a whole number, got a list/);
+      assert.equal(hasStackTrace(r.stderr), false);
+    });
+
     it("two clusters need --from-resource; a subnet outside the plan is the spec's vnetSubnetId, its prefix unchecked", async () => {
       const path = variant((plan, cluster) => {
         const other = JSON.parse(JSON.stringify(cluster)) as Json;

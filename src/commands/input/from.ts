@@ -13,6 +13,7 @@ import type { SpecLayer } from "../../core/spec.ts";
 import type { Io } from "../../io/io.ts";
 import type { Finding } from "../../validators/finding.ts";
 import { depthOver, readAll, readCapped } from "./file.ts";
+import { checkSpecShape } from "./shape.ts";
 
 /** Plans and templates nest deeper than a spec (modules, nested deployments), but not without bound. */
 export const MAX_IMPORT_DEPTH = 100;
@@ -47,6 +48,7 @@ export async function readFrom(path: string, opts: { kind?: string; params?: str
   }
   const record = doc as Record<string, unknown>;
   const imported = kind === "terraform" ? fromTerraformPlan(record, opts.resource) : fromArmTemplate(record, parseParams(opts.params ?? [], (p) => readParamsFile(p, io)), opts.resource);
+  checkImportedShape(imported, path);
   const pointers = [...imported.sources.values()].map((s) => s.pointer).filter((p): p is string => p !== undefined);
   const ancestors = new Set(pointers.flatMap((p) => p.split("/").map((_, i, all) => all.slice(0, i + 1).join("/"))));
   const found = locateJson(text, ancestors);
@@ -68,6 +70,22 @@ export function pointAtSource(findings: Finding[], places: ReadonlyMap<string, P
     }
     return f;
   });
+}
+
+/**
+ * The imported values go through the spec file's shape check: a plan or template whose value has a type the spec
+ * cannot hold (a list where a CIDR goes) is a usage error naming the spec key and where the value came from.
+ */
+function checkImportedShape(imported: Imported, path: string): void {
+  const { imported: _unchecked, ...input } = imported.input;
+  try {
+    checkSpecShape(input, path);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const field = /^spec file '.*?': ([^:]+):/.exec(e.message)?.[1] ?? "";
+    const at = fieldAncestors(field).map((f) => imported.sources.get(f)?.at).find((x) => x !== undefined);
+    throw new UsageError(`--from '${path}'${at ? ` at ${at}` : ""}: ${e.message.replace(/^spec file '.*?': /, "")}`, "aks-net reads this value into its spec key; see `aks-net schema` for the type it takes");
+  }
 }
 
 async function readText(path: string, io: Pick<Io, "stdin">): Promise<string> {

@@ -122,15 +122,17 @@ function collect(template: Json, params: ParamValues, ptr: string, at: string, o
 
 /** parameters() and variables() of one template: given values, else defaults; variables evaluated once, lazily. */
 function context(template: Json, given: ParamValues, top: boolean): ExprContext {
-  const declared = (template["parameters"] ?? {}) as Json;
-  const variables = (template["variables"] ?? {}) as Json;
+  const object = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
+  const declared = object(template["parameters"]);
+  const variables = object(template["variables"]);
   const cache = new Map<string, unknown>();
   const busy = new Set<string>();
   const ci = (obj: Json, name: string): string | undefined => Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
   const ctx: ExprContext = {
     parameter(name) {
       const key = ci(declared, name);
-      const decl = (key ? declared[key] : undefined) as Json | undefined;
+      const raw = key ? declared[key] : undefined;
+      const decl = typeof raw === "object" && raw !== null ? (raw as Json) : undefined;
       const hit = given.get(name.toLowerCase());
       if (hit) return hit.raw ? typed(hit.value as string, String(decl?.["type"] ?? "string"), name) : hit.value;
       if (decl && "defaultValue" in decl) return once(`p:${name}`, () => evaluate(decl["defaultValue"], ctx));
