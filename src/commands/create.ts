@@ -4,7 +4,7 @@
  * are unchanged, running operations are waited for, nothing is PUT twice.
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
-import { checkWrites, findObserved, isTransitional, provisioningState } from "../core/apply.ts";
+import { checkWrites, findObserved, isTransitional, provisioningState, typeFromId } from "../core/apply.ts";
 import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
@@ -13,7 +13,7 @@ import { TYPES, nameOf } from "../core/arm-bodies.ts";
 import { recordOwnership } from "../core/ownership.ts";
 import { EXPORT_FORMATS, offlinePlan } from "../core/export/view.ts";
 import type { ExportFormat } from "../core/export/view.ts";
-import { diffPlan, planResources, planToJson } from "../core/plan.ts";
+import { diffPlan, planResources, planToJson, refTargets } from "../core/plan.ts";
 import type { DesiredResource, ObservedState, Plan } from "../core/plan.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
@@ -218,9 +218,14 @@ async function liveFacts(resolved: ResolvedSpec, opts: CommandOptions, io: Io, c
 
 /** GETs every desired resource in parallel; 404 = absent. */
 async function readState(desired: readonly DesiredResource[], port: ArmPort, signal: AbortSignal): Promise<ObservedState> {
-  const bodies = await Promise.all(desired.map((r) => port.get(r, signal)));
+  // Resources the bodies refer to but the plan does not make (a brought identity): read too, so a re-run compares the
+  // values they hold (a principal id) instead of waiting for them.
+  const planned = new Set(desired.map((r) => r.resourceId.toLowerCase()));
+  const outside = [...new Set(desired.flatMap((r) => refTargets(r.body)).filter((id) => !planned.has(id.toLowerCase())))];
+  const reads = [...desired, ...outside.map((id) => ({ resourceId: id, type: typeFromId(id), apiVersion: "", label: id }))];
+  const bodies = await Promise.all(reads.map((r) => port.get(r, signal)));
   const state = new Map<string, Body>();
-  desired.forEach((r, i) => {
+  reads.forEach((r, i) => {
     const b = bodies[i];
     if (b) state.set(r.resourceId, b);
   });

@@ -97,6 +97,8 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--zones <zone...>", "repeat", "availability zones of the system pool, az-style: --zones 1 2 3 (zone-redundant public IPs and firewall)", (i, v: string[]) => (pool0(i).availabilityZones = v), (i) => i.nodePools?.[0]?.availabilityZones),
   flag("--node-vm-size <size>", "string", "VM size of the system pool, e.g. Standard_D4s_v5", (i, v: string) => (pool0(i).vmSize = v), (i) => i.nodePools?.[0]?.vmSize),
   flag("--nodepool-name <name>", "string", "name of the system pool (default system)", (i, v: string) => (pool0(i).name = v), (i) => i.nodePools?.[0]?.name, true),
+  flag("--nodepool-taints <list>", "list", "taints of the system pool, key=value:Effect (comma-separated)", (i, v: string[]) => (pool0(i).nodeTaints = v), (i) => i.nodePools?.[0]?.nodeTaints),
+  flag("--nodepool-labels <list>", "list", "labels of the system pool, key=value (comma-separated)", (i, v: string[]) => (pool0(i).nodeLabels = parseLabels(v)), (i) => labelList(i.nodePools?.[0]?.nodeLabels)),
   flag("--windows-admin-username <name>", "string", "administrator of Windows pools (default azureuser; the password never goes on the command line)", (i, v: string) => (i.windowsProfile = { ...i.windowsProfile, adminUsername: v }), (i) => i.windowsProfile?.adminUsername),
   flag("--enable-private-cluster", "bool", "private API server (a private IP in the VNet)", (i, v: boolean) => (api(i).enablePrivateCluster = v), (i) => i.apiServerAccessProfile?.enablePrivateCluster),
   flag("--private-dns-zone <mode>", "string", "private cluster DNS: system | none | a private DNS zone's resource id", (i, v: string) => (api(i).privateDNSZone = v), (i) => i.apiServerAccessProfile?.privateDNSZone),
@@ -109,6 +111,11 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--tags <key=value...>", "pairs", "your tags on every resource aks-net creates, az-style: --tags env=prod team=net", (i, v: string[]) => (i.tags = parseTags(v)), (i) => (i.tags === undefined ? undefined : Object.entries(i.tags).map(([k, v]) => `${k}=${v ?? ""}`))),
   flag("--vnet-name <name>", "string", "VNet to create or reuse", (i, v: string) => (vnet(i).name = v), (i) => i.vnet?.name, true),
   flag("--vnet-subnet-id <id>", "string", "bring your own node subnet (ARM id)", (i, v: string) => (i.vnetSubnetId = v), (i) => i.vnetSubnetId),
+  flag("--pod-subnet-id <id>", "string", "bring your own Azure CNI pod subnet (ARM id)", (i, v: string) => (i.podSubnetId = v), (i) => i.podSubnetId),
+  flag("--assign-identity <id>", "string", "your user-assigned identity for the cluster (ARM id): aks-net grants its roles, never deletes it", (i, v: string) => (i.assignIdentity = v), (i) => i.assignIdentity),
+  flag("--assign-kubelet-identity <id>", "string", "your user-assigned identity for the kubelet (ARM id; needs --assign-identity)", (i, v: string) => (i.assignKubeletIdentity = v), (i) => i.assignKubeletIdentity),
+  flag("--route-table-id <id>", "string", "your existing route table (ARM id), associated with the subnets aks-net plans; never changed or deleted", (i, v: string) => (vnet(i).routeTableId = v), (i) => i.vnet?.routeTableId),
+  flag("--nat-gateway-id <id>", "string", "your existing NAT gateway (ARM id) for userAssignedNATGateway, associated with the node subnets aks-net plans", (i, v: string) => (vnet(i).natGatewayId = v), (i) => i.vnet?.natGatewayId),
   flag("--vnet-cidr <cidr>", "repeat", "VNet address space (repeatable or comma-separated; an IPv6 range chooses the dual-stack one, default a ULA /48)", (i, v: string[]) => (vnet(i).addressSpaces = v), (i) => i.vnet?.addressSpaces),
   flag("--dns-servers <ip...>", "repeat", "custom DNS servers of the VNet (space- or comma-separated); they must forward to 168.63.129.16", (i, v: string[]) => (vnet(i).dnsServers = v), (i) => i.vnet?.dnsServers),
   flag("--subnet-cidr <cidr>", "string", "node subnet", (i, v: string) => (vnet(i).subnetCidr = v), (i) => i.vnet?.subnetCidr),
@@ -133,6 +140,7 @@ export const SPEC_FLAGS: readonly SpecFlag[] = [
   flag("--appgw-id <id>", "string", "ingress-appgw: your Application Gateway v2 (ARM id)", (i, v: string) => (agw(i).id = v), (i) => i.ingress?.applicationGateway?.id),
   flag("--appgw-name <name>", "string", "ingress-appgw: name of the Application Gateway AKS creates", (i, v: string) => (agw(i).name = v), (i) => i.ingress?.applicationGateway?.name),
   flag("--nsg", "bool", "put an NSG aks-net owns on the node subnet, with the rules AKS needs", (i, v: boolean) => (ingress(i).nsg = { enabled: v }), (i) => i.ingress?.nsg?.enabled),
+  flag("--firewall-private-ip <ip>", "string", "your existing firewall/NVA private IP (e.g. in a hub): route 0.0.0.0/0 to it, build no firewall", (i, v: string) => (fw(i).privateIp = v), (i) => i.firewall?.privateIp),
 ];
 
 /** az's add-on names; aks-net plans only the App Gateway ingress controller. */
@@ -227,6 +235,21 @@ export function parseTags(items: readonly string[]): Record<string, string> {
     tags[key] = eq < 0 ? "" : item.slice(eq + 1);
   }
   return tags;
+}
+
+/** KEY=VALUE items (az --nodepool-labels); the values are passed through as AKS takes them. */
+export function parseLabels(items: string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--nodepool-labels takes KEY=VALUE items, got '${item}'`, "example: --nodepool-labels workload=web,tier=front");
+    labels[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return labels;
+}
+
+function labelList(labels: Record<string, string> | undefined): string[] | undefined {
+  return labels === undefined ? undefined : Object.entries(labels).map(([k, v]) => `${k}=${v}`);
 }
 
 /** PREFIX=NEXT_HOP_TYPE[@NEXT_HOP_IP]. */

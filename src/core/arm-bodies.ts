@@ -41,6 +41,8 @@ export const NETWORK_CONTRIBUTOR_ROLE = "4d97b98b-1d4f-4787-a291-c67834d212e7";
 export const CONTRIBUTOR_ROLE = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
 /** Built-in Private DNS Zone Contributor role: AKS writes a private cluster's API server record into a brought zone. */
 export const PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
+/** Built-in Managed Identity Operator role: the cluster identity assigns a brought kubelet identity (use-managed-identity.md). */
+export const MANAGED_IDENTITY_OPERATOR_ROLE = "f1a07417-d97a-45cb-824c-7a7467783830";
 
 export type Tags = Record<string, string>;
 type Body = Record<string, unknown>;
@@ -246,6 +248,9 @@ export interface AgentPoolInput {
   /** Pod subnet only: DynamicIndividual (AKS's default) or StaticBlock. */
   podIPAllocationMode?: string;
   availabilityZones?: string[];
+  /** Passed through as given. */
+  nodeTaints?: string[];
+  nodeLabels?: Record<string, string>;
 }
 
 export function agentPoolProfile(p: AgentPoolInput): Body {
@@ -260,6 +265,8 @@ export function agentPoolProfile(p: AgentPoolInput): Body {
   if (p.podSubnetId !== undefined) pool["podSubnetID"] = p.podSubnetId;
   if (p.podIPAllocationMode !== undefined) pool["podIPAllocationMode"] = p.podIPAllocationMode;
   if (p.availabilityZones !== undefined && p.availabilityZones.length > 0) pool["availabilityZones"] = [...p.availabilityZones];
+  if (p.nodeTaints !== undefined && p.nodeTaints.length > 0) pool["nodeTaints"] = [...p.nodeTaints];
+  if (p.nodeLabels !== undefined && Object.keys(p.nodeLabels).length > 0) pool["nodeLabels"] = { ...p.nodeLabels };
   // The API takes both as strings ("1" or "33%"); only the values the user gave.
   const upgrade: Record<string, string> = {};
   if (p.maxSurge !== undefined) upgrade["maxSurge"] = String(p.maxSurge).trim();
@@ -281,6 +288,8 @@ export interface ClusterInput {
   windowsProfile?: { adminUsername: string; adminPassword: string };
   /** Already shaped (only the keys given): private cluster, authorized IP ranges, VNet Integration. */
   apiServerAccessProfile?: Body;
+  /** A brought kubelet identity: identityProfile.kubeletidentity (resourceId, clientId, objectId). */
+  kubeletIdentity?: Record<string, string>;
   /** addonProfiles, already shaped (the App Gateway ingress controller: appGatewayAddon). */
   addonProfiles?: Body;
 }
@@ -304,6 +313,7 @@ export function managedClusterBody(c: ClusterInput): Body {
   if (c.kubernetesVersion !== undefined) properties["kubernetesVersion"] = c.kubernetesVersion;
   properties["agentPoolProfiles"] = c.pools.map(agentPoolProfile);
   if (c.windowsProfile !== undefined) properties["windowsProfile"] = { ...c.windowsProfile };
+  if (c.kubeletIdentity !== undefined) properties["identityProfile"] = { kubeletidentity: { ...c.kubeletIdentity } };
   properties["networkProfile"] = structuredClone(c.networkProfile);
   if (c.addonProfiles !== undefined) properties["addonProfiles"] = structuredClone(c.addonProfiles);
   if (c.apiServerAccessProfile !== undefined) properties["apiServerAccessProfile"] = structuredClone(c.apiServerAccessProfile);

@@ -6,6 +6,8 @@
 import { azureUsable, parseCidr, size } from "./cidr.ts";
 import type { Cidr } from "./cidr.ts";
 import { usesPodCidr } from "./resolve.ts";
+import { poolSubnets, poolsOnClusterSubnet } from "./pool-subnets.ts";
+import type { PoolSubnet } from "./pool-subnets.ts";
 import type { ClusterSpec, NodePoolSpec } from "./spec.ts";
 
 /** IPAM model that decides who consumes which addresses. */
@@ -54,7 +56,7 @@ export function ipamMode(spec: ClusterSpec): IpamMode {
   if (spec.networkPlugin === "kubenet") return "kubenet";
   if (spec.networkPlugin === "none") return "byo-cni";
   if (usesPodCidr(spec)) return "azure-overlay";
-  if (spec.vnet.podSubnetCidr !== undefined) return "azure-pod-subnet";
+  if (spec.vnet.podSubnetCidr !== undefined || spec.podSubnetId !== undefined) return "azure-pod-subnet";
   return "azure-node-subnet";
 }
 
@@ -132,17 +134,18 @@ export function computeCapacity(spec: ClusterSpec): Capacity {
   const maxPodsTotal = pools.reduce((n, p) => n + poolPeak(p) * poolMaxPods(p), 0);
   const cap: Capacity = { ipam, nodes, peakNodes, surge, maxPods, ipsPerNode, maxPodsTotal };
 
+  // Pools with a subnet of their own are counted there (poolSubnetCapacity), not in the cluster's.
+  const onNodeSubnet = poolsOnClusterSubnet(spec, "node").map((i) => pools[i] as NodePoolSpec);
   const subnet = parse(spec.vnet.subnetCidr);
   if (subnet && subnet.family === 4) {
-    const n = need(pools, (p) => nodeSubnetIpsPerNode(ipam, poolMaxPods(p)));
+    const n = need(onNodeSubnet, (p) => nodeSubnetIpsPerNode(ipam, poolMaxPods(p)));
     cap.nodeSubnet = rangeOf(subnet, ipsPerNode, n.peak, n.atCreate);
   }
   const podSubnet = parse(spec.vnet.podSubnetCidr);
   if (ipam === "azure-pod-subnet" && podSubnet && podSubnet.family === 4) {
     // Every pod IP of a pod-subnet cluster comes from the pod subnet; the nodes' own IPs stay in the node subnet.
-    const n = need(pools, podSubnetIpsPerNode);
-    cap.podSubnet = rangeOf(podSubnet, Math.max(...pools.map(podSubnetIpsPerNode), 0), n.peak, n.atCreate);
-    cap.podSubnet.requiredAtStart = need(pools, podSubnetIpsAtStart).peak;
+    const onPodSubnet = poolsOnClusterSubnet(spec, "pod").map((i) => pools[i] as NodePoolSpec);
+    cap.podSubnet = podRange(podSubnet, onPodSubnet);
   }
   const podCidr = parse(spec.podCidr);
   if ((ipam === "kubenet" || ipam === "azure-overlay") && podCidr && podCidr.family === 4) {
@@ -152,6 +155,41 @@ export function computeCapacity(spec: ClusterSpec): Capacity {
     cap.podCidr = { cidr: podCidr.canonical, available: blocks, required: n.peak, requiredAtCreate: n.atCreate, perNode: 1, maxNodes: blocks };
   }
   return cap;
+}
+
+/** A pod subnet's capacity for the pools on it. */
+function podRange(c: Cidr, pools: readonly NodePoolSpec[]): RangeCapacity {
+  const n = need(pools, podSubnetIpsPerNode);
+  return { ...rangeOf(c, Math.max(...pools.map(podSubnetIpsPerNode), 0), n.peak, n.atCreate), requiredAtStart: need(pools, podSubnetIpsAtStart).peak };
+}
+
+/** A pool's own subnet (node-pool-unique-subnet.md) with what its pools need from it (CAP-14). */
+export interface PoolSubnetCapacity {
+  subnet: PoolSubnet;
+  range: RangeCapacity;
+}
+
+/** Capacity of each subnet pools have of their own: node subnets by the IPAM model, pod subnets for Azure CNI pod subnet. */
+export function poolSubnetCapacity(spec: ClusterSpec): PoolSubnetCapacity[] {
+  const ipam = ipamMode(spec);
+  const pools = Array.isArray(spec.nodePools) ? spec.nodePools : [];
+  const out: PoolSubnetCapacity[] = [];
+  for (const role of ["node", "pod"] as const) {
+    if (role === "pod" && ipam !== "azure-pod-subnet") continue;
+    for (const s of poolSubnets(spec, role)) {
+      const c = parse(s.cidr);
+      if (!c || c.family !== 4) continue;
+      const on = s.pools.map((i) => pools[i] as NodePoolSpec);
+      if (role === "pod") {
+        out.push({ subnet: s, range: podRange(c, on) });
+        continue;
+      }
+      const perNode = (p: NodePoolSpec): number => nodeSubnetIpsPerNode(ipam, poolMaxPods(p));
+      const n = need(on, perNode);
+      out.push({ subnet: s, range: rangeOf(c, Math.max(...on.map(perNode), 1), n.peak, n.atCreate) });
+    }
+  }
+  return out;
 }
 
 /** Azure's limit of private IP addresses per virtual network (Azure subscription and service limits, networking). */

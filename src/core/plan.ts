@@ -7,6 +7,7 @@ import {
   API_VERSIONS,
   APPGW_ADDON,
   CONTRIBUTOR_ROLE,
+  MANAGED_IDENTITY_OPERATOR_ROLE,
   NETWORK_CONTRIBUTOR_ROLE,
   appGatewayAddon,
   PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE,
@@ -40,6 +41,7 @@ import { EGRESS_PRIORITY, aksEgressPolicyCollections, aksEgressRules, isGpuVmSiz
 import type { EgressOptions } from "./egress.ts";
 import { UsageError } from "./errors.ts";
 import { ALL_ZONES, anyZonalPool } from "./regions.ts";
+import { poolSubnets } from "./pool-subnets.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, nsgSecurityRules, policyExposeCollections, requiredNsgRules, wantsIlb } from "./ingress.ts";
 import type { ClusterSpec } from "./spec.ts";
@@ -221,31 +223,35 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
   // Planned in the next change (issue 12, parts 3-4): refuse rather than silently leave them out.
   const network: Network = ownsVnet ? planNetwork(b) : broughtNetwork(spec);
 
+  // The user's identity (--assign-identity) is only read and granted roles; aks-net's own is made for the cluster.
   const identityName = DERIVED.identity(b.name);
-  const identityId = b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
+  const identityId =
+    spec.assignIdentity ?? b.add(TYPES.identity, API_VERSIONS.msi, providerId(b.rgId, TYPES.identity, identityName), `identity ${identityName}`, [b.rgId], locatedBody(b.location, b.tags));
 
   // Network Contributor on the subnets and route table (and the API server subnet), granted before the cluster (it
   // joins them at create); with a brought private DNS zone, Private DNS Zone Contributor on it and Network
   // Contributor on the VNet (private-clusters.md).
-  const grants: [string | undefined, string, string][] = [
-    ...[network.nodeSubnetId, network.podSubnetId, network.routeTableId, network.ilbSubnetId, network.apiServerSubnetId].map((scope): [string | undefined, string, string] => [scope, NETWORK_CONTRIBUTOR_ROLE, "Network Contributor"]),
-    ...(network.privateDnsZoneId === undefined ? [] : ([[network.privateDnsZoneId, PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, "Private DNS Zone Contributor"], [network.vnetId, NETWORK_CONTRIBUTOR_ROLE, "Network Contributor"]] as [string | undefined, string, string][])),
-  ];
-  const assignments = grants
-    .filter((g): g is [string, string, string] => g[0] !== undefined)
-    .map(([scope, role, roleName]) => {
-      const roleDef = roleDefinitionId(target.subscriptionId, role);
-      return b.add(
-        TYPES.roleAssignment,
-        API_VERSIONS.authorization,
-        roleAssignmentId(scope, roleAssignmentName(scope, identityId, roleDef)),
-        `role ${roleName} on ${nameOf(scope)}`,
-        [identityId, b.planned(scope)],
-        roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${b.rg}/${b.name}`),
-      );
-    });
+  const grant = (role: string, roleName: string, scope: string): string => {
+    const roleDef = roleDefinitionId(target.subscriptionId, role);
+    return b.add(
+      TYPES.roleAssignment,
+      API_VERSIONS.authorization,
+      roleAssignmentId(scope, roleAssignmentName(scope, identityId, roleDef)),
+      `role ${roleName} on ${nameOf(scope)}`,
+      [b.planned(identityId), b.planned(scope)],
+      roleAssignmentBody(roleDef, ref(identityId, "properties.principalId"), `aks-net:${b.rg}/${b.name}`),
+    );
+  };
+  const scopes = [...new Set([...network.subnetIds, network.routeTableId, network.ilbSubnetId, network.apiServerSubnetId].filter((scope): scope is string => scope !== undefined))];
+  const assignments = scopes.map((scope) => grant(NETWORK_CONTRIBUTOR_ROLE, "Network Contributor", scope));
+  if (network.privateDnsZoneId !== undefined) {
+    assignments.push(grant(PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, "Private DNS Zone Contributor", network.privateDnsZoneId));
+    if (network.vnetId !== undefined) assignments.push(grant(NETWORK_CONTRIBUTOR_ROLE, "Network Contributor", network.vnetId));
+  }
+  // A brought kubelet identity is assigned by the cluster's identity, which needs Managed Identity Operator on it (use-managed-identity.md).
+  if (spec.assignKubeletIdentity !== undefined) assignments.push(grant(MANAGED_IDENTITY_OPERATOR_ROLE, "Managed Identity Operator", spec.assignKubeletIdentity));
 
-  const pools: AgentPoolInput[] = spec.nodePools.map((p) => ({
+  const pools: AgentPoolInput[] = spec.nodePools.map((p, i) => ({
     name: p.name,
     mode: p.mode ?? "User",
     count: p.count,
@@ -257,9 +263,11 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     maxCount: p.maxCount,
     maxSurge: p.maxSurge,
     maxUnavailable: p.maxUnavailable,
-    vnetSubnetId: network.nodeSubnetId,
-    podSubnetId: network.podSubnetId,
-    podIPAllocationMode: network.podSubnetId === undefined ? undefined : p.podIPAllocationMode,
+    vnetSubnetId: network.poolNodeSubnet(i),
+    podSubnetId: network.poolPodSubnet(i),
+    podIPAllocationMode: network.poolPodSubnet(i) === undefined ? undefined : p.podIPAllocationMode,
+    nodeTaints: p.nodeTaints,
+    nodeLabels: p.nodeLabels,
     availabilityZones: p.availabilityZones,
   }));
   const agw = appGateway(spec, network);
@@ -274,6 +282,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     ...windowsProfile(spec),
     ...(agw === undefined ? {} : { addonProfiles: agw.addon }),
     ...apiServerAccessProfile(spec, network),
+    ...(spec.assignKubeletIdentity === undefined ? {} : { kubeletIdentity: kubeletIdentity(spec.assignKubeletIdentity) }),
   });
   const clusterId = b.add(
     TYPES.managedCluster,
@@ -281,7 +290,7 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     providerId(b.rgId, TYPES.managedCluster, b.name),
     `cluster ${b.name}`,
     // With a firewall, nodes cannot bootstrap until it is up with the AKS rules.
-    [identityId, b.planned(network.nodeSubnetId), network.podSubnetId, b.planned(network.apiServerSubnetId), ...assignments, network.firewallId, network.appgwSubnetId, network.egressIpId],
+    [b.planned(identityId), ...network.subnetIds.map((id) => b.planned(id)), b.planned(network.apiServerSubnetId), ...assignments, network.firewallId, network.appgwSubnetId, network.egressIpId],
     clusterBody,
   );
   if (agw !== undefined) appGatewayRoles(b, target, clusterId, agw);
@@ -332,6 +341,11 @@ function appGatewayRoles(b: Builder, target: PlanTarget, clusterId: string, agw:
       roleAssignmentBody(roleDef, principal, `aks-net:${b.rg}/${b.name}`),
     );
   }
+}
+
+/** identityProfile.kubeletidentity of a brought identity: its id, and its client and object ids read from it at create. */
+function kubeletIdentity(id: string): Record<string, string> {
+  return { resourceId: id, clientId: ref(id, "properties.clientId"), objectId: ref(id, "properties.principalId") };
 }
 
 /**
@@ -397,8 +411,11 @@ function builder(spec: ClusterSpec, target: PlanTarget): Builder {
 
 /** What the cluster joins. */
 interface Network {
-  nodeSubnetId: string | undefined;
-  podSubnetId?: string;
+  /** Every node and pod subnet the pools join (the identity joins them all). */
+  subnetIds: string[];
+  /** The node subnet (and pod subnet) of pool `i`. */
+  poolNodeSubnet(i: number): string | undefined;
+  poolPodSubnet(i: number): string | undefined;
   routeTableId?: string;
   firewallId?: string;
   /** A dedicated internal LB subnet aks-net plans (ILB-*): the cluster identity needs Network Contributor on it. */
@@ -447,6 +464,12 @@ function apiServerAccessProfile(spec: ClusterSpec, network: Network): { apiServe
   return Object.keys(out).length === 0 ? {} : { apiServerAccessProfile: out };
 }
 
+/** Every pool on the cluster's subnets. */
+function sameForAll(nodeSubnetId: string | undefined, podSubnetId: string | undefined, routeTableId?: string): Network {
+  const subnetIds = [nodeSubnetId, podSubnetId].filter((x): x is string => x !== undefined);
+  return { subnetIds, poolNodeSubnet: () => nodeSubnetId, poolPodSubnet: () => podSubnetId, ...(routeTableId === undefined ? {} : { routeTableId }) };
+}
+
 /**
  * A brought subnet (or an AKS-managed VNet). kubenet writes its pod routes into the subnet's route table, so the
  * identity needs Network Contributor on that table too (configure-kubenet.md, CMP-14); its id is known once `--live`
@@ -455,7 +478,7 @@ function apiServerAccessProfile(spec: ClusterSpec, network: Network): { apiServe
 function broughtNetwork(spec: ClusterSpec): Network {
   const routeTableId = spec.networkPlugin === "kubenet" && spec.vnetSubnetId !== undefined ? (spec.live?.routeTable?.id ?? spec.live?.nodeSubnet?.routeTableId) : undefined;
   const vnetId = spec.vnetSubnetId === undefined ? undefined : spec.vnetSubnetId.slice(0, spec.vnetSubnetId.toLowerCase().lastIndexOf("/subnets/"));
-  const network: Network = { nodeSubnetId: spec.vnetSubnetId, ...(routeTableId === undefined ? {} : { routeTableId }), ...(vnetId === undefined ? {} : { vnetId }) };
+  const network: Network = { ...sameForAll(spec.vnetSubnetId, spec.podSubnetId, routeTableId), ...(vnetId === undefined ? {} : { vnetId }) };
   return withAccess(spec, network, undefined);
 }
 
@@ -474,8 +497,13 @@ function withAccess(spec: ClusterSpec, network: Network, plan: ((cidr: string) =
 function planNetwork(b: Builder): Network {
   const { spec, name, location, tags, netRgId } = b;
   const nodeCidr = required(spec.vnet.subnetCidr, "--subnet-cidr");
-  const podCidr = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay" ? spec.vnet.podSubnetCidr : undefined;
-  const fwChoice = spec.firewall.enabled ? firewallChoice(spec, podCidr === undefined ? [nodeCidr] : [nodeCidr, podCidr]) : undefined;
+  const podSubnetMode = spec.networkPlugin === "azure" && spec.networkPluginMode !== "overlay";
+  const podCidr = podSubnetMode && spec.podSubnetId === undefined ? spec.vnet.podSubnetCidr : undefined;
+  // Pools with subnets of their own (node-pool-unique-subnet.md): same VNet, same egress.
+  const poolNodes = poolSubnets(spec, "node");
+  const poolPods = podSubnetMode ? poolSubnets(spec, "pod") : [];
+  const sources = [nodeCidr, ...(podCidr === undefined ? [] : [podCidr]), ...poolNodes.map((s) => s.cidr), ...poolPods.map((s) => s.cidr)];
+  const fwChoice = spec.firewall.enabled ? firewallChoice(spec, sources) : undefined;
   // FQDNs in network rules work only when clients resolve through the firewall's DNS proxy (limit-egress-traffic.md).
   // Custom DNS servers: the VNet's own, unless the firewall's proxy stands in front of them.
   const dnsServers = fwChoice !== undefined && usesFqdnNetworkRules(location, fwChoice.egress) ? [fwChoice.privateIp] : customDns(spec);
@@ -491,7 +519,10 @@ function planNetwork(b: Builder): Network {
   let routeTableId: string | undefined;
   let firewallId: string | undefined;
   let firewallIpId: string | undefined;
-  if (fwChoice !== undefined) {
+  if (spec.vnet.routeTableId !== undefined) {
+    // The user's route table (--route-table-id): associated with aks-net's subnets, never written.
+    routeTableId = spec.vnet.routeTableId;
+  } else if (fwChoice !== undefined) {
     const fw = planFirewall(b, subnet, fwChoice);
     firewallId = fw.firewallId;
     firewallIpId = fw.publicIpId;
@@ -500,18 +531,25 @@ function planNetwork(b: Builder): Network {
     // after the public IP does, hence a separate child route with a `|/32` reference token.
     const r = route(NAMES.firewallIpRoute, ref(fw.publicIpId, "properties.ipAddress", "/32"), "Internet");
     b.net(TYPES.route, childId(routeTableId, "routes", r.name), `route ${r.name}`, [routeTableId, fw.publicIpId], routeChildBody(r));
-  } else if (spec.routes.length > 0) {
-    // Bring-your-own egress: the user's routes, never a firewall.
+  } else if (spec.firewall.privateIp !== undefined) {
+    // An existing firewall/NVA (a hub's): routes only, no firewall built.
+    routeTableId = routeTable([route(NAMES.defaultRoute, "0.0.0.0/0", "VirtualAppliance", spec.firewall.privateIp), ...userRoutes(spec, ["0.0.0.0/0"])]);
+  } else if (spec.routes.length > 0 || (spec.networkPlugin === "kubenet" && poolNodes.length > 0)) {
+    // Bring-your-own egress: the user's routes, never a firewall. Kubenet with several node subnets: one table for
+    // all of them, where AKS writes every node's pod route (configure-kubenet.md).
     routeTableId = routeTable(userRoutes(spec, []));
   }
 
   let natGatewayId: string | undefined;
   let egressIpId: string | undefined;
   if (spec.outboundType === "userAssignedNATGateway") {
-    const natName = DERIVED.natGateway(name);
-    const pip = publicIp(b, DERIVED.natGatewayIp(name));
-    egressIpId = pip;
-    natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
+    natGatewayId = spec.vnet.natGatewayId;
+    if (natGatewayId === undefined) {
+      const natName = DERIVED.natGateway(name);
+      const pip = publicIp(b, DERIVED.natGatewayIp(name));
+      egressIpId = pip;
+      natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
+    }
   }
 
   // NSG-*: aks-net's NSG on the node subnet, with the allows AKS needs (core/ingress.ts requiredNsgRules).
@@ -524,12 +562,23 @@ function planNetwork(b: Builder): Network {
   const egress: SubnetOptions = {};
   if (routeTableId !== undefined) egress.routeTableId = routeTableId;
   if (natGatewayId !== undefined) egress.natGatewayId = natGatewayId;
+  const deps = [b.planned(routeTableId), b.planned(natGatewayId)];
   // Dual-stack nodes take an IPv6 address from their subnet too (configure-dual-stack.md).
   const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
   const nodeOpts: SubnetOptions = dualStack && spec.vnet.subnetIPv6Cidr !== undefined ? { ...egress, ipv6Prefix: spec.vnet.subnetIPv6Cidr } : egress;
-  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [routeTableId, natGatewayId, nsgId], nsgId === undefined ? nodeOpts : { ...nodeOpts, networkSecurityGroupId: nsgId });
+  const nodeSubnetId = subnet(spec.vnet.subnetName ?? NAMES.nodeSubnet, nodeCidr, [...deps, nsgId], nsgId === undefined ? nodeOpts : { ...nodeOpts, networkSecurityGroupId: nsgId });
   // Pods in a pod subnet egress with their own IPs, so that subnet takes the same route table / NAT gateway.
-  const podSubnetId = podCidr === undefined ? undefined : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, [routeTableId, natGatewayId], egress);
+  const podSubnetId = podCidr === undefined ? spec.podSubnetId : subnet(spec.vnet.podSubnetName ?? NAMES.podSubnet, podCidr, deps, egress);
+  const own = new Map<string, string>();
+  // Every node subnet takes the nodes' NSG; pod subnets only the egress.
+  for (const s of [...poolNodes, ...poolPods]) {
+    const nsg = s.role === "node" && nsgId !== undefined ? { networkSecurityGroupId: nsgId } : {};
+    own.set(`${s.role} ${s.name}`, subnet(s.name, s.cidr, [...deps, nsg.networkSecurityGroupId], { ...egress, ...nsg }));
+  }
+  const ownOf = (role: "node" | "pod", i: number): string | undefined => {
+    const hit = (role === "node" ? poolNodes : poolPods).find((s) => s.pools.includes(i));
+    return hit === undefined ? undefined : own.get(`${role} ${hit.name}`);
+  };
   // The internal LB's frontends only answer (the nodes reply to clients), so its subnet takes no egress.
   const ilb = ilbSubnet(spec);
   const ilbSubnetId = wantsIlb(spec) && ilb.dedicated ? planIlbSubnet(spec, ilb.name, vnetId, subnet) : undefined;
@@ -541,7 +590,18 @@ function planNetwork(b: Builder): Network {
   // API Server VNet Integration: a subnet of its own, delegated to AKS, without the nodes' egress (API-08).
   const apiSubnet = (prefix: string): string => subnet(spec.vnet.apiServerSubnetName ?? NAMES.apiServerSubnet, prefix, [], { delegations: [AKS_DELEGATION] });
   const egressIp = firewallIpId ?? egressIpId;
-  const network: Network = { nodeSubnetId, podSubnetId, routeTableId, firewallId, vnetId, ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }), ...(appgwSubnetId === undefined ? {} : { appgwSubnetId }), ...(egressIp === undefined ? {} : { egressIpId: egressIp }) };
+  const subnetIds = [nodeSubnetId, ...(podSubnetId === undefined ? [] : [podSubnetId]), ...own.values()];
+  const network: Network = {
+    subnetIds,
+    poolNodeSubnet: (i) => ownOf("node", i) ?? nodeSubnetId,
+    poolPodSubnet: (i) => ownOf("pod", i) ?? podSubnetId,
+    routeTableId,
+    firewallId,
+    ...(ilbSubnetId === undefined ? {} : { ilbSubnetId }),
+    vnetId,
+    ...(appgwSubnetId === undefined ? {} : { appgwSubnetId }),
+    ...(egressIp === undefined ? {} : { egressIpId: egressIp }),
+  };
   return withAccess(spec, network, apiSubnet);
 }
 

@@ -64,6 +64,7 @@ const INGRESS_SUBNETS = new Set(["ingress.internalLoadBalancer.subnetCidr", "ing
 export function rangeKind(field: string): RangeKind | undefined {
   if (field.startsWith("vnet.addressSpaces[")) return "vnet";
   if (field === "vnet.subnetCidr" || field === "vnet.subnetIPv6Cidr" || field === "vnet.podSubnetCidr" || field === "vnet.apiServerSubnetCidr" || field.startsWith("vnet.existingSubnets[") || field.startsWith("firewall.") || INGRESS_SUBNETS.has(field)) return "subnet";
+  if (/^nodePools\[\d+\]\.(vnetSubnetCidr|podSubnetCidr)$/.test(field)) return "subnet";
   if (field === "serviceCidr" || field.startsWith("serviceCidrs[")) return "service";
   if (field === "podCidr" || field.startsWith("podCidrs[")) return "pod";
   if (field === "dockerBridgeCidr") return "dockerBridge";

@@ -92,7 +92,7 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
   // DEF-05: omitted plugin means Azure CNI Overlay; `azure` alone stays node-subnet for backward compatibility.
   if (spec.networkPlugin === undefined) {
     set("networkPlugin", "azure");
-    if (spec.networkPluginMode === undefined && spec.vnet.podSubnetCidr === undefined) set("networkPluginMode", "overlay");
+    if (spec.networkPluginMode === undefined && spec.vnet.podSubnetCidr === undefined && spec.podSubnetId === undefined) set("networkPluginMode", "overlay");
   }
   const dualStack = (spec.ipFamilies ?? []).includes("IPv6");
   set("ipFamilies", ["IPv4"]);
@@ -105,7 +105,9 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
   set("dnsServiceIP", DEFAULT_RANGES.dnsServiceIP); // DEF-02
   if (usesPodCidr(spec)) set("podCidr", spec.podCidrs?.[0] ?? DEFAULT_RANGES.podCidr); // DEF-03
   set("loadBalancerSku", "standard"); // DEF-07
-  if (spec.firewall.enabled) set("outboundType", "userDefinedRouting");
+  // An existing firewall/NVA (--firewall-private-ip) is reached through aks-net's route table, as the one it builds.
+  if (spec.firewall.enabled || spec.firewall.privateIp !== undefined) set("outboundType", "userDefinedRouting");
+  if (spec.vnet.natGatewayId !== undefined) set("outboundType", "userAssignedNATGateway");
   if (spec.loadBalancerSku !== "basic") set("outboundType", "loadBalancer"); // DEF-08
   if (spec.networkPolicy === undefined && spec.networkDataplane === "cilium") set("networkPolicy", "cilium"); // CMP-04
   set("networkPolicy", "none");
@@ -213,9 +215,9 @@ export function carriesPodCidr(spec: Pick<ClusterSpec, "networkPlugin" | "networ
 }
 
 /** DEF-06 / C-14: overlay 250, pod subnet 250 (worst case for sizing), Azure CNI node subnet 30, kubenet 110. */
-export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode" | "vnet">): number {
+export function defaultMaxPods(spec: Pick<ClusterSpec, "networkPlugin" | "networkPluginMode" | "vnet"> & { podSubnetId?: string }): number {
   if (spec.networkPlugin === "azure") {
-    if (spec.networkPluginMode === "overlay" || spec.vnet.podSubnetCidr !== undefined) return 250;
+    if (spec.networkPluginMode === "overlay" || spec.vnet.podSubnetCidr !== undefined || spec.podSubnetId !== undefined) return 250;
     return 30;
   }
   return 110;

@@ -29,6 +29,19 @@ export interface NodePoolSpec {
   podIPAllocationMode?: string;
   /** Availability zones of the pool's nodes ("1", "2", "3"; ZONE-*), as agentPoolProfiles[].availabilityZones. */
   availabilityZones?: string[];
+  /**
+   * The pool's own node subnet, planned by aks-net in the cluster's VNet (node-pool-unique-subnet.md): a name (default
+   * aks-nodes-<pool>) and a prefix. A name without a prefix joins the subnet another pool defines. Unset: the cluster's.
+   */
+  vnetSubnetName?: string;
+  vnetSubnetCidr?: string;
+  /** Azure CNI pod subnet: the pool's own pod subnet (default name aks-pods-<pool>). Unset: the cluster's. */
+  podSubnetName?: string;
+  podSubnetCidr?: string;
+  /** Taints on the pool's nodes, `key=value:Effect` (agentPoolProfiles[].nodeTaints), passed through. */
+  nodeTaints?: string[];
+  /** Labels on the pool's nodes (agentPoolProfiles[].nodeLabels), passed through. */
+  nodeLabels?: Record<string, string>;
 }
 
 /** A subnet that already exists in the VNet, or is planned by aks-net. */
@@ -74,6 +87,10 @@ export interface VnetSpec {
   /** API Server VNet Integration: the subnet aks-net plans for the API server (delegated, at least /28; API-08). */
   apiServerSubnetName?: string;
   apiServerSubnetCidr?: string;
+  /** An existing route table aks-net associates with the subnets it plans (--route-table-id); never changed or deleted. */
+  routeTableId?: string;
+  /** An existing NAT gateway aks-net associates with the node subnets it plans (--nat-gateway-id); never changed or deleted. */
+  natGatewayId?: string;
   /** The VNet's other subnets. */
   existingSubnets: SubnetSpec[];
 }
@@ -88,6 +105,11 @@ export interface FirewallSpec {
   managementSubnetCidr?: string;
   /** Allow-list entries a user relies on, checked for stale entries (FW-OLD-*). */
   allowList?: string[];
+  /**
+   * An existing firewall or NVA (e.g. in a hub VNet) by its private IP (--firewall-private-ip): aks-net only routes
+   * 0.0.0.0/0 to it (userDefinedRouting) and builds no firewall.
+   */
+  privateIp?: string;
 }
 
 /** An internal load balancer for Services with fixed private IPs (ILB-*). */
@@ -187,6 +209,12 @@ export interface ClusterTarget {
   kubernetesVersion?: string;
   /** Bring-your-own node subnet: full ARM id. */
   vnetSubnetId?: string;
+  /** Bring-your-own Azure CNI pod subnet (az --pod-subnet-id): full ARM id, for the pools without a pod subnet of their own. */
+  podSubnetId?: string;
+  /** A user-assigned identity the cluster runs as (az --assign-identity): aks-net grants its roles, never deletes it. */
+  assignIdentity?: string;
+  /** A user-assigned identity for the kubelet (az --assign-kubelet-identity); needs --assign-identity. */
+  assignKubeletIdentity?: string;
 }
 
 /**

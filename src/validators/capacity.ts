@@ -3,7 +3,7 @@
  * AKS's limits. The arithmetic lives in core/capacity.ts (shared with the output and the wizard).
  */
 import { smallestAzurePrefixFor } from "../core/cidr.ts";
-import { DEFAULT_MAX_SURGE, MAX_VNET_PRIVATE_IPS, POD_IP_BATCH, vnetIpsAtPeak, computeCapacity, isStaticBlock, parseCountOrPercent, poolCount, poolPeak, poolSurge, staticBlockIpsPerNode } from "../core/capacity.ts";
+import { poolSubnetCapacity, DEFAULT_MAX_SURGE, MAX_VNET_PRIVATE_IPS, POD_IP_BATCH, vnetIpsAtPeak, computeCapacity, isStaticBlock, parseCountOrPercent, poolCount, poolPeak, poolSurge, staticBlockIpsPerNode } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
 import { NAMES } from "../core/names.ts";
 import { createPlanner } from "../core/planner.ts";
@@ -27,12 +27,13 @@ export const rules: RuleInfo[] = [
   { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
   { id: "CAP-12", severity: "error/warning", summary: "maxSurge / maxUnavailable are a count or a percentage, not both 0 (error); pool size + surge above 1,000 VMSS instances makes AKS reject the upgrade (warning)." },
   { id: "CAP-13", severity: "error", summary: "At most 65,536 private IP addresses per VNet: nodes (and Azure CNI node-subnet pods) at peak, dynamic pod-subnet IPs, the firewall subnets and what is in use elsewhere in the VNet." },
+  { id: "CAP-14", severity: "error/warning", summary: "A pool's own node or pod subnet holds the pools on it: their nodes (and Azure CNI node-subnet pods, or pod-subnet IPs) at create (error), with surge and autoscaler max (warning)." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];
   const cap = computeCapacity(ctx.spec);
-  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...upgrade(pools), ...vnetLimit(ctx, cap, pools), ...npm(ctx, cap)];
+  return [...nodeSubnet(ctx, cap), ...podSubnet(ctx, cap, pools), ...limits(ctx, cap, pools), ...maxPods(pools), ...counts(pools), ...upgrade(pools), ...vnetLimit(ctx, cap, pools), ...npm(ctx, cap), ...poolSubnetsFit(ctx)];
 }
 
 /** Named the way the RP names it in SubnetIsFull: the subnet's name, else the last segment of --vnet-subnet-id. */
@@ -90,6 +91,25 @@ function nodeSubnet(ctx: RuleContext, cap: Capacity): Finding[] {
     ];
   }
   return [];
+}
+
+/** CAP-14: each subnet pools have of their own, for the pools on it (node-pool-unique-subnet.md). */
+function poolSubnetsFit(ctx: RuleContext): Finding[] {
+  if (ctx.spec.vnet.managed === true || ctx.spec.vnetSubnetId !== undefined) return []; // POOL-06 reports these
+  const pools = ctx.spec.nodePools;
+  const out: Finding[] = [];
+  for (const { subnet: s, range: r } of poolSubnetCapacity(ctx.spec)) {
+    const names = s.pools.map((i) => `'${String(pools[i]?.name)}'`).join(", ");
+    const counts = s.pools.map((i) => (pools[i]?.enableAutoScaling ? `nodePools[${i}].maxCount` : `nodePools[${i}].count`));
+    const what = s.role === "node" ? "node subnet" : "pod subnet";
+    const atCreate = s.role === "pod" ? Math.max(r.requiredAtCreate, r.requiredAtStart ?? 0) : r.requiredAtCreate;
+    if (atCreate > r.available) {
+      out.push(finding("CAP-14", "error", [s.field, ...counts], `pool ${what} '${s.name}' ${s.cidr} has ${r.available} usable addresses (5 reserved), but pool${s.pools.length > 1 ? "s" : ""} ${names} need ${atCreate} at create (${r.perNode} per node)`, `use ${biggerSubnet(ctx, s.field, r.required)} for ${s.field}`));
+    } else if (r.required > r.available) {
+      out.push(finding("CAP-14", "warning", [s.field, ...counts], `pool ${what} '${s.name}' ${s.cidr} fits pool${s.pools.length > 1 ? "s" : ""} ${names} at create (${r.requiredAtCreate} of ${r.available}), but not at peak with surge and autoscaler max (${r.required}): upgrades and scale-out fail with SubnetIsFull`, `use ${biggerSubnet(ctx, s.field, r.required)} for ${s.field}, or plan at most ${Math.max(r.maxNodes, 0)} nodes on it, surge included`));
+    }
+  }
+  return out;
 }
 
 /** CAP-03 (dynamic, batches of 16) and CAP-04 (Static Block, /28 per 16 pods) on the pod subnet. */

@@ -4,6 +4,7 @@
  */
 import { CidrIndex, parseCidr, parseIp } from "../core/cidr.ts";
 import type { Cidr, ParsedIp } from "../core/cidr.ts";
+import { poolSubnets } from "../core/pool-subnets.ts";
 import type { ClusterSpec, Provenance } from "../core/spec.ts";
 import type { Finding, RuleCheck, RuleContext, RuleInfo } from "./finding.ts";
 import * as syntax from "./syntax.ts";
@@ -99,6 +100,8 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   addCidr("vnet.subnetIPv6Cidr", spec.vnet.subnetIPv6Cidr);
   addCidr("vnet.podSubnetCidr", spec.vnet.podSubnetCidr);
   addCidr("vnet.apiServerSubnetCidr", spec.vnet.apiServerSubnetCidr);
+  // A pool's own subnets, once each (pools sharing one by name are its users, not more ranges: POOL-05 compares them).
+  for (const role of ["node", "pod"] as const) for (const s of poolSubnets(spec, role)) addCidr(s.field, s.cidr);
   list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
   addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);

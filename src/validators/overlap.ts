@@ -6,6 +6,7 @@ import { contains, overlaps } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
 import { clusterRanges, sharedPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
 import type { FieldRange, Planner } from "../core/planner.ts";
+import { poolSubnets } from "../core/pool-subnets.ts";
 import { nodeSubnetEntry, podSubnetEntry } from "./compat.ts";
 import { NAMES } from "../core/names.ts";
 import { finding } from "./finding.ts";
@@ -63,10 +64,12 @@ function distinctSubnets(ctx: RuleContext): FieldRange[] {
     ing?.applicationGateway?.enabled === true && ing.applicationGateway.subnetCidr ? NAMES.appgwSubnet : undefined,
   ];
   const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
+  // The pools' own subnets, as --live lists them among the existing ones on a re-run.
+  const own = new Map([...poolSubnets(ctx.spec, "node"), ...poolSubnets(ctx.spec, "pod")].map((p) => [p.name, p.cidr]));
   // The existing entries to leave out, by field path: one pass over the names, then a set lookup per range.
   const skip = new Set<string>();
   (Array.isArray(v.existingSubnets) ? v.existingSubnets : []).forEach((e, i) => {
-    if (same.has(i) || (e?.name !== undefined && firewallNames.includes(e.name))) skip.add(`vnet.existingSubnets[${i}].cidr`);
+    if (same.has(i) || (e?.name !== undefined && (firewallNames.includes(e.name) || own.get(e.name) === e.cidr))) skip.add(`vnet.existingSubnets[${i}].cidr`);
   });
   return skip.size === 0 ? subnetRanges(ctx) : subnetRanges(ctx).filter((s) => !skip.has(s.field));
 }
@@ -200,7 +203,9 @@ function containment(ctx: RuleContext, planner: Planner, vnets: FieldRange[]): F
   if (vnets.length === 0) return [];
   const out: Finding[] = [];
   const spaces = vnets.map((v) => v.cidr.text).join(", ");
-  for (const [field, rule] of [["vnet.subnetCidr", "OVL-07"], ["vnet.podSubnetCidr", "OVL-09"]] as const) {
+  const pools = (role: "node" | "pod", rule: "OVL-07" | "OVL-09"): [string, "OVL-07" | "OVL-09"][] => poolSubnets(ctx.spec, role).map((p) => [p.field, rule]);
+  const fields: [string, "OVL-07" | "OVL-09"][] = [["vnet.subnetCidr", "OVL-07"], ["vnet.podSubnetCidr", "OVL-09"], ...pools("node", "OVL-07"), ...pools("pod", "OVL-09")];
+  for (const [field, rule] of fields) {
     const c = ctx.cidrs.get(field);
     if (!c || vnets.some((v) => contains(v.cidr, c))) continue;
     const free = planner.subnet(c.prefix, [field]);

@@ -22,10 +22,10 @@ export const rules: RuleInfo[] = [
 ];
 
 /** Fields where host bits are an error (Azure networking rejects them) rather than a warning (C-12). */
-const SUBNET_FIELD = /^(vnet\.addressSpaces\[\d+\]|vnet\.subnetCidr|vnet\.subnetIPv6Cidr|vnet\.podSubnetCidr|vnet\.existingSubnets\[\d+\]\.cidr|firewall\.\w+)$/;
+const SUBNET_FIELD = /^(vnet\.addressSpaces\[\d+\]|nodePools\[\d+\]\.(vnetSubnetCidr|podSubnetCidr)|vnet\.subnetCidr|vnet\.subnetIPv6Cidr|vnet\.podSubnetCidr|vnet\.existingSubnets\[\d+\]\.cidr|firewall\.\w+)$/;
 const CLUSTER_FIELD = /^(serviceCidr|podCidr|serviceCidrs\[\d+\]|podCidrs\[\d+\])$/;
 /** IPv4-only fields (SYN-08); list entries are POD-04's (their family follows ipFamilies). */
-const IPV4_ONLY = /^(serviceCidr|podCidr|dockerBridgeCidr|vnet\.subnetCidr|vnet\.podSubnetCidr|firewall\.\w+)$/;
+const IPV4_ONLY = /^(serviceCidr|podCidr|dockerBridgeCidr|nodePools\[\d+\]\.(vnetSubnetCidr|podSubnetCidr)|vnet\.subnetCidr|vnet\.podSubnetCidr|firewall\.\w+)$/;
 /** List fields whose value must be an array. */
 const LIST_FIELDS = ["podCidrs", "serviceCidrs", "ipFamilies", "vnet.addressSpaces", "vnet.existingSubnets", "connectedCidrs", "routes"];
 /** Invalid connected ranges are summarised: there may be a million of them. */

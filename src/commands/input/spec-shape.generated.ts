@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"podSubnetId":{"type":"string"},"assignIdentity":{"type":"string"},"assignKubeletIdentity":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}},"vnetSubnetName":{"type":"string"},"vnetSubnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"nodeTaints":{"type":"array","items":{"type":"string"}},"nodeLabels":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}},"privateIp":{"type":"string"}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -106,10 +106,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.networkPlugin !== undefined){
+if(data.podSubnetId !== undefined){
 const _errs16 = errors;
-if(typeof data.networkPlugin !== "string"){
-validate10.errors = [{instancePath:instancePath+"/networkPlugin",schemaPath:"#/properties/networkPlugin/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.podSubnetId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/podSubnetId",schemaPath:"#/properties/podSubnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs16 === errors;
@@ -118,10 +118,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.networkPluginMode !== undefined){
+if(data.assignIdentity !== undefined){
 const _errs18 = errors;
-if(typeof data.networkPluginMode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/networkPluginMode",schemaPath:"#/properties/networkPluginMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.assignIdentity !== "string"){
+validate10.errors = [{instancePath:instancePath+"/assignIdentity",schemaPath:"#/properties/assignIdentity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs18 === errors;
@@ -130,10 +130,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.networkPolicy !== undefined){
+if(data.assignKubeletIdentity !== undefined){
 const _errs20 = errors;
-if(typeof data.networkPolicy !== "string"){
-validate10.errors = [{instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.assignKubeletIdentity !== "string"){
+validate10.errors = [{instancePath:instancePath+"/assignKubeletIdentity",schemaPath:"#/properties/assignKubeletIdentity/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs20 === errors;
@@ -142,10 +142,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.networkDataplane !== undefined){
+if(data.networkPlugin !== undefined){
 const _errs22 = errors;
-if(typeof data.networkDataplane !== "string"){
-validate10.errors = [{instancePath:instancePath+"/networkDataplane",schemaPath:"#/properties/networkDataplane/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.networkPlugin !== "string"){
+validate10.errors = [{instancePath:instancePath+"/networkPlugin",schemaPath:"#/properties/networkPlugin/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -154,10 +154,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.podCidr !== undefined){
+if(data.networkPluginMode !== undefined){
 const _errs24 = errors;
-if(typeof data.podCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/podCidr",schemaPath:"#/properties/podCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.networkPluginMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/networkPluginMode",schemaPath:"#/properties/networkPluginMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs24 === errors;
@@ -166,10 +166,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.serviceCidr !== undefined){
+if(data.networkPolicy !== undefined){
 const _errs26 = errors;
-if(typeof data.serviceCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/serviceCidr",schemaPath:"#/properties/serviceCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.networkPolicy !== "string"){
+validate10.errors = [{instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs26 === errors;
@@ -178,10 +178,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.dnsServiceIP !== undefined){
+if(data.networkDataplane !== undefined){
 const _errs28 = errors;
-if(typeof data.dnsServiceIP !== "string"){
-validate10.errors = [{instancePath:instancePath+"/dnsServiceIP",schemaPath:"#/properties/dnsServiceIP/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.networkDataplane !== "string"){
+validate10.errors = [{instancePath:instancePath+"/networkDataplane",schemaPath:"#/properties/networkDataplane/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -190,10 +190,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.dockerBridgeCidr !== undefined){
+if(data.podCidr !== undefined){
 const _errs30 = errors;
-if(typeof data.dockerBridgeCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/dockerBridgeCidr",schemaPath:"#/properties/dockerBridgeCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.podCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/podCidr",schemaPath:"#/properties/podCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -202,10 +202,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.outboundType !== undefined){
+if(data.serviceCidr !== undefined){
 const _errs32 = errors;
-if(typeof data.outboundType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/outboundType",schemaPath:"#/properties/outboundType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.serviceCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/serviceCidr",schemaPath:"#/properties/serviceCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -214,10 +214,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.loadBalancerSku !== undefined){
+if(data.dnsServiceIP !== undefined){
 const _errs34 = errors;
-if(typeof data.loadBalancerSku !== "string"){
-validate10.errors = [{instancePath:instancePath+"/loadBalancerSku",schemaPath:"#/properties/loadBalancerSku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.dnsServiceIP !== "string"){
+validate10.errors = [{instancePath:instancePath+"/dnsServiceIP",schemaPath:"#/properties/dnsServiceIP/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs34 === errors;
@@ -226,55 +226,91 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.loadBalancerProfile !== undefined){
-let data17 = data.loadBalancerProfile;
+if(data.dockerBridgeCidr !== undefined){
 const _errs36 = errors;
-if(errors === _errs36){
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(typeof data.dockerBridgeCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/dockerBridgeCidr",schemaPath:"#/properties/dockerBridgeCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.outboundType !== undefined){
 const _errs38 = errors;
-for(const key1 in data17){
+if(typeof data.outboundType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/outboundType",schemaPath:"#/properties/outboundType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.loadBalancerSku !== undefined){
+const _errs40 = errors;
+if(typeof data.loadBalancerSku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/loadBalancerSku",schemaPath:"#/properties/loadBalancerSku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.loadBalancerProfile !== undefined){
+let data20 = data.loadBalancerProfile;
+const _errs42 = errors;
+if(errors === _errs42){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+const _errs44 = errors;
+for(const key1 in data20){
 if(!(((((key1 === "managedOutboundIPs") || (key1 === "outboundIPPrefixes")) || (key1 === "outboundIPs")) || (key1 === "allocatedOutboundPorts")) || (key1 === "idleTimeoutInMinutes"))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile",schemaPath:"#/properties/loadBalancerProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs38 === errors){
-if(data17.managedOutboundIPs !== undefined){
-let data18 = data17.managedOutboundIPs;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-const _errs41 = errors;
-for(const key2 in data18){
+if(_errs44 === errors){
+if(data20.managedOutboundIPs !== undefined){
+let data21 = data20.managedOutboundIPs;
+const _errs45 = errors;
+if(errors === _errs45){
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+const _errs47 = errors;
+for(const key2 in data21){
 if(!((key2 === "count") || (key2 === "countIPv6"))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs41 === errors){
-if(data18.count !== undefined){
-let data19 = data18.count;
-const _errs42 = errors;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+if(_errs47 === errors){
+if(data21.count !== undefined){
+let data22 = data21.count;
+const _errs48 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs/count",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid2 = _errs42 === errors;
+var valid2 = _errs48 === errors;
 }
 else {
 var valid2 = true;
 }
 if(valid2){
-if(data18.countIPv6 !== undefined){
-let data20 = data18.countIPv6;
-const _errs44 = errors;
-if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+if(data21.countIPv6 !== undefined){
+let data23 = data21.countIPv6;
+const _errs50 = errors;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOutboundIPs/countIPv6",schemaPath:"#/properties/loadBalancerProfile/properties/managedOutboundIPs/properties/countIPv6/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid2 = _errs44 === errors;
+var valid2 = _errs50 === errors;
 }
 else {
 var valid2 = true;
@@ -287,55 +323,55 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/managedOut
 return false;
 }
 }
-var valid1 = _errs39 === errors;
+var valid1 = _errs45 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
-if(data17.outboundIPPrefixes !== undefined){
-let data21 = data17.outboundIPPrefixes;
-const _errs46 = errors;
-if(errors === _errs46){
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-const _errs48 = errors;
-for(const key3 in data21){
+if(data20.outboundIPPrefixes !== undefined){
+let data24 = data20.outboundIPPrefixes;
+const _errs52 = errors;
+if(errors === _errs52){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+const _errs54 = errors;
+for(const key3 in data24){
 if(!(key3 === "publicIPPrefixes")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs48 === errors){
-if(data21.publicIPPrefixes !== undefined){
-let data22 = data21.publicIPPrefixes;
-const _errs49 = errors;
-if(errors === _errs49){
-if(Array.isArray(data22)){
+if(_errs54 === errors){
+if(data24.publicIPPrefixes !== undefined){
+let data25 = data24.publicIPPrefixes;
+const _errs55 = errors;
+if(errors === _errs55){
+if(Array.isArray(data25)){
 var valid4 = true;
-const len0 = data22.length;
+const len0 = data25.length;
 for(let i0=0; i0<len0; i0++){
-let data23 = data22[i0];
-const _errs51 = errors;
-if(errors === _errs51){
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let data26 = data25[i0];
+const _errs57 = errors;
+if(errors === _errs57){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 let missing0;
-if((data23.id === undefined) && (missing0 = "id")){
+if((data26.id === undefined) && (missing0 = "id")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-const _errs53 = errors;
-for(const key4 in data23){
+const _errs59 = errors;
+for(const key4 in data26){
 if(!(key4 === "id")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs53 === errors){
-if(data23.id !== undefined){
-if(typeof data23.id !== "string"){
+if(_errs59 === errors){
+if(data26.id !== undefined){
+if(typeof data26.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPPrefixes/publicIPPrefixes/" + i0+"/id",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -348,7 +384,7 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIP
 return false;
 }
 }
-var valid4 = _errs51 === errors;
+var valid4 = _errs57 === errors;
 if(!valid4){
 break;
 }
@@ -367,55 +403,55 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIP
 return false;
 }
 }
-var valid1 = _errs46 === errors;
+var valid1 = _errs52 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
-if(data17.outboundIPs !== undefined){
-let data25 = data17.outboundIPs;
-const _errs56 = errors;
-if(errors === _errs56){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-const _errs58 = errors;
-for(const key5 in data25){
+if(data20.outboundIPs !== undefined){
+let data28 = data20.outboundIPs;
+const _errs62 = errors;
+if(errors === _errs62){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+const _errs64 = errors;
+for(const key5 in data28){
 if(!(key5 === "publicIPs")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs58 === errors){
-if(data25.publicIPs !== undefined){
-let data26 = data25.publicIPs;
-const _errs59 = errors;
-if(errors === _errs59){
-if(Array.isArray(data26)){
+if(_errs64 === errors){
+if(data28.publicIPs !== undefined){
+let data29 = data28.publicIPs;
+const _errs65 = errors;
+if(errors === _errs65){
+if(Array.isArray(data29)){
 var valid7 = true;
-const len1 = data26.length;
+const len1 = data29.length;
 for(let i1=0; i1<len1; i1++){
-let data27 = data26[i1];
-const _errs61 = errors;
-if(errors === _errs61){
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+let data30 = data29[i1];
+const _errs67 = errors;
+if(errors === _errs67){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 let missing1;
-if((data27.id === undefined) && (missing1 = "id")){
+if((data30.id === undefined) && (missing1 = "id")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs63 = errors;
-for(const key6 in data27){
+const _errs69 = errors;
+for(const key6 in data30){
 if(!(key6 === "id")){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1,schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs63 === errors){
-if(data27.id !== undefined){
-if(typeof data27.id !== "string"){
+if(_errs69 === errors){
+if(data30.id !== undefined){
+if(typeof data30.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIPs/publicIPs/" + i1+"/id",schemaPath:"#/properties/loadBalancerProfile/properties/outboundIPs/properties/publicIPs/items/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -428,7 +464,7 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIP
 return false;
 }
 }
-var valid7 = _errs61 === errors;
+var valid7 = _errs67 === errors;
 if(!valid7){
 break;
 }
@@ -447,33 +483,33 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/outboundIP
 return false;
 }
 }
-var valid1 = _errs56 === errors;
+var valid1 = _errs62 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
-if(data17.allocatedOutboundPorts !== undefined){
-let data29 = data17.allocatedOutboundPorts;
-const _errs66 = errors;
-if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+if(data20.allocatedOutboundPorts !== undefined){
+let data32 = data20.allocatedOutboundPorts;
+const _errs72 = errors;
+if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/allocatedOutboundPorts",schemaPath:"#/properties/loadBalancerProfile/properties/allocatedOutboundPorts/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid1 = _errs66 === errors;
+var valid1 = _errs72 === errors;
 }
 else {
 var valid1 = true;
 }
 if(valid1){
-if(data17.idleTimeoutInMinutes !== undefined){
-let data30 = data17.idleTimeoutInMinutes;
-const _errs68 = errors;
-if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+if(data20.idleTimeoutInMinutes !== undefined){
+let data33 = data20.idleTimeoutInMinutes;
+const _errs74 = errors;
+if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
 validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile/idleTimeoutInMinutes",schemaPath:"#/properties/loadBalancerProfile/properties/idleTimeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid1 = _errs68 === errors;
+var valid1 = _errs74 === errors;
 }
 else {
 var valid1 = true;
@@ -489,43 +525,43 @@ validate10.errors = [{instancePath:instancePath+"/loadBalancerProfile",schemaPat
 return false;
 }
 }
-var valid0 = _errs36 === errors;
+var valid0 = _errs42 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.natGatewayProfile !== undefined){
-let data31 = data.natGatewayProfile;
-const _errs70 = errors;
-if(errors === _errs70){
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-const _errs72 = errors;
-for(const key7 in data31){
+let data34 = data.natGatewayProfile;
+const _errs76 = errors;
+if(errors === _errs76){
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+const _errs78 = errors;
+for(const key7 in data34){
 if(!((key7 === "managedOutboundIPProfile") || (key7 === "idleTimeoutInMinutes"))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile",schemaPath:"#/properties/natGatewayProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs72 === errors){
-if(data31.managedOutboundIPProfile !== undefined){
-let data32 = data31.managedOutboundIPProfile;
-const _errs73 = errors;
-if(errors === _errs73){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-const _errs75 = errors;
-for(const key8 in data32){
+if(_errs78 === errors){
+if(data34.managedOutboundIPProfile !== undefined){
+let data35 = data34.managedOutboundIPProfile;
+const _errs79 = errors;
+if(errors === _errs79){
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+const _errs81 = errors;
+for(const key8 in data35){
 if(!(key8 === "count")){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs75 === errors){
-if(data32.count !== undefined){
-let data33 = data32.count;
-if(!((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33)))){
+if(_errs81 === errors){
+if(data35.count !== undefined){
+let data36 = data35.count;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile/count",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
@@ -537,20 +573,20 @@ validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutbo
 return false;
 }
 }
-var valid9 = _errs73 === errors;
+var valid9 = _errs79 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
-if(data31.idleTimeoutInMinutes !== undefined){
-let data34 = data31.idleTimeoutInMinutes;
-const _errs78 = errors;
-if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+if(data34.idleTimeoutInMinutes !== undefined){
+let data37 = data34.idleTimeoutInMinutes;
+const _errs84 = errors;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/idleTimeoutInMinutes",schemaPath:"#/properties/natGatewayProfile/properties/idleTimeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid9 = _errs78 === errors;
+var valid9 = _errs84 === errors;
 }
 else {
 var valid9 = true;
@@ -563,28 +599,28 @@ validate10.errors = [{instancePath:instancePath+"/natGatewayProfile",schemaPath:
 return false;
 }
 }
-var valid0 = _errs70 === errors;
+var valid0 = _errs76 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.windowsProfile !== undefined){
-let data35 = data.windowsProfile;
-const _errs80 = errors;
-if(errors === _errs80){
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-const _errs82 = errors;
-for(const key9 in data35){
+let data38 = data.windowsProfile;
+const _errs86 = errors;
+if(errors === _errs86){
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+const _errs88 = errors;
+for(const key9 in data38){
 if(!(key9 === "adminUsername")){
 validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/properties/windowsProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs82 === errors){
-if(data35.adminUsername !== undefined){
-if(typeof data35.adminUsername !== "string"){
+if(_errs88 === errors){
+if(data38.adminUsername !== undefined){
+if(typeof data38.adminUsername !== "string"){
 validate10.errors = [{instancePath:instancePath+"/windowsProfile/adminUsername",schemaPath:"#/properties/windowsProfile/properties/adminUsername/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -596,76 +632,76 @@ validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs80 === errors;
+var valid0 = _errs86 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.apiServerAccessProfile !== undefined){
-let data37 = data.apiServerAccessProfile;
-const _errs85 = errors;
-if(errors === _errs85){
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-const _errs87 = errors;
-for(const key10 in data37){
+let data40 = data.apiServerAccessProfile;
+const _errs91 = errors;
+if(errors === _errs91){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+const _errs93 = errors;
+for(const key10 in data40){
 if(!((((((key10 === "enablePrivateCluster") || (key10 === "privateDNSZone")) || (key10 === "enablePrivateClusterPublicFQDN")) || (key10 === "authorizedIPRanges")) || (key10 === "enableVnetIntegration")) || (key10 === "subnetId"))){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schemaPath:"#/properties/apiServerAccessProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs87 === errors){
-if(data37.enablePrivateCluster !== undefined){
-const _errs88 = errors;
-if(typeof data37.enablePrivateCluster !== "boolean"){
+if(_errs93 === errors){
+if(data40.enablePrivateCluster !== undefined){
+const _errs94 = errors;
+if(typeof data40.enablePrivateCluster !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateCluster",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateCluster/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs88 === errors;
+var valid12 = _errs94 === errors;
 }
 else {
 var valid12 = true;
 }
 if(valid12){
-if(data37.privateDNSZone !== undefined){
-const _errs90 = errors;
-if(typeof data37.privateDNSZone !== "string"){
+if(data40.privateDNSZone !== undefined){
+const _errs96 = errors;
+if(typeof data40.privateDNSZone !== "string"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/privateDNSZone",schemaPath:"#/properties/apiServerAccessProfile/properties/privateDNSZone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs90 === errors;
+var valid12 = _errs96 === errors;
 }
 else {
 var valid12 = true;
 }
 if(valid12){
-if(data37.enablePrivateClusterPublicFQDN !== undefined){
-const _errs92 = errors;
-if(typeof data37.enablePrivateClusterPublicFQDN !== "boolean"){
+if(data40.enablePrivateClusterPublicFQDN !== undefined){
+const _errs98 = errors;
+if(typeof data40.enablePrivateClusterPublicFQDN !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateClusterPublicFQDN",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateClusterPublicFQDN/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs92 === errors;
+var valid12 = _errs98 === errors;
 }
 else {
 var valid12 = true;
 }
 if(valid12){
-if(data37.authorizedIPRanges !== undefined){
-let data41 = data37.authorizedIPRanges;
-const _errs94 = errors;
-if(errors === _errs94){
-if(Array.isArray(data41)){
+if(data40.authorizedIPRanges !== undefined){
+let data44 = data40.authorizedIPRanges;
+const _errs100 = errors;
+if(errors === _errs100){
+if(Array.isArray(data44)){
 var valid13 = true;
-const len2 = data41.length;
+const len2 = data44.length;
 for(let i2=0; i2<len2; i2++){
-const _errs96 = errors;
-if(typeof data41[i2] !== "string"){
+const _errs102 = errors;
+if(typeof data44[i2] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authorizedIPRanges/" + i2,schemaPath:"#/properties/apiServerAccessProfile/properties/authorizedIPRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid13 = _errs96 === errors;
+var valid13 = _errs102 === errors;
 if(!valid13){
 break;
 }
@@ -676,31 +712,31 @@ validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authori
 return false;
 }
 }
-var valid12 = _errs94 === errors;
+var valid12 = _errs100 === errors;
 }
 else {
 var valid12 = true;
 }
 if(valid12){
-if(data37.enableVnetIntegration !== undefined){
-const _errs98 = errors;
-if(typeof data37.enableVnetIntegration !== "boolean"){
+if(data40.enableVnetIntegration !== undefined){
+const _errs104 = errors;
+if(typeof data40.enableVnetIntegration !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enableVnetIntegration",schemaPath:"#/properties/apiServerAccessProfile/properties/enableVnetIntegration/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs98 === errors;
+var valid12 = _errs104 === errors;
 }
 else {
 var valid12 = true;
 }
 if(valid12){
-if(data37.subnetId !== undefined){
-const _errs100 = errors;
-if(typeof data37.subnetId !== "string"){
+if(data40.subnetId !== undefined){
+const _errs106 = errors;
+if(typeof data40.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/subnetId",schemaPath:"#/properties/apiServerAccessProfile/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs100 === errors;
+var valid12 = _errs106 === errors;
 }
 else {
 var valid12 = true;
@@ -717,24 +753,24 @@ validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schema
 return false;
 }
 }
-var valid0 = _errs85 === errors;
+var valid0 = _errs91 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.tags !== undefined){
-let data45 = data.tags;
-const _errs102 = errors;
-if(errors === _errs102){
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key11 in data45){
-const _errs105 = errors;
-if(typeof data45[key11] !== "string"){
+let data48 = data.tags;
+const _errs108 = errors;
+if(errors === _errs108){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key11 in data48){
+const _errs111 = errors;
+if(typeof data48[key11] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs105 === errors;
+var valid14 = _errs111 === errors;
 if(!valid14){
 break;
 }
@@ -745,26 +781,26 @@ validate10.errors = [{instancePath:instancePath+"/tags",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs102 === errors;
+var valid0 = _errs108 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ipFamilies !== undefined){
-let data47 = data.ipFamilies;
-const _errs107 = errors;
-if(errors === _errs107){
-if(Array.isArray(data47)){
+let data50 = data.ipFamilies;
+const _errs113 = errors;
+if(errors === _errs113){
+if(Array.isArray(data50)){
 var valid15 = true;
-const len3 = data47.length;
+const len3 = data50.length;
 for(let i3=0; i3<len3; i3++){
-const _errs109 = errors;
-if(typeof data47[i3] !== "string"){
+const _errs115 = errors;
+if(typeof data50[i3] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i3,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs109 === errors;
+var valid15 = _errs115 === errors;
 if(!valid15){
 break;
 }
@@ -775,26 +811,26 @@ validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs107 === errors;
+var valid0 = _errs113 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.podCidrs !== undefined){
-let data49 = data.podCidrs;
-const _errs111 = errors;
-if(errors === _errs111){
-if(Array.isArray(data49)){
+let data52 = data.podCidrs;
+const _errs117 = errors;
+if(errors === _errs117){
+if(Array.isArray(data52)){
 var valid16 = true;
-const len4 = data49.length;
+const len4 = data52.length;
 for(let i4=0; i4<len4; i4++){
-const _errs113 = errors;
-if(typeof data49[i4] !== "string"){
+const _errs119 = errors;
+if(typeof data52[i4] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i4,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs113 === errors;
+var valid16 = _errs119 === errors;
 if(!valid16){
 break;
 }
@@ -805,26 +841,26 @@ validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs111 === errors;
+var valid0 = _errs117 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.serviceCidrs !== undefined){
-let data51 = data.serviceCidrs;
-const _errs115 = errors;
-if(errors === _errs115){
-if(Array.isArray(data51)){
+let data54 = data.serviceCidrs;
+const _errs121 = errors;
+if(errors === _errs121){
+if(Array.isArray(data54)){
 var valid17 = true;
-const len5 = data51.length;
+const len5 = data54.length;
 for(let i5=0; i5<len5; i5++){
-const _errs117 = errors;
-if(typeof data51[i5] !== "string"){
+const _errs123 = errors;
+if(typeof data54[i5] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i5,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs117 === errors;
+var valid17 = _errs123 === errors;
 if(!valid17){
 break;
 }
@@ -835,75 +871,37 @@ validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs115 === errors;
+var valid0 = _errs121 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.nodePools !== undefined){
-let data53 = data.nodePools;
-const _errs119 = errors;
-if(errors === _errs119){
-if(Array.isArray(data53)){
+let data56 = data.nodePools;
+const _errs125 = errors;
+if(errors === _errs125){
+if(Array.isArray(data56)){
 var valid18 = true;
-const len6 = data53.length;
+const len6 = data56.length;
 for(let i6=0; i6<len6; i6++){
-let data54 = data53[i6];
-const _errs121 = errors;
-if(errors === _errs121){
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-const _errs123 = errors;
-for(const key12 in data54){
+let data57 = data56[i6];
+const _errs127 = errors;
+if(errors === _errs127){
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+const _errs129 = errors;
+for(const key12 in data57){
 if(!(func2.call(schema11.properties.nodePools.items.properties, key12))){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs123 === errors){
-if(data54.name !== undefined){
-const _errs124 = errors;
-if(typeof data54.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs124 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data54.mode !== undefined){
-const _errs126 = errors;
-if(typeof data54.mode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs126 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data54.count !== undefined){
-let data57 = data54.count;
-const _errs128 = errors;
-if(!((typeof data57 == "number") && (!(data57 % 1) && !isNaN(data57)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid19 = _errs128 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data54.maxPods !== undefined){
-let data58 = data54.maxPods;
+if(_errs129 === errors){
+if(data57.name !== undefined){
 const _errs130 = errors;
-if(!((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data57.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs130 === errors;
@@ -912,10 +910,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.osType !== undefined){
+if(data57.mode !== undefined){
 const _errs132 = errors;
-if(typeof data54.osType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data57.mode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs132 === errors;
@@ -924,10 +922,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.vmSize !== undefined){
+if(data57.count !== undefined){
+let data60 = data57.count;
 const _errs134 = errors;
-if(typeof data54.vmSize !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs134 === errors;
@@ -936,10 +935,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.enableAutoScaling !== undefined){
+if(data57.maxPods !== undefined){
+let data61 = data57.maxPods;
 const _errs136 = errors;
-if(typeof data54.enableAutoScaling !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs136 === errors;
@@ -948,11 +948,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.minCount !== undefined){
-let data62 = data54.minCount;
+if(data57.osType !== undefined){
 const _errs138 = errors;
-if(!((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data57.osType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs138 === errors;
@@ -961,11 +960,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.maxCount !== undefined){
-let data63 = data54.maxCount;
+if(data57.vmSize !== undefined){
 const _errs140 = errors;
-if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data57.vmSize !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid19 = _errs140 === errors;
@@ -974,11 +972,10 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.maxSurge !== undefined){
-let data64 = data54.maxSurge;
+if(data57.enableAutoScaling !== undefined){
 const _errs142 = errors;
-if((!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))) && (typeof data64 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
+if(typeof data57.enableAutoScaling !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid19 = _errs142 === errors;
@@ -987,11 +984,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.maxUnavailable !== undefined){
-let data65 = data54.maxUnavailable;
+if(data57.minCount !== undefined){
+let data65 = data57.minCount;
 const _errs144 = errors;
-if((!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))) && (typeof data65 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
+if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs144 === errors;
@@ -1000,10 +997,11 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.podIPAllocationMode !== undefined){
+if(data57.maxCount !== undefined){
+let data66 = data57.maxCount;
 const _errs146 = errors;
-if(typeof data54.podIPAllocationMode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid19 = _errs146 === errors;
@@ -1012,20 +1010,58 @@ else {
 var valid19 = true;
 }
 if(valid19){
-if(data54.availabilityZones !== undefined){
-let data67 = data54.availabilityZones;
+if(data57.maxSurge !== undefined){
+let data67 = data57.maxSurge;
 const _errs148 = errors;
-if(errors === _errs148){
-if(Array.isArray(data67)){
-var valid20 = true;
-const len7 = data67.length;
-for(let i7=0; i7<len7; i7++){
+if((!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))) && (typeof data67 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
+return false;
+}
+var valid19 = _errs148 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.maxUnavailable !== undefined){
+let data68 = data57.maxUnavailable;
 const _errs150 = errors;
-if(typeof data67[i7] !== "string"){
+if((!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))) && (typeof data68 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
+return false;
+}
+var valid19 = _errs150 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.podIPAllocationMode !== undefined){
+const _errs152 = errors;
+if(typeof data57.podIPAllocationMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs152 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.availabilityZones !== undefined){
+let data70 = data57.availabilityZones;
+const _errs154 = errors;
+if(errors === _errs154){
+if(Array.isArray(data70)){
+var valid20 = true;
+const len7 = data70.length;
+for(let i7=0; i7<len7; i7++){
+const _errs156 = errors;
+if(typeof data70[i7] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilityZones/" + i7,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid20 = _errs150 === errors;
+var valid20 = _errs156 === errors;
 if(!valid20){
 break;
 }
@@ -1036,10 +1072,122 @@ validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilit
 return false;
 }
 }
-var valid19 = _errs148 === errors;
+var valid19 = _errs154 === errors;
 }
 else {
 var valid19 = true;
+}
+if(valid19){
+if(data57.vnetSubnetName !== undefined){
+const _errs158 = errors;
+if(typeof data57.vnetSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vnetSubnetName",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs158 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.vnetSubnetCidr !== undefined){
+const _errs160 = errors;
+if(typeof data57.vnetSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vnetSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs160 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.podSubnetName !== undefined){
+const _errs162 = errors;
+if(typeof data57.podSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podSubnetName",schemaPath:"#/properties/nodePools/items/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs162 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.podSubnetCidr !== undefined){
+const _errs164 = errors;
+if(typeof data57.podSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid19 = _errs164 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.nodeTaints !== undefined){
+let data76 = data57.nodeTaints;
+const _errs166 = errors;
+if(errors === _errs166){
+if(Array.isArray(data76)){
+var valid21 = true;
+const len8 = data76.length;
+for(let i8=0; i8<len8; i8++){
+const _errs168 = errors;
+if(typeof data76[i8] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeTaints/" + i8,schemaPath:"#/properties/nodePools/items/properties/nodeTaints/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid21 = _errs168 === errors;
+if(!valid21){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeTaints",schemaPath:"#/properties/nodePools/items/properties/nodeTaints/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid19 = _errs166 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data57.nodeLabels !== undefined){
+let data78 = data57.nodeLabels;
+const _errs170 = errors;
+if(errors === _errs170){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key13 in data78){
+const _errs173 = errors;
+if(typeof data78[key13] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeLabels/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/nodeLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid22 = _errs173 === errors;
+if(!valid22){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeLabels",schemaPath:"#/properties/nodePools/items/properties/nodeLabels/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid19 = _errs170 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+}
 }
 }
 }
@@ -1060,7 +1208,7 @@ validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#
 return false;
 }
 }
-var valid18 = _errs121 === errors;
+var valid18 = _errs127 === errors;
 if(!valid18){
 break;
 }
@@ -1071,77 +1219,77 @@ validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs119 === errors;
+var valid0 = _errs125 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.vnet !== undefined){
-let data69 = data.vnet;
-const _errs152 = errors;
-if(errors === _errs152){
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-const _errs154 = errors;
-for(const key13 in data69){
-if(!(func2.call(schema11.properties.vnet.properties, key13))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
+let data80 = data.vnet;
+const _errs175 = errors;
+if(errors === _errs175){
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+const _errs177 = errors;
+for(const key14 in data80){
+if(!(func2.call(schema11.properties.vnet.properties, key14))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs154 === errors){
-if(data69.managed !== undefined){
-const _errs155 = errors;
-if(typeof data69.managed !== "boolean"){
+if(_errs177 === errors){
+if(data80.managed !== undefined){
+const _errs178 = errors;
+if(typeof data80.managed !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid21 = _errs155 === errors;
+var valid23 = _errs178 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.name !== undefined){
-const _errs157 = errors;
-if(typeof data69.name !== "string"){
+if(valid23){
+if(data80.name !== undefined){
+const _errs180 = errors;
+if(typeof data80.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs157 === errors;
+var valid23 = _errs180 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.resourceGroup !== undefined){
-const _errs159 = errors;
-if(typeof data69.resourceGroup !== "string"){
+if(valid23){
+if(data80.resourceGroup !== undefined){
+const _errs182 = errors;
+if(typeof data80.resourceGroup !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs159 === errors;
+var valid23 = _errs182 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.addressSpaces !== undefined){
-let data73 = data69.addressSpaces;
-const _errs161 = errors;
-if(errors === _errs161){
-if(Array.isArray(data73)){
-var valid22 = true;
-const len8 = data73.length;
-for(let i8=0; i8<len8; i8++){
-const _errs163 = errors;
-if(typeof data73[i8] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i8,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid23){
+if(data80.addressSpaces !== undefined){
+let data84 = data80.addressSpaces;
+const _errs184 = errors;
+if(errors === _errs184){
+if(Array.isArray(data84)){
+var valid24 = true;
+const len9 = data84.length;
+for(let i9=0; i9<len9; i9++){
+const _errs186 = errors;
+if(typeof data84[i9] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i9,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs163 === errors;
-if(!valid22){
+var valid24 = _errs186 === errors;
+if(!valid24){
 break;
 }
 }
@@ -1151,87 +1299,87 @@ validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath
 return false;
 }
 }
-var valid21 = _errs161 === errors;
+var valid23 = _errs184 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.subnetName !== undefined){
-const _errs165 = errors;
-if(typeof data69.subnetName !== "string"){
+if(valid23){
+if(data80.subnetName !== undefined){
+const _errs188 = errors;
+if(typeof data80.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs165 === errors;
+var valid23 = _errs188 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.subnetCidr !== undefined){
-const _errs167 = errors;
-if(typeof data69.subnetCidr !== "string"){
+if(valid23){
+if(data80.subnetCidr !== undefined){
+const _errs190 = errors;
+if(typeof data80.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs167 === errors;
+var valid23 = _errs190 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.subnetIPv6Cidr !== undefined){
-const _errs169 = errors;
-if(typeof data69.subnetIPv6Cidr !== "string"){
+if(valid23){
+if(data80.subnetIPv6Cidr !== undefined){
+const _errs192 = errors;
+if(typeof data80.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs169 === errors;
+var valid23 = _errs192 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.podSubnetName !== undefined){
-const _errs171 = errors;
-if(typeof data69.podSubnetName !== "string"){
+if(valid23){
+if(data80.podSubnetName !== undefined){
+const _errs194 = errors;
+if(typeof data80.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs171 === errors;
+var valid23 = _errs194 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.podSubnetCidr !== undefined){
-const _errs173 = errors;
-if(typeof data69.podSubnetCidr !== "string"){
+if(valid23){
+if(data80.podSubnetCidr !== undefined){
+const _errs196 = errors;
+if(typeof data80.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs173 === errors;
+var valid23 = _errs196 === errors;
 }
 else {
-var valid21 = true;
-}
-if(valid21){
-if(data69.dnsServers !== undefined){
-let data80 = data69.dnsServers;
-const _errs175 = errors;
-if(errors === _errs175){
-if(Array.isArray(data80)){
 var valid23 = true;
-const len9 = data80.length;
-for(let i9=0; i9<len9; i9++){
-const _errs177 = errors;
-if(typeof data80[i9] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers/" + i9,schemaPath:"#/properties/vnet/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+}
+if(valid23){
+if(data80.dnsServers !== undefined){
+let data91 = data80.dnsServers;
+const _errs198 = errors;
+if(errors === _errs198){
+if(Array.isArray(data91)){
+var valid25 = true;
+const len10 = data91.length;
+for(let i10=0; i10<len10; i10++){
+const _errs200 = errors;
+if(typeof data91[i10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers/" + i10,schemaPath:"#/properties/vnet/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs177 === errors;
-if(!valid23){
+var valid25 = _errs200 === errors;
+if(!valid25){
 break;
 }
 }
@@ -1241,212 +1389,236 @@ validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers",schemaPath:"#
 return false;
 }
 }
-var valid21 = _errs175 === errors;
+var valid23 = _errs198 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.apiServerSubnetName !== undefined){
-const _errs179 = errors;
-if(typeof data69.apiServerSubnetName !== "string"){
+if(valid23){
+if(data80.apiServerSubnetName !== undefined){
+const _errs202 = errors;
+if(typeof data80.apiServerSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetName",schemaPath:"#/properties/vnet/properties/apiServerSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs179 === errors;
+var valid23 = _errs202 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.apiServerSubnetCidr !== undefined){
-const _errs181 = errors;
-if(typeof data69.apiServerSubnetCidr !== "string"){
+if(valid23){
+if(data80.apiServerSubnetCidr !== undefined){
+const _errs204 = errors;
+if(typeof data80.apiServerSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetCidr",schemaPath:"#/properties/vnet/properties/apiServerSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid21 = _errs181 === errors;
+var valid23 = _errs204 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
 }
-if(valid21){
-if(data69.existingSubnets !== undefined){
-let data84 = data69.existingSubnets;
-const _errs183 = errors;
-if(errors === _errs183){
-if(Array.isArray(data84)){
-var valid24 = true;
-const len10 = data84.length;
-for(let i10=0; i10<len10; i10++){
-let data85 = data84[i10];
-const _errs185 = errors;
-if(errors === _errs185){
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-let missing2;
-if((data85.cidr === undefined) && (missing2 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs187 = errors;
-for(const key14 in data85){
-if(!((((((((key14 === "name") || (key14 === "cidr")) || (key14 === "delegations")) || (key14 === "routeTableId")) || (key14 === "natGatewayId")) || (key14 === "networkSecurityGroupId")) || (key14 === "usedBy")) || (key14 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs187 === errors){
-if(data85.name !== undefined){
-const _errs188 = errors;
-if(typeof data85.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs188 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.cidr !== undefined){
-const _errs190 = errors;
-if(typeof data85.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs190 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.delegations !== undefined){
-let data88 = data85.delegations;
-const _errs192 = errors;
-if(errors === _errs192){
-if(Array.isArray(data88)){
-var valid26 = true;
-const len11 = data88.length;
-for(let i11=0; i11<len11; i11++){
-const _errs194 = errors;
-if(typeof data88[i11] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/delegations/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid26 = _errs194 === errors;
-if(!valid26){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid25 = _errs192 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.routeTableId !== undefined){
-const _errs196 = errors;
-if(typeof data85.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs196 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.natGatewayId !== undefined){
-const _errs198 = errors;
-if(typeof data85.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs198 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.networkSecurityGroupId !== undefined){
-const _errs200 = errors;
-if(typeof data85.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid25 = _errs200 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.usedBy !== undefined){
-let data93 = data85.usedBy;
-const _errs202 = errors;
-if(errors === _errs202){
-if(Array.isArray(data93)){
-var valid27 = true;
-const len12 = data93.length;
-for(let i12=0; i12<len12; i12++){
-const _errs204 = errors;
-if(typeof data93[i12] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/usedBy/" + i12,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs204 === errors;
-if(!valid27){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid25 = _errs202 === errors;
-}
-else {
-var valid25 = true;
-}
-if(valid25){
-if(data85.used !== undefined){
-let data95 = data85.used;
+if(valid23){
+if(data80.routeTableId !== undefined){
 const _errs206 = errors;
-if(!((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95)))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data80.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/routeTableId",schemaPath:"#/properties/vnet/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs206 === errors;
+var valid23 = _errs206 === errors;
 }
 else {
-var valid25 = true;
+var valid23 = true;
+}
+if(valid23){
+if(data80.natGatewayId !== undefined){
+const _errs208 = errors;
+if(typeof data80.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/natGatewayId",schemaPath:"#/properties/vnet/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs208 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data80.existingSubnets !== undefined){
+let data97 = data80.existingSubnets;
+const _errs210 = errors;
+if(errors === _errs210){
+if(Array.isArray(data97)){
+var valid26 = true;
+const len11 = data97.length;
+for(let i11=0; i11<len11; i11++){
+let data98 = data97[i11];
+const _errs212 = errors;
+if(errors === _errs212){
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+let missing2;
+if((data98.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs214 = errors;
+for(const key15 in data98){
+if(!((((((((key15 === "name") || (key15 === "cidr")) || (key15 === "delegations")) || (key15 === "routeTableId")) || (key15 === "natGatewayId")) || (key15 === "networkSecurityGroupId")) || (key15 === "usedBy")) || (key15 === "used"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+return false;
+break;
 }
 }
+if(_errs214 === errors){
+if(data98.name !== undefined){
+const _errs215 = errors;
+if(typeof data98.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid27 = _errs215 === errors;
 }
+else {
+var valid27 = true;
 }
+if(valid27){
+if(data98.cidr !== undefined){
+const _errs217 = errors;
+if(typeof data98.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid27 = _errs217 === errors;
 }
+else {
+var valid27 = true;
 }
+if(valid27){
+if(data98.delegations !== undefined){
+let data101 = data98.delegations;
+const _errs219 = errors;
+if(errors === _errs219){
+if(Array.isArray(data101)){
+var valid28 = true;
+const len12 = data101.length;
+for(let i12=0; i12<len12; i12++){
+const _errs221 = errors;
+if(typeof data101[i12] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/delegations/" + i12,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid28 = _errs221 === errors;
+if(!valid28){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i10,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid24 = _errs185 === errors;
-if(!valid24){
+var valid27 = _errs219 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data98.routeTableId !== undefined){
+const _errs223 = errors;
+if(typeof data98.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs223 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data98.natGatewayId !== undefined){
+const _errs225 = errors;
+if(typeof data98.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs225 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data98.networkSecurityGroupId !== undefined){
+const _errs227 = errors;
+if(typeof data98.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs227 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data98.usedBy !== undefined){
+let data106 = data98.usedBy;
+const _errs229 = errors;
+if(errors === _errs229){
+if(Array.isArray(data106)){
+var valid29 = true;
+const len13 = data106.length;
+for(let i13=0; i13<len13; i13++){
+const _errs231 = errors;
+if(typeof data106[i13] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/usedBy/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid29 = _errs231 === errors;
+if(!valid29){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid27 = _errs229 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data98.used !== undefined){
+let data108 = data98.used;
+const _errs233 = errors;
+if(!((typeof data108 == "number") && (!(data108 % 1) && !isNaN(data108)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid27 = _errs233 === errors;
+}
+else {
+var valid27 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid26 = _errs212 === errors;
+if(!valid26){
 break;
 }
 }
@@ -1456,10 +1628,12 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid21 = _errs183 === errors;
+var valid23 = _errs210 === errors;
 }
 else {
-var valid21 = true;
+var valid23 = true;
+}
+}
 }
 }
 }
@@ -1480,27 +1654,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs152 === errors;
+var valid0 = _errs175 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data96 = data.connectedCidrs;
-const _errs208 = errors;
-if(errors === _errs208){
-if(Array.isArray(data96)){
-var valid28 = true;
-const len13 = data96.length;
-for(let i13=0; i13<len13; i13++){
-const _errs210 = errors;
-if(typeof data96[i13] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i13,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data109 = data.connectedCidrs;
+const _errs235 = errors;
+if(errors === _errs235){
+if(Array.isArray(data109)){
+var valid30 = true;
+const len14 = data109.length;
+for(let i14=0; i14<len14; i14++){
+const _errs237 = errors;
+if(typeof data109[i14] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i14,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid28 = _errs210 === errors;
-if(!valid28){
+var valid30 = _errs237 === errors;
+if(!valid30){
 break;
 }
 }
@@ -1510,73 +1684,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs208 === errors;
+var valid0 = _errs235 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data98 = data.routes;
-const _errs212 = errors;
-if(errors === _errs212){
-if(Array.isArray(data98)){
-var valid29 = true;
-const len14 = data98.length;
-for(let i14=0; i14<len14; i14++){
-let data99 = data98[i14];
-const _errs214 = errors;
-if(errors === _errs214){
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+let data111 = data.routes;
+const _errs239 = errors;
+if(errors === _errs239){
+if(Array.isArray(data111)){
+var valid31 = true;
+const len15 = data111.length;
+for(let i15=0; i15<len15; i15++){
+let data112 = data111[i15];
+const _errs241 = errors;
+if(errors === _errs241){
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
 let missing3;
-if(((data99.prefix === undefined) && (missing3 = "prefix")) || ((data99.nextHopType === undefined) && (missing3 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data112.prefix === undefined) && (missing3 = "prefix")) || ((data112.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs216 = errors;
-for(const key15 in data99){
-if(!(((key15 === "prefix") || (key15 === "nextHopType")) || (key15 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+const _errs243 = errors;
+for(const key16 in data112){
+if(!(((key16 === "prefix") || (key16 === "nextHopType")) || (key16 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs216 === errors){
-if(data99.prefix !== undefined){
-const _errs217 = errors;
-if(typeof data99.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs243 === errors){
+if(data112.prefix !== undefined){
+const _errs244 = errors;
+if(typeof data112.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs217 === errors;
+var valid32 = _errs244 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
-if(valid30){
-if(data99.nextHopType !== undefined){
-const _errs219 = errors;
-if(typeof data99.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid32){
+if(data112.nextHopType !== undefined){
+const _errs246 = errors;
+if(typeof data112.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs219 === errors;
+var valid32 = _errs246 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
-if(valid30){
-if(data99.nextHopIp !== undefined){
-const _errs221 = errors;
-if(typeof data99.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid32){
+if(data112.nextHopIp !== undefined){
+const _errs248 = errors;
+if(typeof data112.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs221 === errors;
+var valid32 = _errs248 === errors;
 }
 else {
-var valid30 = true;
+var valid32 = true;
 }
 }
 }
@@ -1584,12 +1758,12 @@ var valid30 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i14,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid29 = _errs214 === errors;
-if(!valid29){
+var valid31 = _errs241 === errors;
+if(!valid31){
 break;
 }
 }
@@ -1599,89 +1773,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs212 === errors;
+var valid0 = _errs239 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data103 = data.firewall;
-const _errs223 = errors;
-if(errors === _errs223){
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-const _errs225 = errors;
-for(const key16 in data103){
-if(!(((((key16 === "enabled") || (key16 === "subnetCidr")) || (key16 === "sku")) || (key16 === "managementSubnetCidr")) || (key16 === "allowList"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+let data116 = data.firewall;
+const _errs250 = errors;
+if(errors === _errs250){
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+const _errs252 = errors;
+for(const key17 in data116){
+if(!((((((key17 === "enabled") || (key17 === "subnetCidr")) || (key17 === "sku")) || (key17 === "managementSubnetCidr")) || (key17 === "allowList")) || (key17 === "privateIp"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs225 === errors){
-if(data103.enabled !== undefined){
-const _errs226 = errors;
-if(typeof data103.enabled !== "boolean"){
+if(_errs252 === errors){
+if(data116.enabled !== undefined){
+const _errs253 = errors;
+if(typeof data116.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid31 = _errs226 === errors;
+var valid33 = _errs253 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data103.subnetCidr !== undefined){
-const _errs228 = errors;
-if(typeof data103.subnetCidr !== "string"){
+if(valid33){
+if(data116.subnetCidr !== undefined){
+const _errs255 = errors;
+if(typeof data116.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs228 === errors;
+var valid33 = _errs255 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data103.sku !== undefined){
-const _errs230 = errors;
-if(typeof data103.sku !== "string"){
+if(valid33){
+if(data116.sku !== undefined){
+const _errs257 = errors;
+if(typeof data116.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs230 === errors;
+var valid33 = _errs257 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data103.managementSubnetCidr !== undefined){
-const _errs232 = errors;
-if(typeof data103.managementSubnetCidr !== "string"){
+if(valid33){
+if(data116.managementSubnetCidr !== undefined){
+const _errs259 = errors;
+if(typeof data116.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid31 = _errs232 === errors;
+var valid33 = _errs259 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
 }
-if(valid31){
-if(data103.allowList !== undefined){
-let data108 = data103.allowList;
-const _errs234 = errors;
-if(errors === _errs234){
-if(Array.isArray(data108)){
-var valid32 = true;
-const len15 = data108.length;
-for(let i15=0; i15<len15; i15++){
-const _errs236 = errors;
-if(typeof data108[i15] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i15,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid33){
+if(data116.allowList !== undefined){
+let data121 = data116.allowList;
+const _errs261 = errors;
+if(errors === _errs261){
+if(Array.isArray(data121)){
+var valid34 = true;
+const len16 = data121.length;
+for(let i16=0; i16<len16; i16++){
+const _errs263 = errors;
+if(typeof data121[i16] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i16,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs236 === errors;
-if(!valid32){
+var valid34 = _errs263 === errors;
+if(!valid34){
 break;
 }
 }
@@ -1691,10 +1865,23 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid31 = _errs234 === errors;
+var valid33 = _errs261 === errors;
 }
 else {
-var valid31 = true;
+var valid33 = true;
+}
+if(valid33){
+if(data116.privateIp !== undefined){
+const _errs265 = errors;
+if(typeof data116.privateIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/privateIp",schemaPath:"#/properties/firewall/properties/privateIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid33 = _errs265 === errors;
+}
+else {
+var valid33 = true;
+}
 }
 }
 }
@@ -1707,79 +1894,79 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs223 === errors;
+var valid0 = _errs250 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ingress !== undefined){
-let data110 = data.ingress;
-const _errs238 = errors;
-if(errors === _errs238){
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-const _errs240 = errors;
-for(const key17 in data110){
-if(!((((key17 === "internalLoadBalancer") || (key17 === "expose")) || (key17 === "applicationGateway")) || (key17 === "nsg"))){
-validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+let data124 = data.ingress;
+const _errs267 = errors;
+if(errors === _errs267){
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+const _errs269 = errors;
+for(const key18 in data124){
+if(!((((key18 === "internalLoadBalancer") || (key18 === "expose")) || (key18 === "applicationGateway")) || (key18 === "nsg"))){
+validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs240 === errors){
-if(data110.internalLoadBalancer !== undefined){
-let data111 = data110.internalLoadBalancer;
-const _errs241 = errors;
-if(errors === _errs241){
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-const _errs243 = errors;
-for(const key18 in data111){
-if(!(((key18 === "subnetCidr") || (key18 === "subnetName")) || (key18 === "ips"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+if(_errs269 === errors){
+if(data124.internalLoadBalancer !== undefined){
+let data125 = data124.internalLoadBalancer;
+const _errs270 = errors;
+if(errors === _errs270){
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+const _errs272 = errors;
+for(const key19 in data125){
+if(!(((key19 === "subnetCidr") || (key19 === "subnetName")) || (key19 === "ips"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs243 === errors){
-if(data111.subnetCidr !== undefined){
-const _errs244 = errors;
-if(typeof data111.subnetCidr !== "string"){
+if(_errs272 === errors){
+if(data125.subnetCidr !== undefined){
+const _errs273 = errors;
+if(typeof data125.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs244 === errors;
+var valid36 = _errs273 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
-if(valid34){
-if(data111.subnetName !== undefined){
-const _errs246 = errors;
-if(typeof data111.subnetName !== "string"){
+if(valid36){
+if(data125.subnetName !== undefined){
+const _errs275 = errors;
+if(typeof data125.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs246 === errors;
+var valid36 = _errs275 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
-if(valid34){
-if(data111.ips !== undefined){
-let data114 = data111.ips;
-const _errs248 = errors;
-if(errors === _errs248){
-if(Array.isArray(data114)){
-var valid35 = true;
-const len16 = data114.length;
-for(let i16=0; i16<len16; i16++){
-const _errs250 = errors;
-if(typeof data114[i16] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i16,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid36){
+if(data125.ips !== undefined){
+let data128 = data125.ips;
+const _errs277 = errors;
+if(errors === _errs277){
+if(Array.isArray(data128)){
+var valid37 = true;
+const len17 = data128.length;
+for(let i17=0; i17<len17; i17++){
+const _errs279 = errors;
+if(typeof data128[i17] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i17,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid35 = _errs250 === errors;
-if(!valid35){
+var valid37 = _errs279 === errors;
+if(!valid37){
 break;
 }
 }
@@ -1789,10 +1976,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/i
 return false;
 }
 }
-var valid34 = _errs248 === errors;
+var valid36 = _errs277 === errors;
 }
 else {
-var valid34 = true;
+var valid36 = true;
 }
 }
 }
@@ -1803,87 +1990,87 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",
 return false;
 }
 }
-var valid33 = _errs241 === errors;
+var valid35 = _errs270 === errors;
 }
 else {
-var valid33 = true;
+var valid35 = true;
 }
-if(valid33){
-if(data110.expose !== undefined){
-let data116 = data110.expose;
-const _errs252 = errors;
-if(errors === _errs252){
-if(Array.isArray(data116)){
-var valid36 = true;
-const len17 = data116.length;
-for(let i17=0; i17<len17; i17++){
-let data117 = data116[i17];
-const _errs254 = errors;
-if(errors === _errs254){
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(valid35){
+if(data124.expose !== undefined){
+let data130 = data124.expose;
+const _errs281 = errors;
+if(errors === _errs281){
+if(Array.isArray(data130)){
+var valid38 = true;
+const len18 = data130.length;
+for(let i18=0; i18<len18; i18++){
+let data131 = data130[i18];
+const _errs283 = errors;
+if(errors === _errs283){
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
 let missing4;
-if(((data117.port === undefined) && (missing4 = "port")) || ((data117.targetIp === undefined) && (missing4 = "targetIp"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+if(((data131.port === undefined) && (missing4 = "port")) || ((data131.targetIp === undefined) && (missing4 = "targetIp"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs256 = errors;
-for(const key19 in data117){
-if(!((((key19 === "port") || (key19 === "protocol")) || (key19 === "targetIp")) || (key19 === "targetPort"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+const _errs285 = errors;
+for(const key20 in data131){
+if(!((((key20 === "port") || (key20 === "protocol")) || (key20 === "targetIp")) || (key20 === "targetPort"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs256 === errors){
-if(data117.port !== undefined){
-let data118 = data117.port;
-const _errs257 = errors;
-if(!((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(_errs285 === errors){
+if(data131.port !== undefined){
+let data132 = data131.port;
+const _errs286 = errors;
+if(!((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid37 = _errs257 === errors;
+var valid39 = _errs286 === errors;
 }
 else {
-var valid37 = true;
+var valid39 = true;
 }
-if(valid37){
-if(data117.protocol !== undefined){
-const _errs259 = errors;
-if(typeof data117.protocol !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid39){
+if(data131.protocol !== undefined){
+const _errs288 = errors;
+if(typeof data131.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs259 === errors;
+var valid39 = _errs288 === errors;
 }
 else {
-var valid37 = true;
+var valid39 = true;
 }
-if(valid37){
-if(data117.targetIp !== undefined){
-const _errs261 = errors;
-if(typeof data117.targetIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid39){
+if(data131.targetIp !== undefined){
+const _errs290 = errors;
+if(typeof data131.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs261 === errors;
+var valid39 = _errs290 === errors;
 }
 else {
-var valid37 = true;
+var valid39 = true;
 }
-if(valid37){
-if(data117.targetPort !== undefined){
-let data121 = data117.targetPort;
-const _errs263 = errors;
-if(!((typeof data121 == "number") && (!(data121 % 1) && !isNaN(data121)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid39){
+if(data131.targetPort !== undefined){
+let data135 = data131.targetPort;
+const _errs292 = errors;
+if(!((typeof data135 == "number") && (!(data135 % 1) && !isNaN(data135)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid37 = _errs263 === errors;
+var valid39 = _errs292 === errors;
 }
 else {
-var valid37 = true;
+var valid39 = true;
 }
 }
 }
@@ -1892,12 +2079,12 @@ var valid37 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i17,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid36 = _errs254 === errors;
-if(!valid36){
+var valid38 = _errs283 === errors;
+if(!valid38){
 break;
 }
 }
@@ -1907,84 +2094,84 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/
 return false;
 }
 }
-var valid33 = _errs252 === errors;
+var valid35 = _errs281 === errors;
 }
 else {
-var valid33 = true;
+var valid35 = true;
 }
-if(valid33){
-if(data110.applicationGateway !== undefined){
-let data122 = data110.applicationGateway;
-const _errs265 = errors;
-if(errors === _errs265){
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-const _errs267 = errors;
-for(const key20 in data122){
-if(!(((((key20 === "enabled") || (key20 === "subnetCidr")) || (key20 === "subnetId")) || (key20 === "id")) || (key20 === "name"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
+if(valid35){
+if(data124.applicationGateway !== undefined){
+let data136 = data124.applicationGateway;
+const _errs294 = errors;
+if(errors === _errs294){
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+const _errs296 = errors;
+for(const key21 in data136){
+if(!(((((key21 === "enabled") || (key21 === "subnetCidr")) || (key21 === "subnetId")) || (key21 === "id")) || (key21 === "name"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs267 === errors){
-if(data122.enabled !== undefined){
-const _errs268 = errors;
-if(typeof data122.enabled !== "boolean"){
+if(_errs296 === errors){
+if(data136.enabled !== undefined){
+const _errs297 = errors;
+if(typeof data136.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid38 = _errs268 === errors;
+var valid40 = _errs297 === errors;
 }
 else {
-var valid38 = true;
+var valid40 = true;
 }
-if(valid38){
-if(data122.subnetCidr !== undefined){
-const _errs270 = errors;
-if(typeof data122.subnetCidr !== "string"){
+if(valid40){
+if(data136.subnetCidr !== undefined){
+const _errs299 = errors;
+if(typeof data136.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs270 === errors;
+var valid40 = _errs299 === errors;
 }
 else {
-var valid38 = true;
+var valid40 = true;
 }
-if(valid38){
-if(data122.subnetId !== undefined){
-const _errs272 = errors;
-if(typeof data122.subnetId !== "string"){
+if(valid40){
+if(data136.subnetId !== undefined){
+const _errs301 = errors;
+if(typeof data136.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs272 === errors;
+var valid40 = _errs301 === errors;
 }
 else {
-var valid38 = true;
+var valid40 = true;
 }
-if(valid38){
-if(data122.id !== undefined){
-const _errs274 = errors;
-if(typeof data122.id !== "string"){
+if(valid40){
+if(data136.id !== undefined){
+const _errs303 = errors;
+if(typeof data136.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs274 === errors;
+var valid40 = _errs303 === errors;
 }
 else {
-var valid38 = true;
+var valid40 = true;
 }
-if(valid38){
-if(data122.name !== undefined){
-const _errs276 = errors;
-if(typeof data122.name !== "string"){
+if(valid40){
+if(data136.name !== undefined){
+const _errs305 = errors;
+if(typeof data136.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs276 === errors;
+var valid40 = _errs305 === errors;
 }
 else {
-var valid38 = true;
+var valid40 = true;
 }
 }
 }
@@ -1997,28 +2184,28 @@ validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",sc
 return false;
 }
 }
-var valid33 = _errs265 === errors;
+var valid35 = _errs294 === errors;
 }
 else {
-var valid33 = true;
+var valid35 = true;
 }
-if(valid33){
-if(data110.nsg !== undefined){
-let data128 = data110.nsg;
-const _errs278 = errors;
-if(errors === _errs278){
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-const _errs280 = errors;
-for(const key21 in data128){
-if(!(key21 === "enabled")){
-validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
+if(valid35){
+if(data124.nsg !== undefined){
+let data142 = data124.nsg;
+const _errs307 = errors;
+if(errors === _errs307){
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+const _errs309 = errors;
+for(const key22 in data142){
+if(!(key22 === "enabled")){
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs280 === errors){
-if(data128.enabled !== undefined){
-if(typeof data128.enabled !== "boolean"){
+if(_errs309 === errors){
+if(data142.enabled !== undefined){
+if(typeof data142.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -2030,10 +2217,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/pro
 return false;
 }
 }
-var valid33 = _errs278 === errors;
+var valid35 = _errs307 === errors;
 }
 else {
-var valid33 = true;
+var valid35 = true;
 }
 }
 }
@@ -2045,10 +2232,13 @@ validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs238 === errors;
+var valid0 = _errs267 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
 }
 }
 }

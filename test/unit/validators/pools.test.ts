@@ -7,7 +7,7 @@ import { BASE, byRule, check } from "../../helpers/spec.ts";
 const withPools = (nodePools: Partial<NodePoolSpec>[]): SpecInput => ({ ...BASE, nodePools });
 
 describe("validators/pools (use-system-pools.md, create-node-pools.md)", () => {
-  it("lists POOL-01 … POOL-04", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error", "POOL-04 error"]));
+  it("lists POOL-01 … POOL-04", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error", "POOL-04 error", "POOL-05 error", "POOL-06 error", "POOL-07 error"]));
 
   describe("POOL-01 system pools are Linux", () => {
     it("a Windows first pool (System by default) is an error", () => {
@@ -63,6 +63,82 @@ describe("validators/pools (use-system-pools.md, create-node-pools.md)", () => {
     it("winadmin is fine, and so is the default (azureuser) with a Windows pool", () => {
       none(check(win("winadmin")), "POOL-04");
       none(check(withPools([{ name: "sys" }, { name: "win", osType: "Windows" }])), "POOL-04");
+    });
+  });
+});
+
+describe("validators/pools: pools with subnets of their own (node-pool-unique-subnet.md)", () => {
+  const podSubnet: SpecInput = { networkPlugin: "azure", vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/22", podSubnetCidr: "10.10.64.0/20" } };
+  const pools = (base: SpecInput, nodePools: Partial<NodePoolSpec>[]): SpecInput => ({ ...base, nodePools });
+
+  it("a valid layout (own node subnet, own pod subnet, a shared one by name) has no POOL-05/06 finding", () => {
+    const f = check(pools(podSubnet, [{ name: "sys" }, { name: "web", mode: "User", vnetSubnetCidr: "10.10.4.0/24", podSubnetCidr: "10.10.80.0/20" }, { name: "api", mode: "User", vnetSubnetName: "aks-nodes-web" }]));
+    none(f, "POOL-05");
+    none(f, "POOL-06");
+    none(f, "OVL-08");
+  });
+
+  describe("POOL-05 one subnet, one definition", () => {
+    it("a name no pool defines is an error naming the missing prefix field", () => {
+      const f = one(check(withPools([{ name: "sys" }, { name: "web", mode: "User", vnetSubnetName: "snet-web" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetName"]);
+      assert.match(f.message, /'snet-web', which no pool defines/);
+      assert.match(f.fix, /nodePools\[1\]\.vnetSubnetCidr/);
+    });
+    it("two prefixes for one name is an error", () => {
+      const f = one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "s", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "s", vnetSubnetCidr: "10.10.5.0/24" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetCidr", "nodePools[2].vnetSubnetCidr"]);
+      assert.match(f.message, /one subnet has one prefix/);
+    });
+    it("the cluster's node subnet named with another prefix is an error", () => {
+      one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "aks-nodes", vnetSubnetCidr: "10.10.4.0/24" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetCidr", "vnet.subnetCidr"]);
+    });
+    it("an existing subnet's name with another prefix is an error", () => {
+      const input = { ...BASE, vnet: { ...BASE.vnet, existingSubnets: [{ name: "snet-web", cidr: "10.10.8.0/24" }] }, nodePools: [{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }] } as SpecInput;
+      one(check(input), "POOL-05", "error", ["nodePools[1].vnetSubnetCidr", "vnet.existingSubnets[0].cidr"]);
+    });
+    it("a pod subnet named like a node subnet is an error", () => {
+      const f = one(check(pools(podSubnet, [{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "s", vnetSubnetCidr: "10.10.4.0/24", podSubnetName: "s", podSubnetCidr: "10.10.80.0/20" }])), "POOL-05", "error", ["nodePools[1].podSubnetCidr"]);
+      assert.match(f.message, /both a node subnet and a pod subnet/);
+    });
+  });
+
+  describe("POOL-06 where pool subnets can go", () => {
+    it("with a brought node subnet: an error", () => {
+      const input: SpecInput = { vnetSubnetId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/n", nodePools: [{ name: "sys" }, { name: "a", mode: "User", vnetSubnetCidr: "10.10.4.0/24" }] };
+      one(check(input), "POOL-06", "error", ["nodePools[1].vnetSubnetCidr", "vnetSubnetId"]);
+    });
+    it("a pool pod subnet on an overlay cluster: an error", () => {
+      const f = one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", podSubnetCidr: "10.10.80.0/20" }])), "POOL-06", "error", ["nodePools[1].podSubnetCidr"]);
+      assert.match(f.message, /not Azure CNI pod subnet/);
+    });
+  });
+
+  describe("POOL-07 taints and labels", () => {
+    it("well-formed taints and labels pass", () => none(check(withPools([{ name: "sys", nodeTaints: ["CriticalAddonsOnly=true:NoSchedule", "gpu:NoExecute"], nodeLabels: { "example.com/tier": "front", empty: "" } }])), "POOL-07"));
+    for (const [taint, why] of [["nokey", /not key\[=value\]:Effect/], ["a=b:Never", /effect 'Never'/], ["bad key=x:NoSchedule", /invalid key/]] as const) {
+      it(`taint '${taint}' is refused`, () => assert.match(one(check(withPools([{ name: "sys", nodeTaints: [taint] }])), "POOL-07", "error", ["nodePools[0].nodeTaints[0]"]).message, why));
+    }
+    it("a label value over 63 characters is refused", () => {
+      one(check(withPools([{ name: "sys", nodeLabels: { k: "x".repeat(64) } }])), "POOL-07", "error", ["nodePools[0].nodeLabels"]);
+    });
+  });
+
+  describe("CAP-14 each pool subnet holds its pools", () => {
+    it("a /28 (11 usable) for 20 nodes is an error naming the pool's field and a bigger free prefix", () => {
+      const f = one(check(withPools([{ name: "sys" }, { name: "big", mode: "User", count: 20, vnetSubnetCidr: "10.10.9.0/28" }])), "CAP-14", "error", ["nodePools[1].vnetSubnetCidr", "nodePools[1].count"]);
+      assert.match(f.message, /11 usable addresses/);
+      assert.match(f.fix, /a \/27 .*free in the VNet/);
+    });
+    it("pools on their own subnets are not counted in the cluster node subnet", () => {
+      const f = check({ ...BASE, vnet: { addressSpaces: ["10.10.0.0/16"], subnetCidr: "10.10.0.0/28" }, nodePools: [{ name: "sys", count: 3 }, { name: "big", mode: "User", count: 100, vnetSubnetCidr: "10.10.4.0/24" }] });
+      none(f, "CAP-02");
+      none(f, "CAP-14");
+    });
+    it("a shared pool subnet counts every pool on it; at peak only: a warning", () => {
+      const f = one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", count: 5, vnetSubnetName: "s", vnetSubnetCidr: "10.10.9.0/28" }, { name: "b", mode: "User", count: 6, vnetSubnetName: "s" }])), "CAP-14", "warning", ["nodePools[1].vnetSubnetCidr", "nodePools[1].count", "nodePools[2].count"]);
+      assert.match(f.message, /pools 'a', 'b'/);
+    });
+    it("a pool pod subnet: dynamic allocation takes 16 per node at start", () => {
+      one(check(pools(podSubnet, [{ name: "sys" }, { name: "a", mode: "User", count: 3, podSubnetCidr: "10.10.90.0/27" }])), "CAP-14", "error", ["nodePools[1].podSubnetCidr", "nodePools[1].count"]);
     });
   });
 });
