@@ -107,6 +107,12 @@ export function applyDefaults(spec: ClusterSpec, prov: Provenance): void {
   set("loadBalancerSku", "standard"); // DEF-07
   // An existing firewall/NVA (--firewall-private-ip) is reached through aks-net's route table, as the one it builds.
   if (spec.firewall.enabled || spec.firewall.privateIp !== undefined) set("outboundType", "userDefinedRouting");
+  // --firewall-private-ip IP is the default route 0.0.0.0/0 → VirtualAppliance IP, checked as any route (OUT-*, BYO-02).
+  const fwIp = spec.firewall.privateIp;
+  if (typeof fwIp === "string" && Array.isArray(spec.routes) && !spec.routes.some((r) => r?.prefix === "0.0.0.0/0")) {
+    spec.routes = [...spec.routes, { prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: fwIp }];
+    prov[`routes[${spec.routes.length - 1}]`] = "default";
+  }
   if (spec.vnet.natGatewayId !== undefined) set("outboundType", "userAssignedNATGateway");
   if (spec.loadBalancerSku !== "basic") set("outboundType", "loadBalancer"); // DEF-08
   if (spec.networkPolicy === undefined && spec.networkDataplane === "cilium") set("networkPolicy", "cilium"); // CMP-04

@@ -343,6 +343,23 @@ export interface LiveQuota {
   sizes: { vmSize: string; family?: string; vcpus?: number; available: boolean; /** Zones the size is offered in here for this subscription (LIVE-ZONE-01). */ zones?: string[] }[];
 }
 
+/** A resource the user brings (an identity, a route table, a NAT gateway, a pod subnet, a public IP or prefix), as Azure has it. */
+export interface LiveBrought {
+  /** The spec field that names it, e.g. `assignIdentity`, `loadBalancerProfile.outboundIPs.publicIPs[0].id`. */
+  field: string;
+  id: string;
+  exists: boolean;
+  /** SKU name (NAT gateway, public IP, prefix). */
+  sku?: string;
+  /** Public IP: the IP configuration using it (another load balancer, a NIC, a NAT gateway). */
+  usedBy?: string;
+  /** Subnet: its delegations (service names). */
+  delegations?: string[];
+  /** Route table: its routes. */
+  routes?: RouteSpec[];
+  location?: string;
+}
+
 /** What `--live` read. Absent parts were not read (no VNet named, no location ...). */
 export interface LiveFacts {
   resourceGroup?: { name: string; exists: boolean };
@@ -373,6 +390,8 @@ export interface LiveFacts {
   unreadable?: string[];
   /** Regions where the subscription offers AKS (managedClusters), as programmatic names (westeurope). */
   locations?: string[];
+  /** The resources the user brings, as read (LIVE-BYO-*). */
+  brought?: LiveBrought[];
 }
 
 /** Deep partial: what one front door contributes. Arrays replace, objects merge. */

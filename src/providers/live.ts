@@ -11,6 +11,7 @@ import { AuthError, UsageError } from "../core/errors.ts";
 import { NAMES, subnetIdParts } from "../core/names.ts";
 import { resolveSpec } from "../core/resolve.ts";
 import type {
+  LiveBrought,
   ClusterSpec,
   LiveCluster,
   LiveFacts,
@@ -67,6 +68,7 @@ interface Reads {
   locations?: string[];
   /** The API server subnet (VNet Integration): found, or null when it does not exist. */
   apiServerSubnet?: RawSubnet | null;
+  brought: LiveBrought[];
 }
 
 interface RawSubnet extends LiveSubnet {
@@ -129,7 +131,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
   const rgPath = (rg: string): string => `${subPath}/resourceGroups/${e(rg)}`;
   const netPath = (rg: string, type: string, name: string): string => `${rgPath(rg)}/providers/Microsoft.Network/${type}/${e(name)}`;
   const permsOf = (scopePath: string): Promise<Json[]> => rest.list(`${scopePath}/providers/Microsoft.Authorization/permissions`, API.authorization, signal);
-  const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [], unreadable: [] };
+  const reads: Reads = { subnets: [], peerings: [], usages: new Map(), clusters: [], permissions: [], unreadable: [], brought: [] };
   const vnetId = t.vnetRg && t.vnetName ? `/subscriptions/${sub}/resourceGroups/${t.vnetRg}/providers/Microsoft.Network/virtualNetworks/${t.vnetName}` : undefined;
   const rgs = [...new Set([t.clusterRg, t.vnetRg].filter((x): x is string => x !== undefined))];
 
@@ -233,7 +235,8 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
             if (sku) node.natGatewaySku = sku;
           })
         : Promise.resolve();
-    const rtId = node?.routeTableId;
+    // A brought route table aks-net will associate with the subnet it makes is the one AKS checks.
+    const rtId = node?.routeTableId ?? spec.vnet.routeTableId;
     if (!rtId) return natRead;
     const rt = parseId(rtId);
     const [rtRg, rtName] = [rt.resourceGroup, rt.name(0)];
@@ -320,7 +323,8 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
         })
       : Promise.resolve();
 
-  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead, locationsRead, apiRead]);
+  const broughtRead = readBrought(ctx, spec, signal).then((list) => void reads.brought.push(...list));
+  await Promise.all([rgRead, vnetRead, clustersRead, rgPerms, subnetPerms, nodeWave, quotaRead, versionsRead, locationsRead, apiRead, broughtRead]);
   // Parallel reads land in any order: keep facts stable (the cluster's resource group first).
   const rank = (p: LiveScopePermissions): number => (p.kind === "resourceGroup" ? (p.scope.endsWith(`/${t.clusterRg ?? ""}`) ? 0 : 1) : p.kind === "subnet" ? 2 : 3);
   reads.permissions.sort((a, b) => rank(a) - rank(b));
@@ -386,6 +390,7 @@ function toFacts(spec: ClusterSpec, t: Target, r: Reads, provenance: Provenance 
   if (r.locations) live.locations = r.locations;
   if (r.apiServerSubnet) live.apiServerSubnet = strip(r.apiServerSubnet);
   else if (r.apiServerSubnet === null) live.apiServerSubnetMissing = spec.apiServerAccessProfile?.subnetId ?? "";
+  if (r.brought.length > 0) live.brought = r.brought;
 
   const vnet: Record<string, unknown> = {};
   const facts: SpecInput = { live };
@@ -456,6 +461,50 @@ function rawSubnet(sn: Json): RawSubnet {
 function strip(s: RawSubnet): LiveSubnet {
   const { key: _key, ...rest } = s;
   return rest;
+}
+
+/**
+ * Reads every resource the user brings: does it exist, and what aks-net needs to know to use it (a NAT gateway's or a
+ * public IP's SKU, who already uses a public IP, a pod subnet's delegations, a route table's routes). Ids that do not
+ * parse are BYO-01's; they are not read.
+ */
+async function readBrought(ctx: AzureContext, spec: ClusterSpec, signal: AbortSignal): Promise<LiveBrought[]> {
+  const named: [string, unknown][] = [
+    ["assignIdentity", spec.assignIdentity],
+    ["assignKubeletIdentity", spec.assignKubeletIdentity],
+    ["podSubnetId", spec.podSubnetId],
+    ["vnet.routeTableId", spec.vnet.routeTableId],
+    ["vnet.natGatewayId", spec.vnet.natGatewayId],
+    ...(spec.loadBalancerProfile?.outboundIPs?.publicIPs ?? []).map((p, i): [string, unknown] => [`loadBalancerProfile.outboundIPs.publicIPs[${i}].id`, p?.id]),
+    ...(spec.loadBalancerProfile?.outboundIPPrefixes?.publicIPPrefixes ?? []).map((p, i): [string, unknown] => [`loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[${i}].id`, p?.id]),
+  ];
+  const one = async (field: string, id: string): Promise<LiveBrought | undefined> => {
+    let t: string;
+    try {
+      t = parseId(id).type.toLowerCase();
+    } catch {
+      return undefined;
+    }
+    const api = t === "microsoft.managedidentity/userassignedidentities" ? API.msi : t.startsWith("microsoft.network/") ? API.network : undefined;
+    if (api === undefined) return undefined;
+    const found = await orNotFound(ctx.rest.get(id.trim(), api, signal));
+    if (!found) return { field, id, exists: false };
+    const p = props(found);
+    const b: LiveBrought = { field, id, exists: true };
+    const location = str(found["location"]);
+    if (location) b.location = location;
+    const sku = str((found["sku"] as Json | undefined)?.["name"]);
+    if (sku) b.sku = sku;
+    if (t === "microsoft.network/routetables") b.routes = objects(p["routes"]).map((r) => toRoute(props(r)));
+    if (t === "microsoft.network/virtualnetworks/subnets") b.delegations = objects(p["delegations"]).map((d) => str(props(d)["serviceName"]) ?? str(d["serviceName"]) ?? "").filter((x) => x !== "");
+    if (t === "microsoft.network/publicipaddresses") {
+      const user = str((p["ipConfiguration"] as Json | undefined)?.["id"]) ?? str((p["natGateway"] as Json | undefined)?.["id"]);
+      if (user) b.usedBy = user;
+    }
+    return b;
+  };
+  const all = await Promise.all(named.filter((n): n is [string, string] => typeof n[1] === "string" && n[1] !== "").map(([f, id]) => one(f, id)));
+  return all.filter((x): x is LiveBrought => x !== undefined);
 }
 
 function toRoute(r: Json): { prefix: string; nextHopType: string; nextHopIp?: string } {

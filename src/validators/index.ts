@@ -23,6 +23,7 @@ import * as outbound from "./outbound.ts";
 import * as firewall from "./firewall.ts";
 import * as pools from "./pools.ts";
 import * as ingress from "./ingress.ts";
+import * as byo from "./byo.ts";
 import * as live from "./live.ts";
 import * as source from "./source.ts";
 import * as tags from "./tags.ts";
@@ -51,6 +52,7 @@ const FAMILIES: { check: RuleCheck; rules: RuleInfo[] }[] = [
   ingress,
   apiServer,
   customDns,
+  byo,
   live,
   source,
 ];

@@ -130,10 +130,11 @@ function udr(ctx: RuleContext): Finding[] {
   }
   if (defaults.length === 0 && !s.firewall.enabled) {
     // Offline, the route table of a subnet brought by id is unknown (`--live` reads its routes into spec.routes).
-    const unseen = s.vnetSubnetId !== undefined && s.live === undefined;
+    const unseen = (s.vnetSubnetId !== undefined || s.vnet.routeTableId !== undefined) && s.live === undefined;
+    const byoTable = s.vnet.routeTableId !== undefined;
     out.push(
       unseen
-        ? finding("OUT-02", "warning", ["outboundType", "vnetSubnetId"], "outboundType userDefinedRouting: the route table of --vnet-subnet-id is not known offline; AKS requires one with a 0.0.0.0/0 route to a VirtualAppliance or VirtualNetworkGateway before create", "run validate --live, or list the subnet's default route with --route 0.0.0.0/0=VirtualAppliance@<NVA IP>")
+        ? finding("OUT-02", "warning", ["outboundType", byoTable ? "vnet.routeTableId" : "vnetSubnetId"], `outboundType userDefinedRouting: the routes of ${byoTable ? "--route-table-id" : "--vnet-subnet-id's route table"} are not known offline; AKS requires a 0.0.0.0/0 route to a VirtualAppliance or VirtualNetworkGateway before create`, byoTable ? "run validate --live (it checks the table's default route)" : "run validate --live, or list the subnet's default route with --route 0.0.0.0/0=VirtualAppliance@<NVA IP>")
         : finding("OUT-02", "error", ["outboundType", "routes"], "outboundType userDefinedRouting, but the node subnet's route table has no 0.0.0.0/0 route and aks-net builds no firewall: AKS requires the route table with its default route before create", "pass --firewall, or --route 0.0.0.0/0=VirtualAppliance@<NVA IP>"),
     );
   }

@@ -122,3 +122,96 @@ nodePools:
     assert.equal(fake.requests.length, 0);
   });
 });
+
+describe("create: resources the user brings (kept by delete)", function () {
+  this.timeout(90_000);
+  const h = useFakeArm();
+  const seedGroup = (fake: FakeArm): void => void fake.seed.resourceGroup("rg-shared", { location: "westeurope" });
+
+  it("--assign-identity and --assign-kubelet-identity: the cluster runs as them, the cluster identity is granted Managed Identity Operator on the kubelet's; delete keeps both", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const cp = fake.seed.identity("rg-shared", "id-cluster", { location: "westeurope" });
+    const kubelet = fake.seed.identity("rg-shared", "id-kubelet", { location: "westeurope" });
+    const c = await convergesOnce(fake, "byoid", ["--assign-identity", cp, "--assign-kubelet-identity", kubelet]);
+    assert.deepEqual(Object.keys(((c["identity"] as Json)["userAssignedIdentities"]) as Json).map((k) => k.toLowerCase()), [cp.toLowerCase()]);
+    const kid = (props(c)["identityProfile"] as Json)["kubeletidentity"] as Json;
+    assert.equal(String(kid["resourceId"]).toLowerCase(), kubelet.toLowerCase());
+    assert.equal(kid["objectId"], props(fake.get(kubelet))["principalId"], "the object id is read from the identity");
+    assert.equal(fake.get(`${net("rg-byoid", "virtualNetworks", "byoid-vnet")}`) !== undefined, true);
+    assert.equal(fake.get(`${rgId("rg-byoid")}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/byoid-identity`), undefined, "no identity of aks-net's own");
+    const mio = fake.list().filter((r) => /roleAssignments/i.test(String(r["id"])) && String(props(r)["roleDefinitionId"]).endsWith("f1a07417-d97a-45cb-824c-7a7467783830"));
+    assert.equal(mio.length, 1);
+    assert.equal(props(mio[0])["principalId"], props(fake.get(cp))["principalId"]);
+
+    const d = await del(fake, "byoid");
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(fake.get(cp) && fake.get(kubelet), "the user's identities are kept");
+    assert.equal(fake.list().filter((r) => /roleAssignments/i.test(String(r["id"]))).length, 0, "the roles aks-net granted are gone");
+    const keep = (JSON.parse(d.stdout) as { keep: { resourceId: string }[] }).keep.map((k) => k.resourceId.toLowerCase());
+    assert.ok(keep.includes(cp.toLowerCase()), "delete names the brought identity as kept");
+  });
+
+  it("--route-table-id with --firewall-private-ip is refused (exit 3): aks-net never writes the user's table", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const rt = fake.seed.routeTable("rg-shared", "rt-hub", { toFw: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" } }, { location: "westeurope" });
+    const r = await create(fake, "rtfw", ["--route-table-id", rt, "--firewall-private-ip", "10.0.1.4"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /BYO-02/);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  it("--route-table-id: the user's table is associated with aks-net's subnets and granted to the identity; delete keeps it unchanged", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const rt = fake.seed.routeTable("rg-shared", "rt-hub", { toFw: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" } }, { location: "westeurope" });
+    const before = JSON.stringify(fake.get(rt));
+    await convergesOnce(fake, "byort", ["--route-table-id", rt, "--outbound-type", "userDefinedRouting", "--vnet-cidr", "10.50.0.0/16", "--subnet-cidr", "10.50.0.0/24"]);
+    const subnet = fake.get(`${net("rg-byort", "virtualNetworks", "byort-vnet")}/subnets/aks-nodes`);
+    assert.equal(String(((props(subnet)["routeTable"]) as Json)["id"]).toLowerCase(), rt.toLowerCase());
+    assert.equal(fake.requests.filter((q) => q.method !== "GET" && q.path.toLowerCase().startsWith(rt.toLowerCase()) && !/\/providers\/Microsoft\.Authorization\//i.test(q.path)).length, 0, "no write to the user's route table (a role assignment on it is aks-net's own resource)");
+    const d = await del(fake, "byort");
+    assert.equal(d.code, 0, d.stderr);
+    const after = fake.get(rt) as Json;
+    assert.deepEqual(((props(after)["routes"] as Json[]) ?? []).map((x) => x["name"]), ["toFw"]);
+    assert.deepEqual((props(after)["subnets"] as Json[] | undefined) ?? [], [], "no subnet left on it");
+    assert.ok(before.length > 0);
+  });
+
+  it("--firewall-private-ip: a route table with 0.0.0.0/0 to the hub firewall, no firewall built, userDefinedRouting", async () => {
+    const { fake } = h;
+    const c = await convergesOnce(fake, "hubfw", ["--firewall-private-ip", "10.0.1.4", "--vnet-cidr", "10.51.0.0/16", "--subnet-cidr", "10.51.0.0/24"]);
+    assert.equal((props(c)["networkProfile"] as Json)["outboundType"], "userDefinedRouting");
+    const routes = props(fake.get(net("rg-hubfw", "routeTables", "hubfw-rt")))["routes"] as Json[];
+    assert.deepEqual(routes.map((r) => [props(r)["addressPrefix"], props(r)["nextHopType"], props(r)["nextHopIpAddress"]]), [["0.0.0.0/0", "VirtualAppliance", "10.0.1.4"]]);
+    assert.equal(fake.list().filter((r) => /azureFirewalls/i.test(String(r["type"]))).length, 0, "no firewall built");
+  });
+
+  it("--nat-gateway-id: the user's NAT gateway on aks-net's node subnet (userAssignedNATGateway); delete keeps it", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const pip = fake.seed.publicIp("rg-shared", "natpip", { location: "westeurope" });
+    const nat = fake.put(net("rg-shared", "natGateways", "nat-hub"), { location: "westeurope", sku: { name: "Standard" }, properties: { publicIpAddresses: [{ id: pip }] } });
+    const c = await convergesOnce(fake, "byonat", ["--nat-gateway-id", nat, "--vnet-cidr", "10.52.0.0/16", "--subnet-cidr", "10.52.0.0/24"]);
+    assert.equal((props(c)["networkProfile"] as Json)["outboundType"], "userAssignedNATGateway");
+    const subnet = fake.get(`${net("rg-byonat", "virtualNetworks", "byonat-vnet")}/subnets/aks-nodes`);
+    assert.equal(String((props(subnet)["natGateway"] as Json)["id"]).toLowerCase(), nat.toLowerCase());
+    const d = await del(fake, "byonat");
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(fake.get(nat), "the user's NAT gateway is kept");
+  });
+
+  it("--pod-subnet-id with --vnet-subnet-id: both brought, in one VNet; each pool joins them; delete keeps the VNet", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const vnet = fake.seed.vnet("rg-shared", "vnet-spoke", ["10.53.0.0/16"], { nodes: "10.53.0.0/24", pods: "10.53.64.0/20" }, { location: "westeurope" });
+    const c = await convergesOnce(fake, "byopod", ["--network-plugin", "azure", "--vnet-subnet-id", `${vnet}/subnets/nodes`, "--pod-subnet-id", `${vnet}/subnets/pods`]);
+    const pool = pools(c)[0] as Json;
+    assert.match(String(pool["podSubnetID"]), /\/subnets\/pods$/);
+    assert.equal((props(c)["networkProfile"] as Json)["networkPluginMode"], undefined, "a pod subnet is not overlay");
+    const d = await del(fake, "byopod");
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(fake.get(`${vnet}/subnets/pods`), "the user's pod subnet is kept");
+  });
+});

@@ -12,6 +12,8 @@ import type { Json, V4Cidr } from "./arm-util.ts";
 export const FAKE_TENANT_ID = "72f988bf-0000-4000-a000-000000000001";
 /** Role definition GUIDs that let an identity join/modify a subnet. */
 export const NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7";
+/** Built-in Managed Identity Operator: lets a principal assign a user-assigned identity to a resource. */
+export const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
 export const CONTRIBUTOR = "b24988ac-6180-11e8-9d2e-08002b2bdf76";
 export const PRIVATE_DNS_ZONE_CONTRIBUTOR = "b12aa53e-6015-4669-85d0-8515ebb3ae7f";
 export const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
@@ -1211,6 +1213,22 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
             message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/routeTables/write' over scope '${rtId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
           };
         }
+      }
+    }
+  }
+  // A kubelet identity the user brings is assigned by the cluster's identity: it needs Managed Identity Operator on it
+  // (use-managed-identity.md, "Bring your own kubelet managed identity").
+  const kubelet = str(obj(obj(p["identityProfile"])["kubeletidentity"])["resourceId"]);
+  // The one AKS makes itself lives in the node resource group.
+  const madeByAks = kubelet !== undefined && key(kubelet).startsWith(key(`/subscriptions/${parseId(res.id)?.subscription ?? ""}/resourcegroups/${str(p["nodeResourceGroup"]) ?? ""}/`));
+  if (kubelet && !madeByAks && identity["type"] === "UserAssigned") {
+    for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
+      const principal = str(props(view.raw(uid)?.body ?? {})["principalId"]);
+      if (!principal || !hasNetworkRole(view, principal, kubelet, [MANAGED_IDENTITY_OPERATOR, CONTRIBUTOR, OWNER])) {
+        return {
+          code: "CustomKubeletIdentityMissingPermissionError",
+          message: `The cluster using user-assigned managed identity must be granted 'Managed Identity Operator' role to assign kubelet identity. You can run 'az role assignment create --assignee ${principal ?? uid} --role 'Managed Identity Operator' --scope ${kubelet}' to grant the permission. See: https://learn.microsoft.com/en-us/azure/aks/use-managed-identity#add-role-assignment`,
+        };
       }
     }
   }
