@@ -215,3 +215,43 @@ describe("create: resources the user brings (kept by delete)", function () {
     assert.ok(fake.get(`${vnet}/subnets/pods`), "the user's pod subnet is kept");
   });
 });
+
+describe("examples/aks-baseline.yaml (mspnp/aks-baseline's cluster as one spec)", function () {
+  this.timeout(120_000);
+  const h = useFakeArm();
+  const EXAMPLE = "examples/aks-baseline.yaml";
+
+  it("validates (exit 0) and dry-runs offline with every piece in the bodies", async () => {
+    const v = await runCli(["validate", "-f", EXAMPLE]);
+    assert.equal(v.code, 0, v.stderr + v.stdout);
+    const r = await runCli(["create", "-f", EXAMPLE, "--dry-run", "--offline", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const ops = (JSON.parse(r.stdout) as { operations: { type: string; resourceId: string; body: Json }[] }).operations;
+    const cluster = ops.find((o) => o.type === "Microsoft.ContainerService/managedClusters")?.body as Json;
+    const [system, user] = props(cluster)["agentPoolProfiles"] as Json[];
+    assert.match(String(system?.["vnetSubnetID"]), /\/subnets\/snet-systemnodes$/);
+    assert.match(String(user?.["vnetSubnetID"]), /\/subnets\/snet-usernodes$/);
+    assert.deepEqual(system?.["availabilityZones"], ["1", "2", "3"]);
+    assert.deepEqual(system?.["nodeTaints"], ["CriticalAddonsOnly=true:NoSchedule"]);
+    const np = props(cluster)["networkProfile"] as Json;
+    assert.deepEqual([np["networkPluginMode"], np["outboundType"], np["loadBalancerSku"]], ["overlay", "userDefinedRouting", "standard"]);
+    assert.deepEqual((props(cluster)["apiServerAccessProfile"] as Json)["authorizedIPRanges"], ["20.62.10.0/28"]);
+    const rt = ops.find((o) => o.type === "Microsoft.Network/routeTables")?.body as Json;
+    assert.deepEqual((props(rt)["routes"] as Json[]).map((x) => props(x)["nextHopIpAddress"]), ["10.200.0.4"], "routes only to the hub firewall");
+    assert.equal(ops.filter((o) => /azureFirewalls|publicIPAddresses/.test(o.type)).length, 0, "no firewall or public IP built");
+  });
+
+  it("creates on the fake, a second run sends 0 writes, delete -f removes everything it made", async () => {
+    const { fake } = h;
+    const first = await runCli(["create", "-f", EXAMPLE, "--yes", "-o", "json"], { fake, env: FAST });
+    ok(first);
+    assert.equal(result(first).status, "succeeded");
+    const mark = fake.requests.length;
+    const again = await runCli(["create", "-f", EXAMPLE, "--yes", "-o", "json"], { fake, env: FAST });
+    ok(again);
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), [], "a re-run writes nothing");
+    const d = await runCli(["delete", "-f", EXAMPLE, "--yes", "-o", "json"], { fake, env: FAST });
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(fake.get(rgId("rg-bu0001a0008")), undefined);
+  });
+});
