@@ -23,6 +23,7 @@ import { stdoutStyle } from "../io/io.ts";
 import { terminalAsker } from "../io/prompts.ts";
 import { emptyResult, renderResult, statusOf } from "../io/create-result.ts";
 import type { CreateResultJson, CreateStatus } from "../io/create-result.ts";
+import { toGithubAnnotations } from "../io/ci-output.ts";
 import { renderPlan } from "../io/render-plan.ts";
 import { buildReport, capacityLine, renderFindings } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
@@ -44,6 +45,8 @@ interface RunState {
   findings?: CreateResultJson["findings"];
   /** True once the one JSON document is on stdout. */
   documented: boolean;
+  /** True once the findings went out as GitHub annotations. */
+  annotated?: boolean;
 }
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
@@ -199,6 +202,11 @@ function check(resolved: ResolvedSpec, io: Io, state: RunState): Capacity {
   const findings = validateSpec(resolved.spec, resolved.provenance);
   const report = buildReport(resolved, findings, computeCapacity(resolved.spec));
   state.findings = { errors: report.errors, warnings: report.warnings, info: report.info };
+  // On a GitHub runner the findings are annotations too (once: the check runs again after the live reads).
+  if (io.env["GITHUB_ACTIONS"] === "true" && !state.annotated) {
+    io.stderr.write(toGithubAnnotations([...report.errors, ...report.warnings]));
+    state.annotated = true;
+  }
   if (report.valid) {
     if (report.warnings.length > 0) io.stderr.write(renderFindings({ errors: [], warnings: report.warnings, info: [] }, io.style));
     return report.capacity;

@@ -118,6 +118,15 @@ describe("GitHub annotations", () => {
     const plain = await runCli(["validate", "-f", "examples/broken.yaml", "-o", "json"], { env: { GITHUB_ACTIONS: undefined } });
     assert.doesNotMatch(plain.stderr, /::error/);
   });
+
+  it("create stopping on findings annotates them on a GitHub runner, once, and keeps -o json's one document", async () => {
+    const r = await runCli(["create", "-n", "gh", "-g", "rg-gh", "-l", "westeurope", "--dry-run", "--offline", "-o", "json", "--service-cidr", "10.0.0.0/33"], { env: { GITHUB_ACTIONS: "true" } });
+    assert.equal(r.code, 3);
+    assert.equal((JSON.parse(r.stdout) as { status: string }).status, "invalid");
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("::error "));
+    assert.ok(lines.length > 0 && lines.some((l) => l.includes("title=SYN-02")), r.stderr);
+    assert.equal(new Set(lines).size, lines.length, "each finding once");
+  });
 });
 
 describe("create --dry-run --detailed-exitcode", () => {
