@@ -139,6 +139,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     body["location"] = (location ?? ctx.defaultLocation).toLowerCase().replace(/\s+/g, "");
   }
   if (ctx.validate) checkName(t, name);
+  if (ctx.validate && !isChild) checkTags(body["tags"]);
   if (ctx.validate) checkReferences(view, id, t, body);
   if (ctx.validate) keepComputed(t, p, ctx.existing?.body);
 
@@ -230,6 +231,19 @@ function keepComputed(t: string, p: Json, existing: Json | undefined): void {
     delete p[k];
     const before = existing ? props(existing)[k] : undefined;
     if (before !== undefined) p[k] = clone(before);
+  }
+}
+
+/**
+ * ARM's tag limits (tag-resources.md "Limitations"): tag names without < > % & \ ? / or control characters, answered
+ * with ARM's InvalidTagNameCharacters. (The count and length limits are TAG-01..03's; their ARM answers are not modelled.)
+ */
+export function checkTags(tags: unknown): void {
+  if (tags === undefined || tags === null) return;
+  const entries = Object.entries(obj(tags));
+  const bad = entries.map(([k]) => k).filter((k) => /[<>%&\\?/]/.test(k) || [...k].some((c) => c.charCodeAt(0) < 32));
+  if (bad.length > 0) {
+    throw new ArmError(400, "InvalidTagNameCharacters", `The tag names '${bad.join(",")}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
   }
 }
 

@@ -21,7 +21,7 @@ import { testCert } from "./cert.ts";
 import { ArmError, arr, clone, isUnder, key, lastSegment, obj, parentOf, parseId, props, rgId, str, typeOfId } from "./arm-util.ts";
 import type { Json } from "./arm-util.ts";
 import {
-  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, checkResourceGroupName, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
+  FAKE_TENANT_ID, TYPES, buildWrite, canonicalType, checkDelete, checkResourceGroupName, checkTags, clusterCompletionError, isLroType, render, topLevelId, vnetUsages,
 } from "./arm-rules.ts";
 import type { QuotaView, StoreView, StoredResource } from "./arm-rules.ts";
 import { allowedAudiences, audienceRejection, metadataDocument, tokenAudience } from "./arm-auth.ts";
@@ -937,6 +937,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       }
       const b = obj(body);
       checkResourceGroupName(rg);
+      checkTags(b["tags"]);
       const location = str(b["location"]) ?? str(existing?.body["location"]);
       if (!location) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
       if (existing && location.toLowerCase() !== String(existing.body["location"]).toLowerCase()) {

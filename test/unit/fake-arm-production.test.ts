@@ -21,7 +21,7 @@ async function refusal(p: Promise<unknown>): Promise<{ code?: string; message: s
   throw new Error("expected a refusal");
 }
 
-describe("fake ARM: availability zones", function () {
+describe("fake ARM: zones, API server access, tag names", function () {
   this.timeout(10_000);
   let fake: FakeArm;
   let net: NetworkManagementClient;
@@ -125,5 +125,13 @@ describe("fake ARM: availability zones", function () {
       const small = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster({ enableVnetIntegration: true, subnetId: `${vnet}/subnets/small` }), poll));
       assert.match(small.message, /at least \/28, got \/29/);
     });
+  });
+
+  it("ARM refuses tag names with reserved characters, on resource groups and resources alike", async () => {
+    const e = await refusal(net.publicIPAddresses.beginCreateOrUpdateAndWait("rg", "pip", { ...pip, location: "westeurope", tags: { "cost/center": "1" } }, poll));
+    assert.equal(e.code, "InvalidTagNameCharacters");
+    assert.match(e.message, /The tag names 'cost\/center' have reserved characters/);
+    const made = await net.publicIPAddresses.beginCreateOrUpdateAndWait("rg", "pip", { ...pip, location: "westeurope", tags: { "cost-center": "1/2" } }, poll);
+    assert.deepEqual(made.tags, { "cost-center": "1/2" }, "values may hold them");
   });
 });
