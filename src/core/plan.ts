@@ -768,7 +768,11 @@ export function networkProfile(spec: ClusterSpec): Record<string, unknown> {
   set("outboundType", spec.outboundType);
   // The user's outbound knobs go through as the AKS API names them; LB-04/LB-05 reject them with other outbound types.
   if (spec.outboundType === "managedNATGateway") {
-    np["natGatewayProfile"] = { managedOutboundIPProfile: { count: 1 }, ...structuredClone(spec.natGatewayProfile ?? {}) };
+    // One managed IPv4 address unless the user gives a count or brings IPs or prefixes (a StandardV2 gateway's IPv6 count adds to it).
+    const nat = structuredClone(spec.natGatewayProfile ?? {});
+    const own = (nat.outboundIPs?.publicIPs ?? []).length > 0 || (nat.outboundIPPrefixes?.publicIPPrefixes ?? []).length > 0;
+    const managed = own ? nat.managedOutboundIPProfile : { count: 1, ...nat.managedOutboundIPProfile };
+    np["natGatewayProfile"] = { ...nat, ...(managed === undefined ? {} : { managedOutboundIPProfile: managed }) };
   }
   if (spec.outboundType === "loadBalancer" && spec.loadBalancerProfile !== undefined) {
     np["loadBalancerProfile"] = structuredClone(spec.loadBalancerProfile);

@@ -68,7 +68,13 @@ const loadBalancerProfile = object("Standard load balancer outbound settings (ou
 } satisfies Props<LoadBalancerProfileSpec>);
 
 const natGatewayProfile = object("Managed NAT gateway settings (outboundType managedNATGateway only).", {
-  managedOutboundIPProfile: object("AKS-managed NAT gateway public IPs.", { count: int("Outbound IPs (1-16).", { minimum: 1, maximum: 16 }) }),
+  sku: oneOf(ENUMS.natGatewaySku, "NAT gateway SKU: StandardV2 is zone-redundant and serves IPv6 and prefixes (default: AKS's, StandardV2 where the region offers it)."),
+  managedOutboundIPProfile: object("AKS-managed NAT gateway public IPs.", {
+    count: int("IPv4 outbound IPs (1-16).", { minimum: 1, maximum: 16 }),
+    countIPv6: int("IPv6 outbound IPs (1-16; StandardV2, dual-stack).", { minimum: 1, maximum: 16 }),
+  }),
+  outboundIPs: object("Your public IPs for the NAT gateway.", { publicIPs: list(text("Public IP resource id."), "Resource ids.") }),
+  outboundIPPrefixes: object("Your public IP prefixes for the NAT gateway (StandardV2).", { publicIPPrefixes: list(text("Public IP prefix resource id."), "Resource ids.") }),
   idleTimeoutInMinutes: int("Idle timeout, 4-120 minutes.", { minimum: 4, maximum: 120 }),
 } satisfies Props<NatGatewayProfileSpec>);
 

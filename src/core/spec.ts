@@ -175,10 +175,16 @@ export interface LoadBalancerProfileSpec {
   idleTimeoutInMinutes?: number;
 }
 
-/** Managed NAT gateway settings, as networkProfile.natGatewayProfile (LB-05). */
+/** Managed NAT gateway settings, as networkProfile.natGatewayProfile (LB-05, LB-06). */
 export interface NatGatewayProfileSpec {
-  /** 1-16 managed outbound IPs. */
-  managedOutboundIPProfile?: { count?: number };
+  /** Standard or StandardV2 (AKS's default where the region offers it; zone-redundant, IPv6, prefixes). */
+  sku?: string;
+  /** 1-16 managed outbound IPs; countIPv6 1-16 (StandardV2 only). */
+  managedOutboundIPProfile?: { count?: number; countIPv6?: number };
+  /** Your own public IPs (resource ids), as the AKS API takes them: a list of ids. */
+  outboundIPs?: { publicIPs?: string[] };
+  /** Your own public IP prefixes (resource ids; StandardV2 only). */
+  outboundIPPrefixes?: { publicIPPrefixes?: string[] };
   /** 4-120 minutes. */
   idleTimeoutInMinutes?: number;
 }
@@ -427,6 +433,7 @@ export const ENUMS = {
   nextHopType: ["VirtualAppliance", "VirtualNetworkGateway", "Internet", "VnetLocal", "None"],
   firewallSku: ["Standard", "Premium", "Basic"],
   podIPAllocationMode: ["DynamicIndividual", "StaticBlock"],
+  natGatewaySku: ["Standard", "StandardV2"],
   zones: ["1", "2", "3"],
   exposeProtocol: ["TCP", "UDP"],
 } as const;

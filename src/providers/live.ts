@@ -477,6 +477,8 @@ async function readBrought(ctx: AzureContext, spec: ClusterSpec, signal: AbortSi
     ["vnet.natGatewayId", spec.vnet.natGatewayId],
     ...(spec.loadBalancerProfile?.outboundIPs?.publicIPs ?? []).map((p, i): [string, unknown] => [`loadBalancerProfile.outboundIPs.publicIPs[${i}].id`, p?.id]),
     ...(spec.loadBalancerProfile?.outboundIPPrefixes?.publicIPPrefixes ?? []).map((p, i): [string, unknown] => [`loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[${i}].id`, p?.id]),
+    ...(spec.natGatewayProfile?.outboundIPs?.publicIPs ?? []).map((id, i): [string, unknown] => [`natGatewayProfile.outboundIPs.publicIPs[${i}]`, id]),
+    ...(spec.natGatewayProfile?.outboundIPPrefixes?.publicIPPrefixes ?? []).map((id, i): [string, unknown] => [`natGatewayProfile.outboundIPPrefixes.publicIPPrefixes[${i}]`, id]),
   ];
   const one = async (field: string, id: string): Promise<LiveBrought | undefined> => {
     let t: string;

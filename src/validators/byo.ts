@@ -56,6 +56,9 @@ function ids(s: ClusterSpec): Finding[] {
   const lb = s.loadBalancerProfile;
   (lb?.outboundIPs?.publicIPs ?? []).forEach((p, i) => bad(`loadBalancerProfile.outboundIPs.publicIPs[${i}].id`, "Microsoft.Network/publicIPAddresses", p?.id));
   (lb?.outboundIPPrefixes?.publicIPPrefixes ?? []).forEach((p, i) => bad(`loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[${i}].id`, "Microsoft.Network/publicIPPrefixes", p?.id));
+  const nat = s.natGatewayProfile;
+  (nat?.outboundIPs?.publicIPs ?? []).forEach((id, i) => bad(`natGatewayProfile.outboundIPs.publicIPs[${i}]`, "Microsoft.Network/publicIPAddresses", id));
+  (nat?.outboundIPPrefixes?.publicIPPrefixes ?? []).forEach((id, i) => bad(`natGatewayProfile.outboundIPPrefixes.publicIPPrefixes[${i}]`, "Microsoft.Network/publicIPPrefixes", id));
   return out;
 }
 

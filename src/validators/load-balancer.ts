@@ -12,6 +12,7 @@ export const rules: RuleInfo[] = [
   { id: "LB-03", severity: "error/warning", summary: "LB profile: managed IPs 1-100 (IPv6 0-100), ports 0-64000 in multiples of 8, idle 4-120 (over 100: warning, C-08), one kind of outbound IP." },
   { id: "LB-04", severity: "error", summary: "Load balancer outbound IPs, ports and idle timeout only with outboundType loadBalancer." },
   { id: "LB-05", severity: "error", summary: "NAT gateway IP count 1-16 and idle timeout 4-120, only with outboundType managedNATGateway." },
+  { id: "LB-06", severity: "error", summary: "Managed NAT gateway StandardV2 features: IPv6 outbound IPs (countIPv6 1-16) and your public IP prefixes need sku StandardV2; a Standard gateway cannot serve a dual-stack cluster." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
@@ -117,6 +118,18 @@ function natProfile(s: ClusterSpec): Finding[] {
   const idle = p.idleTimeoutInMinutes;
   if (outside(idle, 4, 120)) {
     out.push(finding("LB-05", "error", "natGatewayProfile.idleTimeoutInMinutes", `--nat-gateway-idle-timeout must be in the range [4,120], got ${String(idle)}`, "use 4 to 120 minutes"));
+  }
+  // StandardV2 only (the AKS API: ManagedClusterNATGatewayProfile, "Only compatible with NAT Gateway V2"; configure-dual-stack.md).
+  const v2 = String(p.sku ?? "").toLowerCase() === "standardv2";
+  const v6 = p.managedOutboundIPProfile?.countIPv6;
+  if (outside(v6, 1, 16)) {
+    out.push(finding("LB-06", "error", "natGatewayProfile.managedOutboundIPProfile.countIPv6", `--nat-gateway-managed-outbound-ipv6-count must be in the range [1,16], got ${String(v6)}`, "use 1 to 16 IPv6 outbound IPs"));
+  }
+  if (v6 !== undefined && !v2) {
+    out.push(finding("LB-06", "error", ["natGatewayProfile.managedOutboundIPProfile.countIPv6", "natGatewayProfile.sku"], `IPv6 outbound IPs need a StandardV2 NAT gateway; sku is ${p.sku ?? "unset (AKS picks Standard where V2 is not offered)"}`, "add --nat-gateway-sku StandardV2"));
+  }
+  if ((p.outboundIPPrefixes?.publicIPPrefixes ?? []).length > 0 && !v2) {
+    out.push(finding("LB-06", "error", ["natGatewayProfile.outboundIPPrefixes", "natGatewayProfile.sku"], `public IP prefixes on the managed NAT gateway are "Only compatible with NAT Gateway V2"; sku is ${p.sku ?? "unset"}`, "add --nat-gateway-sku StandardV2, or give public IPs (--nat-gateway-outbound-ips)"));
   }
   // Without an outbound type (Basic LB) LB-02 already reports the profile.
   if (s.outboundType !== "managedNATGateway" && s.outboundType !== undefined) {

@@ -133,6 +133,7 @@ function enumFields(ctx: RuleContext): [string, EnumName][] {
     ["loadBalancerSku", "loadBalancerSku"],
     ["outboundType", "outboundType"],
     ["firewall.sku", "firewallSku"],
+    ["natGatewayProfile.sku", "natGatewaySku"],
     ...each(s.ipFamilies, (i) => `ipFamilies[${i}]`, "ipFamilies"),
     ...each(s.nodePools, (i) => `nodePools[${i}].osType`, "osType"),
     ...each(s.nodePools, (i) => `nodePools[${i}].podIPAllocationMode`, "podIPAllocationMode"),

@@ -255,3 +255,24 @@ describe("examples/aks-baseline.yaml (mspnp/aks-baseline's cluster as one spec)"
     assert.equal(fake.get(rgId("rg-bu0001a0008")), undefined);
   });
 });
+
+describe("create: managed NAT gateway StandardV2 (issue 11 item 6)", function () {
+  this.timeout(60_000);
+  const h = useFakeArm();
+
+  it("dual-stack with a StandardV2 managed NAT gateway and IPv6 outbound IPs converges; a re-run writes nothing", async () => {
+    const { fake } = h;
+    const c = await convergesOnce(fake, "natv2", ["--outbound-type", "managedNATGateway", "--nat-gateway-sku", "StandardV2", "--ip-families", "IPv4,IPv6", "--nat-gateway-managed-outbound-ipv6-count", "2"]);
+    const nat = (props(c)["networkProfile"] as Json)["natGatewayProfile"] as Json;
+    assert.equal(nat["sku"], "StandardV2");
+    assert.deepEqual(nat["managedOutboundIPProfile"], { count: 1, countIPv6: 2 });
+  });
+
+  it("the fake refuses IPv6 outbound IPs on a Standard gateway, as the API says; aks-net stops it first (LB-06, exit 3)", async () => {
+    const { fake } = h;
+    const r = await create(fake, "natv1", ["--outbound-type", "managedNATGateway", "--nat-gateway-sku", "Standard", "--nat-gateway-managed-outbound-ipv6-count", "2"]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /LB-06/);
+    assert.equal(writesSince(fake, 0).length, 0);
+  });
+});

@@ -855,6 +855,21 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
   if (np["loadBalancerSku"] === "standard" && np["outboundType"] === "loadBalancer") {
     np["loadBalancerProfile"] ??= { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" };
   }
+  if (np["outboundType"] === "managedNATGateway") {
+    // The AKS API (ManagedClusterNATGatewayProfile): sku "Defaults to 'StandardV2' where available in the region,
+    // otherwise 'Standard'" (every fake region offers it); prefixes are "Only compatible with NAT Gateway V2", and a
+    // Standard gateway is IPv4-only (configure-dual-stack.md).
+    const nat = obj(np["natGatewayProfile"]);
+    const sku = str(nat["sku"]) ?? "StandardV2";
+    const ips = obj(nat["managedOutboundIPProfile"]);
+    const dual = arr(np["ipFamilies"]).includes("IPv6");
+    if (ctx.validate && sku !== "StandardV2") {
+      if (ips["countIPv6"] !== undefined || arr(obj(nat["outboundIPPrefixes"])["publicIPPrefixes"]).length > 0 || dual) {
+        throw new ArmError(400, "InvalidParameter", `NAT gateway SKU ${sku} does not support IPv6 outbound IPs or public IP prefixes; use natGatewayProfile.sku StandardV2.`);
+      }
+    }
+    np["natGatewayProfile"] = { ...nat, sku, managedOutboundIPProfile: { count: 1, ...ips } };
+  }
   const pools = arr(p["agentPoolProfiles"]).map((x) => clone(obj(x)));
   if (ctx.validate && pools.length === 0) {
     throw new ArmError(400, "InvalidParameter", "The value of parameter agentPoolProfiles is invalid. At least one agent pool is required.");

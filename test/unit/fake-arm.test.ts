@@ -445,6 +445,15 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(put.apiVersion, "2026-06-01");
   });
 
+  it("managed NAT gateway: IPv6 outbound IPs on a Standard gateway are refused (\"Only compatible with NAT Gateway V2\"), StandardV2 is the default and takes them", async () => {
+    const body = (nat: Record<string, unknown>) => ({ location: LOC, agentPoolProfiles: [{ name: "sys", count: 1, vmSize: "Standard_D4s_v5", mode: "System" }], networkProfile: { outboundType: "managedNATGateway", natGatewayProfile: nat } });
+    const e = await rejects(aks.managedClusters.createOrUpdate(RG, "nat1", body({ sku: "Standard", managedOutboundIPProfile: { countIPv6: 1 } }), poll));
+    assert.equal(e.code, "InvalidParameter");
+    const mc = await aks.managedClusters.createOrUpdate(RG, "nat2", body({ managedOutboundIPProfile: { countIPv6: 1 } }), poll);
+    assert.equal(mc.networkProfile?.natGatewayProfile?.sku, "StandardV2");
+    assert.deepEqual(mc.networkProfile?.natGatewayProfile?.managedOutboundIPProfile, { count: 1, countIPv6: 1 });
+  });
+
   it("UDR cluster behind a firewall without the AKS egress rules ends Failed with VMExtensionProvisioningError (exit status=50)", async () => {
     const { nodesId, fwSubnetId } = await baseNetwork();
     const fwIp = await firewall(fwSubnetId, false);

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"podSubnetId":{"type":"string"},"assignIdentity":{"type":"string"},"assignKubeletIdentity":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}},"vnetSubnetName":{"type":"string"},"vnetSubnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"nodeTaints":{"type":"array","items":{"type":"string"}},"nodeLabels":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}},"privateIp":{"type":"string"}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"podSubnetId":{"type":"string"},"assignIdentity":{"type":"string"},"assignKubeletIdentity":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"sku":{"type":"string"},"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}},"vnetSubnetName":{"type":"string"},"vnetSubnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"nodeTaints":{"type":"array","items":{"type":"string"}},"nodeLabels":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}},"privateIp":{"type":"string"}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -538,32 +538,63 @@ if(errors === _errs76){
 if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 const _errs78 = errors;
 for(const key7 in data34){
-if(!((key7 === "managedOutboundIPProfile") || (key7 === "idleTimeoutInMinutes"))){
+if(!(((((key7 === "sku") || (key7 === "managedOutboundIPProfile")) || (key7 === "outboundIPs")) || (key7 === "outboundIPPrefixes")) || (key7 === "idleTimeoutInMinutes"))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile",schemaPath:"#/properties/natGatewayProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs78 === errors){
-if(data34.managedOutboundIPProfile !== undefined){
-let data35 = data34.managedOutboundIPProfile;
+if(data34.sku !== undefined){
 const _errs79 = errors;
-if(errors === _errs79){
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(typeof data34.sku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/sku",schemaPath:"#/properties/natGatewayProfile/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid9 = _errs79 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data34.managedOutboundIPProfile !== undefined){
+let data36 = data34.managedOutboundIPProfile;
 const _errs81 = errors;
-for(const key8 in data35){
-if(!(key8 === "count")){
+if(errors === _errs81){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+const _errs83 = errors;
+for(const key8 in data36){
+if(!((key8 === "count") || (key8 === "countIPv6"))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs81 === errors){
-if(data35.count !== undefined){
-let data36 = data35.count;
-if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+if(_errs83 === errors){
+if(data36.count !== undefined){
+let data37 = data36.count;
+const _errs84 = errors;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile/count",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+var valid10 = _errs84 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data36.countIPv6 !== undefined){
+let data38 = data36.countIPv6;
+const _errs86 = errors;
+if(!((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38)))){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutboundIPProfile/countIPv6",schemaPath:"#/properties/natGatewayProfile/properties/managedOutboundIPProfile/properties/countIPv6/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid10 = _errs86 === errors;
+}
+else {
+var valid10 = true;
 }
 }
 }
@@ -573,23 +604,130 @@ validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/managedOutbo
 return false;
 }
 }
-var valid9 = _errs79 === errors;
+var valid9 = _errs81 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data34.outboundIPs !== undefined){
+let data39 = data34.outboundIPs;
+const _errs88 = errors;
+if(errors === _errs88){
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+const _errs90 = errors;
+for(const key9 in data39){
+if(!(key9 === "publicIPs")){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPs",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs90 === errors){
+if(data39.publicIPs !== undefined){
+let data40 = data39.publicIPs;
+const _errs91 = errors;
+if(errors === _errs91){
+if(Array.isArray(data40)){
+var valid12 = true;
+const len2 = data40.length;
+for(let i2=0; i2<len2; i2++){
+const _errs93 = errors;
+if(typeof data40[i2] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPs/publicIPs/" + i2,schemaPath:"#/properties/natGatewayProfile/properties/outboundIPs/properties/publicIPs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid12 = _errs93 === errors;
+if(!valid12){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPs/publicIPs",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPs/properties/publicIPs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPs",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPs/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs88 === errors;
+}
+else {
+var valid9 = true;
+}
+if(valid9){
+if(data34.outboundIPPrefixes !== undefined){
+let data42 = data34.outboundIPPrefixes;
+const _errs95 = errors;
+if(errors === _errs95){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+const _errs97 = errors;
+for(const key10 in data42){
+if(!(key10 === "publicIPPrefixes")){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPPrefixes",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPPrefixes/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs97 === errors){
+if(data42.publicIPPrefixes !== undefined){
+let data43 = data42.publicIPPrefixes;
+const _errs98 = errors;
+if(errors === _errs98){
+if(Array.isArray(data43)){
+var valid14 = true;
+const len3 = data43.length;
+for(let i3=0; i3<len3; i3++){
+const _errs100 = errors;
+if(typeof data43[i3] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPPrefixes/publicIPPrefixes/" + i3,schemaPath:"#/properties/natGatewayProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid14 = _errs100 === errors;
+if(!valid14){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPPrefixes/publicIPPrefixes",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPPrefixes/properties/publicIPPrefixes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/outboundIPPrefixes",schemaPath:"#/properties/natGatewayProfile/properties/outboundIPPrefixes/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid9 = _errs95 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data34.idleTimeoutInMinutes !== undefined){
-let data37 = data34.idleTimeoutInMinutes;
-const _errs84 = errors;
-if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+let data45 = data34.idleTimeoutInMinutes;
+const _errs102 = errors;
+if(!((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45)))){
 validate10.errors = [{instancePath:instancePath+"/natGatewayProfile/idleTimeoutInMinutes",schemaPath:"#/properties/natGatewayProfile/properties/idleTimeoutInMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid9 = _errs84 === errors;
+var valid9 = _errs102 === errors;
 }
 else {
 var valid9 = true;
+}
+}
+}
 }
 }
 }
@@ -606,21 +744,21 @@ var valid0 = true;
 }
 if(valid0){
 if(data.windowsProfile !== undefined){
-let data38 = data.windowsProfile;
-const _errs86 = errors;
-if(errors === _errs86){
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-const _errs88 = errors;
-for(const key9 in data38){
-if(!(key9 === "adminUsername")){
-validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/properties/windowsProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+let data46 = data.windowsProfile;
+const _errs104 = errors;
+if(errors === _errs104){
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+const _errs106 = errors;
+for(const key11 in data46){
+if(!(key11 === "adminUsername")){
+validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/properties/windowsProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs88 === errors){
-if(data38.adminUsername !== undefined){
-if(typeof data38.adminUsername !== "string"){
+if(_errs106 === errors){
+if(data46.adminUsername !== undefined){
+if(typeof data46.adminUsername !== "string"){
 validate10.errors = [{instancePath:instancePath+"/windowsProfile/adminUsername",schemaPath:"#/properties/windowsProfile/properties/adminUsername/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -632,77 +770,77 @@ validate10.errors = [{instancePath:instancePath+"/windowsProfile",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs86 === errors;
+var valid0 = _errs104 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.apiServerAccessProfile !== undefined){
-let data40 = data.apiServerAccessProfile;
-const _errs91 = errors;
-if(errors === _errs91){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-const _errs93 = errors;
-for(const key10 in data40){
-if(!((((((key10 === "enablePrivateCluster") || (key10 === "privateDNSZone")) || (key10 === "enablePrivateClusterPublicFQDN")) || (key10 === "authorizedIPRanges")) || (key10 === "enableVnetIntegration")) || (key10 === "subnetId"))){
-validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schemaPath:"#/properties/apiServerAccessProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+let data48 = data.apiServerAccessProfile;
+const _errs109 = errors;
+if(errors === _errs109){
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+const _errs111 = errors;
+for(const key12 in data48){
+if(!((((((key12 === "enablePrivateCluster") || (key12 === "privateDNSZone")) || (key12 === "enablePrivateClusterPublicFQDN")) || (key12 === "authorizedIPRanges")) || (key12 === "enableVnetIntegration")) || (key12 === "subnetId"))){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schemaPath:"#/properties/apiServerAccessProfile/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs93 === errors){
-if(data40.enablePrivateCluster !== undefined){
-const _errs94 = errors;
-if(typeof data40.enablePrivateCluster !== "boolean"){
+if(_errs111 === errors){
+if(data48.enablePrivateCluster !== undefined){
+const _errs112 = errors;
+if(typeof data48.enablePrivateCluster !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateCluster",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateCluster/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs94 === errors;
+var valid16 = _errs112 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
-if(valid12){
-if(data40.privateDNSZone !== undefined){
-const _errs96 = errors;
-if(typeof data40.privateDNSZone !== "string"){
+if(valid16){
+if(data48.privateDNSZone !== undefined){
+const _errs114 = errors;
+if(typeof data48.privateDNSZone !== "string"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/privateDNSZone",schemaPath:"#/properties/apiServerAccessProfile/properties/privateDNSZone/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs96 === errors;
+var valid16 = _errs114 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
-if(valid12){
-if(data40.enablePrivateClusterPublicFQDN !== undefined){
-const _errs98 = errors;
-if(typeof data40.enablePrivateClusterPublicFQDN !== "boolean"){
+if(valid16){
+if(data48.enablePrivateClusterPublicFQDN !== undefined){
+const _errs116 = errors;
+if(typeof data48.enablePrivateClusterPublicFQDN !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enablePrivateClusterPublicFQDN",schemaPath:"#/properties/apiServerAccessProfile/properties/enablePrivateClusterPublicFQDN/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs98 === errors;
+var valid16 = _errs116 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
-if(valid12){
-if(data40.authorizedIPRanges !== undefined){
-let data44 = data40.authorizedIPRanges;
-const _errs100 = errors;
-if(errors === _errs100){
-if(Array.isArray(data44)){
-var valid13 = true;
-const len2 = data44.length;
-for(let i2=0; i2<len2; i2++){
-const _errs102 = errors;
-if(typeof data44[i2] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authorizedIPRanges/" + i2,schemaPath:"#/properties/apiServerAccessProfile/properties/authorizedIPRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid16){
+if(data48.authorizedIPRanges !== undefined){
+let data52 = data48.authorizedIPRanges;
+const _errs118 = errors;
+if(errors === _errs118){
+if(Array.isArray(data52)){
+var valid17 = true;
+const len4 = data52.length;
+for(let i4=0; i4<len4; i4++){
+const _errs120 = errors;
+if(typeof data52[i4] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authorizedIPRanges/" + i4,schemaPath:"#/properties/apiServerAccessProfile/properties/authorizedIPRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid13 = _errs102 === errors;
-if(!valid13){
+var valid17 = _errs120 === errors;
+if(!valid17){
 break;
 }
 }
@@ -712,34 +850,34 @@ validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/authori
 return false;
 }
 }
-var valid12 = _errs100 === errors;
+var valid16 = _errs118 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
-if(valid12){
-if(data40.enableVnetIntegration !== undefined){
-const _errs104 = errors;
-if(typeof data40.enableVnetIntegration !== "boolean"){
+if(valid16){
+if(data48.enableVnetIntegration !== undefined){
+const _errs122 = errors;
+if(typeof data48.enableVnetIntegration !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/enableVnetIntegration",schemaPath:"#/properties/apiServerAccessProfile/properties/enableVnetIntegration/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid12 = _errs104 === errors;
+var valid16 = _errs122 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
-if(valid12){
-if(data40.subnetId !== undefined){
-const _errs106 = errors;
-if(typeof data40.subnetId !== "string"){
+if(valid16){
+if(data48.subnetId !== undefined){
+const _errs124 = errors;
+if(typeof data48.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile/subnetId",schemaPath:"#/properties/apiServerAccessProfile/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid12 = _errs106 === errors;
+var valid16 = _errs124 === errors;
 }
 else {
-var valid12 = true;
+var valid16 = true;
 }
 }
 }
@@ -753,25 +891,25 @@ validate10.errors = [{instancePath:instancePath+"/apiServerAccessProfile",schema
 return false;
 }
 }
-var valid0 = _errs91 === errors;
+var valid0 = _errs109 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.tags !== undefined){
-let data48 = data.tags;
-const _errs108 = errors;
-if(errors === _errs108){
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key11 in data48){
-const _errs111 = errors;
-if(typeof data48[key11] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data56 = data.tags;
+const _errs126 = errors;
+if(errors === _errs126){
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key13 in data56){
+const _errs129 = errors;
+if(typeof data56[key13] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid14 = _errs111 === errors;
-if(!valid14){
+var valid18 = _errs129 === errors;
+if(!valid18){
 break;
 }
 }
@@ -781,27 +919,27 @@ validate10.errors = [{instancePath:instancePath+"/tags",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs108 === errors;
+var valid0 = _errs126 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ipFamilies !== undefined){
-let data50 = data.ipFamilies;
-const _errs113 = errors;
-if(errors === _errs113){
-if(Array.isArray(data50)){
-var valid15 = true;
-const len3 = data50.length;
-for(let i3=0; i3<len3; i3++){
-const _errs115 = errors;
-if(typeof data50[i3] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i3,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data58 = data.ipFamilies;
+const _errs131 = errors;
+if(errors === _errs131){
+if(Array.isArray(data58)){
+var valid19 = true;
+const len5 = data58.length;
+for(let i5=0; i5<len5; i5++){
+const _errs133 = errors;
+if(typeof data58[i5] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ipFamilies/" + i5,schemaPath:"#/properties/ipFamilies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid15 = _errs115 === errors;
-if(!valid15){
+var valid19 = _errs133 === errors;
+if(!valid19){
 break;
 }
 }
@@ -811,27 +949,27 @@ validate10.errors = [{instancePath:instancePath+"/ipFamilies",schemaPath:"#/prop
 return false;
 }
 }
-var valid0 = _errs113 === errors;
+var valid0 = _errs131 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.podCidrs !== undefined){
-let data52 = data.podCidrs;
-const _errs117 = errors;
-if(errors === _errs117){
-if(Array.isArray(data52)){
-var valid16 = true;
-const len4 = data52.length;
-for(let i4=0; i4<len4; i4++){
-const _errs119 = errors;
-if(typeof data52[i4] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i4,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data60 = data.podCidrs;
+const _errs135 = errors;
+if(errors === _errs135){
+if(Array.isArray(data60)){
+var valid20 = true;
+const len6 = data60.length;
+for(let i6=0; i6<len6; i6++){
+const _errs137 = errors;
+if(typeof data60[i6] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/podCidrs/" + i6,schemaPath:"#/properties/podCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid16 = _errs119 === errors;
-if(!valid16){
+var valid20 = _errs137 === errors;
+if(!valid20){
 break;
 }
 }
@@ -841,27 +979,27 @@ validate10.errors = [{instancePath:instancePath+"/podCidrs",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs117 === errors;
+var valid0 = _errs135 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.serviceCidrs !== undefined){
-let data54 = data.serviceCidrs;
-const _errs121 = errors;
-if(errors === _errs121){
-if(Array.isArray(data54)){
-var valid17 = true;
-const len5 = data54.length;
-for(let i5=0; i5<len5; i5++){
-const _errs123 = errors;
-if(typeof data54[i5] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i5,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data62 = data.serviceCidrs;
+const _errs139 = errors;
+if(errors === _errs139){
+if(Array.isArray(data62)){
+var valid21 = true;
+const len7 = data62.length;
+for(let i7=0; i7<len7; i7++){
+const _errs141 = errors;
+if(typeof data62[i7] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/serviceCidrs/" + i7,schemaPath:"#/properties/serviceCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid17 = _errs123 === errors;
-if(!valid17){
+var valid21 = _errs141 === errors;
+if(!valid21){
 break;
 }
 }
@@ -871,378 +1009,229 @@ validate10.errors = [{instancePath:instancePath+"/serviceCidrs",schemaPath:"#/pr
 return false;
 }
 }
-var valid0 = _errs121 === errors;
+var valid0 = _errs139 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.nodePools !== undefined){
-let data56 = data.nodePools;
-const _errs125 = errors;
-if(errors === _errs125){
-if(Array.isArray(data56)){
-var valid18 = true;
-const len6 = data56.length;
-for(let i6=0; i6<len6; i6++){
-let data57 = data56[i6];
-const _errs127 = errors;
-if(errors === _errs127){
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-const _errs129 = errors;
-for(const key12 in data57){
-if(!(func2.call(schema11.properties.nodePools.items.properties, key12))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs129 === errors){
-if(data57.name !== undefined){
-const _errs130 = errors;
-if(typeof data57.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs130 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.mode !== undefined){
-const _errs132 = errors;
-if(typeof data57.mode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs132 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.count !== undefined){
-let data60 = data57.count;
-const _errs134 = errors;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid19 = _errs134 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.maxPods !== undefined){
-let data61 = data57.maxPods;
-const _errs136 = errors;
-if(!((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid19 = _errs136 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.osType !== undefined){
-const _errs138 = errors;
-if(typeof data57.osType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs138 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.vmSize !== undefined){
-const _errs140 = errors;
-if(typeof data57.vmSize !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs140 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.enableAutoScaling !== undefined){
-const _errs142 = errors;
-if(typeof data57.enableAutoScaling !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid19 = _errs142 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.minCount !== undefined){
-let data65 = data57.minCount;
-const _errs144 = errors;
-if(!((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid19 = _errs144 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.maxCount !== undefined){
-let data66 = data57.maxCount;
-const _errs146 = errors;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid19 = _errs146 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.maxSurge !== undefined){
-let data67 = data57.maxSurge;
-const _errs148 = errors;
-if((!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))) && (typeof data67 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
-return false;
-}
-var valid19 = _errs148 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.maxUnavailable !== undefined){
-let data68 = data57.maxUnavailable;
-const _errs150 = errors;
-if((!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))) && (typeof data68 !== "string")){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
-return false;
-}
-var valid19 = _errs150 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.podIPAllocationMode !== undefined){
-const _errs152 = errors;
-if(typeof data57.podIPAllocationMode !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs152 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.availabilityZones !== undefined){
-let data70 = data57.availabilityZones;
-const _errs154 = errors;
-if(errors === _errs154){
-if(Array.isArray(data70)){
-var valid20 = true;
-const len7 = data70.length;
-for(let i7=0; i7<len7; i7++){
-const _errs156 = errors;
-if(typeof data70[i7] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilityZones/" + i7,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid20 = _errs156 === errors;
-if(!valid20){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/availabilityZones",schemaPath:"#/properties/nodePools/items/properties/availabilityZones/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid19 = _errs154 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.vnetSubnetName !== undefined){
-const _errs158 = errors;
-if(typeof data57.vnetSubnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vnetSubnetName",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs158 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.vnetSubnetCidr !== undefined){
-const _errs160 = errors;
-if(typeof data57.vnetSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/vnetSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs160 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.podSubnetName !== undefined){
-const _errs162 = errors;
-if(typeof data57.podSubnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podSubnetName",schemaPath:"#/properties/nodePools/items/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs162 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.podSubnetCidr !== undefined){
-const _errs164 = errors;
-if(typeof data57.podSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/podSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid19 = _errs164 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.nodeTaints !== undefined){
-let data76 = data57.nodeTaints;
-const _errs166 = errors;
-if(errors === _errs166){
-if(Array.isArray(data76)){
-var valid21 = true;
-const len8 = data76.length;
+let data64 = data.nodePools;
+const _errs143 = errors;
+if(errors === _errs143){
+if(Array.isArray(data64)){
+var valid22 = true;
+const len8 = data64.length;
 for(let i8=0; i8<len8; i8++){
+let data65 = data64[i8];
+const _errs145 = errors;
+if(errors === _errs145){
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+const _errs147 = errors;
+for(const key14 in data65){
+if(!(func2.call(schema11.properties.nodePools.items.properties, key14))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8,schemaPath:"#/properties/nodePools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs147 === errors){
+if(data65.name !== undefined){
+const _errs148 = errors;
+if(typeof data65.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/name",schemaPath:"#/properties/nodePools/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs148 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.mode !== undefined){
+const _errs150 = errors;
+if(typeof data65.mode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/mode",schemaPath:"#/properties/nodePools/items/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs150 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.count !== undefined){
+let data68 = data65.count;
+const _errs152 = errors;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/count",schemaPath:"#/properties/nodePools/items/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid23 = _errs152 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.maxPods !== undefined){
+let data69 = data65.maxPods;
+const _errs154 = errors;
+if(!((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/maxPods",schemaPath:"#/properties/nodePools/items/properties/maxPods/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid23 = _errs154 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.osType !== undefined){
+const _errs156 = errors;
+if(typeof data65.osType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/osType",schemaPath:"#/properties/nodePools/items/properties/osType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs156 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.vmSize !== undefined){
+const _errs158 = errors;
+if(typeof data65.vmSize !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/vmSize",schemaPath:"#/properties/nodePools/items/properties/vmSize/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid23 = _errs158 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.enableAutoScaling !== undefined){
+const _errs160 = errors;
+if(typeof data65.enableAutoScaling !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/enableAutoScaling",schemaPath:"#/properties/nodePools/items/properties/enableAutoScaling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid23 = _errs160 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.minCount !== undefined){
+let data73 = data65.minCount;
+const _errs162 = errors;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/minCount",schemaPath:"#/properties/nodePools/items/properties/minCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid23 = _errs162 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.maxCount !== undefined){
+let data74 = data65.maxCount;
+const _errs164 = errors;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/maxCount",schemaPath:"#/properties/nodePools/items/properties/maxCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid23 = _errs164 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.maxSurge !== undefined){
+let data75 = data65.maxSurge;
+const _errs166 = errors;
+if((!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))) && (typeof data75 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/maxSurge",schemaPath:"#/properties/nodePools/items/properties/maxSurge/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxSurge.type},message:"must be integer,string"}];
+return false;
+}
+var valid23 = _errs166 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.maxUnavailable !== undefined){
+let data76 = data65.maxUnavailable;
 const _errs168 = errors;
-if(typeof data76[i8] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeTaints/" + i8,schemaPath:"#/properties/nodePools/items/properties/nodeTaints/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if((!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))) && (typeof data76 !== "string")){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/maxUnavailable",schemaPath:"#/properties/nodePools/items/properties/maxUnavailable/type",keyword:"type",params:{type: schema11.properties.nodePools.items.properties.maxUnavailable.type},message:"must be integer,string"}];
 return false;
 }
-var valid21 = _errs168 === errors;
-if(!valid21){
-break;
-}
-}
+var valid23 = _errs168 === errors;
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeTaints",schemaPath:"#/properties/nodePools/items/properties/nodeTaints/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
+var valid23 = true;
 }
-}
-var valid19 = _errs166 === errors;
-}
-else {
-var valid19 = true;
-}
-if(valid19){
-if(data57.nodeLabels !== undefined){
-let data78 = data57.nodeLabels;
+if(valid23){
+if(data65.podIPAllocationMode !== undefined){
 const _errs170 = errors;
-if(errors === _errs170){
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-for(const key13 in data78){
-const _errs173 = errors;
-if(typeof data78[key13] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeLabels/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/nodeLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data65.podIPAllocationMode !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/podIPAllocationMode",schemaPath:"#/properties/nodePools/items/properties/podIPAllocationMode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid22 = _errs173 === errors;
-if(!valid22){
+var valid23 = _errs170 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+if(data65.availabilityZones !== undefined){
+let data78 = data65.availabilityZones;
+const _errs172 = errors;
+if(errors === _errs172){
+if(Array.isArray(data78)){
+var valid24 = true;
+const len9 = data78.length;
+for(let i9=0; i9<len9; i9++){
+const _errs174 = errors;
+if(typeof data78[i9] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/availabilityZones/" + i9,schemaPath:"#/properties/nodePools/items/properties/availabilityZones/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid24 = _errs174 === errors;
+if(!valid24){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6+"/nodeLabels",schemaPath:"#/properties/nodePools/items/properties/nodeLabels/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/availabilityZones",schemaPath:"#/properties/nodePools/items/properties/availabilityZones/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid19 = _errs170 === errors;
+var valid23 = _errs172 === errors;
 }
 else {
-var valid19 = true;
+var valid23 = true;
 }
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/nodePools/" + i6,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(valid23){
+if(data65.vnetSubnetName !== undefined){
+const _errs176 = errors;
+if(typeof data65.vnetSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/vnetSubnetName",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-}
-var valid18 = _errs127 === errors;
-if(!valid18){
-break;
-}
-}
+var valid23 = _errs176 === errors;
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
+var valid23 = true;
 }
-}
-var valid0 = _errs125 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.vnet !== undefined){
-let data80 = data.vnet;
-const _errs175 = errors;
-if(errors === _errs175){
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-const _errs177 = errors;
-for(const key14 in data80){
-if(!(func2.call(schema11.properties.vnet.properties, key14))){
-validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs177 === errors){
-if(data80.managed !== undefined){
+if(valid23){
+if(data65.vnetSubnetCidr !== undefined){
 const _errs178 = errors;
-if(typeof data80.managed !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+if(typeof data65.vnetSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/vnetSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/vnetSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid23 = _errs178 === errors;
@@ -1251,10 +1240,10 @@ else {
 var valid23 = true;
 }
 if(valid23){
-if(data80.name !== undefined){
+if(data65.podSubnetName !== undefined){
 const _errs180 = errors;
-if(typeof data80.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data65.podSubnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/podSubnetName",schemaPath:"#/properties/nodePools/items/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid23 = _errs180 === errors;
@@ -1263,10 +1252,10 @@ else {
 var valid23 = true;
 }
 if(valid23){
-if(data80.resourceGroup !== undefined){
+if(data65.podSubnetCidr !== undefined){
 const _errs182 = errors;
-if(typeof data80.resourceGroup !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data65.podSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/podSubnetCidr",schemaPath:"#/properties/nodePools/items/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid23 = _errs182 === errors;
@@ -1275,27 +1264,27 @@ else {
 var valid23 = true;
 }
 if(valid23){
-if(data80.addressSpaces !== undefined){
-let data84 = data80.addressSpaces;
+if(data65.nodeTaints !== undefined){
+let data84 = data65.nodeTaints;
 const _errs184 = errors;
 if(errors === _errs184){
 if(Array.isArray(data84)){
-var valid24 = true;
-const len9 = data84.length;
-for(let i9=0; i9<len9; i9++){
+var valid25 = true;
+const len10 = data84.length;
+for(let i10=0; i10<len10; i10++){
 const _errs186 = errors;
-if(typeof data84[i9] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i9,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data84[i10] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/nodeTaints/" + i10,schemaPath:"#/properties/nodePools/items/properties/nodeTaints/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs186 === errors;
-if(!valid24){
+var valid25 = _errs186 === errors;
+if(!valid25){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath:"#/properties/vnet/properties/addressSpaces/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/nodeTaints",schemaPath:"#/properties/nodePools/items/properties/nodeTaints/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1305,81 +1294,230 @@ else {
 var valid23 = true;
 }
 if(valid23){
-if(data80.subnetName !== undefined){
+if(data65.nodeLabels !== undefined){
+let data86 = data65.nodeLabels;
 const _errs188 = errors;
-if(typeof data80.subnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs188){
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key15 in data86){
+const _errs191 = errors;
+if(typeof data86[key15] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/nodeLabels/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/nodePools/items/properties/nodeLabels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
+}
+var valid26 = _errs191 === errors;
+if(!valid26){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8+"/nodeLabels",schemaPath:"#/properties/nodePools/items/properties/nodeLabels/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
 }
 var valid23 = _errs188 === errors;
 }
 else {
 var valid23 = true;
 }
-if(valid23){
-if(data80.subnetCidr !== undefined){
-const _errs190 = errors;
-if(typeof data80.subnetCidr !== "string"){
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools/" + i8,schemaPath:"#/properties/nodePools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid22 = _errs145 === errors;
+if(!valid22){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/nodePools",schemaPath:"#/properties/nodePools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs143 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vnet !== undefined){
+let data88 = data.vnet;
+const _errs193 = errors;
+if(errors === _errs193){
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+const _errs195 = errors;
+for(const key16 in data88){
+if(!(func2.call(schema11.properties.vnet.properties, key16))){
+validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties/vnet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs195 === errors){
+if(data88.managed !== undefined){
+const _errs196 = errors;
+if(typeof data88.managed !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/vnet/managed",schemaPath:"#/properties/vnet/properties/managed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid27 = _errs196 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.name !== undefined){
+const _errs198 = errors;
+if(typeof data88.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/name",schemaPath:"#/properties/vnet/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs198 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.resourceGroup !== undefined){
+const _errs200 = errors;
+if(typeof data88.resourceGroup !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/resourceGroup",schemaPath:"#/properties/vnet/properties/resourceGroup/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs200 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.addressSpaces !== undefined){
+let data92 = data88.addressSpaces;
+const _errs202 = errors;
+if(errors === _errs202){
+if(Array.isArray(data92)){
+var valid28 = true;
+const len11 = data92.length;
+for(let i11=0; i11<len11; i11++){
+const _errs204 = errors;
+if(typeof data92[i11] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces/" + i11,schemaPath:"#/properties/vnet/properties/addressSpaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid28 = _errs204 === errors;
+if(!valid28){
+break;
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/addressSpaces",schemaPath:"#/properties/vnet/properties/addressSpaces/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid27 = _errs202 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.subnetName !== undefined){
+const _errs206 = errors;
+if(typeof data88.subnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/subnetName",schemaPath:"#/properties/vnet/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs206 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.subnetCidr !== undefined){
+const _errs208 = errors;
+if(typeof data88.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetCidr",schemaPath:"#/properties/vnet/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs190 === errors;
+var valid27 = _errs208 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.subnetIPv6Cidr !== undefined){
-const _errs192 = errors;
-if(typeof data80.subnetIPv6Cidr !== "string"){
+if(valid27){
+if(data88.subnetIPv6Cidr !== undefined){
+const _errs210 = errors;
+if(typeof data88.subnetIPv6Cidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/subnetIPv6Cidr",schemaPath:"#/properties/vnet/properties/subnetIPv6Cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs192 === errors;
+var valid27 = _errs210 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.podSubnetName !== undefined){
-const _errs194 = errors;
-if(typeof data80.podSubnetName !== "string"){
+if(valid27){
+if(data88.podSubnetName !== undefined){
+const _errs212 = errors;
+if(typeof data88.podSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetName",schemaPath:"#/properties/vnet/properties/podSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs194 === errors;
+var valid27 = _errs212 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.podSubnetCidr !== undefined){
-const _errs196 = errors;
-if(typeof data80.podSubnetCidr !== "string"){
+if(valid27){
+if(data88.podSubnetCidr !== undefined){
+const _errs214 = errors;
+if(typeof data88.podSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/podSubnetCidr",schemaPath:"#/properties/vnet/properties/podSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs196 === errors;
+var valid27 = _errs214 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.dnsServers !== undefined){
-let data91 = data80.dnsServers;
-const _errs198 = errors;
-if(errors === _errs198){
-if(Array.isArray(data91)){
-var valid25 = true;
-const len10 = data91.length;
-for(let i10=0; i10<len10; i10++){
-const _errs200 = errors;
-if(typeof data91[i10] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers/" + i10,schemaPath:"#/properties/vnet/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid27){
+if(data88.dnsServers !== undefined){
+let data99 = data88.dnsServers;
+const _errs216 = errors;
+if(errors === _errs216){
+if(Array.isArray(data99)){
+var valid29 = true;
+const len12 = data99.length;
+for(let i12=0; i12<len12; i12++){
+const _errs218 = errors;
+if(typeof data99[i12] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers/" + i12,schemaPath:"#/properties/vnet/properties/dnsServers/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid25 = _errs200 === errors;
-if(!valid25){
+var valid29 = _errs218 === errors;
+if(!valid29){
 break;
 }
 }
@@ -1389,236 +1527,236 @@ validate10.errors = [{instancePath:instancePath+"/vnet/dnsServers",schemaPath:"#
 return false;
 }
 }
-var valid23 = _errs198 === errors;
+var valid27 = _errs216 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.apiServerSubnetName !== undefined){
-const _errs202 = errors;
-if(typeof data80.apiServerSubnetName !== "string"){
+if(valid27){
+if(data88.apiServerSubnetName !== undefined){
+const _errs220 = errors;
+if(typeof data88.apiServerSubnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetName",schemaPath:"#/properties/vnet/properties/apiServerSubnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs202 === errors;
+var valid27 = _errs220 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.apiServerSubnetCidr !== undefined){
-const _errs204 = errors;
-if(typeof data80.apiServerSubnetCidr !== "string"){
+if(valid27){
+if(data88.apiServerSubnetCidr !== undefined){
+const _errs222 = errors;
+if(typeof data88.apiServerSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/apiServerSubnetCidr",schemaPath:"#/properties/vnet/properties/apiServerSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs204 === errors;
+var valid27 = _errs222 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.routeTableId !== undefined){
-const _errs206 = errors;
-if(typeof data80.routeTableId !== "string"){
+if(valid27){
+if(data88.routeTableId !== undefined){
+const _errs224 = errors;
+if(typeof data88.routeTableId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/routeTableId",schemaPath:"#/properties/vnet/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs206 === errors;
+var valid27 = _errs224 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
-if(valid23){
-if(data80.natGatewayId !== undefined){
-const _errs208 = errors;
-if(typeof data80.natGatewayId !== "string"){
+if(valid27){
+if(data88.natGatewayId !== undefined){
+const _errs226 = errors;
+if(typeof data88.natGatewayId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/natGatewayId",schemaPath:"#/properties/vnet/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid23 = _errs208 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-if(data80.existingSubnets !== undefined){
-let data97 = data80.existingSubnets;
-const _errs210 = errors;
-if(errors === _errs210){
-if(Array.isArray(data97)){
-var valid26 = true;
-const len11 = data97.length;
-for(let i11=0; i11<len11; i11++){
-let data98 = data97[i11];
-const _errs212 = errors;
-if(errors === _errs212){
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-let missing2;
-if((data98.cidr === undefined) && (missing2 = "cidr")){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
-return false;
-}
-else {
-const _errs214 = errors;
-for(const key15 in data98){
-if(!((((((((key15 === "name") || (key15 === "cidr")) || (key15 === "delegations")) || (key15 === "routeTableId")) || (key15 === "natGatewayId")) || (key15 === "networkSecurityGroupId")) || (key15 === "usedBy")) || (key15 === "used"))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs214 === errors){
-if(data98.name !== undefined){
-const _errs215 = errors;
-if(typeof data98.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs215 === errors;
+var valid27 = _errs226 === errors;
 }
 else {
 var valid27 = true;
 }
 if(valid27){
-if(data98.cidr !== undefined){
-const _errs217 = errors;
-if(typeof data98.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs217 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data98.delegations !== undefined){
-let data101 = data98.delegations;
-const _errs219 = errors;
-if(errors === _errs219){
-if(Array.isArray(data101)){
-var valid28 = true;
-const len12 = data101.length;
-for(let i12=0; i12<len12; i12++){
-const _errs221 = errors;
-if(typeof data101[i12] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/delegations/" + i12,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid28 = _errs221 === errors;
-if(!valid28){
-break;
-}
-}
-}
-else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid27 = _errs219 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data98.routeTableId !== undefined){
-const _errs223 = errors;
-if(typeof data98.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs223 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data98.natGatewayId !== undefined){
-const _errs225 = errors;
-if(typeof data98.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs225 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data98.networkSecurityGroupId !== undefined){
-const _errs227 = errors;
-if(typeof data98.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid27 = _errs227 === errors;
-}
-else {
-var valid27 = true;
-}
-if(valid27){
-if(data98.usedBy !== undefined){
-let data106 = data98.usedBy;
-const _errs229 = errors;
-if(errors === _errs229){
-if(Array.isArray(data106)){
-var valid29 = true;
-const len13 = data106.length;
+if(data88.existingSubnets !== undefined){
+let data105 = data88.existingSubnets;
+const _errs228 = errors;
+if(errors === _errs228){
+if(Array.isArray(data105)){
+var valid30 = true;
+const len13 = data105.length;
 for(let i13=0; i13<len13; i13++){
-const _errs231 = errors;
-if(typeof data106[i13] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/usedBy/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data106 = data105[i13];
+const _errs230 = errors;
+if(errors === _errs230){
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+let missing2;
+if((data106.cidr === undefined) && (missing2 = "cidr")){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
-var valid29 = _errs231 === errors;
-if(!valid29){
+else {
+const _errs232 = errors;
+for(const key17 in data106){
+if(!((((((((key17 === "name") || (key17 === "cidr")) || (key17 === "delegations")) || (key17 === "routeTableId")) || (key17 === "natGatewayId")) || (key17 === "networkSecurityGroupId")) || (key17 === "usedBy")) || (key17 === "used"))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs232 === errors){
+if(data106.name !== undefined){
+const _errs233 = errors;
+if(typeof data106.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs233 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data106.cidr !== undefined){
+const _errs235 = errors;
+if(typeof data106.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs235 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data106.delegations !== undefined){
+let data109 = data106.delegations;
+const _errs237 = errors;
+if(errors === _errs237){
+if(Array.isArray(data109)){
+var valid32 = true;
+const len14 = data109.length;
+for(let i14=0; i14<len14; i14++){
+const _errs239 = errors;
+if(typeof data109[i14] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/delegations/" + i14,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid32 = _errs239 === errors;
+if(!valid32){
 break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/delegations",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid27 = _errs229 === errors;
+var valid31 = _errs237 === errors;
 }
 else {
-var valid27 = true;
+var valid31 = true;
 }
-if(valid27){
-if(data98.used !== undefined){
-let data108 = data98.used;
-const _errs233 = errors;
-if(!((typeof data108 == "number") && (!(data108 % 1) && !isNaN(data108)))){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(valid31){
+if(data106.routeTableId !== undefined){
+const _errs241 = errors;
+if(typeof data106.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid27 = _errs233 === errors;
+var valid31 = _errs241 === errors;
 }
 else {
-var valid27 = true;
+var valid31 = true;
 }
+if(valid31){
+if(data106.natGatewayId !== undefined){
+const _errs243 = errors;
+if(typeof data106.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid31 = _errs243 === errors;
 }
+else {
+var valid31 = true;
 }
+if(valid31){
+if(data106.networkSecurityGroupId !== undefined){
+const _errs245 = errors;
+if(typeof data106.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid31 = _errs245 === errors;
 }
+else {
+var valid31 = true;
 }
+if(valid31){
+if(data106.usedBy !== undefined){
+let data114 = data106.usedBy;
+const _errs247 = errors;
+if(errors === _errs247){
+if(Array.isArray(data114)){
+var valid33 = true;
+const len15 = data114.length;
+for(let i15=0; i15<len15; i15++){
+const _errs249 = errors;
+if(typeof data114[i15] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/usedBy/" + i15,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
+var valid33 = _errs249 === errors;
+if(!valid33){
+break;
 }
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i11,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/usedBy",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid26 = _errs212 === errors;
-if(!valid26){
+var valid31 = _errs247 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data106.used !== undefined){
+let data116 = data106.used;
+const _errs251 = errors;
+if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid31 = _errs251 === errors;
+}
+else {
+var valid31 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid30 = _errs230 === errors;
+if(!valid30){
 break;
 }
 }
@@ -1628,10 +1766,10 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid23 = _errs210 === errors;
+var valid27 = _errs228 === errors;
 }
 else {
-var valid23 = true;
+var valid27 = true;
 }
 }
 }
@@ -1654,27 +1792,27 @@ validate10.errors = [{instancePath:instancePath+"/vnet",schemaPath:"#/properties
 return false;
 }
 }
-var valid0 = _errs175 === errors;
+var valid0 = _errs193 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data109 = data.connectedCidrs;
-const _errs235 = errors;
-if(errors === _errs235){
-if(Array.isArray(data109)){
-var valid30 = true;
-const len14 = data109.length;
-for(let i14=0; i14<len14; i14++){
-const _errs237 = errors;
-if(typeof data109[i14] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i14,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+let data117 = data.connectedCidrs;
+const _errs253 = errors;
+if(errors === _errs253){
+if(Array.isArray(data117)){
+var valid34 = true;
+const len16 = data117.length;
+for(let i16=0; i16<len16; i16++){
+const _errs255 = errors;
+if(typeof data117[i16] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i16,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid30 = _errs237 === errors;
-if(!valid30){
+var valid34 = _errs255 === errors;
+if(!valid34){
 break;
 }
 }
@@ -1684,73 +1822,73 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs235 === errors;
+var valid0 = _errs253 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data111 = data.routes;
-const _errs239 = errors;
-if(errors === _errs239){
-if(Array.isArray(data111)){
-var valid31 = true;
-const len15 = data111.length;
-for(let i15=0; i15<len15; i15++){
-let data112 = data111[i15];
-const _errs241 = errors;
-if(errors === _errs241){
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+let data119 = data.routes;
+const _errs257 = errors;
+if(errors === _errs257){
+if(Array.isArray(data119)){
+var valid35 = true;
+const len17 = data119.length;
+for(let i17=0; i17<len17; i17++){
+let data120 = data119[i17];
+const _errs259 = errors;
+if(errors === _errs259){
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
 let missing3;
-if(((data112.prefix === undefined) && (missing3 = "prefix")) || ((data112.nextHopType === undefined) && (missing3 = "nextHopType"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(((data120.prefix === undefined) && (missing3 = "prefix")) || ((data120.nextHopType === undefined) && (missing3 = "nextHopType"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs243 = errors;
-for(const key16 in data112){
-if(!(((key16 === "prefix") || (key16 === "nextHopType")) || (key16 === "nextHopIp"))){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
+const _errs261 = errors;
+for(const key18 in data120){
+if(!(((key18 === "prefix") || (key18 === "nextHopType")) || (key18 === "nextHopIp"))){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs243 === errors){
-if(data112.prefix !== undefined){
-const _errs244 = errors;
-if(typeof data112.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(_errs261 === errors){
+if(data120.prefix !== undefined){
+const _errs262 = errors;
+if(typeof data120.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs244 === errors;
+var valid36 = _errs262 === errors;
 }
 else {
-var valid32 = true;
+var valid36 = true;
 }
-if(valid32){
-if(data112.nextHopType !== undefined){
-const _errs246 = errors;
-if(typeof data112.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid36){
+if(data120.nextHopType !== undefined){
+const _errs264 = errors;
+if(typeof data120.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs246 === errors;
+var valid36 = _errs264 === errors;
 }
 else {
-var valid32 = true;
+var valid36 = true;
 }
-if(valid32){
-if(data112.nextHopIp !== undefined){
-const _errs248 = errors;
-if(typeof data112.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid36){
+if(data120.nextHopIp !== undefined){
+const _errs266 = errors;
+if(typeof data120.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs248 === errors;
+var valid36 = _errs266 === errors;
 }
 else {
-var valid32 = true;
+var valid36 = true;
 }
 }
 }
@@ -1758,12 +1896,12 @@ var valid32 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/routes/" + i15,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/properties/routes/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid31 = _errs241 === errors;
-if(!valid31){
+var valid35 = _errs259 === errors;
+if(!valid35){
 break;
 }
 }
@@ -1773,89 +1911,89 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs239 === errors;
+var valid0 = _errs257 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data116 = data.firewall;
-const _errs250 = errors;
-if(errors === _errs250){
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-const _errs252 = errors;
-for(const key17 in data116){
-if(!((((((key17 === "enabled") || (key17 === "subnetCidr")) || (key17 === "sku")) || (key17 === "managementSubnetCidr")) || (key17 === "allowList")) || (key17 === "privateIp"))){
-validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
+let data124 = data.firewall;
+const _errs268 = errors;
+if(errors === _errs268){
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+const _errs270 = errors;
+for(const key19 in data124){
+if(!((((((key19 === "enabled") || (key19 === "subnetCidr")) || (key19 === "sku")) || (key19 === "managementSubnetCidr")) || (key19 === "allowList")) || (key19 === "privateIp"))){
+validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs252 === errors){
-if(data116.enabled !== undefined){
-const _errs253 = errors;
-if(typeof data116.enabled !== "boolean"){
+if(_errs270 === errors){
+if(data124.enabled !== undefined){
+const _errs271 = errors;
+if(typeof data124.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid33 = _errs253 === errors;
+var valid37 = _errs271 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
-if(valid33){
-if(data116.subnetCidr !== undefined){
-const _errs255 = errors;
-if(typeof data116.subnetCidr !== "string"){
+if(valid37){
+if(data124.subnetCidr !== undefined){
+const _errs273 = errors;
+if(typeof data124.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs255 === errors;
+var valid37 = _errs273 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
-if(valid33){
-if(data116.sku !== undefined){
-const _errs257 = errors;
-if(typeof data116.sku !== "string"){
+if(valid37){
+if(data124.sku !== undefined){
+const _errs275 = errors;
+if(typeof data124.sku !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs257 === errors;
+var valid37 = _errs275 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
-if(valid33){
-if(data116.managementSubnetCidr !== undefined){
-const _errs259 = errors;
-if(typeof data116.managementSubnetCidr !== "string"){
+if(valid37){
+if(data124.managementSubnetCidr !== undefined){
+const _errs277 = errors;
+if(typeof data124.managementSubnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs259 === errors;
+var valid37 = _errs277 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
-if(valid33){
-if(data116.allowList !== undefined){
-let data121 = data116.allowList;
-const _errs261 = errors;
-if(errors === _errs261){
-if(Array.isArray(data121)){
-var valid34 = true;
-const len16 = data121.length;
-for(let i16=0; i16<len16; i16++){
-const _errs263 = errors;
-if(typeof data121[i16] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i16,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid37){
+if(data124.allowList !== undefined){
+let data129 = data124.allowList;
+const _errs279 = errors;
+if(errors === _errs279){
+if(Array.isArray(data129)){
+var valid38 = true;
+const len18 = data129.length;
+for(let i18=0; i18<len18; i18++){
+const _errs281 = errors;
+if(typeof data129[i18] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i18,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs263 === errors;
-if(!valid34){
+var valid38 = _errs281 === errors;
+if(!valid38){
 break;
 }
 }
@@ -1865,22 +2003,22 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid33 = _errs261 === errors;
+var valid37 = _errs279 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
-if(valid33){
-if(data116.privateIp !== undefined){
-const _errs265 = errors;
-if(typeof data116.privateIp !== "string"){
+if(valid37){
+if(data124.privateIp !== undefined){
+const _errs283 = errors;
+if(typeof data124.privateIp !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/privateIp",schemaPath:"#/properties/firewall/properties/privateIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs265 === errors;
+var valid37 = _errs283 === errors;
 }
 else {
-var valid33 = true;
+var valid37 = true;
 }
 }
 }
@@ -1894,79 +2032,79 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs250 === errors;
+var valid0 = _errs268 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ingress !== undefined){
-let data124 = data.ingress;
-const _errs267 = errors;
-if(errors === _errs267){
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-const _errs269 = errors;
-for(const key18 in data124){
-if(!((((key18 === "internalLoadBalancer") || (key18 === "expose")) || (key18 === "applicationGateway")) || (key18 === "nsg"))){
-validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
+let data132 = data.ingress;
+const _errs285 = errors;
+if(errors === _errs285){
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+const _errs287 = errors;
+for(const key20 in data132){
+if(!((((key20 === "internalLoadBalancer") || (key20 === "expose")) || (key20 === "applicationGateway")) || (key20 === "nsg"))){
+validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs269 === errors){
-if(data124.internalLoadBalancer !== undefined){
-let data125 = data124.internalLoadBalancer;
-const _errs270 = errors;
-if(errors === _errs270){
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-const _errs272 = errors;
-for(const key19 in data125){
-if(!(((key19 === "subnetCidr") || (key19 === "subnetName")) || (key19 === "ips"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
+if(_errs287 === errors){
+if(data132.internalLoadBalancer !== undefined){
+let data133 = data132.internalLoadBalancer;
+const _errs288 = errors;
+if(errors === _errs288){
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+const _errs290 = errors;
+for(const key21 in data133){
+if(!(((key21 === "subnetCidr") || (key21 === "subnetName")) || (key21 === "ips"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs272 === errors){
-if(data125.subnetCidr !== undefined){
-const _errs273 = errors;
-if(typeof data125.subnetCidr !== "string"){
+if(_errs290 === errors){
+if(data133.subnetCidr !== undefined){
+const _errs291 = errors;
+if(typeof data133.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid36 = _errs273 === errors;
+var valid40 = _errs291 === errors;
 }
 else {
-var valid36 = true;
+var valid40 = true;
 }
-if(valid36){
-if(data125.subnetName !== undefined){
-const _errs275 = errors;
-if(typeof data125.subnetName !== "string"){
+if(valid40){
+if(data133.subnetName !== undefined){
+const _errs293 = errors;
+if(typeof data133.subnetName !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid36 = _errs275 === errors;
+var valid40 = _errs293 === errors;
 }
 else {
-var valid36 = true;
+var valid40 = true;
 }
-if(valid36){
-if(data125.ips !== undefined){
-let data128 = data125.ips;
-const _errs277 = errors;
-if(errors === _errs277){
-if(Array.isArray(data128)){
-var valid37 = true;
-const len17 = data128.length;
-for(let i17=0; i17<len17; i17++){
-const _errs279 = errors;
-if(typeof data128[i17] !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i17,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid40){
+if(data133.ips !== undefined){
+let data136 = data133.ips;
+const _errs295 = errors;
+if(errors === _errs295){
+if(Array.isArray(data136)){
+var valid41 = true;
+const len19 = data136.length;
+for(let i19=0; i19<len19; i19++){
+const _errs297 = errors;
+if(typeof data136[i19] !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i19,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs279 === errors;
-if(!valid37){
+var valid41 = _errs297 === errors;
+if(!valid41){
 break;
 }
 }
@@ -1976,10 +2114,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/i
 return false;
 }
 }
-var valid36 = _errs277 === errors;
+var valid40 = _errs295 === errors;
 }
 else {
-var valid36 = true;
+var valid40 = true;
 }
 }
 }
@@ -1990,87 +2128,87 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",
 return false;
 }
 }
-var valid35 = _errs270 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-if(data124.expose !== undefined){
-let data130 = data124.expose;
-const _errs281 = errors;
-if(errors === _errs281){
-if(Array.isArray(data130)){
-var valid38 = true;
-const len18 = data130.length;
-for(let i18=0; i18<len18; i18++){
-let data131 = data130[i18];
-const _errs283 = errors;
-if(errors === _errs283){
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-let missing4;
-if(((data131.port === undefined) && (missing4 = "port")) || ((data131.targetIp === undefined) && (missing4 = "targetIp"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
-return false;
-}
-else {
-const _errs285 = errors;
-for(const key20 in data131){
-if(!((((key20 === "port") || (key20 === "protocol")) || (key20 === "targetIp")) || (key20 === "targetPort"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs285 === errors){
-if(data131.port !== undefined){
-let data132 = data131.port;
-const _errs286 = errors;
-if(!((typeof data132 == "number") && (!(data132 % 1) && !isNaN(data132)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid39 = _errs286 === errors;
-}
-else {
-var valid39 = true;
-}
-if(valid39){
-if(data131.protocol !== undefined){
-const _errs288 = errors;
-if(typeof data131.protocol !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
 var valid39 = _errs288 === errors;
 }
 else {
 var valid39 = true;
 }
 if(valid39){
-if(data131.targetIp !== undefined){
-const _errs290 = errors;
-if(typeof data131.targetIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data132.expose !== undefined){
+let data138 = data132.expose;
+const _errs299 = errors;
+if(errors === _errs299){
+if(Array.isArray(data138)){
+var valid42 = true;
+const len20 = data138.length;
+for(let i20=0; i20<len20; i20++){
+let data139 = data138[i20];
+const _errs301 = errors;
+if(errors === _errs301){
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+let missing4;
+if(((data139.port === undefined) && (missing4 = "port")) || ((data139.targetIp === undefined) && (missing4 = "targetIp"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
-var valid39 = _errs290 === errors;
-}
 else {
-var valid39 = true;
+const _errs303 = errors;
+for(const key22 in data139){
+if(!((((key22 === "port") || (key22 === "protocol")) || (key22 === "targetIp")) || (key22 === "targetPort"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
+return false;
+break;
 }
-if(valid39){
-if(data131.targetPort !== undefined){
-let data135 = data131.targetPort;
-const _errs292 = errors;
-if(!((typeof data135 == "number") && (!(data135 % 1) && !isNaN(data135)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+}
+if(_errs303 === errors){
+if(data139.port !== undefined){
+let data140 = data139.port;
+const _errs304 = errors;
+if(!((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid39 = _errs292 === errors;
+var valid43 = _errs304 === errors;
 }
 else {
-var valid39 = true;
+var valid43 = true;
+}
+if(valid43){
+if(data139.protocol !== undefined){
+const _errs306 = errors;
+if(typeof data139.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid43 = _errs306 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data139.targetIp !== undefined){
+const _errs308 = errors;
+if(typeof data139.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid43 = _errs308 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data139.targetPort !== undefined){
+let data143 = data139.targetPort;
+const _errs310 = errors;
+if(!((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid43 = _errs310 === errors;
+}
+else {
+var valid43 = true;
 }
 }
 }
@@ -2079,12 +2217,12 @@ var valid39 = true;
 }
 }
 else {
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i18,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaPath:"#/properties/ingress/properties/expose/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-var valid38 = _errs283 === errors;
-if(!valid38){
+var valid42 = _errs301 === errors;
+if(!valid42){
 break;
 }
 }
@@ -2094,84 +2232,84 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/
 return false;
 }
 }
-var valid35 = _errs281 === errors;
+var valid39 = _errs299 === errors;
 }
 else {
-var valid35 = true;
+var valid39 = true;
 }
-if(valid35){
-if(data124.applicationGateway !== undefined){
-let data136 = data124.applicationGateway;
-const _errs294 = errors;
-if(errors === _errs294){
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-const _errs296 = errors;
-for(const key21 in data136){
-if(!(((((key21 === "enabled") || (key21 === "subnetCidr")) || (key21 === "subnetId")) || (key21 === "id")) || (key21 === "name"))){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
+if(valid39){
+if(data132.applicationGateway !== undefined){
+let data144 = data132.applicationGateway;
+const _errs312 = errors;
+if(errors === _errs312){
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+const _errs314 = errors;
+for(const key23 in data144){
+if(!(((((key23 === "enabled") || (key23 === "subnetCidr")) || (key23 === "subnetId")) || (key23 === "id")) || (key23 === "name"))){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs296 === errors){
-if(data136.enabled !== undefined){
-const _errs297 = errors;
-if(typeof data136.enabled !== "boolean"){
+if(_errs314 === errors){
+if(data144.enabled !== undefined){
+const _errs315 = errors;
+if(typeof data144.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid40 = _errs297 === errors;
+var valid44 = _errs315 === errors;
 }
 else {
-var valid40 = true;
+var valid44 = true;
 }
-if(valid40){
-if(data136.subnetCidr !== undefined){
-const _errs299 = errors;
-if(typeof data136.subnetCidr !== "string"){
+if(valid44){
+if(data144.subnetCidr !== undefined){
+const _errs317 = errors;
+if(typeof data144.subnetCidr !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs299 === errors;
+var valid44 = _errs317 === errors;
 }
 else {
-var valid40 = true;
+var valid44 = true;
 }
-if(valid40){
-if(data136.subnetId !== undefined){
-const _errs301 = errors;
-if(typeof data136.subnetId !== "string"){
+if(valid44){
+if(data144.subnetId !== undefined){
+const _errs319 = errors;
+if(typeof data144.subnetId !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs301 === errors;
+var valid44 = _errs319 === errors;
 }
 else {
-var valid40 = true;
+var valid44 = true;
 }
-if(valid40){
-if(data136.id !== undefined){
-const _errs303 = errors;
-if(typeof data136.id !== "string"){
+if(valid44){
+if(data144.id !== undefined){
+const _errs321 = errors;
+if(typeof data144.id !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs303 === errors;
+var valid44 = _errs321 === errors;
 }
 else {
-var valid40 = true;
+var valid44 = true;
 }
-if(valid40){
-if(data136.name !== undefined){
-const _errs305 = errors;
-if(typeof data136.name !== "string"){
+if(valid44){
+if(data144.name !== undefined){
+const _errs323 = errors;
+if(typeof data144.name !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid40 = _errs305 === errors;
+var valid44 = _errs323 === errors;
 }
 else {
-var valid40 = true;
+var valid44 = true;
 }
 }
 }
@@ -2184,28 +2322,28 @@ validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",sc
 return false;
 }
 }
-var valid35 = _errs294 === errors;
+var valid39 = _errs312 === errors;
 }
 else {
-var valid35 = true;
+var valid39 = true;
 }
-if(valid35){
-if(data124.nsg !== undefined){
-let data142 = data124.nsg;
-const _errs307 = errors;
-if(errors === _errs307){
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-const _errs309 = errors;
-for(const key22 in data142){
-if(!(key22 === "enabled")){
-validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
+if(valid39){
+if(data132.nsg !== undefined){
+let data150 = data132.nsg;
+const _errs325 = errors;
+if(errors === _errs325){
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+const _errs327 = errors;
+for(const key24 in data150){
+if(!(key24 === "enabled")){
+validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs309 === errors){
-if(data142.enabled !== undefined){
-if(typeof data142.enabled !== "boolean"){
+if(_errs327 === errors){
+if(data150.enabled !== undefined){
+if(typeof data150.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -2217,10 +2355,10 @@ validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/pro
 return false;
 }
 }
-var valid35 = _errs307 === errors;
+var valid39 = _errs325 === errors;
 }
 else {
-var valid35 = true;
+var valid39 = true;
 }
 }
 }
@@ -2232,7 +2370,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs267 === errors;
+var valid0 = _errs285 === errors;
 }
 else {
 var valid0 = true;

@@ -150,6 +150,9 @@ describe("validators/compat", () => {
       one(check(dual({ networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway" })), "CMP-11", "error", ["ipFamilies", "outboundType"]);
       none(check(dual({ ...cell("overlay", "azure", "none"), outboundType: "loadBalancer" })), "CMP-11");
     });
+    it("a StandardV2 managed NAT gateway serves dual-stack: no CMP-11", () => {
+      none(check(dual({ networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway", natGatewayProfile: { sku: "StandardV2", managedOutboundIPProfile: { countIPv6: 1 } } })), "CMP-11");
+    });
     it("a brought subnet's NAT gateway may be StandardV2, which serves dual-stack: at most a warning offline (egress-outboundtype.md)", () => {
       const byo = { networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "userAssignedNATGateway", vnetSubnetId: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/spoke/subnets/aks" };
       const f = one(check(dual(byo)), "CMP-11", "warning", ["ipFamilies", "outboundType", "vnetSubnetId"]);

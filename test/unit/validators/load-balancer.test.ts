@@ -9,10 +9,10 @@ const lb = (loadBalancerProfile: LoadBalancerProfileSpec, extra: SpecInput = {})
 const MANAGED_NAT: SpecInput = { outboundType: "managedNATGateway" };
 
 describe("validators/load-balancer", () => {
-  it("lists LB-01 … LB-05", () => {
+  it("lists LB-01 … LB-06", () => {
     assert.deepEqual(
       rules.map((r) => `${r.id} ${r.severity}`),
-      ["LB-01 error", "LB-02 error", "LB-03 error/warning", "LB-04 error", "LB-05 error"],
+      ["LB-01 error", "LB-02 error", "LB-03 error/warning", "LB-04 error", "LB-05 error", "LB-06 error"],
     );
   });
 
@@ -110,6 +110,27 @@ describe("validators/load-balancer", () => {
     it("reads the az aks create flags", () => {
       one(check({ ...MANAGED_NAT, ...fromFlags({ natGatewayManagedOutboundIpCount: "0" }) }), "LB-05", "error", ["natGatewayProfile.managedOutboundIPProfile.count"]);
       one(check({ ...MANAGED_NAT, ...fromFlags({ natGatewayIdleTimeout: "3" }) }), "LB-05", "error", ["natGatewayProfile.idleTimeoutInMinutes"]);
+    });
+  });
+
+  describe("LB-06 StandardV2 managed NAT gateway (ManagedClusterNATGatewayProfile, configure-dual-stack.md)", () => {
+    const PREFIX = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPPrefixes/p";
+    it("IPv6 outbound IPs need sku StandardV2, 1-16", () => {
+      const f = one(check({ ...MANAGED_NAT, natGatewayProfile: { managedOutboundIPProfile: { countIPv6: 2 } } }), "LB-06", "error", ["natGatewayProfile.managedOutboundIPProfile.countIPv6", "natGatewayProfile.sku"]);
+      assert.match(f.fix, /--nat-gateway-sku StandardV2/);
+      none(check({ ...MANAGED_NAT, natGatewayProfile: { sku: "StandardV2", managedOutboundIPProfile: { countIPv6: 2 } } }), "LB-06");
+      one(check({ ...MANAGED_NAT, natGatewayProfile: { sku: "StandardV2", managedOutboundIPProfile: { countIPv6: 17 } } }), "LB-06", "error", ["natGatewayProfile.managedOutboundIPProfile.countIPv6"]);
+    });
+    it("public IP prefixes need StandardV2", () => {
+      one(check({ ...MANAGED_NAT, natGatewayProfile: { sku: "Standard", outboundIPPrefixes: { publicIPPrefixes: [PREFIX] } } }), "LB-06", "error", ["natGatewayProfile.outboundIPPrefixes", "natGatewayProfile.sku"]);
+      none(check({ ...MANAGED_NAT, natGatewayProfile: { sku: "StandardV2", outboundIPPrefixes: { publicIPPrefixes: [PREFIX] } } }), "LB-06");
+    });
+    it("an unknown SKU is SYN-09", () => {
+      one(check({ ...MANAGED_NAT, natGatewayProfile: { sku: "Premium" } }), "SYN-09", "error", ["natGatewayProfile.sku"]);
+    });
+    it("reads the flags", () => {
+      const input = fromFlags({ natGatewaySku: "StandardV2", natGatewayManagedOutboundIpv6Count: "2", natGatewayManagedOutboundIpCount: "3" });
+      assert.deepEqual(input.natGatewayProfile, { sku: "StandardV2", managedOutboundIPProfile: { count: 3, countIPv6: 2 } });
     });
   });
 });
