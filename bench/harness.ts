@@ -77,13 +77,19 @@ export interface Measured {
   stderr: string;
 }
 
-/** Runs `node ...argv` under /usr/bin/time (when present); stdout is discarded. Rejects on an unexpected exit code. */
+const CPU_REPORT = fileURLToPath(new URL("./cpu-usage.cjs", import.meta.url));
+
+/**
+ * Runs `node ...argv` under /usr/bin/time (when present, for peak memory); stdout is discarded. CPU time is the
+ * child's own process.cpuUsage() at exit (bench/cpu-usage.cjs, preloaded). Rejects on an unexpected exit code.
+ */
 export function measureNode(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; expectExit?: readonly number[] } = {}): Promise<Measured> {
   const timed = existsSync(TIME);
   const [cmd, args] = timed ? [TIME, ["-f", "\nbench-time %U %S %M", process.execPath, ...argv]] : [process.execPath, [...argv]];
+  const env = opts.env ?? { ...process.env, NO_COLOR: "1" };
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: opts.env ?? { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...env, NODE_OPTIONS: `${env["NODE_OPTIONS"] ?? ""} --require ${CPU_REPORT}`.trim() } });
     let stderr = "";
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
@@ -92,8 +98,11 @@ export function measureNode(argv: readonly string[], opts: { env?: NodeJS.Proces
       const m = /\nbench-time ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
       const code = timed ? Number(/exited with non-zero status (\d+)/.exec(stderr)?.[1] ?? (m ? 0 : exit)) : exit;
       if (m) stderr = stderr.slice(0, m.index).replace(/Command exited with non-zero status \d+\s*$/, "");
+      const cpu = /\nbench-cpu (\d+)\n?\s*$/.exec(stderr);
+      if (cpu) stderr = stderr.slice(0, cpu.index);
       if (!(opts.expectExit ?? [0]).includes(code ?? -1)) return reject(new Error(`node ${argv.join(" ")} exited ${code}: ${stderr.split("\n")[0]}`));
-      resolve({ wallMs, code, stderr, ...(m ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, maxRssMiB: Number(m[3]) / 1024 } : {}) });
+      const cpuMs = cpu ? Number(cpu[1]) / 1000 : m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
+      resolve({ wallMs, code, stderr, ...(cpuMs !== undefined ? { cpuMs } : {}), ...(m ? { maxRssMiB: Number(m[3]) / 1024 } : {}) });
     });
   });
 }

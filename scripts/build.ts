@@ -41,6 +41,28 @@ const startupTrims: Plugin = {
   },
 };
 
+/**
+ * Packages the SDK bundle evaluates at load but calls only on rare paths become lazy: jsonwebtoken (MSAL signs a
+ * client assertion with it: certificate sign-in only) and the proxy agents (only with HTTPS_PROXY set). Each import
+ * gets an object whose members load the real package on first use; the bundle still contains it.
+ */
+const LAZY: Record<string, { file: string; names: string[] }> = {
+  jsonwebtoken: { file: "jsonwebtoken/index.js", names: ["sign", "verify", "decode"] },
+  "https-proxy-agent": { file: "https-proxy-agent/dist/index.js", names: ["HttpsProxyAgent"] },
+  "http-proxy-agent": { file: "http-proxy-agent/dist/index.js", names: ["HttpProxyAgent"] },
+};
+const lazyPackages: Plugin = {
+  name: "lazy-packages",
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(LAZY).join("|")})$`) }, (args) => ({ path: args.path, namespace: "lazy" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => {
+      const { file, names } = LAZY[args.path] as { file: string; names: string[] };
+      const getters = names.map((n) => `Object.defineProperty(lazy, ${JSON.stringify(n)}, { enumerable: true, get: () => load()[${JSON.stringify(n)}] });`).join("\n");
+      return { contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(file)}));\nconst lazy = {};\n${getters}\nmodule.exports = lazy;\n`, loader: "js", resolveDir: process.cwd() };
+    });
+  },
+};
+
 /** The SDK bundle a package goes to: the arm-* clients apart from the credential and pipeline. */
 const bundleOf = (pkg: string): string => (pkg.startsWith("@azure/arm-") ? "./azure-arm.cjs" : "./azure-sdk.cjs");
 
@@ -84,5 +106,6 @@ for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
     ...common,
     stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
+    plugins: [lazyPackages],
   });
 }
