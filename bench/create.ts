@@ -101,6 +101,10 @@ bench("create", async () => {
 
     const p = median(parallel);
     const s = median(sequential);
+    // Polls: 2 s for operations of seconds, 10 s for the firewall and the cluster (scaled), Retry-After when sent; a
+    // poll comes at most one interval after its operation ended, so the apply stays close to the critical path.
+    target("create: apply wall (at most one poll interval late per serial step)", p / cp.duration, 1.1, "the plan's critical path");
+    target("create: LRO status polls (per-type interval)", counts.polls, undefined, "(count; 387 with one 2 s interval)");
     table(
       ["create, firewall egress (12 resources), Azure latencies ÷ 240", `value (median of ${RUNS})`],
       [

@@ -4,7 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -21,15 +21,15 @@ export function bench(name: string, run: () => Promise<void>): void {
 interface Target {
   what: string;
   ratio: number;
-  /** The ratio must be <= this. */
-  max: number;
+  /** The ratio must be <= this; undefined for a row that only reports a number. */
+  max: number | undefined;
   /** What the ratio divides, e.g. "node -e 0". */
   against: string;
 }
 const targets: Target[] = [];
 
 /** Records a ratio for the summary table printed after all suites (rows of the performance issue). */
-export function target(what: string, ratio: number, max: number, against: string): void {
+export function target(what: string, ratio: number, max: number | undefined, against: string): void {
   targets.push({ what, ratio, max, against });
 }
 
@@ -43,10 +43,11 @@ export async function runAll(only: readonly string[]): Promise<void> {
     await s.run();
   }
   if (targets.length === 0) return;
-  process.stdout.write(`\n## summary (${new Date().toISOString().slice(0, 16)}Z, load average ${load.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)})\n\n`);
+  const machine = `${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? "?"}), Node ${process.version}`;
+  process.stdout.write(`\n## summary (${new Date().toISOString().slice(0, 16)}Z, ${machine}, load average ${load.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)})\n\n`);
   table(
     ["what", "against", "measured", "target", ""],
-    targets.map((t) => [t.what, t.against, t.ratio.toFixed(2), `≤ ${t.max}`, t.ratio <= t.max ? "met" : "NOT met"]),
+    targets.map((t) => [t.what, t.against, Number.isInteger(t.ratio) && t.ratio > 10 ? String(t.ratio) : t.ratio.toFixed(2), t.max === undefined ? "—" : `≤ ${t.max}`, t.max === undefined ? "" : t.ratio <= t.max ? "met" : "NOT met"]),
   );
 }
 
