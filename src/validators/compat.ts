@@ -216,7 +216,7 @@ function kubenet(s: ClusterSpec): Finding[] {
   const out = [finding("CMP-13", "warning", "networkPlugin", "kubenet is retired on 2028-03-31; new clusters should not start on it", "use --network-plugin azure --network-plugin-mode overlay (same pod CIDR model, no route table limits)")];
   const byoRouteTable = (s.outboundType === "userDefinedRouting" && !s.firewall.enabled) || (Array.isArray(s.routes) && s.routes.length > 0);
   if (byoRouteTable) {
-    out.push(finding("CMP-14", "warning", ["networkPlugin", "routes"], "kubenet with a bring-your-own route table: AKS writes its pod routes into it, which needs a user-assigned control-plane identity with Network Contributor on the route table", "give the cluster a user-assigned identity with rights on the route table, and use this route table for this cluster only"));
+    out.push(finding("CMP-14", "warning", ["networkPlugin", "routes"], "kubenet with a bring-your-own route table: AKS writes its pod routes into it (create gives the cluster's user-assigned identity Network Contributor on it), so another cluster or subnet using that table gets them too", "use this route table for this cluster only"));
   }
   return out;
 }
