@@ -8,11 +8,11 @@
  * as the nodes) and `azure-load-balancer-ipv4: <ip>`, which replaces `spec.loadBalancerIP` (deprecated in Kubernetes
  * 1.24; cloud-provider-azure PR 2470).
  */
-import { containsIp, parseCidr, parseIp } from "./cidr.ts";
+import { containsIp, formatIp, parseCidr, parseIp } from "./cidr.ts";
 import type { Cidr } from "./cidr.ts";
 import { UsageError } from "./errors.ts";
 import { NAMES } from "./names.ts";
-import type { ClusterSpec, ExposeSpec } from "./spec.ts";
+import type { ClusterSpec, ExposeSpec, LiveNsgRule } from "./spec.ts";
 
 export const ILB_ANNOTATIONS = {
   internal: "service.beta.kubernetes.io/azure-load-balancer-internal",
@@ -327,4 +327,89 @@ export function nsgSecurityRules(rules: readonly NsgRule[]): unknown[] {
       description: r.why.slice(0, 140),
     },
   }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// a brought NSG: does it let AKS work? (LIVE-NSG-01)
+
+/** One end of a flow: an address range, or a service tag Azure gives the traffic; `inVnet` = in the VirtualNetwork tag. */
+export interface FlowEnd {
+  cidr?: Cidr;
+  tag?: "AzureLoadBalancer" | "AzureCloud";
+  inVnet: boolean;
+}
+
+/** A flow AKS needs through the node subnet's NSG. */
+export interface NsgFlow {
+  what: string;
+  direction: "Inbound" | "Outbound";
+  protocol: "Tcp" | "Udp" | "*";
+  source: FlowEnd;
+  destination: FlowEnd;
+  /** A port, or "*" (every port: only a rule covering all ports decides it). */
+  port: number | "*";
+}
+
+/** The flows the required rules stand for (requiredNsgRules), plus the nodes' way to the API server. */
+export function requiredNsgFlows(spec: ClusterSpec, podCidrs: readonly string[], kubenet: boolean): NsgFlow[] {
+  const parse = (t: string | undefined): Cidr | undefined => {
+    const p = t === undefined ? undefined : parseCidr(t.includes("/") ? t : `${t}/32`);
+    return p?.ok ? p.value : undefined;
+  };
+  const node = parse(spec.vnet.subnetCidr);
+  const nodes: FlowEnd = { ...(node ? { cidr: node } : {}), inVnet: true };
+  const flows: NsgFlow[] = [
+    { what: "node to node", direction: "Inbound", protocol: "*", source: nodes, destination: nodes, port: "*" },
+    { what: "the load balancer's health probes", direction: "Inbound", protocol: "*", source: { tag: "AzureLoadBalancer", inVnet: false }, destination: { inVnet: true }, port: "*" },
+  ];
+  // kubenet's pod routes are UDR prefixes, which the VirtualNetwork tag includes; overlay's pod CIDR is not.
+  for (const c of podCidrs) flows.push({ what: `pods (${c})`, direction: "Inbound", protocol: "*", source: { ...(parse(c) ? { cidr: parse(c) as Cidr } : {}), inVnet: kubenet }, destination: nodes, port: "*" });
+  const fw = spec.firewall.enabled ? parse(spec.firewall.subnetCidr) : undefined;
+  for (const e of exposeEntries(spec)) {
+    const target = parse(String(e.targetIp));
+    flows.push({ what: `port ${e.port} exposed through the firewall`, direction: "Inbound", protocol: exposeProtocol(e) === "UDP" ? "Udp" : "Tcp", source: { ...(fw ? { cidr: fw } : {}), inVnet: true }, destination: { ...(target ? { cidr: target } : {}), inVnet: true }, port: exposeTargetPort(e) });
+  }
+  const fwIp = fw ? parse(nthAddressText(fw, 4)) : undefined;
+  flows.push(
+    fwIp
+      ? { what: "the nodes' egress through the firewall (API server, images)", direction: "Outbound", protocol: "Tcp", source: nodes, destination: { cidr: fwIp, inVnet: true }, port: 443 }
+      : { what: "the nodes to the API server", direction: "Outbound", protocol: "Tcp", source: nodes, destination: { tag: "AzureCloud", inVnet: false }, port: 443 },
+  );
+  return flows;
+}
+
+function nthAddressText(c: Cidr, n: number): string {
+  return formatIp(c.start + BigInt(n), c.family);
+}
+
+/** The rule of `rules` that decides the flow (lowest priority number that matches), if any. */
+export function decidingRule(rules: readonly LiveNsgRule[], flow: NsgFlow): LiveNsgRule | undefined {
+  return [...rules]
+    .filter((r) => r.direction.toLowerCase() === flow.direction.toLowerCase())
+    .sort((a, b) => a.priority - b.priority)
+    .find((r) => protocolMatches(r.protocol, flow.protocol) && portMatches(r.ports, flow.port) && r.sources.some((p) => prefixMatches(p, flow.source)) && r.destinations.some((p) => prefixMatches(p, flow.destination)));
+}
+
+function protocolMatches(rule: string, flow: NsgFlow["protocol"]): boolean {
+  return rule === "*" || rule.toLowerCase() === "any" || (flow !== "*" && rule.toLowerCase() === flow.toLowerCase());
+}
+
+function portMatches(ports: readonly string[], port: number | "*"): boolean {
+  return ports.some((p) => {
+    if (p === "*") return true;
+    if (port === "*") return false;
+    const [lo, hi] = p.split("-").map(Number);
+    return lo !== undefined && port >= lo && port <= (hi ?? lo);
+  });
+}
+
+/** Whether an NSG prefix (a range, `*`, or a service tag) covers a flow end. Other service tags match nothing here. */
+function prefixMatches(prefix: string, end: FlowEnd): boolean {
+  const p = prefix.trim();
+  if (p === "*" || p.toLowerCase() === "any") return true;
+  if (p.toLowerCase() === "virtualnetwork") return end.inVnet;
+  if (p.toLowerCase() === "azureloadbalancer") return end.tag === "AzureLoadBalancer";
+  if (p.toLowerCase() === "internet" || p.toLowerCase().startsWith("azurecloud")) return end.tag === "AzureCloud";
+  const c = parseCidr(p.includes("/") ? p : `${p}/32`);
+  return c.ok && end.cidr !== undefined && end.cidr.family === c.value.family && c.value.start <= end.cidr.start && end.cidr.end <= c.value.end;
 }

@@ -289,9 +289,23 @@ export interface LiveSubnet extends SubnetSpec {
   ipv6Cidr?: string;
   /** SKU of the associated NAT gateway (Standard: IPv4 only; StandardV2: IPv4 and IPv6). */
   natGatewaySku?: string;
+  /** The rules of its network security group, yours and Azure's defaults (node subnet only; LIVE-NSG-01). */
+  nsgRules?: LiveNsgRule[];
   /** Addresses in use and usable addresses (VNet usages API). */
   used?: number;
   limit?: number;
+}
+
+/** One security rule of an NSG as Azure has it (custom or default), prefixes and ports as lists. */
+export interface LiveNsgRule {
+  name: string;
+  priority: number;
+  direction: string;
+  access: string;
+  protocol: string;
+  sources: string[];
+  destinations: string[];
+  ports: string[];
 }
 
 /** A route table as Azure has it. */

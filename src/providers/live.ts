@@ -15,6 +15,7 @@ import type {
   ClusterSpec,
   LiveCluster,
   LiveFacts,
+  LiveNsgRule,
   LivePeering,
   LivePermission,
   LiveQuota,
@@ -235,9 +236,19 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
             if (sku) node.natGatewaySku = sku;
           })
         : Promise.resolve();
+    // A brought NSG on the node subnet: its rules are checked against the flows AKS needs (LIVE-NSG-01).
+    const nsgId = node?.networkSecurityGroupId;
+    const nsgRead = nsgId && node
+      ? orNotFound(rest.get(netPath(parseId(nsgId).resourceGroup, "networkSecurityGroups", parseId(nsgId).name(0)), API.network, signal)).then((nsg) => {
+          if (nsg) node.nsgRules = [...objects(props(nsg)["securityRules"]), ...objects(props(nsg)["defaultSecurityRules"])].map(toNsgRule);
+        })
+      : Promise.resolve();
     // A brought route table aks-net will associate with the subnet it makes is the one AKS checks.
     const rtId = node?.routeTableId ?? spec.vnet.routeTableId;
-    if (!rtId) return natRead;
+    if (!rtId) {
+      await Promise.all([natRead, nsgRead]);
+      return;
+    }
     const rt = parseId(rtId);
     const [rtRg, rtName] = [rt.resourceGroup, rt.name(0)];
     await Promise.all([
@@ -254,6 +265,7 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
         p ? reads.permissions.push(p) : undefined,
       ),
       natRead,
+      nsgRead,
     ]);
   });
 
@@ -507,6 +519,22 @@ async function readBrought(ctx: AzureContext, spec: ClusterSpec, signal: AbortSi
   };
   const all = await Promise.all(named.filter((n): n is [string, string] => typeof n[1] === "string" && n[1] !== "").map(([f, id]) => one(f, id)));
   return all.filter((x): x is LiveBrought => x !== undefined);
+}
+
+/** A security rule as the rules read it: prefixes and ports as lists, whichever form (single or plural) Azure used. */
+function toNsgRule(rule: Json): LiveNsgRule {
+  const p = props(rule);
+  const both = (one: string): string[] => [str(p[one]), ...(Array.isArray(p[`${one}es`]) ? (p[`${one}es`] as unknown[]) : Array.isArray(p[`${one}s`]) ? (p[`${one}s`] as unknown[]) : [])].filter((x): x is string => typeof x === "string" && x !== "");
+  return {
+    name: str(rule["name"]) ?? "",
+    priority: Number(p["priority"]),
+    direction: str(p["direction"]) ?? "",
+    access: str(p["access"]) ?? "",
+    protocol: str(p["protocol"]) ?? "*",
+    sources: both("sourceAddressPrefix"),
+    destinations: both("destinationAddressPrefix"),
+    ports: both("destinationPortRange"),
+  };
 }
 
 function toRoute(r: Json): { prefix: string; nextHopType: string; nextHopIp?: string } {

@@ -5,7 +5,7 @@
 import { contains, containsIp, nthAddress } from "../core/cidr.ts";
 import type { Cidr, ParsedIp } from "../core/cidr.ts";
 import { computeCapacity } from "../core/capacity.ts";
-import { azureReservedAddress, exposeEntries, exposeProtocol, exposeTargetPort, ilbIps, ilbSubnet, targetIndex, wantsIlb } from "../core/ingress.ts";
+import { azureReservedAddress, decidingRule, exposeEntries, exposeProtocol, exposeTargetPort, ilbIps, ilbSubnet, requiredNsgFlows, targetIndex, wantsIlb } from "../core/ingress.ts";
 import { clusterRanges, sharedPlanner, vnetRanges } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -35,10 +35,11 @@ export const rules: RuleInfo[] = [
   { id: "AGW-06", severity: "warning", summary: `AGIC with Azure CNI Overlay or the Cilium dataplane: support has changed over time; check the current list of supported container networking (${AGIC_DOC}).` },
   { id: "AGW-07", severity: "error", summary: "A gateway subnet aks-net plans (--appgw-subnet-cidr) lies inside the VNet." },
   { id: "NSG-01", severity: "error", summary: "aks-net's NSG goes on a node subnet it builds: a brought subnet keeps its own NSG (checked with --live, LIVE-NSG-01)." },
+  { id: "LIVE-NSG-01", severity: "error", summary: "With --live: the NSG on the node subnet lets through what AKS needs (node to node, load balancer probes, the pod CIDR with overlay/kubenet, exposed ports from the firewall, the nodes' egress to the API server or the firewall); a deny that decides one of these is named with its rule." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
-  return [...ilb(ctx), ...expose(ctx), ...appGateway(ctx), ...nsg(ctx)];
+  return [...ilb(ctx), ...expose(ctx), ...appGateway(ctx), ...nsg(ctx), ...liveNsg(ctx)];
 }
 
 const ownsVnet = (ctx: RuleContext): boolean => ctx.spec.vnet.managed !== true && ctx.spec.vnetSubnetId === undefined;
@@ -216,4 +217,30 @@ function nsg(ctx: RuleContext): Finding[] {
   const s = ctx.spec;
   if (s.ingress?.nsg?.enabled !== true || ownsVnet(ctx)) return [];
   return [finding("NSG-01", "error", ["ingress.nsg.enabled", s.vnetSubnetId !== undefined ? "vnetSubnetId" : "vnet.managed"], "--nsg puts an NSG aks-net owns on the node subnet it builds; this cluster uses a subnet aks-net does not build", "drop --nsg (validate --live checks the NSG your subnet has: LIVE-NSG-01)")];
+}
+
+/** LIVE-NSG-01: each flow AKS needs, decided by the brought NSG's own rules and Azure's defaults, by priority. */
+function liveNsg(ctx: RuleContext): Finding[] {
+  const s = ctx.spec;
+  const rules = s.live?.nodeSubnet?.nsgRules;
+  if (rules === undefined || rules.length === 0) return [];
+  const pods = clusterRanges(ctx, "pod").filter((r) => r.cidr.family === 4).map((r) => r.cidr.text);
+  const out: Finding[] = [];
+  const nsgName = (s.live?.nodeSubnet?.networkSecurityGroupId ?? "").split("/").pop() ?? "the NSG";
+  for (const flow of requiredNsgFlows(s, pods, s.networkPlugin === "kubenet")) {
+    const rule = decidingRule(rules, flow);
+    if (rule === undefined || rule.access.toLowerCase() !== "deny") continue;
+    const src = flow.source.cidr?.text ?? flow.source.tag ?? "VirtualNetwork";
+    const dst = flow.destination.cidr?.text ?? flow.destination.tag ?? "*";
+    out.push(
+      finding(
+        "LIVE-NSG-01",
+        "error",
+        ["vnet.subnetCidr", "live.nodeSubnet.networkSecurityGroupId"],
+        `NSG ${nsgName} on the node subnet denies ${flow.what} (${flow.direction.toLowerCase()} ${flow.protocol === "*" ? "any protocol" : flow.protocol.toUpperCase()} ${src} → ${dst}${flow.port === "*" ? "" : `:${flow.port}`}) with rule ${rule.name} (priority ${rule.priority})`,
+        `add an ${flow.direction.toLowerCase()} Allow rule with a priority below ${rule.priority}: source ${src}, destination ${dst}, port ${flow.port}, protocol ${flow.protocol}`,
+      ),
+    );
+  }
+  return out;
 }

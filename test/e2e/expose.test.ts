@@ -184,3 +184,25 @@ describe("NSG on the node subnet against the fake ARM server", function () {
     assert.ok(fake.get(nsgId), "the NSG with the user's rule stays");
   });
 });
+
+describe("validate --live: a brought NSG on the node subnet (LIVE-NSG-01)", function () {
+  this.timeout(60_000);
+  const h = useFakeArm();
+
+  it("an NSG that leaves overlay's pod CIDR to DenyAllInBound is an error naming the rule; allowing it passes", async () => {
+    const { fake } = h;
+    fake.seed.resourceGroup("net", { location: "westeurope" });
+    const nsgId = net("net", "networkSecurityGroups", "spoke-nsg");
+    const rule = (name: string, priority: number, source: string) => ({ name, properties: { priority, direction: "Inbound", access: "Allow", protocol: "*", sourceAddressPrefix: source, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" } });
+    fake.put(nsgId, { location: "westeurope", properties: { securityRules: [rule("office", 100, "203.0.113.0/24")] } });
+    const vnet = fake.seed.vnet("net", "spoke", ["10.50.0.0/16"], { aks: { prefix: "10.50.0.0/22", nsgId } }, { location: "westeurope" });
+    const args = ["validate", "--live", "-o", "json", "--vnet-subnet-id", `${vnet}/subnets/aks`, "--vnet-cidr", "10.50.0.0/16", "--subnet-cidr", "10.50.0.0/22"];
+    const bad = await cli(fake, args);
+    assert.equal(bad.code, 3, bad.stderr);
+    const f = (JSON.parse(bad.stdout) as { errors: { rule: string; message: string }[] }).errors.find((e) => e.rule === "LIVE-NSG-01");
+    assert.match(f?.message ?? "", /NSG spoke-nsg on the node subnet denies pods \(10\.244\.0\.0\/16\).*DenyAllInBound \(priority 65500\)/);
+    fake.put(nsgId, { location: "westeurope", properties: { securityRules: [rule("office", 100, "203.0.113.0/24"), rule("pods", 110, "10.244.0.0/16")] } });
+    const good = await cli(fake, args);
+    assert.equal((JSON.parse(good.stdout) as { errors: { rule: string }[] }).errors.filter((e) => e.rule === "LIVE-NSG-01").length, 0, good.stdout);
+  });
+});

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fromFlags } from "../../../src/commands/options.ts";
 import { parseExpose, serviceManifest } from "../../../src/core/ingress.ts";
 import { resolveSpec } from "../../../src/core/resolve.ts";
-import type { SpecInput } from "../../../src/core/spec.ts";
+import type { LiveNsgRule, SpecInput } from "../../../src/core/spec.ts";
 import { rules } from "../../../src/validators/ingress.ts";
 import { none, one } from "../../helpers/findings.ts";
 import { BASE, check, ruleIds } from "../../helpers/spec.ts";
@@ -20,7 +20,7 @@ describe("validators/ingress", () => {
   it("lists ILB-*, EXP-*, AGW-*, NSG-* with their severities", () => {
     assert.deepEqual(
       rules.map((r) => r.id),
-      ["ILB-01", "ILB-02", "ILB-03", "ILB-04", "ILB-05", "ILB-06", "ILB-07", "ILB-08", "EXP-01", "EXP-02", "EXP-03", "EXP-04", "AGW-01", "AGW-02", "AGW-03", "AGW-04", "AGW-05", "AGW-06", "AGW-07", "NSG-01"],
+      ["ILB-01", "ILB-02", "ILB-03", "ILB-04", "ILB-05", "ILB-06", "ILB-07", "ILB-08", "EXP-01", "EXP-02", "EXP-03", "EXP-04", "AGW-01", "AGW-02", "AGW-03", "AGW-04", "AGW-05", "AGW-06", "AGW-07", "NSG-01", "LIVE-NSG-01"],
     );
   });
 
@@ -147,6 +147,45 @@ describe("validators/ingress", () => {
   it("NSG-01 aks-net's NSG only on a node subnet it builds", () => {
     one(check({ ...BASE, vnetSubnetId: "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/aks", ingress: { nsg: { enabled: true } } }), "NSG-01", "error");
     none(check({ ...BASE, ingress: { nsg: { enabled: true } } }), "NSG-01");
+  });
+
+  describe("LIVE-NSG-01 a brought NSG on the node subnet", () => {
+    const defaults: LiveNsgRule[] = [
+      { name: "AllowVnetInBound", priority: 65000, direction: "Inbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["*"] },
+      { name: "AllowAzureLoadBalancerInBound", priority: 65001, direction: "Inbound", access: "Allow", protocol: "*", sources: ["AzureLoadBalancer"], destinations: ["*"], ports: ["*"] },
+      { name: "DenyAllInBound", priority: 65500, direction: "Inbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["*"], ports: ["*"] },
+      { name: "AllowVnetOutBound", priority: 65000, direction: "Outbound", access: "Allow", protocol: "*", sources: ["VirtualNetwork"], destinations: ["VirtualNetwork"], ports: ["*"] },
+      { name: "AllowInternetOutBound", priority: 65001, direction: "Outbound", access: "Allow", protocol: "*", sources: ["*"], destinations: ["Internet"], ports: ["*"] },
+      { name: "DenyAllOutBound", priority: 65500, direction: "Outbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["*"], ports: ["*"] },
+    ];
+    const deny = (name: string, priority: number, extra: Partial<LiveNsgRule>): LiveNsgRule => ({ name, priority, direction: "Inbound", access: "Deny", protocol: "*", sources: ["*"], destinations: ["*"], ports: ["*"], ...extra });
+    const live = (rules: LiveNsgRule[], extra: SpecInput = {}): SpecInput => ({
+      ...BASE,
+      ...extra,
+      live: { nodeSubnet: { id: "/s/subnets/aks", name: "aks-nodes", cidr: "10.10.0.0/22", networkSecurityGroupId: "/s/networkSecurityGroups/theirs", nsgRules: [...rules, ...defaults] } },
+    });
+    const lives = (input: SpecInput) => check(input).filter((f) => f.rule === "LIVE-NSG-01");
+    it("Azure's default rules alone: overlay's pod CIDR is outside the VirtualNetwork tag, so DenyAllInBound blocks it", () => {
+      const f = lives(live([]));
+      assert.equal(f.length, 1);
+      assert.match(f[0]?.message ?? "", /denies pods \(10\.244\.0\.0\/16\).*DenyAllInBound \(priority 65500\)/);
+      assert.match(f[0]?.fix ?? "", /priority below 65500: source 10\.244\.0\.0\/16/);
+    });
+    it("an allow for the pod CIDR fixes it; kubenet's pod routes are in the VirtualNetwork tag", () => {
+      assert.deepEqual(lives(live([{ name: "pods", priority: 100, direction: "Inbound", access: "Allow", protocol: "*", sources: ["10.244.0.0/16"], destinations: ["*"], ports: ["*"] }])), []);
+      assert.deepEqual(lives(live([], { networkPlugin: "kubenet", networkPluginMode: undefined })), []);
+    });
+    it("denies of the load balancer probes, node to node, an exposed port and the way to the API server are named", () => {
+      const allowPods = { name: "pods", priority: 100, direction: "Inbound", access: "Allow", protocol: "*", sources: ["10.244.0.0/16"], destinations: ["*"], ports: ["*"] };
+      assert.match(lives(live([allowPods, deny("no-lb", 200, { sources: ["AzureLoadBalancer"] })]))[0]?.message ?? "", /health probes.*no-lb/);
+      assert.match(lives(live([allowPods, deny("no-vnet", 200, { sources: ["VirtualNetwork"] })]))[0]?.message ?? "", /node to node.*no-vnet/);
+      assert.match(lives(live([allowPods, deny("no-out", 200, { direction: "Outbound", destinations: ["Internet"], ports: ["443"], protocol: "Tcp" })]))[0]?.message ?? "", /API server.*no-out/);
+      // A deny on another port decides nothing AKS needs; one with a higher priority number than an allow neither.
+      assert.deepEqual(lives(live([allowPods, deny("no-ssh", 200, { ports: ["22"], protocol: "Tcp" })])), []);
+      const exposed = { ...FW, ingress: { internalLoadBalancer: { subnetCidr: "10.10.6.0/28", ips: ["10.10.6.10"] }, expose: [parseExpose("443=10.10.6.10:443")] } };
+      const f = lives(live([allowPods, deny("lock", 300, { destinations: ["10.10.6.0/24"], ports: ["400-500"], protocol: "Tcp" })], exposed));
+      assert.match(f[0]?.message ?? "", /port 443 exposed through the firewall \(inbound TCP 10\.10\.8\.0\/26 → 10\.10\.6\.10\/32:443\) with rule lock/);
+    });
   });
 
   describe("the Service manifest", () => {
