@@ -126,7 +126,12 @@ function expose(ctx: RuleContext): Finding[] {
   const entries = exposeEntries(s);
   if (entries.length === 0) return [];
   const out: Finding[] = [];
-  if (!s.firewall.enabled) {
+  const hub = typeof s.firewall.privateIp === "string" && s.firewall.privateIp !== "" ? s.firewall.privateIp : undefined;
+  if (!s.firewall.enabled && hub !== undefined) {
+    // --firewall-private-ip: egress goes to a firewall aks-net neither builds nor owns, so it writes no rule into it.
+    const targets = entries.map((e) => `${String(e.port)}/${exposeProtocol(e).toLowerCase()} → ${String(e.targetIp)}:${exposeTargetPort(e)}`).join(", ");
+    out.push(finding("EXP-01", "error", ["ingress.expose", "firewall.privateIp"], `--expose needs a firewall aks-net owns: the firewall at ${hub} (--firewall-private-ip) is not aks-net's, so aks-net cannot add DNAT rules to it`, `drop --expose and ask that firewall's owner for DNAT rules from its public IP (${targets}); aks-net still plans the internal LB and prints the Service (aks-net manifest service)`));
+  } else if (!s.firewall.enabled) {
     out.push(finding("EXP-01", "error", ["ingress.expose", "firewall.enabled"], `--expose publishes ports through the firewall aks-net builds (DNAT on its public IP), but no firewall is planned`, "add --firewall --firewall-subnet-cidr <a /26 of the VNet>; with a firewall aks-net does not own (a hub's), its owner adds the DNAT rule to your internal LB IP"));
   }
   const seen = new Map<string, number>();

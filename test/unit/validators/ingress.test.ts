@@ -89,6 +89,11 @@ describe("validators/ingress", () => {
       const f = one(check(exposing(["443=10.10.6.10:443"], { firewall: { enabled: false } })), "EXP-01", "error");
       assert.match(f.fix, /--firewall/);
     });
+    it("EXP-01 with a hub firewall by IP (--firewall-private-ip): refused, aks-net does not own that firewall", () => {
+      const f = one(check(exposing(["443=10.10.6.10:443"], { firewall: { enabled: false, privateIp: "10.0.1.4" }, outboundType: "userDefinedRouting" })), "EXP-01", "error", ["ingress.expose", "firewall.privateIp"]);
+      assert.match(f.message, /the firewall at 10\.0\.1\.4 \(--firewall-private-ip\) is not aks-net's/);
+      assert.match(f.fix, /443\/tcp → 10\.10\.6\.10:443/);
+    });
     it("EXP-02 the target is an internal LB IP of this spec", () => {
       const f = one(check(exposing(["443=10.10.6.11:443"])), "EXP-02", "error");
       assert.match(f.fix, /10\.10\.6\.10/);
