@@ -25,6 +25,9 @@ export const NAMES = {
 /** The delegation of an API Server VNet Integration subnet (api-server-vnet-integration.md). */
 export const AKS_DELEGATION = "Microsoft.ContainerService/managedClusters";
 
+/** The delegation AGIC needs on the gateway subnet with Azure CNI Overlay (ingress-controller-overview.md). */
+export const APPGW_DELEGATION = "Microsoft.Network/applicationGateways";
+
 /**
  * Names aks-net derives from the cluster name (and for the node resource group, AKS itself): one definition for the
  * planner, which sends them, and the NAME rules, which check them before any request.

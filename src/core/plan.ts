@@ -45,7 +45,7 @@ import { poolSubnets } from "./pool-subnets.ts";
 import { carriesPodCidr } from "./resolve.ts";
 import { EXPOSE_GROUP_PRIORITY, classicExposeCollections, exposeEntries, ilbSubnet, nsgSecurityRules, policyExposeCollections, requiredNsgRules, wantsIlb } from "./ingress.ts";
 import type { ClusterSpec } from "./spec.ts";
-import { AKS_DELEGATION, DERIVED, NAMES } from "./names.ts";
+import { AKS_DELEGATION, APPGW_DELEGATION, DERIVED, NAMES } from "./names.ts";
 import { PROOF_TAG, sealOwnership } from "./ownership.ts";
 import { secretName, secretRef } from "./secrets.ts";
 import { DEFAULT_WINDOWS_ADMIN, WINDOWS_PASSWORD_SECRET } from "./windows.ts";
@@ -586,7 +586,9 @@ function planNetwork(b: Builder): Network {
   // cluster's route table, which aks-net associates when it builds that table (user routes only, never a firewall).
   const agw = spec.ingress?.applicationGateway;
   const agwRoutes = spec.networkPlugin === "kubenet" && fwChoice === undefined && routeTableId !== undefined ? { routeTableId } : {};
-  const appgwSubnetId = agw?.enabled === true && agw.subnetCidr !== undefined && agw.subnetId === undefined && agw.id === undefined ? subnet(NAMES.appgwSubnet, agw.subnetCidr, [agwRoutes.routeTableId], agwRoutes) : undefined;
+  // With Azure CNI Overlay, AGIC needs the gateway subnet delegated to Microsoft.Network/applicationGateways (AGW-06).
+  const agwDelegation = spec.networkPluginMode === "overlay" ? { delegations: [APPGW_DELEGATION] } : {};
+  const appgwSubnetId = agw?.enabled === true && agw.subnetCidr !== undefined && agw.subnetId === undefined && agw.id === undefined ? subnet(NAMES.appgwSubnet, agw.subnetCidr, [agwRoutes.routeTableId], { ...agwRoutes, ...agwDelegation }) : undefined;
   // API Server VNet Integration: a subnet of its own, delegated to AKS, without the nodes' egress (API-08).
   const apiSubnet = (prefix: string): string => subnet(spec.vnet.apiServerSubnetName ?? NAMES.apiServerSubnet, prefix, [], { delegations: [AKS_DELEGATION] });
   const egressIp = firewallIpId ?? egressIpId;

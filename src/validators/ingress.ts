@@ -32,7 +32,7 @@ export const rules: RuleInfo[] = [
   { id: "AGW-03", severity: "error", summary: "The App Gateway subnet is dedicated to gateways: not the node, pod or ILB subnet (its overlaps with other ranges are OVL-01/05/08's)." },
   { id: "AGW-04", severity: "error", summary: `No 0.0.0.0/0 → VirtualAppliance route on a v2 gateway subnet: with kubenet the gateway subnet needs the cluster's route table (pod routes), so kubenet cannot combine with firewall egress (${AGW_SUBNET_DOC}).` },
   { id: "AGW-05", severity: "warning", summary: "kubenet: the gateway subnet needs the cluster's route table for pod routes; aks-net associates it only with a route table it builds." },
-  { id: "AGW-06", severity: "warning", summary: `AGIC with Azure CNI Overlay or the Cilium dataplane: support has changed over time; check the current list of supported container networking (${AGIC_DOC}).` },
+  { id: "AGW-06", severity: "error/warning", summary: `AGIC's supported container networking is kubenet, Azure CNI and Azure CNI Overlay; with Overlay the gateway subnet is at most /24 (error on a subnet aks-net plans, which it delegates to Microsoft.Network/applicationGateways; a warning for a brought one), the gateway sits in the cluster's VNet (not a peered one) and Azure Government and Azure operated by 21Vianet are not supported; the Cilium dataplane is not on the list (warning) (${AGIC_DOC}, "Container networking and AGIC").` },
   { id: "AGW-07", severity: "error", summary: "A gateway subnet aks-net plans (--appgw-subnet-cidr) lies inside the VNet." },
   { id: "NSG-01", severity: "error", summary: "aks-net's NSG goes on a node subnet it builds: a brought subnet keeps its own NSG (checked with --live, LIVE-NSG-01)." },
   { id: "LIVE-NSG-01", severity: "error", summary: "With --live: the NSG on the node subnet lets through what AKS needs (node to node, load balancer probes, the pod CIDR with overlay/kubenet, exposed ports from the firewall, the nodes' egress to the API server or the firewall); a deny that decides one of these is named with its rule." },
@@ -206,9 +206,29 @@ function appGateway(ctx: RuleContext): Finding[] {
       out.push(finding("AGW-05", "warning", ["ingress.applicationGateway", "networkPlugin"], "kubenet: the gateway reaches pods through the cluster's route table, which AKS creates on create and aks-net does not associate with the gateway subnet", "after create, associate the cluster's route table (in the node resource group) with the gateway subnet, or use Azure CNI"));
     }
   }
-  if (s.networkPluginMode === "overlay" || s.networkDataplane === "cilium") {
-    const what = [s.networkPluginMode === "overlay" ? "Azure CNI Overlay" : undefined, s.networkDataplane === "cilium" ? "the Cilium dataplane" : undefined].filter(Boolean).join(" with ");
-    out.push(finding("AGW-06", "warning", ["ingress.applicationGateway", s.networkPluginMode === "overlay" ? "networkPluginMode" : "networkDataplane"], `AGIC with ${what}: AKS refused the add-on on overlay clusters ("Application Gateway Ingress Controller addon is not supported with Azure CNI Overlay") before support came; check ${AGIC_DOC} (supported container networking) for your region and version`, "check the current support, or use Azure CNI node subnet / pod subnet, or Application Gateway for Containers"));
+  out.push(...agicNetworking(ctx, c));
+  return out;
+}
+
+/**
+ * AGW-06, from the AGIC overview's "Container networking and AGIC": kubenet, CNI and CNI Overlay are supported; with
+ * Overlay the gateway subnet is at most /24 and delegated to Microsoft.Network/applicationGateways, the gateway is not
+ * in a peered VNet, and Azure Government / 21Vianet are out. Azure CNI powered by Cilium is not named there.
+ */
+function agicNetworking(ctx: RuleContext, planned: Cidr | undefined): Finding[] {
+  const s = ctx.spec;
+  const agw = s.ingress?.applicationGateway;
+  const out: Finding[] = [];
+  if (s.networkPluginMode === "overlay") {
+    if (planned !== undefined && planned.family === 4 && planned.prefix < 24) {
+      out.push(finding("AGW-06", "error", ["ingress.applicationGateway.subnetCidr", "networkPluginMode"], `with Azure CNI Overlay the Application Gateway subnet must be a maximum /24 prefix; ${planned.text} is larger`, `use a /24, e.g. ${sharedPlanner(ctx).subnet(24, ["ingress.applicationGateway.subnetCidr"])?.canonical ?? "a free /24 of the VNet"}`));
+    }
+    if (agw?.subnetId !== undefined || agw?.id !== undefined) {
+      out.push(finding("AGW-06", "warning", [agw.subnetId !== undefined ? "ingress.applicationGateway.subnetId" : "ingress.applicationGateway.id", "networkPluginMode"], `AGIC with Azure CNI Overlay needs your gateway's subnet to be at most /24, delegated to Microsoft.Network/applicationGateways, in the cluster's VNet (not a peered one), and not in Azure Government or Azure operated by 21Vianet (${AGIC_DOC})`, "check the gateway subnet's size and delegation before create, or let aks-net plan it with --appgw-subnet-cidr"));
+    }
+  }
+  if (s.networkDataplane === "cilium") {
+    out.push(finding("AGW-06", "warning", ["ingress.applicationGateway", "networkDataplane"], `AGIC's supported container networking (${AGIC_DOC}) names kubenet, Azure CNI and Azure CNI Overlay, not the Cilium dataplane`, "check the current support, or use Application Gateway for Containers, or --network-dataplane azure"));
   }
   return out;
 }

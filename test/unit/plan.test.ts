@@ -267,6 +267,13 @@ describe("planResources", () => {
     assert.deepEqual(byId(d, netRg).body, { location: "westeurope", tags: {} });
   });
 
+  it("the gateway subnet aks-net plans is delegated to Microsoft.Network/applicationGateways with Azure CNI Overlay only (AGIC overview)", () => {
+    const agw = (mode: SpecInput["networkPluginMode"]): unknown =>
+      body(plan({ networkPlugin: "azure", ...(mode === undefined ? {} : { networkPluginMode: mode }), vnet: VNET_IN, ingress: { applicationGateway: { enabled: true, subnetCidr: "10.1.8.0/24" } } }), `${VNET}/subnets/aks-appgw`, "properties.delegations");
+    assert.deepEqual(agw("overlay"), [{ name: "delegation", properties: { serviceName: "Microsoft.Network/applicationGateways" } }]);
+    assert.equal(agw(undefined), undefined);
+  });
+
   describe("firewall egress", () => {
     const d = plan(FW_SIMPLE);
     it("routes 0.0.0.0/0 to the firewall's planned private IP (4th address of AzureFirewallSubnet)", () => {

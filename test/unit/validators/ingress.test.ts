@@ -136,9 +136,15 @@ describe("validators/ingress", () => {
       one(check(agw({ subnetCidr: "10.10.8.0/24" }, { networkPlugin: "kubenet" })), "AGW-05", "warning");
       none(check(agw({ subnetCidr: "10.10.8.0/24" }, { networkPlugin: "kubenet", routes: [{ prefix: "10.99.0.0/16", nextHopType: "VnetLocal" }] })), "AGW-05");
     });
-    it("AGW-06 overlay or the Cilium dataplane: a warning naming the doc", () => {
-      const f = one(check(agw({ subnetCidr: "10.10.8.0/24" }, { networkPluginMode: "overlay" })), "AGW-06", "warning");
-      assert.match(f.message, /ingress-controller-overview/);
+    it("AGW-06 overlay: a planned gateway subnet at most /24; a brought one warned; Cilium warned (AGIC overview)", () => {
+      none(check(agw({ subnetCidr: "10.10.8.0/24" }, { networkPluginMode: "overlay" })), "AGW-06");
+      const big = one(check(agw({ subnetCidr: "10.10.8.0/23" }, { networkPluginMode: "overlay" })), "AGW-06", "error");
+      assert.match(big.message, /maximum \/24/);
+      none(check(agw({ subnetCidr: "10.10.8.0/23" })), "AGW-06");
+      const brought = one(check(agw({ subnetId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v/subnets/gw" }, { networkPluginMode: "overlay" })), "AGW-06", "warning");
+      assert.match(brought.message, /Microsoft\.Network\/applicationGateways/);
+      const cilium = one(check(agw({ subnetCidr: "10.10.8.0/24" }, { networkPluginMode: "overlay", networkDataplane: "cilium" })), "AGW-06", "warning");
+      assert.match(cilium.message, /ingress-controller-overview/);
     });
     it("AGW-07 a planned gateway subnet inside the VNet", () => {
       one(check(agw({ subnetCidr: "10.99.8.0/24" })), "AGW-07", "error");
