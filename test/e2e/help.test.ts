@@ -3,25 +3,16 @@
  * program registers. The bash script is sourced in a real bash and its function called as bash's completion calls it.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
+import { BIN, ROOT, hasStackTrace, runCli, runProgram } from "../helpers/cli.ts";
+import type { CliResult } from "../helpers/cli.ts";
 
 const COMMANDS = ["validate", "create", "export", "init", "delete", "manifest", "templates", "schema", "completion"];
 
-function sh(shell: string, script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, PATH: `${cwd}/.bin:${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`, CI: "true", NO_COLOR: "1" };
-  return new Promise((resolve, reject) => {
-    const child = spawn(shell, ["-c", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function sh(shell: string, script: string, cwd: string): Promise<CliResult> {
+  return runProgram(shell, ["-c", script], { cwd, env: { PATH: `${cwd}/.bin:${dirname(process.execPath)}:${process.env["PATH"] ?? ""}`, NO_COLOR: "1" } });
 }
 
 /** The example lines of a --help text (after its last "Examples:" heading). */

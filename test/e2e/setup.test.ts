@@ -5,23 +5,14 @@
  * The happy path of ./setup (npm installing Node 22 and the dependencies) needs the npm registry and is not run here.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, hasStackTrace } from "../helpers/cli.ts";
+import { ROOT, hasStackTrace, runProgram } from "../helpers/cli.ts";
+import type { CliResult } from "../helpers/cli.ts";
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, CI: "true", NO_COLOR: "1", AKS_NET_NODE_REEXEC: undefined, ...opts.env };
-    const child = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
-    child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  return runProgram(cmd, args, { ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }), env: { NO_COLOR: "1", AKS_NET_NODE_REEXEC: undefined, ...opts.env } });
 }
 
 describe("e2e: set-up on a machine whose Node is too old", function () {

@@ -31,11 +31,16 @@ export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<
 
 /** Spawns `node ...argv` with the scrubbed environment. */
 export function runNode(argv: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
+  return runProgram(process.execPath, argv, opts);
+}
+
+/** Spawns any program (a shell, an old Node, ./setup) with the scrubbed environment and collects both streams. */
+export function runProgram(command: string, argv: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, AKS_NET_DEBUG: undefined, CI: "true" };
   for (const [k, v] of Object.entries(opts.env ?? {})) env[k] = v;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: opts.cwd ?? ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(command, argv, { cwd: opts.cwd ?? ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
