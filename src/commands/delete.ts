@@ -69,8 +69,11 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
           const body = await port.get({ resourceId: id, type: "", apiVersion: "", label: id }, io.signal);
           if (body) {
             for (const [k, v] of expandBody(id, body)) {
+              // A policy names its rule collection groups only ({id}): each group is read on its own.
+              const stub = k.toLowerCase() !== id.toLowerCase() && v["properties"] === undefined;
+              if (stub && observed.get(k)?.["properties"] !== undefined) continue;
               observed.set(k, v);
-              read.add(k.toLowerCase());
+              if (!stub) read.add(k.toLowerCase());
             }
           }
         }),

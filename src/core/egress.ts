@@ -9,6 +9,7 @@
  * `AzureKubernetesService` FQDN tag). Pods that call the API server by IP need a rule to its IP after create (or the
  * `kubernetes.azure.com/set-kube-service-host-fqdn` annotation), as the doc says; aks-net cannot know that IP before.
  */
+import { NAMES } from "./names.ts";
 
 /** `westeurope` from `westeurope` or `West Europe`: the form service tags use. */
 export function regionName(location: string): string {
@@ -140,10 +141,10 @@ function appRuleBody(r: AppRule, sources: readonly string[]): Record<string, unk
 export function aksEgressRules(location: string, o: EgressOptions): EgressRules {
   const allow = (name: string, rules: unknown[]) => ({ name, properties: { priority: EGRESS_PRIORITY, action: { type: "Allow" }, rules } });
   return {
-    applicationRuleCollections: [allow("aks-fqdn", appRules(o).map((r) => appRuleBody(r, o.sources)))],
+    applicationRuleCollections: [allow(NAMES.egressFqdnCollection, appRules(o).map((r) => appRuleBody(r, o.sources)))],
     networkRuleCollections: [
       allow(
-        "aks-network",
+        NAMES.egressNetworkCollection,
         networkRules(location, o).map((r) => ({
           name: r.name,
           description: r.description,
@@ -169,7 +170,7 @@ export function aksEgressPolicyCollections(location: string, o: EgressOptions): 
   return [
     // Within a group, lower priority numbers are processed first: network rules before application rules, as classic.
     allow(
-      "aks-network",
+      NAMES.egressNetworkCollection,
       EGRESS_PRIORITY,
       networkRules(location, o).map((r) => ({
         ruleType: "NetworkRule",
@@ -181,7 +182,7 @@ export function aksEgressPolicyCollections(location: string, o: EgressOptions): 
         destinationPorts: [String(r.port)],
       })),
     ),
-    allow("aks-fqdn", EGRESS_PRIORITY + 100, appRules(o).map((r) => ({ ruleType: "ApplicationRule", ...appRuleBody(r, o.sources) }))),
+    allow(NAMES.egressFqdnCollection, EGRESS_PRIORITY + 100, appRules(o).map((r) => ({ ruleType: "ApplicationRule", ...appRuleBody(r, o.sources) }))),
   ];
 }
 

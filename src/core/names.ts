@@ -12,6 +12,9 @@ export const NAMES = {
   firewallIpRoute: "firewall-public-ip",
   defaultVmSize: "Standard_D4s_v5",
   ruleCollectionGroup: "aks-egress",
+  /** The egress rule pack's collections (classic firewall and policy alike). */
+  egressNetworkCollection: "aks-network",
+  egressFqdnCollection: "aks-fqdn",
   /** The internal load balancer's dedicated subnet (ILB-*). */
   ilbSubnet: "aks-ilb",
   /** The App Gateway subnet aks-net plans (AGW-*). */

@@ -21,6 +21,7 @@ import { API_VERSIONS, NETWORK_CONTRIBUTOR_ROLE, TYPES, nameOf, resourceGroupId,
 import { typeFromId } from "./apply.ts";
 import type { Recheck } from "./apply.ts";
 import { JOURNAL_VERSION, fingerprint, trustedEntries } from "./journal.ts";
+import { NAMES } from "./names.ts";
 import type { Journal, Trusted } from "./journal.ts";
 import { PROOF_TAG, expandChildren, hasProof, inManifest, provenMade, readManifest, writtenIds, writtenItems } from "./ownership.ts";
 import { CLUSTER_TAG, OWNER_TAG, OWNER_VALUE, mergeForUpdate, minimiseDependencies, valueAt } from "./plan.ts";
@@ -297,7 +298,7 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
     // Children come with their parent's GET.
     let readable = id;
     while (parentOf(readable) !== undefined) readable = parentOf(readable) as string;
-    if (lc(typeOf(id)) === lc(TYPES.roleAssignment)) readable = id;
+    if (lc(typeOf(id)) === lc(TYPES.roleAssignment) || lc(typeOf(id)) === lc(TYPES.ruleCollectionGroup)) readable = id;
     if (!DELETABLE.has(lc(typeOf(readable)))) return;
     if (!read.has(lc(readable)) && !ids.some((x) => lc(x) === lc(readable))) ids.push(readable);
   };
@@ -322,6 +323,8 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
     const body = w.byId.get(k);
     if (body === undefined) continue;
     const id = w.ids.get(k) as string;
+    // The policy's GET names its groups only; their rule collections come with the group's own GET.
+    if (lc(typeOf(id)) === lc(TYPES.ruleCollectionGroup)) push(id);
     pushGroup(id);
     push(groupOf(id));
     for (const r of requires(id, body)) push(r);
@@ -391,7 +394,7 @@ function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (su
   for (const [cid] of expandChildren(w.ids.get(k) ?? k, body ?? {}).slice(1)) {
     const c = lc(cid);
     if (w.made.has(c) && (gone(c) || !DELETABLE_CHILD.has(lc(typeOf(cid))))) continue;
-    if (w.made.has(c) && lc(typeOf(cid)) !== lc(TYPES.subnet)) continue; // aks-net's own route / rule collection: goes with it
+    if (w.made.has(c) && !OWN_STEP_CHILD.has(lc(typeOf(cid)))) continue; // aks-net's own route / rule collection: goes with it
     foreign.push(w.ids.get(c) ?? cid);
     reasons.push(w.made.has(c) ? `holds ${kind(cid)} ${name(cid)}, which is kept` : `holds ${kind(cid)} ${name(cid)}, which aks-net did not make`);
   }
@@ -403,6 +406,17 @@ function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (su
       foreign.push(id);
       reasons.push(`has role assignment ${nameOf(id)} (principal ${String(valueAt(a, "properties.principalId") ?? "?")}), which aks-net did not make`);
     }
+  }
+  if (t === lc(TYPES.ruleCollectionGroup)) {
+    // Its rule collections are inline: one aks-net never writes there is yours, and keeps the group (and its policy).
+    const own = OWN_COLLECTIONS[lc(nameOf(w.ids.get(k) ?? k))] ?? [];
+    for (const rc of list(body, "properties.ruleCollections")) {
+      const n = valueAt(rc, "name");
+      if (typeof n !== "string" || own.includes(n)) continue;
+      foreign.push(`${w.ids.get(k) ?? k}/ruleCollections/${n}`);
+      reasons.push(`holds rule collection ${n}, which aks-net did not make`);
+    }
+    if (body !== undefined && valueAt(body, "properties") === undefined) reasons.push("its rule collections could not be read");
   }
   if (t === lc(TYPES.subnet)) {
     const cluster = w.byId.get(lc(clusterId(w.target)));
@@ -443,6 +457,18 @@ function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (su
   return reasons.length === 0 ? undefined : { reason: [...new Set(reasons)].join("; "), foreign: [...new Set(foreign)] };
 }
 
+/**
+ * Children aks-net deletes as steps of their own, each checked on a fresh read of itself: a subnet (what is in it), a
+ * rule collection group (its inline rule collections, which its policy's GET does not show).
+ */
+const OWN_STEP_CHILD = new Set([TYPES.subnet, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()));
+
+/** The rule collections aks-net writes into each rule collection group it makes (plan.ts, egress.ts, ingress.ts). */
+const OWN_COLLECTIONS: Record<string, readonly string[]> = {
+  [lc(NAMES.ruleCollectionGroup)]: [NAMES.egressNetworkCollection, NAMES.egressFqdnCollection],
+  [lc(NAMES.exposeRuleCollectionGroup)]: [NAMES.dnatCollection, NAMES.exposeNetworkCollection],
+};
+
 /** Children aks-net deletes on their own (a subnet is checked for what is in it; the rest go with their parent). */
 const DELETABLE_CHILD = new Set([TYPES.subnet, TYPES.route, TYPES.ruleCollectionGroup].map((t) => t.toLowerCase()));
 
@@ -461,7 +487,7 @@ export function decideTeardown(input: TeardownInput): Teardown {
     const t = typeOf(id);
     // Someone else's role assignments are named where they matter: on what aks-net made.
     if (lc(t) === lc(TYPES.roleAssignment) && !made.has(k) && !made.has(lc(scopeOf(id)))) continue;
-    if (parentOf(id) !== undefined && lc(t) !== lc(TYPES.subnet)) {
+    if (parentOf(id) !== undefined && !(lc(t) === lc(TYPES.subnet) || (lc(t) === lc(TYPES.ruleCollectionGroup) && made.has(k)))) {
       // Routes and rule collection (group)s: named with their parent; aks-net's own are handled below.
       continue;
     }
@@ -513,7 +539,7 @@ export function decideTeardown(input: TeardownInput): Teardown {
   for (const k of made) {
     const id = ids.get(k);
     const parent = id === undefined ? undefined : parentOf(id);
-    if (id === undefined || parent === undefined || !byId.has(lc(parent)) || del.has(lc(parent))) continue;
+    if (id === undefined || parent === undefined || !byId.has(lc(parent)) || del.has(lc(parent)) || keep.has(k)) continue;
     if ([TYPES.route, TYPES.ruleCollectionGroup].some((t) => lc(t) === lc(typeOf(id)))) del.add(k);
   }
 

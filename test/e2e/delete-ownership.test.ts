@@ -101,6 +101,20 @@ const CASES: Case[] = [
     reason: /holds rule collection group team-rcg, which aks-net did not make/,
   },
   {
+    item: "a rule collection in aks-net's rule collection group",
+    topology: [...FIREWALL, "--firewall-sku", "Premium"],
+    add: (fake, name) => {
+      const group = `${net(`rg-${name}`, "firewallPolicies", `${name}-fw-policy`)}/ruleCollectionGroups/aks-egress`;
+      const body = structuredClone(fake.get(group) as Json);
+      const p = props(body);
+      p["ruleCollections"] = [...((p["ruleCollections"] as Json[] | undefined) ?? []), { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "team-rc", priority: 4000, action: { type: "Allow" }, rules: [] }];
+      fake.put(group, body);
+      return [group];
+    },
+    parent: (name) => `${net(`rg-${name}`, "firewallPolicies", `${name}-fw-policy`)}/ruleCollectionGroups/aks-egress`,
+    reason: /holds rule collection team-rc, which aks-net did not make/,
+  },
+  {
     item: "a peering on aks-net's VNet",
     topology: [],
     add: (fake, name) => {
