@@ -4,10 +4,8 @@
  * lacked credentials or was interrupted. Built CLI against the fake ARM server.
  */
 import assert from "node:assert/strict";
-import { startFakeArm } from "../fakes/fake-arm.ts";
-import type { FakeArm } from "../fakes/fake-arm.ts";
 import { hasStackTrace } from "../helpers/cli.ts";
-import { FAST, create, ok } from "../helpers/create-cli.ts";
+import { FAST, create, ok, useFakeArm } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
@@ -41,50 +39,43 @@ function oneDocument(r: RunCliResult, exit: number, status: string): Doc {
 
 describe("e2e: create -o json prints its one document whatever the exit code", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 3000 } });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const arm = useFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 3000 } });
 
   it("exit 0: a dry run (planned, with bodies), a run (succeeded) and a re-run with nothing to do", async () => {
-    const dry = oneDocument(await create(fake, "jok", ["--dry-run", "--offline"]), 0, "planned");
+    const dry = oneDocument(await create(arm.fake, "jok", ["--dry-run", "--offline"]), 0, "planned");
     assert.ok(dry.operations.length > 0 && dry.operations.every((o) => o.action === "create" && o.body !== undefined));
     assert.deepEqual(dry.refusals, []);
     assert.equal(dry.error, null);
     assert.deepEqual(dry.findings?.errors, []);
-    const first = oneDocument(await create(fake, "jok"), 0, "succeeded");
+    const first = oneDocument(await create(arm.fake, "jok"), 0, "succeeded");
     assert.ok(first.operations.every((o) => o.status === "done"));
     assert.match(String(first.cluster?.id), /managedClusters\/jok$/);
-    const again = oneDocument(await create(fake, "jok"), 0, "succeeded");
+    const again = oneDocument(await create(arm.fake, "jok"), 0, "succeeded");
     assert.ok(again.operations.every((o) => o.action === "unchanged"));
   });
 
   it("exit 2: usage errors, from commander, from a flag's shape, and a change without --yes or a terminal", async () => {
     for (const extra of [["--bogus"], ["--node-count", "three"], ["--offline"]]) {
-      const doc = oneDocument(await create(fake, "jusage", extra), 2, "failed");
+      const doc = oneDocument(await create(arm.fake, "jusage", extra), 2, "failed");
       assert.deepEqual(doc.operations, []);
     }
-    const noYes = oneDocument(await create(fake, "jusage", [], { yes: false }), 2, "failed");
+    const noYes = oneDocument(await create(arm.fake, "jusage", [], { yes: false }), 2, "failed");
     assert.match(noYes.error?.message ?? "", /confirmation/);
-    const missing = oneDocument(await runCli(["create", "--yes", "-o", "json"], { fake }), 2, "failed");
+    const missing = oneDocument(await runCli(["create", "--yes", "-o", "json"], { fake: arm.fake }), 2, "failed");
     assert.match(missing.error?.message ?? "", /missing -n\/--name/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(arm.fake.requests.length, 0);
   });
 
   it("exit 3: the findings, and nothing sent", async () => {
-    const doc = oneDocument(await create(fake, "jbad", ["--service-cidr", "10.0.0.0/33"]), 3, "invalid");
+    const doc = oneDocument(await create(arm.fake, "jbad", ["--service-cidr", "10.0.0.0/33"]), 3, "invalid");
     assert.deepEqual(doc.findings?.errors.map((f) => f.rule), ["SYN-02"]);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(arm.fake.requests.length, 0);
   });
 
   it("exit 1, refused: a change Azure cannot make in place, with and without --dry-run", async () => {
-    ok(await create(fake, "jref"));
+    ok(await create(arm.fake, "jref"));
     for (const dryRun of [[], ["--dry-run"]]) {
-      const doc = oneDocument(await create(fake, "jref", ["--service-cidr", "10.100.0.0/16", "--dns-service-ip", "10.100.0.10", ...dryRun]), 1, "refused");
+      const doc = oneDocument(await create(arm.fake, "jref", ["--service-cidr", "10.100.0.0/16", "--dns-service-ip", "10.100.0.10", ...dryRun]), 1, "refused");
       assert.ok(doc.refusals.some((r) => /managedClusters\/jref$/.test(r.resourceId) && /serviceCidr/.test(r.reason)), JSON.stringify(doc.refusals));
       assert.ok(doc.operations.length > 0, "the plan's steps are listed");
       assert.match(doc.error?.message ?? "", /cannot make in place/);
@@ -92,18 +83,18 @@ describe("e2e: create -o json prints its one document whatever the exit code", f
   });
 
   it("exit 1, failed: an operation Azure failed, with its code and correlation id", async () => {
-    fake.addFault({ kind: "lroFail", method: "PUT", match: /managedClusters\/jfail$/i, error: { code: "SomethingFailed", message: "nope" } });
-    const doc = oneDocument(await create(fake, "jfail"), 1, "failed");
+    arm.fake.addFault({ kind: "lroFail", method: "PUT", match: /managedClusters\/jfail$/i, error: { code: "SomethingFailed", message: "nope" } });
+    const doc = oneDocument(await create(arm.fake, "jfail"), 1, "failed");
     assert.equal(doc.error?.code, "SomethingFailed");
   });
 
   it("exit 5: no credentials", async () => {
-    oneDocument(await create(fake, "jauth", [], { az: "not-logged-in" }), 5, "failed");
+    oneDocument(await create(arm.fake, "jauth", [], { az: "not-logged-in" }), 5, "failed");
   });
 
   it("exit 130: interrupted while the firewall is being created", async () => {
-    const accepted = (): boolean => fake.requests.some((q) => q.method === "PUT" && /azureFirewalls\/[^/]+$/i.test(q.path) && q.status === 201);
-    const r = await create(fake, "jint", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"], { killWhen: () => accepted(), env: FAST });
+    const accepted = (): boolean => arm.fake.requests.some((q) => q.method === "PUT" && /azureFirewalls\/[^/]+$/i.test(q.path) && q.status === 201);
+    const r = await create(arm.fake, "jint", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"], { killWhen: () => accepted(), env: FAST });
     assert.ok(r.killed);
     oneDocument(r, 130, "interrupted");
   });

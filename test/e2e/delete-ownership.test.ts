@@ -11,7 +11,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
 import { FAST, SUB, clusterId, create, net, ok, props, rgId, stateWithoutEtags, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
@@ -164,45 +163,38 @@ const CASES: Case[] = [
 
 describe("delete on a shared subscription: the ownership matrix", function () {
   this.timeout(120_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const arm = useFakeArm();
 
   for (const c of CASES) {
     for (const when of ["before", "during"] as const) {
       it(`${c.item}, added ${when} the delete: kept with its parent, named, unchanged`, async () => {
         const name = "m";
-        fake.seed.resourceGroup("rg-other", { location: "westeurope" });
-        ok(await create(fake, name, c.topology));
+        arm.fake.seed.resourceGroup("rg-other", { location: "westeurope" });
+        ok(await create(arm.fake, name, c.topology));
         let users: string[] = [];
         let before: Record<string, Json | undefined> = {};
         const add = (): void => {
-          users = c.add(fake, name);
-          before = Object.fromEntries(users.map((u) => [u, now(fake, u)]));
+          users = c.add(arm.fake, name);
+          before = Object.fromEntries(users.map((u) => [u, now(arm.fake, u)]));
         };
         if (when === "before") add();
         // "during": a colleague adds it while the cluster DELETE (minutes in Azure) is in flight.
-        else fake.onRequest({ method: "DELETE", match: /managedClusters\/m$/ }, add);
-        const r = await del(fake, name);
+        else arm.fake.onRequest({ method: "DELETE", match: /managedClusters\/m$/ }, add);
+        const r = await del(arm.fake, name);
         ok(r);
         const d = doc(r);
         assert.ok(users.length > 0, "the user's item was added");
-        for (const u of users) assert.deepEqual(now(fake, u), before[u], `${u} is exactly as the user left it`);
+        for (const u of users) assert.deepEqual(now(arm.fake, u), before[u], `${u} is exactly as the user left it`);
         const parent = kept(d, c.parent(name));
         assert.ok(parent, `${c.parent(name)} is listed as kept:\n${JSON.stringify(d.keep, null, 2)}`);
         assert.match(parent.reason, c.reason);
-        assert.ok(now(fake, c.parent(name)), "the parent still exists");
+        assert.ok(now(arm.fake, c.parent(name)), "the parent still exists");
         assert.match(r.stderr, new RegExp(c.reason.source), "named in the text output too");
         if (when === "before") {
           assert.ok(!d.delete.some((o) => o.action === "delete" && lc(o.resourceId) === lc(c.parent(name))), "decided before the first delete");
           assert.ok((parent.foreign ?? []).length > 0 || /resource group/.test(parent.type) === false || /holds/.test(parent.reason), "foreign items named in -o json");
         }
-        assert.equal(fake.get(clusterId(`rg-${name}`, name)), undefined, "the cluster itself is gone");
+        assert.equal(arm.fake.get(clusterId(`rg-${name}`, name)), undefined, "the cluster itself is gone");
       });
     }
   }
@@ -210,110 +202,103 @@ describe("delete on a shared subscription: the ownership matrix", function () {
 
 describe("delete on a shared subscription: decisions", function () {
   this.timeout(180_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const arm = useFakeArm();
 
   it("two clusters in one VNet: deleting A keeps the VNet (B's subnet named) and finishes; B then A leave nothing", async () => {
-    fake.seed.resourceGroup("rg-other", { location: "westeurope" });
-    const before = fake.snapshot();
+    arm.fake.seed.resourceGroup("rg-other", { location: "westeurope" });
+    const before = arm.fake.snapshot();
     const args = (n: string, extra: string[]): string[] => ["create", "-n", n, "-g", "rg-two", "-l", "westeurope", "--yes", "-o", "json", ...extra];
-    ok(await runCli(args("a", []), { fake, env: FAST }));
-    ok(await runCli(args("b", ["--vnet-name", "a-vnet", "--vnet-cidr", "10.224.0.0/12", "--subnet-name", "b-nodes", "--subnet-cidr", "10.225.0.0/16", "--existing-subnet", "aks-nodes=10.224.0.0/16"]), { fake, env: FAST }));
+    ok(await runCli(args("a", []), { fake: arm.fake, env: FAST }));
+    ok(await runCli(args("b", ["--vnet-name", "a-vnet", "--vnet-cidr", "10.224.0.0/12", "--subnet-name", "b-nodes", "--subnet-cidr", "10.225.0.0/16", "--existing-subnet", "aks-nodes=10.224.0.0/16"]), { fake: arm.fake, env: FAST }));
     const vnet = net("rg-two", "virtualNetworks", "a-vnet");
-    const bSubnet = now(fake, `${vnet}/subnets/b-nodes`);
-    const bCluster = now(fake, clusterId("rg-two", "b"));
-    const mark = fake.requests.length;
-    const a = await del(fake, "a", [], "rg-two");
+    const bSubnet = now(arm.fake, `${vnet}/subnets/b-nodes`);
+    const bCluster = now(arm.fake, clusterId("rg-two", "b"));
+    const mark = arm.fake.requests.length;
+    const a = await del(arm.fake, "a", [], "rg-two");
     ok(a);
     const da = doc(a);
     assert.equal(da.result?.status, "succeeded");
     assert.match(kept(da, vnet)?.reason ?? "", /holds subnet b-nodes, which aks-net did not make/);
-    assert.ok(!writesSince(fake, mark).some((w) => /b-nodes|managedClusters\/b$|b-identity/.test(w.path)), "nothing of B's is written");
-    assert.deepEqual(now(fake, `${vnet}/subnets/b-nodes`), bSubnet);
-    assert.deepEqual(now(fake, clusterId("rg-two", "b")), bCluster);
-    assert.equal(fake.get(`${vnet}/subnets/aks-nodes`), undefined, "A's own subnet is gone");
-    const b = doc(await del(fake, "b", [], "rg-two"));
+    assert.ok(!writesSince(arm.fake, mark).some((w) => /b-nodes|managedClusters\/b$|b-identity/.test(w.path)), "nothing of B's is written");
+    assert.deepEqual(now(arm.fake, `${vnet}/subnets/b-nodes`), bSubnet);
+    assert.deepEqual(now(arm.fake, clusterId("rg-two", "b")), bCluster);
+    assert.equal(arm.fake.get(`${vnet}/subnets/aks-nodes`), undefined, "A's own subnet is gone");
+    const b = doc(await del(arm.fake, "b", [], "rg-two"));
     assert.match(kept(b, vnet)?.reason ?? "", /created by aks-net for cluster rg-two\/a/);
-    assert.equal(fake.get(`${vnet}/subnets/b-nodes`), undefined, "B's subnet is B's: in B's record");
-    ok(await del(fake, "a", [], "rg-two"));
-    assert.deepEqual(fake.snapshot(), before, "A's second run finds its VNet and group empty and deletes them");
+    assert.equal(arm.fake.get(`${vnet}/subnets/b-nodes`), undefined, "B's subnet is B's: in B's record");
+    ok(await del(arm.fake, "a", [], "rg-two"));
+    assert.deepEqual(arm.fake.snapshot(), before, "A's second run finds its VNet and group empty and deletes them");
   });
 
   it("an NSG and a service endpoint added to the kept subnet while the delete runs survive the association removal (If-Match, 412 → read again)", async () => {
-    fake.seed.resourceGroup("rg-sec", { location: "westeurope" });
-    const vnet = fake.seed.vnet("rg-sec", "hub", ["10.70.0.0/16"], { "aks-nodes": "10.70.0.0/22" }, { location: "westeurope" });
+    arm.fake.seed.resourceGroup("rg-sec", { location: "westeurope" });
+    const vnet = arm.fake.seed.vnet("rg-sec", "hub", ["10.70.0.0/16"], { "aks-nodes": "10.70.0.0/22" }, { location: "westeurope" });
     const subnet = `${vnet}/subnets/aks-nodes`;
-    ok(await create(fake, "sec", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"]));
-    assert.ok(props(fake.get(subnet))["routeTable"], "create associated its route table with the adopted subnet");
-    const nsg = fake.put(net("rg-sec", "networkSecurityGroups", "sec-team"), { location: "westeurope", properties: {} });
+    ok(await create(arm.fake, "sec", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"]));
+    assert.ok(props(arm.fake.get(subnet))["routeTable"], "create associated its route table with the adopted subnet");
+    const nsg = arm.fake.put(net("rg-sec", "networkSecurityGroups", "sec-team"), { location: "westeurope", properties: {} });
     const set = (extra: Json): void => {
-      const b = structuredClone(fake.get(subnet) as Json);
+      const b = structuredClone(arm.fake.get(subnet) as Json);
       Object.assign(props(b), extra);
-      fake.put(subnet, b);
+      arm.fake.put(subnet, b);
     };
     // While the cluster DELETE runs the security team attaches an NSG; right after aks-net's fresh read of the subnet
     // they add a service endpoint, so the PUT built from that read carries a stale etag.
-    fake.onRequest({ method: "DELETE", match: /managedClusters\/sec$/ }, () => set({ networkSecurityGroup: { id: nsg } }));
-    fake.onRequest({ method: "GET", match: /subnets\/aks-nodes$/, when: "after" }, () => set({ serviceEndpoints: [{ service: "Microsoft.Storage", locations: ["westeurope"] }] }));
-    const mark = fake.requests.length;
-    const r = await del(fake, "sec");
+    arm.fake.onRequest({ method: "DELETE", match: /managedClusters\/sec$/ }, () => set({ networkSecurityGroup: { id: nsg } }));
+    arm.fake.onRequest({ method: "GET", match: /subnets\/aks-nodes$/, when: "after" }, () => set({ serviceEndpoints: [{ service: "Microsoft.Storage", locations: ["westeurope"] }] }));
+    const mark = arm.fake.requests.length;
+    const r = await del(arm.fake, "sec");
     ok(r);
-    const p = props(fake.get(subnet));
+    const p = props(arm.fake.get(subnet));
     assert.equal(p["routeTable"] ?? null, null, "aks-net's association is removed");
     assert.equal((p["networkSecurityGroup"] as Json | undefined)?.["id"], nsg, "the NSG stays");
     assert.deepEqual(p["serviceEndpoints"], [{ service: "Microsoft.Storage", locations: ["westeurope"] }], "the service endpoint stays");
-    const puts = writesSince(fake, mark).filter((w) => w.method === "PUT" && /subnets\/aks-nodes$/.test(w.path));
+    const puts = writesSince(arm.fake, mark).filter((w) => w.method === "PUT" && /subnets\/aks-nodes$/.test(w.path));
     assert.deepEqual(puts.map((w) => w.status), [412, 200], "the stale write was refused, then made from a fresh read");
-    assert.equal(fake.get(net("rg-sec", "routeTables", "sec-rt")), undefined, "the route table is gone");
+    assert.equal(arm.fake.get(net("rg-sec", "routeTables", "sec-rt")), undefined, "the route table is gone");
   });
 
   it("a subnet the user associated with aks-net's route table while the delete ran keeps the route table", async () => {
-    ok(await create(fake, "late", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10"]));
+    ok(await create(arm.fake, "late", ["--route", "10.80.0.0/16=VirtualAppliance@10.224.0.10"]));
     const rt = net("rg-late", "routeTables", "late-rt");
-    fake.seed.resourceGroup("rg-app", { location: "westeurope" });
-    fake.onRequest({ method: "DELETE", match: /managedClusters\/late$/ }, () => {
-      fake.seed.vnet("rg-app", "app", ["10.60.0.0/16"], { web: { prefix: "10.60.0.0/24", routeTableId: rt } }, { location: "westeurope" });
+    arm.fake.seed.resourceGroup("rg-app", { location: "westeurope" });
+    arm.fake.onRequest({ method: "DELETE", match: /managedClusters\/late$/ }, () => {
+      arm.fake.seed.vnet("rg-app", "app", ["10.60.0.0/16"], { web: { prefix: "10.60.0.0/24", routeTableId: rt } }, { location: "westeurope" });
     });
-    const r = await del(fake, "late");
+    const r = await del(arm.fake, "late");
     ok(r);
     assert.match(kept(doc(r), rt)?.reason ?? "", /changed while the delete ran: used by subnet web/);
-    assert.ok(fake.get(rt));
-    assert.equal((props(fake.get(`${net("rg-app", "virtualNetworks", "app")}/subnets/web`))["routeTable"] as Json)["id"], rt, "the user's subnet is untouched");
+    assert.ok(arm.fake.get(rt));
+    assert.equal((props(arm.fake.get(`${net("rg-app", "virtualNetworks", "app")}/subnets/web`))["routeTable"] as Json)["id"], rt, "the user's subnet is untouched");
   });
 
   it("create refuses to re-point an adopted subnet from the user's route table, before any write", async () => {
-    fake.seed.resourceGroup("rg-own", { location: "westeurope" });
-    const theirs = fake.seed.routeTable("rg-own", "team-rt", { default: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.70.255.4" } }, { location: "westeurope" });
-    fake.seed.vnet("rg-own", "hub", ["10.70.0.0/16"], { "aks-nodes": { prefix: "10.70.0.0/22", routeTableId: theirs } }, { location: "westeurope" });
-    const before = fake.snapshot();
-    const mark = fake.requests.length;
-    const r = await create(fake, "own", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"], { json: false });
+    arm.fake.seed.resourceGroup("rg-own", { location: "westeurope" });
+    const theirs = arm.fake.seed.routeTable("rg-own", "team-rt", { default: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.70.255.4" } }, { location: "westeurope" });
+    arm.fake.seed.vnet("rg-own", "hub", ["10.70.0.0/16"], { "aks-nodes": { prefix: "10.70.0.0/22", routeTableId: theirs } }, { location: "westeurope" });
+    const before = arm.fake.snapshot();
+    const mark = arm.fake.requests.length;
+    const r = await create(arm.fake, "own", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"], { json: false });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /uses your route table team-rt: aks-net does not re-point a subnet it did not create/);
-    assert.deepEqual(writesSince(fake, mark), []);
-    assert.deepEqual(fake.snapshot(), before);
+    assert.deepEqual(writesSince(arm.fake, mark), []);
+    assert.deepEqual(arm.fake.snapshot(), before);
   });
 
   it("--dry-run shows exactly the decision the real run takes", async () => {
-    ok(await create(fake, "same", FIREWALL));
-    fake.seed.subnet(vnetOf("same"), "team", "10.224.200.0/24");
-    const dry = doc(await del(fake, "same", ["--dry-run"]));
-    const real = doc(await del(fake, "same"));
+    ok(await create(arm.fake, "same", FIREWALL));
+    arm.fake.seed.subnet(vnetOf("same"), "team", "10.224.200.0/24");
+    const dry = doc(await del(arm.fake, "same", ["--dry-run"]));
+    const real = doc(await del(arm.fake, "same"));
     assert.deepEqual(real.delete, dry.delete);
     assert.deepEqual(real.keep, dry.keep);
     assert.ok(real.result?.steps.every((s) => s.status === "done"));
   });
 
   it("a failure midway says exactly what was deleted and what was not", async () => {
-    ok(await create(fake, "half", FIREWALL));
-    fake.addFault({ kind: "badRequest", method: "DELETE", match: /routeTables\/half-rt$/i, error: { code: "SomethingOdd", message: "injected" } });
-    const r = await runCli(["delete", "-n", "half", "-g", "rg-half", "--yes"], { fake, env: FAST });
+    ok(await create(arm.fake, "half", FIREWALL));
+    arm.fake.addFault({ kind: "badRequest", method: "DELETE", match: /routeTables\/half-rt$/i, error: { code: "SomethingOdd", message: "injected" } });
+    const r = await runCli(["delete", "-n", "half", "-g", "rg-half", "--yes"], { fake: arm.fake, env: FAST });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /deleted: cluster half, .*firewall half-fw/);
     assert.match(r.stderr, /not deleted: .*route table half-rt.*resource group rg-half/);
@@ -321,17 +306,17 @@ describe("delete on a shared subscription: decisions", function () {
   });
 
   it("resources found only by their tags (no proof) are listed, never deleted; a subscription id in the group path is irrelevant", async () => {
-    fake.seed.resourceGroup("rg-tagged", { location: "westeurope", tags: { "managed-by": "aks-net", "aks-net-cluster": "rg-tagged/tagged" } });
-    const pip = fake.seed.publicIp("rg-tagged", "tagged-fw-pip", { location: "westeurope" });
-    fake.put(pip, { ...(fake.get(pip) as Json), tags: { "managed-by": "aks-net", "aks-net-cluster": "rg-tagged/tagged" } });
-    const before = fake.snapshot();
-    const r = await del(fake, "tagged");
+    arm.fake.seed.resourceGroup("rg-tagged", { location: "westeurope", tags: { "managed-by": "aks-net", "aks-net-cluster": "rg-tagged/tagged" } });
+    const pip = arm.fake.seed.publicIp("rg-tagged", "tagged-fw-pip", { location: "westeurope" });
+    arm.fake.put(pip, { ...(arm.fake.get(pip) as Json), tags: { "managed-by": "aks-net", "aks-net-cluster": "rg-tagged/tagged" } });
+    const before = arm.fake.snapshot();
+    const r = await del(arm.fake, "tagged");
     ok(r);
     const d = doc(r);
     assert.deepEqual(d.delete, []);
     assert.match(kept(d, pip)?.reason ?? "", /carries aks-net's tags but not the proof/);
     assert.match(kept(d, `/subscriptions/${SUB}/resourceGroups/rg-tagged`)?.reason ?? "", /carries aks-net's tags but not the proof/);
-    assert.deepEqual(fake.snapshot(), before);
+    assert.deepEqual(arm.fake.snapshot(), before);
   });
 });
 

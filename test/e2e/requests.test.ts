@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, RequestRecord } from "../fakes/fake-arm.ts";
-import { FAST, clusterId, create, ok, props, result, rgId } from "../helpers/create-cli.ts";
+import { FAST, clusterId, create, ok, props, result, rgId, useFakeArm } from "../helpers/create-cli.ts";
 import { hasStackTrace } from "../helpers/cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
@@ -152,51 +152,44 @@ describe("requests and credentials: token audiences", function () {
 describe("requests and credentials: hung connections end", function () {
   this.timeout(60_000);
   const TIMEOUT = { ...FAST, AKS_NET_REQUEST_TIMEOUT_MS: "1000" };
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const arm = useFakeArm();
 
   it("a GET that never answers is timed out and retried like a 5xx: create completes", async () => {
-    fake.addFault({ kind: "hang", method: "GET", match: "/virtualNetworks/hg-vnet", times: 1 });
-    const r = await create(fake, "hg", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    arm.fake.addFault({ kind: "hang", method: "GET", match: "/virtualNetworks/hg-vnet", times: 1 });
+    const r = await create(arm.fake, "hg", [], { env: TIMEOUT, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false, "the run ended by itself");
     ok(r);
-    const gets = fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hg-vnet$/i.test(q.path));
+    const gets = arm.fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hg-vnet$/i.test(q.path));
     assert.equal(gets[0]?.fault, "hang");
     assert.equal(gets[0]?.status, 0, "never answered");
     assert.ok(gets.slice(1).some((q) => q.status === 404 || q.status === 200), "the retry was answered");
   });
 
   it("a response whose body never completes is timed out and retried too", async () => {
-    fake.addFault({ kind: "stall", method: "GET", match: "/virtualNetworks/hb-vnet", times: 1 });
-    const r = await create(fake, "hb", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    arm.fake.addFault({ kind: "stall", method: "GET", match: "/virtualNetworks/hb-vnet", times: 1 });
+    const r = await create(arm.fake, "hb", [], { env: TIMEOUT, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false);
     ok(r);
-    const gets = fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hb-vnet$/i.test(q.path));
+    const gets = arm.fake.requests.filter((q) => q.method === "GET" && /\/virtualNetworks\/hb-vnet$/i.test(q.path));
     assert.equal(gets[0]?.fault, "stall");
     assert.ok(gets.length >= 2);
   });
 
   it("a PUT that never answers is retried: the resource is created once and the run completes", async () => {
-    fake.addFault({ kind: "hang", method: "PUT", match: /\/virtualNetworks\/hp-vnet$/, times: 1 });
-    const r = await create(fake, "hp", [], { env: TIMEOUT, timeoutMs: 45_000 });
+    arm.fake.addFault({ kind: "hang", method: "PUT", match: /\/virtualNetworks\/hp-vnet$/, times: 1 });
+    const r = await create(arm.fake, "hp", [], { env: TIMEOUT, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false);
     ok(r);
-    const puts = fake.requests.filter((q) => q.method === "PUT" && /\/virtualNetworks\/hp-vnet$/i.test(q.path));
+    const puts = arm.fake.requests.filter((q) => q.method === "PUT" && /\/virtualNetworks\/hp-vnet$/i.test(q.path));
     assert.equal(puts[0]?.status, 0, "the first PUT never got an answer");
     assert.ok(puts.length >= 2 && puts.slice(1).every((q) => q.status === 201 || q.status === 200), `PUTs: ${puts.map((q) => q.status).join(",")}`);
-    assert.equal(props(fake.get(`${rgId("rg-hp")}/providers/Microsoft.Network/virtualNetworks/hp-vnet`))["provisioningState"], "Succeeded");
+    assert.equal(props(arm.fake.get(`${rgId("rg-hp")}/providers/Microsoft.Network/virtualNetworks/hp-vnet`))["provisioningState"], "Succeeded");
   });
 
   it("a status poll that never answers: the run ends (exit 1) naming the timeout and the resume, and a re-run completes", async () => {
-    const hang = fake.addFault({ kind: "hang", method: "GET", match: "/operations/", times: Infinity });
+    const hang = arm.fake.addFault({ kind: "hang", method: "GET", match: "/operations/", times: Infinity });
     const started = Date.now();
-    const r = await create(fake, "hs", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
+    const r = await create(arm.fake, "hs", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false, "the run ended by itself");
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /no response to GET \/subscriptions\/[^ ]+\/operations\/[^ ]+ within 1 s/);
@@ -206,15 +199,15 @@ describe("requests and credentials: hung connections end", function () {
     assert.ok(hang.hits >= 5, `hung polls: ${hang.hits}`);
     assert.ok(Date.now() - started < 40_000);
     hang.remove();
-    ok(await create(fake, "hs", [], { env: TIMEOUT }));
+    ok(await create(arm.fake, "hs", [], { env: TIMEOUT }));
   });
 
   it("a metadata endpoint that never answers ends the run too (exit 1), before any token is sent", async () => {
-    fake.addFault({ kind: "hang", match: "/metadata/endpoints", times: Infinity });
-    const r = await create(fake, "hm", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
+    arm.fake.addFault({ kind: "hang", match: "/metadata/endpoints", times: Infinity });
+    const r = await create(arm.fake, "hm", [], { env: TIMEOUT, json: false, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /no response to GET \/metadata\/endpoints within 1 s/);
-    assert.deepEqual(authenticated(fake), []);
+    assert.deepEqual(authenticated(arm.fake), []);
   });
 });
