@@ -71,7 +71,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
             for (const [k, v] of expandBody(id, body)) {
               // A policy names its rule collection groups only ({id}): each group is read on its own.
               const stub = k.toLowerCase() !== id.toLowerCase() && v["properties"] === undefined;
-              if (stub && observed.get(k)?.["properties"] !== undefined) continue;
+              if (stub && [...observed].some(([x, v]) => x.toLowerCase() === k.toLowerCase() && v["properties"] !== undefined)) continue;
               observed.set(k, v);
               if (!stub) read.add(k.toLowerCase());
             }
