@@ -18,6 +18,7 @@ export const rules: RuleInfo[] = [
   { id: "BYO-01", severity: "error", summary: "A brought resource is named by its full ARM id of the right type: identities (userAssignedIdentities), pod subnet (subnets), route table, NAT gateway, load balancer outbound public IPs and prefixes." },
   { id: "BYO-02", severity: "error", summary: "Brought egress fits the plan: a route table or NAT gateway goes onto subnets aks-net plans (not with --vnet-subnet-id or an AKS-managed VNet); aks-net never writes a brought route table (no --firewall, --route or --firewall-private-ip with it); --firewall-private-ip is one private IPv4 address, not with --firewall, only for userDefinedRouting and the one default route; --nat-gateway-id only for userAssignedNATGateway." },
   { id: "BYO-03", severity: "error", summary: "A brought pod subnet (--pod-subnet-id) needs Azure CNI pod subnet (no overlay), a brought node subnet in the same VNet (--vnet-subnet-id), and no --pod-subnet-cidr." },
+  { id: "BYO-04", severity: "error", summary: "A brought kubelet identity (--assign-kubelet-identity) needs a brought cluster identity (--assign-identity), as az aks create requires." },
   { id: "LIVE-BYO-01", severity: "error", summary: "--live: every brought resource exists (identities, pod subnet, route table, NAT gateway, outbound public IPs and prefixes)." },
   { id: "LIVE-BYO-02", severity: "error", summary: "--live: a brought load balancer outbound public IP is Standard SKU and not used by another resource; a prefix is Standard SKU." },
   { id: "LIVE-BYO-03", severity: "error", summary: "--live: a brought pod subnet is delegated to nothing, or to Microsoft.ContainerService/managedClusters only." },
@@ -42,7 +43,7 @@ export function isArmIdOf(id: unknown, type: string): boolean {
 }
 
 export function check(ctx: RuleContext): Finding[] {
-  return [...ids(ctx.spec), ...egress(ctx), ...podSubnet(ctx.spec), ...live(ctx.spec)];
+  return [...ids(ctx.spec), ...egress(ctx), ...podSubnet(ctx.spec), ...kubelet(ctx.spec), ...live(ctx.spec)];
 }
 
 /** BYO-01. */
@@ -112,6 +113,17 @@ function podSubnet(s: ClusterSpec): Finding[] {
     out.push(finding("BYO-03", "error", ["podSubnetId", "vnetSubnetId"], `--pod-subnet-id and --vnet-subnet-id are the same subnet '${pod.subnet}': pods and nodes need different subnets`, "give the pods a subnet of their own"));
   }
   return out;
+}
+
+/**
+ * BYO-04. az aks create refuses the flag alone ("--assign-kubelet-identity can only be specified when --assign-identity is
+ * specified", azure-cli acs managed_cluster_decorator.py), and use-managed-identity.md creates the control plane identity
+ * first and grants it Managed Identity Operator on the kubelet identity before naming both: an identity aks-net would
+ * create in the same run cannot be granted in advance by the user, and the command would not replay with az.
+ */
+function kubelet(s: ClusterSpec): Finding[] {
+  if (s.assignKubeletIdentity === undefined || s.assignIdentity !== undefined) return [];
+  return [finding("BYO-04", "error", ["assignKubeletIdentity", "assignIdentity"], "--assign-kubelet-identity can only be specified when --assign-identity is specified (az aks create refuses it alone)", "bring the control plane identity too: --assign-identity <id of a user-assigned identity> (aks-net grants it Managed Identity Operator on the kubelet identity), or drop --assign-kubelet-identity")];
 }
 
 /** LIVE-BYO-01 … 03: what `--live` read of the brought resources. */

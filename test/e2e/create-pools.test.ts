@@ -152,6 +152,16 @@ describe("create: resources the user brings (kept by delete)", function () {
     assert.ok(keep.includes(cp.toLowerCase()), "delete names the brought identity as kept");
   });
 
+  it("--assign-kubelet-identity without --assign-identity is refused (exit 3, BYO-04) before any request, as az aks create refuses it", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const kubelet = fake.seed.identity("rg-shared", "id-kubelet", { location: "westeurope" });
+    const r = await create(fake, "kubonly", ["--assign-kubelet-identity", kubelet]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /BYO-04/);
+    assert.equal(fake.requests.length, 0);
+  });
+
   it("--route-table-id with --firewall-private-ip is refused (exit 3): aks-net never writes the user's table", async () => {
     const { fake } = h;
     seedGroup(fake);

@@ -21,12 +21,21 @@ function withLive(input: SpecInput, brought: LiveBrought[]): ReturnType<typeof c
 }
 
 describe("validators/byo (use-managed-identity.md, egress-udr.md, configure-azure-cni-dynamic-ip-allocation.md)", () => {
-  it("lists BYO-01 … 03 and LIVE-BYO-01 … 04", () =>
-    assert.deepEqual(rules.map((r) => r.id), ["BYO-01", "BYO-02", "BYO-03", "LIVE-BYO-01", "LIVE-BYO-02", "LIVE-BYO-03", "LIVE-BYO-04"]));
+  it("lists BYO-01 … 04 and LIVE-BYO-01 … 04", () =>
+    assert.deepEqual(rules.map((r) => r.id), ["BYO-01", "BYO-02", "BYO-03", "BYO-04", "LIVE-BYO-01", "LIVE-BYO-02", "LIVE-BYO-03", "LIVE-BYO-04"]));
 
   it("well-formed brought resources pass", () => {
     const f = check({ ...BASE, assignIdentity: ID, assignKubeletIdentity: KUBELET, vnet: { ...BASE.vnet, natGatewayId: NAT } });
-    for (const r of ["BYO-01", "BYO-02", "BYO-03"]) none(f, r);
+    for (const r of ["BYO-01", "BYO-02", "BYO-03", "BYO-04"]) none(f, r);
+  });
+
+  describe("BYO-04 a kubelet identity needs the cluster identity brought too (az aks create)", () => {
+    it("--assign-kubelet-identity alone is refused with az's words and the flag to add", () => {
+      const f = one(check({ ...BASE, assignKubeletIdentity: KUBELET }), "BYO-04", "error", ["assignKubeletIdentity", "assignIdentity"]);
+      assert.match(f.message, /--assign-kubelet-identity can only be specified when --assign-identity is specified/);
+      assert.match(f.fix, /--assign-identity/);
+    });
+    it("--assign-identity alone is fine (no kubelet identity brought)", () => none(check({ ...BASE, assignIdentity: ID }), "BYO-04"));
   });
 
   describe("BYO-01 ids of the right type", () => {
