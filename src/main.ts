@@ -3,7 +3,7 @@
  */
 import pkg from "../package.json" with { type: "json" };
 import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
-import { emptyResult, isCreateJson, renderResult } from "./io/create-result.ts";
+import { emptyResult, exitCodeOf, isCreateJson, renderResult } from "./io/create-result.ts";
 import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
 import type { Io } from "./io/io.ts";
 import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
@@ -56,8 +56,6 @@ async function main(): Promise<void> {
     await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);
-    // `create --dry-run --detailed-exitcode`: 2 means "changes" (as terraform plan), so a usage error is 1 there.
-    if (exitCode === EXIT.usage && argv.includes("--detailed-exitcode")) exitCode = EXIT.azure;
   }
   if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
   process.exitCode = exitCode;
@@ -66,17 +64,21 @@ void main();
 
 /** One line (plus a hint) on stderr, never a stack trace unless AKS_NET_DEBUG is set. */
 function report(e: unknown): number {
+  let detailed = false;
   if (e instanceof CommanderError) {
     const mapped = fromCommanderError(e);
     if (typeof mapped === "number") return mapped;
+    // Raised before the command ran (an unknown flag). `create --detailed-exitcode` keeps 2 for "changes", so this
+    // usage error exits 1 there (the command maps its own errors the same way); `create -o json` still prints its
+    // one document, stating that exit code.
+    detailed = process.argv.includes("--detailed-exitcode");
+    if (isCreateJson(process.argv)) io.stdout.write(renderResult(emptyResult("failed", mapped, null, detailed)));
     e = mapped;
-    // Raised before create ran (an unknown flag): `create -o json` still prints its one document.
-    if (isCreateJson(process.argv)) io.stdout.write(renderResult(emptyResult("failed", mapped)));
   }
   if (e instanceof AksNetError) {
     io.stderr.write(`${io.style.red("error:")} ${e.message}\n`);
     if (e.hint) io.stderr.write(`  ${e.hint}\n`);
-    return e.exitCode;
+    return exitCodeOf(e, detailed);
   }
   if (e instanceof Error && e.name === "ExitPromptError") {
     io.stderr.write("interrupted\n");

@@ -21,7 +21,7 @@ import type { ClusterSpec, SpecInput } from "../core/spec.ts";
 import type { Io } from "../io/io.ts";
 import { stdoutStyle } from "../io/io.ts";
 import { terminalAsker } from "../io/prompts.ts";
-import { emptyResult, renderResult, statusOf } from "../io/create-result.ts";
+import { emptyResult, exitCodeOf, renderResult, statusOf } from "../io/create-result.ts";
 import type { CreateResultJson, CreateStatus } from "../io/create-result.ts";
 import { toGithubAnnotations } from "../io/ci-output.ts";
 import { renderPlan } from "../io/render-plan.ts";
@@ -41,6 +41,8 @@ const MANAGED_CLUSTER = "microsoft.containerservice/managedclusters";
 /** What the run has established so far: with `-o json`, the document for an early end is built from it. */
 interface RunState {
   dryRun: boolean;
+  /** `--detailed-exitcode`: a dry run with changes exits 2, so a usage error exits 1. */
+  detailed: boolean;
   plan?: Plan;
   findings?: CreateResultJson["findings"];
   /** True once the one JSON document is on stdout. */
@@ -51,12 +53,15 @@ interface RunState {
 
 export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const json = opts["output"] === "json";
-  const state: RunState = { dryRun: opts["dryRun"] === true, documented: false };
+  const state: RunState = { dryRun: opts["dryRun"] === true, detailed: opts["detailedExitcode"] === true, documented: false };
   try {
     return await create(opts, io, json, state);
   } catch (e) {
     // Whatever ended the run, -o json still gets its one document (the human error is printed by main.ts).
     if (json && !state.documented) io.stdout.write(renderResult(endedEarly(state, e)));
+    // With --detailed-exitcode a usage error exits 1 (2 means "changes"): the same code the document states.
+    const exit = exitCodeOf(e, state.detailed);
+    if (e instanceof AksNetError && exit !== e.exitCode) throw new AksNetError(e.message, exit, e.hint);
     throw e;
   }
 }
@@ -98,7 +103,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
       return EXIT.ok;
     }
     writePlan(plan, capacity, io, json, true, state);
-    return dryRunExit(plan, opts);
+    return dryRunExit(plan, state);
   }
 
   // Everything below talks to Azure: the SDK is loaded only now. The subscription: --subscription, else the spec's
@@ -135,7 +140,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
         hint: plan.refusals.map((r) => `${r.resourceId}: ${r.reason}`).join("\n  "),
       });
     }
-    if (dryRun) return dryRunExit(plan, opts);
+    if (dryRun) return dryRunExit(plan, state);
 
     const running = plan.operations.filter((o) => isTransitional(findObserved(observed, o.resourceId)));
     if (running.length > 0) io.stderr.write(`${running.length} operation${running.length === 1 ? "" : "s"} started by an earlier run still running in Azure: waiting for ${running.length === 1 ? "it" : "them"}, not starting ${running.length === 1 ? "it" : "them"} again\n`);
@@ -170,8 +175,8 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
  * except usage (2), which main.ts turns into 1 so that 2 only ever means "changes".
  */
 const DETAILED_CHANGES = 2;
-function dryRunExit(plan: Plan, opts: CommandOptions): number {
-  if (opts["detailedExitcode"] !== true) return EXIT.ok;
+function dryRunExit(plan: Plan, state: RunState): number {
+  if (!state.detailed) return EXIT.ok;
   return plan.operations.some((o) => o.action !== "unchanged") ? DETAILED_CHANGES : EXIT.ok;
 }
 
@@ -243,7 +248,7 @@ async function readState(desired: readonly DesiredResource[], port: ArmPort, sig
 function writePlan(plan: Plan, capacity: Capacity, io: Io, json: boolean, dryRun: boolean, state: RunState): void {
   if (json) {
     if (dryRun) {
-      io.stdout.write(renderResult({ ...emptyResult("planned", undefined, state.findings), ...planToJson(plan), refusals: plan.refusals.map(refusalJson) }));
+      io.stdout.write(renderResult({ ...emptyResult("planned", undefined, state.findings, state.detailed, dryRunExit(plan, state)), ...planToJson(plan), refusals: plan.refusals.map(refusalJson) }));
       state.documented = true;
     } else io.stderr.write(renderPlan(plan, io.style));
     return;
@@ -272,7 +277,7 @@ function asCancelled(e: unknown): CancelledError {
 /** The document for a run that ended before its steps ran: a usage error, invalid spec, refusal, failed read. */
 function endedEarly(state: RunState, e: unknown): CreateResultJson {
   const status = state.plan && state.plan.refusals.length > 0 ? "refused" : statusOf(e);
-  const doc = emptyResult(status, e, state.findings ?? null);
+  const doc = emptyResult(status, e, state.findings ?? null, state.detailed);
   if (!state.plan) return doc;
   const operations = state.dryRun ? planToJson(state.plan).operations : stepsJson(state.plan, { steps: [], bodies: new Map() }, status);
   return { ...doc, operations, refusals: state.plan.refusals.map(refusalJson) };

@@ -21,6 +21,8 @@ export interface CreateErrorJson {
 
 export interface CreateResultJson {
   status: CreateStatus;
+  /** The process exit code (with `--detailed-exitcode`, 2 for a dry run with changes). */
+  exitCode: number;
   /** Dry run: the planned steps with their bodies; otherwise each step's action, status and seconds. */
   operations: unknown[];
   refusals: { resourceId: string; reason: string }[];
@@ -30,8 +32,18 @@ export interface CreateResultJson {
   error: CreateErrorJson | null;
 }
 
-/** The error part of the document; an unexpected (internal) error exits 1 like any other failure. */
-export function errorJson(e: unknown): CreateErrorJson {
+/**
+ * The exit code an error ends the process with; an unexpected (internal) error exits 1 like any other failure. With
+ * `create --dry-run --detailed-exitcode`, 2 means "changes" (as terraform plan), so a usage error exits 1 there.
+ */
+export function exitCodeOf(e: unknown, detailed = false): number {
+  const code = (e as Partial<AksNetError> | undefined)?.exitCode;
+  const exit = typeof code === "number" ? code : EXIT.azure;
+  return detailed && exit === EXIT.usage ? EXIT.azure : exit;
+}
+
+/** The error part of the document. */
+export function errorJson(e: unknown, detailed = false): CreateErrorJson {
   const err = e instanceof Error ? e : new Error(String(e));
   const az = err as Partial<AzureError> & Partial<AksNetError>;
   return {
@@ -39,7 +51,7 @@ export function errorJson(e: unknown): CreateErrorJson {
     hint: az.hint ?? null,
     code: az.armCode ?? null,
     correlationId: az.correlationId ?? null,
-    exitCode: typeof az.exitCode === "number" ? az.exitCode : EXIT.azure,
+    exitCode: exitCodeOf(err, detailed),
   };
 }
 
@@ -51,9 +63,13 @@ export function statusOf(e: unknown): CreateStatus {
   return "failed";
 }
 
-/** A document for a run that ended before it had a plan (usage errors, invalid specs, Azure refusing a read). */
-export function emptyResult(status: CreateStatus, error: unknown, findings: CreateResultJson["findings"] = null): CreateResultJson {
-  return { status, operations: [], refusals: [], cluster: null, findings, error: error === undefined ? null : errorJson(error) };
+/**
+ * A document for a run that ended before it had a plan (usage errors, invalid specs, Azure refusing a read); without
+ * an error it exits 0 unless `exitCode` says otherwise (a detailed dry run with changes).
+ */
+export function emptyResult(status: CreateStatus, error: unknown, findings: CreateResultJson["findings"] = null, detailed = false, exitCode: number = EXIT.ok): CreateResultJson {
+  const err = error === undefined ? null : errorJson(error, detailed);
+  return { status, exitCode: err?.exitCode ?? exitCode, operations: [], refusals: [], cluster: null, findings, error: err };
 }
 
 export function renderResult(doc: CreateResultJson): string {

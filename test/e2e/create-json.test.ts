@@ -9,10 +9,11 @@ import { FAST, create, ok, useFakeArm } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
-const KEYS = ["status", "operations", "refusals", "cluster", "findings", "error"];
+const KEYS = ["status", "exitCode", "operations", "refusals", "cluster", "findings", "error"];
 
 interface Doc {
   status: string;
+  exitCode: number;
   operations: { action: string; status?: string; resourceId: string; body?: unknown }[];
   refusals: { resourceId: string; reason: string }[];
   cluster: { id: string } | null;
@@ -31,8 +32,10 @@ function oneDocument(r: RunCliResult, exit: number, status: string): Doc {
   }
   assert.deepEqual(Object.keys(doc), KEYS);
   assert.equal(doc.status, status);
-  assert.equal(doc.error?.exitCode ?? 0, exit, "error.exitCode is the process's exit code");
-  if (exit !== 0) assert.ok(doc.error?.message, "a failure names its error");
+  assert.equal(doc.exitCode, exit, "exitCode is the process's exit code");
+  // Only a detailed dry run with changes exits non-zero without an error.
+  assert.equal(doc.error?.exitCode ?? (doc.status === "planned" ? exit : 0), exit, "error.exitCode is the process's exit code");
+  if (exit !== 0 && doc.status !== "planned") assert.ok(doc.error?.message, "a failure names its error");
   assert.equal(hasStackTrace(r.stderr), false, r.stderr);
   return doc;
 }
@@ -80,6 +83,22 @@ describe("e2e: create -o json prints its one document whatever the exit code", f
       assert.ok(doc.operations.length > 0, "the plan's steps are listed");
       assert.match(doc.error?.message ?? "", /cannot make in place/);
     }
+  });
+
+  it("--dry-run --detailed-exitcode: the document states the process's code (2 changes, 0 none, 1 a usage error)", async () => {
+    const dry = ["--dry-run", "--detailed-exitcode"];
+    const changes = oneDocument(await create(arm.fake, "jdet", [...dry, "--offline"], { yes: false }), 2, "planned");
+    assert.equal(changes.error, null);
+    assert.ok(changes.operations.some((o) => o.action === "create"));
+    ok(await create(arm.fake, "jdet"));
+    const none = oneDocument(await create(arm.fake, "jdet", dry, { yes: false }), 0, "planned");
+    assert.ok(none.operations.every((o) => o.action === "unchanged"));
+    // From commander (before create runs), from create's own checks, and a flag's shape.
+    for (const extra of [[...dry, "--bogus"], ["--detailed-exitcode"], [...dry, "--node-count", "three"]]) {
+      const usage = oneDocument(await create(arm.fake, "jdet", extra, { yes: false }), 1, "failed");
+      assert.equal(usage.error?.exitCode, 1);
+    }
+    oneDocument(await create(arm.fake, "jdet", [...dry, "--offline", "--service-cidr", "10.0.0.0/33"], { yes: false }), 3, "invalid");
   });
 
   it("exit 1, failed: an operation Azure failed, with its code and correlation id", async () => {

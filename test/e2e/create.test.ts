@@ -204,7 +204,7 @@ describe("create against the fake ARM server", function () {
     const r = await runCli([...createArgs("off", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"], { yes: false }), "--dry-run", "--offline"], { fake });
     ok(r);
     const doc = JSON.parse(r.stdout) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(doc), ["status", "operations", "refusals", "cluster", "findings", "error"]);
+    assert.deepEqual(Object.keys(doc), ["status", "exitCode", "operations", "refusals", "cluster", "findings", "error"]);
     assert.equal(doc["status"], "planned");
     const ops = doc["operations"] as Record<string, unknown>[];
     assert.equal(ops.length, 12);
