@@ -2,6 +2,7 @@
  * Renders docs/rules.md from the rule registry, so the documented rules are the rules the engine runs.
  * `npm run docs` writes it (through test/helpers/generated.ts); test/unit/spec-file.test.ts fails when it is stale.
  */
+import { ruleAnchor } from "../src/io/ci-output.ts";
 import type { RuleInfo } from "../src/validators/finding.ts";
 
 const AKS = "https://learn.microsoft.com/azure/aks/";
@@ -47,7 +48,7 @@ export function rulesMarkdown(rules: readonly RuleInfo[]): string {
     `Every rule \`aks-net validate\` runs (${rules.length} rules), by id. \`-o json\` names a finding's rule in \`rule\`; each`,
     "finding carries its own message (the values involved) and `fix`. `LIVE-*` rules run only with `--live`",
     "([live.md](live.md)). Severity `error/warning` depends on the case (the finding says which). Each family names the",
-    "Microsoft Learn pages its rules come from.",
+    "Microsoft Learn pages its rules come from. Each rule has its own anchor (`rules.md#syn-01`).",
     "",
     `Families: ${[...groups.keys()].map((g) => `[${g}](#${g.toLowerCase()})`).join(", ")}.`,
     "",
@@ -57,7 +58,8 @@ export function rulesMarkdown(rules: readonly RuleInfo[]): string {
     const sources = FAMILY_SOURCES[prefix];
     if (sources !== undefined) out.push(`Source: ${sources.map((u) => `<${u}>`).join(", ")}`, "");
     out.push("| id | severity | checks |", "| --- | --- | --- |");
-    for (const r of list) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.summary)} |`);
+    // Each row carries the rule's own anchor: SARIF's helpUri (src/io/ci-output.ts) links to it.
+    for (const r of list) out.push(`| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\` | ${r.severity} | ${cell(r.summary)} |`);
     out.push("");
   }
   return out.join("\n");

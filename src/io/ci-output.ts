@@ -5,9 +5,11 @@
  */
 import type { Finding, RuleInfo } from "../validators/finding.ts";
 
-/** The rule reference (docs/rules.md, generated from the registry): one heading per family (`## SYN` → `#syn`). */
+/** The rule reference (docs/rules.md, generated from the registry): each rule's row carries its own anchor. */
 export const RULES_DOC = "https://github.com/aks-net/aks-net/blob/main/docs/rules.md";
-export const ruleHelpUri = (id: string): string => `${RULES_DOC}#${(id.split("-")[0] ?? id).toLowerCase()}`;
+/** A rule's anchor in docs/rules.md (`SYN-01` → `#syn-01`); the family headings (`#syn`) never end in a number. */
+export const ruleAnchor = (id: string): string => id.toLowerCase();
+export const ruleHelpUri = (id: string): string => `${RULES_DOC}#${ruleAnchor(id)}`;
 
 const SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const LEVEL = { error: "error", warning: "warning", info: "note" } as const;

@@ -41,9 +41,22 @@ describe("validate -o sarif", () => {
     assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
     const run = log.runs[0]!;
     assert.deepEqual(run.tool.driver.rules.map((x) => x.id), RULES.map((x) => x.id));
+    // Each helpUri names docs/rules.md and an anchor that exists there (a heading's GitHub slug or an explicit id), on
+    // the rule's own row rather than its family's heading.
+    const doc = readFileSync(join(ROOT, "docs/rules.md"), "utf8").split("\n");
+    const anchors = new Map<string, string>();
+    for (const line of doc) {
+      const heading = /^#+\s+(.*)$/.exec(line);
+      if (heading) anchors.set(heading[1]!.trim().toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-"), line);
+      for (const m of line.matchAll(/<a (?:id|name)="([^"]+)"/g)) anchors.set(m[1]!, line);
+    }
     for (const rule of run.tool.driver.rules) {
       assert.ok(rule.shortDescription.text.length > 0);
-      assert.match(rule.helpUri, new RegExp(`/docs/rules\\.md#${rule.id.split("-")[0]!.toLowerCase()}$`));
+      const [page, anchor] = rule.helpUri.split("#");
+      assert.match(page!, /\/docs\/rules\.md$/, rule.helpUri);
+      const line = anchors.get(anchor ?? "");
+      assert.ok(line, `${rule.id}: anchor #${anchor} is in docs/rules.md`);
+      assert.ok(line.startsWith("|") && line.includes(`\`${rule.id}\``), `${rule.id}: #${anchor} is its own row, not ${line}`);
     }
     const json = JSON.parse((await runCli(["validate", "-f", "examples/broken.yaml", "-o", "json"])).stdout) as { errors: { rule: string }[]; warnings: { rule: string }[]; info: { rule: string }[] };
     assert.deepEqual(run.results.map((x) => x.ruleId), [...json.errors, ...json.warnings, ...json.info].map((f) => f.rule));
