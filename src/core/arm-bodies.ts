@@ -126,14 +126,15 @@ export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Bod
 
 /**
  * Standard SKU, static IPv4: what Azure Firewall (FWS-03) and NAT gateway both require. `zones` ["1","2","3"] makes
- * it zone-redundant (fixed at create: public-ip-addresses.md "Availability zone").
+ * it zone-redundant (fixed at create: public-ip-addresses.md "Availability zone"). A StandardV2 NAT gateway takes a
+ * StandardV2 public IP, zone-redundant without `zones` (nat-availability-zones.md).
  */
-export function publicIpBody(location: string, tags: Tags, zones?: readonly string[]): Body {
+export function publicIpBody(location: string, tags: Tags, zones?: readonly string[], sku: "Standard" | "StandardV2" = "Standard"): Body {
   return {
     location,
     tags,
     ...(zones === undefined ? {} : { zones: [...zones] }),
-    sku: { name: "Standard", tier: "Regional" },
+    sku: { name: sku, tier: "Regional" },
     properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv4" },
   };
 }
@@ -143,8 +144,9 @@ export function nsgBody(location: string, tags: Tags, securityRules: readonly un
   return { location, tags, properties: { securityRules: structuredClone(securityRules) } };
 }
 
-export function natGatewayBody(location: string, tags: Tags, publicIpId: string): Body {
-  return { location, tags, sku: { name: "Standard" }, properties: { idleTimeoutInMinutes: 4, publicIpAddresses: [idRef(publicIpId)] } };
+/** Standard (zonal or no zone) or StandardV2 (zone-redundant with no `zones`, as Microsoft's StandardV2 example sends it). */
+export function natGatewayBody(location: string, tags: Tags, publicIpId: string, sku: "Standard" | "StandardV2" = "Standard"): Body {
+  return { location, tags, sku: { name: sku }, properties: { idleTimeoutInMinutes: 4, publicIpAddresses: [idRef(publicIpId)] } };
 }
 
 export interface RouteBody {

@@ -546,9 +546,10 @@ function planNetwork(b: Builder): Network {
     natGatewayId = spec.vnet.natGatewayId;
     if (natGatewayId === undefined) {
       const natName = DERIVED.natGateway(name);
-      const pip = publicIp(b, DERIVED.natGatewayIp(name));
+      const sku = builtNatSku(spec);
+      const pip = publicIp(b, DERIVED.natGatewayIp(name), undefined, sku);
       egressIpId = pip;
-      natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip));
+      natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip, sku));
     }
   }
 
@@ -613,9 +614,14 @@ function planIlbSubnet(spec: ClusterSpec, name: string, vnetId: string, subnet: 
   return prefix === undefined ? childId(vnetId, "subnets", name) : subnet(name, prefix, []);
 }
 
-/** Standard SKU, static (FWS-03); zone-redundant when asked. */
-function publicIp(b: Builder, pipName: string, zones?: readonly string[]): string {
-  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones));
+/** Standard SKU (StandardV2 for a StandardV2 NAT gateway), static (FWS-03); zone-redundant when asked. */
+function publicIp(b: Builder, pipName: string, zones?: readonly string[], sku?: "Standard" | "StandardV2"): string {
+  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones, sku));
+}
+
+/** The SKU of the NAT gateway aks-net builds: Standard unless asked (earlier runs built Standard; a SKU is fixed at create). */
+export function builtNatSku(spec: ClusterSpec): "Standard" | "StandardV2" {
+  return String(spec.vnet.natGatewaySku ?? "").toLowerCase() === "standardv2" ? "StandardV2" : "Standard";
 }
 
 /**
@@ -830,6 +836,8 @@ const IMMUTABLE: Record<string, RegExp> = {
   [TYPES.roleAssignment]: /^properties\./,
   [TYPES.publicIp]: /^(sku\.name|zones|properties\.publicIPAddressVersion)$/,
   [TYPES.firewall]: /^(zones|properties\.sku\.name)$/,
+  // A Standard NAT gateway "cannot be upgraded in place" to StandardV2 (nat-sku.md).
+  [TYPES.natGateway]: /^(sku\.name|zones)$/,
 };
 
 /**

@@ -91,6 +91,11 @@ export interface VnetSpec {
   routeTableId?: string;
   /** An existing NAT gateway aks-net associates with the node subnets it plans (--nat-gateway-id); never changed or deleted. */
   natGatewayId?: string;
+  /**
+   * SKU of the NAT gateway aks-net builds for userAssignedNATGateway (--vnet-nat-gateway-sku; default Standard, the SKU
+   * earlier runs built). StandardV2 is zone-redundant and takes StandardV2 public IPs (nat-sku.md).
+   */
+  natGatewaySku?: string;
   /** The VNet's other subnets. */
   existingSubnets: SubnetSpec[];
 }

@@ -1,6 +1,7 @@
 /**
  * LB-01 … LB-05: the load balancer SKU, and the outbound knobs of the standard load balancer and of the managed
- * NAT gateway, each valid only with its own outbound type. C-08: the idle timeout follows the API (4-120).
+ * NAT gateway, each valid only with its own outbound type. C-08: the idle timeout follows the API (4-120). LB-07: the
+ * SKU of the NAT gateway aks-net builds itself (https://learn.microsoft.com/azure/nat-gateway/nat-sku).
  */
 import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
@@ -13,11 +14,26 @@ export const rules: RuleInfo[] = [
   { id: "LB-04", severity: "error", summary: "Load balancer outbound IPs, ports and idle timeout only with outboundType loadBalancer." },
   { id: "LB-05", severity: "error", summary: "NAT gateway IP count 1-16 and idle timeout 4-120, only with outboundType managedNATGateway." },
   { id: "LB-06", severity: "error", summary: "Managed NAT gateway StandardV2 features: IPv6 outbound IPs (countIPv6 1-16) and your public IP prefixes need sku StandardV2; a Standard gateway cannot serve a dual-stack cluster." },
+  { id: "LB-07", severity: "error", summary: "vnet.natGatewaySku (--vnet-nat-gateway-sku) is the SKU of the NAT gateway aks-net builds: only with outboundType userAssignedNATGateway in a VNet aks-net plans, not with --nat-gateway-id (the AKS-managed gateway's SKU is --nat-gateway-sku)." },
 ];
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;
-  return [...sku(s), ...lbProfile(s), ...natProfile(s)];
+  return [...sku(s), ...lbProfile(s), ...natProfile(s), ...builtNatSku(s)];
+}
+
+/** LB-07: the SKU of aks-net's own NAT gateway needs that gateway to exist. */
+function builtNatSku(s: ClusterSpec): Finding[] {
+  if (s.vnet.natGatewaySku === undefined) return [];
+  const why =
+    s.outboundType === "managedNATGateway" ? { fields: ["outboundType"], text: "AKS builds the managed NAT gateway", fix: "use --nat-gateway-sku for AKS's managed NAT gateway" }
+    : s.outboundType !== "userAssignedNATGateway" ? { fields: ["outboundType"], text: `outboundType is ${String(s.outboundType)}, which uses no NAT gateway`, fix: "drop --vnet-nat-gateway-sku, or use --outbound-type userAssignedNATGateway" }
+    : s.vnet.natGatewayId !== undefined ? { fields: ["vnet.natGatewayId"], text: "--nat-gateway-id brings your own NAT gateway, which aks-net never changes", fix: "drop --vnet-nat-gateway-sku (your gateway keeps its SKU)" }
+    : s.vnetSubnetId !== undefined ? { fields: ["vnetSubnetId"], text: "the node subnet is brought (--vnet-subnet-id): its NAT gateway is yours", fix: "drop --vnet-nat-gateway-sku, or let aks-net plan the subnet" }
+    : s.vnet.managed === true ? { fields: ["vnet.managed"], text: "AKS manages the VNet", fix: "drop --vnet-nat-gateway-sku" }
+    : undefined;
+  if (why === undefined) return [];
+  return [finding("LB-07", "error", ["vnet.natGatewaySku", ...why.fields], `--vnet-nat-gateway-sku ${String(s.vnet.natGatewaySku)} sets the SKU of the NAT gateway aks-net builds, but ${why.text}`, why.fix)];
 }
 
 /** True when an optional profile object carries at least one value. */

@@ -134,6 +134,7 @@ function enumFields(ctx: RuleContext): [string, EnumName][] {
     ["outboundType", "outboundType"],
     ["firewall.sku", "firewallSku"],
     ["natGatewayProfile.sku", "natGatewaySku"],
+    ["vnet.natGatewaySku", "natGatewaySku"],
     ...each(s.ipFamilies, (i) => `ipFamilies[${i}]`, "ipFamilies"),
     ...each(s.nodePools, (i) => `nodePools[${i}].osType`, "osType"),
     ...each(s.nodePools, (i) => `nodePools[${i}].podIPAllocationMode`, "podIPAllocationMode"),

@@ -6,7 +6,7 @@
  */
 import { regionName } from "../core/egress.ts";
 import { NAMES } from "../core/names.ts";
-import { ALL_ZONES, REGIONS, ZONAL_REGIONS } from "../core/regions.ts";
+import { REGIONS, ZONAL_REGIONS } from "../core/regions.ts";
 import type { ClusterSpec, NodePoolSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -16,7 +16,7 @@ export const SOURCE = "https://learn.microsoft.com/azure/aks/availability-zones"
 export const rules: RuleInfo[] = [
   { id: "ZONE-01", severity: "error", summary: "A pool's availabilityZones lists each zone once, and at least one (values 1, 2, 3: SYN-09)." },
   { id: "ZONE-02", severity: "error", summary: "Zonal pools need a region with availability zones (offline table; with --live the VM size's zones decide)." },
-  { id: "ZONE-03", severity: "warning", summary: "A zonal pool egresses through a resource that is not zone-redundant (Standard NAT gateway: zonal or no zone)." },
+  { id: "ZONE-03", severity: "warning", summary: "A zonal pool egresses through a resource that is not zone-redundant: a Standard NAT gateway (zonal or no zone) that aks-net builds, AKS manages or you bring (with --live its SKU is read); StandardV2 is zone-redundant." },
   { id: "ZONE-04", severity: "error", summary: "Availability zones need the Standard load balancer." },
   { id: "LIVE-ZONE-01", severity: "error", summary: "With --live: the pool's VM size is offered in the requested zones of the region for this subscription." },
 ];
@@ -76,16 +76,37 @@ function nearbyZonal(loc: string): string {
   return ZONAL_REGIONS.find((r) => stem !== "" && r.startsWith(stem)) ?? "westeurope";
 }
 
-/** ZONE-03: the egress resources aks-net (or AKS) builds that cannot span the pools' zones. */
+/**
+ * ZONE-03: the NAT gateways that cannot span the pools' zones. A Standard NAT gateway is zonal or has no zone; a
+ * StandardV2 one is zone-redundant (nat-availability-zones.md). The firewall aks-net builds for zonal pools is
+ * zone-redundant (plan.ts), and the Standard load balancer is too.
+ */
 function egress(spec: ClusterSpec, zonal: number[]): Finding[] {
   if (zonal.length === 0) return [];
   const fields = zonal.map((i) => `nodePools[${i}].availabilityZones`);
+  const zones = [...new Set(zonal.flatMap((i) => zonesOf(spec.nodePools[i])))].sort();
+  const risk = `an outage of its zone stops egress from the pools in zones ${zones.join(", ")}`;
+  const v2 = (sku: string | undefined): boolean => (sku ?? "").toLowerCase() === "standardv2";
   const out = spec.outboundType;
-  if (out === "userAssignedNATGateway" && spec.vnetSubnetId === undefined && spec.vnet.managed !== true) {
-    return [finding("ZONE-03", "warning", ["outboundType", ...fields], `the NAT gateway aks-net builds (Standard) is not zone-redundant: a Standard NAT gateway is zonal or has no zone, so an outage of its zone stops egress from the pools in zones ${ALL_ZONES.join(", ")}`, "route egress through the Standard load balancer (zone-redundant) or --firewall (built zone-redundant), or accept one zone's risk")];
-  }
   if (out === "managedNATGateway") {
-    return [finding("ZONE-03", "warning", ["outboundType", ...fields], "the managed NAT gateway AKS builds is a Standard NAT gateway in no zone: it is not zone-redundant, so an outage can stop egress from zonal pools", "use outboundType loadBalancer (zone-redundant Standard load balancer), or accept the risk")];
+    const sku = spec.natGatewayProfile?.sku;
+    if (v2(sku)) return [];
+    // The AKS API's natGatewayProfile.sku: "Defaults to 'StandardV2' where available in the region, otherwise 'Standard'".
+    const what = sku === undefined ? "AKS picks the managed NAT gateway's SKU (StandardV2 only where the region offers it, else Standard)" : "the managed NAT gateway is Standard";
+    return [finding("ZONE-03", "warning", ["outboundType", "natGatewayProfile.sku", ...fields], `${what}: a Standard NAT gateway is in one zone or none, not zone-redundant, so ${risk}`, "add --nat-gateway-sku StandardV2 (zone-redundant), or use outboundType loadBalancer")];
   }
-  return [];
+  if (out !== "userAssignedNATGateway" || spec.vnet.managed === true) return [];
+  if (spec.vnet.natGatewayId !== undefined) {
+    const sku = spec.live?.brought?.find((b) => b.field === "vnet.natGatewayId")?.sku;
+    if (v2(sku)) return [];
+    const what = sku === undefined ? "your NAT gateway's SKU is not known offline (validate --live reads it)" : `your NAT gateway is ${sku}`;
+    return [finding("ZONE-03", "warning", ["vnet.natGatewayId", ...fields], `${what}: a Standard NAT gateway is in one zone or none, not zone-redundant, so ${risk}`, "bring a StandardV2 NAT gateway (zone-redundant), or accept one zone's risk")];
+  }
+  if (spec.vnetSubnetId !== undefined) {
+    const sku = spec.live?.nodeSubnet?.natGatewaySku;
+    if (sku === undefined || v2(sku)) return [];
+    return [finding("ZONE-03", "warning", ["vnetSubnetId", ...fields], `the node subnet's NAT gateway is ${sku}: a Standard NAT gateway is in one zone or none, not zone-redundant, so ${risk}`, "associate a StandardV2 NAT gateway (zone-redundant) with the subnet, or accept one zone's risk")];
+  }
+  if (v2(spec.vnet.natGatewaySku)) return [];
+  return [finding("ZONE-03", "warning", ["outboundType", "vnet.natGatewaySku", ...fields], `the NAT gateway aks-net builds is Standard: a Standard NAT gateway is in one zone or none, not zone-redundant, so ${risk}`, "add --vnet-nat-gateway-sku StandardV2 (zone-redundant, with a StandardV2 public IP), or route egress through the Standard load balancer or --firewall (both zone-redundant)")];
 }

@@ -27,6 +27,36 @@ describe("create --zones (fake ARM)", function () {
     assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), []);
   });
 
+  it("--vnet-nat-gateway-sku StandardV2: zonal pools behind a zone-redundant NAT gateway and StandardV2 IP, no ZONE-03; a re-run writes nothing; delete removes both", async () => {
+    const fake = arm.fake;
+    const args = ["--zones", "1", "2", "3", "--outbound-type", "userAssignedNATGateway", "--vnet-nat-gateway-sku", "StandardV2"];
+    const v = await runCli(["validate", "-n", "v2", "-g", "rg-v2", "-l", "westeurope", ...args, "-o", "json"], {});
+    assert.equal(v.code, 0, v.stdout);
+    assert.doesNotMatch(v.stdout, /ZONE-03/);
+    const standard = await runCli(["validate", "-n", "v1", "-g", "rg-v1", "-l", "westeurope", ...args.slice(0, -2), "-o", "json"], {});
+    assert.match(standard.stdout, /ZONE-03/, "the Standard gateway aks-net builds is warned");
+    ok(await create(fake, "v2", args));
+    assert.equal((fake.get(net("rg-v2", "natGateways", "v2-natgw"))?.["sku"] as Json)["name"], "StandardV2");
+    assert.equal((fake.get(net("rg-v2", "publicIPAddresses", "v2-natgw-pip"))?.["sku"] as Json)["name"], "StandardV2");
+    const mark = fake.requests.length;
+    ok(await create(fake, "v2", args));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), []);
+    const d = await runCli(["delete", "-n", "v2", "-g", "rg-v2", "--yes", "-o", "json"], { fake, env: FAST });
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(fake.get(net("rg-v2", "natGateways", "v2-natgw")), undefined);
+  });
+
+  it("asking StandardV2 of the Standard NAT gateway an earlier run built is a refusal before any write", async () => {
+    const fake = arm.fake;
+    const nat = ["--outbound-type", "userAssignedNATGateway"];
+    ok(await create(fake, "natv1", nat));
+    const mark = fake.requests.length;
+    const r = await create(fake, "natv1", [...nat, "--vnet-nat-gateway-sku", "StandardV2"]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /natv1-natgw: sku\.name is Standard, plan StandardV2: Azure cannot change this in place/);
+    assert.deepEqual(writesSince(fake, mark), []);
+  });
+
   it("adding zones to an existing firewall's public IP is a refusal before any write", async () => {
     const fake = arm.fake;
     ok(await create(fake, "later", FIREWALL));

@@ -159,7 +159,10 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     case T.nat:
       body["sku"] ??= { name: "Standard" };
       p["idleTimeoutInMinutes"] ??= 4;
-      if (ctx.validate) checkNatZones(id, body, ctx);
+      if (ctx.validate) {
+        checkNatZones(id, body, ctx);
+        checkNatSku(view, id, body, p, ctx);
+      }
       break;
     case T.peering: checkPeering(view, id, p, ctx); break;
     case T.nsg: buildNsg(id, p, ctx); break;
@@ -497,6 +500,28 @@ function checkNatZones(id: string, body: Json, ctx: BuildCtx): void {
 }
 
 /**
+ * nat-availability-zones.md: "StandardV2 NAT gateway must use a StandardV2 Public IP address for its Outbound IP", and
+ * nat-sku.md: a Standard gateway "cannot be upgraded in place" to StandardV2. The error codes are ours (Azure's were not
+ * found published); the conditions are the documented ones.
+ */
+function checkNatSku(view: StoreView, id: string, body: Json, p: Json, ctx: BuildCtx): void {
+  const sku = String(obj(body["sku"])["name"] ?? "Standard");
+  const before = ctx.existing ? String(obj(ctx.existing.body["sku"])["name"] ?? "Standard") : undefined;
+  if (before !== undefined && before.toLowerCase() !== sku.toLowerCase()) {
+    throw new ArmError(400, "NatGatewaySkuCannotBeChanged", `Nat Gateway ${id} has sku ${before}; the sku of an existing NAT gateway cannot be changed to ${sku}. Create a new NAT gateway.`);
+  }
+  if (sku.toLowerCase() !== "standardv2") return;
+  for (const ref of [...arr(p["publicIpAddresses"]), ...arr(p["publicIpAddressesV6"])]) {
+    const pipId = str(obj(ref)["id"]);
+    const pip = pipId ? view.raw(pipId) : undefined;
+    const pipSku = pip ? String(obj(pip.body["sku"])["name"] ?? "Standard") : undefined;
+    if (pipSku !== undefined && pipSku.toLowerCase() !== "standardv2") {
+      throw new ArmError(400, "NatGatewayStandardV2RequiresStandardV2PublicIp", `StandardV2 Nat Gateway ${id} cannot use public IP ${pipId} of sku ${pipSku}: a StandardV2 NAT gateway must use StandardV2 public IP addresses.`);
+    }
+  }
+}
+
+/**
  * Network resources with `zones` in a region without availability zones, as ARM answers them
  * (ResourceTypeNotSupportAvailabilityZones); zones a region lacks, likewise. A resource's zones are fixed at create.
  */
@@ -519,14 +544,14 @@ function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   const sku = obj(body["sku"]);
   body["sku"] = { name: str(sku["name"]) ?? "Standard", tier: str(sku["tier"]) ?? "Regional" };
   const skuName = (body["sku"] as Json)["name"] as string;
-  p["publicIPAllocationMethod"] ??= skuName === "Standard" ? "Static" : "Dynamic";
+  p["publicIPAllocationMethod"] ??= skuName === "Basic" ? "Dynamic" : "Static";
   p["publicIPAddressVersion"] ??= "IPv4";
   p["idleTimeoutInMinutes"] ??= 4;
   if (ctx.validate) checkZones(id, "publicIPAddresses", body, ctx);
   if (ctx.validate && skuName === "Basic" && arr(body["zones"]).length > 0) {
     throw new ArmError(400, "ZonesNotAllowedInBasicSkuResource", `Request for resource ${id} is invalid as it is Basic sku and in an Availability Zone which is a deprecated configuration.  Please change your resource to Standard sku for Availability Zone support.`);
   }
-  if (ctx.validate && skuName === "Standard" && p["publicIPAllocationMethod"] !== "Static") {
+  if (ctx.validate && skuName !== "Basic" && p["publicIPAllocationMethod"] !== "Static") {
     throw new ArmError(400, "StandardSkuPublicIPAddressesMustBeStatic", `Standard sku publicIp /subscriptions/.../${lastSegment(id)} must have AllocationMethod set to Static.`);
   }
   if (p["publicIPAllocationMethod"] === "Static" || !ctx.validate) {

@@ -65,6 +65,18 @@ describe("fake ARM: zones, API server access, tag names", function () {
     assert.deepEqual(one.zones, ["1"]);
   });
 
+  it("a StandardV2 NAT gateway takes StandardV2 public IPs only (nat-availability-zones.md), and no gateway changes SKU in place (nat-sku.md)", async () => {
+    const v1 = await net.publicIPAddresses.beginCreateOrUpdateAndWait("rg", "pip1", { ...pip, location: "westeurope" }, poll);
+    const e = await refusal(net.natGateways.beginCreateOrUpdateAndWait("rg", "nat", { location: "westeurope", sku: { name: "StandardV2" }, publicIpAddresses: [{ id: v1.id! }] }, poll));
+    assert.equal(e.code, "NatGatewayStandardV2RequiresStandardV2PublicIp");
+    const v2 = await net.publicIPAddresses.beginCreateOrUpdateAndWait("rg", "pip2", { sku: { name: "StandardV2", tier: "Regional" }, publicIPAllocationMethod: "Static", location: "westeurope" }, poll);
+    assert.match(String(v2.ipAddress), /^20\./, "a StandardV2 public IP is static: it has its address at once");
+    const made = await net.natGateways.beginCreateOrUpdateAndWait("rg", "nat", { location: "westeurope", sku: { name: "StandardV2" }, publicIpAddresses: [{ id: v2.id! }] }, poll);
+    assert.equal(made.sku?.name, "StandardV2");
+    const down = await refusal(net.natGateways.beginCreateOrUpdateAndWait("rg", "nat", { location: "westeurope", sku: { name: "Standard" }, publicIpAddresses: [{ id: v1.id! }] }, poll));
+    assert.equal(down.code, "NatGatewaySkuCannotBeChanged");
+  });
+
   it("AKS refuses a pool zone its VM size lacks there (AvailabilityZoneNotSupported) and the SKU list says which it has", async () => {
     const cluster = (zones: string[]) => ({ location: "westeurope", dnsPrefix: "c", agentPoolProfiles: [{ name: "system", mode: "System", count: 1, vmSize: "Standard_D4s_v5", availabilityZones: zones }] });
     const e = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(["1", "2"]), poll));

@@ -428,6 +428,20 @@ describe("planResources", () => {
     assert.deepEqual(byId(d, NODES).body, { properties: { addressPrefix: "10.1.0.0/22", natGateway: { id: NAT } } });
   });
 
+  it("userAssignedNATGateway with --vnet-nat-gateway-sku StandardV2: a StandardV2 gateway and public IP, zone-redundant without zones (nat-availability-zones.md)", () => {
+    const d = plan({ outboundType: "userAssignedNATGateway", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" }, nodePools: [{ name: "system", availabilityZones: ["1", "2", "3"] }] });
+    assert.deepEqual(byId(d, NAT).body, { location: "westeurope", tags: TAGS, sku: { name: "StandardV2" }, properties: { idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: NAT_PIP }] } });
+    assert.deepEqual(byId(d, NAT_PIP).body["sku"], { name: "StandardV2", tier: "Regional" });
+    assert.equal(byId(d, NAT_PIP).body["zones"], undefined);
+  });
+
+  it("a NAT gateway's SKU is fixed at create: a re-run asking StandardV2 of a Standard gateway is refused, not sent", () => {
+    const nat = byId(plan({ outboundType: "userAssignedNATGateway", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } }), NAT);
+    const echoed = { ...structuredClone(nat.body), sku: { name: "Standard" }, properties: { ...(nat.body["properties"] as Record<string, unknown>), provisioningState: "Succeeded" } };
+    const p = diffPlan([nat], new Map([[NAT, echoed]]));
+    assert.match(p.refusals[0]?.reason ?? "", /sku\.name is Standard, plan StandardV2: Azure cannot change this in place/);
+  });
+
   it("pod subnet takes the same egress as the node subnet", () => {
     const d = plan({ networkPlugin: "azure", vnet: { ...VNET_IN, podSubnetCidr: "10.1.8.0/22" }, firewall: { enabled: true, subnetCidr: "10.1.4.0/26" } });
     assert.deepEqual(byId(d, PODS).body, { properties: { addressPrefix: "10.1.8.0/22", routeTable: { id: RT } } });

@@ -5,7 +5,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"podSubnetId":{"type":"string"},"assignIdentity":{"type":"string"},"assignKubeletIdentity":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"sku":{"type":"string"},"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}},"vnetSubnetName":{"type":"string"},"vnetSubnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"nodeTaints":{"type":"array","items":{"type":"string"}},"nodeLabels":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}},"privateIp":{"type":"string"}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"location":{"type":"string"},"subscription":{"type":"string"},"kubernetesVersion":{"type":"string"},"vnetSubnetId":{"type":"string"},"podSubnetId":{"type":"string"},"assignIdentity":{"type":"string"},"assignKubeletIdentity":{"type":"string"},"networkPlugin":{"type":"string"},"networkPluginMode":{"type":"string"},"networkPolicy":{"type":"string"},"networkDataplane":{"type":"string"},"podCidr":{"type":"string"},"serviceCidr":{"type":"string"},"dnsServiceIP":{"type":"string"},"dockerBridgeCidr":{"type":"string"},"outboundType":{"type":"string"},"loadBalancerSku":{"type":"string"},"loadBalancerProfile":{"type":"object","properties":{"managedOutboundIPs":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"object","properties":{"id":{"type":"string"}},"required":["id"],"additionalProperties":false}}},"additionalProperties":false},"allocatedOutboundPorts":{"type":"integer"},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"natGatewayProfile":{"type":"object","properties":{"sku":{"type":"string"},"managedOutboundIPProfile":{"type":"object","properties":{"count":{"type":"integer"},"countIPv6":{"type":"integer"}},"additionalProperties":false},"outboundIPs":{"type":"object","properties":{"publicIPs":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"outboundIPPrefixes":{"type":"object","properties":{"publicIPPrefixes":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"idleTimeoutInMinutes":{"type":"integer"}},"additionalProperties":false},"windowsProfile":{"type":"object","properties":{"adminUsername":{"type":"string"}},"additionalProperties":false},"apiServerAccessProfile":{"type":"object","properties":{"enablePrivateCluster":{"type":"boolean"},"privateDNSZone":{"type":"string"},"enablePrivateClusterPublicFQDN":{"type":"boolean"},"authorizedIPRanges":{"type":"array","items":{"type":"string"}},"enableVnetIntegration":{"type":"boolean"},"subnetId":{"type":"string"}},"additionalProperties":false},"tags":{"type":"object","additionalProperties":{"type":"string"}},"ipFamilies":{"type":"array","items":{"type":"string"}},"podCidrs":{"type":"array","items":{"type":"string"}},"serviceCidrs":{"type":"array","items":{"type":"string"}},"nodePools":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"mode":{"type":"string"},"count":{"type":"integer"},"maxPods":{"type":"integer"},"osType":{"type":"string"},"vmSize":{"type":"string"},"enableAutoScaling":{"type":"boolean"},"minCount":{"type":"integer"},"maxCount":{"type":"integer"},"maxSurge":{"type":["integer","string"]},"maxUnavailable":{"type":["integer","string"]},"podIPAllocationMode":{"type":"string"},"availabilityZones":{"type":"array","items":{"type":"string"}},"vnetSubnetName":{"type":"string"},"vnetSubnetCidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"nodeTaints":{"type":"array","items":{"type":"string"}},"nodeLabels":{"type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false}},"vnet":{"type":"object","properties":{"managed":{"type":"boolean"},"name":{"type":"string"},"resourceGroup":{"type":"string"},"addressSpaces":{"type":"array","items":{"type":"string"}},"subnetName":{"type":"string"},"subnetCidr":{"type":"string"},"subnetIPv6Cidr":{"type":"string"},"podSubnetName":{"type":"string"},"podSubnetCidr":{"type":"string"},"dnsServers":{"type":"array","items":{"type":"string"}},"apiServerSubnetName":{"type":"string"},"apiServerSubnetCidr":{"type":"string"},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"natGatewaySku":{"type":"string"},"existingSubnets":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},"cidr":{"type":"string"},"delegations":{"type":"array","items":{"type":"string"}},"routeTableId":{"type":"string"},"natGatewayId":{"type":"string"},"networkSecurityGroupId":{"type":"string"},"usedBy":{"type":"array","items":{"type":"string"}},"used":{"type":"integer"}},"required":["cidr"],"additionalProperties":false}}},"additionalProperties":false},"connectedCidrs":{"type":"array","items":{"type":"string"}},"routes":{"type":"array","items":{"type":"object","properties":{"prefix":{"type":"string"},"nextHopType":{"type":"string"},"nextHopIp":{"type":"string"}},"required":["prefix","nextHopType"],"additionalProperties":false}},"firewall":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"sku":{"type":"string"},"managementSubnetCidr":{"type":"string"},"allowList":{"type":"array","items":{"type":"string"}},"privateIp":{"type":"string"}},"additionalProperties":false},"ingress":{"type":"object","properties":{"internalLoadBalancer":{"type":"object","properties":{"subnetCidr":{"type":"string"},"subnetName":{"type":"string"},"ips":{"type":"array","items":{"type":"string"}}},"additionalProperties":false},"expose":{"type":"array","items":{"type":"object","properties":{"port":{"type":"integer"},"protocol":{"type":"string"},"targetIp":{"type":"string"},"targetPort":{"type":"integer"}},"required":["port","targetIp"],"additionalProperties":false}},"applicationGateway":{"type":"object","properties":{"enabled":{"type":"boolean"},"subnetCidr":{"type":"string"},"subnetId":{"type":"string"},"id":{"type":"string"},"name":{"type":"string"}},"additionalProperties":false},"nsg":{"type":"object","properties":{"enabled":{"type":"boolean"}},"additionalProperties":false}},"additionalProperties":false}}};
 const func2 = Object.prototype.hasOwnProperty;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1581,49 +1581,49 @@ else {
 var valid27 = true;
 }
 if(valid27){
-if(data88.existingSubnets !== undefined){
-let data105 = data88.existingSubnets;
+if(data88.natGatewaySku !== undefined){
 const _errs228 = errors;
-if(errors === _errs228){
-if(Array.isArray(data105)){
-var valid30 = true;
-const len13 = data105.length;
-for(let i13=0; i13<len13; i13++){
-let data106 = data105[i13];
+if(typeof data88.natGatewaySku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/natGatewaySku",schemaPath:"#/properties/vnet/properties/natGatewaySku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid27 = _errs228 === errors;
+}
+else {
+var valid27 = true;
+}
+if(valid27){
+if(data88.existingSubnets !== undefined){
+let data106 = data88.existingSubnets;
 const _errs230 = errors;
 if(errors === _errs230){
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(Array.isArray(data106)){
+var valid30 = true;
+const len13 = data106.length;
+for(let i13=0; i13<len13; i13++){
+let data107 = data106[i13];
+const _errs232 = errors;
+if(errors === _errs232){
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
 let missing2;
-if((data106.cidr === undefined) && (missing2 = "cidr")){
+if((data107.cidr === undefined) && (missing2 = "cidr")){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs232 = errors;
-for(const key17 in data106){
+const _errs234 = errors;
+for(const key17 in data107){
 if(!((((((((key17 === "name") || (key17 === "cidr")) || (key17 === "delegations")) || (key17 === "routeTableId")) || (key17 === "natGatewayId")) || (key17 === "networkSecurityGroupId")) || (key17 === "usedBy")) || (key17 === "used"))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,schemaPath:"#/properties/vnet/properties/existingSubnets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs232 === errors){
-if(data106.name !== undefined){
-const _errs233 = errors;
-if(typeof data106.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid31 = _errs233 === errors;
-}
-else {
-var valid31 = true;
-}
-if(valid31){
-if(data106.cidr !== undefined){
+if(_errs234 === errors){
+if(data107.name !== undefined){
 const _errs235 = errors;
-if(typeof data106.cidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data107.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/name",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid31 = _errs235 === errors;
@@ -1632,20 +1632,32 @@ else {
 var valid31 = true;
 }
 if(valid31){
-if(data106.delegations !== undefined){
-let data109 = data106.delegations;
+if(data107.cidr !== undefined){
 const _errs237 = errors;
-if(errors === _errs237){
-if(Array.isArray(data109)){
-var valid32 = true;
-const len14 = data109.length;
-for(let i14=0; i14<len14; i14++){
+if(typeof data107.cidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/cidr",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/cidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs237 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data107.delegations !== undefined){
+let data110 = data107.delegations;
 const _errs239 = errors;
-if(typeof data109[i14] !== "string"){
+if(errors === _errs239){
+if(Array.isArray(data110)){
+var valid32 = true;
+const len14 = data110.length;
+for(let i14=0; i14<len14; i14++){
+const _errs241 = errors;
+if(typeof data110[i14] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/delegations/" + i14,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/delegations/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid32 = _errs239 === errors;
+var valid32 = _errs241 === errors;
 if(!valid32){
 break;
 }
@@ -1656,28 +1668,16 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"
 return false;
 }
 }
-var valid31 = _errs237 === errors;
+var valid31 = _errs239 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
-if(data106.routeTableId !== undefined){
-const _errs241 = errors;
-if(typeof data106.routeTableId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid31 = _errs241 === errors;
-}
-else {
-var valid31 = true;
-}
-if(valid31){
-if(data106.natGatewayId !== undefined){
+if(data107.routeTableId !== undefined){
 const _errs243 = errors;
-if(typeof data106.natGatewayId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data107.routeTableId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/routeTableId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/routeTableId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid31 = _errs243 === errors;
@@ -1686,10 +1686,10 @@ else {
 var valid31 = true;
 }
 if(valid31){
-if(data106.networkSecurityGroupId !== undefined){
+if(data107.natGatewayId !== undefined){
 const _errs245 = errors;
-if(typeof data106.networkSecurityGroupId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data107.natGatewayId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/natGatewayId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/natGatewayId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid31 = _errs245 === errors;
@@ -1698,20 +1698,32 @@ else {
 var valid31 = true;
 }
 if(valid31){
-if(data106.usedBy !== undefined){
-let data114 = data106.usedBy;
+if(data107.networkSecurityGroupId !== undefined){
 const _errs247 = errors;
-if(errors === _errs247){
-if(Array.isArray(data114)){
-var valid33 = true;
-const len15 = data114.length;
-for(let i15=0; i15<len15; i15++){
+if(typeof data107.networkSecurityGroupId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/networkSecurityGroupId",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/networkSecurityGroupId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid31 = _errs247 === errors;
+}
+else {
+var valid31 = true;
+}
+if(valid31){
+if(data107.usedBy !== undefined){
+let data115 = data107.usedBy;
 const _errs249 = errors;
-if(typeof data114[i15] !== "string"){
+if(errors === _errs249){
+if(Array.isArray(data115)){
+var valid33 = true;
+const len15 = data115.length;
+for(let i15=0; i15<len15; i15++){
+const _errs251 = errors;
+if(typeof data115[i15] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/usedBy/" + i15,schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/usedBy/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid33 = _errs249 === errors;
+var valid33 = _errs251 === errors;
 if(!valid33){
 break;
 }
@@ -1722,20 +1734,20 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"
 return false;
 }
 }
-var valid31 = _errs247 === errors;
+var valid31 = _errs249 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
-if(data106.used !== undefined){
-let data116 = data106.used;
-const _errs251 = errors;
-if(!((typeof data116 == "number") && (!(data116 % 1) && !isNaN(data116)))){
+if(data107.used !== undefined){
+let data117 = data107.used;
+const _errs253 = errors;
+if(!((typeof data117 == "number") && (!(data117 % 1) && !isNaN(data117)))){
 validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13+"/used",schemaPath:"#/properties/vnet/properties/existingSubnets/items/properties/used/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid31 = _errs251 === errors;
+var valid31 = _errs253 === errors;
 }
 else {
 var valid31 = true;
@@ -1755,7 +1767,7 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets/" + i13,s
 return false;
 }
 }
-var valid30 = _errs230 === errors;
+var valid30 = _errs232 === errors;
 if(!valid30){
 break;
 }
@@ -1766,10 +1778,11 @@ validate10.errors = [{instancePath:instancePath+"/vnet/existingSubnets",schemaPa
 return false;
 }
 }
-var valid27 = _errs228 === errors;
+var valid27 = _errs230 === errors;
 }
 else {
 var valid27 = true;
+}
 }
 }
 }
@@ -1799,19 +1812,19 @@ var valid0 = true;
 }
 if(valid0){
 if(data.connectedCidrs !== undefined){
-let data117 = data.connectedCidrs;
-const _errs253 = errors;
-if(errors === _errs253){
-if(Array.isArray(data117)){
-var valid34 = true;
-const len16 = data117.length;
-for(let i16=0; i16<len16; i16++){
+let data118 = data.connectedCidrs;
 const _errs255 = errors;
-if(typeof data117[i16] !== "string"){
+if(errors === _errs255){
+if(Array.isArray(data118)){
+var valid34 = true;
+const len16 = data118.length;
+for(let i16=0; i16<len16; i16++){
+const _errs257 = errors;
+if(typeof data118[i16] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/connectedCidrs/" + i16,schemaPath:"#/properties/connectedCidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid34 = _errs255 === errors;
+var valid34 = _errs257 === errors;
 if(!valid34){
 break;
 }
@@ -1822,55 +1835,43 @@ validate10.errors = [{instancePath:instancePath+"/connectedCidrs",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs253 === errors;
+var valid0 = _errs255 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.routes !== undefined){
-let data119 = data.routes;
-const _errs257 = errors;
-if(errors === _errs257){
-if(Array.isArray(data119)){
-var valid35 = true;
-const len17 = data119.length;
-for(let i17=0; i17<len17; i17++){
-let data120 = data119[i17];
+let data120 = data.routes;
 const _errs259 = errors;
 if(errors === _errs259){
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(Array.isArray(data120)){
+var valid35 = true;
+const len17 = data120.length;
+for(let i17=0; i17<len17; i17++){
+let data121 = data120[i17];
+const _errs261 = errors;
+if(errors === _errs261){
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
 let missing3;
-if(((data120.prefix === undefined) && (missing3 = "prefix")) || ((data120.nextHopType === undefined) && (missing3 = "nextHopType"))){
+if(((data121.prefix === undefined) && (missing3 = "prefix")) || ((data121.nextHopType === undefined) && (missing3 = "nextHopType"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/properties/routes/items/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs261 = errors;
-for(const key18 in data120){
+const _errs263 = errors;
+for(const key18 in data121){
 if(!(((key18 === "prefix") || (key18 === "nextHopType")) || (key18 === "nextHopIp"))){
 validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/properties/routes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs261 === errors){
-if(data120.prefix !== undefined){
-const _errs262 = errors;
-if(typeof data120.prefix !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid36 = _errs262 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data120.nextHopType !== undefined){
+if(_errs263 === errors){
+if(data121.prefix !== undefined){
 const _errs264 = errors;
-if(typeof data120.nextHopType !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data121.prefix !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/prefix",schemaPath:"#/properties/routes/items/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid36 = _errs264 === errors;
@@ -1879,13 +1880,25 @@ else {
 var valid36 = true;
 }
 if(valid36){
-if(data120.nextHopIp !== undefined){
+if(data121.nextHopType !== undefined){
 const _errs266 = errors;
-if(typeof data120.nextHopIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data121.nextHopType !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopType",schemaPath:"#/properties/routes/items/properties/nextHopType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid36 = _errs266 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data121.nextHopIp !== undefined){
+const _errs268 = errors;
+if(typeof data121.nextHopIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/routes/" + i17+"/nextHopIp",schemaPath:"#/properties/routes/items/properties/nextHopIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid36 = _errs268 === errors;
 }
 else {
 var valid36 = true;
@@ -1900,7 +1913,7 @@ validate10.errors = [{instancePath:instancePath+"/routes/" + i17,schemaPath:"#/p
 return false;
 }
 }
-var valid35 = _errs259 === errors;
+var valid35 = _errs261 === errors;
 if(!valid35){
 break;
 }
@@ -1911,42 +1924,30 @@ validate10.errors = [{instancePath:instancePath+"/routes",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs257 === errors;
+var valid0 = _errs259 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.firewall !== undefined){
-let data124 = data.firewall;
-const _errs268 = errors;
-if(errors === _errs268){
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+let data125 = data.firewall;
 const _errs270 = errors;
-for(const key19 in data124){
+if(errors === _errs270){
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+const _errs272 = errors;
+for(const key19 in data125){
 if(!((((((key19 === "enabled") || (key19 === "subnetCidr")) || (key19 === "sku")) || (key19 === "managementSubnetCidr")) || (key19 === "allowList")) || (key19 === "privateIp"))){
 validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/properties/firewall/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs270 === errors){
-if(data124.enabled !== undefined){
-const _errs271 = errors;
-if(typeof data124.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid37 = _errs271 === errors;
-}
-else {
-var valid37 = true;
-}
-if(valid37){
-if(data124.subnetCidr !== undefined){
+if(_errs272 === errors){
+if(data125.enabled !== undefined){
 const _errs273 = errors;
-if(typeof data124.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data125.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/firewall/enabled",schemaPath:"#/properties/firewall/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid37 = _errs273 === errors;
@@ -1955,10 +1956,10 @@ else {
 var valid37 = true;
 }
 if(valid37){
-if(data124.sku !== undefined){
+if(data125.subnetCidr !== undefined){
 const _errs275 = errors;
-if(typeof data124.sku !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data125.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/subnetCidr",schemaPath:"#/properties/firewall/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid37 = _errs275 === errors;
@@ -1967,10 +1968,10 @@ else {
 var valid37 = true;
 }
 if(valid37){
-if(data124.managementSubnetCidr !== undefined){
+if(data125.sku !== undefined){
 const _errs277 = errors;
-if(typeof data124.managementSubnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data125.sku !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/sku",schemaPath:"#/properties/firewall/properties/sku/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid37 = _errs277 === errors;
@@ -1979,20 +1980,32 @@ else {
 var valid37 = true;
 }
 if(valid37){
-if(data124.allowList !== undefined){
-let data129 = data124.allowList;
+if(data125.managementSubnetCidr !== undefined){
 const _errs279 = errors;
-if(errors === _errs279){
-if(Array.isArray(data129)){
-var valid38 = true;
-const len18 = data129.length;
-for(let i18=0; i18<len18; i18++){
+if(typeof data125.managementSubnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/firewall/managementSubnetCidr",schemaPath:"#/properties/firewall/properties/managementSubnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid37 = _errs279 === errors;
+}
+else {
+var valid37 = true;
+}
+if(valid37){
+if(data125.allowList !== undefined){
+let data130 = data125.allowList;
 const _errs281 = errors;
-if(typeof data129[i18] !== "string"){
+if(errors === _errs281){
+if(Array.isArray(data130)){
+var valid38 = true;
+const len18 = data130.length;
+for(let i18=0; i18<len18; i18++){
+const _errs283 = errors;
+if(typeof data130[i18] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/allowList/" + i18,schemaPath:"#/properties/firewall/properties/allowList/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid38 = _errs281 === errors;
+var valid38 = _errs283 === errors;
 if(!valid38){
 break;
 }
@@ -2003,19 +2016,19 @@ validate10.errors = [{instancePath:instancePath+"/firewall/allowList",schemaPath
 return false;
 }
 }
-var valid37 = _errs279 === errors;
+var valid37 = _errs281 === errors;
 }
 else {
 var valid37 = true;
 }
 if(valid37){
-if(data124.privateIp !== undefined){
-const _errs283 = errors;
-if(typeof data124.privateIp !== "string"){
+if(data125.privateIp !== undefined){
+const _errs285 = errors;
+if(typeof data125.privateIp !== "string"){
 validate10.errors = [{instancePath:instancePath+"/firewall/privateIp",schemaPath:"#/properties/firewall/properties/privateIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid37 = _errs283 === errors;
+var valid37 = _errs285 === errors;
 }
 else {
 var valid37 = true;
@@ -2032,56 +2045,44 @@ validate10.errors = [{instancePath:instancePath+"/firewall",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs268 === errors;
+var valid0 = _errs270 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.ingress !== undefined){
-let data132 = data.ingress;
-const _errs285 = errors;
-if(errors === _errs285){
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+let data133 = data.ingress;
 const _errs287 = errors;
-for(const key20 in data132){
+if(errors === _errs287){
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+const _errs289 = errors;
+for(const key20 in data133){
 if(!((((key20 === "internalLoadBalancer") || (key20 === "expose")) || (key20 === "applicationGateway")) || (key20 === "nsg"))){
 validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs287 === errors){
-if(data132.internalLoadBalancer !== undefined){
-let data133 = data132.internalLoadBalancer;
-const _errs288 = errors;
-if(errors === _errs288){
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(_errs289 === errors){
+if(data133.internalLoadBalancer !== undefined){
+let data134 = data133.internalLoadBalancer;
 const _errs290 = errors;
-for(const key21 in data133){
+if(errors === _errs290){
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+const _errs292 = errors;
+for(const key21 in data134){
 if(!(((key21 === "subnetCidr") || (key21 === "subnetName")) || (key21 === "ips"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs290 === errors){
-if(data133.subnetCidr !== undefined){
-const _errs291 = errors;
-if(typeof data133.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid40 = _errs291 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
-if(data133.subnetName !== undefined){
+if(_errs292 === errors){
+if(data134.subnetCidr !== undefined){
 const _errs293 = errors;
-if(typeof data133.subnetName !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data134.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetCidr",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid40 = _errs293 === errors;
@@ -2090,20 +2091,32 @@ else {
 var valid40 = true;
 }
 if(valid40){
-if(data133.ips !== undefined){
-let data136 = data133.ips;
+if(data134.subnetName !== undefined){
 const _errs295 = errors;
-if(errors === _errs295){
-if(Array.isArray(data136)){
-var valid41 = true;
-const len19 = data136.length;
-for(let i19=0; i19<len19; i19++){
+if(typeof data134.subnetName !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/subnetName",schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/subnetName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid40 = _errs295 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+if(data134.ips !== undefined){
+let data137 = data134.ips;
 const _errs297 = errors;
-if(typeof data136[i19] !== "string"){
+if(errors === _errs297){
+if(Array.isArray(data137)){
+var valid41 = true;
+const len19 = data137.length;
+for(let i19=0; i19<len19; i19++){
+const _errs299 = errors;
+if(typeof data137[i19] !== "string"){
 validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/ips/" + i19,schemaPath:"#/properties/ingress/properties/internalLoadBalancer/properties/ips/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid41 = _errs297 === errors;
+var valid41 = _errs299 === errors;
 if(!valid41){
 break;
 }
@@ -2114,7 +2127,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer/i
 return false;
 }
 }
-var valid40 = _errs295 === errors;
+var valid40 = _errs297 === errors;
 }
 else {
 var valid40 = true;
@@ -2128,56 +2141,44 @@ validate10.errors = [{instancePath:instancePath+"/ingress/internalLoadBalancer",
 return false;
 }
 }
-var valid39 = _errs288 === errors;
+var valid39 = _errs290 === errors;
 }
 else {
 var valid39 = true;
 }
 if(valid39){
-if(data132.expose !== undefined){
-let data138 = data132.expose;
-const _errs299 = errors;
-if(errors === _errs299){
-if(Array.isArray(data138)){
-var valid42 = true;
-const len20 = data138.length;
-for(let i20=0; i20<len20; i20++){
-let data139 = data138[i20];
+if(data133.expose !== undefined){
+let data139 = data133.expose;
 const _errs301 = errors;
 if(errors === _errs301){
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(Array.isArray(data139)){
+var valid42 = true;
+const len20 = data139.length;
+for(let i20=0; i20<len20; i20++){
+let data140 = data139[i20];
+const _errs303 = errors;
+if(errors === _errs303){
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
 let missing4;
-if(((data139.port === undefined) && (missing4 = "port")) || ((data139.targetIp === undefined) && (missing4 = "targetIp"))){
+if(((data140.port === undefined) && (missing4 = "port")) || ((data140.targetIp === undefined) && (missing4 = "targetIp"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaPath:"#/properties/ingress/properties/expose/items/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs303 = errors;
-for(const key22 in data139){
+const _errs305 = errors;
+for(const key22 in data140){
 if(!((((key22 === "port") || (key22 === "protocol")) || (key22 === "targetIp")) || (key22 === "targetPort"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaPath:"#/properties/ingress/properties/expose/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs303 === errors){
-if(data139.port !== undefined){
-let data140 = data139.port;
-const _errs304 = errors;
-if(!((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid43 = _errs304 === errors;
-}
-else {
-var valid43 = true;
-}
-if(valid43){
-if(data139.protocol !== undefined){
+if(_errs305 === errors){
+if(data140.port !== undefined){
+let data141 = data140.port;
 const _errs306 = errors;
-if(typeof data139.protocol !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((typeof data141 == "number") && (!(data141 % 1) && !isNaN(data141)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/port",schemaPath:"#/properties/ingress/properties/expose/items/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid43 = _errs306 === errors;
@@ -2186,10 +2187,10 @@ else {
 var valid43 = true;
 }
 if(valid43){
-if(data139.targetIp !== undefined){
+if(data140.protocol !== undefined){
 const _errs308 = errors;
-if(typeof data139.targetIp !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data140.protocol !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/protocol",schemaPath:"#/properties/ingress/properties/expose/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid43 = _errs308 === errors;
@@ -2198,14 +2199,26 @@ else {
 var valid43 = true;
 }
 if(valid43){
-if(data139.targetPort !== undefined){
-let data143 = data139.targetPort;
+if(data140.targetIp !== undefined){
 const _errs310 = errors;
-if(!((typeof data143 == "number") && (!(data143 % 1) && !isNaN(data143)))){
-validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data140.targetIp !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetIp",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetIp/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid43 = _errs310 === errors;
+}
+else {
+var valid43 = true;
+}
+if(valid43){
+if(data140.targetPort !== undefined){
+let data144 = data140.targetPort;
+const _errs312 = errors;
+if(!((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144)))){
+validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20+"/targetPort",schemaPath:"#/properties/ingress/properties/expose/items/properties/targetPort/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid43 = _errs312 === errors;
 }
 else {
 var valid43 = true;
@@ -2221,7 +2234,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose/" + i20,schemaP
 return false;
 }
 }
-var valid42 = _errs301 === errors;
+var valid42 = _errs303 === errors;
 if(!valid42){
 break;
 }
@@ -2232,42 +2245,30 @@ validate10.errors = [{instancePath:instancePath+"/ingress/expose",schemaPath:"#/
 return false;
 }
 }
-var valid39 = _errs299 === errors;
+var valid39 = _errs301 === errors;
 }
 else {
 var valid39 = true;
 }
 if(valid39){
-if(data132.applicationGateway !== undefined){
-let data144 = data132.applicationGateway;
-const _errs312 = errors;
-if(errors === _errs312){
-if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data133.applicationGateway !== undefined){
+let data145 = data133.applicationGateway;
 const _errs314 = errors;
-for(const key23 in data144){
+if(errors === _errs314){
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+const _errs316 = errors;
+for(const key23 in data145){
 if(!(((((key23 === "enabled") || (key23 === "subnetCidr")) || (key23 === "subnetId")) || (key23 === "id")) || (key23 === "name"))){
 validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",schemaPath:"#/properties/ingress/properties/applicationGateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs314 === errors){
-if(data144.enabled !== undefined){
-const _errs315 = errors;
-if(typeof data144.enabled !== "boolean"){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid44 = _errs315 === errors;
-}
-else {
-var valid44 = true;
-}
-if(valid44){
-if(data144.subnetCidr !== undefined){
+if(_errs316 === errors){
+if(data145.enabled !== undefined){
 const _errs317 = errors;
-if(typeof data144.subnetCidr !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data145.enabled !== "boolean"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/enabled",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid44 = _errs317 === errors;
@@ -2276,10 +2277,10 @@ else {
 var valid44 = true;
 }
 if(valid44){
-if(data144.subnetId !== undefined){
+if(data145.subnetCidr !== undefined){
 const _errs319 = errors;
-if(typeof data144.subnetId !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data145.subnetCidr !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetCidr",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetCidr/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid44 = _errs319 === errors;
@@ -2288,10 +2289,10 @@ else {
 var valid44 = true;
 }
 if(valid44){
-if(data144.id !== undefined){
+if(data145.subnetId !== undefined){
 const _errs321 = errors;
-if(typeof data144.id !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data145.subnetId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/subnetId",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/subnetId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid44 = _errs321 === errors;
@@ -2300,13 +2301,25 @@ else {
 var valid44 = true;
 }
 if(valid44){
-if(data144.name !== undefined){
+if(data145.id !== undefined){
 const _errs323 = errors;
-if(typeof data144.name !== "string"){
-validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data145.id !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/id",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid44 = _errs323 === errors;
+}
+else {
+var valid44 = true;
+}
+if(valid44){
+if(data145.name !== undefined){
+const _errs325 = errors;
+if(typeof data145.name !== "string"){
+validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway/name",schemaPath:"#/properties/ingress/properties/applicationGateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid44 = _errs325 === errors;
 }
 else {
 var valid44 = true;
@@ -2322,28 +2335,28 @@ validate10.errors = [{instancePath:instancePath+"/ingress/applicationGateway",sc
 return false;
 }
 }
-var valid39 = _errs312 === errors;
+var valid39 = _errs314 === errors;
 }
 else {
 var valid39 = true;
 }
 if(valid39){
-if(data132.nsg !== undefined){
-let data150 = data132.nsg;
-const _errs325 = errors;
-if(errors === _errs325){
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data133.nsg !== undefined){
+let data151 = data133.nsg;
 const _errs327 = errors;
-for(const key24 in data150){
+if(errors === _errs327){
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+const _errs329 = errors;
+for(const key24 in data151){
 if(!(key24 === "enabled")){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/properties/ingress/properties/nsg/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs327 === errors){
-if(data150.enabled !== undefined){
-if(typeof data150.enabled !== "boolean"){
+if(_errs329 === errors){
+if(data151.enabled !== undefined){
+if(typeof data151.enabled !== "boolean"){
 validate10.errors = [{instancePath:instancePath+"/ingress/nsg/enabled",schemaPath:"#/properties/ingress/properties/nsg/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
@@ -2355,7 +2368,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress/nsg",schemaPath:"#/pro
 return false;
 }
 }
-var valid39 = _errs325 === errors;
+var valid39 = _errs327 === errors;
 }
 else {
 var valid39 = true;
@@ -2370,7 +2383,7 @@ validate10.errors = [{instancePath:instancePath+"/ingress",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs285 === errors;
+var valid0 = _errs287 === errors;
 }
 else {
 var valid0 = true;

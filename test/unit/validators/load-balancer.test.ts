@@ -9,10 +9,10 @@ const lb = (loadBalancerProfile: LoadBalancerProfileSpec, extra: SpecInput = {})
 const MANAGED_NAT: SpecInput = { outboundType: "managedNATGateway" };
 
 describe("validators/load-balancer", () => {
-  it("lists LB-01 … LB-06", () => {
+  it("lists LB-01 … LB-07", () => {
     assert.deepEqual(
       rules.map((r) => `${r.id} ${r.severity}`),
-      ["LB-01 error", "LB-02 error", "LB-03 error/warning", "LB-04 error", "LB-05 error", "LB-06 error"],
+      ["LB-01 error", "LB-02 error", "LB-03 error/warning", "LB-04 error", "LB-05 error", "LB-06 error", "LB-07 error"],
     );
   });
 
@@ -131,6 +131,30 @@ describe("validators/load-balancer", () => {
     it("reads the flags", () => {
       const input = fromFlags({ natGatewaySku: "StandardV2", natGatewayManagedOutboundIpv6Count: "2", natGatewayManagedOutboundIpCount: "3" });
       assert.deepEqual(input.natGatewayProfile, { sku: "StandardV2", managedOutboundIPProfile: { count: 3, countIPv6: 2 } });
+    });
+  });
+
+  describe("LB-07 the SKU of the NAT gateway aks-net builds (nat-sku.md)", () => {
+    const USER_NAT: SpecInput = { ...BASE, outboundType: "userAssignedNATGateway" };
+    it("StandardV2 with the gateway aks-net builds passes; SYN-09 takes a wrong value", () => {
+      none(check({ ...USER_NAT, vnet: { ...BASE.vnet, natGatewaySku: "StandardV2" } }), "LB-07");
+      one(check({ ...USER_NAT, vnet: { ...BASE.vnet, natGatewaySku: "V2" } }), "SYN-09", "error", ["vnet.natGatewaySku"]);
+    });
+    it("with another outbound type there is no gateway to size", () => {
+      const f = one(check({ ...BASE, outboundType: "loadBalancer", vnet: { ...BASE.vnet, natGatewaySku: "StandardV2" } }), "LB-07", "error", ["vnet.natGatewaySku", "outboundType"]);
+      assert.match(f.message, /outboundType is loadBalancer/);
+    });
+    it("managedNATGateway: the managed gateway's SKU is --nat-gateway-sku", () => {
+      assert.match(one(check({ ...BASE, outboundType: "managedNATGateway", vnet: { managed: true, natGatewaySku: "StandardV2" } }), "LB-07", "error").fix, /--nat-gateway-sku/);
+    });
+    it("a brought NAT gateway keeps its SKU", () => {
+      const nat = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/n";
+      one(check({ ...USER_NAT, vnet: { ...BASE.vnet, natGatewayId: nat, natGatewaySku: "StandardV2" } }), "LB-07", "error", ["vnet.natGatewaySku", "vnet.natGatewayId"]);
+    });
+    it("reads --vnet-nat-gateway-sku into vnet.natGatewaySku, not the managed profile", () => {
+      const input = fromFlags({ vnetNatGatewaySku: "StandardV2" });
+      assert.equal(input.vnet?.natGatewaySku, "StandardV2");
+      assert.equal(input.natGatewayProfile, undefined);
     });
   });
 });

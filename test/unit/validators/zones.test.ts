@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import type { LiveFacts, NodePoolSpec, SpecInput } from "../../../src/core/spec.ts";
+import { resolveSpec } from "../../../src/core/resolve.ts";
+import { validateSpec } from "../../../src/validators/index.ts";
 import { rules } from "../../../src/validators/zones.ts";
 import { none, one } from "../../helpers/findings.ts";
 import { BASE, byRule, check } from "../../helpers/spec.ts";
@@ -37,11 +39,32 @@ describe("validators/zones (availability-zones.md, nat-availability-zones.md)", 
   });
 
   describe("ZONE-03 zonal pools behind a non-zone-redundant egress", () => {
-    it("the Standard NAT gateway aks-net builds", () => {
-      const f = one(check(zonal(["1", "2", "3"], { outboundType: "userAssignedNATGateway" })), "ZONE-03", "warning", ["outboundType", "nodePools[0].availabilityZones"]);
-      assert.match(f.message, /zonal or has no zone/);
+    it("the Standard NAT gateway aks-net builds: the fix names --vnet-nat-gateway-sku StandardV2", () => {
+      const f = one(check(zonal(["1", "2", "3"], { outboundType: "userAssignedNATGateway" })), "ZONE-03", "warning", ["outboundType", "vnet.natGatewaySku", "nodePools[0].availabilityZones"]);
+      assert.match(f.message, /in one zone or none, not zone-redundant/);
+      assert.match(f.message, /zones 1, 2, 3/);
+      assert.match(f.fix, /--vnet-nat-gateway-sku StandardV2/);
     });
-    it("AKS's managed NAT gateway", () => one(check({ ...zonal(["1", "2"]), outboundType: "managedNATGateway", vnet: { managed: true, addressSpaces: [] } }), "ZONE-03", "warning"));
+    it("not the StandardV2 NAT gateway aks-net builds (zone-redundant)", () => {
+      none(check(zonal(["1", "2", "3"], { outboundType: "userAssignedNATGateway", vnet: { ...BASE.vnet, natGatewaySku: "StandardV2" } })), "ZONE-03");
+    });
+    it("AKS's managed NAT gateway: warned unless its sku is StandardV2", () => {
+      const managed = (natGatewayProfile?: { sku: string }): SpecInput => ({ ...zonal(["1", "2"]), outboundType: "managedNATGateway", vnet: { managed: true, addressSpaces: [] }, ...(natGatewayProfile ? { natGatewayProfile } : {}) });
+      assert.match(one(check(managed()), "ZONE-03", "warning").message, /AKS picks the managed NAT gateway's SKU/);
+      assert.match(one(check(managed({ sku: "Standard" })), "ZONE-03", "warning").fix, /--nat-gateway-sku StandardV2/);
+      none(check(managed({ sku: "StandardV2" })), "ZONE-03");
+    });
+    it("a brought NAT gateway: warned offline (SKU unknown) and when --live read Standard, not when it read StandardV2", () => {
+      const nat = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/natGateways/hub";
+      const input = zonal(["1", "2", "3"], { outboundType: "userAssignedNATGateway", vnet: { ...BASE.vnet, natGatewayId: nat } });
+      const brought = (sku: string): ReturnType<typeof check> => {
+        const { spec, provenance } = resolveSpec([{ source: "flag", input }, { source: "live", input: { live: { brought: [{ field: "vnet.natGatewayId", id: nat, exists: true, sku }] } } }]);
+        return validateSpec(spec, provenance);
+      };
+      assert.match(one(check(input), "ZONE-03", "warning", ["vnet.natGatewayId", "nodePools[0].availabilityZones"]).message, /not known offline/);
+      assert.match(one(brought("Standard"), "ZONE-03", "warning").message, /your NAT gateway is Standard/);
+      none(brought("StandardV2"), "ZONE-03");
+    });
     it("not the load balancer or the firewall (both zone-redundant)", () => {
       none(check(zonal(["1", "2", "3"], { outboundType: "loadBalancer" })), "ZONE-03");
       none(check(zonal(["1", "2", "3"], { firewall: { enabled: true, subnetCidr: "10.10.8.0/26" }, outboundType: "userDefinedRouting" })), "ZONE-03");
