@@ -43,10 +43,13 @@ const report = (r: CliResult): Report => {
 const all = (d: Report): Finding[] => [...d.errors, ...d.warnings, ...d.info];
 const comparable = (d: Report): string[] => all(d).map((f) => `${f.severity} ${f.rule} ${f.fields.join(",")}`).sort();
 
-const PAIRS: { name: string; from: string[]; spec: string; at: RegExp }[] = [
+/** `rules`: the per-pool findings the pair must have (issue 14: the same rule ids on imports as on the spec). */
+const PAIRS: { name: string; from: string[]; spec: string; at: RegExp; rules?: string[] }[] = [
   { name: "Terraform azurerm: pod subnet, Calico, firewall (UDR), route table, peering, Windows pool", from: [`${TF}/azurerm-firewall-pod-subnet.plan.json`], spec: `${EQ}/azurerm-firewall-pod-subnet.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/ },
   { name: "Terraform azapi managedClusters in a module, the subnet through a module output", from: [`${TF}/azapi-overlay-module.plan.json`], spec: `${EQ}/azapi-overlay-module.yaml`, at: /^module\.aks\.azapi_resource\.cluster\.body\./ },
+  { name: "Terraform azurerm: pools on node subnets of their own sharing one route table (kubenet)", from: [`${TF}/azurerm-pool-subnets.plan.json`], spec: `${EQ}/azurerm-pool-subnets.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/, rules: ["CAP-05", "CAP-14", "OVL-08"] },
   { name: "ARM template with a parameters file and --param", from: [`${ARM}/firewall-pod-subnet.json`, "--param", `@${ARM}/firewall-pod-subnet.parameters.json`, "--param", "firewallTier=Premium"], spec: `${EQ}/arm-firewall-pod-subnet.yaml`, at: /^resources\[\d+\]\./ },
+  { name: "ARM template: pools with node and pod subnets of their own, inline and as an agentPools child resource", from: [`${ARM}/pool-subnets.json`], spec: `${EQ}/arm-pool-subnets.yaml`, at: /^resources\[\d+\]\./, rules: ["CAP-14", "OVL-08"] },
   { name: "Bicep-compiled template, the VNet in a module (nested deployment)", from: [`${ARM}/overlay-module.bicep.json`, "--from-kind", "bicep"], spec: `${EQ}/bicep-overlay-module.yaml`, at: /^resources\[\d+\]\./ },
 ];
 
@@ -61,6 +64,7 @@ describe("validate --from: each fixture finds what its equivalent spec finds", (
       assert.deepEqual(effective, b.spec, "the same effective spec");
       assert.deepEqual(comparable(a), comparable(b), "the same findings");
       assert.ok(all(a).length > 0, "the fixture has findings to compare");
+      for (const rule of pair.rules ?? []) assert.ok(all(a).some((f) => f.rule === rule), `${rule} fires on the import`);
       for (const f of all(a)) {
         assert.equal(f.source?.file, pair.from[0], `${f.rule} points into the fixture`);
         assert.match(f.source?.at ?? "", pair.at, `${f.rule} names its place as the source's tool does`);
@@ -84,6 +88,7 @@ describe("validate --from: each fixture finds what its equivalent spec finds", (
       "vnet.name", "vnet.resourceGroup", "vnet.addressSpaces", "vnet.subnetName", "vnet.subnetCidr", "vnet.podSubnetName", "vnet.podSubnetCidr", "vnet.existingSubnets[].name", "vnet.existingSubnets[].cidr",
       "firewall.enabled", "firewall.subnetCidr", "firewall.sku", "connectedCidrs", "routes[].prefix", "routes[].nextHopType", "routes[].nextHopIp",
       "nodePools[].name", "nodePools[].mode", "nodePools[].osType", "nodePools[].count", "nodePools[].maxPods", "nodePools[].vmSize", "nodePools[].enableAutoScaling", "nodePools[].minCount", "nodePools[].maxCount", "nodePools[].maxSurge", "nodePools[].maxUnavailable",
+      "nodePools[].vnetSubnetName", "nodePools[].vnetSubnetCidr", "nodePools[].podSubnetName", "nodePools[].podSubnetCidr",
     ];
     assert.deepEqual(mapped.filter((m) => !paths.has(m)), []);
   });
@@ -103,6 +108,27 @@ describe("validate --from: what the source cannot know is named, never guessed",
     const given = report(await runCli(["validate", "--from", `${ARM}/unknowns.json`, "--param", "serviceCidr=10.1.0.0/16", "-o", "json"]));
     assert.ok(given.errors.some((f) => f.rule === "DNS-02"), JSON.stringify(given.errors));
     assert.equal(given.warnings.some((f) => f.rule === "SRC-01" && f.fields[0] === "serviceCidr"), false);
+  });
+
+  it("pool subnets the spec cannot hold are SRC-01: one outside the template, one with another route table", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-arm-"));
+    try {
+      const t = JSON.parse(readFileSync(join(ROOT, ARM, "pool-subnets.json"), "utf8")) as { resources: { properties: Record<string, any> }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const subnets = t.resources[1]!.properties["subnets"] as { name: string; properties: Record<string, unknown> }[];
+      delete subnets.find((x) => x.name === "user-nodes")!.properties["routeTable"];
+      t.resources[3]!.properties["vnetSubnetID"] = "/subscriptions/s/resourceGroups/rg-x/providers/Microsoft.Network/virtualNetworks/other/subnets/theirs";
+      const path = join(dir, "t.json");
+      writeFileSync(path, JSON.stringify(t));
+      const d = report(await runCli(["validate", "--from", path, "-o", "json"]));
+      const src = d.warnings.filter((f) => f.rule === "SRC-01");
+      assert.deepEqual(src.map((f) => f.fields[0]).sort(), ["nodePools[2].vnetSubnetCidr", "routes"]);
+      assert.match(src.find((f) => f.fields[0] === "routes")?.message ?? "", /pool 1's node subnet 'user-nodes' has no route table than/);
+      assert.match(src.find((f) => f.fields[0] === "nodePools[2].vnetSubnetCidr")?.message ?? "", /theirs is not declared in this source/);
+      assert.equal(all(d).some((f) => f.rule !== "SRC-01" && f.fields.includes("nodePools[2].vnetSubnetCidr")), false, "nothing is judged on the subnet the template does not show");
+      assert.ok(all(d).some((f) => f.rule === "CAP-14"), "the user pool's pod subnet is still checked");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe("Terraform: after_unknown", () => {

@@ -11,8 +11,8 @@ import { evaluate } from "./arm-expr.ts";
 import type { ExprContext } from "./arm-expr.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
-import { fillNetwork, otherNodeSubnets } from "./network.ts";
-import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, SubnetRef } from "./network.ts";
+import { fillNetwork, fillPoolSubnets } from "./network.ts";
+import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetRef } from "./network.ts";
 
 type Json = Record<string, unknown>;
 
@@ -77,10 +77,9 @@ export function fromArmTemplate(doc: Json, params: ParamValues, select?: string)
     .map((r) => ({ body: { ...r.body, name: String(r.name).split("/")[1] }, ref: ref(r) }));
   const subnets = mapClusterBody(b, cluster.body, ref(cluster), pools);
   const net = new Network(resources, ref);
-  const node = subnets.node.map((n) => ({ pool: n.pool, ref: n.ref, sref: net.subnetRef(n.id, n.ref) })).map((n) => ({ ...n, key: "subnet" in n.sref ? n.sref.subnet : JSON.stringify(n.sref) }));
-  otherNodeSubnets(b, node);
-  const pod = subnets.pod[0];
-  fillNetwork(b, node[0]?.sref, pod ? net.subnetRef(pod.id, pod.ref) : undefined, net.firewalls());
+  const refs = (list: typeof subnets.node): PoolSubnetRef[] => list.map((n) => ({ pool: n.pool, ref: n.ref, sref: net.subnetRef(n.id, n.ref) }));
+  const [node, pod] = [refs(subnets.node), refs(subnets.pod)];
+  fillNetwork(b, node[0]?.sref, pod[0]?.sref, net.firewalls(), fillPoolSubnets(b, node, pod));
   return b.done();
 }
 

@@ -42,7 +42,7 @@ export type SubnetRef = { subnet: NetSubnet; ref: SourceRef } | { outside: strin
 const v4 = (p: unknown): boolean => typeof p === "string" && !p.includes(":");
 
 /** Writes the network facts around the node subnet (and the pod subnet) into the spec input. */
-export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: SubnetRef | undefined, firewalls: readonly NetFirewall[]): void {
+export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: SubnetRef | undefined, firewalls: readonly NetFirewall[], poolSubnets: ReadonlySet<NetSubnet> = new Set()): void {
   if (node && "unknown" in node) {
     b.unknown("vnet.subnetCidr", node.ref, node.unknown);
     b.unknown("vnet.addressSpaces", node.ref, node.unknown);
@@ -83,7 +83,7 @@ export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: 
     b.set("firewall.sku", firewall.sku, firewall.skuRef);
     if (firewall.managementSubnet) setPrefixes(b, firewall.managementSubnet, "firewall.managementSubnetCidr");
   }
-  const mapped = new Set([nodeSubnet, podSubnet, firewall?.subnet, firewall?.managementSubnet]);
+  const mapped = new Set([nodeSubnet, podSubnet, firewall?.subnet, firewall?.managementSubnet, ...poolSubnets]);
   let i = 0;
   for (const s of vnet.subnets) {
     if (mapped.has(s)) continue;
@@ -120,7 +120,58 @@ function setPrefixes(b: ImportBuilder, s: NetSubnet, field: string, v6Field?: st
   if (v6Field && six !== undefined) b.set(v6Field, six, s.prefixesRef);
 }
 
-/** Pools on a node subnet other than the system pool's: the spec checks one node subnet, so they are named. */
+/** A pool's node or pod subnet as the source names it. */
+export interface PoolSubnetRef {
+  pool: number;
+  sref: SubnetRef;
+  ref: SourceRef;
+}
+
+const POOL_KEYS = { node: { name: "vnetSubnetName", cidr: "vnetSubnetCidr", what: "node subnet" }, pod: { name: "podSubnetName", cidr: "podSubnetCidr", what: "pod subnet" } } as const;
+
+/**
+ * Pools on a subnet other than the cluster's (the first pool naming one): the spec's `nodePools[i].vnetSubnetName/Cidr`
+ * and `podSubnetName/Cidr`, so the per-pool rules (capacity, overlap, the shared route table) judge them. What the spec
+ * cannot say is named, never guessed: a pool subnet outside the source or in another VNet, or (node subnets) with
+ * another route table than the cluster's, since aks-net's pools share one route table. Returns the subnets mapped.
+ */
+export function fillPoolSubnets(b: ImportBuilder, node: readonly PoolSubnetRef[], pod: readonly PoolSubnetRef[]): Set<NetSubnet> {
+  const mapped = new Set<NetSubnet>();
+  for (const [role, list] of [["node", node], ["pod", pod]] as const) {
+    const k = POOL_KEYS[role];
+    const first = list[0];
+    const cluster = first && "subnet" in first.sref ? first.sref.subnet : undefined;
+    for (const p of list.slice(1)) {
+      if (sameSubnet(p.sref, first?.sref)) continue;
+      const field = `nodePools[${p.pool}].${k.cidr}`;
+      if ("unknown" in p.sref) b.unknown(field, p.ref, p.sref.unknown);
+      else if ("outside" in p.sref) b.unknown(field, p.ref, `this pool's ${k.what} ${p.sref.outside} is not declared in this source; aks-net checks pool subnets it can see`);
+      else if (!cluster) b.unknown(field, p.ref, `this pool has a ${k.what} of its own, but the cluster's ${k.what} is not declared in this source`);
+      else if (p.sref.subnet.vnet !== cluster.vnet) b.unknown(field, p.ref, `this pool's ${k.what} is in another VNet than the cluster's (AKS puts every pool's subnet in one VNet)`);
+      else {
+        const s = p.sref.subnet;
+        b.set(`nodePools[${p.pool}].${k.name}`, s.name, s.nameRef);
+        setPrefixes(b, s, field);
+        mapped.add(s);
+        // aks-net's pool subnets share the cluster's route table (CAP-05 counts every pool's routes in it).
+        if (role === "node" && s.routeTable !== cluster.routeTable) b.unknown("routes", s.nameRef, `pool ${p.pool}'s node subnet ${typeof s.name === "string" ? `'${s.name}' ` : ""}has ${s.routeTable ? "another route table" : "no route table"} than the cluster's node subnet; aks-net checks one route table for every pool`);
+      }
+    }
+  }
+  return mapped;
+}
+
+function sameSubnet(a: SubnetRef | undefined, b: SubnetRef | undefined): boolean {
+  if (!a || !b) return false;
+  if ("subnet" in a && "subnet" in b) return a.subnet === b.subnet;
+  if ("outside" in a && "outside" in b) return a.outside.toLowerCase() === b.outside.toLowerCase();
+  return false;
+}
+
+/**
+ * A live cluster's pools on a node subnet other than the system pool's (--from-cluster): its node subnet is brought
+ * (vnetSubnetId) and the spec plans pool subnets only in a VNet aks-net builds, so they are named.
+ */
 export function otherNodeSubnets(b: ImportBuilder, node: { pool: number; key: unknown; ref: SourceRef }[]): void {
   const first = node[0];
   for (const n of node.slice(1)) {

@@ -10,8 +10,8 @@ import { dig, mapClusterBody } from "./aks-body.ts";
 import type { Path } from "./aks-body.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
-import { fillNetwork, otherNodeSubnets } from "./network.ts";
-import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, SubnetRef } from "./network.ts";
+import { fillNetwork, fillPoolSubnets } from "./network.ts";
+import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetRef } from "./network.ts";
 
 type Json = Record<string, unknown>;
 
@@ -50,19 +50,14 @@ export function fromTerraformPlan(doc: Json, select?: string): Imported {
   const cluster = chosen[0] as TfResource;
   const subnetsOf = cluster.type === "azapi_resource" ? mapAzapi(plan, b, cluster) : mapAzurerm(plan, b, cluster);
 
-  const node = subnetsOf.node.map((n) => ({ ...n, key: keyOf(n.sref) }));
-  otherNodeSubnets(b, node);
-  fillNetwork(b, node[0]?.sref, subnetsOf.pod[0]?.sref, plan.firewalls());
+  const pools = fillPoolSubnets(b, subnetsOf.node, subnetsOf.pod);
+  fillNetwork(b, subnetsOf.node[0]?.sref, subnetsOf.pod[0]?.sref, plan.firewalls(), pools);
   return b.done();
 }
 
-function keyOf(s: SubnetRef): unknown {
-  return "subnet" in s ? s.subnet : "outside" in s ? s.outside.toLowerCase() : s;
-}
-
 interface PoolSubnetRefs {
-  node: { pool: number; sref: SubnetRef; ref: SourceRef }[];
-  pod: { pool: number; sref: SubnetRef; ref: SourceRef }[];
+  node: PoolSubnetRef[];
+  pod: PoolSubnetRef[];
 }
 
 /** azurerm_kubernetes_cluster (+ its azurerm_kubernetes_cluster_node_pool resources). */
