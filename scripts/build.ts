@@ -3,7 +3,8 @@
  * - dist/main.cjs, one CommonJS bundle of src/. Why: loading ~150 small ES modules (and the ESM loader itself) cost more
  *   than the work of `validate`; one CommonJS file keeps start-up close to a bare `node -e 0`. Commands are still
  *   evaluated lazily (esbuild turns their dynamic imports into on-demand module initialisers). The prompts and
- *   log-update stay external (loaded on the paths that draw them).
+ *   log-update stay external (loaded on the paths that draw them). dist/validate.cjs and create.cjs: the
+ *   same without the other commands (see OWN_BUNDLE).
  * - dist/azure-sdk.cjs and dist/azure-arm.cjs, the Azure SDK symbols src/ imports (found by scanning its
  *   `import { ... } from "@azure/..."` lines), bundled and tree-shaken: the credential and the HTTP pipeline in the
  *   first, the arm-* clients (megabytes of serializers evaluated at load) in the second. main.cjs requires each where
@@ -92,15 +93,41 @@ const sdkBundle: Plugin = {
   },
 };
 
+/**
+ * Commands that get a bundle of their own, dist/<command>.cjs, run by bin/aks-net when the command is the first word
+ * (`aks-net validate ...`); everything else runs dist/main.cjs. Why: the V8 code cache is read whole on every run, and
+ * a bundle without the other commands' code is smaller to read, check and evaluate (the light commands of issue 13).
+ */
+const OWN_BUNDLE = ["validate", "create"];
+
+/**
+ * For dist/<command>.cjs: program.ts's dynamic imports of the other commands become a stub. Never reached: src/main.ts
+ * builds the program with that command alone when it is the first word (onlyCommand in program.ts).
+ */
+const onlyCommand = (command: string): Plugin => ({
+  name: "only-command",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) =>
+      args.kind === "dynamic-import" && args.importer.endsWith("/src/program.ts") && args.path !== `./commands/${command}.ts` ? { path: args.path, namespace: "other-command" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "other-command" }, (args) => ({
+      contents: `export function run() { throw new Error(${JSON.stringify(`dist/${command}.cjs runs ${command} only, not ${args.path}`)}); }`,
+      loader: "js",
+    }));
+  },
+});
+
 const common = { bundle: true, format: "cjs", platform: "node", target: "node22", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" } as const;
 rmSync("dist", { recursive: true, force: true });
-await build({
-  ...common,
-  entryPoints: ["src/main.ts"],
-  outfile: "dist/main.cjs",
-  external: ["@inquirer/*", "log-update"],
-  plugins: [startupTrims, sdkBundle],
-});
+for (const command of [undefined, ...OWN_BUNDLE]) {
+  await build({
+    ...common,
+    entryPoints: ["src/main.ts"],
+    outfile: `dist/${command ?? "main"}.cjs`,
+    external: ["@inquirer/*", "log-update"],
+    plugins: [startupTrims, sdkBundle, ...(command ? [onlyCommand(command)] : [])],
+  });
+}
 for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
   await build({
     ...common,

@@ -6,7 +6,7 @@ import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
 import { emptyResult, exitCodeOf, isCreateJson, renderResult } from "./io/create-result.ts";
 import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
 import type { Io } from "./io/io.ts";
-import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
+import { CommanderError, createProgram, fromCommanderError, onlyCommand } from "./program.ts";
 
 const { version } = pkg;
 
@@ -24,24 +24,39 @@ process.on("SIGINT", () => {
 
 // A reader that went away (`aks-net schema | head -1`) is not an error of ours: further output is dropped and the
 // command ends with its own exit code. A command that changes Azure must not stop halfway because a pipe closed.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") process.exitCode ??= EXIT.azure;
-  });
-}
+// Each stream is made on its first use: a run that writes nothing to stderr (a clean `validate`) never builds it, which
+// for a pipe (CI logs) means loading node:net.
+const guarded = new Set<NodeJS.WriteStream>();
+const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") process.exitCode ??= EXIT.azure;
+    });
+  }
+  return stream;
+};
 
 const colorFlag = process.argv.includes("--no-color") ? false : undefined;
+let style: Io["style"] | undefined;
 const io: Io = {
-  stdout: process.stdout,
-  stderr: process.stderr,
+  get stdout() {
+    return guard(process.stdout);
+  },
+  get stderr() {
+    return guard(process.stderr);
+  },
   get stdin() {
     return process.stdin;
   },
   env: process.env,
   cwd: process.cwd(),
-  style: makeStyle(colorEnabled(process.stderr, process.env, colorFlag)),
+  // NO_COLOR, FORCE_COLOR or --no-color decide without looking at stderr.
+  get style() {
+    return (style ??= makeStyle(colorEnabled({ write: () => undefined, get isTTY() { return io.stderr.isTTY; } }, process.env, colorFlag)));
+  },
   get interactive() {
-    return isInteractive(process.stdin, process.stdout, process.env);
+    return isInteractive(process.stdin, io.stdout, process.env);
   },
   get signal() {
     return (controller ??= new AbortController()).signal;
@@ -53,7 +68,7 @@ async function main(): Promise<void> {
   let exitCode: number = EXIT.ok;
   const argv = process.argv.filter((a) => a !== "--no-color");
   try {
-    await createProgram(io, (code) => (exitCode = code), version).parseAsync(argv);
+    await createProgram(io, (code) => (exitCode = code), version, onlyCommand(argv)).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);
   }

@@ -1,0 +1,93 @@
+/**
+ * The per-command bundles (scripts/build.ts OWN_BUNDLE): `aks-net validate|create ...` runs dist/<command>.cjs,
+ * the CLI without the other commands, and builds that command alone (onlyCommand); anything else runs dist/main.cjs.
+ * Both must behave the same, and each bundle keeps one code cache, the stale ones of earlier builds removed.
+ */
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { COMMANDS, onlyCommand } from "../../src/program.ts";
+import { ROOT, runNode } from "../helpers/cli.ts";
+
+const OWN = ["validate", "create"];
+
+describe("per-command bundles", () => {
+  it("the build makes dist/<command>.cjs for validate and create, each without the other commands' code", () => {
+    for (const command of OWN) {
+      const text = readFileSync(join(ROOT, "dist", `${command}.cjs`), "utf8");
+      assert.ok(text.includes(`"src/commands/${command}.ts"`), `${command}.cjs holds its command`);
+      for (const other of COMMANDS.filter((c) => c !== command && c !== "completion")) {
+        assert.ok(!text.includes(`"src/commands/${other}.ts"`), `${command}.cjs holds ${other}`);
+      }
+    }
+    // main.cjs holds them all.
+    const main = readFileSync(join(ROOT, "dist", "main.cjs"), "utf8");
+    for (const c of COMMANDS) if (c !== "completion") assert.ok(main.includes(`"src/commands/${c}.ts"`), c);
+  });
+
+  it("a command named first is built alone, except completion (it lists every command)", () => {
+    assert.equal(onlyCommand(["node", "aks-net", "validate", "-f", "x"]), "validate");
+    assert.equal(onlyCommand(["node", "aks-net", "manifest", "service"]), "manifest");
+    assert.equal(onlyCommand(["node", "aks-net", "completion", "bash"]), undefined);
+    assert.equal(onlyCommand(["node", "aks-net", "--no-input", "validate"]), undefined);
+    assert.equal(onlyCommand(["node", "aks-net", "help", "validate"]), undefined);
+    assert.equal(onlyCommand(["node", "aks-net", "valdate"]), undefined);
+    assert.equal(onlyCommand(["node", "aks-net"]), undefined);
+  });
+
+  for (const command of OWN) {
+    it(`\`aks-net ${command} --help\` (its own bundle) prints what \`aks-net help ${command}\` (the whole program) prints`, async () => {
+      const own = await runNode(["bin/aks-net", command, "--help"]);
+      const whole = await runNode(["bin/aks-net", "help", command]);
+      assert.equal(own.code, 0, own.stderr);
+      assert.equal(whole.code, 0, whole.stderr);
+      assert.ok(own.stdout.includes(`Usage: aks-net ${command}`), own.stdout);
+      assert.equal(own.stdout, whole.stdout);
+    });
+  }
+
+  it("a typo after the command gets the same usage error from the command's bundle and from the whole program", async () => {
+    const own = await runNode(["bin/aks-net", "validate", "--fille", "x.yaml"]);
+    const whole = await runNode(["bin/aks-net", "--no-color", "validate", "--fille", "x.yaml"]);
+    assert.equal(own.code, 2);
+    assert.equal(own.stderr, whole.stderr);
+    assert.match(own.stderr, /unknown option '--fille'/);
+  });
+
+  it("a misspelt command still gets the whole program's suggestion", async () => {
+    const r = await runNode(["bin/aks-net", "valdate"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /validate/);
+  });
+});
+
+describe("code caches: one per bundle; a rebuilt bundle's old cache is removed", () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "aks-net-bundles-"));
+    // A copy of the package (bin, dist, package.json) whose bundles this test can "rebuild" by touching them.
+    for (const d of ["bin", "dist", "package.json"]) cpSync(join(ROOT, d), join(dir, "pkg", d), { recursive: true });
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "pkg", "node_modules"));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const caches = (): string[] => readdirSync(join(dir, "xdg", "aks-net")).filter((f) => f.endsWith(".v8cache")).sort();
+  const run = (args: string[]) => runNode([join(dir, "pkg", "bin", "aks-net"), ...args], { env: { XDG_CACHE_HOME: join(dir, "xdg") } });
+
+  it("validate and create --dry-run --offline each make their own; a new build of one replaces only its cache", async () => {
+    const v = await run(["validate", "-f", join(ROOT, "examples/overlay-cilium.yaml"), "-o", "json"]);
+    assert.equal(v.code, 0, v.stderr);
+    const c = await run(["create", "-n", "c", "-g", "rg", "-l", "westeurope", "--dry-run", "--offline", "--yes"]);
+    assert.equal(c.code, 0, c.stderr);
+    const first = caches();
+    assert.equal(first.length, 2, first.join(" "));
+
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(dir, "pkg", "dist", "validate.cjs"), later, later);
+    const again = await run(["validate", "-f", join(ROOT, "examples/overlay-cilium.yaml"), "-o", "json"]);
+    assert.equal(again.stdout, v.stdout);
+    const second = caches();
+    assert.equal(second.length, 2, second.join(" "));
+    assert.equal(second.filter((f) => first.includes(f)).length, 1, "create's cache stays, validate's is replaced");
+  });
+});
