@@ -5,12 +5,17 @@
  * `--dry-run --offline` plans as if nothing existed and never loads the Azure SDK.
  */
 import { checkWrites, findObserved, isTransitional, provisioningState, typeFromId } from "../core/apply.ts";
-import type { ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
+import type { ApplyOptions, ApplyResult, ArmPort, Body, StepResult } from "../core/apply.ts";
 import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
 import { TYPES, nameOf } from "../core/arm-bodies.ts";
-import { recordOwnership } from "../core/ownership.ts";
+import { adoptedChanges, createdIds, expandChildren, parentId, recordOwnership } from "../core/ownership.ts";
+import type { ClusterKey } from "../core/ownership.ts";
+import { confirmWritten, emptyJournal, parseJournal, startCreating } from "../core/journal.ts";
+import type { Journal } from "../core/journal.ts";
+import { clusterId } from "../core/teardown.ts";
+import { journalPath, readJournalFile, removeJournalFile, writeJournalFile } from "../io/journal-file.ts";
 import { EXPORT_FORMATS, offlinePlan } from "../core/export/view.ts";
 import type { ExportFormat } from "../core/export/view.ts";
 import { diffPlan, planResources, planToJson, refTargets } from "../core/plan.ts";
@@ -121,8 +126,10 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     capacity = check(resolved, io, state);
     const desired = planResources(resolved.spec, { subscriptionId: ctx.subscriptionId });
     const observed = await readState(desired, port, io.signal);
+    const cluster = { subscriptionId: ctx.subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string };
+    const journal = await openJournal(io, cluster);
     // What this cluster's create makes is recorded in the cluster's tags; changes delete could not undo are refused.
-    const plan = recordOwnership(withEarlierRuns(diffPlan(desired, observed), observed), observed, { subscriptionId: ctx.subscriptionId, resourceGroup: resolved.spec.resourceGroup as string, name: resolved.spec.name as string });
+    const plan = recordOwnership(withEarlierRuns(diffPlan(desired, observed), observed), observed, cluster, journal.before);
     state.plan = plan;
     if (dryRun && plan.refusals.length === 0) {
       // The real run's check before its first write (every body through the SDK, nothing sent): the same decision.
@@ -154,12 +161,16 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     await confirm(opts, io, pending);
 
     const secrets = planSecrets(plan, resolved.spec.name ?? "", opts, io);
-    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel, secrets }, io, observed, asCancelled);
+    // Before the first write: the children this run makes, so a delete after a stop before the cluster step finds them.
+    const afterWrite = await journal.start(plan, observed);
+    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel, secrets }, io, observed, asCancelled, undefined, afterWrite);
     if (!outcome.ok) {
       const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
       writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, state, outcome.error);
       throw outcome.error;
     }
+    // The cluster's record now holds everything this run and the interrupted ones made.
+    await journal.remove();
     writeResult(io, json, plan, outcome.result, observed, "succeeded", state);
     if (opts["verbose"]) io.stderr.write(`ARM requests: ${ctx.counter.total} (${ctx.counter.writes} writes)\n`);
     return EXIT.ok;
@@ -168,6 +179,52 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
     if (io.signal.aborted) throw asCancelled(e);
     throw explainAzureError(e);
   }
+}
+
+/**
+ * The cluster's journal (core/journal.ts) as create keeps it: read before planning (an interrupted earlier create's
+ * children count when a fresh read matches), written before the first write with the children this run makes, each
+ * completed with its fingerprint after aks-net's own write, removed once the run succeeds. A journal that cannot be
+ * written is a warning: the run goes on (delete then keeps those children, named, and `-f` recovers them).
+ */
+async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journal | undefined; start(plan: Plan, observed: ObservedState): Promise<ApplyOptions["afterWrite"]>; remove(): Promise<void> }> {
+  const file = journalPath(io.env, cluster);
+  const text = await readJournalFile(file);
+  const before = text === undefined ? undefined : parseJournal(text, clusterId(cluster));
+  let current = before ?? emptyJournal(clusterId(cluster));
+  let warned = false;
+  let saving = Promise.resolve();
+  const save = (): Promise<void> => {
+    saving = saving.then(() => writeJournalFile(file, `${JSON.stringify({ ...current, decided: new Date().toISOString() }, null, 2)}\n`)).catch((e: unknown) => {
+      if (!warned) io.stderr.write(`warning: could not write the cluster's journal ${file} (${(e as Error).message}): if this create stops before its cluster step, delete keeps the subnets it made in your VNet (named; delete -f <spec> removes them)\n`);
+      warned = true;
+    });
+    return saving;
+  };
+  return {
+    before,
+    async start(plan, observed) {
+      const children = createdIds(plan, observed).filter((id) => parentId(id) !== undefined);
+      const changes = adoptedChanges(plan, observed);
+      if (children.length === 0 && before === undefined && Object.keys(changes.associated).length + Object.keys(changes.dns).length === 0) return undefined;
+      current = startCreating(current, children, changes);
+      await save();
+      const latest = new Map<string, Body>();
+      for (const [id, body] of observed) for (const [k, v] of expandChildren(id, body)) latest.set(k.toLowerCase(), v);
+      return async (op, body) => {
+        const written = expandChildren(op.resourceId, body);
+        for (const [k, v] of written) latest.set(k.toLowerCase(), v);
+        const next = confirmWritten(current, written, parentId, (id) => latest.get(id.toLowerCase()));
+        if (JSON.stringify(next) === JSON.stringify(current)) return;
+        current = next;
+        await save();
+      };
+    },
+    async remove() {
+      await saving;
+      await removeJournalFile(file).catch(() => undefined);
+    },
+  };
 }
 
 /**

@@ -105,7 +105,8 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
       return EXIT.ok;
     }
     await confirm(opts, io, teardown.plan.operations.filter((o) => o.action === "delete").length, pending);
-    if (journal !== undefined && cluster === undefined) io.stderr.write(`resuming the delete decided at ${journal.decided} (${journalFile}); each of its entries was checked against Azure again\n`);
+    if (journal?.by === "create") io.stderr.write(`using the journal of the create last written at ${journal.decided} (${journalFile}): each child it made counts only while Azure still shows it as aks-net's write left it\n`);
+    else if (journal !== undefined && cluster === undefined) io.stderr.write(`resuming the delete decided at ${journal.decided} (${journalFile}); each of its entries was checked against Azure again\n`);
     // Written before the first write: once the cluster DELETE is done, its record of what create made is gone.
     try {
       await writeJournalFile(journalFile, `${JSON.stringify({ ...teardown.journal, decided: new Date().toISOString() }, null, 2)}\n`);

@@ -21,6 +21,7 @@ export async function runPlan(
   observed: ObservedState,
   asCancelled: (e: unknown) => CancelledError,
   recheck?: ApplyOptions["recheck"],
+  afterWrite?: ApplyOptions["afterWrite"],
 ): Promise<PlanOutcome> {
   const { explainAzureError } = await import("../providers/explain.ts");
   const progress = await createProgress(io);
@@ -32,6 +33,7 @@ export async function runPlan(
       ...(conn.maxParallel ? { maxParallel: conn.maxParallel } : {}),
       ...(conn.secrets ? { secrets: conn.secrets } : {}),
       ...(recheck ? { recheck } : {}),
+      ...(afterWrite ? { afterWrite } : {}),
     });
     progress.stop();
     return { ok: true, result };

@@ -92,6 +92,8 @@ export interface ApplyOptions {
    * refused with 412 (the etag moved) is read and decided again.
    */
   recheck?: (op: Operation, current: Body | undefined, signal: AbortSignal) => Recheck | Promise<Recheck>;
+  /** Called with each step's final body once its write is done, before its dependants start (create's journal). */
+  afterWrite?: (op: Operation, body: Body) => Promise<void>;
 }
 
 /** How often a step re-reads and re-decides after 412s before it gives up. */
@@ -303,6 +305,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       if (signal.aborted) throw signal.reason;
       const { action, body, kept } = await ensure(op, signal);
       if (body) bodies.set(key(op.resourceId), body);
+      if (body && (action === "create" || action === "update")) await options.afterWrite?.(op, body);
       const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}), ...(kept !== undefined ? { kept } : {}) };
       reporter.finish(result);
       return result;

@@ -1,14 +1,20 @@
 /**
- * Delete's journal: what a delete decided, written before its first write to a place that survives the cluster (the
- * record of what create made travels with the cluster, so once the cluster DELETE is done a resumed run could not
- * prove the rest). Pure: the file itself is src/io/journal-file.ts.
+ * The cluster's journal: what a create is making and what a delete decided, written before their first write to a
+ * place that survives the cluster (the record of what create made travels with the cluster, which a first create
+ * makes last and a delete deletes first). Pure: the file itself is src/io/journal-file.ts.
  *
- * The journal is a hint, never proof. A resumed run trusts an entry only when a fresh read still matches what the
- * decision saw: a child (a subnet create made in the user's VNet, a route in the user's route table) by its
- * fingerprint — its prefix or rule content and its parent's resourceGuid, so a VNet deleted and made again by someone
- * does not match; an association by the subnet still pointing at the same route table or NAT gateway, which must
- * itself be proven made for this cluster (its own proof tag); DNS servers by still being exactly the list aks-net
- * set. Top-level resources are never taken from the journal: they carry their own proof.
+ * - create writes the ids of the children it is about to make (a subnet in the user's VNet, a route in the user's
+ *   route table) in `creating` before its first write, and moves each to `made` with its fingerprint once its own
+ *   write is done; a create that finishes removes the journal (the cluster's record then holds everything).
+ * - delete writes its decision (made children, associations and DNS servers it gives back) before its first write.
+ *
+ * The journal is a hint, never proof. A later run trusts an entry only when a fresh read still matches: a child by its
+ * fingerprint — its content (prefix, rules), its parent's resourceGuid (a VNet made again does not match) and its own
+ * etag as read after aks-net's last write to it (Azure gives every write a new etag, so a subnet someone deleted and
+ * made again with the same name and prefix does not match); an association by the subnet still pointing at the same
+ * route table or NAT gateway, which must itself be proven made for this cluster (its own proof tag); DNS servers by
+ * still being exactly the list aks-net set. An id in `creating` proves nothing (aks-net stopped before its write was
+ * confirmed). Top-level resources are never taken from the journal: they carry their own proof.
  */
 import { createHash } from "node:crypto";
 import { TYPES } from "./arm-bodies.ts";
@@ -25,12 +31,16 @@ export interface Journal {
   cluster: string;
   /** When the decision was written (ISO). */
   decided: string;
+  /** The command that wrote it last. */
+  by?: "create" | "delete";
   /** Children proven made for this cluster at the decision: id → fingerprint. */
   made: Record<string, string>;
   /** Adopted subnets whose association aks-net made: subnet id → the route table / NAT gateway ids it pointed at. */
   associated: Record<string, string[]>;
   /** Kept VNets whose DNS servers aks-net set: VNet id → the list. */
   dns: Record<string, string[]>;
+  /** Children a create is about to make (or stopped while making): read by delete, proof of nothing. */
+  creating?: string[];
 }
 
 const lc = (s: string): string => s.toLowerCase();
@@ -45,12 +55,16 @@ const FINGERPRINT: Record<string, string[]> = {
   "microsoft.network/azurefirewalls/natrulecollections": ["properties.priority", "properties.action", "properties.rules"],
 };
 
-/** The fingerprint of a child as read now; undefined for kinds the journal does not vouch for. */
+/**
+ * The fingerprint of a child as read now (its etag included: any write to it, a re-creation too, changes it);
+ * undefined for kinds the journal does not vouch for.
+ */
 export function fingerprint(id: string, body: Body | undefined, parent: Body | undefined): string | undefined {
   const paths = FINGERPRINT[lc(typeFromId(id))];
   if (paths === undefined || body === undefined || parent === undefined) return undefined;
   const guid = valueAt(parent, "properties.resourceGuid");
-  const content = JSON.stringify([lc(id), typeof guid === "string" ? lc(guid) : null, ...paths.map((p) => canonical(valueAt(body, p)))]);
+  const etag = valueAt(body, "etag");
+  const content = JSON.stringify([lc(id), typeof guid === "string" ? lc(guid) : null, typeof etag === "string" ? etag : null, ...paths.map((p) => canonical(valueAt(body, p)))]);
   return createHash("sha256").update(content).digest("hex").slice(0, 32);
 }
 
@@ -75,7 +89,44 @@ export function parseJournal(text: string, clusterId: string): Journal | undefin
   const strings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === "string");
   if (o.version !== JOURNAL_VERSION || typeof o.cluster !== "string" || lc(o.cluster) !== lc(clusterId) || typeof o.decided !== "string") return undefined;
   if (!isMap(o.made, (v) => typeof v === "string") || !isMap(o.associated, strings) || !isMap(o.dns, strings)) return undefined;
+  if ((o.creating !== undefined && !strings(o.creating)) || (o.by !== undefined && o.by !== "create" && o.by !== "delete")) return undefined;
   return o as Journal;
+}
+
+/** An empty journal for a cluster. */
+export function emptyJournal(clusterId: string): Journal {
+  return { version: JOURNAL_VERSION, cluster: lc(clusterId), decided: "", made: {}, associated: {}, dns: {} };
+}
+
+/**
+ * Create, before its first write: the children it is about to make join `creating`, and what it is about to change
+ * on resources it adopted (a subnet's association, a VNet's DNS servers) joins what delete gives back; what was
+ * there stays.
+ */
+export function startCreating(journal: Journal, ids: readonly string[], changes: Pick<Journal, "associated" | "dns">): Journal {
+  const creating = [...(journal.creating ?? [])];
+  for (const id of ids) if (!creating.some((c) => lc(c) === lc(id))) creating.push(id);
+  return { ...journal, by: "create", creating, associated: { ...journal.associated, ...changes.associated }, dns: { ...journal.dns, ...changes.dns } };
+}
+
+/**
+ * Create, after one of its own writes: each child in `creating` (or already `made`) that the written body is or
+ * holds gets the fingerprint of what Azure answered (a parent's PUT gives its children new etags). `parentOf` and
+ * `bodyOf` find a child's parent and its latest body (for the parent's resourceGuid).
+ */
+export function confirmWritten(journal: Journal, written: readonly [string, Body][], parentOf: (id: string) => string | undefined, bodyOf: (id: string) => Body | undefined): Journal {
+  const made = { ...journal.made };
+  let creating = [...(journal.creating ?? [])];
+  for (const [id, body] of written) {
+    const tracked = creating.find((c) => lc(c) === lc(id)) ?? Object.keys(made).find((m) => lc(m) === lc(id));
+    const parent = parentOf(id);
+    if (tracked === undefined || parent === undefined) continue;
+    const print = fingerprint(id, body, bodyOf(parent));
+    if (print === undefined) continue;
+    made[tracked] = print;
+    creating = creating.filter((c) => lc(c) !== lc(id));
+  }
+  return { ...journal, made, creating };
 }
 
 /** The journal's entries that a fresh read still confirms (see the file comment). */

@@ -15,6 +15,8 @@ import { sha256Hex } from "./crypto.ts";
 import { NETWORK_CONTRIBUTOR_ROLE, PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, TYPES, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
 import { REF_PATTERN, findItem, mergeForUpdate, withOwnTags } from "./plan.ts";
 import type { DesiredResource, Operation } from "./plan.ts";
+import { trustedEntries } from "./journal.ts";
+import type { Journal } from "./journal.ts";
 
 type Body = Record<string, unknown>;
 
@@ -306,27 +308,71 @@ interface PlanLike {
  * resource it adopted and delete could not undo (re-pointing a user's subnet from the user's route table or NAT
  * gateway to aks-net's).
  */
-export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyMap<string, Body>, cluster: ClusterKey): P {
+/** Every observed body, with the children its GET lists as entries of their own (keys lower case). */
+function expandAll(observed: ReadonlyMap<string, Body>): Map<string, Body> {
   const expanded = new Map<string, Body>();
   for (const [id, body] of observed) for (const [k, v] of expandChildren(id, body)) expanded.set(lc(k), v);
-  const manifestBefore = [...observed].find(([id]) => lc(typeOfTop(id)) === lc(TYPES.managedCluster));
-  const made = provenMade({
-    cluster,
-    observed: new Map([...expanded].map(([k, v]) => [String(v["id"] ?? k), v])),
-    manifest: manifestBefore ? readManifest(manifestBefore[1], cluster) : undefined,
-  });
-  // What this run creates: not there yet, also not under another name (a child matched as diffPlan matches it).
+  return expanded;
+}
+
+/** What a run creates: not there yet, also not under another name (a child matched as diffPlan matches it). */
+function createsNowIn(observed: ReadonlyMap<string, Body>, expanded: ReadonlyMap<string, Body>): (id: string, body: Body) => boolean {
   const observedTop = new Map([...observed].map(([id, body]) => [lc(id), body]));
-  const createsNow = (id: string, body: Body): boolean => {
+  return (id, body) => {
     if (expanded.has(lc(id))) return false;
     const parent = parentId(id);
     const parentBody = parent === undefined ? undefined : (observedTop.get(lc(parent)) ?? expanded.get(lc(parent)));
     const items = parent !== undefined && parentBody !== undefined && isObject(parentBody["properties"]) ? parentBody["properties"][id.slice(parent.length + 1).split("/")[0] as string] : undefined;
     return !Array.isArray(items) || findItem(items, { ...body, name: id.slice(id.lastIndexOf("/") + 1) }) < 0;
   };
+}
+
+/** The ids a plan's writes create (itself and inline children), as create's journal records them before the first write. */
+export function createdIds(plan: PlanLike, observed: ReadonlyMap<string, Body>): string[] {
+  const createsNow = createsNowIn(observed, expandAll(observed));
+  return plan.operations.flatMap((op) => itemsWrittenBy({ ...op, body: op.desired ?? op.body }).filter(([id, body]) => createsNow(id, body)).map(([id]) => id));
+}
+
+/**
+ * What a plan changes on resources it did not create that delete gives back (core/journal.ts): the route table / NAT
+ * gateway it associates with an adopted subnet, the DNS servers it sets on a VNet (create refuses both when the user
+ * had their own, so a fresh read that still shows them shows aks-net's change).
+ */
+export function adoptedChanges(plan: PlanLike, observed: ReadonlyMap<string, Body>): { associated: Record<string, string[]>; dns: Record<string, string[]> } {
+  const expanded = expandAll(observed);
+  const associated: Record<string, string[]> = {};
+  const dns: Record<string, string[]> = {};
   for (const op of plan.operations) {
-    for (const [id, body] of itemsWrittenBy({ ...op, body: op.desired ?? op.body })) if (createsNow(id, body)) made.add(lc(id));
+    const have = expanded.get(lc(op.resourceId));
+    if (op.action !== "update" || have === undefined) continue;
+    const want = op.desired ?? op.body;
+    if (lc(op.type) === lc(TYPES.vnet)) {
+      const servers = dnsOf(want);
+      if (servers.length > 0 && JSON.stringify(servers) !== JSON.stringify(dnsOf(have))) dns[op.resourceId] = servers;
+    } else if (lc(op.type) === lc(TYPES.subnet)) {
+      const refs = ["routeTable", "natGateway"].flatMap((p) => {
+        const r = refOf(want, p);
+        return r !== undefined && !REF_PATTERN.test(r) && lc(r) !== lc(refOf(have, p) ?? "") ? [r] : [];
+      });
+      if (refs.length > 0) associated[op.resourceId] = refs;
+    }
   }
+  return { associated, dns };
+}
+
+export function recordOwnership<P extends PlanLike>(plan: P, observed: ReadonlyMap<string, Body>, cluster: ClusterKey, journal?: Journal): P {
+  const expanded = expandAll(observed);
+  const manifestBefore = [...observed].find(([id]) => lc(typeOfTop(id)) === lc(TYPES.managedCluster));
+  // An interrupted earlier create's children count when a fresh read still matches their fingerprint.
+  const journaled = trustedEntries(journal, expanded, parentId).made;
+  const made = provenMade({
+    cluster,
+    observed: new Map([...expanded].map(([k, v]) => [String(v["id"] ?? k), v])),
+    manifest: [...((manifestBefore ? readManifest(manifestBefore[1], cluster) : undefined) ?? []), ...journaled],
+  });
+  const observedTop = new Map([...observed].map(([id, body]) => [lc(id), body]));
+  const createsNow = createsNowIn(observed, expanded);
+  for (const id of createdIds(plan, observed)) made.add(lc(id));
   const refusals = [...plan.refusals];
   for (const op of plan.operations) {
     const have = expanded.get(lc(op.resourceId));

@@ -53,7 +53,7 @@ export interface TeardownInput {
   assignments?: ReadonlyMap<string, readonly Body[]>;
   /** What create plans for the spec (`-f`), when there is one: more candidates and create's exact dependencies. */
   planned?: readonly DesiredResource[];
-  /** The journal an interrupted delete of this cluster left (used only once the cluster is gone, each entry re-checked). */
+  /** The journal an interrupted create or delete of this cluster left (each entry re-checked on a fresh read). */
   journal?: Journal | undefined;
 }
 
@@ -223,8 +223,12 @@ interface World {
   made: ReadonlySet<string>;
   manifest: readonly string[] | undefined;
   planned: readonly DesiredResource[];
-  /** The journal's entries a fresh read confirms (none while the cluster exists: its record wins). */
+  /** The journal's entries a fresh read confirms (associations and DNS only once the cluster is gone). */
   trusted: Trusted;
+  /** Children an interrupted create was making when it stopped (its journal): named, never proof. */
+  creating: string[];
+  /** The journal's made children with their fingerprints (a mismatch is named). */
+  journaled: Readonly<Record<string, string>>;
 }
 
 function world(input: TeardownInput): World {
@@ -237,12 +241,17 @@ function world(input: TeardownInput): World {
   for (const [id, body] of input.observed) for (const [k, v] of expandChildren(id, body)) add(k, v);
   for (const list of (input.assignments ?? new Map<string, Body[]>()).values()) for (const a of list) if (typeof a["id"] === "string") add(a["id"], a);
   const clusterBody = byId.get(lc(clusterId(input.target)));
-  const trusted = trustedEntries(clusterBody === undefined ? input.journal : undefined, byId, parentOf);
+  // Journaled children count whenever a fresh read matches their fingerprint (a create stopped before its cluster
+  // step, or a re-run's before the cluster's record was updated); what an interrupted delete gives back only once
+  // the cluster is gone (until then the cluster's own state decides).
+  const journaled = trustedEntries(input.journal, byId, parentOf);
+  const trusted = clusterBody === undefined ? journaled : { ...journaled, associated: new Map(), dns: new Map() };
   const recorded = clusterBody !== undefined && hasProof(input.target, clusterId(input.target), clusterBody) ? readManifest(clusterBody, input.target) : undefined;
-  const manifest = recorded ?? (trusted.made.length > 0 ? trusted.made : undefined);
+  const manifest = recorded !== undefined ? [...recorded, ...trusted.made] : trusted.made.length > 0 ? trusted.made : undefined;
   const planned = input.planned ?? [];
   const made = provenMade({ cluster: input.target, observed: new Map([...byId].map(([k, v]) => [ids.get(k) as string, v])), manifest, planned: writtenItems(planned) });
-  return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned, trusted };
+  const creating = (input.journal?.creating ?? []).filter((c) => !made.has(lc(c)));
+  return { target: input.target, byId, ids, groups: input.groups, assignments: input.assignments ?? new Map(), made, manifest, planned, trusted, creating, journaled: input.journal?.made ?? {} };
 }
 
 /** Why an observed resource is not aks-net's for this cluster (a tag is evidence, never proof). */
@@ -253,6 +262,8 @@ function notMadeReason(id: string, body: Body, w: World): string {
     return d.startsWith("aks-net:") && lc(d) !== `aks-net:${lc(clusterTagValue(w.target))}` ? `made by aks-net for cluster ${d.slice("aks-net:".length)}` : "not made by aks-net for this cluster";
   }
   if (parentOf(id) !== undefined) {
+    if (Object.keys(w.journaled).some((m) => lc(m) === lc(id)) && !w.made.has(lc(id))) return "not the one aks-net made: it was written or made again since aks-net's journal recorded it (its etag or content differ)";
+    if (w.creating.some((c) => lc(c) === lc(id))) return "aks-net's create stopped while making it, before Azure confirmed its write: nothing proves it is the one aks-net made (re-run create to finish, or delete it yourself)";
     if (w.manifest !== undefined) return "not in what create made for this cluster";
     const why = w.byId.has(lc(clusterId(w.target))) ? "the cluster carries no record of what create made" : "the record of what create made travels with the cluster, which is gone";
     return `not proven aks-net's for this cluster: ${why} (delete with -f <spec> to recompute it)`;
@@ -311,7 +322,8 @@ export function nextReads(input: TeardownInput, read: ReadonlySet<string>, liste
   push(cluster);
   push(groupOf(cluster));
   pushGroup(cluster);
-  const journal = input.journal === undefined || w.byId.has(lc(cluster)) ? [] : [...Object.keys(input.journal.made), ...Object.entries(input.journal.associated).flat(2), ...Object.keys(input.journal.dns)];
+  const j = input.journal;
+  const journal = j === undefined ? [] : [...Object.keys(j.made), ...(j.creating ?? []), ...(w.byId.has(lc(cluster)) ? [] : [...Object.entries(j.associated).flat(2), ...Object.keys(j.dns)])];
   for (const id of [...writtenIds(w.planned), ...(w.manifest ?? []), ...journal]) {
     push(id);
     pushGroup(id);
@@ -660,7 +672,8 @@ function journalOf(w: World, ops: readonly Operation[]): Journal {
     if (lc(op.type) === lc(TYPES.vnet)) dns[op.resourceId] = list(body, "properties.dhcpOptions.dnsServers").map(String);
     else associated[op.resourceId] = Object.keys((valueAt(op.body, "properties") ?? {}) as Body).flatMap((p) => refId(valueAt(body, `properties.${p}`)) ?? []);
   }
-  return { version: JOURNAL_VERSION, cluster: lc(clusterId(w.target)), decided: "", made, associated, dns };
+  const creating = w.creating.filter((c) => !made[c]);
+  return { version: JOURNAL_VERSION, cluster: lc(clusterId(w.target)), decided: "", by: "delete", made, associated, dns, ...(creating.length > 0 ? { creating } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

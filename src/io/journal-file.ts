@@ -1,5 +1,5 @@
 /**
- * Where delete's journal lives (core/journal.ts): the user's state directory, one file per cluster,
+ * Where the cluster's journal lives (core/journal.ts; create and delete write it, the path kept from delete's first one): the user's state directory, one file per cluster,
  * `$XDG_STATE_HOME/aks-net/delete/<subscription>/<resource group>/<cluster>.json` (else ~/.local/state/…), names lower
  * case as Azure compares them. Written to a temp file and renamed (a killed run never leaves half a journal), mode 0600.
  */

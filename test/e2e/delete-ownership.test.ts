@@ -427,8 +427,26 @@ describe("delete after re-runs of create and after an interrupted delete", funct
     ok(r);
     assert.deepEqual(now(fake, `${hub}/subnets/aks-nodes`), mine.nodes, "the subnet keeps the user's route table");
     assert.deepEqual(props(fake.get(hub))["dhcpOptions"], mine.dns, "the VNet keeps the user's DNS servers");
-    assert.equal(fake.get(`${hub}/subnets/AzureFirewallSubnet`), undefined, "aks-net's subnet (fingerprint unchanged) is gone");
+    // The user's PUT of the VNet wrote every subnet in it (new etags): aks-net's can no longer be told from one made
+    // again by someone, so it stays, named (the price of a proof a re-creation cannot fake).
+    assert.ok(fake.get(`${hub}/subnets/AzureFirewallSubnet`), "aks-net's subnet, rewritten by the user's VNet PUT, stays");
+    assert.match(kept(doc(r), `${hub}/subnets/AzureFirewallSubnet`)?.reason ?? "", /written or made again since/);
     assert.equal(fake.get(net("rg-res", "routeTables", "res-rt")), undefined, "aks-net's route table, no longer used, is gone");
+  });
+
+  it("resuming never takes a subnet someone deleted and made again with the same name and prefix after the interruption: kept and named", async () => {
+    const { fake } = arm;
+    const { hub } = await killedAfterCluster(fake);
+    const subnet = `${hub}/subnets/AzureFirewallSubnet`;
+    // The firewall went with the interrupted delete's plan; the subnet is empty, deleted and made again by someone.
+    fake.remove(net("rg-res", "azureFirewalls", "res-fw"));
+    fake.remove(subnet);
+    fake.seed.subnet(hub, "AzureFirewallSubnet", "10.70.255.0/26");
+    const theirs = now(fake, subnet);
+    const r = await del(fake, "res");
+    ok(r);
+    assert.deepEqual(now(fake, subnet), theirs, "the re-created subnet is exactly as its maker left it");
+    assert.match(kept(doc(r), subnet)?.reason ?? "", /not the one aks-net made: it was written or made again since/);
   });
 
   it("-f: a route at a name create's plan would write, in aks-net's route table, is the user's unless create wrote it (signed list, same prefix and next hop)", async () => {

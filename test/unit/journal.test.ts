@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fingerprint, parseJournal, trustedEntries } from "../../src/core/journal.ts";
+import { confirmWritten, emptyJournal, fingerprint, parseJournal, startCreating, trustedEntries } from "../../src/core/journal.ts";
 import type { Journal } from "../../src/core/journal.ts";
 
 type Body = Record<string, unknown>;
@@ -35,6 +35,28 @@ describe("delete's journal: a hint re-checked against a fresh read", () => {
   it("a subnet made again with another prefix, or in a VNet made again (new resourceGuid), is not the one aks-net made", () => {
     assert.deepEqual(trustedEntries(journal(), world({ prefix: "10.70.254.0/26" }), parentOf).made, []);
     assert.deepEqual(trustedEntries(journal(), world({ guid: "g-2" }), parentOf).made, []);
+  });
+
+  it("a subnet written or made again since (same name and prefix, a new etag) is not the one aks-net made", () => {
+    const w = world();
+    const subnet = { ...(w.get(SUBNET.toLowerCase()) as Body), etag: 'W/"a"' };
+    w.set(SUBNET.toLowerCase(), subnet);
+    const j = { ...journal(), made: { [SUBNET]: fingerprint(SUBNET, subnet, w.get(VNET.toLowerCase())) as string } };
+    assert.deepEqual(trustedEntries(j, w, parentOf).made, [SUBNET]);
+    w.set(SUBNET.toLowerCase(), { ...subnet, etag: 'W/"b"' });
+    assert.deepEqual(trustedEntries(j, w, parentOf).made, []);
+  });
+
+  it("create's entries: an id being made proves nothing until its write is confirmed with what Azure answered", () => {
+    const w = world();
+    const subnet = { ...(w.get(SUBNET.toLowerCase()) as Body), etag: 'W/"a"' };
+    const started = startCreating(emptyJournal(CLUSTER), [SUBNET], { associated: {}, dns: {} });
+    assert.deepEqual(trustedEntries(started, w, parentOf).made, []);
+    const done = confirmWritten(started, [[SUBNET, subnet]], parentOf, (id) => w.get(id.toLowerCase()));
+    assert.deepEqual(done.creating, []);
+    w.set(SUBNET.toLowerCase(), subnet);
+    assert.deepEqual(trustedEntries(done, w, parentOf).made, [SUBNET]);
+    assert.deepEqual(parseJournal(JSON.stringify(done), CLUSTER), done);
   });
 
   it("an association the user changed since, or DNS servers the user set since, are left alone", () => {
