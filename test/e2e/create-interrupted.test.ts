@@ -109,10 +109,11 @@ describe("a first create that stops before its cluster step: delete removes exac
     assert.ok(fake.get(subnet), "the run made the firewall's subnet");
     fake.remove(subnet);
     fake.seed.subnet(HUB, "AzureFirewallSubnet", "10.70.255.0/26");
-    const theirs = fake.get(subnet);
+    const theirs = stateWithoutEtags(fake)[subnet];
     const r = await del(fake);
     ok(r);
-    assert.deepEqual(fake.get(subnet), theirs, "the re-created subnet is exactly as its maker left it");
+    // Etags aside: giving the VNet back Azure's DNS is a PUT of the VNet, which writes its subnets too.
+    assert.deepEqual(stateWithoutEtags(fake)[subnet], theirs, "the re-created subnet is exactly as its maker left it");
     const k = doc(r).keep.find((x) => lc(x.resourceId) === lc(subnet));
     assert.match(k?.reason ?? "", /not the one aks-net made: it was written or made again since/, JSON.stringify(doc(r).keep, null, 2));
     assert.equal(fake.get(`${HUB}/subnets/aks-nodes`), undefined, "the subnet aks-net made and nobody touched is gone");
