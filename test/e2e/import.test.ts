@@ -48,6 +48,7 @@ const PAIRS: { name: string; from: string[]; spec: string; at: RegExp; rules?: s
   { name: "Terraform azurerm: pod subnet, Calico, firewall (UDR), route table, peering, Windows pool", from: [`${TF}/azurerm-firewall-pod-subnet.plan.json`], spec: `${EQ}/azurerm-firewall-pod-subnet.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/ },
   { name: "Terraform azapi managedClusters in a module, the subnet through a module output", from: [`${TF}/azapi-overlay-module.plan.json`], spec: `${EQ}/azapi-overlay-module.yaml`, at: /^module\.aks\.azapi_resource\.cluster\.body\./ },
   { name: "Terraform azurerm: pools on node subnets of their own sharing one route table (kubenet)", from: [`${TF}/azurerm-pool-subnets.plan.json`], spec: `${EQ}/azurerm-pool-subnets.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/, rules: ["CAP-05", "CAP-14", "OVL-08"] },
+  { name: "Terraform azurerm: subnet delegation blocks, NSG and NAT gateway association resources", from: [`${TF}/azurerm-subnet-facts.plan.json`], spec: `${EQ}/azurerm-subnet-facts.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/, rules: ["CMP-15", "BYO-02"] },
   { name: "ARM template with a parameters file and --param", from: [`${ARM}/firewall-pod-subnet.json`, "--param", `@${ARM}/firewall-pod-subnet.parameters.json`, "--param", "firewallTier=Premium"], spec: `${EQ}/arm-firewall-pod-subnet.yaml`, at: /^resources\[\d+\]\./ },
   { name: "ARM template: pools with node and pod subnets of their own, inline and as an agentPools child resource", from: [`${ARM}/pool-subnets.json`], spec: `${EQ}/arm-pool-subnets.yaml`, at: /^resources\[\d+\]\./, rules: ["CAP-14", "OVL-08"] },
   { name: "Bicep-compiled template, the VNet in a module (nested deployment)", from: [`${ARM}/overlay-module.bicep.json`, "--from-kind", "bicep"], spec: `${EQ}/bicep-overlay-module.yaml`, at: /^resources\[\d+\]\./ },
@@ -85,7 +86,7 @@ describe("validate --from: each fixture finds what its equivalent spec finds", (
       "name", "location", "resourceGroup", "kubernetesVersion", "windowsProfile.adminUsername",
       "networkPlugin", "networkPluginMode", "networkPolicy", "networkDataplane", "podCidr", "serviceCidr", "dnsServiceIP", "outboundType", "loadBalancerSku", "ipFamilies",
       "loadBalancerProfile.managedOutboundIPs.count", "loadBalancerProfile.allocatedOutboundPorts", "loadBalancerProfile.idleTimeoutInMinutes",
-      "vnet.name", "vnet.resourceGroup", "vnet.addressSpaces", "vnet.subnetName", "vnet.subnetCidr", "vnet.podSubnetName", "vnet.podSubnetCidr", "vnet.existingSubnets[].name", "vnet.existingSubnets[].cidr",
+      "vnet.name", "vnet.resourceGroup", "vnet.addressSpaces", "vnet.subnetName", "vnet.subnetCidr", "vnet.podSubnetName", "vnet.podSubnetCidr", "vnet.existingSubnets[].name", "vnet.existingSubnets[].cidr", "vnet.existingSubnets[].delegations", "vnet.existingSubnets[].networkSecurityGroupId", "vnet.existingSubnets[].natGatewayId", "vnet.natGatewayId",
       "firewall.enabled", "firewall.subnetCidr", "firewall.sku", "connectedCidrs", "routes[].prefix", "routes[].nextHopType", "routes[].nextHopIp",
       "nodePools[].name", "nodePools[].mode", "nodePools[].osType", "nodePools[].count", "nodePools[].maxPods", "nodePools[].vmSize", "nodePools[].enableAutoScaling", "nodePools[].minCount", "nodePools[].maxCount", "nodePools[].maxSurge", "nodePools[].maxUnavailable",
       "nodePools[].vnetSubnetName", "nodePools[].vnetSubnetCidr", "nodePools[].podSubnetName", "nodePools[].podSubnetCidr",
@@ -126,6 +127,33 @@ describe("validate --from: what the source cannot know is named, never guessed",
       assert.match(src.find((f) => f.fields[0] === "nodePools[2].vnetSubnetCidr")?.message ?? "", /theirs is not declared in this source/);
       assert.equal(all(d).some((f) => f.rule !== "SRC-01" && f.fields.includes("nodePools[2].vnetSubnetCidr")), false, "nothing is judged on the subnet the template does not show");
       assert.ok(all(d).some((f) => f.rule === "CAP-14"), "the user pool's pod subnet is still checked");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ARM: a subnet's delegations, NSG and NAT gateway are its facts; the node subnet's NAT gateway is vnet.natGatewayId", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-arm-"));
+    try {
+      const t = JSON.parse(readFileSync(join(ROOT, ARM, "pool-subnets.json"), "utf8")) as { resources: { properties: Record<string, any> }[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const nodes = (t.resources[1]!.properties["subnets"] as { name: string; properties: Record<string, unknown> }[]).find((x) => x.name === "nodes")!;
+      nodes.properties["delegations"] = [{ name: "aci", properties: { serviceName: "Microsoft.ContainerInstance/containerGroups" } }];
+      nodes.properties["natGateway"] = { id: "[resourceId('Microsoft.Network/natGateways', 'egress')]" };
+      nodes.properties["networkSecurityGroup"] = { id: "[resourceId('rg-sec', 'Microsoft.Network/networkSecurityGroups', 'nsg')]" };
+      const path = join(dir, "t.json");
+      writeFileSync(path, JSON.stringify(t));
+      const d = report(await runCli(["validate", "--from", path, "-o", "json"]));
+      const vnet = d.spec["vnet"] as { natGatewayId?: string; existingSubnets: Record<string, unknown>[] };
+      assert.equal(vnet.natGatewayId, "/subscriptions/{subscription}/resourceGroups/{resourceGroup}/providers/Microsoft.Network/natGateways/egress");
+      assert.deepEqual(vnet.existingSubnets.find((x) => x["name"] === "nodes"), {
+        name: "nodes",
+        cidr: "10.80.0.0/24",
+        delegations: ["Microsoft.ContainerInstance/containerGroups"],
+        networkSecurityGroupId: "/subscriptions/{subscription}/resourceGroups/rg-sec/providers/Microsoft.Network/networkSecurityGroups/nsg",
+        natGatewayId: vnet.natGatewayId,
+      });
+      assert.ok(d.errors.some((f) => f.rule === "CMP-15" && f.source?.file === path), JSON.stringify(d.errors));
+      assert.ok(d.errors.some((f) => f.rule === "BYO-02" && f.source?.at === "resources[1].properties.subnets[0].properties.natGateway.id"), JSON.stringify(d.errors));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,7 @@ import type { ExprContext } from "./arm-expr.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
 import { fillNetwork, fillPoolSubnets } from "./network.ts";
-import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetRef } from "./network.ts";
+import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetFact, SubnetRef } from "./network.ts";
 
 type Json = Record<string, unknown>;
 
@@ -226,12 +226,22 @@ class Network {
     const one = dig(s, [...props, "addressPrefix"]);
     const rtId = dig(s, [...props, "routeTable", "id"]);
     const rt = rtId instanceof Unknown ? rtId : typeof rtId === "string" ? this.tables.get((idParts(rtId)?.names[0]?.name ?? "").toLowerCase()) ?? new Unknown(`its route table ${rtId} is not declared in this template`) : undefined;
+    const facts: SubnetFact[] = [];
+    const delegations = dig(s, [...props, "delegations"]);
+    if (delegations instanceof Unknown || (Array.isArray(delegations) && delegations.length > 0)) {
+      facts.push({ key: "delegations", value: delegations instanceof Unknown ? delegations : delegations.map((d) => dig(d, ["properties", "serviceName"])), ref: ref([...props, "delegations"]) });
+    }
+    for (const [key, prop] of [["networkSecurityGroupId", "networkSecurityGroup"], ["natGatewayId", "natGateway"]] as const) {
+      const id = dig(s, [...props, prop, "id"]);
+      if (id !== undefined) facts.push({ key, value: id, ref: ref([...props, prop, "id"]) });
+    }
     return {
       name: dig(s, [...path, "name"]),
       prefixes: many !== undefined ? many : one instanceof Unknown ? one : one !== undefined ? [one] : undefined,
       prefixesRef: ref([...props, many !== undefined ? "addressPrefixes" : "addressPrefix"]),
       nameRef: ref([...path, "name"]),
       vnet,
+      facts,
       ...(rt ? { routeTable: rt } : {}),
     };
   }

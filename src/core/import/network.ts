@@ -14,6 +14,16 @@ export interface NetSubnet {
   nameRef: SourceRef;
   vnet: NetVnet | undefined;
   routeTable?: NetRouteTable | Unknown;
+  /** What the source associates with it: delegations (service names), an NSG, a NAT gateway (ids). */
+  facts?: SubnetFact[];
+}
+
+/** One of a subnet's facts, named by its key in the spec's subnet entries (vnet.existingSubnets[]). */
+export interface SubnetFact {
+  key: "delegations" | "networkSecurityGroupId" | "natGatewayId";
+  /** A list of service names (delegations) or an id; an Unknown when the source cannot tell before deployment. */
+  value: unknown;
+  ref: SourceRef;
 }
 
 export interface NetVnet {
@@ -58,6 +68,9 @@ export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: 
   const vnet = nodeSubnet?.vnet ?? podSubnet?.vnet;
   if (nodeSubnet) {
     b.set("vnet.subnetName", nodeSubnet.name, nodeSubnet.nameRef);
+    // A NAT gateway on the node subnet is the spec's vnet.natGatewayId (BYO-02: it needs userAssignedNATGateway).
+    const nat = nodeSubnet.facts?.find((f) => f.key === "natGatewayId");
+    if (nat) b.set("vnet.natGatewayId", nat.value, nat.ref);
     setPrefixes(b, nodeSubnet, "vnet.subnetCidr", "vnet.subnetIPv6Cidr");
     const rt = nodeSubnet.routeTable;
     if (rt instanceof Unknown) b.unknown("routes", nodeSubnet.nameRef, rt.why);
@@ -83,10 +96,10 @@ export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: 
     b.set("firewall.sku", firewall.sku, firewall.skuRef);
     if (firewall.managementSubnet) setPrefixes(b, firewall.managementSubnet, "firewall.managementSubnetCidr");
   }
-  const mapped = new Set([nodeSubnet, podSubnet, firewall?.subnet, firewall?.managementSubnet, ...poolSubnets]);
+  const cluster = [nodeSubnet, podSubnet, ...poolSubnets];
+  const mapped = new Set([...cluster, firewall?.subnet, firewall?.managementSubnet]);
   let i = 0;
-  for (const s of vnet.subnets) {
-    if (mapped.has(s)) continue;
+  const entry = (s: NetSubnet): void => {
     const prefixes = s.prefixes;
     if (prefixes instanceof Unknown || s.name instanceof Unknown) {
       b.unknown(`vnet.existingSubnets[${i}]`, s.prefixesRef, prefixes instanceof Unknown ? prefixes.why : (s.name as Unknown).why);
@@ -94,9 +107,14 @@ export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: 
       const first = Array.isArray(prefixes) ? prefixes.find(v4) ?? prefixes[0] : undefined;
       b.set(`vnet.existingSubnets[${i}].name`, s.name, s.nameRef);
       b.set(`vnet.existingSubnets[${i}].cidr`, first, s.prefixesRef);
+      // Facts no offline rule needs stay out when unknown (an id known only after apply).
+      for (const f of known(s)) b.set(`vnet.existingSubnets[${i}].${f.key}`, f.value, f.ref);
     }
     i++;
-  }
+  };
+  for (const s of vnet.subnets) if (!mapped.has(s)) entry(s);
+  // The cluster's own subnets are listed with their facts as --live lists them (CMP-15: a delegated node subnet).
+  for (const s of new Set(cluster)) if (s && s.vnet === vnet && known(s).length > 0) entry(s);
   const connected: unknown[] = [];
   let firstRef: SourceRef | undefined;
   for (const p of vnet.peerings) {
@@ -107,6 +125,11 @@ export function fillNetwork(b: ImportBuilder, node: SubnetRef | undefined, pod: 
     else if (Array.isArray(p.remote.addressSpaces)) connected.push(...p.remote.addressSpaces);
   }
   if (connected.length > 0 && firstRef) b.set("connectedCidrs", connected, firstRef);
+}
+
+/** A subnet's facts that the source knows (ids of resources it declares carry a `{subscription}` placeholder). */
+function known(s: NetSubnet): SubnetFact[] {
+  return (s.facts ?? []).filter((f) => !(f.value instanceof Unknown) && !(Array.isArray(f.value) && (f.value.length === 0 || f.value.some((v) => typeof v !== "string"))));
 }
 
 /** The subnet's IPv4 prefix into `field` (and its IPv6 one into `v6Field`, dual-stack). */

@@ -11,7 +11,7 @@ import type { Path } from "./aks-body.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
 import { fillNetwork, fillPoolSubnets } from "./network.ts";
-import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetRef } from "./network.ts";
+import type { NetFirewall, NetRouteTable, NetSubnet, NetVnet, PoolSubnetRef, SubnetFact, SubnetRef } from "./network.ts";
 
 type Json = Record<string, unknown>;
 
@@ -343,7 +343,12 @@ class Plan {
       inline.forEach((s: Json, i) => {
         const ref = this.ref(r, ["subnet", i], false);
         const prefixes = s?.["address_prefixes"] ?? (s?.["address_prefix"] !== undefined ? [s["address_prefix"]] : undefined);
-        v.subnets.push({ name: s?.["name"], prefixes, prefixesRef: ref, nameRef: ref, vnet: v });
+        // azurerm 4.x inline blocks: `security_group` (an id) and `delegation` blocks.
+        const facts: SubnetFact[] = [];
+        if (typeof s?.["security_group"] === "string" && s["security_group"] !== "") facts.push({ key: "networkSecurityGroupId", value: s["security_group"], ref });
+        const delegation = s?.["delegation"];
+        if (Array.isArray(delegation) && delegation.length > 0) facts.push({ key: "delegations", value: delegation.map((d) => dig(d, ["service_delegation", 0, "name"])), ref });
+        v.subnets.push({ name: s?.["name"], prefixes, prefixesRef: ref, nameRef: ref, vnet: v, facts });
       });
     }
     for (const s of this.resources.filter((x) => x.type === "azurerm_subnet")) {
@@ -377,12 +382,42 @@ class Plan {
       const target = this.target(r, ["virtual_network_name"], undefined) ?? this.resources.find((x) => x.type === "azurerm_virtual_network" && eq(x.values["name"], r.values["virtual_network_name"]));
       if (target) s.vnet = this.vnetOf(target);
     }
+    s.facts = this.subnetFacts(r);
     const assoc = this.resources.find((x) => x.type === "azurerm_subnet_route_table_association" && this.pointsAt(x, ["subnet_id"], r));
     if (assoc) {
       const rt = this.target(assoc, ["route_table_id"], dig(assoc.values, ["route_table_id"]));
       s.routeTable = rt ? this.routeTable(rt) : new Unknown("its route table is not declared in this plan");
     }
     return s;
+  }
+
+  /** An azurerm_subnet's `delegation` blocks and its NSG and NAT gateway association resources. */
+  private subnetFacts(r: TfResource): SubnetFact[] {
+    const out: SubnetFact[] = [];
+    const delegation = this.value(r, ["delegation"]);
+    if (delegation instanceof Unknown || (Array.isArray(delegation) && delegation.length > 0)) {
+      out.push({ key: "delegations", value: delegation instanceof Unknown ? delegation : delegation.map((d) => dig(d, ["service_delegation", 0, "name"])), ref: this.ref(r, ["delegation"], delegation instanceof Unknown) });
+    }
+    for (const [type, attr, key, armType] of ASSOCIATIONS) {
+      const assoc = this.resources.find((x) => x.type === type && this.pointsAt(x, ["subnet_id"], r));
+      if (!assoc) continue;
+      const v = this.value(assoc, [attr]);
+      out.push({ key, value: this.idOf(assoc, [attr], v, armType), ref: this.ref(assoc, [attr], v instanceof Unknown) });
+    }
+    return out;
+  }
+
+  /**
+   * The id an attribute holds; for a resource of this plan whose id is known only after apply, its id from its
+   * resource group and name with the subscription left as `{subscription}` (as resourceId() does for templates).
+   */
+  private idOf(r: TfResource, path: Path, value: unknown, armType: string): unknown {
+    if (typeof value === "string") return value;
+    const target = this.target(r, path, value);
+    if (!target) return value instanceof Unknown ? new Unknown(`${value.why}, and not traced to a resource of the plan`) : undefined;
+    const [rg, name] = [this.value(target, ["resource_group_name"]), this.value(target, ["name"])];
+    if (typeof rg === "string" && typeof name === "string") return `/subscriptions/{subscription}/resourceGroups/${rg}/providers/${armType}/${name}`;
+    return new Unknown(`the name or resource group of ${target.address} is known only after apply`);
   }
 
   private routeTable(r: TfResource): NetRouteTable {
@@ -414,6 +449,12 @@ class Plan {
       });
   }
 }
+
+/** The association resources of a subnet: their attribute, the spec's key and the ARM type of what they name. */
+const ASSOCIATIONS = [
+  ["azurerm_subnet_network_security_group_association", "network_security_group_id", "networkSecurityGroupId", "Microsoft.Network/networkSecurityGroups"],
+  ["azurerm_subnet_nat_gateway_association", "nat_gateway_id", "natGatewayId", "Microsoft.Network/natGateways"],
+] as const;
 
 /** Azure names compare case-insensitively. */
 function eq(a: unknown, b: unknown): boolean {
