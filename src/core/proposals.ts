@@ -29,6 +29,8 @@ const DEFAULTED_RANGE_FIELDS = ["serviceCidr", "podCidr", "dnsServiceIP", "vnet.
 
 /** 11 usable addresses: room for several Services' fixed IPs. */
 const ILB_PREFIX = 28;
+/** API Server VNet Integration: "the subnet size must be at least /28". */
+const APISERVER_PREFIX = 28;
 
 export interface ProposalOptions {
   /** The user chose Azure CNI with a pod subnet that is not set yet: size the node subnet at one IP per node. */
@@ -43,6 +45,10 @@ export interface Proposals {
   firewallSubnet(): string | undefined;
   /** A /28 of the VNet for internal load balancer frontends (ILB-*). */
   ilbSubnet(): string | undefined;
+  /** A /28 of the VNet for the API server (VNet Integration: "at least /28", API-08). */
+  apiServerSubnet(): string | undefined;
+  /** A node subnet of its own for pool `index`: its nodes plus surge, at the cluster's IPs per node (CAP-14). */
+  poolSubnet(index: number): string | undefined;
   serviceCidr(): string | undefined;
   podCidr(): string | undefined;
   /** The `.10` address of the service CIDR (DNS-06), if it has one. */
@@ -90,6 +96,13 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
     podSubnet: () => text(planner.subnet(podSubnet, ["vnet.podSubnetCidr"])),
     firewallSubnet: () => text(planner.subnet(FIREWALL_PREFIX, ["firewall.subnetCidr"])),
     ilbSubnet: () => text(planner.subnet(ILB_PREFIX, ["ingress.internalLoadBalancer.subnetCidr"])),
+    apiServerSubnet: () => text(planner.subnet(APISERVER_PREFIX, ["vnet.apiServerSubnetCidr"])),
+    poolSubnet: (index) => {
+      const pool = spec.nodePools[index];
+      const nodes = Math.max(pool?.enableAutoScaling ? (pool.maxCount ?? 0) : 0, pool?.count ?? 1, 1);
+      // AKS's default max surge is 10% (at least one node).
+      return text(planner.subnet(subnetPrefix((nodes + Math.max(1, Math.ceil(nodes / 10))) * cap.ipsPerNode), [`nodePools[${index}].vnetSubnetCidr`]));
+    },
     serviceCidr: () => text(preferDefault(DEFAULT_RANGES.serviceCidr, "serviceCidr", MAX_RANGE_PREFIX, () => planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"]))),
     podCidr: () => text(preferDefault(DEFAULT_RANGES.podCidr, "podCidr", podCidr, () => planner.clusterRange(podCidr, 4, ["podCidr"]))),
     dnsServiceIP: (service) => {

@@ -203,6 +203,29 @@ describe("e2e: the wizard in a real terminal (tmux)", function () {
     assert.match(readFileSync(join(tty.dir, "aks-net.yaml"), "utf8"), /^networkPlugin: kubenet$/m);
   });
 
+  it("create --dry-run --offline: zones, a user pool in its own subnet and a private API server, chosen with the arrow keys, are in the plan and the spec file", async () => {
+    tty = new Tty();
+    await tty.start(["create", "--dry-run", "--offline", "-n", "prod", "-g", "rg-prod", "-l", "westeurope", "--subscription", "00000000-0000-0000-0000-000000000001"]);
+    await tty.acceptUntil(/Availability zones for the nodes/);
+    await tty.keys("Down", "Enter");
+    await tty.answer(/Add a user node pool/, "Down", "Enter");
+    await tty.answer(/Name of the user pool/, "C-u", "apps", "Enter");
+    await tty.acceptUntil(/Subnet of the user pool/);
+    await tty.keys("Down", "Enter");
+    await tty.acceptUntil(/API server access/);
+    await tty.keys("Down", "Down", "Enter");
+    await tty.acceptUntil();
+    assert.equal(await tty.exitCode(), 0);
+    const screen = await tty.screen();
+    assert.match(screen, /equivalent command:\n\s+aks-net create -f aks-net\.yaml/);
+    assert.match(screen, /Microsoft\.ContainerService\/managedClusters\s+prod/, "the plan is printed");
+    const file = readFileSync(join(tty.dir, "aks-net.yaml"), "utf8");
+    assert.match(file, /enablePrivateCluster: true/);
+    assert.match(file, /name: apps/);
+    assert.match(file, /vnetSubnetCidr: /);
+    assert.equal((file.match(/- ['"]?1['"]?\n\s+- ['"]?2['"]?\n\s+- ['"]?3['"]?/g) ?? []).length, 2, `both pools zonal:\n${file}`);
+  });
+
   it("--yes on a terminal asks nothing: the plan from flags and defaults, and exit 2 naming what is missing", async () => {
     tty = new Tty();
     await tty.start(["create", "--dry-run", "--offline", "--yes", "-n", "demo", "-g", "rg-demo", "-l", "westeurope"]);

@@ -305,6 +305,85 @@ describe("wizard: defaults are free ranges", () => {
     assert.deepEqual(validateSpec(spec, provenance).filter((f) => f.severity === "error"), []);
   });
 
+  describe("production questions (issue 11): zones, a user pool, API server access — last, with defaults that change nothing", () => {
+    const PRODUCTION = ["nodePools[0].availabilityZones", "nodePools[1]", "apiServerAccessProfile"];
+    const errors = (layers: SpecLayer[]) => {
+      const r = resolveSpec(layers);
+      return validateSpec(r.spec, r.provenance).filter((f) => f.severity === "error");
+    };
+
+    it("are asked last in a zonal region; the defaults add nothing (no zones, one pool, public API server)", async () => {
+      const { t, answers, layers } = await wizard([]);
+      assert.deepEqual(t.asked.slice(-3), PRODUCTION);
+      assert.deepEqual(t.choices["nodePools[0].availabilityZones"], ["none", "all"]);
+      assert.deepEqual(t.choices["apiServerAccessProfile"], ["public", "authorized", "private", "vnet"]);
+      assert.deepEqual([t.defaults["nodePools[0].availabilityZones"], t.defaults["nodePools[1]"], t.defaults["apiServerAccessProfile"]], ["none", "no", "public"]);
+      assert.equal(answers.apiServerAccessProfile, undefined);
+      assert.equal(answers.nodePools?.[0]?.availabilityZones, undefined);
+      const spec = resolveSpec(layers).spec;
+      assert.equal(spec.nodePools.length, 1);
+      assert.equal(spec.nodePools[0]?.availabilityZones, undefined);
+    });
+
+    it("a region without zones is not asked about zones (ZONE-02); flags that give them are not asked either", async () => {
+      const west = await wizard([], { location: "westus" });
+      assert.equal(west.t.asked.includes("nodePools[0].availabilityZones"), false);
+      const given = await wizard(flags({ nodePools: [{ availabilityZones: ["1", "2"] }], apiServerAccessProfile: { enablePrivateCluster: true } }));
+      assert.equal(given.t.asked.includes("nodePools[0].availabilityZones"), false);
+      assert.equal(given.t.asked.includes("apiServerAccessProfile"), false);
+    });
+
+    it("zones 1 2 3 go to the system pool; with firewall egress the plan's firewall is zone-redundant and nothing is refused", async () => {
+      const { answers, layers } = await wizard([], { "nodePools[0].availabilityZones": "all", outboundType: "firewall" });
+      assert.deepEqual(answers.nodePools?.[0]?.availabilityZones, ["1", "2", "3"]);
+      assert.deepEqual(errors(layers), []);
+    });
+
+    it("zones with a NAT gateway aks-net builds: ZONE-03 is shown as the zones are chosen", async () => {
+      const { t } = await wizard([], { outboundType: "userAssignedNATGateway", "nodePools[0].availabilityZones": "all" });
+      assert.ok(t.notes.some((n) => /warning ZONE-03/.test(n)), t.notes.join("\n"));
+    });
+
+    it("a user pool only when asked: its name, count and a subnet of its own, proposed free in the VNet; it takes the system pool's zones", async () => {
+      const { answers, t, layers } = await wizard([], { "nodePools[0].availabilityZones": "all", "nodePools[1]": "yes", "nodePools[1].name": ["User_1", "apps"], "nodePools[1].count": 4, "nodePools[1].vnetSubnetName": "own" });
+      assert.match(t.refused.find((r) => r.id === "nodePools[1].name")?.message ?? "", /POOL-02 pool name .User_1./);
+      const pool = answers.nodePools?.[1];
+      assert.deepEqual({ ...pool, vnetSubnetCidr: undefined }, { mode: "User", availabilityZones: ["1", "2", "3"], name: "apps", count: 4, vnetSubnetCidr: undefined });
+      assert.equal(pool?.vnetSubnetCidr, t.defaults["nodePools[1].vnetSubnetCidr"]);
+      assert.equal(overlaps(cidr(pool?.vnetSubnetCidr as string), cidr(answers.vnet?.subnetCidr as string)), false);
+      assert.deepEqual(errors(layers), []);
+    });
+
+    it("a user pool in the node subnet asks no subnet", async () => {
+      const { answers, t, layers } = await wizard([], { "nodePools[1]": "yes" });
+      assert.equal(t.asked.includes("nodePools[1].vnetSubnetCidr"), false);
+      assert.deepEqual(answers.nodePools?.[1], { mode: "User", name: "user1", count: 3 });
+      assert.deepEqual(errors(layers), []);
+    });
+
+    it("authorized ranges: a private range is refused in place (API-02), a public one kept", async () => {
+      const { answers, t } = await wizard([], { apiServerAccessProfile: "authorized", "apiServerAccessProfile.authorizedIPRanges": ["10.0.0.0/8", "203.0.113.0/24"] });
+      assert.match(t.refused.find((r) => r.id === "apiServerAccessProfile.authorizedIPRanges")?.message ?? "", /API-02/);
+      assert.deepEqual(answers.apiServerAccessProfile, { authorizedIPRanges: ["203.0.113.0/24"] });
+    });
+
+    it("private cluster, and API Server VNet Integration with a /28 proposed free in the VNet", async () => {
+      const priv = await wizard([], { apiServerAccessProfile: "private" });
+      assert.deepEqual(priv.answers.apiServerAccessProfile, { enablePrivateCluster: true });
+      assert.deepEqual(errors(priv.layers), []);
+      const { answers, t, layers } = await wizard([], { apiServerAccessProfile: "vnet" });
+      assert.deepEqual(answers.apiServerAccessProfile, { enableVnetIntegration: true });
+      assert.match(String(t.defaults["vnet.apiServerSubnetCidr"]), /\/28$/);
+      assert.equal(overlaps(cidr(answers.vnet?.apiServerSubnetCidr as string), cidr(answers.vnet?.subnetCidr as string)), false);
+      assert.deepEqual(errors(layers), []);
+    });
+
+    it("VNet Integration is not offered for an AKS-managed VNet (no VNet of aks-net's to put the subnet in)", async () => {
+      const { t } = await wizard([], { outboundType: "managedNATGateway" });
+      assert.deepEqual(t.choices["apiServerAccessProfile"], ["public", "authorized", "private"]);
+    });
+  });
+
   it("the node subnet default grows with the node count (Azure CNI node subnet)", async () => {
     // In the default VNet the default /16 holds the 51 x 31 addresses: the same subnet as without a terminal.
     const { t } = await wizard([], { networkPlugin: "node-subnet", "nodePools[0].count": 50, "nodePools[0].maxPods": 30 });
@@ -387,6 +466,17 @@ describe("completeInput on a terminal", () => {
     assert.equal(io.out(), "", "stdout stays data");
     // create reads the subscription from its option.
     assert.equal(opts["subscription"], IDENTITY["subscription"]);
+  });
+
+  it("a user pool has no flags: the spec file holds both pools and the equivalent command is create -f that file", async () => {
+    const io = fakeIo(true, {}, dir);
+    const done = await complete([], {}, io, { ask: scriptedAsker({ ...IDENTITY, "nodePools[1]": "yes", "nodePools[1].vnetSubnetName": "own" }) });
+    assert.equal(done.command, "aks-net create -f aks-net.yaml");
+    assert.match(io.err(), /equivalent command:\n {2}aks-net create -f aks-net\.yaml\n/);
+    const back = resolveSpec([{ source: "file", input: await readSpecFile(join(dir, "aks-net.yaml"), { stdin: new PassThrough() }) }]);
+    assert.deepEqual(back.spec.nodePools.map((p) => [p.name, p.mode ?? "System", p.count]), [["system", "System", 3], ["user1", "User", 3]]);
+    assert.match(String(back.spec.nodePools[1]?.vnetSubnetCidr), /^10\./);
+    assert.deepEqual(validateSpec(back.spec, back.provenance).filter((f) => f.severity === "error"), []);
   });
 
   it("on a terminal with every value given: asks nothing, prints nothing, writes nothing", async () => {

@@ -82,10 +82,12 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
   const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];
   const chosen = chosenInput(resolveSpec(all));
   const out = options.out ?? "aks-net.yaml";
-  const line = equivalentCommand(chosen);
+  let line = equivalentCommand(chosen);
   let written: string | undefined;
   const write = await mayWrite(out, opts, io, ask, command);
   if (write !== "keep") written = await writeSpec(out, chosen, io, { replace: write === "replace" });
+  // A second pool has no flags (nodePools[] lives in the spec file): the file is the equivalent command.
+  if ((chosen.nodePools?.length ?? 0) > 1) line = written !== undefined && written !== "-" ? `aks-net create -f ${shellQuote(written)}` : `${line}    # without the user pool: it has no flags, only nodePools[] in a spec file`;
   io.stderr.write(`\n${written === undefined ? `kept ${out} as it was\n` : written === "-" ? "" : `wrote ${written}\n`}equivalent command:\n  ${line}\n\n`);
   // create reads the subscription from its own option: hand the answer over.
   if (typeof answers.subscription === "string" && opts["subscription"] === undefined) opts["subscription"] = answers.subscription;

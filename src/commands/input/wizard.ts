@@ -17,6 +17,8 @@ import type { Asker, Choice } from "../../io/prompts.ts";
 import { parseExistingSubnet } from "../options.ts";
 import { nthAddress, parseCidr } from "../../core/cidr.ts";
 import { parseExpose } from "../../core/ingress.ts";
+import { regionName } from "../../core/egress.ts";
+import { ALL_ZONES, ZONAL_REGIONS } from "../../core/regions.ts";
 
 export interface WizardOptions {
   /** Offered as the subscription default: AZURE_SUBSCRIPTION_ID or the Azure CLI default (no Azure call). */
@@ -34,7 +36,11 @@ interface Option<T extends string> extends Choice<T> {
 }
 
 /** Runs the questions; returns the answers as one `wizard` layer input (only values asked and answered). */
-export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options: WizardOptions = {}): Promise<SpecInput> {
+export async function runWizard(asker: Asker, seed: readonly SpecLayer[], options: WizardOptions = {}): Promise<SpecInput> {
+  // Counts the questions put: the production questions come only in a run that asked something already.
+  let asked = 0;
+  const count = <A extends unknown[], R>(f: (...a: A) => R) => (...a: A): R => (asked++, f(...a));
+  const ask: Asker = { ...asker, select: count(asker.select), input: count(asker.input), number: count(asker.number), confirm: count(asker.confirm) };
   const answers: SpecInput = {};
   const base = resolveSpec(seed);
   const given = (field: string): boolean => isChosen(base.provenance, field);
@@ -47,7 +53,8 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
 
   // Ranges a later question will ask: findings that involve them wait for that question (their value is a placeholder
   // the proposals will replace). Choices and counts are not waited for: their defaults follow from what is chosen.
-  const RANGE_FIELDS = ["vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr", "podCidr", "serviceCidr", "dnsServiceIP"];
+  // The API server subnet and a second pool's own subnet are asked with the VNet, after the choices that call for them.
+  const RANGE_FIELDS = ["vnet.addressSpaces", "vnet.existingSubnets", "vnet.subnetCidr", "vnet.podSubnetCidr", "firewall.subnetCidr", "podCidr", "serviceCidr", "dnsServiceIP", ...PRODUCTION_FIELDS];
   const pending = new Set(RANGE_FIELDS.filter((f) => !given(f)));
   const settle = (fields: readonly string[]): void => fields.forEach((f) => pending.delete(f));
   const isPending = (field: string): boolean => [...pending].some((p) => covers(p, field));
@@ -383,8 +390,84 @@ export async function runWizard(ask: Asker, seed: readonly SpecLayer[], options:
     const service = now().serviceCidr ?? "";
     await askText("dnsServiceIP", ["dnsServiceIP"], "DNS service IP (inside the service CIDR; .10 by convention)", proposals().dnsServiceIP(service), (v) => ({ dnsServiceIP: v }));
   }
+
+  // 8. Production (issue 11): zones, a user pool, API server access. Their defaults keep what the same command gives
+  // without the wizard (no zones, one pool, a public API server), and a run whose every value was given stays silent.
+  if (asked > 0) await askProduction();
+  settle(PRODUCTION_FIELDS);
   return answers;
+
+  async function askProduction(): Promise<void> {
+    const ownVnet = now().vnet.managed !== true && now().vnetSubnetId === undefined;
+    // Zones only where the region has them (ZONE-02); zonal pools make aks-net's firewall and public IPs zone-redundant.
+    const zoneField = "nodePools[0].availabilityZones";
+    const location = now().location;
+    if (!given(zoneField) && typeof location === "string" && ZONAL_REGIONS.includes(regionName(location))) {
+      const zoneOptions: Option<string>[] = [
+        { value: "none", name: "no zones", description: "Azure places the nodes; a zone outage can take them all", patch: {} },
+        { value: "all", name: `zones ${ALL_ZONES.join(", ")}`, description: "nodes spread over the region's zones: survives a zone outage; aks-net's firewall and public IPs are zone-redundant too", patch: { nodePools: [{ availabilityZones: [...ALL_ZONES] }] } },
+      ];
+      await askChoice(zoneField, [zoneField], "Availability zones for the nodes", zoneOptions, "none");
+    }
+    settle([zoneField]);
+
+    // A user pool next to the system pool, only when asked for (more pools: nodePools[] in the spec file).
+    if (!given("nodePools[1]") && now().nodePools.length === 1) {
+      const more = await ask.select<"no" | "yes">({
+        id: "nodePools[1]",
+        message: "Add a user node pool?",
+        choices: [
+          { value: "no", name: "no", description: "one system pool runs everything (more pools: nodePools in the spec file)" },
+          { value: "yes", name: "yes", description: "a User pool for your workloads, in the node subnet or a subnet of its own" },
+        ],
+        default: "no",
+      });
+      if (more === "yes") await askUserPool(ownVnet);
+    }
+    settle(["nodePools[1].vnetSubnetCidr"]);
+
+    // Who reaches the API server; the default keeps the public endpoint.
+    if (!given("apiServerAccessProfile") && !given("vnet.apiServerSubnetCidr")) {
+      const access: Option<string>[] = [
+        { value: "public", name: "public", description: "a public endpoint, open to any address (access still needs credentials)", patch: {} },
+        { value: "authorized", name: "public, from authorized IP ranges only", description: "reachable from the ranges you list; aks-net adds the egress IP of the firewall or NAT gateway it builds", patch: {} },
+        { value: "private", name: "private cluster", description: "a private endpoint in the VNet and a private DNS zone; reached from the VNet or a network peered to it", patch: { apiServerAccessProfile: { enablePrivateCluster: true } } },
+        ...(ownVnet ? [{ value: "vnet", name: "API Server VNet Integration", description: "the API server gets an address in a delegated /28 of the VNet; its public endpoint stays", patch: { apiServerAccessProfile: { enableVnetIntegration: true } } }] : []),
+      ];
+      const choice = await askChoice("apiServerAccessProfile", ["apiServerAccessProfile"], "API server access", access, "public");
+      if (choice === "authorized") {
+        await askText("apiServerAccessProfile.authorizedIPRanges", ["apiServerAccessProfile.authorizedIPRanges"], "Authorized IP ranges (public IPv4 CIDRs, comma-separated)", undefined, (v) => ({ apiServerAccessProfile: { authorizedIPRanges: splitList(v).map((x) => x.trim()) } }));
+      }
+      if (choice === "vnet") {
+        await askText("vnet.apiServerSubnetCidr", ["vnet.apiServerSubnetCidr", "apiServerAccessProfile.subnetId"], "API server subnet (a /28 delegated to AKS, used by nothing else)", proposals().apiServerSubnet(), (v) => ({ vnet: { apiServerSubnetCidr: v } }));
+      }
+    }
+  }
+
+  /** The second pool: name, node count, and its subnet (the node subnet, or one of its own in the VNet aks-net builds). */
+  async function askUserPool(ownVnet: boolean): Promise<void> {
+    const zones = now().nodePools[0]?.availabilityZones;
+    const userPool = (extra: Record<string, unknown>): SpecInput => ({ nodePools: [{}, { mode: "User", ...(zones === undefined ? {} : { availabilityZones: [...zones] }), ...extra }] });
+    await askText("nodePools[1].name", ["nodePools[1].name"], "Name of the user pool (lowercase letters and digits)", "user1", (v) => (required("the pool name")(v), userPool({ name: v.trim() })));
+    await askCount("nodePools[1].count", "Nodes in the user pool", 3, (n) => userPool({ count: n }));
+    if (!ownVnet) return;
+    const where = await ask.select<"shared" | "own">({
+      id: "nodePools[1].vnetSubnetName",
+      message: "Subnet of the user pool's nodes",
+      choices: [
+        { value: "shared", name: "the node subnet", description: "both pools in one subnet, which must hold all their nodes" },
+        { value: "own", name: "a node subnet of its own", description: "its own subnet in the VNet, with the node subnet's route table, NAT gateway and NSG" },
+      ],
+      default: "shared",
+    });
+    if (where !== "own") return;
+    const pool = now().nodePools[1];
+    await askText("nodePools[1].vnetSubnetCidr", ["nodePools[1].vnetSubnetCidr"], `Node subnet of pool ${pool?.name ?? "user1"} (${pool?.count ?? "?"} nodes + surge)`, proposals().poolSubnet(1), (v) => ({ nodePools: [{}, { vnetSubnetCidr: v }] }));
+  }
 }
+
+/** Asked last, and only in a run that asked something else: they wait until then (see RANGE_FIELDS). */
+const PRODUCTION_FIELDS = ["vnet.apiServerSubnetCidr", "apiServerAccessProfile.subnetId", "nodePools[1].vnetSubnetCidr"];
 
 /** The answer "put the nodes into this existing subnet": it becomes the node subnet and leaves the other-subnets list. */
 function adopt(subnets: readonly SubnetSpec[], subnet: SubnetSpec): SpecInput {
