@@ -23,8 +23,10 @@ export interface ArmPort {
   /**
    * PUT `body` and wait for the long-running operation; resolves with the final REST body. `planned` is the part of
    * the body the plan sets (an update body also carries what Azure already had): the port must send all of it.
+   * `mode` "create": create only (If-None-Match: *); "update": `body` is Azure's current body with the plan laid
+   * over it, and every property in it goes out as it is, whatever the SDK's model knows.
    */
-  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body, ifMatch?: string, createOnly?: boolean): Promise<Body>;
+  put(res: ResourceRef, body: Body, signal: AbortSignal, planned?: Body, ifMatch?: string, mode?: PutMode): Promise<Body>;
   /** DELETE and wait until gone; a resource that is already gone is not an error. */
   delete(res: ResourceRef, signal: AbortSignal, ifMatch?: string): Promise<void>;
   /**
@@ -33,6 +35,9 @@ export interface ArmPort {
    */
   check?(res: ResourceRef, body: Body, planned: Body): Promise<void>;
 }
+
+/** How a PUT relates to what Azure has: a create of a resource that is absent, or an update of the body that was read. */
+export type PutMode = "create" | "update";
 
 /** A write sent with If-Match was refused (412): the resource changed since it was read. */
 export class StaleEtagError extends Error {}
@@ -144,6 +149,12 @@ export interface ApplyResult {
 /** provisioningState values that mean an operation is still running; a step waits instead of writing again. */
 const TRANSITIONAL = new Set(["creating", "updating", "deleting", "accepted", "provisioning", "migrating", "upgrading", "scaling", "starting", "stopping", "running", "inprogress"]);
 
+/** The etag a write's If-Match names: Network's `etag`, or AKS's `eTag`; undefined for types without one. */
+export function etagOf(body: Body | undefined): string | undefined {
+  const e = body?.["etag"] ?? body?.["eTag"];
+  return typeof e === "string" ? e : undefined;
+}
+
 export function provisioningState(body: Body | undefined): string | undefined {
   const props = body?.["properties"] as Body | undefined;
   const s = props?.["provisioningState"] ?? body?.["provisioningState"];
@@ -225,7 +236,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       try {
         // Kept, but given back what aks-net put in it (its rule collections in a firewall that stays).
         if (decision.keep !== undefined && decision.body !== undefined) {
-          return { action: "update", kept: decision.keep, body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch) };
+          return { action: "update", kept: decision.keep, body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch, current === undefined ? undefined : "update") };
         }
         if (op.action === "delete") {
           if (current === undefined) return { action: "unchanged" };
@@ -233,7 +244,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
           return { action: "delete" };
         }
         if (decision.body === undefined) return { action: "unchanged", ...(current ? { body: current } : {}) };
-        return { action: current === undefined ? "create" : "update", body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch) };
+        return { action: current === undefined ? "create" : "update", body: await port.put(op, decision.body, sig, decision.planned ?? decision.body, decision.ifMatch, current === undefined ? undefined : "update") };
       } catch (e) {
         if (!(e instanceof StaleEtagError) || attempt >= STALE_RETRIES) throw e;
         reporter.note?.(op, "changed in Azure since it was read: reading it again");
@@ -241,7 +252,7 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
   };
 
-  const ensure = async (op: Operation, sig: AbortSignal, again = false): Promise<{ action: Action; body?: Body; kept?: string }> => {
+  const ensure = async (op: Operation, sig: AbortSignal, attempt = 0): Promise<{ action: Action; body?: Body; kept?: string }> => {
     if (options.recheck && (op.action === "delete" || op.action === "update")) return rechecked(op, options.recheck, sig);
     if (op.action === "delete") {
       const current = await settle(op, await read(op, sig), sig);
@@ -251,10 +262,10 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     }
     // What the plan decided (an update's op.body is already merged with what Azure had at planning time).
     const desired: DesiredResource = { ...op, body: await resolveBody({ ...op, body: op.desired ?? op.body }, lookup, sig) };
-    let current = await settle(op, again ? await port.get(op, sig) : await read(op, sig), sig);
+    let current = await settle(op, attempt > 0 ? await port.get(op, sig) : await read(op, sig), sig);
     let diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
     const writes = (): boolean => diff.operations[0]?.action !== "unchanged" || provisioningState(current)?.toLowerCase() === "failed" || (current !== undefined && lacksTags(current, op.ownTags));
-    if (current !== undefined && options.initial && writes()) {
+    if (current !== undefined && options.initial && attempt === 0 && writes()) {
       // An update is merged with a read taken now, not the planning read: what the user added since is kept.
       current = await settle(op, await port.get(op, sig), sig);
       diff = diffPlan([desired], current === undefined ? new Map() : new Map([[op.resourceId, current]]));
@@ -274,11 +285,13 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     const sent = action === "create" ? fillSecrets(body, options.secrets ?? new Map()) : withoutSecrets(body);
     try {
       // A create is create-only (If-None-Match: *): another run that made it meanwhile is found, never written over.
-      return { action, body: await port.put(op, sent, sig, withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op)), undefined, action === "create") };
+      // An update carries If-Match of the body it was merged with: what someone changed since is never overwritten.
+      const planned = withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op));
+      return { action, body: await port.put(op, sent, sig, planned, action === "update" ? etagOf(current) : undefined, action) };
     } catch (e) {
-      if (action !== "create" || again || !(e instanceof StaleEtagError)) throw e;
-      reporter.note?.(op, "created meanwhile by another run: reading it again");
-      return ensure(op, sig, true);
+      if (!(e instanceof StaleEtagError) || attempt >= STALE_RETRIES) throw e;
+      reporter.note?.(op, action === "create" ? "created meanwhile by another run: reading it again" : "changed in Azure since it was read: reading it again");
+      return ensure(op, sig, attempt + 1);
     }
   };
 
@@ -352,7 +365,8 @@ export async function checkWrites(plan: Plan, port: ArmPort, initial: ObservedSt
     const current = findObserved(initial, op.resourceId);
     const body = current === undefined ? desired : withOwnTags(mergeForUpdate(current, desired), op.ownTags);
     try {
-      await port.check(op, body, current === undefined ? desired : ownPart(plannedPart(body, desired), op));
+      // As the step sends it: an update carries no secret (Azure keeps its own; a GET never returns one).
+      await port.check(op, body, current === undefined ? desired : withoutSecrets(ownPart(plannedPart(body, desired), op)));
     } catch (e) {
       if (e instanceof Error) e.message = `${e.message} (found before the first write: nothing was changed)`;
       throw e;

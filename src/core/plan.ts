@@ -827,7 +827,7 @@ interface Difference {
 /** Body paths whose lists aks-net only ever adds to (it never removes a user's address space). */
 const ADDITIVE = new Set(["properties.addressSpace.addressPrefixes"]);
 /** Keys Azure computes; never compared, never sent back. */
-const READ_ONLY = new Set(["etag", "provisioningState", "resourceGuid", "systemData"]);
+const READ_ONLY = new Set(["etag", "eTag", "provisioningState", "resourceGuid", "systemData"]);
 
 /** Per type: paths Azure cannot change in place. Cluster-wide network settings are fixed at create. */
 const IMMUTABLE: Record<string, RegExp> = {

@@ -18,7 +18,7 @@
  * reverse, so a resource goes only after everything that needs it is gone.
  */
 import { API_VERSIONS, NETWORK_CONTRIBUTOR_ROLE, TYPES, nameOf, resourceGroupId, roleAssignmentId, roleAssignmentName, roleDefinitionId } from "./arm-bodies.ts";
-import { typeFromId } from "./apply.ts";
+import { etagOf, typeFromId } from "./apply.ts";
 import type { Recheck } from "./apply.ts";
 import { JOURNAL_VERSION, fingerprint, trustedEntries } from "./journal.ts";
 import { NAMES } from "./names.ts";
@@ -694,7 +694,7 @@ export interface FreshRead {
 export function recheckStep(t: Teardown, op: Operation, fresh: FreshRead): Recheck {
   const k = lc(op.resourceId);
   if (fresh.body === undefined) return op.action === "delete" ? {} : { keep: "it no longer exists" };
-  const etag = typeof fresh.body["etag"] === "string" ? fresh.body["etag"] : undefined;
+  const etag = etagOf(fresh.body);
   const base = world(t.input);
   const byId = new Map(base.byId);
   const ids = new Map(base.ids);

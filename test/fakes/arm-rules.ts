@@ -128,6 +128,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
   delete body["name"];
   delete body["type"];
   delete body["etag"];
+  delete body["eTag"];
   const p: Json = { ...props(body) };
   const out: BuiltWrite = { body: {}, upsertChildren: [], removeChildren: [], sideEffects: [] };
 
@@ -184,6 +185,8 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
     name,
     type: canonicalType(type),
     ...(t.startsWith("microsoft.network/") ? { etag: `W/"${stableGuid(`${key(id)}:${Date.now()}:${Math.random()}`)}"` } : {}),
+    // AKS names its entity tag `eTag` (ManagedCluster, API 2024-05-01 and later) and honours If-Match on it.
+    ...(t === T.cluster ? { eTag: stableGuid(`${key(id)}:${Date.now()}:${Math.random()}`) } : {}),
     ...body,
   };
   return out;
@@ -219,14 +222,21 @@ const NAME_RULES: { test: (t: string) => boolean; rule: RegExp; error: (name: st
 ];
 
 /**
- * Read-only properties Azure computes from other resources (REST spec `readOnly`): a PUT never sets or clears them,
- * whatever its body says (the SDK drops them from a body it serializes). Seeds (validate off) may set them.
+ * Read-only properties (REST spec `readOnly`) Azure computes: a PUT never sets or clears them, whatever its body says.
+ * A client may send them back as a GET gave them (the ARM RPC: a GET body can be changed and PUT back without
+ * filtering read-only properties, Azure/oav#986) and the resource provider ignores them, keeping its own values; the
+ * SDK drops the ones its model knows, aks-net's update bodies carry them. Seeds (validate off) may set them. Values the
+ * fake recomputes on every write (provisioningState, a cluster's fqdn, powerState, ...) are restored and then recomputed.
  */
 const COMPUTED: Record<string, string[]> = {
+  [T.vnet]: ["resourceGuid", "flowLogs", "defaultPublicNatGateway"],
   [T.subnet]: ["ipConfigurations", "ipConfigurationProfiles", "privateEndpoints", "resourceNavigationLinks", "serviceAssociationLinks", "purpose"],
-  [T.routeTable]: ["subnets"],
-  [T.nat]: ["subnets"],
-  [T.nsg]: ["subnets", "networkInterfaces"],
+  [T.routeTable]: ["subnets", "resourceGuid"],
+  [T.pip]: ["ipConfiguration", "resourceGuid"],
+  [T.nat]: ["subnets", "resourceGuid"],
+  [T.nsg]: ["subnets", "networkInterfaces", "resourceGuid"],
+  [T.firewall]: ["resourceGuid"],
+  [T.cluster]: ["powerState", "maxAgentPools", "currentKubernetesVersion", "fqdn", "azurePortalFQDN", "privateFQDN", "resourceUID"],
 };
 
 function keepComputed(t: string, p: Json, existing: Json | undefined): void {
@@ -909,6 +919,9 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
     pool["provisioningState"] = ctx.provisioningState;
     pool["powerState"] = { code: "Running" };
     pool["orchestratorVersion"] ??= p["kubernetesVersion"] ?? "1.33.3";
+    // Read-only: the version the nodes run, whatever a PUT echoes (AKS GETs return it, with the node image).
+    pool["currentOrchestratorVersion"] = pool["orchestratorVersion"];
+    pool["nodeImageVersion"] ??= "AKSUbuntu-2204gen2containerd-202511.07.0";
   }
   p["agentPoolProfiles"] = pools;
   buildWindowsProfile(p, pools, String(plugin), ctx);

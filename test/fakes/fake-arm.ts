@@ -904,7 +904,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
    * If-None-Match `*` means "must not exist"; otherwise 412 PreconditionFailed and nothing is written.
    */
   function checkPrecondition(existing: StoredResource | undefined): void {
-    const current = existing ? str(existing.body["etag"]) : undefined;
+    const current = existing ? (str(existing.body["etag"]) ?? str(existing.body["eTag"])) : undefined;
     const failed = (): ArmError => new ArmError(412, "PreconditionFailed", `The condition specified using HTTP conditional header(s) is not met. If-Match: ${currentIfMatch ?? ""}${current ? `, current etag: ${current}` : ", the resource does not exist"}.`);
     if (currentIfMatch !== undefined) {
       if (!existing) throw failed();
