@@ -91,7 +91,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
         .addOption(new Option("-o, --output <format>", "output format: human, json, sarif (SARIF 2.1.0), github (workflow annotations)").choices(["human", "json", "sarif", "github"]).default("human"))
         .option("--from <file>", "validate what another tool will deploy: a Terraform plan as JSON (terraform show -json), an ARM template or Bicep's compiled JSON (- reads stdin)")
         .addOption(new Option("--from-kind <kind>", "the kind of --from, when not detected from its content").choices(["terraform", "arm", "bicep"]))
-        .option("--param <name=value|@file>", "ARM/Bicep template parameter, or @FILE a parameters file (repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+        .option("--param <name=value|@file>", "ARM/Bicep template parameter, or @FILE a parameters file (JSON or .bicepparam; repeatable)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
         .option("--from-cluster", "validate a running cluster (read-only, with -g and -n): its network profile and pools, its subnets, route table and peerings as --live reads them")
         .option("--from-resource <address>", "the cluster to validate when --from declares several (Terraform address, template resource name)")
         .option("--live", "also read the target VNet, peerings, route tables, permissions and quota from Azure (read-only)")

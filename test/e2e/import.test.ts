@@ -51,6 +51,8 @@ const PAIRS: { name: string; from: string[]; spec: string; at: RegExp; rules?: s
   { name: "Terraform azurerm: subnet delegation blocks, NSG and NAT gateway association resources", from: [`${TF}/azurerm-subnet-facts.plan.json`], spec: `${EQ}/azurerm-subnet-facts.yaml`, at: /^azurerm_[a-z_]+\.[a-z_]+/, rules: ["CMP-15", "BYO-02"] },
   { name: "ARM template with a parameters file and --param", from: [`${ARM}/firewall-pod-subnet.json`, "--param", `@${ARM}/firewall-pod-subnet.parameters.json`, "--param", "firewallTier=Premium"], spec: `${EQ}/arm-firewall-pod-subnet.yaml`, at: /^resources\[\d+\]\./ },
   { name: "ARM template: pools with node and pod subnets of their own, inline and as an agentPools child resource", from: [`${ARM}/pool-subnets.json`], spec: `${EQ}/arm-pool-subnets.yaml`, at: /^resources\[\d+\]\./, rules: ["CAP-14", "OVL-08"] },
+  { name: "ARM template with a .bicepparam file and --param", from: [`${ARM}/firewall-pod-subnet.json`, "--param", `@${ARM}/firewall-pod-subnet.bicepparam`, "--param", "firewallTier=Premium"], spec: `${EQ}/arm-firewall-pod-subnet.yaml`, at: /^resources\[\d+\]\./ },
+  { name: "ARM template with copy loops: property (subnets, pools), resource (subnets) and variable loops, copyIndex()", from: [`${ARM}/copy-loops.json`], spec: `${EQ}/arm-copy-loops.yaml`, at: /^resources\[\d+\](\[copy \d+\])?\./, rules: ["OVL-08"] },
   { name: "Bicep-compiled template, the VNet in a module (nested deployment)", from: [`${ARM}/overlay-module.bicep.json`, "--from-kind", "bicep"], spec: `${EQ}/bicep-overlay-module.yaml`, at: /^resources\[\d+\]\./ },
 ];
 
@@ -154,6 +156,45 @@ describe("validate --from: what the source cannot know is named, never guessed",
       });
       assert.ok(d.errors.some((f) => f.rule === "CMP-15" && f.source?.file === path), JSON.stringify(d.errors));
       assert.ok(d.errors.some((f) => f.rule === "BYO-02" && f.source?.at === "resources[1].properties.subnets[0].properties.natGateway.id"), JSON.stringify(d.errors));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("ARM: a copy loop whose count is not known is named, and expanded once --param gives it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-arm-"));
+    try {
+      const t = JSON.parse(readFileSync(join(ROOT, ARM, "copy-loops.json"), "utf8")) as { parameters: Record<string, Record<string, unknown>> };
+      delete t.parameters["extraCount"]!["defaultValue"];
+      delete t.parameters["poolCount"]!["defaultValue"];
+      const path = join(dir, "t.json");
+      writeFileSync(path, JSON.stringify(t));
+      const d = report(await runCli(["validate", "--from", path, "-o", "json"]));
+      const src = d.warnings.filter((f) => f.rule === "SRC-01");
+      assert.deepEqual(src.map((f) => f.fields[0]).sort(), ["nodePools", "vnet.existingSubnets"]);
+      assert.match(src.find((f) => f.fields[0] === "vnet.existingSubnets")?.message ?? "", /copy loop aks-net cannot expand: its copy count is not known before deployment \(.*parameter 'extraCount' has no value/);
+      assert.match(src.find((f) => f.fields[0] === "nodePools")?.message ?? "", /the copy loop 'agentPoolProfiles'/);
+      assert.equal(all(d).some((f) => f.rule === "OVL-08"), false, "the subnets of the loop are not judged");
+      const given = report(await runCli(["validate", "--from", path, "--param", "extraCount=2", "--param", "poolCount=2", "-o", "json"]));
+      const fixture = report(await runCli(["validate", "--from", `${ARM}/copy-loops.json`, "-o", "json"]));
+      assert.deepEqual(comparable(given), comparable(fixture));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a .bicepparam value that is an expression is SRC-01 for the field it feeds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-bicepparam-"));
+    try {
+      const path = join(dir, "main.bicepparam");
+      writeFileSync(path, "using 'main.bicep'\nparam clusterName = 'shop'\nparam serviceCidr = readEnvironmentVariable('SERVICE_CIDR')\n");
+      const d = report(await runCli(["validate", "--from", `${ARM}/firewall-pod-subnet.json`, "--param", `@${path}`, "-o", "json"]));
+      const src = d.warnings.filter((f) => f.rule === "SRC-01");
+      // dnsServiceIP is cidrHost(serviceCidr, 9): unknown with it; the rest of the network profile stays known.
+      assert.deepEqual(src.map((f) => f.fields[0]).sort(), ["dnsServiceIP", "serviceCidr"]);
+      for (const f of src) assert.match(f.message, /param serviceCidr in the \.bicepparam file is an expression/);
+      assert.equal(d.spec["networkPolicy"], "calico");
+      assert.equal(d.spec["name"], "shop", "the literal values are read");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

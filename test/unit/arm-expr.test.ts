@@ -1,6 +1,6 @@
 /** ARM template expressions as aks-net evaluates them offline (core/import/arm-expr.ts). */
 import assert from "node:assert/strict";
-import { evaluate, evalExpression } from "../../src/core/import/arm-expr.ts";
+import { copyCount, evaluate, evalExpression, inCopy } from "../../src/core/import/arm-expr.ts";
 import { Unknown } from "../../src/core/import/model.ts";
 
 const ctx = {
@@ -42,5 +42,22 @@ describe("ARM template expressions", () => {
     assert.ok(ev("'open") instanceof Unknown);
     assert.equal(evaluate("[[not an expression]", ctx), "[not an expression]");
     assert.deepEqual(evaluate({ a: ["[parameters('count')]", "plain"] }, ctx), { a: [3, "plain"] });
+  });
+
+  it("copy loops: copyIndex() by loop name and offset, property loops become arrays, counts only 0-800 and known", () => {
+    const outer = inCopy(ctx, "pools", 2);
+    const inner = inCopy(outer, "subnets", 5);
+    assert.equal(evalExpression("copyIndex()", inner), 5, "the innermost loop");
+    assert.equal(evalExpression("copyIndex('pools', 1)", inner), 3, "a named loop, with an offset");
+    assert.equal(evalExpression("copyIndex(10)", outer), 12);
+    assert.ok(evalExpression("copyIndex()", ctx) instanceof Unknown, "outside a loop");
+    assert.ok(evalExpression("copyIndex('nope')", outer) instanceof Unknown, "a loop that is not being expanded");
+    assert.deepEqual(evaluate({ copy: [{ name: "subnets", count: "[parameters('count')]", input: { name: "[format('s{0}', copyIndex('subnets'))]" } }], other: 1 }, ctx), { subnets: [{ name: "s0" }, { name: "s1" }, { name: "s2" }], other: 1 });
+    assert.equal(copyCount({ count: 800 }, ctx), 800);
+    for (const count of [801, -1, 1.5, "3", "[parameters('missing')]"]) assert.ok(copyCount({ count }, ctx) instanceof Unknown, `count ${JSON.stringify(count)}`);
+    assert.deepEqual(evalExpression("range(2, 3)", ctx), [2, 3, 4]);
+    assert.equal(evalExpression("div(7, 2)", ctx), 3);
+    assert.equal(evalExpression("mod(7, 2)", ctx), 1);
+    assert.ok(evalExpression("div(7, 0)", ctx) instanceof Unknown);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { UsageError } from "../../core/errors.ts";
 import { fromArmTemplate, isArmTemplate, parseParams } from "../../core/import/arm.ts";
+import { isBicepParams, parseBicepParams } from "../../core/import/bicepparam.ts";
 import type { Imported } from "../../core/import/model.ts";
 import { fromTerraformPlan, isTerraformPlan } from "../../core/import/terraform.ts";
 import { fieldAncestors, locateJson } from "../../core/locate.ts";
@@ -103,12 +104,16 @@ function readParamsFile(path: string, _io: Pick<Io, "stdin">): unknown {
   } catch (e) {
     throw new UsageError(`cannot read --param @${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  // A Bicep parameters file: its literal values, as a JSON parameters file would give them.
+  if (/\.bicepparam$/i.test(path) || isBicepParams(text)) {
+    return { parameters: Object.fromEntries([...parseBicepParams(text, path)].map(([k, value]) => [k, { value }])) };
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) throw tooDeep(path);
-    throw new UsageError(`--param @${path} is not a JSON parameters file: ${String((e as Error).message).split("\n")[0]}`);
+    throw new UsageError(`--param @${path} is not a JSON parameters file: ${String((e as Error).message).split("\n")[0]}`, "pass an ARM parameters file (JSON) or a .bicepparam file");
   }
   if (depthOver(doc, MAX_IMPORT_DEPTH, text.length + 1000)) throw tooDeep(path);
   return doc;

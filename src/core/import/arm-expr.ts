@@ -10,6 +10,41 @@ import { Unknown } from "./model.ts";
 export interface ExprContext {
   parameter(name: string): unknown;
   variable(name: string): unknown;
+  /** copyIndex(): the index of the copy loop being expanded (the innermost one, or the one named). */
+  copyIndex?(loop: string | undefined): number | undefined;
+}
+
+/** Azure's limit on a copy loop's count (copy-resources.md: "count can't exceed 800"). */
+export const MAX_COPY = 800;
+
+/** A copy loop's count when it evaluates to a whole number 0-800, else an Unknown naming why. */
+export function copyCount(copy: unknown, ctx: ExprContext): number | Unknown {
+  const count = evaluate((copy as Record<string, unknown> | null)?.["count"], ctx);
+  if (count instanceof Unknown) return new Unknown(`its copy count is not known before deployment (${count.why})`);
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_COPY) return new Unknown(`its copy count ${JSON.stringify(count)} is not a whole number 0-${MAX_COPY}`);
+  return count;
+}
+
+/** The context inside iteration `index` of loop `name`: copyIndex() and copyIndex('name') give `index`. */
+export function inCopy(ctx: ExprContext, name: unknown, index: number): ExprContext {
+  const loop = typeof name === "string" ? name.toLowerCase() : undefined;
+  return { ...ctx, copyIndex: (asked) => (asked === undefined || asked.toLowerCase() === loop ? index : ctx.copyIndex?.(asked)) };
+}
+
+/**
+ * Property and variable copy loops (`"copy": [{"name", "count", "input"}]`): each becomes the array `name` of
+ * `count` evaluated inputs, or an Unknown when its count cannot be known.
+ */
+export function expandCopies(entries: unknown[], ctx: ExprContext, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const e of entries) {
+    const entry = (typeof e === "object" && e !== null ? e : {}) as Record<string, unknown>;
+    const name = evaluate(entry["name"], ctx, depth + 1);
+    if (typeof name !== "string") continue;
+    const count = copyCount(entry, ctx);
+    out[name] = count instanceof Unknown ? new Unknown(`the copy loop '${name}': ${count.why}`) : Array.from({ length: count }, (_, i) => evaluate(entry["input"], inCopy(ctx, name, i), depth + 1));
+  }
+  return out;
 }
 
 type Token = { t: "str"; v: string } | { t: "num"; v: number } | { t: "id"; v: string } | { t: "p"; v: string };
@@ -25,7 +60,11 @@ export function evaluate(value: unknown, ctx: ExprContext, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => evaluate(v, ctx, depth + 1));
   if (typeof value === "object" && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = evaluate(v, ctx, depth + 1);
+    for (const [k, v] of Object.entries(value)) {
+      // A property copy loop (an array of {name, count, input}; a resource's own copy is an object) makes its arrays.
+      if (k.toLowerCase() === "copy" && Array.isArray(v) && v.every((e) => typeof e === "object" && e !== null && "input" in e)) Object.assign(out, expandCopies(v, ctx, depth));
+      else out[k] = evaluate(v, ctx, depth + 1);
+    }
     return out;
   }
   return value;
@@ -150,7 +189,10 @@ function tokenize(text: string): Token[] {
 
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v));
 
-/** Runs one template function; an Unknown argument makes the result unknown (if() only needs its condition). */
+/**
+ * Runs one template function; an Unknown argument makes the result unknown (if() only needs its condition, and
+ * createObject()/createArray() hold it as an element).
+ */
 function call(name: string, args: unknown[], ctx: ExprContext): unknown {
   const fn = name.toLowerCase();
   if (fn === "if") {
@@ -159,7 +201,8 @@ function call(name: string, args: unknown[], ctx: ExprContext): unknown {
     return cond ? a : b;
   }
   const unknownArg = args.find((a) => a instanceof Unknown);
-  if (unknownArg && fn !== "coalesce") return unknownArg;
+  // A container keeps an unknown element as such: the object's other keys stay known.
+  if (unknownArg && !["coalesce", "createobject", "createarray"].includes(fn)) return unknownArg;
   const a = args;
   switch (fn) {
     case "parameters":
@@ -237,6 +280,18 @@ function call(name: string, args: unknown[], ctx: ExprContext): unknown {
       } catch {
         return new Unknown("json() of text that is not JSON");
       }
+    case "copyindex": {
+      const loop = typeof a[0] === "string" ? a[0] : undefined;
+      const offset = typeof a[0] === "number" ? a[0] : typeof a[1] === "number" ? a[1] : 0;
+      const index = ctx.copyIndex?.(loop);
+      return index === undefined ? new Unknown(`copyIndex(${loop === undefined ? "" : `'${loop}'`}) outside a copy loop aks-net expands`) : index + offset;
+    }
+    case "range":
+      return Number.isInteger(a[0]) && Number.isInteger(a[1]) && (a[1] as number) >= 0 && (a[1] as number) <= 10_000 ? Array.from({ length: a[1] as number }, (_, i) => (a[0] as number) + i) : new Unknown("range() with a count that is not a whole number 0-10000");
+    case "div":
+      return a[1] === 0 ? new Unknown("div() by zero") : Math.trunc((a[0] as number) / (a[1] as number));
+    case "mod":
+      return a[1] === 0 ? new Unknown("mod() by zero") : (a[0] as number) % (a[1] as number);
     case "resourceid":
       return resourceId(a.map(str));
     case "cidrsubnet":

@@ -7,7 +7,7 @@
 import { UsageError } from "../errors.ts";
 import { dig, mapClusterBody } from "./aks-body.ts";
 import type { Path } from "./aks-body.ts";
-import { evaluate } from "./arm-expr.ts";
+import { copyCount, evaluate, expandCopies, inCopy } from "./arm-expr.ts";
 import type { ExprContext } from "./arm-expr.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
@@ -85,18 +85,26 @@ export function fromArmTemplate(doc: Json, params: ParamValues, select?: string)
 
 /** Walks a template's resources (children and nested deployments too), each evaluated in its template's context. */
 function collect(template: Json, params: ParamValues, ptr: string, at: string, out: ArmResource[], b: ImportBuilder, top: boolean, outer?: ExprContext): void {
-  const ctx = outer ?? context(template, params, top);
+  const top0 = outer ?? context(template, params, top);
   const list = template["resources"];
   const entries: [string, unknown][] = Array.isArray(list) ? list.map((r, i) => [String(i), r]) : typeof list === "object" && list !== null ? Object.entries(list) : [];
-  const walk = (res: unknown, rptr: string, rat: string, parent?: { type: string; name: unknown }): void => {
+  const walk = (res: unknown, rptr: string, rat: string, parent?: { type: string; name: unknown }, ctx = top0): void => {
     if (typeof res !== "object" || res === null) return;
     const raw = res as Json;
-    if (raw["condition"] !== undefined && evaluate(raw["condition"], ctx) === false) return;
     const type = `${parent ? `${parent.type}/` : ""}${String(raw["type"] ?? "")}`.toLowerCase();
-    if (raw["copy"] !== undefined) {
-      if (/virtualnetworks|subnets|routetables|managedclusters/.test(type)) b.unknown("vnet.existingSubnets", { at: rat, pointer: rptr }, `${type} is declared in a copy loop, which aks-net does not expand`);
+    const copy = raw["copy"];
+    if (copy !== undefined && !Array.isArray(copy)) {
+      // A resource copy loop with a count known offline is expanded, copyIndex() evaluated per copy; else it is named.
+      const count = copyCount(copy, ctx);
+      if (count instanceof Unknown) {
+        if (/virtualnetworks|subnets|routetables|managedclusters|azurefirewalls/.test(type)) b.unknown("vnet.existingSubnets", { at: rat, pointer: rptr }, `${type} is declared in a copy loop aks-net cannot expand: ${count.why}`);
+        return;
+      }
+      const { copy: _loop, ...one } = raw;
+      for (let i = 0; i < count; i++) walk(one, rptr, `${rat}[copy ${i}]`, parent, inCopy(ctx, (copy as Json)["name"], i));
       return;
     }
+    if (raw["condition"] !== undefined && evaluate(raw["condition"], ctx) === false) return;
     const body = evaluate(raw, ctx) as Json;
     const own = body["name"];
     const name = parent && typeof parent.name === "string" && typeof own === "string" ? `${parent.name}/${own}` : parent ? new Unknown("a child resource of an unknown parent") : own;
@@ -114,7 +122,7 @@ function collect(template: Json, params: ParamValues, ptr: string, at: string, o
     }
     out.push({ type, name, body, ptr: rptr, at: rat });
     const children = raw["resources"];
-    if (Array.isArray(children)) children.forEach((c, i) => walk(c, `${rptr}/resources/${i}`, `${rat}.resources[${i}]`, { type, name }));
+    if (Array.isArray(children)) children.forEach((c, i) => walk(c, `${rptr}/resources/${i}`, `${rat}.resources[${i}]`, { type, name }, ctx));
   };
   for (const [key, res] of entries) walk(res, `${ptr}/resources/${key}`, `${at ? `${at}.` : ""}resources${Array.isArray(list) ? `[${key}]` : `.${key}`}`);
 }
@@ -139,8 +147,14 @@ function context(template: Json, given: ParamValues, top: boolean): ExprContext 
     },
     variable(name) {
       const key = ci(variables, name);
-      if (key === undefined) return new Unknown(`variable '${name}' is not declared`);
-      if (key === "copy") return new Unknown("variable copy loops are not expanded");
+      const loops = variables["copy"];
+      // A variable copy loop declares the variables it names.
+      if ((key === undefined || key === "copy") && Array.isArray(loops)) {
+        const made = once("v:copy", () => expandCopies(loops, ctx)) as Json;
+        const hit = ci(made, name);
+        if (hit !== undefined) return made[hit];
+      }
+      if (key === undefined || key === "copy") return new Unknown(`variable '${name}' is not declared`);
       return once(`v:${key}`, () => evaluate(variables[key], ctx));
     },
   };
