@@ -56,7 +56,7 @@ const io: Io = {
     return (style ??= makeStyle(colorEnabled({ write: () => undefined, get isTTY() { return io.stderr.isTTY; } }, process.env, colorFlag)));
   },
   get interactive() {
-    return isInteractive(process.stdin, io.stdout, process.env);
+    return isInteractive({ get isTTY() { return process.stdin.isTTY; } }, io.stdout, process.env);
   },
   get signal() {
     return (controller ??= new AbortController()).signal;

@@ -39,10 +39,10 @@ export function makeStyle(enabled: boolean): ChalkInstance {
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
-/** True when prompting is allowed at all. */
+/** True when prompting is allowed at all. stdin is looked at last: making process.stdin loads file or socket streams. */
 export function isInteractive(stdin: { isTTY?: boolean }, stdout: Out, env: Record<string, string | undefined>): boolean {
   const ci = env["CI"] !== undefined && env["CI"] !== "" && env["CI"] !== "false" && env["CI"] !== "0";
-  return stdin.isTTY === true && stdout.isTTY === true && !ci;
+  return !ci && stdout.isTTY === true && stdin.isTTY === true;
 }
 
 /** Styling for data written to stdout: colour follows stdout's terminal (io.style follows stderr); --no-color still wins. */

@@ -4,7 +4,7 @@
  * Both must behave the same, and each bundle keeps one code cache, the stale ones of earlier builds removed.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, onlyCommand } from "../../src/program.ts";
@@ -89,5 +89,17 @@ describe("code caches: one per bundle; a rebuilt bundle's old cache is removed",
     const second = caches();
     assert.equal(second.length, 2, second.join(" "));
     assert.equal(second.filter((f) => first.includes(f)).length, 1, "create's cache stays, validate's is replaced");
+  });
+
+  it("a run that only prints help, the version or a usage error writes no cache (it would hold none of the command's code)", async () => {
+    rmSync(join(dir, "xdg"), { recursive: true, force: true });
+    for (const args of [["validate", "--help"], ["create", "-h"], ["--version"], ["help", "validate"], ["validate", "--no-such-flag"]]) {
+      const r = await run(args);
+      assert.ok(r.code === 0 || r.code === 2, `${args.join(" ")}: ${r.stderr}`);
+    }
+    assert.deepEqual(existsSync(join(dir, "xdg", "aks-net")) ? caches() : [], []);
+    const v = await run(["validate", "-f", join(ROOT, "examples/overlay-cilium.yaml")]);
+    assert.equal(v.code, 0, v.stderr);
+    assert.equal(caches().length, 1);
   });
 });

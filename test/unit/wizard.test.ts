@@ -563,7 +563,7 @@ describe("round trip: wizard answers -> spec -> equivalent command -> flags -> t
       const { layers } = await wizard([{ source: "template", input: tpl.input }]);
       const resolved = resolveSpec(layers);
       assert.deepEqual(replay(equivalentCommand(chosenInput(resolved))).spec, resolved.spec);
-      const yaml = specYaml(chosenInput(resolved));
+      const yaml = await specYaml(chosenInput(resolved));
       assert.ok(!/\bdefault\b/.test(yaml.split("\n").slice(1).join("\n")), "only chosen values are written");
     });
   }

@@ -3,11 +3,10 @@
  * without one (no TTY, CI=true, --no-input) it names every missing flag at once (exit 2).
  * When the wizard ran it writes the chosen values to aks-net.yaml and prints the equivalent command line on stderr.
  */
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+// fs.promises is read where used: importing node:fs/promises loads it (and node:readline) on every create.
+import { lstatSync, promises as fsp } from "node:fs";
 import { homedir } from "node:os";
-import { lstatSync } from "node:fs";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
-import yaml from "js-yaml";
 import { UsageError } from "../../core/errors.ts";
 import { resolveSpec } from "../../core/resolve.ts";
 import type { SpecInput, SpecLayer } from "../../core/spec.ts";
@@ -161,7 +160,7 @@ async function subscriptionDefault(env: Record<string, string | undefined>): Pro
   if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
   try {
     const dir = env["AZURE_CONFIG_DIR"] ?? join(homedir(), ".azure");
-    const text = (await readFile(join(dir, "azureProfile.json"), "utf8")).replace(/^\uFEFF/, "");
+    const text = (await fsp.readFile(join(dir, "azureProfile.json"), "utf8")).replace(/^\uFEFF/, "");
     const profile = JSON.parse(text) as { subscriptions?: { id: string; isDefault?: boolean }[] };
     return profile.subscriptions?.find((s) => s.isDefault)?.id;
   } catch {
@@ -177,8 +176,9 @@ const KEY_ORDER = [
   "nodePools", "vnet", "connectedCidrs", "routes", "firewall",
 ];
 
-/** The spec file text: the chosen values only (AKS API key names), defaults left to AKS. */
-export function specYaml(input: SpecInput): string {
+/** The spec file text: the chosen values only (AKS API key names), defaults left to AKS. js-yaml loads only here. */
+export async function specYaml(input: SpecInput): Promise<string> {
+  const yaml = (await import("js-yaml")).default;
   const rank = (k: string): number => (KEY_ORDER.includes(k) ? KEY_ORDER.indexOf(k) : KEY_ORDER.length);
   const ordered = Object.fromEntries(Object.entries(input).sort(([a], [b]) => rank(a) - rank(b)));
   return `# aks-net cluster network spec: check it with \`aks-net validate -f <this file>\`, build it with \`aks-net create -f <this file>\`\n${yaml.dump(ordered, { schema: yaml.CORE_SCHEMA, lineWidth: -1, noRefs: true })}`;
@@ -190,7 +190,7 @@ export function specYaml(input: SpecInput): string {
  * `replace` the new file is renamed over the old name, so a symlink there is replaced, never written through.
  */
 export async function writeSpec(out: string, input: SpecInput, io: Io, opts: { replace?: boolean } = {}): Promise<string> {
-  const text = specYaml(input);
+  const text = await specYaml(input);
   if (out === "-") {
     io.stdout.write(text);
     return "-";
@@ -199,11 +199,11 @@ export async function writeSpec(out: string, input: SpecInput, io: Io, opts: { r
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     if (opts.replace) {
-      await writeFile(tmp, text, { encoding: "utf8", flag: "wx" });
-      await rename(tmp, path);
-    } else await writeFile(path, text, { encoding: "utf8", flag: "wx" });
+      await fsp.writeFile(tmp, text, { encoding: "utf8", flag: "wx" });
+      await fsp.rename(tmp, path);
+    } else await fsp.writeFile(path, text, { encoding: "utf8", flag: "wx" });
   } catch (e) {
-    if (opts.replace) await rm(tmp, { force: true });
+    if (opts.replace) await fsp.rm(tmp, { force: true });
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EEXIST" && !opts.replace) throw new UsageError(`${out} exists and was not replaced`, "pass --force to replace it, or --out to write another file");
     throw new UsageError(`cannot write spec file '${out}': ${code ?? (e as Error).message}`);
