@@ -353,18 +353,21 @@ export async function runWizard(asker: Asker, seed: readonly SpecLayer[], option
   }
   settle(vnetFields);
 
+  /** A no/yes question whose default is no: what is not asked for is not built. */
+  async function askYesNo(id: string, message: string, no: string, yes: string): Promise<boolean> {
+    const value = await ask.select<"no" | "yes">({ id, message, choices: [{ value: "no", name: "no", description: no }, { value: "yes", name: "yes", description: yes }], default: "no" });
+    return value === "yes";
+  }
+
   /** "Expose a service through the firewall?": an ILB subnet, its fixed IP, one port translated to it. */
   async function askExpose(): Promise<void> {
-    const yes = await ask.select<"no" | "yes">({
-      id: "ingress.expose",
-      message: "Expose a service through the firewall?",
-      choices: [
-        { value: "no", name: "no", description: "egress only (a public LoadBalancer Service would not be reachable: its replies leave through the firewall)" },
-        { value: "yes", name: "yes", description: "an internal load balancer with a fixed IP in its own subnet, and a port of the firewall's public IP translated to it (DNAT)" },
-      ],
-      default: "no",
-    });
-    if (yes !== "yes") return;
+    const yes = await askYesNo(
+      "ingress.expose",
+      "Expose a service through the firewall?",
+      "egress only (a public LoadBalancer Service would not be reachable: its replies leave through the firewall)",
+      "an internal load balancer with a fixed IP in its own subnet, and a port of the firewall's public IP translated to it (DNAT)",
+    );
+    if (!yes) return;
     const ilbFields = ["ingress.internalLoadBalancer.subnetCidr"];
     await askText(ilbFields[0] as string, ilbFields, "Internal load balancer subnet (a /28 of its own)", proposals().ilbSubnet(), (v) => ({ ingress: { internalLoadBalancer: { subnetCidr: v } } }));
     const subnet = parseCidr(now().ingress?.internalLoadBalancer?.subnetCidr ?? "");
@@ -413,16 +416,8 @@ export async function runWizard(asker: Asker, seed: readonly SpecLayer[], option
 
     // A user pool next to the system pool, only when asked for (more pools: nodePools[] in the spec file).
     if (!given("nodePools[1]") && now().nodePools.length === 1) {
-      const more = await ask.select<"no" | "yes">({
-        id: "nodePools[1]",
-        message: "Add a user node pool?",
-        choices: [
-          { value: "no", name: "no", description: "one system pool runs everything (more pools: nodePools in the spec file)" },
-          { value: "yes", name: "yes", description: "a User pool for your workloads, in the node subnet or a subnet of its own" },
-        ],
-        default: "no",
-      });
-      if (more === "yes") await askUserPool(ownVnet);
+      const more = await askYesNo("nodePools[1]", "Add a user node pool?", "one system pool runs everything (more pools: nodePools in the spec file)", "a User pool for your workloads, in the node subnet or a subnet of its own");
+      if (more) await askUserPool(ownVnet);
     }
     settle(["nodePools[1].vnetSubnetCidr"]);
 
