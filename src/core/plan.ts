@@ -248,6 +248,9 @@ export function planResources(spec: ClusterSpec, target: PlanTarget): DesiredRes
     assignments.push(grant(PRIVATE_DNS_ZONE_CONTRIBUTOR_ROLE, "Private DNS Zone Contributor", network.privateDnsZoneId));
     if (network.vnetId !== undefined) assignments.push(grant(NETWORK_CONTRIBUTOR_ROLE, "Network Contributor", network.vnetId));
   }
+  // The load balancer's outbound IPs and prefixes you bring are joined by the cluster identity at create
+  // (aks-service-permissions.md: publicIPAddresses/join/action, publicIPPrefixes/join/action).
+  for (const scope of broughtOutboundIps(spec)) assignments.push(grant(NETWORK_CONTRIBUTOR_ROLE, "Network Contributor", scope));
   // A brought kubelet identity is assigned by the cluster's identity, which needs Managed Identity Operator on it (use-managed-identity.md).
   if (spec.assignKubeletIdentity !== undefined) assignments.push(grant(MANAGED_IDENTITY_OPERATOR_ROLE, "Managed Identity Operator", spec.assignKubeletIdentity));
 
@@ -617,6 +620,14 @@ function planIlbSubnet(spec: ClusterSpec, name: string, vnetId: string, subnet: 
 /** Standard SKU (StandardV2 for a StandardV2 NAT gateway), static (FWS-03); zone-redundant when asked. */
 function publicIp(b: Builder, pipName: string, zones?: readonly string[], sku?: "Standard" | "StandardV2"): string {
   return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones, sku));
+}
+
+/** The load balancer outbound public IPs and prefixes the user brings (only sent with outboundType loadBalancer). */
+function broughtOutboundIps(spec: ClusterSpec): string[] {
+  if (spec.outboundType !== "loadBalancer") return [];
+  const lb = spec.loadBalancerProfile;
+  const ids = [...(lb?.outboundIPs?.publicIPs ?? []), ...(lb?.outboundIPPrefixes?.publicIPPrefixes ?? [])].map((x) => x?.id);
+  return [...new Set(ids.filter((id): id is string => typeof id === "string" && id !== ""))];
 }
 
 /** The SKU of the NAT gateway aks-net builds: Standard unless asked (earlier runs built Standard; a SKU is fixed at create). */

@@ -162,6 +162,54 @@ describe("create: resources the user brings (kept by delete)", function () {
     assert.equal(fake.requests.length, 0);
   });
 
+  it("--load-balancer-outbound-ips: the cluster's load balancer takes your IPs, the identity is granted join on each; a re-run writes nothing; delete keeps them, free again", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const ips = [fake.seed.publicIp("rg-shared", "egress-1", { location: "westeurope" }), fake.seed.publicIp("rg-shared", "egress-2", { location: "westeurope" })];
+    const c = await convergesOnce(fake, "lbips", ["--load-balancer-outbound-ips", ips.join(",")]);
+    const lb = (props(c)["networkProfile"] as Json)["loadBalancerProfile"] as Json;
+    assert.deepEqual(((lb["outboundIPs"] as Json)["publicIPs"] as Json[]).map((x) => String(x["id"]).toLowerCase()), ips.map((x) => x.toLowerCase()));
+    const principal = props(fake.get(`${rgId("rg-lbips")}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/lbips-identity`) as Json)["principalId"];
+    for (const ip of ips) {
+      const grants = fake.list().filter((r) => /roleAssignments/i.test(String(r["id"])) && String(r["id"]).toLowerCase().startsWith(ip.toLowerCase()));
+      assert.deepEqual(grants.map((g) => [props(g)["principalId"], String(props(g)["roleDefinitionId"]).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7")]), [[principal, true]], `Network Contributor on ${ip}`);
+      assert.match(String((props(fake.get(ip) as Json)["ipConfiguration"] as Json | undefined)?.["id"]), /\/resourceGroups\/MC_rg-lbips_lbips_westeurope\/providers\/Microsoft\.Network\/loadBalancers\/kubernetes\/frontendIPConfigurations\//, "AKS's load balancer uses the IP");
+    }
+
+    const d = await del(fake, "lbips");
+    assert.equal(d.code, 0, d.stderr);
+    for (const ip of ips) {
+      assert.ok(fake.get(ip), "your IP is kept");
+      assert.equal(props(fake.get(ip) as Json)["ipConfiguration"], undefined, "and free again");
+    }
+    assert.equal(fake.list().filter((r) => /roleAssignments/i.test(String(r["id"]))).length, 0, "the grants aks-net made are gone");
+  });
+
+  it("--load-balancer-outbound-ip-prefixes: your prefix, joined with the identity's grant; delete keeps it", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const prefix = fake.seed.publicIpPrefix("rg-shared", "egress-prefix", { location: "westeurope" });
+    const c = await convergesOnce(fake, "lbpfx", ["--load-balancer-outbound-ip-prefixes", prefix]);
+    const lb = (props(c)["networkProfile"] as Json)["loadBalancerProfile"] as Json;
+    assert.equal(String((((lb["outboundIPPrefixes"] as Json)["publicIPPrefixes"] as Json[])[0] as Json)["id"]).toLowerCase(), prefix.toLowerCase());
+    assert.equal(fake.list().filter((r) => /roleAssignments/i.test(String(r["id"])) && String(r["id"]).toLowerCase().startsWith(prefix.toLowerCase())).length, 1);
+    const d = await del(fake, "lbpfx");
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(fake.get(prefix), "your prefix is kept");
+  });
+
+  it("an outbound IP another cluster's load balancer uses: create reads it and stops (LIVE-BYO-02, exit 3) before any write", async () => {
+    const { fake } = h;
+    seedGroup(fake);
+    const ip = fake.seed.publicIp("rg-shared", "taken", { location: "westeurope" });
+    fake.seed.cluster("rg-shared", "other", { nodeResourceGroup: "MC_rg-shared_other_westeurope", networkProfile: { loadBalancerSku: "standard", outboundType: "loadBalancer", loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: ip }] } } } }, { location: "westeurope" });
+    const mark = fake.requests.length;
+    const r = await create(fake, "taken", ["--load-balancer-outbound-ips", ip]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /LIVE-BYO-02[\s\S]*already used by \/subscriptions\/[^ "]*MC_rg-shared_other_westeurope\/providers\/Microsoft\.Network\/loadBalancers\/kubernetes/);
+    assert.deepEqual(writesSince(fake, mark), []);
+  });
+
   it("--route-table-id with --firewall-private-ip is refused (exit 3): aks-net never writes the user's table", async () => {
     const { fake } = h;
     seedGroup(fake);

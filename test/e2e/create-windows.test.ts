@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { clusterId, create, ok, props, writesSince } from "../helpers/create-cli.ts";
+import { FAST, clusterId, create, net, ok, props, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 const SPEC = {
@@ -87,5 +87,45 @@ describe("create with a Windows pool", function () {
     const cluster = ops.find((o) => o.type === "Microsoft.ContainerService/managedClusters");
     assert.deepEqual(props(cluster?.body)["windowsProfile"], { adminUsername: "azureuser", adminPassword: "[secret:windows-admin-password]" });
     assert.throws(() => statSync(join(dir, "win4.windows-admin-password")), /ENOENT/, "a dry run writes no password file");
+  });
+
+  it("a Windows pool in a node subnet of its own behind aks-net's firewall: its subnet takes the route table and the grant, the rules allow it and Windows' endpoints; a re-run writes nothing; delete removes it", async () => {
+    writeFileSync(join(dir, "win-subnet.json"), JSON.stringify({
+      ...SPEC,
+      vnet: { addressSpaces: ["10.60.0.0/16"], subnetCidr: "10.60.0.0/24" },
+      firewall: { enabled: true, subnetCidr: "10.60.8.0/26" },
+      outboundType: "userDefinedRouting",
+      nodePools: [{ name: "system", count: 2 }, { name: "win", count: 2, osType: "Windows", vnetSubnetCidr: "10.60.4.0/24" }],
+    }));
+    const first = await create(fake, "winsub", ["-f", "win-subnet.json"], { cwd: dir, env: { AKS_NET_WINDOWS_ADMIN_PASSWORD: "P@ssw0rd-For-The-Fake-1" } });
+    ok(first);
+    const sub = `${net("rg-winsub", "virtualNetworks", "winsub-vnet")}/subnets/aks-nodes-win`;
+    const pools = props(fake.get(clusterId("rg-winsub", "winsub")))["agentPoolProfiles"] as Json[];
+    const win = pools.find((p) => p["name"] === "win") as Json;
+    assert.equal(win["osType"], "Windows");
+    assert.equal(String(win["vnetSubnetID"]).toLowerCase(), sub.toLowerCase());
+    const subnet = props(fake.get(sub) as Json);
+    assert.equal(subnet["addressPrefix"], "10.60.4.0/24");
+    assert.match(String((subnet["routeTable"] as Json)["id"]), /\/routeTables\/winsub-rt$/i);
+    assert.equal(fake.list().filter((r) => /roleAssignments/i.test(String(r["id"])) && String(r["id"]).toLowerCase().startsWith(sub.toLowerCase())).length, 1, "Network Contributor on the Windows subnet");
+    const fw = props(fake.get(net("rg-winsub", "azureFirewalls", "winsub-fw")) as Json);
+    const app = JSON.stringify(fw["applicationRuleCollections"]);
+    assert.match(app, /10\.60\.4\.0\/24/, "the firewall's rules take the Windows subnet as a source");
+    assert.match(app, /windowsupdate|mp\.microsoft\.com/i, "and allow Windows' own endpoints");
+
+    const mark = fake.requests.length;
+    ok(await create(fake, "winsub", ["-f", "win-subnet.json"], { cwd: dir, env: { AKS_NET_WINDOWS_ADMIN_PASSWORD: "P@ssw0rd-For-The-Fake-1" } }));
+    assert.deepEqual(writesSince(fake, mark).map((w) => `${w.method} ${w.path}`), [], "a re-run writes nothing");
+    const d = await runCli(["delete", "-n", "winsub", "-g", "rg-winsub", "--yes", "-o", "json"], { fake, env: FAST });
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(fake.get(sub), undefined);
+  });
+
+  it("a Windows pool's own subnet too small for its nodes is exit 3 (CAP-14) before any request", async () => {
+    writeFileSync(join(dir, "win-small.json"), JSON.stringify({ ...SPEC, vnet: { addressSpaces: ["10.61.0.0/16"], subnetCidr: "10.61.0.0/24" }, nodePools: [{ name: "system" }, { name: "win", count: 20, osType: "Windows", vnetSubnetCidr: "10.61.4.0/28" }] }));
+    const r = await create(fake, "winsmall", ["-f", "win-small.json"], { cwd: dir });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /CAP-14/);
+    assert.equal(fake.requests.length, 0);
   });
 });

@@ -889,6 +889,7 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
   np["ipFamilies"] ??= ["IPv4"];
   if (np["loadBalancerSku"] === "standard" && np["outboundType"] === "loadBalancer") {
     np["loadBalancerProfile"] ??= { managedOutboundIPs: { count: 1 }, backendPoolType: "nodeIPConfiguration" };
+    if (ctx.validate) checkOutboundIps(view, id, obj(np["loadBalancerProfile"]));
   }
   if (np["outboundType"] === "managedNATGateway") {
     // The AKS API (ManagedClusterNATGatewayProfile): sku "Defaults to 'StandardV2' where available in the region,
@@ -1236,6 +1237,41 @@ function checkApiServerAccess(view: StoreView, location: string, p: Json, ctx: B
   }
 }
 
+/** ARM's answer when the caller lacks an action at a scope. */
+function authorizationFailed(principal: string, action: string, scope: string): { code: string; message: string } {
+  return { code: "AuthorizationFailed", message: `The client '${principal}' with object id '${principal}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.` };
+}
+
+/** The load balancer outbound public IPs and prefixes a cluster names (yours, in any resource group). */
+function outboundIpRefs(p: Json): { id: string; prefix: boolean }[] {
+  const lb = obj(obj(p["networkProfile"])["loadBalancerProfile"]);
+  const ids = (list: unknown, prefix: boolean) => arr(list).map((x) => str(obj(x)["id"])).filter((x): x is string => !!x).map((id) => ({ id, prefix }));
+  return [...ids(obj(lb["outboundIPs"])["publicIPs"], false), ...ids(obj(lb["outboundIPPrefixes"])["publicIPPrefixes"], true)];
+}
+
+/**
+ * Outbound IPs and prefixes brought for the standard load balancer (load-balancer-standard.md "Provide your own
+ * outbound public IPs or prefixes"): Standard SKU, and an IP not used by another resource (that they exist in the
+ * cluster's region is the generic reference check's). The wording is ours: Azure's exact texts were not found published.
+ */
+function checkOutboundIps(view: StoreView, clusterId: string, lb: Json): void {
+  for (const { id, prefix } of outboundIpRefs({ networkProfile: { loadBalancerProfile: lb } })) {
+    const what = prefix ? "public IP prefix" : "public IP address";
+    const res = view.raw(id);
+    if (!res) continue;
+    const sku = String(obj(res.body["sku"])["name"] ?? "Standard");
+    if (sku !== "Standard") throw new ArmError(400, "InvalidParameter", `The ${what} ${id} is ${sku} SKU; the standard load balancer takes Standard SKU ${what}es only.`);
+    const user = prefix ? undefined : publicIpUser(view, id);
+    if (user && outboundIpOwner(view, id) !== key(clusterId)) throw new ArmError(400, "PublicIPAddressInUse", `Public IP address ${id} is already in use by ${user}.`);
+  }
+}
+
+/** The cluster whose load balancer uses this outbound IP (its id, lower case), if any. */
+function outboundIpOwner(view: StoreView, pipId: string): string | undefined {
+  const c = view.all().find((r) => r.type.toLowerCase() === T.cluster && outboundIpRefs(props(r.body)).some((x) => key(x.id) === key(pipId)));
+  return c ? key(c.id) : undefined;
+}
+
 /**
  * Each pool's zones must be zones where its VM size is offered in the region (none in a region without zones), as
  * AKS answers (AvailabilityZoneNotSupported).
@@ -1267,19 +1303,25 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
       if (access) return access;
       for (const sid of subnetIds) {
         if (!principal || !hasNetworkRole(view, principal, sid)) {
-          return {
-            code: "AuthorizationFailed",
-            message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-          };
+          return authorizationFailed(principal ?? uid, "Microsoft.Network/virtualNetworks/subnets/join/action", sid);
         }
         // kubenet writes its pod routes into the subnet's own route table (configure-kubenet.md): it needs write there.
         const rtId = str(obj(props(view.raw(sid)?.body ?? {})["routeTable"])["id"]);
         if (obj(p["networkProfile"])["networkPlugin"] === "kubenet" && rtId && (!principal || !hasNetworkRole(view, principal, rtId))) {
-          return {
-            code: "AuthorizationFailed",
-            message: `The client '${principal ?? uid}' with object id '${principal ?? uid}' does not have authorization to perform action 'Microsoft.Network/routeTables/write' over scope '${rtId}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
-          };
+          return authorizationFailed(principal ?? uid, "Microsoft.Network/routeTables/write", rtId);
         }
+      }
+    }
+  }
+  // Brought load balancer outbound IPs and prefixes are joined by the cluster identity (aks-service-permissions.md:
+  // publicIPAddresses/join/action, publicIPPrefixes/join/action, "required to configure the outbound public IPs").
+  if (identity["type"] === "UserAssigned") {
+    for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
+      const principal = str(props(view.raw(uid)?.body ?? {})["principalId"]);
+      for (const { id: ipId, prefix } of outboundIpRefs(p)) {
+        if (principal && hasNetworkRole(view, principal, ipId)) continue;
+        const action = prefix ? "Microsoft.Network/publicIPPrefixes/join/action" : "Microsoft.Network/publicIPAddresses/join/action";
+        return authorizationFailed(principal ?? uid, action, ipId);
       }
     }
   }
@@ -1343,7 +1385,7 @@ function accessProfileRoleError(view: StoreView, p: Json, principal: string): { 
   }
   const sid = str(api["subnetId"]);
   if (api["enableVnetIntegration"] === true && sid && !hasNetworkRole(view, principal, sid)) {
-    return { code: "AuthorizationFailed", message: `The client '${principal}' with object id '${principal}' does not have authorization to perform action 'Microsoft.Network/virtualNetworks/subnets/join/action' over scope '${sid}' or the scope is invalid. If access was recently granted, please refresh your credentials.` };
+    return authorizationFailed(principal, "Microsoft.Network/virtualNetworks/subnets/join/action", sid);
   }
   return undefined;
 }
@@ -1453,6 +1495,10 @@ function publicIpUser(view: StoreView, pipId: string): string | undefined {
       }
     } else if (t === T.nat) {
       if (arr(props(r.body)["publicIpAddresses"]).some((x) => key(str(obj(x)["id"]) ?? "") === key(pipId))) return r.id;
+    } else if (t === T.cluster && outboundIpRefs(props(r.body)).some((x) => !x.prefix && key(x.id) === key(pipId))) {
+      // AKS puts a brought outbound IP on a frontend of its load balancer "kubernetes" in the node resource group.
+      const sub = parseId(r.id)?.subscription ?? "";
+      return `/subscriptions/${sub}/resourceGroups/${str(props(r.body)["nodeResourceGroup"]) ?? ""}/providers/Microsoft.Network/loadBalancers/kubernetes/frontendIPConfigurations/${stableGuid(key(pipId))}`;
     }
   }
   return undefined;

@@ -284,6 +284,8 @@ export interface Seeder {
   routeTable(rg: string, name: string, routes: Record<string, { addressPrefix: string; nextHopType: string; nextHopIpAddress?: string }>, opts?: { location?: string; subscription?: string }): string;
   peering(vnetId: string, name: string, remoteVnetId: string, opts?: { allowForwardedTraffic?: boolean; useRemoteGateways?: boolean }): string;
   publicIp(rg: string, name: string, opts?: { location?: string; subscription?: string }): string;
+  /** A Standard IPv4 public IP prefix (/30 unless given). */
+  publicIpPrefix(rg: string, name: string, opts?: { location?: string; subscription?: string; prefixLength?: number }): string;
   identity(rg: string, name: string, opts?: { location?: string; subscription?: string }): string;
   /** An existing AKS cluster (body fields merged into properties). */
   cluster(rg: string, name: string, properties: Json, opts?: { location?: string; subscription?: string; identity?: Json }): string;
@@ -1306,6 +1308,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       properties: { remoteVirtualNetwork: { id: remoteVnetId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: o?.allowForwardedTraffic ?? false, useRemoteGateways: o?.useRemoteGateways ?? false },
     }),
     publicIp: (rg, name, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.Network/publicIPAddresses/${name}`, { location: locOf(o), sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } }),
+    publicIpPrefix: (rg, name, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.Network/publicIPPrefixes/${name}`, { location: locOf(o), sku: { name: "Standard", tier: "Regional" }, properties: { prefixLength: o?.prefixLength ?? 30, publicIPAddressVersion: "IPv4" } }),
     identity: (rg, name, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`, { location: locOf(o) }),
     cluster: (rg, name, properties, o) => directPut(`/subscriptions/${subOf(o)}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`, {
       location: locOf(o),

@@ -93,6 +93,31 @@ describe("fake ARM: zones, API server access, tag names", function () {
     assert.deepEqual(d4?.restrictions?.find((r) => r.type === "Zone")?.restrictionInfo?.zones, ["2"]);
   });
 
+  it("brought load balancer outbound IPs: Standard only, not another's, and the cluster identity must be able to join them (aks-service-permissions.md)", async () => {
+    const rg = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg`;
+    const idId = `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-lb`;
+    fake.put(idId, { location: "westeurope" });
+    const mine = fake.seed.publicIp("rg", "mine", { location: "westeurope" });
+    const basic = fake.put(`${rg}/providers/Microsoft.Network/publicIPAddresses/basic`, { location: "westeurope", sku: { name: "Basic" }, properties: { publicIPAllocationMethod: "Static" } });
+    const cluster = (ip: string) => ({
+      location: "westeurope", dnsPrefix: "c", identity: { type: "UserAssigned" as const, userAssignedIdentities: { [idId]: {} } },
+      agentPoolProfiles: [{ name: "system", mode: "System", count: 1, vmSize: "Standard_D4s_v5" }],
+      networkProfile: { loadBalancerSku: "standard", outboundType: "loadBalancer", loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: ip }] } } },
+    });
+    const sku = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "b", cluster(basic), poll));
+    assert.match(sku.message, /Basic SKU/);
+    const denied = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(mine), poll));
+    assert.match(denied.message, /AuthorizationFailed[\s\S]*Microsoft\.Network\/publicIPAddresses\/join\/action' over scope '[^']*publicIPAddresses\/mine'/);
+    const principal = String((fake.get(idId)?.["properties"] as Record<string, unknown>)["principalId"]);
+    fake.seed.roleAssignment(mine, principal, "4d97b98b-1d4f-4787-a291-c67834d212e7");
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(mine), poll);
+    const used = await net.publicIPAddresses.get("rg", "mine");
+    assert.match(String(used.ipConfiguration?.id), /\/loadBalancers\/kubernetes\/frontendIPConfigurations\//);
+    const taken = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "d", cluster(mine), poll));
+    assert.equal(taken.code, "PublicIPAddressInUse");
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(mine), poll);
+  });
+
   describe("API server access", () => {
     const rg = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg`;
     const zone = (name: string): string => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}`;

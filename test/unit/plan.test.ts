@@ -435,6 +435,17 @@ describe("planResources", () => {
     assert.equal(byId(d, NAT_PIP).body["zones"], undefined);
   });
 
+  it("your load balancer outbound IPs and prefixes: Network Contributor on each (AKS joins them), before the cluster; none with another outbound type", () => {
+    const ip = "/subscriptions/s/resourceGroups/rg-shared/providers/Microsoft.Network/publicIPAddresses/egress";
+    const prefix = "/subscriptions/s/resourceGroups/rg-shared/providers/Microsoft.Network/publicIPPrefixes/egress";
+    const d = plan({ vnet: VNET_IN, loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: ip }] }, outboundIPPrefixes: { publicIPPrefixes: [{ id: prefix }] } } });
+    const grants = d.filter((r) => r.type === T.ra).map((r) => r.resourceId);
+    assert.ok(grants.includes(ra(ip)) && grants.includes(ra(prefix)), grants.join("\n"));
+    assert.ok(byId(d, CLUSTER).dependsOn.includes(ra(ip)));
+    const udr = plan({ vnet: VNET_IN, outboundType: "userDefinedRouting", routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.50.0.4" }], loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: ip }] } } });
+    assert.equal(udr.some((r) => r.resourceId === ra(ip)), false);
+  });
+
   it("a NAT gateway's SKU is fixed at create: a re-run asking StandardV2 of a Standard gateway is refused, not sent", () => {
     const nat = byId(plan({ outboundType: "userAssignedNATGateway", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } }), NAT);
     const echoed = { ...structuredClone(nat.body), sku: { name: "Standard" }, properties: { ...(nat.body["properties"] as Record<string, unknown>), provisioningState: "Succeeded" } };
