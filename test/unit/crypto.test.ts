@@ -4,7 +4,7 @@ import { sha256Hex } from "../../src/core/crypto.ts";
 
 const reference = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-describe("sha256Hex (plain SHA-256, no node:crypto)", () => {
+describe("sha256Hex (@noble/hashes SHA-256, no node:crypto)", () => {
   it("FIPS 180-4 test vectors", () => {
     assert.equal(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert.equal(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
