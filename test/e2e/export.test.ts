@@ -2,8 +2,9 @@
  * `aks-net export --format arm|bicep|terraform|az` (issue 14 item 2), for every topology in examples/ and every
  * topology the body tests plan: each format carries the bodies and dependencies of `create --dry-run --offline -o json`
  * for the same input, read back out of the export:
- * - ARM: validated against Microsoft's deployment-template schema and each resource against its resource schema
- *   (test/fixtures/arm-schemas, vendored from Azure/azure-resource-manager-schemas; see its README);
+ * - ARM: validated against Microsoft's deployment-template schema and each resource against a strict copy of its
+ *   resource schema, unknown keys refused (test/fixtures/arm-schemas, vendored from Azure/azure-resource-manager-schemas;
+ *   see its README);
  * - Terraform: parsed by HashiCorp's HCL parser (@cdktf/hcl2json, the Go parser compiled to wasm);
  * - Bicep: no Bicep parser runs offline from npm (the compiler is a .NET program), so the file is read back by a
  *   reader of the subset aks-net writes (see readBicep): a structural check, not a Bicep parse;
@@ -151,6 +152,9 @@ function ajvWithSchemas(): Ajv {
     const path = f.replace(/^(\d{4}-\d{2}-\d{2}|common)_/, "$1/");
     // Draft-04 names a schema by `id` (draft-06 on: `$id`); the key it is added under is that same URL.
     const { id: _id, $schema: _draft, ...schema } = JSON.parse(readFileSync(join(SCHEMAS, f), "utf8")) as Json;
+    // A strict copy of each provider file: where a schema lists an object's properties and says nothing of others, no
+    // other key is allowed (Microsoft's files allow any), so a misspelt or unsupported key fails the check.
+    if (/^\d{4}-\d{2}-\d{2}_Microsoft\./.test(f)) strict(schema);
     if (f.endsWith("deploymentTemplate.json")) {
       // Its `resource` is a oneOf over every provider's schema files (hundreds, not vendored): each resource is held to
       // the base all resources share here (name, type, apiVersion, dependsOn, location, tags, scope...), and to its own
@@ -161,6 +165,32 @@ function ajvWithSchemas(): Ajv {
   }
   return ajv;
 }
+
+/**
+ * Sets `additionalProperties: false` on every object schema that lists its properties and leaves others open. A
+ * polymorphic model (shared `properties` beside a `oneOf` of subtypes, as firewall policy rules are written) first
+ * gives each subtype the shared properties, so each subtype lists every key it allows.
+ */
+function strict(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(strict);
+  if (typeof node !== "object" || node === null) return;
+  const n = node as Json;
+  const props = n["properties"];
+  if (typeof props === "object" && props !== null && Array.isArray(n["oneOf"])) {
+    for (const branch of n["oneOf"] as Json[]) {
+      if (typeof branch["properties"] !== "object") continue;
+      branch["properties"] = { ...(props as Json), ...(branch["properties"] as Json) };
+      branch["required"] = [...((n["required"] as string[] | undefined) ?? []), ...((branch["required"] as string[] | undefined) ?? [])];
+    }
+    delete n["properties"];
+    delete n["required"];
+  } else if (typeof props === "object" && props !== null && !("additionalProperties" in n)) n["additionalProperties"] = false;
+  for (const v of Object.values(n)) strict(v);
+}
+
+/** Keys of a template resource that the deployment template's schema checks (resourceBase), not the provider's. */
+const TEMPLATE_KEYS = ["dependsOn", "scope", "condition", "comments", "copy"];
+const withoutTemplateKeys = (r: Json): Json => Object.fromEntries(Object.entries(r).filter(([k]) => !TEMPLATE_KEYS.includes(k)));
 
 /** The resource definition each type is checked against, and the api-version that schema file has. */
 const RESOURCE_SCHEMAS: Record<string, [string, string]> = {
@@ -173,8 +203,7 @@ const RESOURCE_SCHEMAS: Record<string, [string, string]> = {
   "Microsoft.Network/routeTables": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/routeTables", "2025-07-01"],
   "Microsoft.Network/routeTables/routes": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/routeTables_routes", "2025-07-01"],
   "Microsoft.Network/natGateways": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/natGateways", "2025-07-01"],
-  // Not among the vendored resource definitions: the NSG model subnets reference (location, tags, securityRules) is.
-  "Microsoft.Network/networkSecurityGroups": ["2025-07-01/Microsoft.Network.NRP.json#/definitions/CommonNetworkSecurityGroup", "2025-07-01"],
+  "Microsoft.Network/networkSecurityGroups": ["2025-07-01/Microsoft.Network.NRP.json#/resourceDefinitions/networkSecurityGroups", "2025-07-01"],
   "Microsoft.ContainerService/managedClusters": ["2026-05-01/Microsoft.ContainerService.Aks.json#/resourceDefinitions/managedClusters", "2026-05-01"],
   "Microsoft.ManagedIdentity/userAssignedIdentities": ["2024-11-30/Microsoft.ManagedIdentity.json#/resourceDefinitions/userAssignedIdentities", "2024-11-30"],
   "Microsoft.Authorization/roleAssignments": ["2022-04-01/Microsoft.Authorization.json#/resourceDefinitions/roleAssignments", "2022-04-01"],
@@ -245,7 +274,7 @@ describe("export --format arm: an ARM deployment template", () => {
         assert.ok(validate, ref);
         // The vendored schema files are the newest the schema repository has for these types; they name their own
         // api-version, older than the plan's (see the fixtures' README).
-        const ok = validate({ ...r, apiVersion: version });
+        const ok = validate({ ...withoutTemplateKeys(r), apiVersion: version });
         assert.ok(ok, `${String(r["type"])} ${String(r["name"])}: ${JSON.stringify(validate.errors?.slice(0, 5), null, 2)}`);
       }
       assert.deepEqual(template["$schema"], "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#");
@@ -255,14 +284,45 @@ describe("export --format arm: an ARM deployment template", () => {
     });
   }
 
-  it("the schema check can fail: a wrong property type is refused (the schemas allow unknown keys, so those are not)", async () => {
+  it("the schema check can fail: a wrong property type, and a misspelt or unknown key (strict copies of the schemas)", async () => {
     const template = JSON.parse(await exported("arm", ["-f", join(ROOT, "examples/overlay-cilium.yaml")])) as Json;
     assert.ok(validateTemplate({ ...template, contentVersion: "one" }) === false);
-    const vnet = (template["resources"] as Json[]).find((r) => r["type"] === "Microsoft.Network/virtualNetworks") as Json;
-    const validate = ajv.getSchema(`${SCHEMA_BASE}${(RESOURCE_SCHEMAS["Microsoft.Network/virtualNetworks"] as [string, string])[0]}`);
-    assert.ok(validate?.({ ...vnet, apiVersion: "2025-07-01" }));
-    assert.equal(validate?.({ ...vnet, apiVersion: "2025-07-01", properties: { addressSpace: { addressPrefixes: "10.0.0.0/16" } } }), false);
-    assert.equal(validate?.({ ...vnet, apiVersion: "2025-07-01", properties: { ...(vnet["properties"] as Json), subnets: [{ name: "x", properties: { addressPrefix: 24 } }] } }), false);
+    const resource = (type: string): [Json, (v: Json) => boolean] => {
+      const [ref, version] = RESOURCE_SCHEMAS[type] as [string, string];
+      const validate = ajv.getSchema(`${SCHEMA_BASE}${ref}`);
+      assert.ok(validate);
+      const r = (template["resources"] as Json[]).find((x) => x["type"] === type) as Json;
+      return [withoutTemplateKeys(r), (v) => validate({ ...v, apiVersion: version }) as boolean];
+    };
+    const [vnet, vnetOk] = resource("Microsoft.Network/virtualNetworks");
+    const props = vnet["properties"] as Json;
+    assert.ok(vnetOk(vnet));
+    assert.equal(vnetOk({ ...vnet, properties: { addressSpace: { addressPrefixes: "10.0.0.0/16" } } }), false, "a string where a list goes");
+    assert.equal(vnetOk({ ...vnet, properties: { ...props, subnets: [{ name: "x", properties: { addressPrefix: 24 } }] } }), false, "a number where a prefix goes");
+    assert.equal(vnetOk({ ...vnet, properties: { ...props, subnets: [{ name: "x", properties: { adressPrefix: "10.0.0.0/24" } }] } }), false, "a misspelt subnet key");
+    assert.equal(vnetOk({ ...vnet, properties: { ...props, addressSpace: { addressPrefix: ["10.0.0.0/16"] } } }), false, "a misspelt nested key");
+    assert.equal(vnetOk({ ...vnet, zones: ["1"] }), false, "a top-level key VNets do not have");
+    const [aks, aksOk] = resource("Microsoft.ContainerService/managedClusters");
+    const aksProps = aks["properties"] as Json;
+    assert.ok(aksOk(aks));
+    assert.equal(aksOk({ ...aks, properties: { ...aksProps, networkProfile: { ...(aksProps["networkProfile"] as Json), networkPlugn: "azure" } } }), false, "a misspelt network profile key");
+    const pools = aksProps["agentPoolProfiles"] as Json[];
+    assert.equal(aksOk({ ...aks, properties: { ...aksProps, agentPoolProfiles: [{ ...pools[0], maxPod: 30 }] } }), false, "a misspelt pool key");
+  });
+
+  it("the strict copy still takes firewall policy rules (a shared base with subtypes) only with their subtype's keys", async () => {
+    const template = JSON.parse(await exported("arm", ["-f", join(ROOT, "examples/firewall-expose.yaml"), "--firewall-sku", "Premium"])) as Json;
+    const [ref, version] = RESOURCE_SCHEMAS["Microsoft.Network/firewallPolicies/ruleCollectionGroups"] as [string, string];
+    const validate = ajv.getSchema(`${SCHEMA_BASE}${ref}`);
+    const groups = (template["resources"] as Json[]).filter((x) => x["type"] === "Microsoft.Network/firewallPolicies/ruleCollectionGroups");
+    assert.ok(validate && groups.length > 0);
+    for (const g of groups) {
+      const body = withoutTemplateKeys(g);
+      assert.ok(validate({ ...body, apiVersion: version }), JSON.stringify(validate.errors?.slice(0, 3)));
+      const collections = (body["properties"] as Json)["ruleCollections"] as Json[];
+      const bad = { ...body, properties: { ...(body["properties"] as Json), ruleCollections: [{ ...collections[0], priorty: 100 }, ...collections.slice(1)] } };
+      assert.equal(validate({ ...bad, apiVersion: version }), false, "a misspelt key of a rule collection");
+    }
   });
 });
 
