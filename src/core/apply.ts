@@ -43,6 +43,12 @@ export type PutMode = "create" | "update";
 export class StaleEtagError extends Error {}
 
 /**
+ * A create refused because what it makes exists under another name (a role assignment for the same scope, role and
+ * principal: 409 RoleAssignmentExists): someone else's, used as it is, never written, never recorded as aks-net's.
+ */
+export class ExistsElsewhereError extends Error {}
+
+/**
  * A step's decision re-made on a fresh read right before its write (delete's ownership checks): keep the resource
  * (nothing is written, or only `body`: what aks-net put in it taken out), or write, optionally this exact body, with
  * If-Match of the etag that was read.
@@ -289,6 +295,10 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
       const planned = withoutSecrets(current === undefined ? desired.body : ownPart(plannedPart(body, desired.body), op));
       return { action, body: await port.put(op, sent, sig, planned, action === "update" ? etagOf(current) : undefined, action) };
     } catch (e) {
+      if (action === "create" && e instanceof ExistsElsewhereError) {
+        reporter.note?.(op, e.message);
+        return { action: "unchanged" };
+      }
       if (!(e instanceof StaleEtagError) || attempt >= STALE_RETRIES) throw e;
       reporter.note?.(op, action === "create" ? "created meanwhile by another run: reading it again" : "changed in Azure since it was read: reading it again");
       return ensure(op, sig, attempt + 1);

@@ -228,6 +228,9 @@ export function provenMade(input: MadeInput): Set<string> {
   const entries = [...observed].map(([id, body]) => [String(body["id"] ?? id), body] as const);
   const hashed = (input.manifest ?? []).filter((m) => m.startsWith("="));
   if (hashed.length > 0) for (const [id] of entries) if (inManifest(hashed, id)) made.add(lc(id));
+  // A top-level resource create made carries its own proof: one in the manifest without it was found made by
+  // someone else when create's PUT reached Azure (a group, whose RP ignores If-None-Match), and adopted.
+  for (const [id, body] of entries) if (isTopLevel(id) && !hasProof(cluster, id, body)) made.delete(lc(id));
   for (const [id, body] of entries) if (isTopLevel(id) && hasProof(cluster, id, body)) made.add(lc(id));
   // Children, parents first (shorter ids): one its proven parent's signed list names is aks-net's; with the spec
   // (-f) a route or rule collection must also still hold what create's plan writes (a name alone proves nothing).

@@ -7,12 +7,15 @@
 import { isDeepStrictEqual } from "node:util";
 import { isRestError } from "@azure/core-rest-pipeline";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
-import { POLL_INTERVAL_MS, StaleEtagError, pollIntervalFor, sleep, typeFromId } from "../core/apply.ts";
+import { ExistsElsewhereError, POLL_INTERVAL_MS, StaleEtagError, pollIntervalFor, sleep, typeFromId } from "../core/apply.ts";
+import { isOwnershipTag } from "../core/plan.ts";
 import type { ArmPort, Body, PutMode, ResourceRef } from "../core/apply.ts";
 import type { ArmClients } from "./arm-clients.ts";
 import { API_VERSIONS, createAzureContext } from "./azure.ts";
 import type { AzureContext, AzureContextOptions } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
+
+const GROUP_TYPE = "microsoft.resources/resourcegroups";
 
 /** What the tracker remembers per resource path (lower-case ARM id). */
 interface Seen {
@@ -20,6 +23,8 @@ interface Seen {
   correlationId?: string;
   /** The `error` of a Failed operation-status poll. */
   failure?: { code?: string; message?: string };
+  /** The HTTP status of the last PUT to the resource's own URL (201: created, 200: it existed). */
+  putStatus?: number;
 }
 
 /**
@@ -69,6 +74,7 @@ export class ArmTracker {
       if (corr) entry.correlationId = corr;
       const parsed = parseJson(response.bodyAsText);
       if (owner === path && response.status < 300 && (request.method === "GET" || request.method === "PUT") && parsed) entry.body = parsed;
+      if (owner === path && request.method === "PUT") entry.putStatus = response.status;
       if (owner !== path && parsed && /fail/i.test(String(parsed["status"] ?? ""))) {
         const err = parsed["error"] as { code?: string; message?: string } | undefined;
         entry.failure = { ...(err?.code ? { code: err.code } : {}), ...(err?.message ? { message: err.message } : {}) };
@@ -132,6 +138,10 @@ export class ArmTracker {
 
   failure(id: string): { code?: string; message?: string } | undefined {
     return this.seen.get(id.toLowerCase())?.failure;
+  }
+
+  putStatus(id: string): number | undefined {
+    return this.seen.get(id.toLowerCase())?.putStatus;
   }
 }
 
@@ -274,6 +284,10 @@ export class AzureArmPort implements ArmPort {
   async put(res: ResourceRef, body: Body, signal: AbortSignal, planned: Body = body, ifMatch?: string, mode?: PutMode): Promise<Body> {
     const { ops, id } = this.address(res);
     const createOnly = mode === "create";
+    // The Resources RP does not honour If-None-Match (a group has no etag; a PUT of an existing one is an update):
+    // a create of a group reads right before its PUT, and its PUT's status tells whether it existed after all.
+    const group = createOnly && typeFromId(res.resourceId).toLowerCase() === GROUP_TYPE;
+    if (group && (await this.read(res, signal)) !== undefined) throw new StaleEtagError(`${res.label} was created meanwhile (by someone else?)`);
     this.tracker.reset(res.resourceId);
     this.tracker.expect(res.resourceId, planned, body, mode === "update");
     try {
@@ -281,12 +295,47 @@ export class AzureArmPort implements ArmPort {
       await this.retryConflicts(signal, () => ops.put(c, id, toSdkModel(body), this.callOptions(signal, ifMatch, res.resourceId, createOnly)));
     } catch (e) {
       if (isRestError(e) && e.statusCode === 412) throw new StaleEtagError(`${res.label} ${createOnly ? "was created meanwhile (another run?)" : "changed since it was read"}`);
+      // The Authorization RP ignores If-None-Match too; the same grant under another name is its 409.
+      if (createOnly && isRestError(e) && e.statusCode === 409 && e.code === "RoleAssignmentExists") {
+        throw new ExistsElsewhereError(`the same role is already assigned to the same principal on that scope under another name (not aks-net's): used as it is; delete leaves it to its owner`);
+      }
       throw this.explain(e, res);
     }
     // The final GET (or a synchronous PUT's response) is the last body seen for the resource's own URL.
     const final = this.tracker.lastBody(res.resourceId);
     if (!final) throw new Error(`no response body captured for PUT ${res.resourceId}`);
+    if (group && this.tracker.putStatus(res.resourceId) !== 201) {
+      // Someone made the group between that read and the PUT, which wrote aks-net's tags on it: they come off again
+      // (the group is theirs, never aks-net's), and the step reads it again and adopts it.
+      await this.disown(res, final, signal);
+      throw new StaleEtagError(`${res.label} was created meanwhile by someone else`);
+    }
     return final;
+  }
+
+  /** A fresh GET, past what the live check remembered. */
+  private async read(res: ResourceRef, signal: AbortSignal): Promise<Body | undefined> {
+    try {
+      return await this.ctx.rest.get(res.resourceId, this.address(res).ops.apiVersion, signal);
+    } catch (e) {
+      if (isRestError(e) && e.statusCode === 404) return undefined;
+      throw this.explain(e, res);
+    }
+  }
+
+  /** Writes `current` back without aks-net's ownership tags (a group aks-net's create PUT found existing). */
+  private async disown(res: ResourceRef, current: Body, signal: AbortSignal): Promise<void> {
+    const tags = Object.fromEntries(Object.entries((current["tags"] ?? {}) as Record<string, unknown>).filter(([k]) => !isOwnershipTag(k)));
+    const body: Body = { location: current["location"], tags };
+    const { ops, id } = this.address(res);
+    this.tracker.reset(res.resourceId);
+    this.tracker.expect(res.resourceId, body, body);
+    try {
+      const c = await this.ctx.clients();
+      await this.retryConflicts(signal, () => ops.put(c, id, toSdkModel(body), this.callOptions(signal, undefined, res.resourceId)));
+    } catch (e) {
+      throw this.explain(e, res);
+    }
   }
 
   /** The SDK serializes the PUT and the tracker checks it as for `put`, then stops it: nothing is sent. */

@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import { testCert } from "../fakes/cert.ts";
-import { fakeToken, startFakeArm } from "../fakes/fake-arm.ts";
+import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
-import { SUB, clusterId, create, createArgs, ok, props, result, writesSince } from "../helpers/create-cli.ts";
+import { SUB, armPut, clusterId, create, createArgs, ok, props, result, writesSince } from "../helpers/create-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 
@@ -154,7 +154,7 @@ describe("create with Network's concurrency rules (409 AnotherOperationInProgres
     fake.seed.resourceGroup("rg-busy", { location: "westeurope" });
     const vnet = fake.seed.vnet("rg-busy", "busy-vnet", ["10.70.0.0/16"], {}, { location: "westeurope" });
     // Another tool starts a subnet operation on the same VNet; it runs until its status is polled (fake.completeAll).
-    assert.equal(await armPut(fake, `${vnet}/subnets/theirs?api-version=2026-01-01`, { properties: { addressPrefix: "10.70.200.0/24" } }), 201);
+    assert.equal((await armPut(fake, `${vnet}/subnets/theirs?api-version=2026-01-01`, { properties: { addressPrefix: "10.70.200.0/24" } })).status, 201);
     const running = create(fake, "busy", ["--vnet-name", "busy-vnet", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--existing-subnet", "theirs=10.70.200.0/24"], { env: { AKS_NET_RETRY_DELAY_MS: "20" } });
     const t0 = Date.now();
     while (!fake.requests.some((q) => q.status === 409) && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 20));
@@ -249,19 +249,6 @@ async function stripRetryAfterProxy(fake: FakeArm): Promise<{ url: string; strip
       server.close(() => resolve());
     }),
   };
-}
-
-/** A PUT from "someone else" (not aks-net), trusting the fake's certificate. */
-function armPut(fake: FakeArm, path: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const data = JSON.stringify(body);
-    const req = request(`${fake.url}${path}`, { method: "PUT", ca: fake.caPem, headers: { authorization: `Bearer ${fakeToken("https://management.core.windows.net/")}`, "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", reject);
-    req.end(data);
-  });
 }
 
 function escape(s: string): string {

@@ -1,6 +1,7 @@
 /** Shared helpers for the `aks-net create` end-to-end tests (built CLI against the fake ARM server). */
 import assert from "node:assert/strict";
-import { FAKE_SUBSCRIPTION_ID, startFakeArm } from "../fakes/fake-arm.ts";
+import { request } from "node:https";
+import { FAKE_SUBSCRIPTION_ID, fakeToken, startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FakeArmOptions, Json, RequestRecord } from "../fakes/fake-arm.ts";
 import { runCli } from "./run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "./run-cli.ts";
@@ -65,4 +66,17 @@ export function stateWithoutEtags(fake: FakeArm): Record<string, Json> {
     return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag").map(([k, x]) => [k, strip(x)]));
   };
   return strip(fake.snapshot()) as Record<string, Json>;
+}
+
+/** A PUT from "someone else" (not aks-net, no SDK), trusting the fake's certificate: its status and response text. */
+export function armPut(fake: FakeArm, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(`${fake.url}${path}`, { method: "PUT", ca: fake.caPem, headers: { authorization: `Bearer ${fakeToken("https://management.core.windows.net/")}`, "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
 }
