@@ -973,7 +973,10 @@ function buildCluster(view: StoreView, id: string, body: Json, p: Json, ctx: Bui
       for (const d of arr(sp["delegations"]).map(obj)) {
         const svcName = str(props(d)["serviceName"]) ?? str(d["serviceName"]) ?? "";
         if (!(isPodSubnet && svcName.toLowerCase() === "microsoft.containerservice/managedclusters")) {
-          throw new ArmError(400, "SubnetIsDelegated", `Subnet ${subnetRes.id} is delegated to ${svcName}, which AKS cannot use. Remove the delegation or use another subnet.`);
+          // AKS's text as a user reported it (MicrosoftDocs/azure-docs#69774), also for a subnet delegated to AKS itself
+          // (an API Server VNet Integration subnet is no node subnet).
+          const field = isPodSubnet ? "AgentPoolProfile.PodSubnetID" : "AgentPoolProfile.VnetSubnetID";
+          throw new ArmError(400, "SubnetIsDelegated", `${field} ${subnetRes.id} cannot be used as it's a delegated subnet. Please check https://aka.ms/adv-network-prerequest for more details.`);
         }
       }
     }
@@ -1222,6 +1225,8 @@ function checkApiServerAccess(view: StoreView, location: string, p: Json, ctx: B
     if (!subnet) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} is not found.`);
     const sp = props(subnet.body);
     const delegated = arr(sp["delegations"]).map(obj).some((d) => (str(props(d)["serviceName"]) ?? "").toLowerCase() === "microsoft.containerservice/managedclusters");
+    // The conditions are api-server-vnet-integration.md's; AKS's own texts for them were not found published (searched
+    // the docs, issues and code corpora), so these messages are ours under AKS's generic InvalidParameter code.
     if (!delegated) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} must be delegated to Microsoft.ContainerService/managedClusters.`);
     const c = parseV4Cidr(prefixOf(sp) ?? "");
     if (c && c.bits > 28) throw new ArmError(400, "InvalidParameter", `The API server subnet ${sid} must be at least /28, got /${c.bits}.`);

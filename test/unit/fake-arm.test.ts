@@ -492,6 +492,11 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.equal(await code({ ...pool("nodes"), networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", ...svc } }), "PodCidrOverlapExistingSubnetsCidr");
     assert.equal(await code({ ...pool("small"), networkProfile: { networkPlugin: "azure", podCidr: undefined, ...svc } }), "InsufficientSubnetSize");
     assert.equal(await code({ ...pool("web"), networkProfile: { networkPlugin: "azure", ...svc } }), "SubnetIsDelegated");
+    // AKS's words (MicrosoftDocs/azure-docs#69774); a subnet delegated to AKS (an API server subnet) is no node subnet either.
+    fake.seed.subnet(vnetId, "apiserver", { prefix: "10.0.3.0/28", delegations: ["Microsoft.ContainerService/managedClusters"] });
+    const api = await rejects(aks.managedClusters.createOrUpdate(RG, "aks1", { ...pool("apiserver"), networkProfile: { networkPlugin: "azure", ...svc } }, poll));
+    assert.equal(api.code, "SubnetIsDelegated");
+    assert.match(api.message, /^AgentPoolProfile\.VnetSubnetID \/subscriptions\/.*\/subnets\/apiserver cannot be used as it's a delegated subnet\. Please check https:\/\/aka\.ms\/adv-network-prerequest for more details\.$/);
     fake.setQuota("standardDSv5Family", { limit: 10 });
     assert.equal(await code({ ...pool("nodes"), networkProfile: { networkPlugin: "azure", ...svc } }), "InsufficientVCPUQuota");
   });
