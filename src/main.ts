@@ -1,11 +1,12 @@
 /**
  * The composition root: the only place that reads process state, installs the Ctrl-C handler and exits.
  */
+import { fstatSync, statSync, writeSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
 import { emptyResult, exitCodeOf, isCreateJson, renderResult } from "./io/create-result.ts";
 import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
-import type { Io } from "./io/io.ts";
+import type { Io, Out } from "./io/io.ts";
 import { CommanderError, createProgram, fromCommanderError, onlyCommand } from "./program.ts";
 
 const { version } = pkg;
@@ -25,23 +26,54 @@ process.on("SIGINT", () => {
 // A reader that went away (`aks-net schema | head -1`) is not an error of ours: further output is dropped and the
 // command ends with its own exit code. A command that changes Azure must not stop halfway because a pipe closed.
 // Each stream is made on its first use: a run that writes nothing to stderr (a clean `validate`) never builds it, which
-// for a pipe (CI logs) means loading node:net.
+// for a pipe (CI logs) means loading node:net. Output that could not be written for another reason (a full disk) makes
+// a successful run exit 1.
+let outputFailed = false;
 const guarded = new Set<NodeJS.WriteStream>();
 const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
   if (!guarded.has(stream)) {
     guarded.add(stream);
     stream.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") process.exitCode ??= EXIT.azure;
+      if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") outputFailed = true;
     });
   }
   return stream;
 };
 
+/**
+ * stdout redirected to a regular file or to /dev/null: written with fs.writeSync, which is all that Node's own stream
+ * for such a descriptor (SyncWriteStream) does, without loading the stream modules (~3 ms of a `validate`).
+ * Terminals and pipes keep Node's streams, and so does stderr (the prompts and the progress display draw on it as a
+ * stream). A failed write (a full disk) drops the rest, as the stream's error does.
+ */
+function fileOut(fd: number): Out | undefined {
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() && !(st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev)) return undefined;
+  } catch {
+    return undefined; // no such descriptor, or no /dev/null (Windows): Node's stream decides
+  }
+  let failed = false;
+  return {
+    write(text: string) {
+      if (failed) return false;
+      try {
+        const bytes = Buffer.from(text);
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      } catch {
+        failed = outputFailed = true;
+      }
+      return !failed;
+    },
+  };
+}
+
 const colorFlag = process.argv.includes("--no-color") ? false : undefined;
 let style: Io["style"] | undefined;
+let stdout: Out | undefined;
 const io: Io = {
   get stdout() {
-    return guard(process.stdout);
+    return (stdout ??= fileOut(1) ?? guard(process.stdout));
   },
   get stderr() {
     return guard(process.stderr);
@@ -74,6 +106,10 @@ async function main(): Promise<void> {
   }
   if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
   process.exitCode = exitCode;
+  // A stream reports a failed write after the command returned: exit 1 then, unless the command already failed.
+  process.once("beforeExit", () => {
+    if (outputFailed && process.exitCode === EXIT.ok) process.exitCode = EXIT.azure;
+  });
 }
 void main();
 

@@ -123,3 +123,58 @@ describe("e2e: init never replaces a file it was not told to", function () {
     assert.match(again.stderr, /^error: other\.yaml exists and was not replaced/);
   });
 });
+
+describe("e2e: stdout redirected to a file or /dev/null (written without Node's stream machinery)", function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-out-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  /** `aks-net ARGS > FILE` (or `>> FILE`, or `> /dev/null`) in bash: exit code and stderr. */
+  const redirected = (args: readonly string[], to: string, append = false): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve, reject) => {
+      const child = spawn("bash", ["-c", `"$NODE" "$BIN" "$@" ${append ? ">>" : ">"} "$OUT"`, "bash", ...args], {
+        cwd: ROOT,
+        env: { ...process.env, NODE: process.execPath, BIN, OUT: to, CI: "true", NO_COLOR: "1", AKS_NET_DEBUG: "" },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+  const cases: [string[], number][] = [
+    [["validate", "-f", "examples/overlay-cilium.yaml"], 0],
+    [["validate", "-f", "examples/broken.yaml", "-o", "json"], 3],
+    [["create", "-n", "f", "-g", "rg-f", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--dry-run", "--offline", "--yes"], 0],
+    [["schema"], 0],
+    [["--help"], 0],
+  ];
+  for (const [args, code] of cases) {
+    it(`aks-net ${args.join(" ")} > FILE: the bytes a pipe gets, exit ${code}; > /dev/null: exit ${code}`, async () => {
+      const piped = await runCli(args, { env: { NO_COLOR: "1" } });
+      const file = join(dir, "out.txt");
+      const r = await redirected(args, file);
+      assert.equal(r.code, code, r.stderr);
+      assert.equal(piped.code, code);
+      assert.equal(readFileSync(file, "utf8"), piped.stdout);
+      assert.ok(piped.stdout.length > 0);
+      const devnull = await redirected(args, "/dev/null");
+      assert.equal(devnull.code, code, devnull.stderr);
+      assert.equal(devnull.stderr, r.stderr);
+    });
+  }
+  it(">> FILE appends after what the file held", async () => {
+    const file = join(dir, "append.txt");
+    writeFileSync(file, "before\n");
+    const r = await redirected(["templates"], file, true);
+    const piped = await runCli(["templates"], { env: { NO_COLOR: "1" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(file, "utf8"), `before\n${piped.stdout}`);
+  });
+  it("> /dev/full (every write fails): exit 1, no stack trace", async () => {
+    if (!existsSync("/dev/full")) return;
+    const r = await redirected(["schema"], "/dev/full");
+    assert.equal(r.code, 1);
+    assert.ok(!hasStackTrace(r.stderr), r.stderr);
+  });
+});
