@@ -16,26 +16,14 @@
  * the user's cache directory (never shipped: another Node build would reject it).
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 
-const require = createRequire(import.meta.url);
-
-/**
- * Start-up trims that change no behaviour:
- * - chalk's terminal detection (#supports-color) loads node:tty at import; aks-net always passes chalk an explicit
- *   level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so chalk's own browser variant, which
- *   detects nothing, is enough;
- * - commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs).
- */
+/** A start-up trim that changes no behaviour: commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs). */
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
-    b.onResolve({ filter: /^#supports-color$/ }, () => ({
-      path: resolve(require.resolve("chalk"), "../vendor/supports-color/browser.js"),
-    }));
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,
     );
@@ -119,9 +107,16 @@ const onlyCommand = (command: string): Plugin => ({
 
 const common = { bundle: true, format: "cjs", platform: "node", target: "node22", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" } as const;
 rmSync("dist", { recursive: true, force: true });
+/**
+ * The CLI bundles are function expressions: bin/aks-net compiles the file text as it is (vm.Script, with its code cache)
+ * and calls it with CommonJS's arguments. Wrapping the text at run time copied the bundle (hundreds of KB) into a second
+ * string on every start.
+ */
+const WRAPPER = { banner: { js: "(function (exports, require, module, __filename, __dirname) {" }, footer: { js: "})" } };
 for (const command of [undefined, ...OWN_BUNDLE]) {
   await build({
     ...common,
+    ...WRAPPER,
     entryPoints: ["src/main.ts"],
     outfile: `dist/${command ?? "main"}.cjs`,
     external: ["@inquirer/*", "log-update"],

@@ -2,13 +2,13 @@
  * Renders a Plan for people (an ordered list: step, action, type, name, what it waits for, and why for updates
  * and refusals) and as the JSON of `create --dry-run --output json`.
  */
-import { Chalk } from "chalk";
-import type { ChalkInstance } from "chalk";
 import { TYPES, nameOf } from "../core/arm-bodies.ts";
 import { planToJson } from "../core/plan.ts";
 import type { Action, Operation, Plan } from "../core/plan.ts";
+import { makeStyle } from "./io.ts";
+import type { Style } from "./io.ts";
 
-const PLAIN = new Chalk({ level: 0 });
+const PLAIN = makeStyle(false);
 
 /** What a step is called in a plan: its resource name, or its label when the name is a GUID (role assignments). */
 export function displayName(op: Pick<Operation, "type" | "resourceId" | "label">): string {
@@ -16,7 +16,7 @@ export function displayName(op: Pick<Operation, "type" | "resourceId" | "label">
 }
 
 /** The human plan, one step per line, in execution order; `style` colours actions (plain when omitted). */
-export function renderPlan(plan: Plan, style: ChalkInstance = PLAIN): string {
+export function renderPlan(plan: Plan, style: Style = PLAIN): string {
   const names = new Map(plan.operations.map((o) => [o.resourceId.toLowerCase(), displayName(o)]));
   const actionOf = stepAction(plan);
   const numberWidth = String(plan.operations.length).length;

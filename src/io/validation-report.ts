@@ -2,7 +2,7 @@
  * The validation report: one JSON document (a contract) or the human text, both from the same data.
  * Shared by `validate` and by `create`, which shows the same findings before it stops.
  */
-import type { ChalkInstance } from "chalk";
+import type { Style } from "./io.ts";
 import { DEFAULT_MAX_SURGE } from "../core/capacity.ts";
 import type { Capacity, RangeCapacity } from "../core/capacity.ts";
 import type { ResolvedSpec } from "../core/resolve.ts";
@@ -37,7 +37,7 @@ const GROUPS = [
 const SHOWN_PER_RULE = 10;
 
 /** Findings grouped by severity, each with rule id, fields, message and a `fix:` line; long runs of one rule summarised. */
-export function renderFindings(report: Pick<ValidationReport, "errors" | "warnings" | "info">, style: ChalkInstance): string {
+export function renderFindings(report: Pick<ValidationReport, "errors" | "warnings" | "info">, style: Style): string {
   const parts: string[] = [];
   for (const g of GROUPS) {
     const list = report[g.key];
@@ -63,7 +63,7 @@ export function renderFindings(report: Pick<ValidationReport, "errors" | "warnin
 }
 
 /** The whole human report: findings, the effective spec with each value's source, capacity, and a verdict line. */
-export function renderReport(report: ValidationReport, provenance: Provenance, style: ChalkInstance): string {
+export function renderReport(report: ValidationReport, provenance: Provenance, style: Style): string {
   const counts = `${plural(report.errors.length, "error")}, ${plural(report.warnings.length, "warning")}`;
   const verdict = report.valid ? style.green(`✔ valid (${counts})`) : style.red(`✖ invalid (${counts})`);
   return `${renderFindings(report, style)}${renderSpec(report.spec, provenance, style)}\n${renderCapacity(report.capacity, style)}\n${verdict}\n`;
@@ -73,7 +73,7 @@ export function renderReport(report: ValidationReport, provenance: Provenance, s
 /** Longer lists (existing subnets, routes: a live VNet may have hundreds) are summarised in the human report. */
 const LISTED = 20;
 
-function renderSpec(spec: ClusterSpec, prov: Provenance, style: ChalkInstance): string {
+function renderSpec(spec: ClusterSpec, prov: Provenance, style: Style): string {
   const rows: [string, string, string][] = [];
   const add = (path: string, value: unknown, source = sourceOf(prov, path)): void => {
     if (value === undefined || (Array.isArray(value) && value.length === 0)) return;
@@ -133,7 +133,7 @@ const IPAM_LABEL: Record<Capacity["ipam"], string> = {
 };
 
 /** Nodes each range holds at max pods, against the peak (autoscaler max + surge). */
-function renderCapacity(cap: Capacity, style: ChalkInstance): string {
+function renderCapacity(cap: Capacity, style: Style): string {
   const peak = cap.peakNodes + cap.surge;
   const lines = [`  nodes        ${cap.nodes} at create, peak ${cap.peakNodes} + ${cap.surge} surge = ${peak}; max pods per node ${cap.maxPods}`];
   const range = (label: string, r: RangeCapacity | undefined, unit: string): void => {
@@ -150,7 +150,7 @@ function renderCapacity(cap: Capacity, style: ChalkInstance): string {
 }
 
 /** One line for create's plan preview: how many nodes each range holds against the peak. */
-export function capacityLine(cap: Capacity, style: ChalkInstance): string {
+export function capacityLine(cap: Capacity, style: Style): string {
   const parts = [`${cap.nodes} nodes (peak ${cap.peakNodes} + ${cap.surge} surge), ${cap.maxPods} pods per node`];
   const range = (label: string, r: RangeCapacity | undefined): void => {
     if (r) parts.push(`${label} ${r.cidr} holds ${r.maxNodes} nodes`);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { Chalk } from "chalk";
 import type { Operation, Plan } from "../../src/core/plan.ts";
+import { makeStyle } from "../../src/io/io.ts";
 import { renderPlan, renderPlanJson, summary } from "../../src/io/render-plan.ts";
 
 const RG = "/subscriptions/s/resourceGroups/rg1";
@@ -46,7 +46,7 @@ describe("render-plan", () => {
   });
 
   it("colours actions when given a colour style", () => {
-    const out = renderPlan(PLAN, new Chalk({ level: 1 }));
+    const out = renderPlan(PLAN, makeStyle(true));
     assert.ok(out.includes("\u001b[32mcreate"), out);
     assert.ok(out.includes("\u001b[31mrefused"), out);
   });
