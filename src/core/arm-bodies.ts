@@ -129,13 +129,13 @@ export function subnetBody(addressPrefix: string, opts: SubnetOptions = {}): Bod
  * it zone-redundant (fixed at create: public-ip-addresses.md "Availability zone"). A StandardV2 NAT gateway takes a
  * StandardV2 public IP, zone-redundant without `zones` (nat-availability-zones.md).
  */
-export function publicIpBody(location: string, tags: Tags, zones?: readonly string[], sku: "Standard" | "StandardV2" = "Standard"): Body {
+export function publicIpBody(location: string, tags: Tags, zones?: readonly string[], sku: "Standard" | "StandardV2" = "Standard", version: "IPv4" | "IPv6" = "IPv4"): Body {
   return {
     location,
     tags,
     ...(zones === undefined ? {} : { zones: [...zones] }),
     sku: { name: sku, tier: "Regional" },
-    properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv4" },
+    properties: { publicIPAllocationMethod: "Static", publicIPAddressVersion: version },
   };
 }
 
@@ -144,9 +144,14 @@ export function nsgBody(location: string, tags: Tags, securityRules: readonly un
   return { location, tags, properties: { securityRules: structuredClone(securityRules) } };
 }
 
-/** Standard (zonal or no zone) or StandardV2 (zone-redundant with no `zones`, as Microsoft's StandardV2 example sends it). */
-export function natGatewayBody(location: string, tags: Tags, publicIpId: string, sku: "Standard" | "StandardV2" = "Standard"): Body {
-  return { location, tags, sku: { name: sku }, properties: { idleTimeoutInMinutes: 4, publicIpAddresses: [idRef(publicIpId)] } };
+/**
+ * Standard (zonal or no zone) or StandardV2 (zone-redundant with no `zones`, as Microsoft's StandardV2 example sends it);
+ * only StandardV2 takes IPv6 outbound IPs (`publicIpAddressesV6`, nat-sku.md).
+ */
+export function natGatewayBody(location: string, tags: Tags, publicIpId: string, sku: "Standard" | "StandardV2" = "Standard", publicIpV6Id?: string): Body {
+  const properties: Record<string, unknown> = { idleTimeoutInMinutes: 4, publicIpAddresses: [idRef(publicIpId)] };
+  if (publicIpV6Id !== undefined) properties["publicIpAddressesV6"] = [idRef(publicIpV6Id)];
+  return { location, tags, sku: { name: sku }, properties };
 }
 
 export interface RouteBody {

@@ -41,6 +41,8 @@ export const DERIVED = {
   routeTable: (cluster: string): string => `${cluster}-rt`,
   natGateway: (cluster: string): string => `${cluster}-natgw`,
   natGatewayIp: (cluster: string): string => `${cluster}-natgw-pip`,
+  /** The IPv6 outbound IP of a StandardV2 NAT gateway aks-net builds for a dual-stack cluster. */
+  natGatewayIp6: (cluster: string): string => `${cluster}-natgw-pip6`,
   firewall: (cluster: string): string => `${cluster}-fw`,
   firewallIp: (cluster: string): string => `${cluster}-fw-pip`,
   firewallManagementIp: (cluster: string): string => `${cluster}-fw-mgmt-pip`,

@@ -551,8 +551,10 @@ function planNetwork(b: Builder): Network {
       const natName = DERIVED.natGateway(name);
       const sku = builtNatSku(spec);
       const pip = publicIp(b, DERIVED.natGatewayIp(name), undefined, sku);
+      // A dual-stack cluster's pods and nodes egress over IPv6 too: a StandardV2 gateway gets one IPv6 address as well.
+      const pip6 = sku === "StandardV2" && (spec.ipFamilies ?? []).includes("IPv6") ? publicIp(b, DERIVED.natGatewayIp6(name), undefined, sku, "IPv6") : undefined;
       egressIpId = pip;
-      natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip], natGatewayBody(location, tags, pip, sku));
+      natGatewayId = b.net(TYPES.natGateway, providerId(netRgId, TYPES.natGateway, natName), `NAT gateway ${natName}`, [netRgId, pip, pip6], natGatewayBody(location, tags, pip, sku, pip6));
     }
   }
 
@@ -618,8 +620,8 @@ function planIlbSubnet(spec: ClusterSpec, name: string, vnetId: string, subnet: 
 }
 
 /** Standard SKU (StandardV2 for a StandardV2 NAT gateway), static (FWS-03); zone-redundant when asked. */
-function publicIp(b: Builder, pipName: string, zones?: readonly string[], sku?: "Standard" | "StandardV2"): string {
-  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones, sku));
+function publicIp(b: Builder, pipName: string, zones?: readonly string[], sku?: "Standard" | "StandardV2", version?: "IPv4" | "IPv6"): string {
+  return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones, sku, version));
 }
 
 /** The load balancer outbound public IPs and prefixes the user brings (only sent with outboundType loadBalancer). */

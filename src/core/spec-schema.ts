@@ -200,7 +200,7 @@ export function specSchema(): JsonSchema {
         apiServerSubnetCidr: cidr("API server subnet aks-net plans for VNet Integration: delegated to AKS, at least /28, used by nothing else.", "10.10.32.0/28"),
         routeTableId: text("An existing route table (ARM id) aks-net associates with the subnets it plans; never changed or deleted."),
         natGatewayId: text("An existing NAT gateway (ARM id) aks-net associates with the node subnets it plans (userAssignedNATGateway); never changed or deleted."),
-        natGatewaySku: oneOf(ENUMS.natGatewaySku, "SKU of the NAT gateway aks-net builds for userAssignedNATGateway: Standard (default; zonal or no zone) or StandardV2 (zone-redundant, with a StandardV2 public IP)."),
+        natGatewaySku: oneOf(ENUMS.natGatewaySku, "SKU of the NAT gateway aks-net builds for userAssignedNATGateway: Standard (default; zonal or no zone) or StandardV2 (zone-redundant, with a StandardV2 public IP, and an IPv6 one for dual-stack)."),
         existingSubnets: list(subnet, "The VNet's other subnets."),
       } satisfies Props<VnetSpec>),
       connectedCidrs: list(cidr("Connected range", "192.168.0.0/16"), "Peered VNets, VPN/ExpressRoute and on-premises ranges."),

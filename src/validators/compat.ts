@@ -131,12 +131,13 @@ function dualStack(s: ClusterSpec): Finding[] {
   }
   const v2Managed = s.outboundType === "managedNATGateway" && String(s.natGatewayProfile?.sku ?? "").toLowerCase() === "standardv2";
   const broughtNat = s.vnet.natGatewayId !== undefined ? s.live?.brought?.find((b) => b.field === "vnet.natGatewayId") : undefined;
-  if (v2Managed || (broughtNat?.sku ?? "").toLowerCase() === "standardv2") {
+  const v2Built = s.outboundType === "userAssignedNATGateway" && s.vnetSubnetId === undefined && s.vnet.natGatewayId === undefined && (s.vnet.natGatewaySku ?? "").toLowerCase() === "standardv2";
+  if (v2Managed || v2Built || (broughtNat?.sku ?? "").toLowerCase() === "standardv2") {
     // StandardV2 serves IPv4 and IPv6 (configure-dual-stack.md): nothing to report.
   } else if (s.outboundType === "managedNATGateway" || (s.outboundType === "userAssignedNATGateway" && s.vnetSubnetId === undefined && s.vnet.natGatewayId === undefined)) {
     // AKS (managedNATGateway) and aks-net (its own VNet) both build a Standard NAT gateway.
-    const who = s.outboundType === "managedNATGateway" ? "AKS builds a Standard NAT gateway, which is IPv4-only" : (s.vnet.natGatewaySku ?? "").toLowerCase() === "standardv2" ? "aks-net builds its StandardV2 NAT gateway with one IPv4 public IP only" : "aks-net builds a Standard NAT gateway, which is IPv4-only";
-    out.push(finding("CMP-11", "error", ["ipFamilies", "outboundType"], `outboundType ${s.outboundType}: ${who} and cannot serve a dual-stack cluster`, s.outboundType === "managedNATGateway" ? "add --nat-gateway-sku StandardV2 (with --nat-gateway-managed-outbound-ipv6-count), or use --outbound-type loadBalancer" : "use --outbound-type loadBalancer (or userDefinedRouting) for dual-stack, or bring a StandardV2 NAT gateway (--nat-gateway-id, or a subnet with one: --vnet-subnet-id)"));
+    const who = s.outboundType === "managedNATGateway" ? "AKS builds a Standard NAT gateway, which is IPv4-only" : "aks-net builds a Standard NAT gateway, which is IPv4-only";
+    out.push(finding("CMP-11", "error", ["ipFamilies", "outboundType"], `outboundType ${s.outboundType}: ${who} and cannot serve a dual-stack cluster`, s.outboundType === "managedNATGateway" ? "add --nat-gateway-sku StandardV2 (with --nat-gateway-managed-outbound-ipv6-count), or use --outbound-type loadBalancer" : "add --vnet-nat-gateway-sku StandardV2 (aks-net then gives it an IPv6 outbound IP too), use --outbound-type loadBalancer, or bring a StandardV2 NAT gateway (--nat-gateway-id)"));
   } else if (s.outboundType === "userAssignedNATGateway" && s.live?.nodeSubnet?.natGatewaySku === undefined && broughtNat?.sku === undefined) {
     // A brought subnet's gateway may be StandardV2, which serves IPv4 and IPv6: only --live can tell (LIVE-NAT-02).
     out.push(finding("CMP-11", "warning", ["ipFamilies", "outboundType", "vnetSubnetId"], "dual-stack with userAssignedNATGateway on a brought subnet: a Standard NAT gateway is IPv4-only, a StandardV2 one serves both families; its SKU is not known offline", "run validate --live (it reads the NAT gateway's SKU), and use a StandardV2 NAT gateway for dual-stack"));

@@ -326,6 +326,23 @@ describe("create: managed NAT gateway StandardV2 (issue 11 item 6)", function ()
     assert.deepEqual(nat["managedOutboundIPProfile"], { count: 1, countIPv6: 2 });
   });
 
+  it("dual-stack behind the StandardV2 NAT gateway aks-net builds: an IPv4 and an IPv6 StandardV2 address on it; a re-run writes nothing; Standard is CMP-11 (exit 3)", async () => {
+    const { fake } = h;
+    const dual = ["--outbound-type", "userAssignedNATGateway", "--ip-families", "IPv4,IPv6", "--network-plugin", "azure", "--network-plugin-mode", "overlay"];
+    await convergesOnce(fake, "natown6", [...dual, "--vnet-nat-gateway-sku", "StandardV2"]);
+    const nat = props(fake.get(net("rg-natown6", "natGateways", "natown6-natgw")) as Json);
+    const v6 = ((nat["publicIpAddressesV6"] as Json[])[0] as Json)["id"] as string;
+    assert.match(v6, /natown6-natgw-pip6$/);
+    const pip6 = fake.get(v6) as Json;
+    assert.deepEqual([(pip6["sku"] as Json)["name"], props(pip6)["publicIPAddressVersion"]], ["StandardV2", "IPv6"]);
+    assert.match(String(props(pip6)["ipAddress"]), /:/, "an IPv6 address");
+    const mark = fake.requests.length;
+    const standard = await create(fake, "natown4", dual);
+    assert.equal(standard.code, 3, standard.stderr);
+    assert.match(standard.stdout, /CMP-11/);
+    assert.deepEqual(writesSince(fake, mark), []);
+  });
+
   it("the fake refuses IPv6 outbound IPs on a Standard gateway, as the API says; aks-net stops it first (LB-06, exit 3)", async () => {
     const { fake } = h;
     const r = await create(fake, "natv1", ["--outbound-type", "managedNATGateway", "--nat-gateway-sku", "Standard", "--nat-gateway-managed-outbound-ipv6-count", "2"]);

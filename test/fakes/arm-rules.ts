@@ -520,12 +520,19 @@ function checkNatSku(view: StoreView, id: string, body: Json, p: Json, ctx: Buil
   if (before !== undefined && before.toLowerCase() !== sku.toLowerCase()) {
     throw new ArmError(400, "NatGatewaySkuCannotBeChanged", `Nat Gateway ${id} has sku ${before}; the sku of an existing NAT gateway cannot be changed to ${sku}. Create a new NAT gateway.`);
   }
-  if (sku.toLowerCase() !== "standardv2") return;
-  for (const ref of [...arr(p["publicIpAddresses"]), ...arr(p["publicIpAddressesV6"])]) {
+  const v6 = arr(p["publicIpAddressesV6"]);
+  // nat-sku.md: "Public IP version: IPv4 (Standard); IPv4, IPv6 (StandardV2)".
+  if (sku.toLowerCase() !== "standardv2" && v6.length > 0) {
+    throw new ArmError(400, "NatGatewayIPv6RequiresStandardV2", `Nat Gateway ${id} of sku ${sku} cannot have IPv6 public IP addresses; only a StandardV2 NAT gateway supports IPv6.`);
+  }
+  for (const [ref, want] of [...arr(p["publicIpAddresses"]).map((r) => [r, "IPv4"] as const), ...v6.map((r) => [r, "IPv6"] as const)]) {
     const pipId = str(obj(ref)["id"]);
     const pip = pipId ? view.raw(pipId) : undefined;
-    const pipSku = pip ? String(obj(pip.body["sku"])["name"] ?? "Standard") : undefined;
-    if (pipSku !== undefined && pipSku.toLowerCase() !== "standardv2") {
+    if (!pip) continue;
+    const version = String(props(pip.body)["publicIPAddressVersion"] ?? "IPv4");
+    if (version !== want) throw new ArmError(400, "NatGatewayPublicIpVersionMismatch", `Nat Gateway ${id} lists public IP ${pipId} (${version}) among its ${want === "IPv6" ? "publicIpAddressesV6" : "publicIpAddresses"}, which take ${want} addresses only.`);
+    const pipSku = String(obj(pip.body["sku"])["name"] ?? "Standard");
+    if (sku.toLowerCase() === "standardv2" && pipSku.toLowerCase() !== "standardv2") {
       throw new ArmError(400, "NatGatewayStandardV2RequiresStandardV2PublicIp", `StandardV2 Nat Gateway ${id} cannot use public IP ${pipId} of sku ${pipSku}: a StandardV2 NAT gateway must use StandardV2 public IP addresses.`);
     }
   }
@@ -566,7 +573,9 @@ function buildPublicIp(id: string, body: Json, p: Json, ctx: BuildCtx): void {
   }
   if (p["publicIPAllocationMethod"] === "Static" || !ctx.validate) {
     const h = shortHash(`pip:${key(id)}`, 6);
-    p["ipAddress"] ??= `20.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}.${Math.max(1, parseInt(h.slice(4, 6), 16) % 255)}`;
+    p["ipAddress"] ??= p["publicIPAddressVersion"] === "IPv6"
+      ? `2603:1020:${h.slice(0, 4)}::${h.slice(4, 6)}`
+      : `20.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}.${Math.max(1, parseInt(h.slice(4, 6), 16) % 255)}`;
   }
 }
 
@@ -1499,7 +1508,7 @@ function publicIpUser(view: StoreView, pipId: string): string | undefined {
         if (key(str(obj(props(ipc)["publicIPAddress"])["id"]) ?? "") === key(pipId)) return str(ipc["id"]) ?? r.id;
       }
     } else if (t === T.nat) {
-      if (arr(props(r.body)["publicIpAddresses"]).some((x) => key(str(obj(x)["id"]) ?? "") === key(pipId))) return r.id;
+      if ([...arr(props(r.body)["publicIpAddresses"]), ...arr(props(r.body)["publicIpAddressesV6"])].some((x) => key(str(obj(x)["id"]) ?? "") === key(pipId))) return r.id;
     } else if (t === T.cluster && outboundIpRefs(props(r.body)).some((x) => !x.prefix && key(x.id) === key(pipId))) {
       // AKS puts a brought outbound IP on a frontend of its load balancer "kubernetes" in the node resource group.
       const sub = parseId(r.id)?.subscription ?? "";

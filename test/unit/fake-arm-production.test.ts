@@ -77,6 +77,21 @@ describe("fake ARM: zones, API server access, tag names", function () {
     assert.equal(down.code, "NatGatewaySkuCannotBeChanged");
   });
 
+  it("IPv6 outbound IPs only on a StandardV2 NAT gateway, and only IPv6 addresses in publicIpAddressesV6 (nat-sku.md)", async () => {
+    const v2ip = (name: string, version: "IPv4" | "IPv6") => net.publicIPAddresses.beginCreateOrUpdateAndWait("rg", name, { sku: { name: "StandardV2", tier: "Regional" }, publicIPAllocationMethod: "Static", publicIPAddressVersion: version, location: "westeurope" }, poll);
+    const four = await v2ip("v4", "IPv4");
+    const six = await v2ip("v6", "IPv6");
+    assert.match(String(six.ipAddress), /^2603:/);
+    const std = await refusal(net.natGateways.beginCreateOrUpdateAndWait("rg", "n1", { location: "westeurope", sku: { name: "Standard" }, publicIpAddressesV6: [{ id: six.id! }] }, poll));
+    assert.equal(std.code, "NatGatewayIPv6RequiresStandardV2");
+    const swapped = await refusal(net.natGateways.beginCreateOrUpdateAndWait("rg", "n2", { location: "westeurope", sku: { name: "StandardV2" }, publicIpAddresses: [{ id: six.id! }] }, poll));
+    assert.equal(swapped.code, "NatGatewayPublicIpVersionMismatch");
+    const ok = await net.natGateways.beginCreateOrUpdateAndWait("rg", "n3", { location: "westeurope", sku: { name: "StandardV2" }, publicIpAddresses: [{ id: four.id! }], publicIpAddressesV6: [{ id: six.id! }] }, poll);
+    assert.equal(ok.publicIpAddressesV6?.[0]?.id?.toLowerCase(), six.id!.toLowerCase());
+    const inUse = await refusal(net.publicIPAddresses.beginDeleteAndWait("rg", "v6", poll));
+    assert.equal(inUse.code, "PublicIPAddressCannotBeDeleted");
+  });
+
   it("AKS refuses a pool zone its VM size lacks there (AvailabilityZoneNotSupported) and the SKU list says which it has", async () => {
     const cluster = (zones: string[]) => ({ location: "westeurope", dnsPrefix: "c", agentPoolProfiles: [{ name: "system", mode: "System", count: 1, vmSize: "Standard_D4s_v5", availabilityZones: zones }] });
     const e = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(["1", "2"]), poll));

@@ -446,6 +446,15 @@ describe("planResources", () => {
     assert.equal(udr.some((r) => r.resourceId === ra(ip)), false);
   });
 
+  it("dual-stack with the StandardV2 NAT gateway aks-net builds: an IPv6 StandardV2 public IP too, in publicIpAddressesV6", () => {
+    const d = plan({ outboundType: "userAssignedNATGateway", ipFamilies: ["IPv4", "IPv6"], networkPlugin: "azure", networkPluginMode: "overlay", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } });
+    const pip6 = `${NET}/publicIPAddresses/aks1-natgw-pip6`;
+    assert.deepEqual(byId(d, pip6).body["properties"], { publicIPAllocationMethod: "Static", publicIPAddressVersion: "IPv6" });
+    assert.deepEqual(byId(d, pip6).body["sku"], { name: "StandardV2", tier: "Regional" });
+    assert.deepEqual(byId(d, NAT).body["properties"], { idleTimeoutInMinutes: 4, publicIpAddresses: [{ id: NAT_PIP }], publicIpAddressesV6: [{ id: pip6 }] });
+    assert.equal(plan({ outboundType: "userAssignedNATGateway", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } }).some((r) => r.resourceId === pip6), false, "IPv4-only: no IPv6 address");
+  });
+
   it("a NAT gateway's SKU is fixed at create: a re-run asking StandardV2 of a Standard gateway is refused, not sent", () => {
     const nat = byId(plan({ outboundType: "userAssignedNATGateway", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } }), NAT);
     const echoed = { ...structuredClone(nat.body), sku: { name: "Standard" }, properties: { ...(nat.body["properties"] as Record<string, unknown>), provisioningState: "Succeeded" } };

@@ -150,6 +150,11 @@ describe("validators/compat", () => {
       one(check(dual({ networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway" })), "CMP-11", "error", ["ipFamilies", "outboundType"]);
       none(check(dual({ ...cell("overlay", "azure", "none"), outboundType: "loadBalancer" })), "CMP-11");
     });
+    it("the StandardV2 NAT gateway aks-net builds (--vnet-nat-gateway-sku StandardV2) serves dual-stack: no CMP-11; the Standard one's fix names the flag", () => {
+      const nat = { ...cell("overlay", "azure", "none"), outboundType: "userAssignedNATGateway" };
+      assert.match(one(check(dual(nat)), "CMP-11", "error").fix, /--vnet-nat-gateway-sku StandardV2/);
+      none(check(dual({ ...nat, vnet: { ...BASE.vnet, natGatewaySku: "StandardV2" } })), "CMP-11");
+    });
     it("a StandardV2 managed NAT gateway serves dual-stack: no CMP-11", () => {
       none(check(dual({ networkPlugin: "azure", networkPluginMode: "overlay", outboundType: "managedNATGateway", natGatewayProfile: { sku: "StandardV2", managedOutboundIPProfile: { countIPv6: 1 } } })), "CMP-11");
     });
