@@ -336,6 +336,9 @@ describe("create: managed NAT gateway StandardV2 (issue 11 item 6)", function ()
     const pip6 = fake.get(v6) as Json;
     assert.deepEqual([(pip6["sku"] as Json)["name"], props(pip6)["publicIPAddressVersion"]], ["StandardV2", "IPv6"]);
     assert.match(String(props(pip6)["ipAddress"]), /:/, "an IPv6 address");
+    const d = await del(fake, "natown6");
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(fake.get(v6), undefined, "delete removes the IPv6 address after the gateway that uses it");
     const mark = fake.requests.length;
     const standard = await create(fake, "natown4", dual);
     assert.equal(standard.code, 3, standard.stderr);
