@@ -183,7 +183,8 @@ export function requires(id: string, body: Body | undefined): string[] {
     }
     add(refId(valueAt(body, "properties.firewallPolicy")));
   } else if (t === lc(TYPES.natGateway)) {
-    for (const p of list(body, "properties.publicIpAddresses")) add(refId(p));
+    // A StandardV2 gateway's IPv6 addresses are its too (publicIpAddressesV6): the gateway goes first.
+    for (const p of [...list(body, "properties.publicIpAddresses"), ...list(body, "properties.publicIpAddressesV6")]) add(refId(p));
   } else if (t === lc(TYPES.managedCluster)) {
     for (const k of Object.keys(tagsOrEmpty(valueAt(body, "identity.userAssignedIdentities")))) add(k);
     for (const p of list(body, "properties.agentPoolProfiles")) {

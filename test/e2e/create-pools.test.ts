@@ -338,7 +338,7 @@ describe("create: managed NAT gateway StandardV2 (issue 11 item 6)", function ()
     assert.match(String(props(pip6)["ipAddress"]), /:/, "an IPv6 address");
     const d = await del(fake, "natown6");
     assert.equal(d.code, 0, d.stderr);
-    assert.equal(fake.get(v6), undefined, "delete removes the IPv6 address after the gateway that uses it");
+    assert.equal(fake.get(v6), undefined, `delete removes the IPv6 address after the gateway that uses it: ${d.stdout}`);
     const mark = fake.requests.length;
     const standard = await create(fake, "natown4", dual);
     assert.equal(standard.code, 3, standard.stderr);
