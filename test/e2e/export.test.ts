@@ -6,8 +6,8 @@
  *   resource schema, unknown keys refused (test/fixtures/arm-schemas, vendored from Azure/azure-resource-manager-schemas;
  *   see its README);
  * - Terraform: parsed by HashiCorp's HCL parser (@cdktf/hcl2json, the Go parser compiled to wasm);
- * - Bicep: no Bicep parser runs offline from npm (the compiler is a .NET program), so the file is read back by a
- *   reader of the subset aks-net writes (see readBicep): a structural check, not a Bicep parse;
+ * - Bicep: parsed by the tree-sitter Bicep grammar (test/helpers/bicep.ts; a syntax check, not the Bicep compiler's
+ *   type check) and read back to the same bodies;
  * - az: the script is run by bash with a recording `az` first on PATH, and the PUTs it sends are compared.
  */
 import assert from "node:assert/strict";
@@ -22,6 +22,7 @@ import { hasStackTrace, ROOT, runCli, runNode } from "../helpers/cli.ts";
 import { useFakeArm } from "../helpers/create-cli.ts";
 import { FAKE_SUBSCRIPTION_ID } from "../fakes/fake-arm.ts";
 import { cliEnv } from "../helpers/run-cli.ts";
+import { parseBicep } from "../helpers/bicep.ts";
 import { TOPOLOGIES } from "../helpers/topologies.ts";
 
 type Json = Record<string, unknown>;
@@ -428,78 +429,25 @@ describe("export --format terraform: azapi resources with the plan's exact bodie
 // ---- Bicep ----
 
 /**
- * Reads back the subset of Bicep aks-net writes (resource declarations whose values are objects, arrays, strings with
- * `${symbol.path}` interpolation, numbers, booleans and symbol paths). Not a Bicep parser: it refuses anything else.
+ * Reads a Bicep export back with a real Bicep parser (test/helpers/bicep.ts: the tree-sitter Bicep grammar), which
+ * fails on any syntax error; its resource declarations become ids, bodies and dependencies to compare with the plan.
  */
 function readBicep(text: string): { reads: Read[]; params: string[]; existing: Map<string, string> } {
-  const lines = text.split("\n");
-  let i = 0;
+  const file = parseBicep(text);
+  assert.equal(file.targetScope, "resourceGroup");
   const symbols = new Map<string, { type: string; apiVersion: string; name: string; parent?: string; scope?: string }>();
   const raw: { sym: string; body: Json; deps: string[] }[] = [];
   const existing = new Map<string, string>();
-  const params: string[] = [];
-  const str = (s: string): string => {
-    assert.match(s, /^'(?:[^'\\]|\\.)*'$/, `a Bicep string: ${s}`);
-    return s.slice(1, -1).replace(/\\(.)/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" })[c] ?? c);
-  };
-  const value = (first: string): unknown => {
-    const t = first.trim();
-    if (t === "{") {
-      const out: Json = {};
-      for (;;) {
-        const l = (lines[i++] as string).trim();
-        if (l === "}") return out;
-        const m = /^('(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*): (.*)$/.exec(l);
-        assert.ok(m, `line ${i}: ${l}`);
-        out[m[1]?.startsWith("'") ? str(m[1]) : (m[1] as string)] = value(m[2] as string);
-      }
-    }
-    if (t === "[") {
-      const out: unknown[] = [];
-      for (;;) {
-        const l = (lines[i++] as string).trim();
-        if (l === "]") return out;
-        out.push(value(l));
-      }
-    }
-    if (t === "{}") return {};
-    if (t === "[]") return [];
-    if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-    if (t === "true" || t === "false") return t === "true";
-    if (t.startsWith("'")) {
-      // '${sym.path}suffix' is a value of another resource, the rest a literal.
-      const m = /^'\$\{([A-Za-z0-9_]+)\.([A-Za-z0-9.]+)\}((?:[^'\\$]|\\.)*)'$/.exec(t);
-      if (m) return { $ref: m[1], path: m[2], suffix: str(`'${m[3] as string}'`) };
-      assert.ok(!/(^|[^\\])\$\{/.test(t), `interpolation the reader does not know: ${t}`);
-      return str(t);
-    }
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z0-9]+)*)$/.exec(t);
-    assert.ok(m, `a value the reader does not know: ${t}`);
-    return m[2] === "" ? { $param: m[1] } : { $ref: m[1], path: (m[2] as string).slice(1) };
-  };
-  while (i < lines.length) {
-    const l = lines[i++] as string;
-    if (l === "" || l.startsWith("//") || l === "targetScope = 'resourceGroup'" || l.startsWith("@")) continue;
-    const p = /^param ([A-Za-z0-9]+) string$/.exec(l);
-    if (p) {
-      assert.match(lines[i - 3] ?? "", /^@secure\(\)$/, `${p[1]} is @secure()`);
-      params.push(p[1] as string);
-      continue;
-    }
-    const m = /^resource ([A-Za-z0-9_]+) '([^'@]+)@([^']+)'( existing)? = \{$/.exec(l);
-    assert.ok(m, `line ${i}: ${l}`);
-    const props: Json = {};
-    for (;;) {
-      const inner = lines[i++] as string;
-      if (inner === "}") break;
-      const kv = /^ {2}('(?:[^'\\]|\\.)*'|[A-Za-z_][A-Za-z0-9_]*): (.*)$/.exec(inner);
-      assert.ok(kv, `line ${i}: ${inner}`);
-      props[kv[1] as string] = value(kv[2] as string);
-    }
-    const { name, parent, scope, dependsOn, ...body } = props as { name: string; parent?: { $param: string }; scope?: { $param: string }; dependsOn?: { $param: string }[] } & Json;
-    symbols.set(m[1] as string, { type: m[2] as string, apiVersion: m[3] as string, name, ...(parent ? { parent: parent.$param } : {}), ...(scope ? { scope: scope.$param } : {}) });
-    if (m[4]) existing.set(m[1] as string, name);
-    else raw.push({ sym: m[1] as string, body, deps: (dependsOn ?? []).map((d) => d.$param) });
+  for (const p of file.params) {
+    assert.ok(p.type === "string" && p.decorators.includes("secure"), `${p.name} is a @secure() string: ${JSON.stringify(p)}`);
+  }
+  const params = file.params.map((p) => p.name);
+  for (const r of file.resources) {
+    const [type, apiVersion] = r.type.split("@") as [string, string];
+    const { name, parent, scope, dependsOn, ...body } = r.body as { name: string; parent?: { $param: string }; scope?: { $param: string }; dependsOn?: { $param: string }[] } & Json;
+    symbols.set(r.symbol, { type, apiVersion, name, ...(parent ? { parent: parent.$param } : {}), ...(scope ? { scope: scope.$param } : {}) });
+    if (r.existing) existing.set(r.symbol, name);
+    else raw.push({ sym: r.symbol, body, deps: (dependsOn ?? []).map((d) => d.$param) });
   }
   const idOf = (sym: string): string => {
     const s = symbols.get(sym);
@@ -528,7 +476,7 @@ function readBicep(text: string): { reads: Read[]; params: string[]; existing: M
   return { reads, params, existing };
 }
 
-describe("export --format bicep (read back by a reader of the subset aks-net writes: no Bicep parser runs offline)", () => {
+describe("export --format bicep (parsed by the tree-sitter Bicep grammar and read back)", () => {
   for (const [name, spec] of cases()) {
     it(`${name}: the same resources, bodies and dependencies as create --dry-run`, async function () {
       this.timeout(30_000);
@@ -542,11 +490,17 @@ describe("export --format bicep (read back by a reader of the subset aks-net wri
       const text = await exported("bicep", spec);
       const { reads } = readBicep(text);
       assertCarriesPlan(ops, reads, { skipGroups: true, existingVnet: namesOtherSubnets(spec) });
-      // Braces balance outside strings.
-      const bare = text.replace(/^\/\/.*$/gm, "").replace(/'(?:[^'\\]|\\.)*'/g, "''");
-      assert.equal((bare.match(/\{/g) ?? []).length, (bare.match(/\}/g) ?? []).length);
     });
   }
+  it("the parser fails on a broken file: a missing brace, an unclosed string, a stray token", async () => {
+    const text = await exported("bicep", ["-f", join(ROOT, "examples/overlay-cilium.yaml")]);
+    assert.ok(readBicep(text).reads.length > 0);
+    const lastBrace = text.lastIndexOf("}");
+    for (const broken of [text.slice(0, lastBrace) + text.slice(lastBrace + 1), text.replace("'westeurope'", "'westeurope"), text.replace("properties: {", "properties: { ;")]) {
+      assert.throws(() => parseBicep(broken), /Bicep syntax error at line \d+/);
+    }
+  });
+
   it("strings that look like Bicep syntax stay literal: quotes, backslashes, ${ in a tag value", async () => {
     const path = join(dir, "tags.json");
     writeFileSync(path, JSON.stringify({ tags: { note: "it's a \\ ${x} %{y} [z]" } }));
