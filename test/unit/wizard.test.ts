@@ -339,9 +339,16 @@ describe("wizard: defaults are free ranges", () => {
       assert.deepEqual(errors(layers), []);
     });
 
-    it("zones with a NAT gateway aks-net builds: ZONE-03 is shown as the zones are chosen", async () => {
+    it("zones with a NAT gateway aks-net builds: ZONE-03 is shown, then its SKU is asked (Standard by default); StandardV2 clears the warning", async () => {
       const { t } = await wizard([], { outboundType: "userAssignedNATGateway", "nodePools[0].availabilityZones": "all" });
       assert.ok(t.notes.some((n) => /warning ZONE-03/.test(n)), t.notes.join("\n"));
+      assert.deepEqual([t.choices["vnet.natGatewaySku"], t.defaults["vnet.natGatewaySku"]], [["Standard", "StandardV2"], "Standard"]);
+      const v2 = await wizard([], { outboundType: "userAssignedNATGateway", "nodePools[0].availabilityZones": "all", "vnet.natGatewaySku": "StandardV2" });
+      assert.equal(v2.answers.vnet?.natGatewaySku, "StandardV2");
+      const r = resolveSpec(v2.layers);
+      assert.deepEqual(validateSpec(r.spec, r.provenance).filter((f) => f.rule === "ZONE-03" || f.severity === "error"), []);
+      const noZones = await wizard([], { outboundType: "userAssignedNATGateway" });
+      assert.equal(noZones.t.asked.includes("vnet.natGatewaySku"), false, "not asked without zones");
     });
 
     it("a user pool only when asked: its name, count and a subnet of its own, proposed free in the VNet; it takes the system pool's zones", async () => {

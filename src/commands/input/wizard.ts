@@ -413,6 +413,15 @@ export async function runWizard(asker: Asker, seed: readonly SpecLayer[], option
       await askChoice(zoneField, [zoneField], "Availability zones for the nodes", zoneOptions, "none");
     }
     settle([zoneField]);
+    // Zonal nodes behind the NAT gateway aks-net builds: a Standard one is in one zone (ZONE-03), StandardV2 spans them.
+    const builtNat = now().outboundType === "userAssignedNATGateway" && ownVnet && now().vnet.natGatewayId === undefined;
+    if (builtNat && (now().nodePools[0]?.availabilityZones ?? []).length > 0 && !given("vnet.natGatewaySku")) {
+      const natSkus: Option<string>[] = [
+        { value: "Standard", name: "Standard", description: "in one zone (or none): a zone outage can stop the cluster's egress", patch: {} },
+        { value: "StandardV2", name: "StandardV2", description: "zone-redundant, with a StandardV2 public IP; same price", patch: { vnet: { natGatewaySku: "StandardV2" } } },
+      ];
+      await askChoice("vnet.natGatewaySku", ["vnet.natGatewaySku"], "SKU of the NAT gateway aks-net builds", natSkus, "Standard");
+    }
 
     // A user pool next to the system pool, only when asked for (more pools: nodePools[] in the spec file).
     if (!given("nodePools[1]") && now().nodePools.length === 1) {
