@@ -10,7 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FakeArm, Json, RequestRecord } from "../fakes/fake-arm.ts";
-import { clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { FAST, clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { runCli } from "../helpers/run-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 
@@ -208,6 +209,31 @@ describe("a property the user adds between aks-net's read and its write is never
       assert.deepEqual(writesSince(fake, again).map((w) => `${w.method} ${w.path}`), [], "the next run writes nothing");
     });
   }
+});
+
+describe("delete's writes to what it keeps carry the user's properties too", function () {
+  this.timeout(120_000);
+  const arm = useFakeArm();
+
+  it("an adopted subnet given back without aks-net's route table keeps its unknown and unplanned properties", async () => {
+    const { fake } = arm;
+    fake.seed.resourceGroup("rg-da", { location: "westeurope" });
+    const vnet = fake.seed.vnet("rg-da", "hub", ["10.70.0.0/16"], { app: "10.70.10.0/24", "aks-nodes": "10.70.0.0/22" }, { location: "westeurope" });
+    const subnet = `${vnet}/subnets/aks-nodes`;
+    const extra = ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22", "--existing-subnet", "app=10.70.10.0/24", "--route", "10.80.0.0/16=VirtualAppliance@10.70.255.4"];
+    ok(await create(fake, "da", extra, { json: false }));
+    const mine = { ...unknown("Adopted"), privateEndpointNetworkPolicies: "Enabled" };
+    setUserProperties(fake, subnet, mine);
+    const mark = fake.requests.length;
+    ok(await runCli(["delete", "-n", "da", "-g", "rg-da", "--yes"], { fake, env: FAST }));
+    const puts = putsOf(fake, mark, subnet);
+    assert.ok(puts.length > 0, "the association was removed with a PUT of the subnet");
+    for (const p of puts) carries(props(p.body as Json), mine, "the subnet's PUT");
+    const after = fake.get(subnet);
+    assert.ok(after, "the subnet stays");
+    assert.equal(props(after)["routeTable"] ?? null, null, "without aks-net's route table");
+    carries(props(after), mine, "the subnet after the delete");
+  });
 });
 
 describe("odd user properties go back exactly as Azure has them", function () {

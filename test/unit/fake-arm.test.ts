@@ -13,7 +13,7 @@ import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ManagedServiceIdentityClient } from "@azure/arm-msi";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { FAKE_SUBSCRIPTION_ID, NETWORK_CONTRIBUTOR, fakeToken, startFakeArm } from "../fakes/fake-arm.ts";
-import type { FakeArm } from "../fakes/fake-arm.ts";
+import type { FakeArm, Json } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 // Like Entra ID: a token for the resource the scope names (the fake ARM checks its audience).
@@ -111,6 +111,53 @@ describe("fake ARM server (real SDK clients)", function () {
       ...extra,
     };
   }
+
+  /** A raw JSON request (the SDK would drop unknown and read-only keys): status and parsed body. */
+  async function rawJson(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
+    const { request } = await import("node:https");
+    return new Promise((resolve, reject) => {
+      const u = new URL(`${path}?api-version=2026-01-01`, fake.url);
+      const req = request(u, { method, ca: fake.caPem, headers: { authorization: `Bearer ${fakeToken("https://management.azure.com")}`, "content-type": "application/json", ...headers } }, (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Json) : {} }));
+      });
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  it("a PUT that echoes read-only properties: they are ignored and the server's kept; unknown properties are stored (RPC)", async () => {
+    const rt = `${rgPath}/providers/Microsoft.Network/routeTables/rt1`;
+    const first = await rawJson("PUT", rt, { location: LOC, properties: { routes: [], contosoFuture: { level: 2 } } });
+    assert.equal(first.status, 201);
+    const guid = (first.body["properties"] as Json)["resourceGuid"];
+    fake.completeAll();
+    const echoed = await rawJson("PUT", rt, { location: LOC, properties: { routes: [], resourceGuid: "not-the-server's", subnets: [{ id: `${vnetId}/subnets/x` }], contosoFuture: { level: 3 } } });
+    assert.equal(echoed.status, 200);
+    fake.completeAll();
+    const p = (await rawJson("GET", rt)).body["properties"] as Json;
+    assert.equal(p["resourceGuid"], guid, "resourceGuid stays the server's");
+    assert.deepEqual(p["subnets"] ?? [], [], "the computed subnet list is not set by a PUT");
+    assert.deepEqual(p["contosoFuture"], { level: 3 }, "a property the fake does not model is stored as given");
+
+    fake.seed.cluster(RG, "aks1", {});
+    const id = `${rgPath}/providers/Microsoft.ContainerService/managedClusters/aks1`;
+    const got = (await rawJson("GET", id)).body;
+    const cp = structuredClone(got["properties"]) as Json;
+    Object.assign(cp, { fqdn: "evil.example", powerState: { code: "Stopped" }, currentKubernetesVersion: "0.0.1", maxAgentPools: 1 });
+    (cp["agentPoolProfiles"] as Json[])[0]!["currentOrchestratorVersion"] = "0.0.1";
+    const put = await rawJson("PUT", id, { ...got, properties: cp }, { "if-match": String(got["eTag"]) });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    fake.completeAll();
+    const after = (await rawJson("GET", id)).body;
+    const ap = after["properties"] as Json;
+    for (const k of ["fqdn", "powerState", "currentKubernetesVersion", "maxAgentPools"]) assert.deepEqual(ap[k], (got["properties"] as Json)[k], `${k} stays the server's`);
+    assert.equal((ap["agentPoolProfiles"] as Json[])[0]!["currentOrchestratorVersion"], ((got["properties"] as Json)["agentPoolProfiles"] as Json[])[0]!["currentOrchestratorVersion"]);
+    assert.notEqual(after["eTag"], got["eTag"], "a write changes the cluster's eTag");
+    const stale = await rawJson("PUT", id, { ...got, properties: cp }, { "if-match": String(got["eTag"]) });
+    assert.equal(stale.status, 412, "If-Match of an older eTag is refused");
+  });
 
   it("runs a PUT as an LRO (201 + Azure-AsyncOperation on the fake, InProgress poll, final GET Succeeded)", async () => {
     const vnet = await net.virtualNetworks.createOrUpdate(RG, "vnet1", { location: LOC, addressSpace: { addressPrefixes: ["10.0.0.0/16"] } }, poll);
