@@ -2,6 +2,8 @@
  * The terminal edge, passed to commands instead of touching `process`: streams, environment, colour, interactivity,
  * and the abort signal that Ctrl-C raises.
  */
+import { Chalk } from "chalk";
+import type { ChalkInstance } from "chalk";
 
 export interface Out {
   write(text: string): unknown;
@@ -32,42 +34,12 @@ export function colorEnabled(stream: Out, env: Record<string, string | undefined
   return stream.isTTY === true;
 }
 
-/**
- * The styles aks-net's human output uses, as ANSI SGR codes of the 16 basic colours (what chalk wrote at level 1, which
- * this replaces: its set-up cost each start-up about a millisecond for seven styles). As chalk does, a style nested in
- * another of its kind reopens the outer one, lines are styled one by one, and empty text stays empty.
- */
-export interface Style {
-  /** 0: plain text, 1: coloured. */
-  readonly level: 0 | 1;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  cyan(text: string): string;
-  gray(text: string): string;
-  bold(text: string): string;
-  dim(text: string): string;
-}
-
-const plain = (text: string): string => text;
-
-function sgr(open: number, close: number): (text: string) => string {
-  const on = `\u001b[${open}m`;
-  const off = `\u001b[${close}m`;
-  return (text) => {
-    if (text === "") return text;
-    let inner = text.includes(off) ? text.replaceAll(off, off + on) : text;
-    if (inner.includes("\n")) inner = inner.replace(/\r?\n/g, (eol) => `${off}${eol}${on}`);
-    return `${on}${inner}${off}`;
-  };
-}
-
-const COLOURED: Style = { level: 1, red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39), gray: sgr(90, 39), bold: sgr(1, 22), dim: sgr(2, 22) };
-const PLAIN: Style = { level: 0, red: plain, green: plain, yellow: plain, cyan: plain, gray: plain, bold: plain, dim: plain };
+/** The styles aks-net's human output uses (chalk, the project's chosen colour library). */
+export type Style = Pick<ChalkInstance, "level" | "red" | "green" | "yellow" | "cyan" | "gray" | "bold" | "dim">;
 
 /** The styles, plain when colour is off. */
 export function makeStyle(enabled: boolean): Style {
-  return enabled ? COLOURED : PLAIN;
+  return new Chalk({ level: enabled ? 1 : 0 });
 }
 
 /** True when prompting is allowed at all. stdin is looked at last: making process.stdin loads file or socket streams. */
