@@ -236,6 +236,9 @@ function world(input: TeardownInput): World {
   const byId = new Map<string, Body>();
   const ids = new Map<string, string>();
   const add = (id: string, body: Body): void => {
+    // A parent lists some children as {id} only (a firewall policy its rule collection groups): such a stub never
+    // replaces the child's own read, whichever of the two reads came back (and was recorded) last.
+    if (body["properties"] === undefined && byId.get(lc(id))?.["properties"] !== undefined) return;
     byId.set(lc(id), body);
     ids.set(lc(id), id);
   };

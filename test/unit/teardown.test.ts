@@ -112,6 +112,24 @@ describe("teardown decisions", () => {
     }
   });
 
+  it("a rule collection group read on its own is judged on that read, whatever order the reads came back in (its policy lists it as {id} only)", () => {
+    const desired = plan({ ...FIREWALL_SPEC, firewall: { ...FIREWALL_SPEC.firewall, sku: "Premium" } });
+    const group = desired.find((r) => /\/ruleCollectionGroups\//.test(r.resourceId)) as DesiredResource;
+    const policy = group.resourceId.slice(0, group.resourceId.indexOf("/ruleCollectionGroups/"));
+    const state = azureState(desired);
+    const full = structuredClone(group.body) as Body;
+    const props = full["properties"] as Body;
+    props["ruleCollections"] = [...(props["ruleCollections"] as Body[]), { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "team-rc", priority: 4000, action: { type: "Allow" }, rules: [] }];
+    state.set(group.resourceId, { id: group.resourceId, name: "aks-egress", ...full });
+    // The policy's GET answered last (a parallel wave): it is the later entry, and its body lists the group as a stub.
+    const policyBody = state.get(policy) as Body;
+    state.delete(policy);
+    state.set(policy, { ...policyBody, properties: { ...(policyBody["properties"] as Body), ruleCollectionGroups: [{ id: group.resourceId }] } });
+    const reason = keptReason(decide(state), group.resourceId);
+    assert.match(reason ?? "", /holds rule collection team-rc, which aks-net did not make/);
+    assert.doesNotMatch(reason ?? "", /could not be read/);
+  });
+
   it("dependsOn keeps create's direction for the executor; `after` is deletion's, minimal", () => {
     const t = decide(azureState(plan()));
     const fw = t.plan.operations.find((o) => o.resourceId === FW);
