@@ -7,7 +7,8 @@
  */
 import { contains, containsIp, nthAddress, parseCidr, parseIp } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
-import { regionName } from "../core/egress.ts";
+// One list of required FQDNs: what create's firewall allows is what validate asks of a brought one.
+import { GPU_FQDNS, NTP_FQDN, WINDOWS_FQDNS, regionName } from "../core/egress.ts";
 import { createPlanner, vnetRanges } from "../core/planner.ts";
 import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
@@ -126,7 +127,7 @@ function requirements(s: ClusterSpec): Requirement[] {
   const out: Requirement[] = [
     net("FW-01", "udp", 1194, "UDP 1194 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
     net("FW-02", "tcp", 9000, "TCP 9000 node-to-control-plane tunnel (not needed with konnectivity or private clusters)"),
-    net("FW-03", "udp", 123, "UDP 123 NTP (not required for nodes provisioned after March 2021)", ["ntp.ubuntu.com"]),
+    net("FW-03", "udp", 123, "UDP 123 NTP (not required for nodes provisioned after March 2021)", [NTP_FQDN]),
   ];
   const mcr = { id: "FW-07", severity: "warning" as const, port: 443, all: ["mcr.microsoft.com", "*.data.mcr.microsoft.com", "mcr-0001.mcr-msedge.net"], tagged: true, why: "container images (MCR and its CDN)" };
   const packages = { id: "FW-09", severity: "warning" as const, port: 443, all: ["packages.microsoft.com", "acs-mirror.azureedge.net", "packages.aks.azure.com"], tagged: true, why: "packages and CNI binaries (packages.aks.azure.com replaces acs-mirror)" };
@@ -144,12 +145,12 @@ function requirements(s: ClusterSpec): Requirement[] {
   }
   out.push({ id: "FW-10", severity: "info", port: 80, all: ["security.ubuntu.com", "azure.archive.ubuntu.com", "changelogs.ubuntu.com"], why: "optional Ubuntu OS updates" });
   if (s.nodePools.some((p) => typeof p.vmSize === "string" && /^standard_n/i.test(p.vmSize))) {
-    out.push({ id: "FW-11", severity: "warning", port: 443, all: ["nvidia.github.io", "us.download.nvidia.com", "download.docker.com"], why: "GPU drivers for the N-series pools" });
+    out.push({ id: "FW-11", severity: "warning", port: 443, all: [...GPU_FQDNS], why: "GPU drivers for the N-series pools" });
   }
   if (s.nodePools.some((p) => p.osType === "Windows")) {
     out.push(
-      { id: "FW-12", severity: "warning", port: 443, all: ["onegetcdn.azureedge.net", "go.microsoft.com"], why: "Windows node pools" },
-      { id: "FW-12", severity: "warning", port: 80, all: ["*.mp.microsoft.com", "www.msftconnecttest.com", "ctldl.windowsupdate.com"], why: "Windows node pools" },
+      { id: "FW-12", severity: "warning", port: 443, all: [...WINDOWS_FQDNS.https], why: "Windows node pools" },
+      { id: "FW-12", severity: "warning", port: 80, all: [...WINDOWS_FQDNS.http], why: "Windows node pools" },
     );
   }
   return out;

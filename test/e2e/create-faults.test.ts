@@ -7,10 +7,9 @@ import assert from "node:assert/strict";
 import { createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
 import { testCert } from "../fakes/cert.ts";
-import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, FaultKind } from "../fakes/fake-arm.ts";
 import { runCli } from "../helpers/run-cli.ts";
-import { SUB, armPut, clusterId, create, createArgs, ok, props, result, writesSince } from "../helpers/create-cli.ts";
+import { SUB, armPut, clusterId, create, createArgs, ok, props, result, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
 
@@ -35,14 +34,7 @@ function putsByPath(fake: FakeArm): Map<string, number> {
 
 describe("create under faults", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeArm({ polls: 1 });
 
   const transient: FaultKind[] = ["throttle", "error500", "reset"];
   for (let shift = 0; shift < transient.length; shift++) {
@@ -134,14 +126,7 @@ describe("create under faults", function () {
 
 describe("create with Network's concurrency rules (409 AnotherOperationInProgress, 429 ReferencedResourceNotProvisioned)", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1, networkConflicts: true, conflictRetryAfterSec: 0 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeArm({ polls: 1, networkConflicts: true, conflictRetryAfterSec: 0 });
 
   it("the firewall topology converges without a single 409: writes to one VNet or route table queue", async () => {
     const r = await create(fake, "nc", FIREWALL);
@@ -172,16 +157,9 @@ describe("create with Network's concurrency rules (409 AnotherOperationInProgres
 
 describe("create killed midway resumes", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    // A slow firewall, so the kill lands while its operation runs in "Azure" and the re-run still finds it running
-    // (on a loaded machine the re-run's start-up and reads alone took 6 s: 4 s was too short).
-    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 12_000, "Microsoft.ContainerService/managedClusters": 300 } });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  // A slow firewall, so the kill lands while its operation runs in "Azure" and the re-run still finds it running
+  // (on a loaded machine the re-run's start-up and reads alone took 6 s: 4 s was too short).
+  const fake = useFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 12_000, "Microsoft.ContainerService/managedClusters": 300 } });
 
   for (const signal of ["SIGINT", "SIGKILL"] as const) {
     it(`${signal} while the firewall is being created: ${signal === "SIGINT" ? "exit 130 with the resume hint, " : ""}the re-run waits for it and PUTs nothing twice`, async () => {

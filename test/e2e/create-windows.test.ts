@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeArm } from "../fakes/fake-arm.ts";
-import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, clusterId, create, net, ok, props, writesSince } from "../helpers/create-cli.ts";
+import type { Json } from "../fakes/fake-arm.ts";
+import { FAST, clusterId, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 const SPEC = {
@@ -20,14 +19,9 @@ const SPEC = {
 
 describe("create with a Windows pool", function () {
   this.timeout(60_000);
-  let fake: FakeArm;
   let dir: string;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => fake.close());
+  const fake = useFakeArm({ polls: 1 });
   beforeEach(() => {
-    fake.reset();
     dir = mkdtempSync(join(tmpdir(), "aks-net-win-"));
     writeFileSync(join(dir, "spec.json"), JSON.stringify(SPEC));
   });

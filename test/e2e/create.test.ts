@@ -4,9 +4,8 @@
  * bodies; the stream and exit-code contracts hold.
  */
 import assert from "node:assert/strict";
-import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, SUB, clusterId, create, createArgs, net, ok, props, result, rgId, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, clusterId, create, createArgs, net, ok, props, result, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 /** Creates, checks the cluster is Succeeded, re-runs, checks the re-run wrote nothing; returns the cluster body. */
@@ -31,14 +30,7 @@ async function convergesAndIsIdempotent(fake: FakeArm, name: string, extra: stri
 
 describe("create against the fake ARM server", function () {
   this.timeout(60_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeArm({ polls: 1 });
 
   describe("every topology converges and a re-run is a no-op", () => {
     it("kubenet + calico", async () => {

@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, SUB, clusterId, create, net, ok, props, rgId, writesSince } from "../helpers/create-cli.ts";
+import { FAST, SUB, clusterId, create, net, ok, props, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { CLI_BIN, REPO_ROOT, cliEnv, runCli } from "../helpers/run-cli.ts";
 import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
 
@@ -49,14 +48,7 @@ const find = (list: { resourceId: string }[], id: string): number => ids(list).i
 
 describe("delete against the fake ARM server", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  const fake = useFakeArm({ polls: 1 });
 
   for (const [topology, name, extra] of [
     ["firewall egress", "fw", FIREWALL],
@@ -344,15 +336,8 @@ describe("delete against the fake ARM server", function () {
 
 describe("delete under faults resumes on a re-run", function () {
   this.timeout(90_000);
-  let fake: FakeArm;
-  before(async () => {
-    // A slow firewall delete, so Ctrl-C lands while it runs in "Azure".
-    fake = await startFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 8000 } });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  // A slow firewall delete, so Ctrl-C lands while it runs in "Azure".
+  const fake = useFakeArm({ polls: 1, latencyMs: { "Microsoft.Network/azureFirewalls": 8000 } });
 
   it("SIGINT while the firewall is being deleted: exit 130, the re-run waits for that delete and finishes", async () => {
     seedBystander(fake);

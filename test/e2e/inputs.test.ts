@@ -11,9 +11,8 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm } from "../fakes/fake-arm.ts";
-import { FAST } from "../helpers/create-cli.ts";
+import { FAST, useFakeArm } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import type { RunCliResult } from "../helpers/run-cli.ts";
 
@@ -145,12 +144,7 @@ function refused(r: RunCliResult, fake: FakeArm, rule: string): Finding {
 
 describe("inputs: names Azure would refuse are findings before any request", function () {
   this.timeout(60_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1 });
-  });
-  after(async () => fake.close());
-  beforeEach(() => fake.reset());
+  const fake = useFakeArm({ polls: 1 });
 
   const create = (args: string[]): Promise<RunCliResult> =>
     runCli(["create", "--yes", "-o", "json", "-l", "westeurope", ...args], { fake, env: FAST });
@@ -267,11 +261,7 @@ describe("inputs: names Azure would refuse are findings before any request", fun
 
 describe("inputs: the subscription's region list wins over aks-net's offline list", function () {
   this.timeout(60_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1, aksLocations: ["West Europe", "Atlantis Central"] });
-  });
-  after(async () => fake.close());
+  const fake = useFakeArm({ polls: 1, aksLocations: ["West Europe", "Atlantis Central"] });
 
   it("a region newer than aks-net's list passes with --live when the subscription offers AKS there", async () => {
     const spec = file("new-region.yaml", "name: c\nresourceGroup: rg\nlocation: atlantiscentral\n");

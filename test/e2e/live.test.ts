@@ -3,8 +3,9 @@
  * realistic environments seeded in the fake ARM server. Every run also proves that nothing was written.
  */
 import assert from "node:assert/strict";
-import { FAKE_SUBSCRIPTION_ID, startFakeArm } from "../fakes/fake-arm.ts";
+import { FAKE_SUBSCRIPTION_ID } from "../fakes/fake-arm.ts";
 import type { FakeArm } from "../fakes/fake-arm.ts";
+import { useFakeArm } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 import { RULES } from "../../src/validators/index.ts";
 import type { RunCliOptions, RunCliResult } from "../helpers/run-cli.ts";
@@ -68,13 +69,7 @@ function seedSpoke(subnetExtra: Record<string, unknown> = {}): void {
 describe("validate --live (e2e against the fake ARM server)", function () {
   this.timeout(30_000);
 
-  before(async () => {
-    fake = await startFakeArm({ location: "westeurope" });
-  });
-  after(async () => {
-    await fake.close();
-  });
-  beforeEach(() => fake.reset());
+  fake = useFakeArm({ location: "westeurope" });
 
   it("happy path: an existing spoke, all rights, quota fits → valid, exit 0, live facts in the spec, request count with --verbose", async () => {
     seedSpoke();

@@ -3,10 +3,8 @@
  * a re-run writes nothing; offline and --live zone checks stop before any write.
  */
 import assert from "node:assert/strict";
-import { startFakeArm } from "../fakes/fake-arm.ts";
-import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, clusterId, create, net, ok, props, writesSince } from "../helpers/create-cli.ts";
-import { useFakeArm } from "../helpers/create-cli.ts";
+import type { Json } from "../fakes/fake-arm.ts";
+import { FAST, clusterId, create, net, ok, props, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 const FIREWALL = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
@@ -81,11 +79,7 @@ describe("create --zones (fake ARM)", function () {
 
 describe("validate --live --zones: the VM size's zones in the region (fake ARM)", function () {
   this.timeout(60_000);
-  let fake: FakeArm;
-  before(async () => {
-    fake = await startFakeArm({ polls: 1, skus: [{ name: "Standard_D4s_v5", family: "standardDSv5Family", vCPUs: 4, memoryGB: 16, restrictedZones: ["3"] }] });
-  });
-  after(() => fake.close());
+  const fake = useFakeArm({ polls: 1, skus: [{ name: "Standard_D4s_v5", family: "standardDSv5Family", vCPUs: 4, memoryGB: 16, restrictedZones: ["3"] }] });
 
   it("a zone restricted for the subscription is LIVE-ZONE-01 (exit 3) with the zones to use", async () => {
     const r = await runCli(["validate", "--live", "-o", "json", "-g", "rg-live", "-l", "westeurope", "--zones", "1", "2", "3"], { fake, env: FAST });

@@ -23,28 +23,15 @@ interface FakeCloud {
   suffixes: Record<string, string>;
 }
 
+/** A cloud from its host names: its two ARM audience hosts, sign-in, portal, graph, and the ACR, Key Vault, storage and SQL suffixes. */
+function cloud(arm: [string, string], login: string, portal: string, graph: string, [acrLoginServer, keyVaultDns, storage, sqlServerHostname]: [string, string, string, string]): FakeCloud {
+  return { audiences: [`https://${arm[0]}/`, `https://${arm[1]}/`], loginEndpoint: `https://${login}`, portal: `https://${portal}`, graph: `https://${graph}/`, suffixes: { acrLoginServer, keyVaultDns, storage, sqlServerHostname } };
+}
+
 const FAKE_CLOUDS: Record<FakeCloudName, FakeCloud> = {
-  AzureCloud: {
-    audiences: ["https://management.core.windows.net/", "https://management.azure.com/"],
-    loginEndpoint: "https://login.microsoftonline.com",
-    portal: "https://portal.azure.com",
-    graph: "https://graph.windows.net/",
-    suffixes: { acrLoginServer: "azurecr.io", keyVaultDns: "vault.azure.net", storage: "core.windows.net", sqlServerHostname: "database.windows.net" },
-  },
-  AzureUSGovernment: {
-    audiences: ["https://management.core.usgovcloudapi.net/", "https://management.usgovcloudapi.net/"],
-    loginEndpoint: "https://login.microsoftonline.us",
-    portal: "https://portal.azure.us",
-    graph: "https://graph.windows.net/",
-    suffixes: { acrLoginServer: "azurecr.us", keyVaultDns: "vault.usgovcloudapi.net", storage: "core.usgovcloudapi.net", sqlServerHostname: "database.usgovcloudapi.net" },
-  },
-  AzureChinaCloud: {
-    audiences: ["https://management.core.chinacloudapi.cn/", "https://management.chinacloudapi.cn/"],
-    loginEndpoint: "https://login.chinacloudapi.cn",
-    portal: "https://portal.azure.cn",
-    graph: "https://graph.chinacloudapi.cn/",
-    suffixes: { acrLoginServer: "azurecr.cn", keyVaultDns: "vault.azure.cn", storage: "core.chinacloudapi.cn", sqlServerHostname: "database.chinacloudapi.cn" },
-  },
+  AzureCloud: cloud(["management.core.windows.net", "management.azure.com"], "login.microsoftonline.com", "portal.azure.com", "graph.windows.net", ["azurecr.io", "vault.azure.net", "core.windows.net", "database.windows.net"]),
+  AzureUSGovernment: cloud(["management.core.usgovcloudapi.net", "management.usgovcloudapi.net"], "login.microsoftonline.us", "portal.azure.us", "graph.windows.net", ["azurecr.us", "vault.usgovcloudapi.net", "core.usgovcloudapi.net", "database.usgovcloudapi.net"]),
+  AzureChinaCloud: cloud(["management.core.chinacloudapi.cn", "management.chinacloudapi.cn"], "login.chinacloudapi.cn", "portal.azure.cn", "graph.chinacloudapi.cn", ["azurecr.cn", "vault.azure.cn", "core.chinacloudapi.cn", "database.chinacloudapi.cn"]),
 };
 
 /** Every audience ARM of `cloud` accepts: each listed audience with and without its trailing slash. */

@@ -45,8 +45,12 @@ export function ok(r: Pick<RunCliResult, "code" | "stdout" | "stderr">): void {
 }
 
 
-/** One fake ARM server for the enclosing describe, emptied before each test; call inside describe, read `.fake` in tests. */
-export function useFakeArm(options: FakeArmOptions = { polls: 1 }): { fake: FakeArm } {
+/**
+ * One fake ARM server for the enclosing describe, emptied before each test; call inside describe. The result stands
+ * for the server the describe's `before` starts (every property reads it), so `const fake = useFakeArm()` works in
+ * tests as the server itself; `.fake` is the server.
+ */
+export function useFakeArm(options: FakeArmOptions = { polls: 1 }): FakeArm & { fake: FakeArm } {
   const holder = {} as { fake: FakeArm };
   before(async () => {
     holder.fake = await startFakeArm(options);
@@ -55,7 +59,13 @@ export function useFakeArm(options: FakeArmOptions = { polls: 1 }): { fake: Fake
     await holder.fake.close();
   });
   beforeEach(() => holder.fake.reset());
-  return holder;
+  return new Proxy(holder as FakeArm & { fake: FakeArm }, {
+    get: (_target, p) => {
+      if (p === "fake") return holder.fake;
+      const v: unknown = Reflect.get(holder.fake, p);
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(holder.fake) : v;
+    },
+  });
 }
 
 /** Everything stored, without etags (a child's write changes its parent's): "left exactly as it was". */
