@@ -204,7 +204,10 @@ async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journ
   return {
     before,
     async start(plan, observed) {
-      const children = createdIds(plan, observed).filter((id) => parentId(id) !== undefined);
+      // Children of a parent this run creates are signed in that parent's own tags: only the others need the journal.
+      const created = createdIds(plan, observed);
+      const made = new Set(created.map((id) => id.toLowerCase()));
+      const children = created.filter((id) => parentId(id) !== undefined && !made.has((parentId(id) as string).toLowerCase()));
       const changes = adoptedChanges(plan, observed);
       if (children.length === 0 && before === undefined && Object.keys(changes.associated).length + Object.keys(changes.dns).length === 0) return undefined;
       current = startCreating(current, children, changes);
