@@ -134,6 +134,25 @@ describe("validate --from: what the source cannot know is named, never guessed",
     }
   });
 
+  it("Terraform: an azurerm 4.x inline subnet block's delegation and security_group are its facts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-tf-"));
+    try {
+      type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const plan = JSON.parse(readFileSync(join(ROOT, TF, "azurerm-subnet-facts.plan.json"), "utf8")) as J;
+      const vnet = (plan["planned_values"].root_module.resources as J[]).find((r) => r["address"] === "azurerm_virtual_network.facts") as J;
+      const nsg = "/subscriptions/s/resourceGroups/rg-sec/providers/Microsoft.Network/networkSecurityGroups/web";
+      vnet["values"].subnet = [{ name: "web", address_prefixes: ["10.90.20.0/24"], security_group: nsg, delegation: [{ name: "d", service_delegation: [{ name: "Microsoft.Web/serverFarms", actions: [] }] }] }];
+      delete (plan["resource_changes"] as J[]).find((r) => r["address"] === "azurerm_virtual_network.facts")!["change"].after_unknown.subnet;
+      const path = join(dir, "plan.json");
+      writeFileSync(path, JSON.stringify(plan));
+      const d = report(await runCli(["validate", "--from", path, "-o", "json"]));
+      const entries = (d.spec["vnet"] as { existingSubnets: Record<string, unknown>[] }).existingSubnets;
+      assert.deepEqual(entries.find((e) => e["name"] === "web"), { name: "web", cidr: "10.90.20.0/24", networkSecurityGroupId: nsg, delegations: ["Microsoft.Web/serverFarms"] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("ARM: a subnet's delegations, NSG and NAT gateway are its facts; the node subnet's NAT gateway is vnet.natGatewayId", async () => {
     const dir = mkdtempSync(join(tmpdir(), "aks-net-arm-"));
     try {

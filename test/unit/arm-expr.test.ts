@@ -1,6 +1,6 @@
 /** ARM template expressions as aks-net evaluates them offline (core/import/arm-expr.ts). */
 import assert from "node:assert/strict";
-import { copyCount, evaluate, evalExpression, inCopy } from "../../src/core/import/arm-expr.ts";
+import { MAX_COPY_ELEMENTS, copyCount, evaluate, evalExpression, inCopy } from "../../src/core/import/arm-expr.ts";
 import { Unknown } from "../../src/core/import/model.ts";
 
 const ctx = {
@@ -55,6 +55,13 @@ describe("ARM template expressions", () => {
     assert.deepEqual(evaluate({ copy: [{ name: "subnets", count: "[parameters('count')]", input: { name: "[format('s{0}', copyIndex('subnets'))]" } }], other: 1 }, ctx), { subnets: [{ name: "s0" }, { name: "s1" }, { name: "s2" }], other: 1 });
     assert.equal(copyCount({ count: 800 }, ctx), 800);
     for (const count of [801, -1, 1.5, "3", "[parameters('missing')]"]) assert.ok(copyCount({ count }, ctx) instanceof Unknown, `count ${JSON.stringify(count)}`);
+    // Nested loops multiply: one import's loops share a budget, past which a loop is named instead of expanded.
+    const budget = { left: MAX_COPY_ELEMENTS };
+    const nested = evaluate({ copy: [{ name: "a", count: 800, input: { copy: [{ name: "b", count: 800, input: { copy: [{ name: "c", count: 800, input: "[copyIndex('c')]" }] } }] } }] }, { ...ctx, budget }) as { a: { b: { c: unknown }[] }[] };
+    assert.equal(nested.a.length, 800);
+    assert.ok(budget.left >= 0 && budget.left < 800, String(budget.left));
+    assert.ok(nested.a.at(-1)?.b instanceof Unknown, "a loop past the budget is unknown");
+    assert.match((nested.a.at(-1)?.b as unknown as Unknown).why, /more than 20000 copies/);
     assert.deepEqual(evalExpression("range(2, 3)", ctx), [2, 3, 4]);
     assert.equal(evalExpression("div(7, 2)", ctx), 3);
     assert.equal(evalExpression("mod(7, 2)", ctx), 1);

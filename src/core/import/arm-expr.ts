@@ -12,16 +12,31 @@ export interface ExprContext {
   variable(name: string): unknown;
   /** copyIndex(): the index of the copy loop being expanded (the innermost one, or the one named). */
   copyIndex?(loop: string | undefined): number | undefined;
+  /** What copy loops may still expand to in this import (shared by every context of one template). */
+  budget?: CopyBudget;
+}
+
+export interface CopyBudget {
+  left: number;
 }
 
 /** Azure's limit on a copy loop's count (copy-resources.md: "count can't exceed 800"). */
 export const MAX_COPY = 800;
+/**
+ * Copies of every loop of one import together: nested loops multiply (800 × 800 × 800), and Azure deploys at most
+ * 800 resources from a template; a template past this is named, not expanded.
+ */
+export const MAX_COPY_ELEMENTS = 20_000;
 
 /** A copy loop's count when it evaluates to a whole number 0-800, else an Unknown naming why. */
 export function copyCount(copy: unknown, ctx: ExprContext): number | Unknown {
   const count = evaluate((copy as Record<string, unknown> | null)?.["count"], ctx);
   if (count instanceof Unknown) return new Unknown(`its copy count is not known before deployment (${count.why})`);
   if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > MAX_COPY) return new Unknown(`its copy count ${JSON.stringify(count)} is not a whole number 0-${MAX_COPY}`);
+  if (ctx.budget) {
+    if (count > ctx.budget.left) return new Unknown(`the template's copy loops expand to more than ${MAX_COPY_ELEMENTS} copies together`);
+    ctx.budget.left -= count;
+  }
   return count;
 }
 

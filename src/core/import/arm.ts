@@ -7,8 +7,8 @@
 import { UsageError } from "../errors.ts";
 import { dig, mapClusterBody } from "./aks-body.ts";
 import type { Path } from "./aks-body.ts";
-import { copyCount, evaluate, expandCopies, inCopy } from "./arm-expr.ts";
-import type { ExprContext } from "./arm-expr.ts";
+import { MAX_COPY_ELEMENTS, copyCount, evaluate, expandCopies, inCopy } from "./arm-expr.ts";
+import type { CopyBudget, ExprContext } from "./arm-expr.ts";
 import { ImportBuilder, Unknown, idParts } from "./model.ts";
 import type { Imported, SourceRef } from "./model.ts";
 import { fillNetwork, fillPoolSubnets } from "./network.ts";
@@ -59,7 +59,7 @@ interface ArmResource {
 export function fromArmTemplate(doc: Json, params: ParamValues, select?: string): Imported {
   const b = new ImportBuilder("arm");
   const resources: ArmResource[] = [];
-  collect(doc, params, "", "", resources, b, true);
+  collect(doc, params, "", "", resources, b, true, undefined, { left: MAX_COPY_ELEMENTS });
   const clusters = resources.filter((r) => r.type === "microsoft.containerservice/managedclusters");
   const chosen = select ? clusters.filter((c) => c.name === select || c.at === select) : clusters;
   if (chosen.length !== 1) {
@@ -84,8 +84,8 @@ export function fromArmTemplate(doc: Json, params: ParamValues, select?: string)
 }
 
 /** Walks a template's resources (children and nested deployments too), each evaluated in its template's context. */
-function collect(template: Json, params: ParamValues, ptr: string, at: string, out: ArmResource[], b: ImportBuilder, top: boolean, outer?: ExprContext): void {
-  const top0 = outer ?? context(template, params, top);
+function collect(template: Json, params: ParamValues, ptr: string, at: string, out: ArmResource[], b: ImportBuilder, top: boolean, outer: ExprContext | undefined, budget: CopyBudget): void {
+  const top0 = outer ?? context(template, params, top, budget);
   const list = template["resources"];
   const entries: [string, unknown][] = Array.isArray(list) ? list.map((r, i) => [String(i), r]) : typeof list === "object" && list !== null ? Object.entries(list) : [];
   const walk = (res: unknown, rptr: string, rat: string, parent?: { type: string; name: unknown }, ctx = top0): void => {
@@ -116,7 +116,7 @@ function collect(template: Json, params: ParamValues, ptr: string, at: string, o
         const given = evaluate(props?.["parameters"] ?? {}, ctx) as Json;
         const nested: ParamValues = new Map();
         for (const [k, v] of Object.entries(given)) if (v && typeof v === "object" && "value" in v) nested.set(k.toLowerCase(), { value: (v as Json)["value"], raw: false });
-        collect(inner, nested, `${rptr}/properties/template`, `${rat}.properties.template`, out, b, false, scope === "inner" ? undefined : ctx);
+        collect(inner, nested, `${rptr}/properties/template`, `${rat}.properties.template`, out, b, false, scope === "inner" ? undefined : ctx, budget);
       }
       return;
     }
@@ -128,7 +128,7 @@ function collect(template: Json, params: ParamValues, ptr: string, at: string, o
 }
 
 /** parameters() and variables() of one template: given values, else defaults; variables evaluated once, lazily. */
-function context(template: Json, given: ParamValues, top: boolean): ExprContext {
+function context(template: Json, given: ParamValues, top: boolean, budget: CopyBudget): ExprContext {
   const object = (v: unknown): Json => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json) : {});
   const declared = object(template["parameters"]);
   const variables = object(template["variables"]);
@@ -136,6 +136,7 @@ function context(template: Json, given: ParamValues, top: boolean): ExprContext 
   const busy = new Set<string>();
   const ci = (obj: Json, name: string): string | undefined => Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
   const ctx: ExprContext = {
+    budget,
     parameter(name) {
       const key = ci(declared, name);
       const raw = key ? declared[key] : undefined;
