@@ -20,10 +20,14 @@ import { resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 
-/** A start-up trim that changes no behaviour: commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs). */
+/**
+ * Start-up trims that change no behaviour: commander's node:child_process import becomes a lazy proxy (see
+ * shims/lazy-child-process.cjs); node:util is imported through shims/util.cjs (see there).
+ */
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
+    b.onResolve({ filter: /^(node:)?util$/ }, (args) => (args.importer.endsWith("/scripts/shims/util.cjs") ? undefined : { path: resolve("scripts/shims/util.cjs") }));
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,
     );
@@ -48,6 +52,27 @@ const lazyPackages: Plugin = {
       const { file, names } = LAZY[args.path] as { file: string; names: string[] };
       const getters = names.map((n) => `Object.defineProperty(lazy, ${JSON.stringify(n)}, { enumerable: true, get: () => load()[${JSON.stringify(n)}] });`).join("\n");
       return { contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(file)}));\nconst lazy = {};\n${getters}\nmodule.exports = lazy;\n`, loader: "js", resolveDir: process.cwd() };
+    });
+  },
+};
+
+/**
+ * Builtins the SDK bundle imports at load but uses on rare paths: node:zlib (the HTTP client inflates a compressed
+ * response; ARM answers these reads uncompressed). Each import gets an object with node:zlib's members (named here, at
+ * build time) as getters that load it on first use.
+ */
+const LAZY_BUILTINS = ["node:zlib"];
+const lazyBuiltins: Plugin = {
+  name: "lazy-builtins",
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${LAZY_BUILTINS.map((n) => `${n}|${n.slice(5)}`).join("|")})$`) }, (args) =>
+      // The shim's own require is the builtin itself.
+      args.namespace === "lazy-builtin" ? { path: args.path, external: true } : { path: args.path.replace(/^(node:)?/, "node:"), namespace: "lazy-builtin" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
+      const names = Object.getOwnPropertyNames(process.getBuiltinModule(args.path));
+      const getters = names.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => load()[${JSON.stringify(n)}] });`).join("\n");
+      return { contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));\n${getters}\n`, loader: "js" };
     });
   },
 };
@@ -128,6 +153,6 @@ for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
     ...common,
     stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
-    plugins: [lazyPackages],
+    plugins: [startupTrims, lazyPackages, lazyBuiltins],
   });
 }

@@ -103,3 +103,29 @@ describe("code caches: one per bundle; a rebuilt bundle's old cache is removed",
     assert.equal(caches().length, 1);
   });
 });
+
+describe("the SDK bundle loads node:zlib and node:util members on use (scripts/build.ts LAZY_BUILTINS, shims/util.cjs)", () => {
+  it("its HTTP client still inflates a gzip response, and loading the bundle loads neither zlib nor util's lazy members", async () => {
+    const out = await runNode([
+      "--input-type=module",
+      "-e",
+      `
+      import { createServer } from "node:http";
+      import { createRequire } from "node:module";
+      const before = new Set(process.moduleLoadList);
+      const sdk = createRequire(import.meta.url)("./dist/azure-sdk.cjs");
+      const loaded = process.moduleLoadList.filter((m) => !before.has(m)).join(" ");
+      const { gzipSync } = await import("node:zlib");
+      const server = createServer((_req, res) => { res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }); res.end(gzipSync(JSON.stringify({ ok: "inflated" }))); });
+      await new Promise((r) => server.listen(0, "127.0.0.1", r));
+      const req = sdk.createPipelineRequest({ url: "http://127.0.0.1:" + server.address().port + "/", method: "GET", allowInsecureConnection: true });
+      req.headers.set("Accept-Encoding", "gzip");
+      const res = await sdk.createDefaultHttpClient().sendRequest(req);
+      server.close();
+      console.log(JSON.stringify({ body: res.bodyAsText, zlib: /zlib/.test(loaded), diff: /myers_diff|worker_threads/.test(loaded) }));
+      `,
+    ]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(JSON.parse(out.stdout), { body: JSON.stringify({ ok: "inflated" }), zlib: false, diff: false });
+  });
+});
