@@ -1017,17 +1017,22 @@ function compareList(want: unknown[], have: unknown[], path: string, out: Differ
   }
   if (want.every((w) => isObject(w))) {
     // Unnamed objects (protocols, public IP references): each wanted item must match some item Azure has.
-    const unmatched = want.filter((w) => !have.some((h) => {
-      const probe: Difference[] = [];
-      compare(w, h, path, probe, lookup);
-      return probe.length === 0;
-    }));
+    const unmatched = want.filter((w) => !holdsItem(have, w, path, lookup));
     if (unmatched.length > 0) out.push({ path, text: `${shown(path)} lacks ${show(unmatched)}`, desired: want, observed: have });
     return;
   }
   if (want.length !== have.length || want.some((w, i) => !equalish(w, have[i]))) {
     out.push({ path, text: `${shown(path)} is ${show(have)}, plan ${show(want)}`, desired: want, observed: have });
   }
+}
+
+/** Some item of `have` carries everything of the unnamed item `w` (references resolved through `lookup`). */
+function holdsItem(have: readonly unknown[], w: unknown, path: string, lookup: RefLookup): boolean {
+  return have.some((h) => {
+    const probe: Difference[] = [];
+    compare(w, h, path, probe, lookup);
+    return probe.length === 0;
+  });
 }
 
 /** What makes two items of a list the same thing whatever their names: a route table holds one route per prefix, a firewall one IP configuration per subnet. */
@@ -1157,6 +1162,11 @@ function merge(have: unknown, want: unknown, path: string): unknown {
         else result[i] = { ...(merge(result[i], w, `${path}[]`) as Record<string, unknown>), name: (result[i] as Record<string, unknown>)["name"] };
       }
       return result;
+    }
+    if (want.every(isObject)) {
+      // Unnamed objects (public IP references, service endpoints): diffPlan lets Azure hold more than the plan, so an
+      // update keeps every item Azure has and adds the planned ones it lacks (a user's second NAT gateway IP stays).
+      return [...list, ...want.filter((w) => !holdsItem(list, w, path, () => undefined)).map((w) => structuredClone(w))];
     }
     return structuredClone(want);
   }

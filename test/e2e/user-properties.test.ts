@@ -156,6 +156,33 @@ describe("an update keeps every property the user set, whatever the SDK's model 
 /** A path pattern matching exactly `id` (not its children). */
 const exactly = (id: string): RegExp => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "i");
 
+describe("an update keeps the items a user added to a list aks-net also writes", function () {
+  this.timeout(120_000);
+  const arm = useFakeArm();
+
+  it("a NAT gateway re-tagged keeps the user's second public IP; a subnet repaired keeps the user's service endpoint", async () => {
+    const { fake } = arm;
+    const extra = ["--outbound-type", "userAssignedNATGateway"];
+    ok(await create(fake, "uli", [...extra, "--tags", "env=prod"], { json: false }));
+    const nat = net("rg-uli", "natGateways", "uli-natgw");
+    const userPip = fake.seed.publicIp("rg-uli", "user-egress-pip", { location: "westeurope" });
+    const ips = [...(props(fake.get(nat))["publicIpAddresses"] as Json[]), { id: userPip }];
+    setUserProperties(fake, nat, { publicIpAddresses: ips });
+    const subnet = `${net("rg-uli", "virtualNetworks", "uli-vnet")}/subnets/aks-nodes`;
+    const endpoints = [{ service: "Microsoft.Storage", locations: ["westeurope"] }];
+    const sb = structuredClone(fake.get(subnet)) as Json;
+    delete props(sb)["natGateway"];
+    props(sb)["serviceEndpoints"] = endpoints;
+    fake.put(subnet, sb);
+    const mark = fake.requests.length;
+    await updateKeeps(fake, "uli", [...extra, "--tags", "env=staging"], nat, { publicIpAddresses: ips });
+    assert.ok(putsOf(fake, mark, subnet).length > 0, "the subnet's NAT gateway association was repaired");
+    for (const p of putsOf(fake, mark, subnet)) assert.deepEqual(props(p.body as Json)["serviceEndpoints"], endpoints);
+    assert.deepEqual(props(fake.get(subnet))["serviceEndpoints"], endpoints);
+    assert.match(String((props(fake.get(subnet))["natGateway"] as Json)["id"]), /natGateways\/uli-natgw$/i);
+  });
+});
+
 describe("a property the user adds between aks-net's read and its write is never overwritten (If-Match, 412, read again)", function () {
   this.timeout(120_000);
   const arm = useFakeArm();

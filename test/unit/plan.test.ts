@@ -724,6 +724,16 @@ describe("diffPlan", () => {
     assert.equal(op(diffPlan(d, observedFor(d)), RT).desired, undefined, "unchanged: no second body");
   });
 
+  it("mergeForUpdate keeps the unnamed items Azure has (a user's second NAT gateway IP), adds the planned ones it lacks, never twice", () => {
+    const mine = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/aks-pip" };
+    const theirs = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/user-pip" };
+    const desired = { location: "westeurope", properties: { publicIpAddresses: [mine], idleTimeoutInMinutes: 4 } };
+    const both = mergeForUpdate({ properties: { publicIpAddresses: [{ id: mine.id.toUpperCase() }, theirs], idleTimeoutInMinutes: 4 } }, desired);
+    assert.deepEqual((both["properties"] as Record<string, unknown>)["publicIpAddresses"], [{ id: mine.id.toUpperCase() }, theirs], "Azure's case, the user's item kept, nothing added");
+    const lacking = mergeForUpdate({ properties: { publicIpAddresses: [theirs] } }, desired);
+    assert.deepEqual((lacking["properties"] as Record<string, unknown>)["publicIpAddresses"], [theirs, mine]);
+  });
+
   it("plannedPart leaves out an autoscaled pool's count, which the merge keeps as the autoscaler set it", () => {
     const d = plan({ vnet: VNET_IN, nodePools: [{ name: "sys", count: 2, enableAutoScaling: true, minCount: 1, maxCount: 5 }] });
     const merged = mergeForUpdate({ properties: { agentPoolProfiles: [{ name: "sys", count: 4, enableAutoScaling: true, minCount: 1, maxCount: 3 }] } }, byId(d, CLUSTER).body);
