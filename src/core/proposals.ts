@@ -5,7 +5,7 @@
  * Pure. Range search is the planner's (planner.ts over cidr.ts); sizes come from capacity.ts.
  * Values still at an AKS default are not "chosen": they are asked later and must not block a proposal.
  */
-import { computeCapacity } from "./capacity.ts";
+import { POD_IP_BATCH, computeCapacity, podSubnetIpsPerNode, poolPeak, poolSurge } from "./capacity.ts";
 import { cidr, contains, makeCidr, nthAddress, parseCidr, smallestAzurePrefixFor, overlaps } from "./cidr.ts";
 import type { Cidr } from "./cidr.ts";
 import { createPlanner, suggestFreeRange } from "./planner.ts";
@@ -49,6 +49,8 @@ export interface Proposals {
   apiServerSubnet(): string | undefined;
   /** A node subnet of its own for pool `index`: its nodes plus surge, at the cluster's IPs per node (CAP-14). */
   poolSubnet(index: number): string | undefined;
+  /** A pod subnet of its own for pool `index` (Azure CNI pod subnet): its nodes plus surge, at max pods each (CAP-14). */
+  poolPodSubnet(index: number): string | undefined;
   serviceCidr(): string | undefined;
   podCidr(): string | undefined;
   /** The `.10` address of the service CIDR (DNS-06), if it has one. */
@@ -67,7 +69,8 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
   const cap = computeCapacity(sizing);
   const peak = cap.peakNodes + cap.surge;
   const nodeSubnet = subnetPrefix(peak * cap.ipsPerNode);
-  const podSubnet = subnetPrefix(peak * Math.max(cap.maxPods, 1));
+  // Pod IPs go to nodes in batches of 16 (CAP-03): 250 max pods take 256 addresses per node.
+  const podSubnet = subnetPrefix(peak * Math.ceil(Math.max(cap.maxPods, 1) / POD_IP_BATCH) * POD_IP_BATCH);
   const firewallNeeded = spec.firewall.enabled ? 2 ** (32 - FIREWALL_PREFIX) : 0;
   const podSubnetNeeded = opts.podSubnet || spec.vnet.podSubnetCidr !== undefined ? 2 ** (32 - podSubnet) : 0;
   // Room for twice what is planned, so other subnets (gateways, private endpoints) fit later.
@@ -97,11 +100,10 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
     firewallSubnet: () => text(planner.subnet(FIREWALL_PREFIX, ["firewall.subnetCidr"])),
     ilbSubnet: () => text(planner.subnet(ILB_PREFIX, ["ingress.internalLoadBalancer.subnetCidr"])),
     apiServerSubnet: () => text(planner.subnet(APISERVER_PREFIX, ["vnet.apiServerSubnetCidr"])),
-    poolSubnet: (index) => {
+    poolSubnet: (index) => text(planner.subnet(subnetPrefix(nodesAtPeak(spec, index) * cap.ipsPerNode), [`nodePools[${index}].vnetSubnetCidr`])),
+    poolPodSubnet: (index) => {
       const pool = spec.nodePools[index];
-      const nodes = Math.max(pool?.enableAutoScaling ? (pool.maxCount ?? 0) : 0, pool?.count ?? 1, 1);
-      // AKS's default max surge is 10% (at least one node).
-      return text(planner.subnet(subnetPrefix((nodes + Math.max(1, Math.ceil(nodes / 10))) * cap.ipsPerNode), [`nodePools[${index}].vnetSubnetCidr`]));
+      return pool === undefined ? undefined : text(planner.subnet(subnetPrefix(nodesAtPeak(spec, index) * podSubnetIpsPerNode(pool)), [`nodePools[${index}].podSubnetCidr`]));
     },
     serviceCidr: () => text(preferDefault(DEFAULT_RANGES.serviceCidr, "serviceCidr", MAX_RANGE_PREFIX, () => planner.clusterRange(MAX_RANGE_PREFIX, 4, ["serviceCidr"]))),
     podCidr: () => text(preferDefault(DEFAULT_RANGES.podCidr, "podCidr", podCidr, () => planner.clusterRange(podCidr, 4, ["podCidr"]))),
@@ -110,6 +112,12 @@ export function proposeRanges(spec: ClusterSpec, provenance: Provenance, opts: P
       return p.ok && p.value.family === 4 && p.value.prefix <= 28 ? nthAddress(p.value, 10) : undefined;
     },
   };
+}
+
+/** A pool's nodes at their peak, with its upgrade surge (capacity.ts, as CAP-14 counts them); at least one. */
+function nodesAtPeak(spec: ClusterSpec, index: number): number {
+  const pool = spec.nodePools[index];
+  return pool === undefined ? 1 : Math.max(poolPeak(pool) + poolSurge(pool), 1);
 }
 
 /** The prefix whose Azure-usable addresses hold `needed`, never smaller than a /24. */

@@ -90,10 +90,12 @@ describe("core/proposals", () => {
     assert.equal(propose({ networkPlugin: "azure", networkPluginMode: "overlay" }).sizes.nodeSubnet, 24);
   });
 
-  it("with a pod subnet to come, the node subnet takes one IP per node and the pod subnet nodes x max pods", () => {
+  it("with a pod subnet to come, the node subnet takes one IP per node and the pod subnet nodes x max pods in batches of 16 (CAP-03)", () => {
     const p = propose({ networkPlugin: "azure", nodePools: [{ count: 3, maxPods: 250 }] }, { podSubnet: true });
     assert.equal(p.sizes.nodeSubnet, 24);
-    assert.equal(p.sizes.podSubnet, 22); // 4 x 250 = 1,000 addresses
+    // 4 x 256 = 1,024 addresses: a /22 has 1,019 usable, so CAP-03 would warn; the /21 holds them.
+    assert.equal(p.sizes.podSubnet, 21);
+    assert.equal(propose({ networkPlugin: "azure", nodePools: [{ count: 3, maxPods: 30 }] }, { podSubnet: true }).sizes.podSubnet, 24, "4 x 32 = 128");
   });
 
   it("pod subnet and firewall subnet land inside the VNet, clear of the node subnet", () => {

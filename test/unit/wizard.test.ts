@@ -361,6 +361,18 @@ describe("wizard: defaults are free ranges", () => {
       assert.deepEqual(errors(layers), []);
     });
 
+    it("Azure CNI pod subnet: a user pool in its own node subnet gets a pod subnet of its own, proposed free; no capacity finding", async () => {
+      const { answers, t, layers } = await wizard([], { networkPlugin: "pod-subnet", "nodePools[1]": "yes", "nodePools[1].vnetSubnetName": "own" });
+      const pool = answers.nodePools?.[1];
+      assert.equal(pool?.podSubnetCidr, t.defaults["nodePools[1].podSubnetCidr"]);
+      const taken = [answers.vnet?.subnetCidr, answers.vnet?.podSubnetCidr, pool?.vnetSubnetCidr].map((c) => cidr(c as string));
+      assert.ok(taken.every((c) => !overlaps(c, cidr(pool?.podSubnetCidr as string))), JSON.stringify(answers));
+      const r = resolveSpec(layers);
+      assert.deepEqual(validateSpec(r.spec, r.provenance).filter((f) => f.severity !== "info").map((f) => f.rule), []);
+      const overlay = await wizard([], { "nodePools[1]": "yes", "nodePools[1].vnetSubnetName": "own" });
+      assert.equal(overlay.t.asked.includes("nodePools[1].podSubnetCidr"), false, "overlay pools have no pod subnet");
+    });
+
     it("a user pool in the node subnet asks no subnet", async () => {
       const { answers, t, layers } = await wizard([], { "nodePools[1]": "yes" });
       assert.equal(t.asked.includes("nodePools[1].vnetSubnetCidr"), false);

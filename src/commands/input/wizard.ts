@@ -428,7 +428,7 @@ export async function runWizard(asker: Asker, seed: readonly SpecLayer[], option
       const more = await askYesNo("nodePools[1]", "Add a user node pool?", "one system pool runs everything (more pools: nodePools in the spec file)", "a User pool for your workloads, in the node subnet or a subnet of its own");
       if (more) await askUserPool(ownVnet);
     }
-    settle(["nodePools[1].vnetSubnetCidr"]);
+    settle(["nodePools[1].vnetSubnetCidr", "nodePools[1].podSubnetCidr"]);
 
     // Who reaches the API server; the default keeps the public endpoint.
     if (!given("apiServerAccessProfile") && !given("vnet.apiServerSubnetCidr")) {
@@ -467,11 +467,15 @@ export async function runWizard(asker: Asker, seed: readonly SpecLayer[], option
     if (where !== "own") return;
     const pool = now().nodePools[1];
     await askText("nodePools[1].vnetSubnetCidr", ["nodePools[1].vnetSubnetCidr"], `Node subnet of pool ${pool?.name ?? "user1"} (${pool?.count ?? "?"} nodes + surge)`, proposals().poolSubnet(1), (v) => ({ nodePools: [{}, { vnetSubnetCidr: v }] }));
+    // Azure CNI pod subnet: its pods get a pod subnet of their own too, so the cluster's pod subnet keeps its size.
+    if (now().vnet.podSubnetCidr !== undefined && now().networkPlugin === "azure" && now().networkPluginMode !== "overlay") {
+      await askText("nodePools[1].podSubnetCidr", ["nodePools[1].podSubnetCidr"], `Pod subnet of pool ${pool?.name ?? "user1"} (one VNet IP per pod)`, proposals().poolPodSubnet(1), (v) => ({ nodePools: [{}, { podSubnetCidr: v }] }));
+    }
   }
 }
 
 /** Asked last, and only in a run that asked something else: they wait until then (see RANGE_FIELDS). */
-const PRODUCTION_FIELDS = ["vnet.apiServerSubnetCidr", "apiServerAccessProfile.subnetId", "nodePools[1].vnetSubnetCidr"];
+const PRODUCTION_FIELDS = ["vnet.apiServerSubnetCidr", "apiServerAccessProfile.subnetId", "nodePools[1].vnetSubnetCidr", "nodePools[1].podSubnetCidr"];
 
 /** The answer "put the nodes into this existing subnet": it becomes the node subnet and leaves the other-subnets list. */
 function adopt(subnets: readonly SubnetSpec[], subnet: SubnetSpec): SpecInput {
