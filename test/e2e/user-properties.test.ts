@@ -151,6 +151,17 @@ describe("an update keeps every property the user set, whatever the SDK's model 
     assert.ok(putsOf(fake, mark, nat).length > 0, "the NAT gateway was re-tagged");
     carries(props(fake.get(nat)), unknown("Nat"), "the NAT gateway after the run");
   });
+
+  it("firewall policy (Premium) re-tagged by a changed --tags: its unknown and unplanned properties are kept", async () => {
+    const { fake } = arm;
+    const extra = [...FIREWALL, "--firewall-sku", "Premium"];
+    ok(await create(fake, "upo", [...extra, "--tags", "env=prod"], { json: false }));
+    const policy = net("rg-upo", "firewallPolicies", "upo-fw-policy");
+    assert.ok(fake.get(policy), "the policy exists");
+    const mine = { ...unknown("Policy"), threatIntelWhitelist: { fqdns: ["contoso.example"], ipAddresses: [] } };
+    setUserProperties(fake, policy, mine);
+    await updateKeeps(fake, "upo", [...extra, "--tags", "env=staging"], policy, mine);
+  });
 });
 
 /** A path pattern matching exactly `id` (not its children). */
