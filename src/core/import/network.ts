@@ -177,7 +177,7 @@ export function fillPoolSubnets(b: ImportBuilder, node: readonly PoolSubnetRef[]
         setPrefixes(b, s, field);
         mapped.add(s);
         // aks-net's pool subnets share the cluster's route table (CAP-05 counts every pool's routes in it).
-        if (role === "node" && s.routeTable !== cluster.routeTable) b.unknown("routes", s.nameRef, `pool ${p.pool}'s node subnet ${typeof s.name === "string" ? `'${s.name}' ` : ""}has ${s.routeTable ? "another route table" : "no route table"} than the cluster's node subnet; aks-net checks one route table for every pool`);
+        if (role === "node" && s.routeTable !== cluster.routeTable) b.unknown("routes", s.nameRef, `pool ${p.pool}'s node subnet ${typeof s.name === "string" ? `'${s.name}' ` : ""}has ${s.routeTable ? "another route table than" : "no route table, unlike"} the cluster's node subnet; aks-net checks one route table for every pool`);
       }
     }
   }

@@ -143,15 +143,24 @@ function mapAzapi(plan: Plan, b: ImportBuilder, c: TfResource): PoolSubnetRefs {
     const top = path[0] === "name" || path[0] === "location";
     return plan.ref(c, top ? path : ["body", ...path], plan.value(c, top ? path : ["body", ...path]) instanceof Unknown);
   };
-  const subnets = mapClusterBody(b, whole, ref);
+  // Pools as azapi resources of their own (managedClusters/agentPools whose parent_id is the cluster).
+  const poolResources = plan.resources.filter((r) => r.type === "azapi_resource" && /^Microsoft\.ContainerService\/managedClusters\/agentPools@/i.test(String(r.values["type"])) && plan.pointsAt(r, ["parent_id"], c));
+  const extra = poolResources.map((r) => {
+    const poolBody = plan.withUnknowns(r, ["body"]);
+    const props = dig(typeof poolBody === "string" ? safeJson(poolBody) : poolBody, ["properties"]);
+    return { body: { name: plan.value(r, ["name"]), properties: props }, ref: (path: Path): SourceRef => (path[0] === "name" ? plan.ref(r, path, false) : plan.ref(r, ["body", ...path], plan.value(r, ["body", ...path]) instanceof Unknown)) };
+  });
+  const subnets = mapClusterBody(b, whole, ref, extra);
+  const inline = Array.isArray(dig(whole, ["properties", "agentPoolProfiles"])) ? (dig(whole, ["properties", "agentPoolProfiles"]) as unknown[]).length : 0;
+  const owner = (pool: number): TfResource => (pool < inline ? c : (poolResources[pool - inline] ?? c));
   const out: PoolSubnetRefs = { node: [], pod: [] };
   // A subnet id known only after apply: the body's references say which resources it was built from; when they
   // name exactly one subnet of the plan, that is the subnet (with more, or none, it stays unknown).
-  const referenced = plan.referencedSubnets(c, ["body"]);
   for (const kind of ["node", "pod"] as const) {
     for (const s of subnets[kind]) {
+      const referenced = plan.referencedSubnets(owner(s.pool), ["body"]);
       const only = s.id instanceof Unknown && referenced.length === 1 && kind === "node" ? referenced[0] : undefined;
-      out[kind].push({ pool: s.pool, sref: only ? { subnet: only, ref: s.ref } : plan.subnetRef(s.id, c, [], s.ref), ref: s.ref });
+      out[kind].push({ pool: s.pool, sref: only ? { subnet: only, ref: s.ref } : plan.subnetRef(s.id, owner(s.pool), [], s.ref), ref: s.ref });
     }
   }
   return out;
