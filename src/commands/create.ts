@@ -10,7 +10,7 @@ import { computeCapacity } from "../core/capacity.ts";
 import type { Capacity } from "../core/capacity.ts";
 import { AksNetError, AzureError, CancelledError, EXIT, UsageError, ValidationFailedError } from "../core/errors.ts";
 import { TYPES, nameOf } from "../core/arm-bodies.ts";
-import { adoptedChanges, createdIds, expandChildren, parentId, recordOwnership } from "../core/ownership.ts";
+import { adoptedChanges, createdIds, expandChildren, idsWrittenBy, parentId, provenMade, recordOwnership, withoutFromManifest } from "../core/ownership.ts";
 import type { ClusterKey } from "../core/ownership.ts";
 import { confirmWritten, emptyJournal, parseJournal, startCreating } from "../core/journal.ts";
 import type { Journal } from "../core/journal.ts";
@@ -162,8 +162,8 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
 
     const secrets = planSecrets(plan, resolved.spec.name ?? "", opts, io);
     // Before the first write: the children this run makes, so a delete after a stop before the cluster step finds them.
-    const afterWrite = await journal.start(plan, observed);
-    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel, secrets }, io, observed, asCancelled, undefined, afterWrite);
+    const steps = await journal.start(plan, observed);
+    const outcome = await runPlan(plan, { port, pollIntervalMs, maxParallel, secrets }, io, observed, asCancelled, undefined, steps);
     if (!outcome.ok) {
       const status = outcome.error instanceof CancelledError ? "interrupted" : "failed";
       writeResult(io, json, plan, { steps: outcome.steps, bodies: new Map() }, observed, status, state, outcome.error);
@@ -187,7 +187,7 @@ async function create(opts: CommandOptions, io: Io, json: boolean, state: RunSta
  * completed with its fingerprint after aks-net's own write, removed once the run succeeds. A journal that cannot be
  * written is a warning: the run goes on (delete then keeps those children, named, and `-f` recovers them).
  */
-async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journal | undefined; start(plan: Plan, observed: ObservedState): Promise<ApplyOptions["afterWrite"]>; remove(): Promise<void> }> {
+async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journal | undefined; start(plan: Plan, observed: ObservedState): Promise<Pick<ApplyOptions, "afterStep" | "adjust">>; remove(): Promise<void> }> {
   const file = journalPath(io.env, cluster);
   const text = await readJournalFile(file);
   const before = text === undefined ? undefined : parseJournal(text, clusterId(cluster));
@@ -209,18 +209,32 @@ async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journ
       const made = new Set(created.map((id) => id.toLowerCase()));
       const children = created.filter((id) => parentId(id) !== undefined && !made.has((parentId(id) as string).toLowerCase()));
       const changes = adoptedChanges(plan, observed);
-      if (children.length === 0 && before === undefined && Object.keys(changes.associated).length + Object.keys(changes.dns).length === 0) return undefined;
-      current = startCreating(current, children, changes);
-      await save();
+      const journaling = children.length > 0 || before !== undefined || Object.keys(changes.associated).length + Object.keys(changes.dns).length > 0;
+      if (journaling) {
+        current = startCreating(current, children, changes);
+        await save();
+      }
       const latest = new Map<string, Body>();
       for (const [id, body] of observed) for (const [k, v] of expandChildren(id, body)) latest.set(k.toLowerCase(), v);
-      return async (op, body) => {
-        const written = expandChildren(op.resourceId, body);
-        for (const [k, v] of written) latest.set(k.toLowerCase(), v);
-        const next = confirmWritten(current, written, parentId, (id) => latest.get(id.toLowerCase()));
-        if (JSON.stringify(next) === JSON.stringify(current)) return;
-        current = next;
-        await save();
+      // What a planned create found made by someone else (412, then adopted) leaves the cluster's record.
+      const adopted = new Set<string>();
+      return {
+        adjust: (op) => withoutFromManifest(op, adopted, cluster),
+        afterStep: async (op, action, body) => {
+          if (body !== undefined) for (const [k, v] of expandChildren(op.resourceId, body)) latest.set(k.toLowerCase(), v);
+          if (op.action === "create" && action !== "create") {
+            // Another run for this cluster made it (its proof says so), or someone else did: only the latter leaves.
+            const proven = provenMade({ cluster, observed: new Map([...latest].map(([k, v]) => [String(v["id"] ?? k), v])) });
+            for (const id of idsWrittenBy({ ...op, body: op.desired ?? op.body })) if (!proven.has(id.toLowerCase())) adopted.add(id.toLowerCase());
+          }
+          if (!journaling) return;
+          const written = body !== undefined && (action === "create" || action === "update") ? expandChildren(op.resourceId, body) : [];
+          const confirmed = confirmWritten(current, written, parentId, (id) => latest.get(id.toLowerCase()));
+          const next = { ...confirmed, creating: (confirmed.creating ?? []).filter((c) => !adopted.has(c.toLowerCase())) };
+          if (JSON.stringify(next) === JSON.stringify(current)) return;
+          current = next;
+          await save();
+        },
       };
     },
     async remove() {

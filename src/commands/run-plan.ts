@@ -21,7 +21,7 @@ export async function runPlan(
   observed: ObservedState,
   asCancelled: (e: unknown) => CancelledError,
   recheck?: ApplyOptions["recheck"],
-  afterWrite?: ApplyOptions["afterWrite"],
+  steps?: Pick<ApplyOptions, "afterStep" | "adjust">,
 ): Promise<PlanOutcome> {
   const { explainAzureError } = await import("../providers/explain.ts");
   const progress = await createProgress(io);
@@ -33,7 +33,8 @@ export async function runPlan(
       ...(conn.maxParallel ? { maxParallel: conn.maxParallel } : {}),
       ...(conn.secrets ? { secrets: conn.secrets } : {}),
       ...(recheck ? { recheck } : {}),
-      ...(afterWrite ? { afterWrite } : {}),
+      ...(steps?.afterStep ? { afterStep: steps.afterStep } : {}),
+      ...(steps?.adjust ? { adjust: steps.adjust } : {}),
     });
     progress.stop();
     return { ok: true, result };

@@ -103,8 +103,10 @@ export interface ApplyOptions {
    * refused with 412 (the etag moved) is read and decided again.
    */
   recheck?: (op: Operation, current: Body | undefined, signal: AbortSignal) => Recheck | Promise<Recheck>;
-  /** Called with each step's final body once its write is done, before its dependants start (create's journal). */
-  afterWrite?: (op: Operation, body: Body) => Promise<void>;
+  /** Called when a step is done (what it did, its final body), before its dependants start (create's journal). */
+  afterStep?: (op: Operation, action: Action, body: Body | undefined) => Promise<void>;
+  /** The operation a step runs, decided when it starts (create's record, without what earlier steps found made by others). */
+  adjust?: (op: Operation) => Operation;
 }
 
 /** How often a step re-reads and re-decides after 412s before it gives up. */
@@ -326,9 +328,9 @@ export async function applyPlan(plan: Plan, port: ArmPort, reporter: ApplyReport
     reporter.start(op);
     try {
       if (signal.aborted) throw signal.reason;
-      const { action, body, kept } = await ensure(op, signal);
+      const { action, body, kept } = await ensure(options.adjust ? options.adjust(op) : op, signal);
       if (body) bodies.set(key(op.resourceId), body);
-      if (body && (action === "create" || action === "update")) await options.afterWrite?.(op, body);
+      await options.afterStep?.(op, action, body);
       const result: StepResult = { op, action, status: "done", ms: performance.now() - t0, ...(body ? { body } : {}), ...(kept !== undefined ? { kept } : {}) };
       reporter.finish(result);
       return result;

@@ -187,6 +187,24 @@ function idHash(id: string): string {
   return sha256Hex(lc(id)).slice(0, 32);
 }
 
+/**
+ * A cluster operation whose record leaves out `drop` (lower-case ids): what this run planned to create but found made
+ * by someone else when its create-only PUT reached Azure (412, then adopted) is not aks-net's.
+ */
+export function withoutFromManifest(op: Operation, drop: ReadonlySet<string>, cluster: ClusterKey): Operation {
+  if (lc(op.type) !== lc(TYPES.managedCluster) || drop.size === 0) return op;
+  const strip = (tags: unknown): Record<string, unknown> | undefined => {
+    if (!isObject(tags)) return undefined;
+    const ids = readManifest({ tags }, cluster);
+    if (ids === undefined) return tags;
+    const rest = Object.fromEntries(Object.entries(tags).filter(([k]) => !/^aks-net-manifest-\d+$/i.test(k)));
+    return { ...rest, ...manifestTags(ids.filter((id) => !drop.has(lc(id))), cluster) };
+  };
+  const body = strip(op.body["tags"]);
+  const own = strip(op.ownTags) as Record<string, string> | undefined;
+  return { ...op, ...(body ? { body: { ...op.body, tags: body } } : {}), ...(own ? { ownTags: own } : {}) };
+}
+
 /** True when the manifest records `id` (by its id, or by its hash when the id was too long). */
 export function inManifest(manifest: readonly string[], id: string): boolean {
   return manifest.some((m) => lc(m) === lc(id) || m === `=${idHash(id)}`);

@@ -60,6 +60,21 @@ describe("create-only PUTs the resource provider does not make conditional", fun
     assert.equal(fake.list(`${rgId("rg-race")}/providers/`).length, 0, "everything aks-net made in it is gone");
   });
 
+  it("a subnet someone makes in the user's VNet at aks-net's planned name between aks-net's read and its PUT: adopted, never recorded as aks-net's, delete leaves it", async () => {
+    const { fake } = arm;
+    fake.seed.resourceGroup("rg-sub", { location: "westeurope" });
+    const hub = fake.seed.vnet("rg-sub", "hub", ["10.70.0.0/16"], { team: "10.70.100.0/24" }, { location: "westeurope" });
+    const theirs = `${hub}/subnets/aks-nodes`;
+    // The Network RP honours If-None-Match: aks-net's create PUT is refused (412), it reads the subnet and adopts it.
+    fake.onRequest({ method: "PUT", match: /subnets\/aks-nodes$/ }, () => fake.seed.subnet(hub, "aks-nodes", "10.70.0.0/22"));
+    ok(await create(fake, "sub", ["--vnet-name", "hub", "--vnet-cidr", "10.70.0.0/16", "--subnet-cidr", "10.70.0.0/22"]));
+    assert.equal(fake.requests.filter((q) => q.method === "PUT" && /subnets\/aks-nodes$/.test(q.path) && q.status === 412).length, 1, "aks-net's create PUT was refused");
+    const d = await del(fake, "sub");
+    ok(d);
+    assert.ok(fake.get(theirs), "the colleague's subnet stays");
+    assert.ok(!doc(d).delete.some((o) => lc(o.resourceId) === lc(theirs)), "never in the delete list");
+  });
+
   it("a grant someone makes for aks-net's identity under another name before aks-net's role assignment PUT: create uses it and finishes; delete leaves it and names it", async () => {
     const { fake } = arm;
     const rt = net("rg-grant", "routeTables", "grant-rt");

@@ -1,6 +1,6 @@
 /** core/ownership.ts: the proof tag, the record in the cluster's tags, and what counts as made for a cluster. */
 import assert from "node:assert/strict";
-import { CHILDREN_TAG, PROOF_TAG, hasProof, inManifest, manifestTags, proofValue, provenMade, readManifest, sealOwnership } from "../../src/core/ownership.ts";
+import { CHILDREN_TAG, PROOF_TAG, hasProof, inManifest, manifestTags, proofValue, provenMade, readManifest, sealOwnership, withoutFromManifest } from "../../src/core/ownership.ts";
 
 const CLUSTER = { subscriptionId: "sub-1", resourceGroup: "rg", name: "c" };
 const RG = "/subscriptions/sub-1/resourceGroups/rg";
@@ -38,6 +38,20 @@ describe("ownership", () => {
     assert.ok(inManifest(back, long));
     assert.equal(inManifest(back, `${VNET}/subnets/theirs`), false);
     assert.equal(readManifest({ tags: {} }, CLUSTER), undefined);
+  });
+
+  it("a cluster's record leaves out what a run found made by someone else; a top-level id in it counts only with its own proof", () => {
+    const subnet = `${VNET}/subnets/aks-nodes`;
+    const group = RG;
+    const op = { resourceId: `${RG}/providers/Microsoft.ContainerService/managedClusters/c`, type: "Microsoft.ContainerService/managedClusters", apiVersion: "", label: "cluster c", dependsOn: [], action: "create" as const, body: { tags: { team: "a", ...manifestTags([subnet, VNET, group], CLUSTER) } } };
+    const out = withoutFromManifest(op, new Set([subnet.toLowerCase()]), CLUSTER);
+    const back = readManifest(out.body, CLUSTER) ?? [];
+    assert.equal(inManifest(back, subnet), false);
+    assert.ok(inManifest(back, VNET));
+    assert.equal((out.body["tags"] as Record<string, string>)["team"], "a");
+    // The group is in the record but does not carry its proof (someone made it; aks-net took its tags off again).
+    const made = provenMade({ cluster: CLUSTER, observed: new Map([[group, { id: group, tags: {} }]]), manifest: back });
+    assert.equal(made.has(group.toLowerCase()), false);
   });
 
   it("made: recorded ids, proven resources, children listed by a proven parent; nothing else", () => {
