@@ -71,8 +71,12 @@ describe("an update keeps every property the user set, whatever the SDK's model 
     const pool = (props(cluster)["agentPoolProfiles"] as Json[])[0] as Json;
     pool["contosoPoolPreview"] = { surge: "33%" };
     fake.put(id, cluster);
-    setUserProperties(fake, id, { ...unknown("Cluster"), autoUpgradeProfile: { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" } });
+    // Outside `properties` too: an envelope key of a newer API version.
+    setUserProperties(fake, id, { ...unknown("Cluster"), autoUpgradeProfile: { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" } }, { contosoEnvelope: { mode: "preview" } });
     const after = await updateKeeps(fake, "ucl", ["--node-count", "5"], id, { ...unknown("Cluster"), autoUpgradeProfile: { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" } });
+    const last = fake.requests.filter((q) => q.method === "PUT" && q.path.toLowerCase() === id.toLowerCase()).at(-1);
+    assert.deepEqual((last?.body as Json)["contosoEnvelope"], { mode: "preview" }, "the envelope key went out");
+    assert.deepEqual(after["contosoEnvelope"], { mode: "preview" }, "and is kept");
     const afterPool = (props(after)["agentPoolProfiles"] as Json[])[0] as Json;
     assert.equal(afterPool["count"], 5, "the planned change went out");
     assert.deepEqual(afterPool["contosoPoolPreview"], { surge: "33%" }, "the pool's own unknown property is kept");

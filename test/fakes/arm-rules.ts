@@ -142,6 +142,7 @@ export function buildWrite(view: StoreView, id: string, type: string, input: Jso
   if (ctx.validate) checkName(t, name);
   if (ctx.validate && !isChild) checkTags(body["tags"]);
   if (ctx.validate) checkReferences(view, id, t, body);
+  if (ctx.validate && ctx.existing) checkProvisioningState(p, props(ctx.existing.body));
   if (ctx.validate) keepComputed(t, p, ctx.existing?.body);
 
   switch (t) {
@@ -238,6 +239,16 @@ const COMPUTED: Record<string, string[]> = {
   [T.firewall]: ["resourceGuid"],
   [T.cluster]: ["powerState", "maxAgentPools", "currentKubernetesVersion", "fqdn", "azurePortalFQDN", "privateFQDN", "resourceUID"],
 };
+
+/**
+ * ARM RPC (v1.0/async-api-reference.md): a PUT that echoes provisioningState as the server has it is accepted and the
+ * value ignored; one that does not match is rejected with 400 BadRequest.
+ */
+function checkProvisioningState(p: Json, before: Json): void {
+  const given = p["provisioningState"];
+  if (given === undefined || String(given).toLowerCase() === String(before["provisioningState"]).toLowerCase()) return;
+  throw new ArmError(400, "BadRequest", `The provisioningState '${String(given)}' in the request does not match the resource's current provisioningState '${String(before["provisioningState"])}'.`);
+}
 
 function keepComputed(t: string, p: Json, existing: Json | undefined): void {
   for (const k of COMPUTED[t] ?? []) {

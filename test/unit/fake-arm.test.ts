@@ -157,6 +157,13 @@ describe("fake ARM server (real SDK clients)", function () {
     assert.notEqual(after["eTag"], got["eTag"], "a write changes the cluster's eTag");
     const stale = await rawJson("PUT", id, { ...got, properties: cp }, { "if-match": String(got["eTag"]) });
     assert.equal(stale.status, 412, "If-Match of an older eTag is refused");
+    // RPC: a provisioningState that matches the server's is ignored, another one is a 400.
+    const same = await rawJson("PUT", rt, { location: LOC, properties: { routes: [], provisioningState: "Succeeded" } });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    fake.completeAll();
+    const other = await rawJson("PUT", rt, { location: LOC, properties: { routes: [], provisioningState: "Failed" } });
+    assert.equal(other.status, 400);
+    assert.equal((other.body["error"] as Json)["code"], "BadRequest");
   });
 
   it("runs a PUT as an LRO (201 + Azure-AsyncOperation on the fake, InProgress poll, final GET Succeeded)", async () => {
