@@ -267,7 +267,7 @@ function notMadeReason(id: string, body: Body, w: World): string {
   }
   if (parentOf(id) !== undefined) {
     if (Object.keys(w.journaled).some((m) => lc(m) === lc(id)) && !w.made.has(lc(id))) return "not the one aks-net made: it was written or made again since aks-net's journal recorded it (its etag or content differ)";
-    if (w.creating.some((c) => lc(c) === lc(id))) return "aks-net's create stopped while making it, before Azure confirmed its write: nothing proves it is the one aks-net made (re-run create to finish, or delete it yourself)";
+    if (w.creating.some((c) => lc(c) === lc(id))) return "aks-net's create stopped while making it, before Azure confirmed its write: nothing proves it is the one aks-net made, so it stays (delete it yourself if it is)";
     if (w.manifest !== undefined) return "not in what create made for this cluster";
     const why = w.byId.has(lc(clusterId(w.target))) ? "the cluster carries no record of what create made" : "the record of what create made travels with the cluster, which is gone";
     return `not proven aks-net's for this cluster: ${why} (delete with -f <spec> to recompute it)`;

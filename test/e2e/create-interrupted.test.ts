@@ -119,6 +119,27 @@ describe("a first create that stops before its cluster step: delete removes exac
     assert.equal(fake.get(`${HUB}/subnets/aks-nodes`), undefined, "the subnet aks-net made and nobody touched is gone");
   });
 
+  it("killed (SIGKILL) while its write of a subnet in the user's VNet is in flight: delete keeps that subnet (nothing proves whose it is) and names why; the rest goes", async () => {
+    const { fake } = arm;
+    const extra = userNetwork(fake);
+    // The subnet's operation never finishes in "Azure": the run is killed once Azure accepted its PUT.
+    fake.options.pollsByType = { "Microsoft.Network/virtualNetworks/subnets": 100_000 };
+    try {
+      const first = await create(fake, "ic", extra, { killSignal: "SIGKILL", killWhen: () => fake.requests.some((q) => q.method === "PUT" && /subnets\/AzureFirewallSubnet$/.test(q.path) && q.status === 201) });
+      assert.ok(first.killed, first.stderr);
+    } finally {
+      delete fake.options.pollsByType;
+    }
+    fake.completeAll();
+    const subnet = `${HUB}/subnets/AzureFirewallSubnet`;
+    assert.ok(fake.get(subnet), "Azure made the subnet");
+    const r = await del(fake);
+    ok(r);
+    assert.ok(fake.get(subnet), "kept");
+    assert.match(doc(r).keep.find((k) => lc(k.resourceId) === lc(subnet))?.reason ?? "", /aks-net's create stopped while making it/);
+    assert.equal(fake.list(`${HUB.slice(0, HUB.indexOf("/providers/"))}/providers/Microsoft.Network/publicIPAddresses`).length, 0, "what aks-net proves it made goes");
+  });
+
   it("killed (SIGKILL) while the cluster PUT is in flight: delete -n -g deletes what the run made, nothing else", async () => {
     const { fake } = arm;
     const extra = userNetwork(fake);
