@@ -53,7 +53,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   const journal = journalText === undefined ? undefined : parseJournal(journalText, clusterId(target));
 
   try {
-    const planned = spec === undefined ? undefined : plannedFor(spec, target);
+    let planned = spec === undefined ? undefined : plannedFor(spec, target);
     // Read in waves until nothing new turns up: each wave's GETs and lists run in parallel.
     const observed = new Map<string, Body>();
     const groups = new Map<string, ListedResource[]>();
@@ -84,6 +84,13 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
           if (roles) assignments.set(g, roles);
         }),
       ]);
+    }
+
+    // A file that leaves the region to create's -l: the rule packs name it (AzureCloud.<region>), and delete checks a
+    // rule collection's content against the plan, so plan again in the region of what create made.
+    if (spec !== undefined && spec.location === undefined && planned !== undefined) {
+      const region = plannedRegion(planned, observed);
+      if (region !== undefined) planned = plannedFor({ ...spec, location: region }, target);
     }
 
     // Decided once, before the first delete, from everything read; --dry-run shows exactly this decision.
@@ -168,6 +175,17 @@ function plannedFor(spec: ClusterSpec, target: TeardownTarget): DesiredResource[
   } catch (e) {
     throw new UsageError(`the spec file cannot be planned: ${(e as Error).message}`, "fix the file, or delete with -n and -g only");
   }
+}
+
+/** The region of the planned resources found in Azure (firewalls and route tables first: their content is checked). */
+function plannedRegion(planned: readonly DesiredResource[], observed: ReadonlyMap<string, Body>): string | undefined {
+  const found = new Map([...observed].map(([k, v]) => [k.toLowerCase(), v]));
+  const first = (r: DesiredResource): number => ([TYPES.firewall, TYPES.firewallPolicy, TYPES.routeTable] as string[]).some((t) => t.toLowerCase() === r.type.toLowerCase()) ? 0 : 1;
+  for (const r of [...planned].filter((p) => p.type.toLowerCase() !== TYPES.resourceGroup.toLowerCase()).sort((a, b) => first(a) - first(b))) {
+    const location = found.get(r.resourceId.toLowerCase())?.["location"];
+    if (typeof location === "string" && location !== "") return location;
+  }
+  return undefined;
 }
 
 /** The list of what goes and what stays, in deletion order, each kept resource with its reason. */

@@ -6,6 +6,9 @@
  * stays and is named.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
 import { FAST, create, net, ok, props, stateWithoutEtags, useFakeArm } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
@@ -153,5 +156,23 @@ describe("a first create that stops before its cluster step: delete removes exac
     ok(r);
     assert.deepEqual(without(fake, theirs), before);
     for (const t of theirs) assert.ok(doc(r).keep.some((k) => lc(k.resourceId) === lc(t)), `${t} is named`);
+  });
+
+  it("a spec file without a location (create took -l) stopped after its firewall: delete -f deletes the firewall with its rule collections (their service tags name the region), not 'holds rule collection aks-network, which aks-net did not make'", async () => {
+    const { fake } = arm;
+    userNetwork(fake);
+    const before = stateWithoutEtags(fake);
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-ic-"));
+    const file = join(dir, "spec.yaml");
+    // The region comes from the command line, as in `create -f spec.yaml -l westeurope`.
+    writeFileSync(file, "name: ic\nresourceGroup: rg-ic\nvnet:\n  name: hub\n  addressSpaces: [10.70.0.0/16]\n  subnetCidr: 10.70.0.0/22\nfirewall:\n  enabled: true\n  subnetCidr: 10.70.255.0/26\n");
+    fake.addFault({ kind: "badRequest", method: "PUT", match: /virtualNetworks\/hub\/subnets\/aks-nodes$/, times: Infinity });
+    const first = await runCli(["create", "-f", file, "-l", "westeurope", "--yes", "-o", "json"], { fake, env: FAST });
+    assert.equal(first.code, 1, first.stderr);
+    fake.clearFaults();
+    assert.ok(fake.get(net("rg-ic", "azureFirewalls", "ic-fw")), "the run made the firewall");
+    const r = await runCli(["delete", "-f", file, "--yes", "-o", "json"], { fake, env: FAST });
+    ok(r);
+    assert.deepEqual(stateWithoutEtags(fake), before, `everything the run made is gone:\n${JSON.stringify(doc(r).keep, null, 2)}`);
   });
 });
