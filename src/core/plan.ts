@@ -1085,7 +1085,7 @@ function show(v: unknown): string {
 export function mergeForUpdate(observed: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
   const { id: _id, name: _name, type: _type, tags, ...rest } = observed;
   const { tags: _wantTags, ...want } = ownProperties(desired);
-  const merged = merge(rest, want, "") as Record<string, unknown>;
+  const merged = withoutIdentityIds(merge(rest, want, "") as Record<string, unknown>);
   const mine = hasOwnerTag(observed) ? userTagsOf(desired) : [];
   if (mine.length === 0) return tags === undefined ? merged : { ...merged, tags };
   // A resource aks-net made gets the user's tags laid over the ones it has: others' tags and aks-net's own stay.
@@ -1095,6 +1095,18 @@ export function mergeForUpdate(observed: Record<string, unknown>, desired: Recor
     laid[k] = v;
   }
   return { ...merged, tags: laid };
+}
+
+/**
+ * A user-assigned identity's principalId and clientId are read-only (ARM common types: "The dictionary values can be
+ * empty objects ({}) in requests"): an update sends each entry without them, anything else in it as Azure has it.
+ */
+function withoutIdentityIds(body: Record<string, unknown>): Record<string, unknown> {
+  const identity = body["identity"];
+  const uai = isObject(identity) ? identity["userAssignedIdentities"] : undefined;
+  if (!isObject(identity) || !isObject(uai)) return body;
+  const entries = Object.entries(uai).map(([k, v]) => [k, isObject(v) ? Object.fromEntries(Object.entries(v).filter(([x]) => x !== "principalId" && x !== "clientId")) : v]);
+  return { ...body, identity: { ...identity, userAssignedIdentities: Object.fromEntries(entries) } };
 }
 
 /** Tag names aks-net writes itself: never compared as the user's, never replaced by them. */
