@@ -16,17 +16,25 @@
  * the user's cache directory (never shipped: another Node build would reject it).
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 
+const require = createRequire(import.meta.url);
+
 /**
- * Start-up trims that change no behaviour: commander's node:child_process import becomes a lazy proxy (see
- * shims/lazy-child-process.cjs); node:util is imported through shims/util.cjs (see there).
+ * Start-up trims that change no behaviour:
+ * - chalk's terminal detection (#supports-color) loads node:tty (and node:net, the streams) at import; aks-net always
+ *   passes chalk an explicit level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so chalk's own
+ *   browser variant, which detects nothing, is enough;
+ * - commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs);
+ * - node:util is imported through shims/util.cjs (see there).
  */
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: resolve(require.resolve("chalk"), "../vendor/supports-color/browser.js") }));
     b.onResolve({ filter: /^(node:)?util$/ }, (args) => (args.importer.endsWith("/scripts/shims/util.cjs") ? undefined : { path: resolve("scripts/shims/util.cjs") }));
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,

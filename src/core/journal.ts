@@ -16,7 +16,7 @@
  * still being exactly the list aks-net set. An id in `creating` proves nothing (aks-net stopped before its write was
  * confirmed). Top-level resources are never taken from the journal: they carry their own proof.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./crypto.ts";
 import { TYPES } from "./arm-bodies.ts";
 import { typeFromId } from "./apply.ts";
 import { valueAt } from "./plan.ts";
@@ -65,7 +65,7 @@ export function fingerprint(id: string, body: Body | undefined, parent: Body | u
   const guid = valueAt(parent, "properties.resourceGuid");
   const etag = valueAt(body, "etag");
   const content = JSON.stringify([lc(id), typeof guid === "string" ? lc(guid) : null, typeof etag === "string" ? etag : null, ...paths.map((p) => canonical(valueAt(body, p)))]);
-  return createHash("sha256").update(content).digest("hex").slice(0, 32);
+  return sha256Hex(content).slice(0, 32);
 }
 
 /** Keys sorted, strings lower-cased: Azure echoes enums and ids in its own case. */

@@ -3,7 +3,8 @@
  * `$XDG_STATE_HOME/aks-net/delete/<subscription>/<resource group>/<cluster>.json` (else ~/.local/state/…), names lower
  * case as Azure compares them. Written to a temp file and renamed (a killed run never leaves half a journal), mode 0600.
  */
-import { mkdir, open, rename, rm } from "node:fs/promises";
+// fs.promises is read where used: importing node:fs/promises loads it (and node:readline) on every create, a dry run too.
+import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -26,7 +27,7 @@ export function journalPath(env: Record<string, string | undefined>, key: Journa
 export async function readJournalFile(path: string): Promise<string | undefined> {
   let handle;
   try {
-    handle = await open(path, "r");
+    handle = await fsp.open(path, "r");
     const buf = Buffer.alloc(MAX_BYTES + 1);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return bytesRead > MAX_BYTES ? undefined : buf.subarray(0, bytesRead).toString("utf8");
@@ -38,18 +39,18 @@ export async function readJournalFile(path: string): Promise<string | undefined>
 }
 
 export async function writeJournalFile(path: string, text: string): Promise<void> {
-  await mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
+  await fsp.mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  const handle = await open(tmp, "w", 0o600);
+  const handle = await fsp.open(tmp, "w", 0o600);
   try {
     await handle.writeFile(text, "utf8");
     await handle.sync();
   } finally {
     await handle.close();
   }
-  await rename(tmp, path);
+  await fsp.rename(tmp, path);
 }
 
 export async function removeJournalFile(path: string): Promise<void> {
-  await rm(path, { force: true });
+  await fsp.rm(path, { force: true });
 }

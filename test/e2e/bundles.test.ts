@@ -4,7 +4,8 @@
  * Both must behave the same, and each bundle keeps one code cache, the stale ones of earlier builds removed.
  */
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, openSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { COMMANDS, onlyCommand } from "../../src/program.ts";
@@ -130,5 +131,31 @@ describe("the SDK bundle loads node:zlib and node:util members on use (scripts/b
     ]);
     assert.equal(out.code, 0, out.stderr);
     assert.deepEqual(JSON.parse(out.stdout), { body: JSON.stringify({ ok: "inflated" }), zlib: false, diff: false });
+  });
+});
+
+describe("start-up loads no builtin it does not use", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-builtins-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it("validate and create --dry-run --offline, stdout into a file, stderr a pipe, NO_COLOR: no tty, net, streams, crypto or fs/promises", async () => {
+    const preload = join(dir, "builtins.cjs");
+    // Node's own list of the builtins this process loaded, written at exit without making a stream.
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join("\\n")));\n`);
+    const heavy = ["NativeModule tty", "NativeModule net", "NativeModule stream", "NativeModule crypto", "NativeModule internal/fs/promises", "NativeModule zlib"];
+    for (const args of [["validate", "-f", "examples/overlay-cilium.yaml"], ["create", "-n", "b", "-g", "rg-b", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--yes", "--dry-run", "--offline"]]) {
+      const out = join(dir, `${args[0]}.txt`);
+      const fd = openSync(join(dir, "stdout.txt"), "w");
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, ["-r", preload, "bin/aks-net", ...args], { cwd: ROOT, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1", CI: "true", BUILTINS_OUT: out } });
+        child.on("error", reject);
+        child.on("close", resolve);
+      });
+      closeSync(fd);
+      assert.equal(code, 0);
+      assert.ok(readFileSync(join(dir, "stdout.txt"), "utf8").length > 0);
+      const loaded = readFileSync(out, "utf8").split("\n");
+      assert.deepEqual(heavy.filter((m) => loaded.includes(m)), [], args[0]);
+    }
   });
 });
