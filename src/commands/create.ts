@@ -196,7 +196,7 @@ async function openJournal(io: Io, cluster: ClusterKey): Promise<{ before: Journ
   let saving = Promise.resolve();
   const save = (): Promise<void> => {
     saving = saving.then(() => writeJournalFile(file, `${JSON.stringify({ ...current, decided: new Date().toISOString() }, null, 2)}\n`)).catch((e: unknown) => {
-      if (!warned) io.stderr.write(`warning: could not write the cluster's journal ${file} (${(e as Error).message}): if this create stops before its cluster step, delete keeps the subnets it made in your VNet (named; delete -f <spec> removes them)\n`);
+      if (!warned) io.stderr.write(`warning: could not write the cluster's journal ${file} (${(e as Error).message}): if this create stops before its cluster step, delete keeps the subnets it made in your VNet (named: remove them yourself)\n`);
       warned = true;
     });
     return saving;

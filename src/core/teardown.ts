@@ -270,7 +270,9 @@ function notMadeReason(id: string, body: Body, w: World): string {
     if (w.creating.some((c) => lc(c) === lc(id))) return "aks-net's create stopped while making it, before Azure confirmed its write: nothing proves it is the one aks-net made, so it stays (delete it yourself if it is)";
     if (w.manifest !== undefined) return "not in what create made for this cluster";
     const why = w.byId.has(lc(clusterId(w.target))) ? "the cluster carries no record of what create made" : "the record of what create made travels with the cluster, which is gone";
-    return `not proven aks-net's for this cluster: ${why} (delete with -f <spec> to recompute it)`;
+    // -f proves children only under a parent aks-net made (its signed list); in yours nothing can be recomputed.
+    const hint = w.made.has(lc(parentOf(id) as string)) ? "delete with -f <spec> to recompute it" : "its parent is not aks-net's: delete it yourself if aks-net made it";
+    return `not proven aks-net's for this cluster: ${why} (${hint})`;
   }
   const tags = tagsOf(body);
   const tag = (k: string): string | undefined => {
