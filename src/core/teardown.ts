@@ -443,13 +443,24 @@ function blockers(k: string, w: World, del: ReadonlySet<string>, detachable: (su
   } else if (t === lc(TYPES.routeTable) || t === lc(TYPES.natGateway) || t === lc(TYPES.nsg)) {
     const prop = `properties.${ASSOCIATION[t] as string}`;
     const users = new Set(usersOf(body).map(lc));
-    if (!strict) for (const [s, sb] of w.byId) if (lc(refId(valueAt(sb, prop)) ?? "") === k) users.add(s);
+    // Subnets only: a NAT gateway's public IPs point back at it too, and are no subnet that uses it.
+    if (!strict) for (const [s, sb] of w.byId) if (lc(typeOf(s)) === lc(TYPES.subnet) && lc(refId(valueAt(sb, prop)) ?? "") === k) users.add(s);
     for (const s of users) {
       if (gone(s) || (!strict && detachable(s, k))) continue;
       if (w.made.has(s)) reasons.push(`used by subnet ${name(s)}, which is kept`);
       else {
         foreign.push(w.ids.get(s) ?? s);
         reasons.push(`used by subnet ${name(s)}, which aks-net did not associate with it: disassociate it first`);
+      }
+    }
+    // A public IP (prefix) someone else put on aks-net's NAT gateway would lose its association with the gateway.
+    if (t === lc(TYPES.natGateway)) {
+      for (const key of NAT_GATEWAY_IPS) {
+        for (const ip of list(body, `properties.${key}`).flatMap((r) => refId(r) ?? [])) {
+          if (w.made.has(lc(ip))) continue;
+          foreign.push(ip);
+          reasons.push(`uses ${/prefix/i.test(key) ? "public IP prefix" : "public IP"} ${nameOf(ip)}, which aks-net did not make`);
+        }
       }
     }
   } else if (t === lc(TYPES.publicIp)) {
@@ -801,6 +812,9 @@ function stable(v: unknown): unknown {
   if (v === null || typeof v !== "object") return v;
   return Object.fromEntries(Object.entries(v).filter(([k]) => k !== "etag" && k !== "provisioningState").map(([k, x]) => [k, stable(x)]));
 }
+
+/** A NAT gateway's lists of public IPs and prefixes (IPv6 ones on StandardV2). */
+const NAT_GATEWAY_IPS = ["publicIpAddresses", "publicIpPrefixes", "publicIpAddressesV6", "publicIpPrefixesV6"];
 
 /** A classic firewall's inline rule collections. */
 const FIREWALL_COLLECTIONS = ["applicationRuleCollections", "networkRuleCollections", "natRuleCollections"];

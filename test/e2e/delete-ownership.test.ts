@@ -55,6 +55,8 @@ interface Case {
   add(fake: FakeArm, name: string): string[];
   parent(name: string): string;
   reason: RegExp;
+  /** What the parent's reason must not say. */
+  not?: RegExp;
 }
 
 const vnetOf = (name: string): string => net(`rg-${name}`, "virtualNetworks", `${name}-vnet`);
@@ -112,6 +114,34 @@ const CASES: Case[] = [
     },
     parent: (name) => `${net(`rg-${name}`, "firewallPolicies", `${name}-fw-policy`)}/ruleCollectionGroups/aks-egress`,
     reason: /holds rule collection team-rc, which aks-net did not make/,
+  },
+  {
+    item: "a subnet of the user's own VNet associated with aks-net's NAT gateway",
+    topology: ["--outbound-type", "userAssignedNATGateway"],
+    add: (fake, name) => {
+      const theirs = fake.seed.vnet(`rg-${name}`, "team-vnet", ["10.90.0.0/16"], { s1: { prefix: "10.90.0.0/24", natGatewayId: net(`rg-${name}`, "natGateways", `${name}-natgw`) } }, { location: "westeurope" });
+      return [`${theirs}/subnets/s1`];
+    },
+    parent: (name) => net(`rg-${name}`, "natGateways", `${name}-natgw`),
+    reason: /used by subnet s1, which aks-net did not associate with it/,
+    // Its own public IP is not a subnet, and aks-net's IP is no reason to keep aks-net's gateway.
+    not: /subnet m-natgw-pip/,
+  },
+  {
+    item: "a public IP of the user's added to aks-net's NAT gateway",
+    topology: ["--outbound-type", "userAssignedNATGateway"],
+    add: (fake, name) => {
+      const gw = net(`rg-${name}`, "natGateways", `${name}-natgw`);
+      const ip = fake.seed.publicIp(`rg-${name}`, "team-pip", { location: "westeurope" });
+      const body = structuredClone(fake.get(gw) as Json);
+      props(body)["publicIpAddresses"] = [...((props(body)["publicIpAddresses"] as Json[] | undefined) ?? []), { id: ip }];
+      delete props(body)["subnets"]; // read-only: Azure keeps the subnets' own associations, whatever a PUT says
+      fake.put(gw, body);
+      return [ip];
+    },
+    parent: (name) => net(`rg-${name}`, "natGateways", `${name}-natgw`),
+    reason: /uses public IP team-pip, which aks-net did not make/,
+    not: /used by subnet/,
   },
   {
     item: "a peering on aks-net's VNet",
@@ -188,6 +218,7 @@ describe("delete on a shared subscription: the ownership matrix", function () {
         const parent = kept(d, c.parent(name));
         assert.ok(parent, `${c.parent(name)} is listed as kept:\n${JSON.stringify(d.keep, null, 2)}`);
         assert.match(parent.reason, c.reason);
+        if (c.not) assert.doesNotMatch(parent.reason, c.not);
         assert.ok(now(arm.fake, c.parent(name)), "the parent still exists");
         assert.match(r.stderr, new RegExp(c.reason.source), "named in the text output too");
         if (when === "before") {
