@@ -126,6 +126,33 @@ function sentNames(ctx: RuleContext): Sent[] {
     put("vnetSubnetId", RULE.vnet, byId.vnet);
     put("vnetSubnetId", RULE.subnet, byId.subnet);
   }
+  // Every other brought id: its group and names go into request paths too (reads, role assignments on it).
+  const subnetIds: [string, unknown][] = [["podSubnetId", s.podSubnetId], ["apiServerAccessProfile.subnetId", s.apiServerAccessProfile?.subnetId]];
+  for (const [field, id] of subnetIds) {
+    const parts = typeof id === "string" ? subnetIdParts(id) : undefined;
+    if (parts === undefined) continue;
+    put(field, RULE.resourceGroup, parts.resourceGroup);
+    put(field, RULE.vnet, parts.vnet);
+    put(field, RULE.subnet, parts.subnet);
+  }
+  const lb = s.loadBalancerProfile;
+  const nat = s.natGatewayProfile;
+  const brought: [string, NameRule, unknown][] = [
+    ["assignIdentity", RULE.identity, s.assignIdentity],
+    ["assignKubeletIdentity", RULE.identity, s.assignKubeletIdentity],
+    ["vnet.routeTableId", RULE.routeTable, s.vnet.routeTableId],
+    ["vnet.natGatewayId", RULE.natGateway, s.vnet.natGatewayId],
+    ...(lb?.outboundIPs?.publicIPs ?? []).map((p, i): [string, NameRule, unknown] => [`loadBalancerProfile.outboundIPs.publicIPs[${i}].id`, RULE.publicIp, p?.id]),
+    ...(lb?.outboundIPPrefixes?.publicIPPrefixes ?? []).map((p, i): [string, NameRule, unknown] => [`loadBalancerProfile.outboundIPPrefixes.publicIPPrefixes[${i}].id`, RULE.publicIp, p?.id]),
+    ...(nat?.outboundIPs?.publicIPs ?? []).map((id, i): [string, NameRule, unknown] => [`natGatewayProfile.outboundIPs.publicIPs[${i}]`, RULE.publicIp, id]),
+    ...(nat?.outboundIPPrefixes?.publicIPPrefixes ?? []).map((id, i): [string, NameRule, unknown] => [`natGatewayProfile.outboundIPPrefixes.publicIPPrefixes[${i}]`, RULE.publicIp, id]),
+  ];
+  for (const [field, rule, id] of brought) {
+    const m = typeof id === "string" ? /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)\/?$/i.exec(id.trim()) : null;
+    if (m === null) continue; // not an id of that shape: BYO-01's
+    put(field, RULE.resourceGroup, m[1]);
+    put(field, rule, m[2]);
+  }
   const ownsVnet = s.vnet.managed !== true && s.vnetSubnetId === undefined;
   if (!ownsVnet) return out;
   if (s.vnet.name !== undefined) put("vnet.name", RULE.vnet, s.vnet.name);
@@ -135,6 +162,13 @@ function sentNames(ctx: RuleContext): Sent[] {
     put("vnet.podSubnetName", RULE.subnet, s.vnet.podSubnetName ?? NAMES.podSubnet);
   }
   if (s.ingress?.internalLoadBalancer?.subnetCidr !== undefined) put("ingress.internalLoadBalancer.subnetName", RULE.subnet, s.ingress.internalLoadBalancer.subnetName ?? NAMES.ilbSubnet);
+  if (s.vnet.apiServerSubnetCidr !== undefined) put("vnet.apiServerSubnetName", RULE.subnet, s.vnet.apiServerSubnetName ?? NAMES.apiServerSubnet);
+  // Each pool's own subnets (a shared one is named once per pool naming it: one finding per field).
+  (Array.isArray(s.nodePools) ? s.nodePools : []).forEach((p, i) => {
+    if (p === null || typeof p !== "object") return;
+    put(`nodePools[${i}].vnetSubnetName`, RULE.subnet, p.vnetSubnetName);
+    put(`nodePools[${i}].podSubnetName`, RULE.subnet, p.podSubnetName);
+  });
   if (name !== undefined) {
     if (s.ingress?.nsg?.enabled === true) put("name", RULE.nsg, DERIVED.nodeNsg(name), name);
     if (s.firewall.enabled) {

@@ -167,6 +167,9 @@ describe("inputs: names Azure would refuse are findings before any request", fun
     ["a 61-character -n makes <name>-vnet 66 characters", ["-n", `c${x(60)}`, "-g", "rg"], "NAME-03", "name", /makes the VNet name '.*-vnet', which is 66 characters \(at most 64\)/],
     ["--vnet-name of one character", ["-n", "c", "-g", "rg", "--vnet-name", "v"], "NAME-03", "vnet.name", /is 1 character \(at least 2\)/],
     ["--subnet-name with a space", ["-n", "c", "-g", "rg", "--subnet-name", "my nodes"], "NAME-04", "vnet.subnetName", /has ' '/],
+    ["--route-table-id with a '..' group", ["-n", "c", "-g", "rg", "--route-table-id", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/../providers/Microsoft.Network/routeTables/rt"], "NAME-02", "vnet.routeTableId", /ends with '\.'/],
+    ["--assign-identity with a '?' in its name", ["-n", "c", "-g", "rg", "--assign-identity", "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id?x=1"], "NAME-06", "assignIdentity", /has '\?', '='/],
+    ["--apiserver-subnet-name with a '/'", ["-n", "c", "-g", "rg", "--enable-apiserver-vnet-integration", "--apiserver-subnet-cidr", "10.225.0.0/28", "--apiserver-subnet-name", "a/b"], "NAME-04", "vnet.apiServerSubnetName", /has '\/'/],
     ["MC_<rg>_<name>_<region> over 80 characters", ["-n", `c${x(49)}`, "-g", `g${x(19)}`], "NAME-07", "name", /would be 85 characters: AKS allows 80/],
   ];
   for (const [what, flags, rule, field, message] of cases) {

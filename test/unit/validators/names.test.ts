@@ -66,6 +66,22 @@ describe("validators/names (resource-name-rules; AKS FAQ for the node resource g
     none(check({ ...BASE, name: "c", vnetSubnetId: "/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/v1/subnets/s", vnet: { name: "v" } }), "NAME-03");
   });
 
+  it("pool subnets, the planned API server subnet and every brought id are checked: a name that would change a request's path never reaches Azure", () => {
+    const pool = (extra: Record<string, unknown>): SpecInput => ({ ...ALL, name: "c", nodePools: [{ name: "system", count: 1 }, { name: "user", mode: "User", count: 1, vnetSubnetCidr: "10.10.8.0/24", ...extra }] } as SpecInput);
+    one(check(pool({ vnetSubnetName: "a/../b" })), "NAME-04", "error", ["nodePools[1].vnetSubnetName"]);
+    one(check(pool({ vnetSubnetName: "has space?" })), "NAME-04", "error", ["nodePools[1].vnetSubnetName"]);
+    one(check(pool({ vnetSubnetName: "x".repeat(81) })), "NAME-04", "error", ["nodePools[1].vnetSubnetName"]);
+    assert.deepEqual(names(check(pool({ vnetSubnetName: "snet-user" }))), []);
+    one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, apiServerSubnetCidr: "10.10.9.0/28", apiServerSubnetName: "x/y" }, apiServerAccessProfile: { enableVnetIntegration: true } } as SpecInput), "NAME-04", "error", ["vnet.apiServerSubnetName"]);
+    const S = "/subscriptions/s/resourceGroups";
+    one(check({ ...BASE, name: "c", assignIdentity: `${S}/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/a?b` }), "NAME-06", "error", ["assignIdentity"]);
+    one(check({ ...BASE, name: "c", vnet: { routeTableId: `${S}/../providers/Microsoft.Network/routeTables/rt` } } as SpecInput), "NAME-02", "error", ["vnet.routeTableId"]);
+    one(check({ ...BASE, name: "c", vnet: { natGatewayId: `${S}/rg/providers/Microsoft.Network/natGateways/a b` } } as SpecInput), "NAME-05", "error", ["vnet.natGatewayId"]);
+    one(check({ ...BASE, name: "c", podSubnetId: `${S}/rg/providers/Microsoft.Network/virtualNetworks/v1/subnets/a b` }), "NAME-04", "error", ["podSubnetId"]);
+    one(check({ ...BASE, name: "c", loadBalancerProfile: { outboundIPs: { publicIPs: [{ id: `${S}/rg/providers/Microsoft.Network/publicIPAddresses/..` }] } } } as SpecInput), "NAME-05", "error", ["loadBalancerProfile.outboundIPs.publicIPs[0].id"]);
+    assert.deepEqual(names(check({ ...BASE, name: "c", assignIdentity: `${S}/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/my-id` })), []);
+  });
+
   it("shown() quotes one line: controls and bidi overrides as escapes, letters as they are", () => {
     assert.equal(shown("ab\u202ecd\n\tä"), "'ab\\u202ecd\\u000a\\u0009ä'");
     assert.equal(shown("x\u{1F600}"), "'x\\u{1f600}'");
