@@ -6,6 +6,7 @@
  * the cluster's VNet, a node subnet is never a pod subnet; taints and labels as Kubernetes accepts them (use-node-taints.md).
  */
 import { clusterSubnetName, hasPoolSubnets, poolSubnets } from "../core/pool-subnets.ts";
+import { NAMES } from "../core/names.ts";
 import type { ClusterSpec, NodePoolSpec } from "../core/spec.ts";
 import { adminUsernameProblem } from "../core/windows.ts";
 import { describeValue } from "./syntax.ts";
@@ -109,6 +110,7 @@ function subnetNames(spec: ClusterSpec, pools: readonly NodePoolSpec[]): Finding
         return;
       }
       const def = defined[role].find((d) => d.name === name);
+      if (def === undefined && [clusterSubnetName(spec, role), ...defined[role].map((d) => d.name)].some((n) => n.toLowerCase() === name.toLowerCase())) return; // another spelling: caseTwins
       if (def === undefined) {
         out.push(finding("POOL-05", "error", `nodePools[${i}].${k.name}`, `pool '${p.name}' names ${k.what} '${name}', which no pool defines with a prefix`, `add nodePools[${i}].${k.cidr} (a free range of the VNet), or name a subnet another pool defines`));
       } else if (typeof cidr === "string" && cidr !== "" && cidr !== def.cidr) {
@@ -120,9 +122,39 @@ function subnetNames(spec: ClusterSpec, pools: readonly NodePoolSpec[]): Finding
       if (e >= 0) out.push(finding("POOL-05", "error", [d.field, `vnet.existingSubnets[${e}].cidr`], `${k.what} '${d.name}' (${d.cidr}) has the name of the VNet's existing subnet ${String(existing[e]?.cidr)}`, `rename the pool's subnet (nodePools[${d.pools[0]}].${k.name}), or use ${String(existing[e]?.cidr)} as its prefix`));
     }
   }
+  out.push(...caseTwins(spec, pools));
   const nodeNames = new Set([clusterSubnetName(spec, "node"), ...defined.node.map((d) => d.name)]);
   for (const d of defined.pod) {
     if (nodeNames.has(d.name)) out.push(finding("POOL-05", "error", d.field, `subnet '${d.name}' is both a node subnet and a pod subnet: a pod subnet is delegated to AKS for pods and holds no nodes`, `give the pod subnet another name (nodePools[${d.pools[0]}].podSubnetName)`));
+  }
+  return out;
+}
+
+/**
+ * POOL-05 too: Azure's subnet names compare case-insensitively, so 'AKS-NODES' and 'aks-nodes' are one subnet, and
+ * planning both would write one subnet twice with two prefixes. Only the same spelling shares a subnet.
+ */
+function caseTwins(spec: ClusterSpec, pools: readonly NodePoolSpec[]): Finding[] {
+  const named: [field: string, name: string][] = [["vnet.subnetName", clusterSubnetName(spec, "node")]];
+  if (spec.vnet.podSubnetCidr !== undefined) named.push(["vnet.podSubnetName", clusterSubnetName(spec, "pod")]);
+  const ilb = spec.ingress?.internalLoadBalancer;
+  if (ilb?.subnetCidr !== undefined) named.push(["ingress.internalLoadBalancer.subnetName", ilb.subnetName ?? NAMES.ilbSubnet]);
+  if (spec.vnet.apiServerSubnetCidr !== undefined) named.push(["vnet.apiServerSubnetName", spec.vnet.apiServerSubnetName ?? NAMES.apiServerSubnet]);
+  (Array.isArray(spec.vnet.existingSubnets) ? spec.vnet.existingSubnets : []).forEach((e, i) => {
+    if (typeof e?.name === "string") named.push([`vnet.existingSubnets[${i}].name`, e.name]);
+  });
+  pools.forEach((p, i) => {
+    if (p === null || typeof p !== "object") return;
+    for (const k of [ROLE.node.name, ROLE.pod.name]) if (typeof p[k] === "string" && p[k] !== "") named.push([`nodePools[${i}].${k}`, p[k]]);
+  });
+  const out: Finding[] = [];
+  const seen = new Map<string, [string, string]>();
+  for (const [field, name] of named) {
+    const first = seen.get(name.toLowerCase());
+    if (first === undefined) seen.set(name.toLowerCase(), [field, name]);
+    else if (first[1] !== name) {
+      out.push(finding("POOL-05", "error", [first[0], field], `'${name}' and '${first[1]}' name the same subnet: Azure compares subnet names without case`, `spell it '${first[1]}' in ${field} to share that subnet, or give it a name of its own`));
+    }
   }
   return out;
 }

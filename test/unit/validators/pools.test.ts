@@ -84,6 +84,14 @@ describe("validators/pools: pools with subnets of their own (node-pool-unique-su
       assert.match(f.message, /'snet-web', which no pool defines/);
       assert.match(f.fix, /nodePools\[1\]\.vnetSubnetCidr/);
     });
+    it("names that differ only in case are one subnet in Azure: a pool's 'AKS-NODES' next to the cluster's 'aks-nodes', or two pools' spellings, is an error naming both", () => {
+      const f = one(check(pools(podSubnet, [{ name: "sys" }, { name: "web", mode: "User", vnetSubnetName: "AKS-NODES", vnetSubnetCidr: "10.10.4.0/24" }])), "POOL-05", "error", ["vnet.subnetName", "nodePools[1].vnetSubnetName"]);
+      assert.match(f.message, /'AKS-NODES' and 'aks-nodes' name the same subnet/);
+      one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "Snet-Web" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetName", "nodePools[2].vnetSubnetName"]);
+      one(check({ ...pools(podSubnet, [{ name: "sys" }, { name: "web", mode: "User", podSubnetName: "AKS-ILB", podSubnetCidr: "10.10.128.0/20" }]), ingress: { internalLoadBalancer: { subnetCidr: "10.10.9.0/28" } } } as SpecInput), "POOL-05", "error", ["ingress.internalLoadBalancer.subnetName", "nodePools[1].podSubnetName"]);
+      // The same spelling shares the subnet, as before.
+      none(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "snet-web" }])), "POOL-05");
+    });
     it("two prefixes for one name is an error", () => {
       const f = one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "s", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "s", vnetSubnetCidr: "10.10.5.0/24" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetCidr", "nodePools[2].vnetSubnetCidr"]);
       assert.match(f.message, /one subnet has one prefix/);
