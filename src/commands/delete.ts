@@ -60,14 +60,22 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     const assignments = new Map<string, Body[]>();
     const read = new Set<string>();
     const listed = new Set<string>();
-    for (;;) {
+    const missing = new Set<string>();
+    for (let pass = 0; ; ) {
       const next = nextReads({ target, observed, groups, assignments, journal, ...(planned ? { planned } : {}) }, read, listed);
-      if (next.read.length === 0 && next.list.length === 0) break;
+      if (next.read.length === 0 && next.list.length === 0) {
+        // A delete a stopped run started can finish between two reads (a firewall gone, its subnet read before still
+        // holding its IP configuration): what was read before may point at what is gone now. Read everything again once.
+        if (pass++ > 0 || !pointsAtMissing(observed, groups, missing)) break;
+        for (const m of [observed, groups, assignments, read, listed, missing]) m.clear();
+        continue;
+      }
       await Promise.all([
         ...next.read.map(async (id) => {
           read.add(id.toLowerCase());
           const body = await port.get({ resourceId: id, type: "", apiVersion: "", label: id }, io.signal);
-          if (body) {
+          if (!body) missing.add(id.toLowerCase());
+          else {
             for (const [k, v] of expandBody(id, body)) {
               // A policy names its rule collection groups only ({id}): each group is read on its own.
               const stub = k.toLowerCase() !== id.toLowerCase() && v["properties"] === undefined;
@@ -175,6 +183,14 @@ function plannedFor(spec: ClusterSpec, target: TeardownTarget): DesiredResource[
   } catch (e) {
     throw new UsageError(`the spec file cannot be planned: ${(e as Error).message}`, "fix the file, or delete with -n and -g only");
   }
+}
+
+/** True when a body read or a group listed names (or holds something inside) a resource whose GET found nothing. */
+function pointsAtMissing(observed: ReadonlyMap<string, Body>, groups: ReadonlyMap<string, readonly ListedResource[]>, missing: ReadonlySet<string>): boolean {
+  if (missing.size === 0) return false;
+  const text = JSON.stringify([...observed.values(), ...groups.values()]).toLowerCase();
+  for (const m of missing) if (text.includes(`"${m}"`) || text.includes(`"${m}/`)) return true;
+  return false;
 }
 
 /** The region of the planned resources found in Azure (firewalls and route tables first: their content is checked). */

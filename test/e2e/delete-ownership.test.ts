@@ -357,6 +357,28 @@ describe("delete after re-runs of create and after an interrupted delete", funct
   this.timeout(240_000);
   const arm = useFakeArm({ polls: 1 });
 
+  it("a delete killed (SIGKILL) while the firewall's DELETE runs: the re-run (-f and -n -g) reads again what pointed at the firewall once it is gone, and deletes everything", async () => {
+    const { fake } = arm;
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-fwkill-"));
+    const file = join(dir, "spec.yaml");
+    writeFileSync(file, "name: fk\nresourceGroup: rg-fk\nlocation: westeurope\nnetworkPluginMode: overlay\noutboundType: userDefinedRouting\nvnet:\n  addressSpaces: [10.42.0.0/16]\n  subnetCidr: 10.42.0.0/22\nfirewall:\n  enabled: true\n  subnetCidr: 10.42.8.0/26\ningress:\n  internalLoadBalancer:\n    subnetCidr: 10.42.9.0/28\n");
+    for (const by of [["-f", file], ["-n", "fk", "-g", "rg-fk"]]) {
+      fake.reset();
+      const before = stateWithoutEtags(fake);
+      ok(await runCli(["create", "-f", file, "--yes", "-o", "json"], { fake, env: FAST }));
+      // The ILB subnet's DELETE hangs and the run is killed there: the firewall's DELETE, started alongside, is in flight.
+      fake.addFault({ kind: "hang", method: "DELETE", match: /subnets\/aks-ilb$/, times: Infinity });
+      const first = await runCli(["delete", ...by, "--yes"], { fake, env: FAST, killSignal: "SIGKILL", killWhen: () => fake.requests.some((q) => q.method === "DELETE" && /subnets\/aks-ilb$/.test(q.path.split("?")[0] ?? "")) });
+      assert.ok(first.killed, `killed at the ILB subnet's delete (exit ${first.code}):\n${first.stderr}`);
+      fake.clearFaults();
+      assert.equal(String(props(fake.get(net("rg-fk", "azureFirewalls", "fk-fw")))["provisioningState"]), "Deleting", "the firewall's delete is in flight");
+      const r = await runCli(["delete", ...by, "--yes", "-o", "json"], { fake, env: FAST });
+      ok(r);
+      assert.deepEqual(Object.keys(stateWithoutEtags(fake)), Object.keys(before), `${by.join(" ")}: nothing left:\n${JSON.stringify(doc(r).keep, null, 2)}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("a re-run of create that adds a route: delete -n -g proves and deletes the route table with both routes", async () => {
     const { fake } = arm;
     fake.seed.resourceGroup("rg-other", { location: "westeurope" });
