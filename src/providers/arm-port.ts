@@ -11,7 +11,7 @@ import { ExistsElsewhereError, POLL_INTERVAL_MS, StaleEtagError, pollIntervalFor
 import { isOwnershipTag } from "../core/plan.ts";
 import type { ArmPort, Body, PutMode, ResourceRef } from "../core/apply.ts";
 import type { ArmClients } from "./arm-clients.ts";
-import { API_VERSIONS, createAzureContext } from "./azure.ts";
+import { API_VERSIONS, THROTTLED_TOO_LONG, createAzureContext } from "./azure.ts";
 import type { AzureContext, AzureContextOptions } from "./azure.ts";
 import { explainAzureError } from "./explain.ts";
 
@@ -374,7 +374,8 @@ export class AzureArmPort implements ArmPort {
         await write();
         return;
       } catch (e) {
-        const conflict = isRestError(e) && ((e.statusCode === 409 && e.code === "AnotherOperationInProgress") || e.statusCode === 429);
+        // A throttle asking for a longer wait than aks-net waits out ends the run (azure.ts): no silent back-off here.
+        const conflict = isRestError(e) && ((e.statusCode === 409 && e.code === "AnotherOperationInProgress") || (e.statusCode === 429 && e.code !== THROTTLED_TOO_LONG));
         // A new identity can take a minute to reach every directory replica: its role assignment is retried briefly.
         const replicating = isRestError(e) && e.code === "PrincipalNotFound" && Date.now() < started + 2 * 60_000;
         if (!(conflict || replicating) || signal.aborted || Date.now() > deadline) throw e;

@@ -413,9 +413,33 @@ export function resolveSubscription(flag: string | undefined, env: Record<string
 }
 
 /**
- * ARM sometimes throttles with a 429 that has no Retry-After; the SDK's retry policy would give up at once. Below the
- * retry policy, such a response gets a synthetic `retry-after-ms` (exponential per attempt), so the SDK retries it
- * within its usual bounded attempts. LRO polls go through the same pipeline.
+ * The longest Retry-After aks-net waits out on a 429 or 503. The SDK honours any Retry-After without a bound, so a
+ * throttled run asked to wait an hour sat silent for an hour; past this, the run ends now and says so (create and
+ * delete resume on a re-run).
+ */
+export const MAX_RETRY_AFTER_MS = 120_000;
+/** The error code of such a request. */
+export const THROTTLED_TOO_LONG = "ThrottledTooLong";
+
+/** The wait a response asks for, in ms (`retry-after-ms`, `x-ms-retry-after-ms`, or `Retry-After` in seconds or as a date). */
+function retryAfterMs(headers: { get(name: string): string | undefined }, now = Date.now()): number | undefined {
+  for (const h of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = headers.get(h);
+    if (v !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  }
+  const v = headers.get("retry-after");
+  if (v === undefined) return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * Throttling, below the SDK's retry policy (LRO polls and the REST reads go through the same pipeline):
+ * - a 429 or 503 asking for more than MAX_RETRY_AFTER_MS ends the request with an error that says what Azure asked;
+ * - ARM sometimes throttles with a 429 that has no Retry-After, which the SDK's retry policy would give up on at once:
+ *   such a response gets a synthetic `retry-after-ms` (exponential per attempt), so the SDK retries it within its usual
+ *   bounded attempts.
  */
 function throttleWithoutRetryAfter(baseMs: number): PipelinePolicy {
   const attempts = new WeakMap<object, number>();
@@ -423,7 +447,16 @@ function throttleWithoutRetryAfter(baseMs: number): PipelinePolicy {
     name: "aksNetThrottleWithoutRetryAfter",
     sendRequest: async (req, next) => {
       const res = await next(req);
-      if (res.status !== 429 || ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"].some((h) => res.headers.has(h))) return res;
+      if (res.status !== 429 && res.status !== 503) return res;
+      const asked = retryAfterMs(res.headers);
+      if (asked !== undefined && asked > MAX_RETRY_AFTER_MS) {
+        // Not a system error and no response attached: the SDK's retry strategies pass it up as it is.
+        throw new RestError(
+          `Azure is throttling this subscription (HTTP ${res.status} on ${req.method} ${new URL(req.url).pathname}) and asks to wait ${Math.ceil(asked / 1000)} s; aks-net waits at most ${MAX_RETRY_AFTER_MS / 1000} s. Run the same command again later: it resumes where it stopped`,
+          { code: THROTTLED_TOO_LONG, statusCode: res.status },
+        );
+      }
+      if (res.status !== 429 || asked !== undefined) return res;
       const n = attempts.get(req) ?? 0;
       attempts.set(req, n + 1);
       res.headers.set("retry-after-ms", String(Math.min(baseMs * 2 ** n, 60_000)));

@@ -54,6 +54,19 @@ describe("create under faults", function () {
     });
   }
 
+  it("a 429 asking to wait an hour ends the run at once with one line that says so; the re-run converges", async () => {
+    // The SDK alone honours any Retry-After: this run sat silent for the hour.
+    const fault = fake.addFault({ kind: "throttle", method: "PUT", match: "/virtualNetworks/", retryAfterSec: 3600, times: 1 });
+    const started = Date.now();
+    const r = await create(fake, "thr", [], { json: false, timeoutMs: 60_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(Date.now() - started < 50_000, "ended long before the hour");
+    assert.equal(fault.hits, 1);
+    assert.match(r.stderr, /Azure is throttling this subscription \(HTTP 429 on PUT \S+virtualNetworks\S+\) and asks to wait 3600 s; aks-net waits at most 120 s\. Run the same command again later/);
+    assert.doesNotMatch(r.stderr, /\n\s+at .*\.(c?js|ts):\d+/, "no stack trace");
+    ok(await create(fake, "thr"));
+  });
+
   it("429 without Retry-After (which the SDK alone does not retry) is retried, on writes and status polls", async () => {
     // A proxy in front of the fake drops Retry-After from every 429, as ARM sometimes does.
     const proxy = await stripRetryAfterProxy(fake);
