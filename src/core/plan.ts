@@ -624,11 +624,15 @@ function publicIp(b: Builder, pipName: string, zones?: readonly string[], sku?: 
   return b.net(TYPES.publicIp, providerId(b.netRgId, TYPES.publicIp, pipName), `public IP ${pipName}`, [b.netRgId], publicIpBody(b.location, b.tags, zones, sku, version));
 }
 
-/** The load balancer outbound public IPs and prefixes the user brings (only sent with outboundType loadBalancer). */
+/**
+ * The outbound public IPs and prefixes the user brings for the egress AKS builds: the load balancer's (outboundType
+ * loadBalancer) or the managed NAT gateway's (managedNATGateway); each profile is only sent with its outbound type.
+ */
 function broughtOutboundIps(spec: ClusterSpec): string[] {
-  if (spec.outboundType !== "loadBalancer") return [];
-  const lb = spec.loadBalancerProfile;
-  const ids = [...(lb?.outboundIPs?.publicIPs ?? []), ...(lb?.outboundIPPrefixes?.publicIPPrefixes ?? [])].map((x) => x?.id);
+  // The load balancer lists references ({ id }), the NAT gateway plain ids (the AKS API's shapes).
+  const own: { outboundIPs?: { publicIPs?: unknown[] }; outboundIPPrefixes?: { publicIPPrefixes?: unknown[] } } | undefined =
+    spec.outboundType === "loadBalancer" ? spec.loadBalancerProfile : spec.outboundType === "managedNATGateway" ? spec.natGatewayProfile : undefined;
+  const ids = [...(own?.outboundIPs?.publicIPs ?? []), ...(own?.outboundIPPrefixes?.publicIPPrefixes ?? [])].map((x) => (typeof x === "string" ? x : (x as { id?: unknown } | undefined)?.id));
   return [...new Set(ids.filter((id): id is string => typeof id === "string" && id !== ""))];
 }
 

@@ -346,6 +346,25 @@ describe("create: managed NAT gateway StandardV2 (issue 11 item 6)", function ()
     assert.deepEqual(writesSince(fake, mark), []);
   });
 
+  it("--nat-gateway-outbound-ips / -ip-prefixes: the identity is granted join on each (the fake refuses the cluster without it); a re-run writes nothing; delete keeps them and removes the grants", async () => {
+    const { fake } = h;
+    fake.seed.resourceGroup("rg-shared", { location: "westeurope" });
+    const ip = fake.seed.publicIp("rg-shared", "nat-egress", { location: "westeurope" });
+    const prefix = fake.seed.publicIpPrefix("rg-shared", "nat-prefix", { location: "westeurope" });
+    const c = await convergesOnce(fake, "natips", ["--outbound-type", "managedNATGateway", "--nat-gateway-sku", "StandardV2", "--nat-gateway-outbound-ips", ip, "--nat-gateway-outbound-ip-prefixes", prefix]);
+    const nat = (props(c)["networkProfile"] as Json)["natGatewayProfile"] as Json;
+    assert.equal(String(((nat["outboundIPs"] as Json)["publicIPs"] as string[])[0]).toLowerCase(), ip.toLowerCase());
+    const principal = props(fake.get(`${rgId("rg-natips")}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/natips-identity`) as Json)["principalId"];
+    for (const scope of [ip, prefix]) {
+      const grants = fake.list().filter((r) => /roleAssignments/i.test(String(r["id"])) && String(r["id"]).toLowerCase().startsWith(scope.toLowerCase()));
+      assert.deepEqual(grants.map((g) => [props(g)["principalId"], String(props(g)["roleDefinitionId"]).endsWith("4d97b98b-1d4f-4787-a291-c67834d212e7")]), [[principal, true]], `Network Contributor on ${scope}`);
+    }
+    const d = await del(fake, "natips");
+    assert.equal(d.code, 0, d.stderr);
+    assert.ok(fake.get(ip) && fake.get(prefix), "your IP and prefix are kept");
+    assert.equal(fake.list().filter((r) => /roleAssignments/i.test(String(r["id"]))).length, 0, "the grants aks-net made are gone");
+  });
+
   it("the fake refuses IPv6 outbound IPs on a Standard gateway, as the API says; aks-net stops it first (LB-06, exit 3)", async () => {
     const { fake } = h;
     const r = await create(fake, "natv1", ["--outbound-type", "managedNATGateway", "--nat-gateway-sku", "Standard", "--nat-gateway-managed-outbound-ipv6-count", "2"]);

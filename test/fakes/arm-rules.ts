@@ -1268,9 +1268,10 @@ function authorizationFailed(principal: string, action: string, scope: string): 
 }
 
 /** The load balancer outbound public IPs and prefixes a cluster names (yours, in any resource group). */
-function outboundIpRefs(p: Json): { id: string; prefix: boolean }[] {
-  const lb = obj(obj(p["networkProfile"])["loadBalancerProfile"]);
-  const ids = (list: unknown, prefix: boolean) => arr(list).map((x) => str(obj(x)["id"])).filter((x): x is string => !!x).map((id) => ({ id, prefix }));
+function outboundIpRefs(p: Json, profile: "loadBalancerProfile" | "natGatewayProfile" = "loadBalancerProfile"): { id: string; prefix: boolean }[] {
+  const lb = obj(obj(p["networkProfile"])[profile]);
+  // The load balancer's lists hold references ({ id }), the NAT gateway's plain ids (ManagedClusterNATGatewayProfile).
+  const ids = (list: unknown, prefix: boolean) => arr(list).map((x) => (typeof x === "string" ? x : str(obj(x)["id"]))).filter((x): x is string => !!x).map((id) => ({ id, prefix }));
   return [...ids(obj(lb["outboundIPs"])["publicIPs"], false), ...ids(obj(lb["outboundIPPrefixes"])["publicIPPrefixes"], true)];
 }
 
@@ -1338,12 +1339,13 @@ export function clusterCompletionError(view: StoreView, res: StoredResource): { 
       }
     }
   }
-  // Brought load balancer outbound IPs and prefixes are joined by the cluster identity (aks-service-permissions.md:
-  // publicIPAddresses/join/action, publicIPPrefixes/join/action, "required to configure the outbound public IPs").
+  // Brought outbound IPs and prefixes are joined by the cluster identity (aks-service-permissions.md:
+  // publicIPAddresses/join/action, publicIPPrefixes/join/action, "required to configure the outbound public IPs"),
+  // the load balancer's and the managed NAT gateway's alike: AKS attaches both to a resource in the node group.
   if (identity["type"] === "UserAssigned") {
     for (const uid of Object.keys(obj(identity["userAssignedIdentities"]))) {
       const principal = str(props(view.raw(uid)?.body ?? {})["principalId"]);
-      for (const { id: ipId, prefix } of outboundIpRefs(p)) {
+      for (const { id: ipId, prefix } of [...outboundIpRefs(p), ...outboundIpRefs(p, "natGatewayProfile")]) {
         if (principal && hasNetworkRole(view, principal, ipId)) continue;
         const action = prefix ? "Microsoft.Network/publicIPPrefixes/join/action" : "Microsoft.Network/publicIPAddresses/join/action";
         return authorizationFailed(principal ?? uid, action, ipId);

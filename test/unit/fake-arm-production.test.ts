@@ -133,6 +133,27 @@ describe("fake ARM: zones, API server access, tag names", function () {
     await aks.managedClusters.beginCreateOrUpdateAndWait("rg", "c", cluster(mine), poll);
   });
 
+  it("brought managed NAT gateway outbound IPs and prefixes: the cluster identity must be able to join each, as for the load balancer's (aks-service-permissions.md)", async () => {
+    const rg = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg`;
+    const idId = `${rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-nat`;
+    fake.put(idId, { location: "westeurope" });
+    const ip = fake.seed.publicIp("rg", "nat-ip", { location: "westeurope" });
+    const prefix = fake.seed.publicIpPrefix("rg", "nat-prefix", { location: "westeurope" });
+    const cluster = {
+      location: "westeurope", dnsPrefix: "n", identity: { type: "UserAssigned" as const, userAssignedIdentities: { [idId]: {} } },
+      agentPoolProfiles: [{ name: "system", mode: "System", count: 1, vmSize: "Standard_D4s_v5" }],
+      networkProfile: { outboundType: "managedNATGateway", natGatewayProfile: { sku: "StandardV2", outboundIPs: { publicIPs: [ip] }, outboundIPPrefixes: { publicIPPrefixes: [prefix] } } },
+    };
+    const denied = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "n", cluster, poll));
+    assert.match(denied.message, /AuthorizationFailed[\s\S]*Microsoft\.Network\/publicIPAddresses\/join\/action' over scope '[^']*publicIPAddresses\/nat-ip'/);
+    const principal = String((fake.get(idId)?.["properties"] as Record<string, unknown>)["principalId"]);
+    fake.seed.roleAssignment(ip, principal, "4d97b98b-1d4f-4787-a291-c67834d212e7");
+    const prefixDenied = await refusal(aks.managedClusters.beginCreateOrUpdateAndWait("rg", "n", cluster, poll));
+    assert.match(prefixDenied.message, /Microsoft\.Network\/publicIPPrefixes\/join\/action' over scope '[^']*publicIPPrefixes\/nat-prefix'/);
+    fake.seed.roleAssignment(prefix, principal, "4d97b98b-1d4f-4787-a291-c67834d212e7");
+    await aks.managedClusters.beginCreateOrUpdateAndWait("rg", "n", cluster, poll);
+  });
+
   describe("API server access", () => {
     const rg = `/subscriptions/${FAKE_SUBSCRIPTION_ID}/resourceGroups/rg`;
     const zone = (name: string): string => `${rg}/providers/Microsoft.Network/privateDnsZones/${name}`;

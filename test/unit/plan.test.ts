@@ -446,6 +446,15 @@ describe("planResources", () => {
     assert.equal(udr.some((r) => r.resourceId === ra(ip)), false);
   });
 
+  it("your managed NAT gateway outbound IPs and prefixes (plain ids, as the AKS API takes them): Network Contributor on each, before the cluster, as for the load balancer's", () => {
+    const ip = "/subscriptions/s/resourceGroups/rg-shared/providers/Microsoft.Network/publicIPAddresses/nat";
+    const prefix = "/subscriptions/s/resourceGroups/rg-shared/providers/Microsoft.Network/publicIPPrefixes/nat";
+    const d = plan({ outboundType: "managedNATGateway", natGatewayProfile: { sku: "StandardV2", outboundIPs: { publicIPs: [ip] }, outboundIPPrefixes: { publicIPPrefixes: [prefix] } } });
+    const grants = d.filter((r) => r.type === T.ra).map((r) => r.resourceId);
+    assert.ok(grants.includes(ra(ip)) && grants.includes(ra(prefix)), grants.join("\n"));
+    assert.ok(byId(d, CLUSTER).dependsOn.includes(ra(prefix)));
+  });
+
   it("dual-stack with the StandardV2 NAT gateway aks-net builds: an IPv6 StandardV2 public IP too, in publicIpAddressesV6", () => {
     const d = plan({ outboundType: "userAssignedNATGateway", ipFamilies: ["IPv4", "IPv6"], networkPlugin: "azure", networkPluginMode: "overlay", vnet: { ...VNET_IN, natGatewaySku: "StandardV2" } });
     const pip6 = `${NET}/publicIPAddresses/aks1-natgw-pip6`;
