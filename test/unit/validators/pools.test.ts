@@ -89,6 +89,9 @@ describe("validators/pools: pools with subnets of their own (node-pool-unique-su
       assert.match(f.message, /'AKS-NODES' and 'aks-nodes' name the same subnet/);
       one(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "Snet-Web" }])), "POOL-05", "error", ["nodePools[1].vnetSubnetName", "nodePools[2].vnetSubnetName"]);
       one(check({ ...pools(podSubnet, [{ name: "sys" }, { name: "web", mode: "User", podSubnetName: "AKS-ILB", podSubnetCidr: "10.10.128.0/20" }]), ingress: { internalLoadBalancer: { subnetCidr: "10.10.9.0/28" } } } as SpecInput), "POOL-05", "error", ["ingress.internalLoadBalancer.subnetName", "nodePools[1].podSubnetName"]);
+      // An existing subnet's other spelling too, named by its index.
+      const existing = { ...podSubnet.vnet, existingSubnets: [{ name: "other", cidr: "10.10.200.0/24" }, { name: "SNET-WEB", cidr: "10.10.201.0/24" }] };
+      one(check({ ...pools(podSubnet, [{ name: "sys" }, { name: "web", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }]), vnet: existing } as SpecInput), "POOL-05", "error", ["vnet.existingSubnets[1].name", "nodePools[1].vnetSubnetName"]);
       // The same spelling shares the subnet, as before.
       none(check(withPools([{ name: "sys" }, { name: "a", mode: "User", vnetSubnetName: "snet-web", vnetSubnetCidr: "10.10.4.0/24" }, { name: "b", mode: "User", vnetSubnetName: "snet-web" }])), "POOL-05");
     });
