@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FakeArm, Json } from "../fakes/fake-arm.ts";
-import { FAST, clusterId, create, net, ok, props, result, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
+import { FAST, clusterId, create, net, ok, props, refusedBeforeAnyRequest, result, rgId, useFakeArm, writesSince } from "../helpers/create-cli.ts";
 import { runCli } from "../helpers/run-cli.ts";
 
 function specFile(text: string): string {
@@ -157,9 +157,7 @@ describe("create: resources the user brings (kept by delete)", function () {
     seedGroup(fake);
     const kubelet = fake.seed.identity("rg-shared", "id-kubelet", { location: "westeurope" });
     const r = await create(fake, "kubonly", ["--assign-kubelet-identity", kubelet]);
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stdout, /BYO-04/);
-    assert.equal(fake.requests.length, 0);
+    refusedBeforeAnyRequest(fake, r, /BYO-04/);
   });
 
   it("--load-balancer-outbound-ips: the cluster's load balancer takes your IPs, the identity is granted join on each; a re-run writes nothing; delete keeps them, free again", async () => {
@@ -215,9 +213,7 @@ describe("create: resources the user brings (kept by delete)", function () {
     seedGroup(fake);
     const rt = fake.seed.routeTable("rg-shared", "rt-hub", { toFw: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.1.4" } }, { location: "westeurope" });
     const r = await create(fake, "rtfw", ["--route-table-id", rt, "--firewall-private-ip", "10.0.1.4"]);
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stdout, /BYO-02/);
-    assert.equal(fake.requests.length, 0);
+    refusedBeforeAnyRequest(fake, r, /BYO-02/);
   });
 
   it("--route-table-id: the user's table is associated with aks-net's subnets and granted to the identity; delete keeps it unchanged", async () => {

@@ -44,6 +44,13 @@ export function ok(r: Pick<RunCliResult, "code" | "stdout" | "stderr">): void {
   assert.equal(r.code, 0, `exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`);
 }
 
+/** A run refused by validation: exit 3, `rule` in its findings on stdout, and not one request reached the fake. */
+export function refusedBeforeAnyRequest(fake: FakeArm, r: RunCliResult, rule: RegExp): void {
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stdout, rule);
+  assert.equal(fake.requests.length, 0);
+}
+
 
 /**
  * One fake ARM server for the enclosing describe, emptied before each test; call inside describe. The result stands
