@@ -8,12 +8,13 @@
  * - dist/azure-sdk.cjs and dist/azure-arm.cjs, the Azure SDK symbols src/ imports (found by scanning its
  *   `import { ... } from "@azure/..."` lines), bundled and tree-shaken: the credential and the HTTP pipeline in the
  *   first, the arm-* clients (megabytes of serializers evaluated at load) in the second. main.cjs requires each where
- *   src/ imports it, i.e. only on the paths that talk to Azure, and the clients only where something is written: a
- *   run that only reads (validate --live, a no-op create) never evaluates them. Loading them costs a fraction of the
+ *   src/ imports it (through bin/code-cache.cjs, with a code cache of its own), i.e. only on the paths that talk to
+ *   Azure, and the clients only where something is written: a run that only reads (validate --live, a no-op create)
+ *   never evaluates them. Loading them costs a fraction of the
  *   ~400 ES modules of the SDK packages, and the @azure packages become build inputs (devDependencies), not part of
  *   a production install.
- * Type-checking is `npm run typecheck`; this only transpiles. The V8 code cache is made by bin/aks-net on first run, in
- * the user's cache directory (never shipped: another Node build would reject it).
+ * Type-checking is `npm run typecheck`; this only transpiles. The V8 code caches are made by bin/code-cache.cjs on first
+ * run, in the user's cache directory (never shipped: another Node build would reject it).
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -106,7 +107,10 @@ function sdkEntry(bundle: string): string {
   return [...names].filter(([pkg]) => bundleOf(pkg) === bundle).map(([pkg, set]) => `export { ${[...set].sort().join(", ")} } from "${pkg}";`).join("\n");
 }
 
-/** src/'s @azure/* imports become external requires of the SDK bundles next to main.cjs. */
+/**
+ * src/'s @azure/* imports become external requires of the SDK bundles next to main.cjs (`./azure-sdk.cjs`): the
+ * require bin/code-cache.cjs gives a bundle loads such a `./NAME.cjs` as a bundle, with its code cache.
+ */
 const sdkBundle: Plugin = {
   name: "azure-sdk-bundle",
   setup(b) {
@@ -141,9 +145,10 @@ const onlyCommand = (command: string): Plugin => ({
 const common = { bundle: true, format: "cjs", platform: "node", target: "node22", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" } as const;
 rmSync("dist", { recursive: true, force: true });
 /**
- * The CLI bundles are function expressions: bin/aks-net compiles the file text as it is (vm.Script, with its code cache)
- * and calls it with CommonJS's arguments. Wrapping the text at run time copied the bundle (hundreds of KB) into a second
- * string on every start.
+ * Every bundle is a function expression: bin/code-cache.cjs compiles the file text as it is (vm.Script, with its code
+ * cache) and calls it with CommonJS's arguments; the SDK bundles are required through it too (not by Node's require,
+ * whose compile cache keeps only eagerly compiled code). Wrapping the text at run time copied the bundle (hundreds of
+ * KB; megabytes for the SDK) into a second string on every start.
  */
 const WRAPPER = { banner: { js: "(function (exports, require, module, __filename, __dirname) {" }, footer: { js: "})" } };
 for (const command of [undefined, ...OWN_BUNDLE]) {
@@ -159,6 +164,7 @@ for (const command of [undefined, ...OWN_BUNDLE]) {
 for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
   await build({
     ...common,
+    ...WRAPPER,
     stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
     plugins: [startupTrims, lazyPackages, lazyBuiltins],

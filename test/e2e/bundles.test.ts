@@ -117,7 +117,7 @@ describe("the SDK bundle loads node:zlib and node:util members on use (scripts/b
       import { createServer } from "node:http";
       import { createRequire } from "node:module";
       const before = new Set(process.moduleLoadList);
-      const sdk = createRequire(import.meta.url)("./dist/azure-sdk.cjs");
+      const sdk = createRequire(import.meta.url)("./bin/code-cache.cjs").run(process.cwd() + "/dist/azure-sdk.cjs");
       const loaded = process.moduleLoadList.filter((m) => !before.has(m)).join(" ");
       const { gzipSync } = await import("node:zlib");
       const server = createServer((_req, res) => { res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" }); res.end(gzipSync(JSON.stringify({ ok: "inflated" }))); });

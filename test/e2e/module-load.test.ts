@@ -29,8 +29,13 @@ describe("light commands load no @azure/, @inquirer/ or log-update module", () =
   const heavy = (urls: string[]): string[] => urls.filter((u) => HEAVY.some((h) => u.includes(h)));
 
   it("the tracer sees each heavy package when something loads it (control)", async () => {
-    const urls = await trace(["--input-type=module", "-e", "await import('./dist/azure-sdk.cjs'); await import('./dist/azure-arm.cjs'); await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
+    // The SDK bundles as the CLI loads them (bin/code-cache.cjs, which announces each bundle it runs), the packages by import.
+    const urls = await trace(["--input-type=module", "-e", "const { run } = (await import('node:module')).createRequire(import.meta.url)('./bin/code-cache.cjs'); run(process.cwd() + '/dist/azure-sdk.cjs'); run(process.cwd() + '/dist/azure-arm.cjs'); await import('@azure/identity'); await import('@inquirer/prompts'); await import('log-update')"]);
     for (const h of HEAVY) assert.ok(urls.some((u) => u.includes(h)), `${h} not seen`);
+  });
+  it("the tracer also sees an SDK bundle loaded by plain require, past bin/code-cache.cjs (control)", async () => {
+    const urls = await trace(["-e", "require('./dist/azure-sdk.cjs'); require('./dist/azure-arm.cjs')"]);
+    assert.deepEqual(heavy(urls), ["/dist/azure-sdk.cjs", "/dist/azure-arm.cjs"].map((f) => urls.find((u) => u.endsWith(f))));
   });
 
   const cases: [string, string[], number[]][] = [

@@ -1,0 +1,106 @@
+// Runs aks-net's bundles (dist/*.cjs, each a CommonJS module written as a function expression by scripts/build.ts)
+// with V8 code caches kept in the user's cache directory ($XDG_CACHE_HOME/aks-net, else ~/.cache/aks-net), made on
+// first run: a cache shipped in the package would be rejected by any other Node build.
+// Why not Node's own compile cache (module.enableCompileCache): it keeps only what V8 compiles eagerly, so every run
+// still compiled each function it called (the rule engine's hundreds; the Azure credential and HTTP pipeline: ~9 ms
+// to compile the SDK bundle plus its lazy functions on every Azure run). A cache made after a run holds them too (the
+// v8-compile-cache technique). One cache per bundle (and per tag): what one bundle's runs compile does not decide what
+// another's find compiled.
+// A cache is an accelerator only: missing, stale (V8 rejects it, then it is rewritten), corrupt or unwritable, the
+// bundle runs the same.
+// Every bundle loaded here is published on the diagnostics channel "aks-net:bundle" ({ file }): the bundles no longer
+// go through require, and test/helpers/module-trace.ts listens there to prove what a run loaded.
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+const { createRequire } = require("node:module");
+const { channel } = require("node:diagnostics_channel");
+
+const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || require("node:os").homedir(), ".cache"), "aks-net");
+const loads = channel("aks-net:bundle");
+/** Bundles loaded by require (from another bundle), by path: each is evaluated once, as require would. */
+const loaded = new Map();
+/** Caches to write at exit: [script, file]. */
+const pending = [];
+
+/**
+ * Runs the bundle `file` as a CommonJS module and returns its exports. `source`: its text when already read; `tag`:
+ * a cache of its own for runs that use the bundle differently (help). The bundle's require loads its sibling bundles
+ * (`./azure-sdk.cjs`, required where src/ imports the SDK) through here too, with their own caches.
+ */
+function run(file, { source, tag = "" } = {}) {
+  let cacheFile;
+  let cachedData;
+  try {
+    cacheFile = path.join(cacheDir, cacheName(file, tag));
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(source ?? fs.readFileSync(file, "utf8"), {
+    filename: file,
+    cachedData,
+    // The CLI bundle import()s the prompt and progress libraries (ES modules) on first use: resolve them as Node would.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) {
+    if (pending.length === 0) process.once("exit", writeCaches);
+    pending.push([script, cacheFile]);
+  }
+  if (loads.hasSubscribers) loads.publish({ file });
+  const mod = { exports: {} };
+  script.runInThisContext()(mod.exports, requireFor(file), mod, file, path.dirname(file));
+  return mod.exports;
+}
+
+/** require for a bundle: its sibling bundles (`./name.cjs`) through run(), once each; anything else as Node does. */
+function requireFor(file) {
+  const req = createRequire(file);
+  return (id) => {
+    if (!/^\.\/[\w.-]+\.cjs$/.test(id)) return req(id);
+    const sibling = path.join(path.dirname(file), id);
+    if (!loaded.has(sibling)) loaded.set(sibling, run(sibling));
+    return loaded.get(sibling);
+  };
+}
+
+function writeCaches() {
+  // A cache holds what this run compiled and is kept while V8 accepts it: a run that stopped at a usage error (exit 2)
+  // would leave the next real runs compiling their code.
+  if (process.exitCode === 2) return;
+  for (const [script, cacheFile] of pending) {
+    const tmp = `${cacheFile}.${process.pid}`;
+    try {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      fs.writeFileSync(tmp, script.createCachedData());
+      // Atomic: a run starting meanwhile reads the old cache or the new one, never half of one.
+      fs.renameSync(tmp, cacheFile);
+      // The caches of earlier builds of this bundle will never be read again.
+      const mine = path.basename(cacheFile);
+      for (const f of fs.readdirSync(cacheDir)) if (f !== mine && f.startsWith(mine.slice(0, 9)) && f.endsWith(".v8cache")) fs.rmSync(path.join(cacheDir, f), { force: true });
+    } catch {
+      // A read-only or missing home (or a full disk) simply runs without the cache.
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // Nothing was written.
+      }
+    }
+  }
+}
+
+/** The name of `file`'s cache: one per bundle (by its path) and tag, per build of it and of Node (size, mtime; version, arch). */
+function cacheName(file, tag = "") {
+  const st = fs.statSync(file);
+  return `${fnv1a(`${file}${tag ? `|${tag}` : ""}`)}-${fnv1a(`${st.size}|${st.mtimeMs}|${process.version}|${process.arch}`)}.v8cache`;
+}
+
+/** A short, stable name for a string (32-bit FNV-1a, hex). */
+function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+module.exports = { run, cacheDir, cacheName };

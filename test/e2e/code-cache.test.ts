@@ -1,0 +1,118 @@
+/**
+ * The V8 code caches of the Azure SDK bundles (bin/code-cache.cjs): dist/azure-sdk.cjs (credential, HTTP pipeline) and
+ * dist/azure-arm.cjs (the clients, loaded to write) get a cache of their own in the user's cache directory, made after
+ * the run that used them, reused as is, and never in the way: unwritable, corrupt or stale, the run is the same.
+ * (The CLI bundles' caches: module-load.test.ts and bundles.test.ts.)
+ */
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Script } from "node:vm";
+import { ROOT, runNode } from "../helpers/cli.ts";
+import { createArgs, FAST, SUB, useFakeArm } from "../helpers/create-cli.ts";
+import { cliEnv } from "../helpers/run-cli.ts";
+
+const { cacheName } = createRequire(import.meta.url)("../../bin/code-cache.cjs") as { cacheName(file: string, tag?: string): string };
+const SDK = join(ROOT, "dist", "azure-sdk.cjs");
+const ARM = join(ROOT, "dist", "azure-arm.cjs");
+
+describe("V8 code caches of the Azure SDK bundles", () => {
+  const arm = useFakeArm();
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "aks-net-sdk-cache-"));
+    arm.fake.seed.resourceGroup("rg-cache", { location: "westeurope" });
+    arm.fake.seed.vnet("rg-cache", "spoke", ["10.100.0.0/16"], { aks: "10.100.0.0/22" }, { location: "westeurope" });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** `validate --live` (the SDK bundle without the clients) with the cache directory under `xdg`. */
+  const live = (xdg: string): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+    const subnet = `/subscriptions/${SUB}/resourceGroups/rg-cache/providers/Microsoft.Network/virtualNetworks/spoke/subnets/aks`;
+    return runNode(["bin/aks-net", "validate", "--live", "-g", "rg-cache", "-l", "westeurope", "--vnet-subnet-id", subnet, "-o", "json"], { env: { ...cliEnv({ fake: arm.fake }), XDG_CACHE_HOME: xdg } });
+  };
+  const cacheOf = (xdg: string, bundle: string): string => join(xdg, "aks-net", cacheName(bundle));
+  /** What V8 compiles of the bundle before it runs: a cache made after a run holds more (every function that ran). */
+  const eagerBytes = (bundle: string): number => new Script(readFileSync(bundle, "utf8"), { filename: bundle }).createCachedData().length;
+
+  it("written on the first Azure run, after the run (more than V8 compiles up front); the next run reuses it unchanged", async () => {
+    const xdg = join(dir, "xdg");
+    const first = await live(xdg);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /^\{/, "the report to compare runs by");
+    const file = cacheOf(xdg, SDK);
+    assert.ok(existsSync(file), "no cache of dist/azure-sdk.cjs");
+    assert.ok(!existsSync(cacheOf(xdg, ARM)), "validate --live never loads the clients");
+    const made = readFileSync(file);
+    assert.ok(made.length > eagerBytes(SDK), `cache ${made.length} bytes: not more than the eager compile's ${eagerBytes(SDK)}`);
+    const mtime = statSync(file).mtimeMs;
+    const again = await live(xdg);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout, first.stdout);
+    // Rewritten only when V8 rejects it (or it is missing): unchanged means it was accepted.
+    assert.equal(statSync(file).mtimeMs, mtime);
+    assert.deepEqual(readFileSync(file), made);
+    assert.deepEqual(readdirSync(join(xdg, "aks-net")).filter((f) => !f.endsWith(".v8cache")).filter((f) => f !== "node"), [], "no temporary file left");
+  });
+
+  it("a corrupt or truncated cache: the run is the same, and the cache is made again", async () => {
+    const xdg = join(dir, "xdg");
+    const good = await live(xdg);
+    assert.equal(good.code, 0, good.stderr);
+    const file = cacheOf(xdg, SDK);
+    const whole = readFileSync(file);
+    for (const bad of [Buffer.from("not a V8 code cache\n".repeat(100)), whole.subarray(0, whole.length >> 1)]) {
+      writeFileSync(file, bad);
+      const r = await live(xdg);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, good.stdout);
+      assert.equal(r.stderr, good.stderr);
+      const remade = readFileSync(file);
+      assert.notDeepEqual(remade, bad);
+      assert.ok(remade.length > eagerBytes(SDK));
+    }
+  });
+
+  it("an unwritable cache location: same output, exit 0, nothing more on stderr", async () => {
+    const ok = await live(join(dir, "xdg"));
+    const blocker = join(dir, "not-a-dir");
+    writeFileSync(blocker, "a file where the cache directory would go");
+    const r = await live(blocker);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, ok.stdout);
+    assert.equal(r.stderr, ok.stderr);
+    assert.equal(readFileSync(blocker, "utf8"), "a file where the cache directory would go");
+  });
+
+  it("a new cache removes the caches of earlier builds of the same bundle, and no other", async () => {
+    const xdg = join(dir, "xdg");
+    const name = cacheName(SDK);
+    mkdirSync(join(xdg, "aks-net"), { recursive: true });
+    const stale = join(xdg, "aks-net", `${name.slice(0, 9)}00000000.v8cache`);
+    const other = join(xdg, "aks-net", `${cacheName(ARM).slice(0, 9)}00000000.v8cache`);
+    writeFileSync(stale, "an earlier build's cache");
+    writeFileSync(other, "another bundle's cache");
+    const r = await live(xdg);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(cacheOf(xdg, SDK)));
+    assert.ok(!existsSync(stale), "the stale cache of dist/azure-sdk.cjs is still there");
+    assert.ok(existsSync(other), "another bundle's cache was removed");
+  });
+
+  it("a create that writes caches the clients' bundle too; its no-op re-run keeps both caches as they are", async () => {
+    const xdg = join(dir, "xdg");
+    const env = { ...cliEnv({ fake: arm.fake }), ...FAST, XDG_CACHE_HOME: xdg };
+    const first = await runNode(["bin/aks-net", ...createArgs("cached")], { env });
+    assert.equal(first.code, 0, first.stderr);
+    const caches = [cacheOf(xdg, SDK), cacheOf(xdg, ARM)];
+    for (const f of caches) assert.ok(existsSync(f), `${f} missing`);
+    assert.ok(readFileSync(caches[1] as string).length > eagerBytes(ARM));
+    const mtimes = caches.map((f) => statSync(f).mtimeMs);
+    const again = await runNode(["bin/aks-net", ...createArgs("cached")], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /"status": "succeeded"/);
+    assert.deepEqual(caches.map((f) => statSync(f).mtimeMs), mtimes);
+  });
+});
