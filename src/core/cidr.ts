@@ -277,12 +277,14 @@ export class CidrIndex<T = undefined> {
 
   /**
    * Indexes a list of CIDR texts (tag = position in the list) without a `Cidr` object per IPv4 entry; entries that do
-   * not parse strictly are left out and returned with the reason, by position.
+   * not parse strictly are left out and returned with the reason, by position. `hostBits`: the positions (ascending)
+   * whose text has host bits set (it differs from its canonical form).
    */
-  static fromTexts(texts: readonly unknown[]): { index: CidrIndex<number>; invalid: Map<number, string> } {
+  static fromTexts(texts: readonly unknown[]): { index: CidrIndex<number>; invalid: Map<number, string>; hostBits: number[] } {
     const v4 = new V4Builder(texts.length);
     const v6: { cidr: Cidr; pos: number }[] = [];
     const invalid = new Map<number, string>();
+    const hostBits: number[] = [];
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i];
       const t = typeof text === "string" ? text : "";
@@ -290,15 +292,19 @@ export class CidrIndex<T = undefined> {
       const addr = slash > 0 ? scanIpv4(t, 0, slash) : -1;
       const prefix = addr >= 0 ? scanPrefix(t, slash + 1) : -1;
       if (prefix >= 0) {
-        v4.add(addr - (addr % (BLOCK[prefix] as number)), prefix, i);
+        const start = addr - (addr % (BLOCK[prefix] as number));
+        if (start !== addr) hostBits.push(i);
+        v4.add(start, prefix, i);
         continue;
       }
       const p = parseCidr(t); // IPv6, or the reason this text is refused
-      if (p.ok) v6.push({ cidr: p.value, pos: i });
-      else invalid.set(i, p.reason);
+      if (p.ok) {
+        v6.push({ cidr: p.value, pos: i });
+        if (p.value.hostBitsSet) hostBits.push(i);
+      } else invalid.set(i, p.reason);
     }
     const entry = (i: number): { cidr: Cidr; tag: number } => ({ cidr: cidr(texts[i] as string), tag: i });
-    return { index: new CidrIndex<number>([], { v4: v4.sorted(), v6, entry }), invalid };
+    return { index: new CidrIndex<number>([], { v4: v4.sorted(), v6, entry }), invalid, hostBits };
   }
 
   get length(): number {
@@ -328,6 +334,38 @@ export class CidrIndex<T = undefined> {
       }
     }
     return hits.reverse().map(this.entry);
+  }
+
+  /** The `{cidr, tag}` of the entry at input position `pos` (made on each call). */
+  at(pos: number): { cidr: Cidr; tag: T } {
+    return this.entry(pos);
+  }
+
+  /** Input positions (ascending) of the entries whose family and prefix length pass `test`; no object per entry. */
+  positionsWhere(test: (family: IpFamily, prefix: number) => boolean): number[] {
+    const out: number[] = [];
+    const { len, pos } = this.v4;
+    for (let i = 0; i < len.length; i++) if (test(4, len[i] as number)) out.push(pos[i] as number);
+    for (const e of this.v6) if (test(6, e.cidr.prefix)) out.push(e.pos);
+    return out.sort((a, b) => a - b);
+  }
+
+  /**
+   * Every pair of entries that overlap each other, as input positions [a, b] with a before b in address order (ties:
+   * by position): a sweep over the sorted columns, so O(n + pairs).
+   */
+  selfOverlaps(): [number, number][] {
+    const pairs: [number, number][] = [];
+    const { start, len, pos } = this.v4;
+    for (let i = 0; i < start.length; i++) {
+      const end = (start[i] as number) + (BLOCK[len[i] as number] as number) - 1;
+      for (let j = i + 1; j < start.length && (start[j] as number) <= end; j++) pairs.push([pos[i] as number, pos[j] as number]);
+    }
+    for (let i = 0; i < this.v6.length; i++) {
+      const a = this.v6[i] as { cidr: Cidr; pos: number };
+      for (let j = i + 1; j < this.v6.length && (this.v6[j] as { cidr: Cidr }).cidr.start <= a.cidr.end; j++) pairs.push([a.pos, (this.v6[j] as { pos: number }).pos]);
+    }
+    return pairs;
   }
 }
 

@@ -25,6 +25,15 @@ export interface ParsedRanges {
   cidrs: ReadonlyMap<string, Cidr>;
   /** Connected ranges (peerings, VPN, on-prem), indexed; tag = position in spec.connectedCidrs. */
   connected: CidrIndex<number>;
+  /** The existing subnets' prefixes, indexed (tag = position in spec.vnet.existingSubnets): they may number 10^5. */
+  existing: CidrIndex<number>;
+  /** In field order, the existing subnets come after this many entries of `cidrs`. */
+  existingSlot: number;
+}
+
+/** The field path of an existing subnet's prefix. */
+export function existingField(i: number): string {
+  return `vnet.existingSubnets[${i}].cidr`;
 }
 
 /** Ranges AKS reserves (RES-01): no service CIDR, pod CIDR or cluster VNet space may overlap them. */
@@ -73,16 +82,36 @@ export function rangeKind(field: string): RangeKind | undefined {
 
 /**
  * Every range the spec already uses, plus the reserved ranges; connected ranges are left in `parsed.connected`
- * (they may number a million) unless `withConnected` is set.
+ * (they may number a million) unless `withConnected` is set. Makes an object per existing subnet: rules ask
+ * `parsed.existing` (or the Subnets helpers below) instead.
  */
 export function knownRanges(parsed: ParsedRanges, withConnected = false): KnownRange[] {
-  const out: KnownRange[] = [...rangesByKind(parsed).all];
+  const { before, after } = rangesByKind(parsed);
+  const out: KnownRange[] = [...before, ...existingRanges(parsed, allPositions(parsed.existing)), ...after];
   for (const c of constants().reserved) out.push({ field: "reserved", kind: "reserved", cidr: c });
   if (withConnected) {
     const all = [...parsed.connected.overlapping(cidr("0.0.0.0/0")), ...parsed.connected.overlapping(cidr("::/0"))];
     for (const e of all) out.push({ field: `connectedCidrs[${e.tag}]`, kind: "connected", cidr: e.cidr });
   }
   return out;
+}
+
+/** Every position of an index, ascending. */
+function allPositions(index: CidrIndex<number>): number[] {
+  return index.positionsWhere(() => true);
+}
+
+/** The existing subnets at these positions as ranges in use (objects made here, for the few a rule needs). */
+export function existingRanges(parsed: ParsedRanges, positions: readonly number[]): KnownRange[] {
+  return positions.map((i) => ({ field: existingField(i), kind: "subnet", cidr: parsed.existing.at(i).cidr }));
+}
+
+/** Positions (ascending) of the existing subnets that overlap `c`. */
+function existingHits(parsed: ParsedRanges, c: Cidr): number[] {
+  return parsed.existing
+    .overlapping(c)
+    .map((e) => e.tag)
+    .sort((a, b) => a - b);
 }
 
 /** A parsed range with the field path that holds it. */
@@ -109,21 +138,26 @@ export function clusterRanges(parsed: ParsedRanges, kind: "service" | "pod"): Fi
   return out;
 }
 
-const BY_KIND = new WeakMap<ReadonlyMap<string, Cidr>, { all: KnownRange[]; byKind: Map<RangeKind, KnownRange[]> }>();
+interface ByKind {
+  /** The ranges in use other than existing subnets, in field order: `before` the existing subnets, and `after`. */
+  before: KnownRange[];
+  after: KnownRange[];
+  byKind: Map<RangeKind, KnownRange[]>;
+}
+const BY_KIND = new WeakMap<ReadonlyMap<string, Cidr>, ByKind>();
 
-/**
- * The parsed ranges in use, in field order and grouped by kind, made once per parse: several rule families ask, and
- * subnets may number 10^5.
- */
-function rangesByKind(parsed: ParsedRanges): { all: KnownRange[]; byKind: Map<RangeKind, KnownRange[]> } {
+/** The parsed ranges in use (but the existing subnets, indexed apart), in field order and grouped by kind, made once per parse. */
+function rangesByKind(parsed: ParsedRanges): ByKind {
   let ranges = BY_KIND.get(parsed.cidrs);
   if (!ranges) {
-    ranges = { all: [], byKind: new Map() };
+    ranges = { before: [], after: [], byKind: new Map() };
+    let n = 0;
     for (const [field, cidr] of parsed.cidrs) {
       const kind = rangeKind(field);
+      const at = n++ < parsed.existingSlot ? ranges.before : ranges.after;
       if (!kind) continue;
       const r: KnownRange = { field, kind, cidr };
-      ranges.all.push(r);
+      at.push(r);
       const list = ranges.byKind.get(kind);
       if (list) list.push(r);
       else ranges.byKind.set(kind, [r]);
@@ -133,9 +167,40 @@ function rangesByKind(parsed: ParsedRanges): { all: KnownRange[]; byKind: Map<Ra
   return ranges;
 }
 
-/** The VNet's subnets as parsed: node subnet, pod subnet, existing subnets and firewall subnets. */
+/** The VNet's subnets as parsed: node subnet, pod subnet, existing subnets and firewall subnets (an object each: see Subnets). */
 export function subnetRanges(parsed: ParsedRanges): FieldRange[] {
-  return [...(rangesByKind(parsed).byKind.get("subnet") ?? [])];
+  return allSubnets(subnetSet(parsed));
+}
+
+/**
+ * The VNet's subnets without an object per existing subnet: the named ones (node, pod, pool, firewall, ingress) as
+ * ranges, `before` and `after` the existing ones in field order; the existing ones in their index, but the `skip`ped
+ * positions.
+ */
+export interface Subnets {
+  before: FieldRange[];
+  after: FieldRange[];
+  parsed: ParsedRanges;
+  skip: ReadonlySet<number>;
+}
+
+/** The VNet's subnets (see Subnets); `skip`: existing positions to leave out. */
+export function subnetSet(parsed: ParsedRanges, skip: ReadonlySet<number> = new Set()): Subnets {
+  const isSubnet = (r: KnownRange): boolean => r.kind === "subnet";
+  const { before, after } = rangesByKind(parsed);
+  return { before: before.filter(isSubnet), after: after.filter(isSubnet), parsed, skip };
+}
+
+/** The subnets that overlap `c`, in field order; objects only for the existing subnets hit. */
+export function subnetsHitting(s: Subnets, c: Cidr): FieldRange[] {
+  const hit = (r: FieldRange): boolean => overlaps(r.cidr, c);
+  const existing = existingHits(s.parsed, c).filter((i) => !s.skip.has(i));
+  return [...s.before.filter(hit), ...existingRanges(s.parsed, existing), ...s.after.filter(hit)];
+}
+
+/** Every subnet of the set as a range, in field order (an object per existing subnet: for small specs and tests). */
+export function allSubnets(s: Subnets): FieldRange[] {
+  return [...s.before, ...existingRanges(s.parsed, allPositions(s.parsed.existing).filter((i) => !s.skip.has(i))), ...s.after];
 }
 
 /** The VNet's address spaces as parsed. */
@@ -147,6 +212,8 @@ export function vnetRanges(parsed: ParsedRanges): FieldRange[] {
 export interface Avoid {
   ranges: readonly KnownRange[];
   connected?: CidrIndex<number>;
+  /** Existing subnets, indexed (tag = position; see ParsedRanges), besides `ranges`; `skip` applies to them too. */
+  existing?: CidrIndex<number>;
   /** Known ranges to ignore, e.g. the field being replaced, or the VNet when searching inside it. */
   skip?: (r: KnownRange) => boolean;
 }
@@ -155,11 +222,13 @@ export interface Avoid {
 export function suggestFreeRange(prefix: number, family: IpFamily, avoid: Avoid, within: readonly Cidr[] = privatePools(family)): Cidr | undefined {
   const ranges = avoid.ranges.filter((r) => r.cidr.family === family && !(avoid.skip?.(r) ?? false));
   const index = new CidrIndex(ranges.map((r) => ({ cidr: r.cidr, tag: undefined })));
-  const connected = avoid.connected;
+  const { connected, existing, skip } = avoid;
+  const existingBlockers = (candidate: Cidr): Cidr[] =>
+    existing === undefined ? [] : existing.overlapping(candidate).flatMap((e) => (skip?.({ field: existingField(e.tag), kind: "subnet", cidr: e.cidr }) ? [] : [e.cidr]));
   return findFreeRangeWith(
     prefix,
     within.filter((w) => w.family === family),
-    (candidate) => [...index.overlapping(candidate).map((e) => e.cidr), ...(connected ? connected.overlapping(candidate).map((e) => e.cidr) : [])],
+    (candidate) => [...index.overlapping(candidate).map((e) => e.cidr), ...existingBlockers(candidate), ...(connected ? connected.overlapping(candidate).map((e) => e.cidr) : [])],
   );
 }
 
@@ -186,22 +255,29 @@ const MAX_PROPOSALS = 50;
 
 /** Builds a planner over a parsed spec. */
 export function createPlanner(parsed: ParsedRanges): Planner {
-  const known = knownRanges(parsed);
+  // The ranges in use but the existing subnets, which stay in their index (10^5 objects were this planner's cost).
+  const { before, after } = rangesByKind(parsed);
+  const reserved: KnownRange[] = constants().reserved.map((c) => ({ field: "reserved", kind: "reserved", cidr: c }));
+  const named = [...before, ...after, ...reserved];
+  let known: KnownRange[] | undefined;
   const proposed: KnownRange[] = [];
   const answers = new Map<string, Cidr | undefined>();
   const avoid = (replacing: readonly string[], alsoSkip?: RangeKind): Avoid => ({
-    ranges: proposed.length > 0 ? [...known, ...proposed] : known,
+    ranges: proposed.length > 0 ? [...named, ...proposed] : named,
     connected: parsed.connected,
+    existing: parsed.existing,
     skip: (r) => replacing.includes(r.field) || r.kind === alsoSkip,
   });
   const clusterRange = (prefix: number, family: IpFamily, replacing: readonly string[] = []): Cidr | undefined =>
     suggestFreeRange(prefix, family, avoid(replacing));
   const subnet = (prefix: number, replacing: readonly string[] = []): Cidr | undefined => {
-    const spaces = known.filter((r) => r.kind === "vnet" && r.cidr.family === 4).map((r) => r.cidr);
+    const spaces = named.filter((r) => r.kind === "vnet" && r.cidr.family === 4).map((r) => r.cidr);
     return suggestFreeRange(prefix, 4, avoid(replacing, "vnet"), spaces);
   };
   return {
-    known,
+    get known() {
+      return (known ??= knownRanges(parsed));
+    },
     clusterRange,
     subnet,
     replacement: (field, c, prefix = c.prefix) => {
@@ -216,7 +292,9 @@ export function createPlanner(parsed: ParsedRanges): Planner {
       return free;
     },
     conflicts: (c, except = [], limit = 5) => {
-      const hits = known.filter((r) => !except.includes(r.field) && overlaps(r.cidr, c));
+      // In the order of `known`: the named ranges before the existing subnets, those, the rest, the reserved ranges.
+      const hit = (r: KnownRange): boolean => !except.includes(r.field) && overlaps(r.cidr, c);
+      const hits = [...before.filter(hit), ...existingRanges(parsed, existingHits(parsed, c)).filter(hit), ...after.filter(hit), ...reserved.filter(hit)];
       const linked = parsed.connected.overlapping(c).slice(0, limit);
       return [...hits, ...linked.map((e) => ({ field: `connectedCidrs[${e.tag}]`, kind: "connected" as const, cidr: e.cidr }))];
     },

@@ -44,6 +44,14 @@ export interface RuleContext {
   invalid: Map<string, string>;
   /** Connected ranges (peerings, VPN, on-prem), indexed; tag = position in spec.connectedCidrs. */
   connected: CidrIndex<number>;
+  /**
+   * The existing subnets' prefixes (`vnet.existingSubnets[tag].cidr`), indexed rather than in `cidrs`: they may number
+   * 10^5. In field order they come after the first `existingSlot` entries of `cidrs`.
+   */
+  existing: CidrIndex<number>;
+  existingSlot: number;
+  /** Positions (ascending) of the existing subnets whose prefix has host bits set (SYN-06). */
+  existingHostBits: readonly number[];
 }
 
 /** A family of rules: a pure function from context to findings. */

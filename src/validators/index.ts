@@ -4,6 +4,7 @@
  */
 import { CidrIndex, parseCidr, parseIp } from "../core/cidr.ts";
 import type { Cidr, ParsedIp } from "../core/cidr.ts";
+import { existingField } from "../core/planner.ts";
 import { poolSubnets } from "../core/pool-subnets.ts";
 import type { ClusterSpec, Provenance } from "../core/spec.ts";
 import type { Finding, RuleCheck, RuleContext, RuleInfo } from "./finding.ts";
@@ -104,7 +105,15 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   addCidr("vnet.apiServerSubnetCidr", spec.vnet.apiServerSubnetCidr);
   // A pool's own subnets, once each (pools sharing one by name are its users, not more ranges: POOL-05 compares them).
   for (const role of ["node", "pod"] as const) for (const s of poolSubnets(spec, role)) addCidr(s.field, s.cidr);
-  list(spec.vnet.existingSubnets).forEach((s, i) => addCidr(`vnet.existingSubnets[${i}].cidr`, s?.cidr));
+  // Existing subnets may number 10^5: indexed as numbers, no Cidr object or field path per entry (the rules ask the index).
+  const existingSlot = cidrs.size;
+  const existingTexts = list(spec.vnet.existingSubnets).map((s) => s?.cidr);
+  const existing = CidrIndex.fromTexts(existingTexts);
+  for (const [i, reason] of existing.invalid) {
+    const text = existingTexts[i];
+    if (text === undefined || text === "") continue;
+    invalid.set(existingField(i), typeof text === "string" ? reason : `expected a CIDR string, got ${syntax.describeValue(text)}`);
+  }
   addCidr("firewall.subnetCidr", spec.firewall.subnetCidr);
   addCidr("firewall.managementSubnetCidr", spec.firewall.managementSubnetCidr);
   const ingress = spec.ingress;
@@ -120,7 +129,7 @@ export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): Ru
   // Connected ranges can number in the millions: index them instead of filling the per-field maps.
   const connected = CidrIndex.fromTexts(list(spec.connectedCidrs));
   for (const [i, reason] of connected.invalid) invalid.set(`connectedCidrs[${i}]`, reason);
-  return { spec, provenance, cidrs, ips, invalid, connected: connected.index };
+  return { spec, provenance, cidrs, ips, invalid, connected: connected.index, existing: existing.index, existingSlot, existingHostBits: existing.hostBits };
 }
 
 /** An array field as an array; a non-array (from a hand-written file) counts as empty and the SYN rules report it. */

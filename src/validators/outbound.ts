@@ -5,7 +5,7 @@
  */
 import { containsIp, makeCidr } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
-import { subnetRanges } from "../core/planner.ts";
+import { subnetSet } from "../core/planner.ts";
 import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -155,7 +155,8 @@ function udr(ctx: RuleContext): Finding[] {
 /** OUT-04 on every VirtualAppliance route; FWS-05 (firewall.ts) covers the default route when aks-net builds the firewall. */
 function nextHops(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
-  const subnets = subnetRanges(ctx).map((r) => r.cidr);
+  const { before, after } = subnetSet(ctx);
+  const subnets = [...before, ...after].map((r) => r.cidr);
   for (const r of parsedRoutes(ctx)) {
     if (r.nextHopType !== "VirtualAppliance" || (ctx.spec.firewall.enabled && isDefault(r))) continue;
     const field = `routes[${r.index}].nextHopIp`;
@@ -165,7 +166,8 @@ function nextHops(ctx: RuleContext): Finding[] {
     }
     const ip = ctx.ips.get(field);
     if (!ip) continue;
-    const known = subnets.some((c) => containsIp(c, ip)) || ctx.connected.overlapping(makeCidr(ip.value, ip.family === 4 ? 32 : 128, ip.family), 1).length > 0;
+    const host = makeCidr(ip.value, ip.family === 4 ? 32 : 128, ip.family);
+    const known = subnets.some((c) => containsIp(c, ip)) || ctx.existing.overlapping(host, 1).length > 0 || ctx.connected.overlapping(host, 1).length > 0;
     if (!known) {
       out.push(finding("OUT-04", "warning", field, `route ${r.prefix.text} → VirtualAppliance ${ip.text}: the address is in no subnet of the VNet and no connected range, so the appliance may be unreachable`, "use the firewall's or NVA's private IP, and list a peered hub with --connected-cidr or its subnet with --existing-subnet"));
     }

@@ -4,8 +4,8 @@
  */
 import { contains, overlaps } from "../core/cidr.ts";
 import type { Cidr } from "../core/cidr.ts";
-import { clusterRanges, sharedPlanner, replacementFix, subnetRanges, vnetRanges } from "../core/planner.ts";
-import type { FieldRange, Planner } from "../core/planner.ts";
+import { clusterRanges, existingField, sharedPlanner, replacementFix, subnetSet, subnetsHitting, vnetRanges } from "../core/planner.ts";
+import type { FieldRange, Planner, Subnets } from "../core/planner.ts";
 import { poolSubnets } from "../core/pool-subnets.ts";
 import { nodeSubnetEntry, podSubnetEntry } from "./compat.ts";
 import { NAMES } from "../core/names.ts";
@@ -53,7 +53,7 @@ export function check(ctx: RuleContext): Finding[] {
  * Subnets once each: an existing subnet that is a planned one is that subnet. The node and pod subnets are matched as
  * compat matches them (same name, or same prefix: nodeSubnetEntry); the firewall subnets by their fixed names.
  */
-function distinctSubnets(ctx: RuleContext): FieldRange[] {
+function distinctSubnets(ctx: RuleContext): Subnets {
   const v = ctx.spec.vnet;
   const ing = ctx.spec.ingress;
   const firewallNames = [
@@ -66,12 +66,12 @@ function distinctSubnets(ctx: RuleContext): FieldRange[] {
   const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
   // The pools' own subnets, as --live lists them among the existing ones on a re-run.
   const own = new Map([...poolSubnets(ctx.spec, "node"), ...poolSubnets(ctx.spec, "pod")].map((p) => [p.name, p.cidr]));
-  // The existing entries to leave out, by field path: one pass over the names, then a set lookup per range.
-  const skip = new Set<string>();
+  // The existing entries to leave out, by position: one pass over the names.
+  const skip = new Set<number>();
   (Array.isArray(v.existingSubnets) ? v.existingSubnets : []).forEach((e, i) => {
-    if (same.has(i) || (e?.name !== undefined && (firewallNames.includes(e.name) || own.get(e.name) === e.cidr))) skip.add(`vnet.existingSubnets[${i}].cidr`);
+    if (same.has(i) || (e?.name !== undefined && (firewallNames.includes(e.name) || own.get(e.name) === e.cidr))) skip.add(i);
   });
-  return skip.size === 0 ? subnetRanges(ctx) : subnetRanges(ctx).filter((s) => !skip.has(s.field));
+  return subnetSet(ctx, skip);
 }
 
 /** " (the default …)" when a default filled the field (or its list): the user may not know the value exists. */
@@ -90,11 +90,11 @@ function hitting(c: Cidr, ranges: readonly FieldRange[]): FieldRange[] {
 }
 
 /** OVL-01 (subnets, error) and OVL-02 (VNet space only, warning), per C-02. */
-function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[], subnets: FieldRange[], vnets: FieldRange[]): Finding[] {
+function serviceVsVnet(ctx: RuleContext, planner: Planner, services: FieldRange[], subnets: Subnets, vnets: FieldRange[]): Finding[] {
   const out: Finding[] = [];
   for (const svc of services) {
     const fix = (): string => replacementFix(planner, svc.field, svc.cidr);
-    const hits = hitting(svc.cidr, subnets);
+    const hits = subnetsHitting(subnets, svc.cidr);
     const first = hits[0];
     if (first) {
       const more = hits.length > 1 ? ` (and ${listed(hits.slice(1))})` : "";
@@ -170,11 +170,11 @@ function serviceVsPod(ctx: RuleContext, planner: Planner, services: FieldRange[]
 }
 
 /** OVL-05 per C-03: overlay forbids any VNet overlap; kubenet forbids subnet overlap and warns on VNet space. */
-function podVsVnet(ctx: RuleContext, planner: Planner, pods: FieldRange[], subnets: FieldRange[], vnets: FieldRange[]): Finding[] {
+function podVsVnet(ctx: RuleContext, planner: Planner, pods: FieldRange[], subnets: Subnets, vnets: FieldRange[]): Finding[] {
   const out: Finding[] = [];
   const overlay = ctx.spec.networkPlugin !== "kubenet";
   for (const pod of pods) {
-    const subnetHits = hitting(pod.cidr, subnets);
+    const subnetHits = subnetsHitting(subnets, pod.cidr);
     const spaceHits = hitting(pod.cidr, vnets);
     let severity: Severity | undefined;
     let hits: FieldRange[] = [];
@@ -219,28 +219,44 @@ function containment(ctx: RuleContext, planner: Planner, vnets: FieldRange[]): F
   return out;
 }
 
-/** OVL-08: a sort-and-sweep over the subnets; each overlapping pair once. */
-function subnetsVsEachOther(planner: Planner, subnets: FieldRange[]): Finding[] {
-  const out: Finding[] = [];
-  const sorted = [...subnets].sort((a, b) => (a.cidr.start < b.cidr.start ? -1 : a.cidr.start > b.cidr.start ? 1 : 0));
-  sorted.forEach((a, i) => {
-    for (let j = i + 1; j < sorted.length; j++) {
-      const b = sorted[j] as FieldRange;
-      if (b.cidr.start > a.cidr.end) break;
-      if (!overlaps(a.cidr, b.cidr)) continue;
-      // Propose moving the one the user is planning (existing subnets are fixed facts).
-      const move = b.field.startsWith("vnet.existingSubnets[") ? a : b;
-      out.push(finding("OVL-08", "error", [a.field, b.field], `subnets overlap: ${a.field} ${a.cidr.text} and ${b.field} ${b.cidr.text}`, replacementFix(planner, move.field, move.cidr)));
-    }
+/**
+ * OVL-08: each overlapping pair of subnets once, in address order (ties: field order), the earlier one first. The
+ * existing subnets' pairs come from a sweep over their index; each named subnet is queried against it.
+ */
+function subnetsVsEachOther(planner: Planner, subnets: Subnets): Finding[] {
+  const { parsed, skip } = subnets;
+  const named = [...subnets.before, ...subnets.after];
+  // Field order: the named subnets before the existing ones, the existing ones by position, the rest.
+  const rankOf = (i: number): number => (i < subnets.before.length ? i : i + 2 ** 32); // after any existing position
+  const made = new Map<number, FieldRange>();
+  const existing = (pos: number): FieldRange => {
+    let r = made.get(pos);
+    if (!r) made.set(pos, (r = { field: existingField(pos), cidr: parsed.existing.at(pos).cidr }));
+    return r;
+  };
+  type Ranked = { r: FieldRange; rank: number };
+  const before = (a: Ranked, b: Ranked): number => (a.r.cidr.start < b.r.cidr.start ? -1 : a.r.cidr.start > b.r.cidr.start ? 1 : a.rank - b.rank);
+  const pairs: [Ranked, Ranked][] = [];
+  const add = (x: Ranked, y: Ranked): number => pairs.push(before(x, y) < 0 ? [x, y] : [y, x]);
+  for (const [a, b] of parsed.existing.selfOverlaps()) if (!skip.has(a) && !skip.has(b)) pairs.push([{ r: existing(a), rank: subnets.before.length + a }, { r: existing(b), rank: subnets.before.length + b }]);
+  named.forEach((r, i) => {
+    const x = { r, rank: rankOf(i) };
+    for (const e of parsed.existing.overlapping(r.cidr)) if (!skip.has(e.tag)) add(x, { r: existing(e.tag), rank: subnets.before.length + e.tag });
+    for (let j = i + 1; j < named.length; j++) if (overlaps(r.cidr, (named[j] as FieldRange).cidr)) add(x, { r: named[j] as FieldRange, rank: rankOf(j) });
   });
-  return out;
+  pairs.sort((p, q) => before(p[0], q[0]) || before(p[1], q[1]));
+  return pairs.map(([{ r: a }, { r: b }]) => {
+    // Propose moving the one the user is planning (existing subnets are fixed facts).
+    const move = b.field.startsWith("vnet.existingSubnets[") ? a : b;
+    return finding("OVL-08", "error", [a.field, b.field], `subnets overlap: ${a.field} ${a.cidr.text} and ${b.field} ${b.cidr.text}`, replacementFix(planner, move.field, move.cidr));
+  });
 }
 
 /** OVL-10: the legacy docker bridge against subnets, service and pod ranges (warning: AKS ignores it). */
-function dockerBridge(ctx: RuleContext, services: FieldRange[], pods: FieldRange[], subnets: FieldRange[]): Finding[] {
+function dockerBridge(ctx: RuleContext, services: FieldRange[], pods: FieldRange[], subnets: Subnets): Finding[] {
   const bridge = ctx.cidrs.get("dockerBridgeCidr");
   if (!bridge) return [];
-  const hits = hitting(bridge, [...subnets, ...services, ...pods]);
+  const hits = [...subnetsHitting(subnets, bridge), ...hitting(bridge, [...services, ...pods])];
   if (hits.length === 0) return [];
   return [
     finding(

@@ -3,7 +3,7 @@
  */
 import { computeCapacity } from "../core/capacity.ts";
 import { azureUsable, makeCidr } from "../core/cidr.ts";
-import { clusterRanges, sharedPlanner, replacementFix, subnetRanges } from "../core/planner.ts";
+import { clusterRanges, existingRanges, sharedPlanner, replacementFix, subnetSet } from "../core/planner.ts";
 import type { Planner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -82,7 +82,10 @@ function subnetSize(ctx: RuleContext): Finding[] {
       ),
     );
   }
-  for (const s of subnetRanges(ctx)) {
+  // Only the existing subnets smaller than /29 become objects (there may be 10^5).
+  const { before, after } = subnetSet(ctx);
+  const small = existingRanges(ctx, ctx.existing.positionsWhere((family, prefix) => family === 4 && prefix > 29));
+  for (const s of [...before, ...small, ...after]) {
     if (s.field.startsWith("firewall.")) continue; // the firewall subnets have their own size rules (FWS)
     if (s.cidr.family !== 4 || s.cidr.prefix <= 29) continue;
     const at29 = makeCidr(s.cidr.start, 29, 4).canonical;

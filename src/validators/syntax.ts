@@ -3,7 +3,8 @@
  * field holds a known value. The parse itself happened once in buildContext; this family explains the failures.
  */
 import { parseCidr, parseIp } from "../core/cidr.ts";
-import type { SyntaxRule } from "../core/cidr.ts";
+import type { Cidr, SyntaxRule } from "../core/cidr.ts";
+import { existingField } from "../core/planner.ts";
 import { ENUMS } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -80,8 +81,15 @@ function invalid(ctx: RuleContext): Finding[] {
 /** Host bits (SYN-06), IPv4-only fields (SYN-08) and an IPv6 DNS IP (SYN-07) among the values that parsed. */
 function parsed(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
+  // The existing subnets (indexed apart, see RuleContext) in their place in field order: only those with host bits.
+  const existing = (): void => {
+    for (const i of ctx.existingHostBits) {
+      out.push(invalidNotation(existingField(i), ctx.existing.at(i).cidr));
+    }
+  };
+  let n = 0;
   for (const [field, c] of ctx.cidrs) {
-    // Most values are plain IPv4 without host bits: skip them before any per-field test (10^5 existing subnets).
+    if (n++ === ctx.existingSlot) existing();
     if ((c.family === 4 && !c.hostBitsSet) || copiedFromList(ctx, field)) continue;
     if (IPV4_ONLY.test(field) && c.family === 6) {
       const hint = field === "serviceCidr" || field === "podCidr" ? `; IPv6 goes in ${field}s with ipFamilies [IPv4, IPv6]` : "";
@@ -89,16 +97,20 @@ function parsed(ctx: RuleContext): Finding[] {
     }
     if (!c.hostBitsSet) continue;
     if (SUBNET_FIELD.test(field)) {
-      out.push(
-        finding("SYN-06", "error", field, `${field}: the address prefix ${c.text} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${c.canonical} (InvalidCIDRNotation)`, `use ${c.canonical}`),
-      );
+      out.push(invalidNotation(field, c));
     } else if (CLUSTER_FIELD.test(field)) {
       out.push(finding("SYN-06", "warning", field, `${field} ${c.text} has host bits set; AKS uses the network ${c.canonical}`, `write ${c.canonical}`));
     }
   }
+  if (n <= ctx.existingSlot) existing();
   const dns = ctx.ips.get("dnsServiceIP");
   if (dns && dns.family === 6) out.push(dnsNotIpv4(dns.text));
   return out;
+}
+
+/** SYN-06 on a subnet or VNet field: Azure networking refuses host bits there (InvalidCIDRNotation). */
+function invalidNotation(field: string, c: Cidr): Finding {
+  return finding("SYN-06", "error", field, `${field}: the address prefix ${c.text} has an invalid CIDR notation. For the given prefix length, the address prefix should be ${c.canonical} (InvalidCIDRNotation)`, `use ${c.canonical}`);
 }
 
 /** A singular field that AKS's default copied from its list's first entry: the entry the user typed is reported instead. */

@@ -91,6 +91,37 @@ describe("core/cidr CidrIndex over many texts (typed arrays)", () => {
     }
   });
 
+  it("fromTexts names the entries with host bits; positionsWhere and at read entries by position", () => {
+    const texts = ["10.0.0.0/8", "10.1.2.3/16", "bad", "fd00::1/64", "fd00::/64", "10.9.0.0/30", "192.168.0.0/29"];
+    const { index, hostBits } = CidrIndex.fromTexts(texts);
+    assert.deepEqual(hostBits, [1, 3]);
+    assert.deepEqual(index.positionsWhere((family, prefix) => family === 4 && prefix > 28), [5, 6]);
+    assert.deepEqual(index.positionsWhere((family) => family === 6), [3, 4]);
+    assert.deepEqual(index.positionsWhere(() => true), [0, 1, 3, 4, 5, 6]);
+    assert.equal(index.at(1).cidr.canonical, "10.1.0.0/16");
+    assert.equal(index.at(1).cidr.text, "10.1.2.3/16");
+  });
+
+  it("selfOverlaps finds every overlapping pair once, earlier in address order (ties: position) first", () => {
+    const next = rng(777);
+    const texts: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const addr = Math.floor(next() * 2 ** 20) * 4096;
+      texts.push(i % 23 === 0 ? `fd00:${(i % 3).toString(16)}::/${40 + (i % 30)}` : `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.0/${12 + Math.floor(next() * 14)}`);
+    }
+    texts.push("10.0.0.0/8", "10.0.0.0/8");
+    const parsed = texts.map((t) => cidr(t));
+    const order = (a: number, b: number): number => {
+      const [x, y] = [(parsed[a] as ReturnType<typeof cidr>).start, (parsed[b] as ReturnType<typeof cidr>).start];
+      return x < y ? -1 : x > y ? 1 : a - b;
+    };
+    const want: string[] = [];
+    for (let a = 0; a < texts.length; a++) for (let b = 0; b < texts.length; b++) if (a !== b && order(a, b) < 0 && overlaps(parsed[a] as ReturnType<typeof cidr>, parsed[b] as ReturnType<typeof cidr>)) want.push(`${a} ${b}`);
+    const got = CidrIndex.fromTexts(texts).index.selfOverlaps().map(([a, b]) => `${a} ${b}`);
+    assert.ok(want.length > 50, `a test with pairs (${want.length})`);
+    assert.deepEqual([...got].sort(), [...want].sort());
+  });
+
   it("the object form (entries) and the text form agree", () => {
     const texts = ["10.1.0.0/16", "10.0.0.0/8", "2001:db8::/32", "10.1.2.3/24", "192.168.0.0/16"];
     const byObjects = new CidrIndex(texts.map((t, i) => ({ cidr: cidr(t), tag: i })));
