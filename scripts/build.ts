@@ -17,25 +17,24 @@
  * run, in the user's cache directory (never shipped: another Node build would reject it).
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { build } from "esbuild";
 import type { Plugin } from "esbuild";
 
-const require = createRequire(import.meta.url);
-
 /**
  * Start-up trims that change no behaviour:
  * - chalk's terminal detection (#supports-color) loads node:tty (and node:net, the streams) at import; aks-net always
- *   passes chalk an explicit level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so chalk's own
- *   browser variant, which detects nothing, is enough;
+ *   passes chalk an explicit level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so its import
+ *   becomes the answer "no colour detected" (even chalk's browser variant reads globalThis.navigator, which Node
+ *   builds on first use);
  * - commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs);
  * - node:util is imported through shims/util.cjs (see there).
  */
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
-    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: resolve(require.resolve("chalk"), "../vendor/supports-color/browser.js") }));
+    b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: "#supports-color", namespace: "no-colour-detected" }));
+    b.onLoad({ filter: /.*/, namespace: "no-colour-detected" }, () => ({ contents: "export default { stdout: false, stderr: false };", loader: "js" }));
     b.onResolve({ filter: /^(node:)?util$/ }, (args) => (args.importer.endsWith("/scripts/shims/util.cjs") ? undefined : { path: resolve("scripts/shims/util.cjs") }));
     b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
       args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   let exitCode: number = EXIT.ok;
   const argv = process.argv.filter((a) => a !== "--no-color");
   try {
-    await createProgram(io, (code) => (exitCode = code), version, onlyCommand(argv)).parseAsync(argv);
+    await createProgram(io, (code) => (exitCode = code), version, onlyCommand(argv), argv).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);
   }

@@ -44,7 +44,7 @@ export function onlyCommand(argv: readonly string[]): string | undefined {
  * Builds the commander program; `setExit` receives the command's exit code. With `only`, the program holds that
  * command alone (see onlyCommand).
  */
-export function createProgram(io: Io, setExit: (code: number) => void, version: string, only?: string): Command {
+export function createProgram(io: Io, setExit: (code: number) => void, version: string, only?: string, argv?: readonly string[]): Command {
   const want = (name: (typeof COMMANDS)[number]): boolean => only === undefined || only === name;
   const program = new Command("aks-net")
     .description("Plan, validate and provision AKS networking topologies")
@@ -59,11 +59,13 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
 
   // The ~45 spec flags are added only to the subcommand being run (help included): building them for
   // every command cost each start-up a few milliseconds for nothing.
+  // When the run names its command first, only the spec flags its words name (see addSpecOptions); help and
+  // completion add the rest.
   const specOptions = new Map<Command, { withTargets: boolean }>();
-  const ensureSpecOptions = (cmd: Command): void => {
+  const ensureSpecOptions = (cmd: Command, args?: readonly string[]): void => {
     const opts = specOptions.get(cmd);
-    if (opts) addSpecOptions(cmd, opts);
-    specOptions.delete(cmd);
+    if (opts) addSpecOptions(cmd, opts, args);
+    if (args === undefined) specOptions.delete(cmd);
   };
   const withSpecOptions = (cmd: Command, opts: { withTargets: boolean }): Command => {
     specOptions.set(cmd, opts);
@@ -75,7 +77,8 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     };
     return cmd;
   };
-  program.hook("preSubcommand", (_program, sub) => ensureSpecOptions(sub));
+  const args = only !== undefined && argv !== undefined ? argv.slice(3) : undefined;
+  program.hook("preSubcommand", (_program, sub) => ensureSpecOptions(sub, sub.name() === only ? args : undefined));
 
   const run = (load: () => Promise<{ run: (opts: CommandOptions, io: Io) => Promise<number> }>) =>
     async function (this: Command): Promise<void> {

@@ -155,18 +155,53 @@ function parseAddons(v: string[]): boolean {
   return true;
 }
 
-/** Registers -f, --template and the spec flags on a command. `create` also gets the Azure-target flags. */
-export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }): Command {
-  cmd.option("-f, --file <path>", "spec file, YAML or JSON (- reads stdin)");
-  cmd.option("--template <name>", "start from a named preset (see `aks-net templates`)");
-  for (const f of SPEC_FLAGS) {
-    if (f.createOnly && !opts.withTargets) continue;
+/**
+ * Registers -f, --template and the spec flags on a command. `create` also gets the Azure-target flags.
+ * With `args` (the words after the command), only the spec flags they name are registered: spec flags have no
+ * defaults, so an absent one parses the same registered or not, and building ~80 commander options cost a `validate`
+ * a few milliseconds of its start-up. Whatever the filter cannot vouch for registers them all: help (which lists them),
+ * a word that names no flag of the command (commander's error then suggests the nearest one), short flags run
+ * together (`-yf spec.yaml`). A later call without `args` adds the rest (help, completion).
+ */
+export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }, args?: readonly string[]): Command {
+  const registered = new Set(cmd.options.map((o) => o.long));
+  if (!registered.has("--file")) cmd.option("-f, --file <path>", "spec file, YAML or JSON (- reads stdin)");
+  if (!registered.has("--template")) cmd.option("--template <name>", "start from a named preset (see `aks-net templates`)");
+  const table = SPEC_FLAGS.filter((f) => !(f.createOnly && !opts.withTargets) && !registered.has(longOf(f)));
+  const wanted = args === undefined ? undefined : namedFlags(args, cmd, table);
+  for (const f of table) {
+    if (wanted !== undefined && !wanted.has(f)) continue;
     const o = new Option(f.flags, f.help);
     if (f.kind === "repeat") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), ...splitList(v)]);
     if (f.kind === "pairs") o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     cmd.addOption(o);
   }
   return cmd;
+}
+
+const longOf = (f: SpecFlag): string => /--[a-z0-9-]+/.exec(f.flags)?.[0] as string;
+const shortOf = (f: SpecFlag): string | undefined => /^(-[a-zA-Z]),/.exec(f.flags)?.[1];
+
+/** The spec flags `args` name; undefined when all must be registered (see addSpecOptions). */
+function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecFlag[]): Set<SpecFlag> | undefined {
+  const byName = new Map<string, SpecFlag>();
+  for (const f of table) {
+    byName.set(longOf(f), f);
+    const short = shortOf(f);
+    if (short !== undefined) byName.set(short, f);
+  }
+  const own = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((n) => n !== undefined));
+  const named = new Set<SpecFlag>();
+  for (const word of args) {
+    if (word === "--") break; // operands follow
+    if (!word.startsWith("-") || word === "-") continue; // an operand or a value (`-f -` reads stdin)
+    const name = word.startsWith("--") ? word.split("=", 1)[0] as string : word.length === 2 ? word : undefined;
+    if (name === undefined || name === "--help" || name === "-h") return undefined;
+    const f = byName.get(name);
+    if (f !== undefined) named.add(f);
+    else if (!own.has(name)) return undefined;
+  }
+  return named;
 }
 
 /** Turns commander's options into a SpecInput. Throws UsageError for a flag whose own shape is wrong. */

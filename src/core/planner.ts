@@ -42,28 +42,25 @@ export const RESERVED_RANGES: readonly string[] = ["169.254.0.0/16", "172.30.0.0
 /** Where aks-net proposes new IPv6 cluster ranges: the locally assigned half of ULA space (as the DEF-09 defaults). */
 export const PRIVATE_IPV6_POOLS: readonly string[] = ["fd00::/8"];
 
-// Parsed on first use, not at load: every CLI start-up loads this module, most never need these.
-let parsed: { reserved: readonly Cidr[]; pools: Record<IpFamily, readonly Cidr[]>; ula: Cidr } | undefined;
-const constants = (): NonNullable<typeof parsed> =>
-  (parsed ??= {
-    reserved: RESERVED_RANGES.map(cidr),
-    pools: { 4: PRIVATE_IPV4_POOLS.map(cidr), 6: PRIVATE_IPV6_POOLS.map(cidr) },
-    ula: cidr("fc00::/7"),
-  });
+// Each parsed on first use, not at load: every CLI start-up loads this module, most never need these, and an IPv4-only
+// spec never parses the IPv6 ones (the first IPv6 parse compiles ipaddr.js's expressions: ~1 ms of a `validate`).
+let reserved: readonly Cidr[] | undefined;
+const pools: Partial<Record<IpFamily, readonly Cidr[]>> = {};
+let ula: Cidr | undefined;
 
 /** The parsed RES-01 reserved ranges. */
 export function reservedRanges(): readonly Cidr[] {
-  return constants().reserved;
+  return (reserved ??= RESERVED_RANGES.map(cidr));
 }
 
 /** The private pools a new range of this family is drawn from (RFC 1918 then RFC 6598; IPv6 ULA). */
 export function privatePools(family: IpFamily): readonly Cidr[] {
-  return constants().pools[family];
+  return (pools[family] ??= (family === 4 ? PRIVATE_IPV4_POOLS : PRIVATE_IPV6_POOLS).map(cidr));
 }
 
 /** True when the range lies inside private space: RFC 1918 or RFC 6598 for IPv4 (RES-02/03/04), ULA for IPv6. */
 export function isPrivate(c: Cidr): boolean {
-  return c.family === 4 ? constants().pools[4].some((p) => contains(p, c)) : contains(constants().ula, c);
+  return c.family === 4 ? privatePools(4).some((p) => contains(p, c)) : contains((ula ??= cidr("fc00::/7")), c);
 }
 
 /** Subnets aks-net plans for ingress (core/ingress.ts): in the VNet, apart from every other range. */
@@ -88,7 +85,7 @@ export function rangeKind(field: string): RangeKind | undefined {
 export function knownRanges(parsed: ParsedRanges, withConnected = false): KnownRange[] {
   const { before, after } = rangesByKind(parsed);
   const out: KnownRange[] = [...before, ...existingRanges(parsed, allPositions(parsed.existing)), ...after];
-  for (const c of constants().reserved) out.push({ field: "reserved", kind: "reserved", cidr: c });
+  for (const c of reservedRanges()) out.push({ field: "reserved", kind: "reserved", cidr: c });
   if (withConnected) {
     const all = [...parsed.connected.overlapping(cidr("0.0.0.0/0")), ...parsed.connected.overlapping(cidr("::/0"))];
     for (const e of all) out.push({ field: `connectedCidrs[${e.tag}]`, kind: "connected", cidr: e.cidr });
@@ -257,7 +254,7 @@ const MAX_PROPOSALS = 50;
 export function createPlanner(parsed: ParsedRanges): Planner {
   // The ranges in use but the existing subnets, which stay in their index (10^5 objects were this planner's cost).
   const { before, after } = rangesByKind(parsed);
-  const reserved: KnownRange[] = constants().reserved.map((c) => ({ field: "reserved", kind: "reserved", cidr: c }));
+  const reserved: KnownRange[] = reservedRanges().map((c) => ({ field: "reserved", kind: "reserved", cidr: c }));
   const named = [...before, ...after, ...reserved];
   let known: KnownRange[] | undefined;
   const proposed: KnownRange[] = [];
