@@ -311,7 +311,7 @@ function upgrade(pools: readonly NodePoolSpec[]): Finding[] {
 /** CAP-13: the VNet's private IP addresses at peak against Azure's 65,536 per VNet. */
 function vnetLimit(ctx: RuleContext, cap: Capacity, pools: readonly NodePoolSpec[]): Finding[] {
   // The node and pod subnets' own usage is the cluster's (counted from the plan), not "others".
-  const self = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i): i is number => i !== undefined));
+  const self = new Set([nodeSubnetEntry(ctx.spec, ctx.existing)?.index, podSubnetEntry(ctx.spec, ctx.existing)?.index].filter((i): i is number => i !== undefined));
   const ips = vnetIpsAtPeak(ctx.spec, cap, self);
   if (ips.total <= MAX_VNET_PRIVATE_IPS) return [];
   const nodes = cap.peakNodes + cap.surge;

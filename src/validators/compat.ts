@@ -2,8 +2,8 @@
  * CMP-01 … CMP-17: which network plugin, plugin mode, dataplane, policy, OS and IP families go together
  * (the matrix of aks-network-rules.md section 9). C-05: Cilium follows AKS, not CAPZ; C-10: dual-stack needs overlay.
  */
-import { canonicalCidr, contains, makeCidr } from "../core/cidr.ts";
-import type { Cidr } from "../core/cidr.ts";
+import { canonicalCidr, cidr, contains, makeCidr } from "../core/cidr.ts";
+import type { Cidr, CidrIndex } from "../core/cidr.ts";
 import type { ClusterSpec, SubnetSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
@@ -32,7 +32,7 @@ export const rules: RuleInfo[] = [
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;
-  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...dualStackRanges(ctx), ...kubenet(s), ...nodeSubnetFacts(s), ...overlay(s), ...versionMinimums(s)];
+  return [...pluginPolicy(ctx), ...windows(s), ...dualStack(s), ...dualStackRanges(ctx), ...kubenet(s), ...nodeSubnetFacts(s, ctx.existing), ...overlay(s), ...versionMinimums(s)];
 }
 
 /** Valid policies for a plugin/dataplane pair (matrix of section 9), for fixes. */
@@ -222,41 +222,51 @@ function kubenet(s: ClusterSpec): Finding[] {
   return out;
 }
 
-/** The existing-subnet entry that is the node subnet (same name, or same prefix), with its index. */
-export function nodeSubnetEntry(s: ClusterSpec): { entry: SubnetSpec; index: number } | undefined {
-  return subnetEntry(s, s.vnet.subnetName, s.vnet.subnetCidr);
+/**
+ * The existing-subnet entry that is the node subnet (same name, or same prefix), with its index. `existing`: the
+ * context's index of the existing prefixes (RuleContext.existing), which answers the prefix question without a scan.
+ */
+export function nodeSubnetEntry(s: ClusterSpec, existing?: CidrIndex<number>): { entry: SubnetSpec; index: number } | undefined {
+  return subnetEntry(s, s.vnet.subnetName, s.vnet.subnetCidr, existing);
 }
 
 /** The existing-subnet entry that is the pod subnet (same name, or same prefix), with its index. */
-export function podSubnetEntry(s: ClusterSpec): { entry: SubnetSpec; index: number } | undefined {
-  return subnetEntry(s, s.vnet.podSubnetName, s.vnet.podSubnetCidr);
+export function podSubnetEntry(s: ClusterSpec, existing?: CidrIndex<number>): { entry: SubnetSpec; index: number } | undefined {
+  return subnetEntry(s, s.vnet.podSubnetName, s.vnet.podSubnetCidr, existing);
 }
 
 /** An existing subnet with this name, or else with the same prefix (compared canonically: 10.1.0.0/22 = 10.1.0.0/22). */
-function subnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined): { entry: SubnetSpec; index: number } | undefined {
+function subnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined, existing?: CidrIndex<number>): { entry: SubnetSpec; index: number } | undefined {
   // Several rules ask per validation, and the existing subnets may number 10^5: answer each question once per spec.
   const asked = ENTRIES.get(s) ?? new Map<string, { entry: SubnetSpec; index: number } | undefined>();
   ENTRIES.set(s, asked);
   const key = `${name ?? ""}\0${prefix ?? ""}`;
-  if (!asked.has(key)) asked.set(key, findSubnetEntry(s, name, prefix));
+  if (!asked.has(key)) asked.set(key, findSubnetEntry(s, name, prefix, existing));
   return asked.get(key);
 }
 const ENTRIES = new WeakMap<ClusterSpec, Map<string, { entry: SubnetSpec; index: number } | undefined>>();
 
-function findSubnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined): { entry: SubnetSpec; index: number } | undefined {
+function findSubnetEntry(s: ClusterSpec, name: string | undefined, prefix: string | undefined, existing?: CidrIndex<number>): { entry: SubnetSpec; index: number } | undefined {
   const subnets = Array.isArray(s.vnet.existingSubnets) ? s.vnet.existingSubnets : [];
   const canonical = (text: unknown): string | undefined => (typeof text === "string" ? canonicalCidr(text) : undefined);
   const want = canonical(prefix);
   let index = name === undefined ? -1 : subnets.findIndex((e) => e?.name === name);
-  // The same text is the same prefix: parse only the others (there may be 10^5 existing subnets).
-  if (index < 0 && want !== undefined) index = subnets.findIndex((e) => e?.cidr === prefix || (e?.cidr !== undefined && canonical(e.cidr) === want));
+  if (index < 0 && want !== undefined && existing) {
+    // The same canonical text is the same family, start and length: the first such entry among the index's hits.
+    const c = cidr(want);
+    const same = existing.overlapping(c).filter((e) => e.cidr.family === c.family && e.cidr.start === c.start && e.cidr.prefix === c.prefix);
+    index = same.reduce((first, e) => (first < 0 || e.tag < first ? e.tag : first), -1);
+  } else if (index < 0 && want !== undefined) {
+    // The same text is the same prefix: parse only the others.
+    index = subnets.findIndex((e) => e?.cidr === prefix || (e?.cidr !== undefined && canonical(e.cidr) === want));
+  }
   const entry = subnets[index];
   return entry ? { entry, index } : undefined;
 }
 
 /** CMP-14 (kubenet subnet already used) and CMP-15 (delegated) from the node subnet's recorded facts. */
-function nodeSubnetFacts(s: ClusterSpec): Finding[] {
-  const node = nodeSubnetEntry(s);
+function nodeSubnetFacts(s: ClusterSpec, existing: CidrIndex<number>): Finding[] {
+  const node = nodeSubnetEntry(s, existing);
   if (!node) return [];
   const out: Finding[] = [];
   const field = `vnet.existingSubnets[${node.index}]`;

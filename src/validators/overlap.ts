@@ -63,7 +63,7 @@ function distinctSubnets(ctx: RuleContext): Subnets {
     ing?.internalLoadBalancer?.subnetCidr ? (ing.internalLoadBalancer.subnetName ?? NAMES.ilbSubnet) : undefined,
     ing?.applicationGateway?.enabled === true && ing.applicationGateway.subnetCidr ? NAMES.appgwSubnet : undefined,
   ];
-  const same = new Set([nodeSubnetEntry(ctx.spec)?.index, podSubnetEntry(ctx.spec)?.index].filter((i) => i !== undefined));
+  const same = new Set([nodeSubnetEntry(ctx.spec, ctx.existing)?.index, podSubnetEntry(ctx.spec, ctx.existing)?.index].filter((i) => i !== undefined));
   // The pools' own subnets, as --live lists them among the existing ones on a re-run.
   const own = new Map([...poolSubnets(ctx.spec, "node"), ...poolSubnets(ctx.spec, "pod")].map((p) => [p.name, p.cidr]));
   // The existing entries to leave out, by position: one pass over the names.
