@@ -51,6 +51,29 @@ describe("spec file: parsing", () => {
   it("treats an empty value as not set", async () => {
     assert.deepEqual(await read("podCidr:\nvnet:\n  subnetCidr:\n"), { vnet: {} });
   });
+  it("JSON: a null is not set at any depth, as in YAML (one walk with the depth check)", async () => {
+    const json = '{"podCidr": null, "vnet": {"subnetCidr": null, "addressSpaces": ["10.0.0.0/8"], "existingSubnets": [{"name": "a", "cidr": "10.0.0.0/24", "usedBy": null}]}}';
+    const want = { vnet: { addressSpaces: ["10.0.0.0/8"], existingSubnets: [{ name: "a", cidr: "10.0.0.0/24" }] } };
+    assert.deepEqual(await read(json, "spec.json"), want);
+    assert.deepEqual(await read("podCidr:\nvnet:\n  subnetCidr:\n  addressSpaces: [10.0.0.0/8]\n  existingSubnets: [{name: a, cidr: 10.0.0.0/24, usedBy: }]\n"), want);
+  });
+  it("JSON and YAML refuse the same nesting depth", async () => {
+    const outcome = async (content: string, name: string): Promise<string> => {
+      try {
+        await read(content, name);
+        return "read";
+      } catch (e) {
+        return /nests deeper than/.test((e as Error).message) ? "too deep" : "other error";
+      }
+    };
+    for (const depth of [31, 32, 33, 40]) {
+      const inner = (open: string, close: string, leaf: string): string => `${open.repeat(depth)}${leaf}${close.repeat(depth)}`;
+      const json = await outcome(`{"tags": ${inner('{"a": ', "}", "1")}}`, "spec.json");
+      const yaml = await outcome(`tags: ${inner("{a: ", "}", "1")}\n`, "spec.yaml");
+      assert.equal(json, yaml, `depth ${depth}`);
+      assert.equal(json, depth >= 32 ? "too deep" : "other error", `depth ${depth}`);
+    }
+  });
   for (const [what, content, pattern] of [
     ["a missing file", undefined, /cannot read spec file .*ENOENT/],
     ["invalid YAML", "a: [\n", /is not valid YAML or JSON/],
