@@ -101,12 +101,28 @@ describe("V8 code caches of the Azure SDK bundles", () => {
     assert.ok(existsSync(other), "another bundle's cache was removed");
   });
 
+  it("a run that reads Azure keeps a cache of the CLI bundle apart from the offline runs' (neither decides what the other finds compiled)", async () => {
+    const xdg = join(dir, "xdg");
+    const validate = join(ROOT, "dist", "validate.cjs");
+    assert.equal((await live(xdg)).code, 0);
+    assert.ok(existsSync(join(xdg, "aks-net", cacheName(validate, "azure"))), "validate --live's cache");
+    assert.ok(!existsSync(join(xdg, "aks-net", cacheName(validate))));
+    const offline = await runNode(["bin/aks-net", "validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], { env: { XDG_CACHE_HOME: xdg } });
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.ok(existsSync(join(xdg, "aks-net", cacheName(validate))), "the offline runs' cache");
+    const dry = await runNode(["bin/aks-net", ...createArgs("tagged", ["--dry-run", "--offline"])], { env: { XDG_CACHE_HOME: xdg } });
+    assert.equal(dry.code, 0, dry.stderr);
+    const create = join(ROOT, "dist", "create.cjs");
+    assert.ok(existsSync(join(xdg, "aks-net", cacheName(create))));
+    assert.ok(!existsSync(join(xdg, "aks-net", cacheName(create, "azure"))), "a dry run --offline made the cache of the runs that read Azure");
+  });
+
   it("a create that writes caches the clients' bundle too; its no-op re-run keeps both caches as they are", async () => {
     const xdg = join(dir, "xdg");
     const env = { ...cliEnv({ fake: arm.fake }), ...FAST, XDG_CACHE_HOME: xdg };
     const first = await runNode(["bin/aks-net", ...createArgs("cached")], { env });
     assert.equal(first.code, 0, first.stderr);
-    const caches = [cacheOf(xdg, SDK), cacheOf(xdg, ARM)];
+    const caches = [cacheOf(xdg, SDK), cacheOf(xdg, ARM), join(xdg, "aks-net", cacheName(join(ROOT, "dist", "create.cjs"), "azure"))];
     for (const f of caches) assert.ok(existsSync(f), `${f} missing`);
     assert.ok(readFileSync(caches[1] as string).length > eagerBytes(ARM));
     const mtimes = caches.map((f) => statSync(f).mtimeMs);
