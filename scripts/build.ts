@@ -85,6 +85,27 @@ const lazyBuiltins: Plugin = {
   },
 };
 
+/**
+ * ES-module packages of the SDK bundle that only some sign-ins use: MSAL (the two @azure/msal-* packages, about half of
+ * the bundle) serves the managed identity, service principal and browser credentials, but not the Azure CLI's (a
+ * DefaultAzureCredential narrowed by AZURE_TOKEN_CREDENTIALS=AzureCliCredential never calls it). The bundle still
+ * contains the package, evaluated on first use of one of its exports (each a getter, named here at build time).
+ */
+const LAZY_ESM = ["@azure/msal-node"];
+const lazyEsm: Plugin = {
+  name: "lazy-esm",
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${LAZY_ESM.join("|")})$`) }, (args) => ({ path: args.path, namespace: "lazy-esm" }));
+    b.onLoad({ filter: /.*/, namespace: "lazy-esm" }, async (args) => {
+      // The package's ES module entry by its path: its `exports` would give a require() the CommonJS build instead.
+      const entry = resolve("node_modules", args.path, (JSON.parse(readFileSync(resolve("node_modules", args.path, "package.json"), "utf8")) as { module: string }).module);
+      const names = Object.keys((await import(entry)) as object);
+      const getters = names.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => load()[${JSON.stringify(n)}] });`).join("\n");
+      return { contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(entry)}));\n${getters}\n`, loader: "js", resolveDir: process.cwd() };
+    });
+  },
+};
+
 /** The SDK bundle a package goes to: the arm-* clients apart from the credential and pipeline. */
 const bundleOf = (pkg: string): string => (pkg.startsWith("@azure/arm-") ? "./azure-arm.cjs" : "./azure-sdk.cjs");
 
@@ -166,6 +187,6 @@ for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
     ...WRAPPER,
     stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
-    plugins: [startupTrims, lazyPackages, lazyBuiltins],
+    plugins: [startupTrims, lazyPackages, lazyBuiltins, lazyEsm],
   });
 }

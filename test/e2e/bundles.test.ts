@@ -134,6 +134,58 @@ describe("the SDK bundle loads node:zlib and node:util members on use (scripts/b
   });
 });
 
+describe("the SDK bundle evaluates MSAL on first use (scripts/build.ts LAZY_ESM)", () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-msal-"))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  /**
+   * Runs `script` (an ES module; `sdk` is the bundle as bin/code-cache.cjs loads it) with V8's coverage on; returns its
+   * stdout and how often MSAL's module body ran (its esbuild initialiser is named after the file; 0 when never compiled).
+   */
+  const withCoverage = async (name: string, script: string, env: Record<string, string | undefined>): Promise<{ stdout: string; msalRuns: number }> => {
+    const cov = join(dir, name);
+    const r = await runNode(["--input-type=module", "-e", `const sdk = (await import("node:module")).createRequire(import.meta.url)("./bin/code-cache.cjs").run(process.cwd() + "/dist/azure-sdk.cjs");\n${script}`], {
+      env: { ...env, NODE_V8_COVERAGE: cov, XDG_CACHE_HOME: join(dir, "xdg") },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    let msalRuns = 0;
+    for (const f of readdirSync(cov)) {
+      const { result } = JSON.parse(readFileSync(join(cov, f), "utf8")) as { result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[] };
+      for (const s of result.filter((x) => x.url.endsWith("/dist/azure-sdk.cjs"))) {
+        for (const fn of s.functions) if (fn.functionName === "node_modules/@azure/msal-node/dist/index.mjs") msalRuns += fn.ranges[0]?.count ?? 0;
+      }
+    }
+    return { stdout: r.stdout, msalRuns };
+  };
+
+  it("DefaultAzureCredential narrowed to the Azure CLI (AZURE_TOKEN_CREDENTIALS) never evaluates it", async () => {
+    const r = await withCoverage("cli", `new sdk.DefaultAzureCredential(); console.log("made");`, { AZURE_TOKEN_CREDENTIALS: "AzureCliCredential" });
+    assert.equal(r.stdout.trim(), "made");
+    assert.ok(readFileSync(join(ROOT, "dist", "azure-sdk.cjs"), "utf8").includes(`"node_modules/@azure/msal-node/dist/index.mjs"()`), "MSAL is not behind its initialiser");
+    assert.equal(r.msalRuns, 0);
+  });
+
+  it("the default chain's managed identity gets its token through it (App Service endpoint), evaluated once", async () => {
+    const script = `
+      const { createServer } = await import("node:http");
+      const seen = [];
+      const server = createServer((req, res) => {
+        seen.push(req.headers["x-identity-header"] + " " + new URL(req.url, "http://x").searchParams.get("resource"));
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ access_token: "token-from-the-identity-endpoint", expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource: "https://management.azure.com/", token_type: "Bearer" }));
+      });
+      await new Promise((r) => server.listen(0, "127.0.0.1", r));
+      process.env.IDENTITY_ENDPOINT = "http://127.0.0.1:" + server.address().port + "/msi/token";
+      process.env.IDENTITY_HEADER = "header-value";
+      const t = await new sdk.DefaultAzureCredential().getToken("https://management.azure.com/.default");
+      server.close();
+      console.log(JSON.stringify({ token: t.token, seen }));`;
+    const r = await withCoverage("mi", script, { AZURE_TOKEN_CREDENTIALS: undefined, AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined, MSI_ENDPOINT: undefined });
+    assert.deepEqual(JSON.parse(r.stdout), { token: "token-from-the-identity-endpoint", seen: ["header-value https://management.azure.com"] });
+    assert.equal(r.msalRuns, 1);
+  });
+});
+
 describe("start-up loads no builtin it does not use", () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-builtins-"))));
