@@ -406,7 +406,9 @@ class V4Builder {
       const pos = this.words[2 * i + (1 - HIGH)] as number;
       const len = this.lenAt[pos] as number;
       const end = start + (BLOCK[len] as number) - 1;
-      [out.start[i], out.pos[i], out.len[i]] = [start, pos, len];
+      out.start[i] = start;
+      out.pos[i] = pos;
+      out.len[i] = len;
       out.maxEnd[i] = running = end > running ? end : running;
     }
     return out;
