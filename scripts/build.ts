@@ -27,18 +27,29 @@ import type { Plugin } from "esbuild";
  *   passes chalk an explicit level (io.ts decides colour from NO_COLOR, FORCE_COLOR and the TTY), so its import
  *   becomes the answer "no colour detected" (even chalk's browser variant reads globalThis.navigator, which Node
  *   builds on first use);
- * - commander's node:child_process import becomes a lazy proxy (see shims/lazy-child-process.cjs);
+ * - commander's builtins (COMMANDER_BUILTINS): its default imports of CommonJS builtins went through esbuild's interop,
+ *   which copies every member of node:fs and of process into a new object at load; node:child_process (with net,
+ *   dgram and the streams), used only to run executable subcommands, which aks-net never has, loads on first use;
  * - node:util is imported through shims/util.cjs (see there).
  */
+/** What commander's imports of builtins resolve to: ES modules, so that its imports bind without copying. */
+const COMMANDER_BUILTINS: Record<string, string> = {
+  "node:path": 'export default require("node:path");',
+  "node:fs": 'export default require("node:fs");',
+  "node:process": "export default process;",
+  "node:util": 'export const { stripVTControlCharacters } = require("node:util");',
+  "node:child_process": 'let real;\nexport default new Proxy({}, { get: (_target, key) => (real ??= require("node:child_process"))[key] });',
+};
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
     b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: "#supports-color", namespace: "no-colour-detected" }));
     b.onLoad({ filter: /.*/, namespace: "no-colour-detected" }, () => ({ contents: "export default { stdout: false, stderr: false };", loader: "js" }));
-    b.onResolve({ filter: /^(node:)?util$/ }, (args) => (args.importer.endsWith("/scripts/shims/util.cjs") ? undefined : { path: resolve("scripts/shims/util.cjs") }));
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes("/node_modules/commander/") ? { path: resolve("scripts/shims/lazy-child-process.cjs") } : undefined,
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.importer.includes("/node_modules/commander/") && args.path in COMMANDER_BUILTINS ? { path: args.path, namespace: "commander-builtin" } : undefined,
     );
+    b.onLoad({ filter: /.*/, namespace: "commander-builtin" }, (args) => ({ contents: COMMANDER_BUILTINS[args.path] as string, loader: "js" }));
+    b.onResolve({ filter: /^(node:)?util$/ }, (args) => (args.importer.endsWith("/scripts/shims/util.cjs") ? undefined : { path: resolve("scripts/shims/util.cjs") }));
   },
 };
 

@@ -5,7 +5,7 @@ import { fstatSync, statSync, writeSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
 import { emptyResult, exitCodeOf, isCreateJson, renderResult } from "./io/create-result.ts";
-import { colorEnabled, isInteractive, makeStyle } from "./io/io.ts";
+import { PLAIN, colorEnabled, isInteractive } from "./io/io.ts";
 import type { Io, Out } from "./io/io.ts";
 import { CommanderError, createProgram, fromCommanderError, onlyCommand } from "./program.ts";
 
@@ -68,8 +68,22 @@ function fileOut(fd: number): Out | undefined {
   };
 }
 
+/**
+ * Whether descriptor `fd` is a terminal. fstat says no for a pipe or a file (CI logs) without building the stream (for
+ * a pipe: node:net and the stream modules); only a character device is asked through its stream.
+ */
+function isTerminal(fd: number, stream: () => Out): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // no such descriptor
+  }
+  return stream().isTTY === true;
+}
+
 const colorFlag = process.argv.includes("--no-color") ? false : undefined;
-let style: Io["style"] | undefined;
+// Decided in main() before the command runs; chalk is loaded only when colour is on.
+let style: Io["style"] = PLAIN;
 let stdout: Out | undefined;
 const io: Io = {
   get stdout() {
@@ -83,9 +97,8 @@ const io: Io = {
   },
   env: process.env,
   cwd: process.cwd(),
-  // NO_COLOR, FORCE_COLOR or --no-color decide without looking at stderr.
   get style() {
-    return (style ??= makeStyle(colorEnabled({ write: () => undefined, get isTTY() { return io.stderr.isTTY; } }, process.env, colorFlag)));
+    return style;
   },
   get interactive() {
     return isInteractive({ get isTTY() { return process.stdin.isTTY; } }, io.stdout, process.env);
@@ -100,6 +113,10 @@ async function main(): Promise<void> {
   let exitCode: number = EXIT.ok;
   const argv = process.argv.filter((a) => a !== "--no-color");
   try {
+    // NO_COLOR, FORCE_COLOR or --no-color decide without looking at stderr.
+    if (colorEnabled({ write: () => undefined, get isTTY() { return isTerminal(2, () => io.stderr); } }, process.env, colorFlag)) {
+      style = (await import("./io/colour.ts")).makeStyle(true);
+    }
     await createProgram(io, (code) => (exitCode = code), version, onlyCommand(argv), argv).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);

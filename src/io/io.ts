@@ -2,8 +2,6 @@
  * The terminal edge, passed to commands instead of touching `process`: streams, environment, colour, interactivity,
  * and the abort signal that Ctrl-C raises.
  */
-import { Chalk } from "chalk";
-import type { ChalkInstance } from "chalk";
 
 export interface Out {
   write(text: string): unknown;
@@ -34,13 +32,25 @@ export function colorEnabled(stream: Out, env: Record<string, string | undefined
   return stream.isTTY === true;
 }
 
-/** The styles aks-net's human output uses (chalk, the project's chosen colour library). */
-export type Style = Pick<ChalkInstance, "level" | "red" | "green" | "yellow" | "cyan" | "gray" | "bold" | "dim">;
-
-/** The styles, plain when colour is off. */
-export function makeStyle(enabled: boolean): Style {
-  return new Chalk({ level: enabled ? 1 : 0 });
+/** The styles aks-net's human output uses: chalk's (io/colour.ts) when colour is on, PLAIN when it is off. */
+export interface Style {
+  /** 0 when plain, as chalk counts colour levels. */
+  readonly level: number;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  cyan(text: string): string;
+  gray(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
 }
+
+const same = (text: string): string => text;
+/**
+ * No styling: the text as it is, what chalk returns at level 0. Chalk is loaded only where colour is on (main.ts):
+ * a run without colour (CI logs, NO_COLOR) spares its set-up.
+ */
+export const PLAIN: Style = { level: 0, red: same, green: same, yellow: same, cyan: same, gray: same, bold: same, dim: same };
 
 /** True when prompting is allowed at all. stdin is looked at last: making process.stdin loads file or socket streams. */
 export function isInteractive(stdin: { isTTY?: boolean }, stdout: Out, env: Record<string, string | undefined>): boolean {
@@ -50,5 +60,5 @@ export function isInteractive(stdin: { isTTY?: boolean }, stdout: Out, env: Reco
 
 /** Styling for data written to stdout: colour follows stdout's terminal (io.style follows stderr); --no-color still wins. */
 export function stdoutStyle(io: Pick<Io, "style" | "stdout" | "env">): Style {
-  return io.style.level === 0 ? io.style : makeStyle(colorEnabled(io.stdout, io.env));
+  return io.style.level === 0 || colorEnabled(io.stdout, io.env) ? io.style : PLAIN;
 }

@@ -5,10 +5,8 @@
 import { TYPES, nameOf } from "../core/arm-bodies.ts";
 import { planToJson } from "../core/plan.ts";
 import type { Action, Operation, Plan } from "../core/plan.ts";
-import { makeStyle } from "./io.ts";
+import { PLAIN } from "./io.ts";
 import type { Style } from "./io.ts";
-
-const PLAIN = makeStyle(false);
 
 /** What a step is called in a plan: its resource name, or its label when the name is a GUID (role assignments). */
 export function displayName(op: Pick<Operation, "type" | "resourceId" | "label">): string {

@@ -190,7 +190,8 @@ describe("start-up loads no builtin it does not use", () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-builtins-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  it("validate and create --dry-run --offline, stdout into a file, stderr a pipe, NO_COLOR: no tty, net, streams, crypto or fs/promises", async () => {
+  // Without NO_COLOR, whether stderr is a terminal decides the colour: a pipe says no without building the stream.
+  for (const colour of [{ NO_COLOR: "1" }, { NO_COLOR: undefined, FORCE_COLOR: undefined }]) it(`validate and create --dry-run --offline, stdout into a file, stderr a pipe, ${colour.NO_COLOR ? "NO_COLOR" : "colour not set"}: no tty, net, streams, crypto or fs/promises; no colour`, async () => {
     const preload = join(dir, "builtins.cjs");
     // Node's own list of the builtins this process loaded, written at exit without making a stream.
     writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join("\\n")));\n`);
@@ -199,13 +200,15 @@ describe("start-up loads no builtin it does not use", () => {
       const out = join(dir, `${args[0]}.txt`);
       const fd = openSync(join(dir, "stdout.txt"), "w");
       const code = await new Promise<number | null>((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", preload, "bin/aks-net", ...args], { cwd: ROOT, stdio: ["ignore", fd, "pipe"], env: { ...process.env, NO_COLOR: "1", CI: "true", BUILTINS_OUT: out } });
+        const child = spawn(process.execPath, ["-r", preload, "bin/aks-net", ...args], { cwd: ROOT, stdio: ["ignore", fd, "pipe"], env: { ...process.env, ...colour, CI: "true", BUILTINS_OUT: out } });
         child.on("error", reject);
         child.on("close", resolve);
       });
       closeSync(fd);
       assert.equal(code, 0);
-      assert.ok(readFileSync(join(dir, "stdout.txt"), "utf8").length > 0);
+      const stdout = readFileSync(join(dir, "stdout.txt"), "utf8");
+      assert.ok(stdout.length > 0);
+      assert.ok(!stdout.includes("\x1b["), "no colour codes");
       const loaded = readFileSync(out, "utf8").split("\n");
       assert.deepEqual(heavy.filter((m) => loaded.includes(m)), [], args[0]);
     }

@@ -7,7 +7,7 @@ import { RestError } from "@azure/core-rest-pipeline";
 import type { StepResult } from "../../src/core/apply.ts";
 import { AuthError, AzureError, CancelledError } from "../../src/core/errors.ts";
 import type { Operation } from "../../src/core/plan.ts";
-import { makeStyle } from "../../src/io/io.ts";
+import { makeStyle } from "../../src/io/colour.ts";
 import type { Io } from "../../src/io/io.ts";
 import { createProgress } from "../../src/io/progress.ts";
 import { explainAzureError } from "../../src/providers/explain.ts";

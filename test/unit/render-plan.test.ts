@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Operation, Plan } from "../../src/core/plan.ts";
-import { makeStyle } from "../../src/io/io.ts";
+import { makeStyle } from "../../src/io/colour.ts";
 import { renderPlan, renderPlanJson, summary } from "../../src/io/render-plan.ts";
 
 const RG = "/subscriptions/s/resourceGroups/rg1";

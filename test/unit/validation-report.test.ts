@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { computeCapacity } from "../../src/core/capacity.ts";
 import { resolveSpec } from "../../src/core/resolve.ts";
-import { makeStyle } from "../../src/io/io.ts";
+import { makeStyle } from "../../src/io/colour.ts";
 import { buildReport, renderFindings, renderReport } from "../../src/io/validation-report.ts";
 import { finding } from "../../src/validators/finding.ts";
 

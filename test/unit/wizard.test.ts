@@ -12,7 +12,7 @@ import { addSpecOptions, fromFlags } from "../../src/commands/options.ts";
 import { complete, completeInput, equivalentCommand, specYaml } from "../../src/commands/input/interactive.ts";
 import { readSpecFile } from "../../src/commands/input/file.ts";
 import { chosenInput, runWizard } from "../../src/commands/input/wizard.ts";
-import { makeStyle } from "../../src/io/io.ts";
+import { makeStyle } from "../../src/io/colour.ts";
 import type { Io } from "../../src/io/io.ts";
 import { terminalAsker } from "../../src/io/prompts.ts";
 import { TEMPLATES } from "../../src/templates/index.ts";
