@@ -12,6 +12,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { RestError, bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { HttpClient, Pipeline, PipelinePolicy } from "@azure/core-rest-pipeline";
+import { hashWithNodeCrypto } from "../core/crypto.ts";
 import { AzureError, UsageError } from "../core/errors.ts";
 import type { ArmClients, ClientOptions } from "./arm-clients.ts";
 import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
@@ -95,6 +96,8 @@ const REQUEST_TIMEOUT_MS = 100_000;
 /** Builds the context; throws UsageError for no subscription, a bad cloud or an endpoint whose audience is unknown. */
 export async function createAzureContext(opts: AzureContextOptions): Promise<AzureContext> {
   namedCloud(opts); // a bad cloud name is the first thing to fix
+  // The SDK has loaded node:crypto: names and ownership proofs hash through it from here on.
+  hashWithNodeCrypto();
   const subscriptionId = resolveSubscription(opts.subscription, opts.env);
   const counter: RequestCounter = { total: 0, writes: 0, byMethod: {} };
   const countPolicy: PipelinePolicy = {

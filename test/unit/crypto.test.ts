@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { sha256Hex } from "../../src/core/crypto.ts";
+import { hashWithNodeCrypto, sha256Hex } from "../../src/core/crypto.ts";
 
 const reference = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-describe("sha256Hex (@noble/hashes SHA-256, no node:crypto)", () => {
+// The same digests from both ways sha256Hex hashes: @noble/hashes (offline runs, no node:crypto) and node:crypto (once
+// a run that talks to Azure, which loads it anyway, switches to it).
+for (const viaNode of [false, true]) describe(`sha256Hex (${viaNode ? "node:crypto, after hashWithNodeCrypto()" : "@noble/hashes SHA-256, no node:crypto"})`, () => {
+  before(() => hashWithNodeCrypto(viaNode));
+  after(() => hashWithNodeCrypto(false));
   it("FIPS 180-4 test vectors", () => {
     assert.equal(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert.equal(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
