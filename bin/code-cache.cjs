@@ -14,7 +14,6 @@
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
-const { createRequire } = require("node:module");
 const { channel } = require("node:diagnostics_channel");
 
 const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || require("node:os").homedir(), ".cache"), "aks-net");
@@ -54,11 +53,16 @@ function run(file, { source, tag = "" } = {}) {
   return mod.exports;
 }
 
-/** require for a bundle: its sibling bundles (`./name.cjs`) through run(), once each; anything else as Node does. */
+/**
+ * require for a bundle: its sibling bundles (`./name.cjs`) through run(), once each; builtins (all that a light
+ * command requires) as they are; anything else as Node resolves it from the bundle (node:module loaded only then).
+ */
 function requireFor(file) {
-  const req = createRequire(file);
+  let req;
   return (id) => {
-    if (!/^\.\/[\w.-]+\.cjs$/.test(id)) return req(id);
+    const builtin = process.getBuiltinModule(id);
+    if (builtin !== undefined) return builtin;
+    if (!/^\.\/[\w.-]+\.cjs$/.test(id)) return (req ??= require("node:module").createRequire(file))(id);
     const sibling = path.join(path.dirname(file), id);
     if (!loaded.has(sibling)) loaded.set(sibling, run(sibling));
     return loaded.get(sibling);
