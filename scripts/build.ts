@@ -30,7 +30,10 @@ import type { Plugin } from "esbuild";
  * - commander's builtins (COMMANDER_BUILTINS): its default imports of CommonJS builtins went through esbuild's interop,
  *   which copies every member of node:fs and of process into a new object at load; node:child_process (with net,
  *   dgram and the streams), used only to run executable subcommands, which aks-net never has, loads on first use;
- * - node:util is imported through shims/util.cjs (see there).
+ * - node:util is imported through shims/util.cjs (see there);
+ * - commander's Option tests every flag against /\p{ID_Continue}\.\.\.[>\]]$/u (is it variadic?): creating that
+ *   expression has ICU build the ID_Continue set (~0.5 ms of every start-up). It now runs only for flags that end in
+ *   "...>" or "...]", the only ones it can match (VARIADIC_TEST; the build fails if commander's line changes).
  */
 /** What commander's imports of builtins resolve to: ES modules, so that its imports bind without copying. */
 const COMMANDER_BUILTINS: Record<string, string> = {
@@ -40,9 +43,19 @@ const COMMANDER_BUILTINS: Record<string, string> = {
   "node:util": 'export const { stripVTControlCharacters } = require("node:util");',
   "node:child_process": 'let real;\nexport default new Proxy({}, { get: (_target, key) => (real ??= require("node:child_process"))[key] });',
 };
+const VARIADIC_TEST = {
+  file: /\/node_modules\/commander\/lib\/option\.js$/,
+  from: "this.variadic = /\\p{ID_Continue}\\.\\.\\.[>\\]]$/u.test(flags);",
+  to: 'this.variadic = (flags.endsWith("...>") || flags.endsWith("...]")) && /\\p{ID_Continue}\\.\\.\\.[>\\]]$/u.test(flags);',
+};
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
+    b.onLoad({ filter: VARIADIC_TEST.file }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!text.includes(VARIADIC_TEST.from)) throw new Error(`${args.path}: the variadic test changed; review VARIADIC_TEST in scripts/build.ts`);
+      return { contents: text.replace(VARIADIC_TEST.from, VARIADIC_TEST.to), loader: "js" };
+    });
     b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: "#supports-color", namespace: "no-colour-detected" }));
     b.onLoad({ filter: /.*/, namespace: "no-colour-detected" }, () => ({ contents: "export default { stdout: false, stderr: false };", loader: "js" }));
     b.onResolve({ filter: /^node:/ }, (args) =>
