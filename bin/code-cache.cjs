@@ -16,7 +16,17 @@ const path = require("node:path");
 const vm = require("node:vm");
 const { channel } = require("node:diagnostics_channel");
 
-const cacheDir = path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || require("node:os").homedir(), ".cache"), "aks-net");
+/** $XDG_CACHE_HOME/aks-net (an absolute one: the XDG spec says to ignore a relative one), else ~/.cache/aks-net; none without a home. */
+const cacheDir = (() => {
+  const xdg = process.env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, "aks-net");
+  try {
+    const home = process.env.HOME || require("node:os").homedir();
+    return path.isAbsolute(home) ? path.join(home, ".cache", "aks-net") : undefined;
+  } catch {
+    return undefined; // no home directory at all (os.homedir throws): no caches
+  }
+})();
 const loads = channel("aks-net:bundle");
 /** Bundles loaded by require (from another bundle), by path: each is evaluated once, as require would. */
 const loaded = new Map();
@@ -32,8 +42,8 @@ function run(file, { source, tag = "" } = {}) {
   let cacheFile;
   let cachedData;
   try {
-    cacheFile = path.join(cacheDir, cacheName(file, tag));
-    cachedData = fs.readFileSync(cacheFile);
+    cacheFile = cacheDir && path.join(cacheDir, cacheName(file, tag));
+    cachedData = cacheFile && fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }

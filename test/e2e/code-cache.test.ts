@@ -86,6 +86,24 @@ describe("V8 code caches of the Azure SDK bundles", () => {
     assert.equal(readFileSync(blocker, "utf8"), "a file where the cache directory would go");
   });
 
+  it("a relative XDG_CACHE_HOME is ignored (the XDG spec's rule): the caches go to ~/.cache/aks-net, none under the working directory", async () => {
+    const home = join(dir, "home");
+    const cwd = join(dir, "cwd");
+    mkdirSync(cwd);
+    const r = await runNode([join(ROOT, "bin", "aks-net"), "validate", "-f", join(ROOT, "examples/overlay-cilium.yaml"), "-o", "json"], { cwd, env: { HOME: home, XDG_CACHE_HOME: "relative-cache" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(cwd), []);
+    assert.ok(readdirSync(join(home, ".cache", "aks-net")).some((f) => f.endsWith(".v8cache")));
+  });
+
+  it("an empty HOME and no XDG_CACHE_HOME: the run is the same", async () => {
+    const ok = await runNode(["bin/aks-net", "validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], { env: { XDG_CACHE_HOME: join(dir, "xdg") } });
+    const r = await runNode(["bin/aks-net", "validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], { env: { HOME: "", XDG_CACHE_HOME: undefined } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, ok.stdout);
+    assert.equal(r.stderr, "");
+  });
+
   it("a new cache removes the caches of earlier builds of the same bundle, and no other", async () => {
     const xdg = join(dir, "xdg");
     const name = cacheName(SDK);
