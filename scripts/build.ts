@@ -40,7 +40,8 @@ const COMMANDER_BUILTINS: Record<string, string> = {
   "node:path": 'export default require("node:path");',
   "node:fs": 'export default require("node:fs");',
   "node:process": "export default process;",
-  "node:util": 'export const { stripVTControlCharacters } = require("node:util");',
+  // Not require("node:util"): that would resolve to shims/util.cjs, which defines a getter for each of its members.
+  "node:util": 'export const { stripVTControlCharacters } = process.getBuiltinModule("node:util");',
   "node:child_process": 'let real;\nexport default new Proxy({}, { get: (_target, key) => (real ??= require("node:child_process"))[key] });',
 };
 const VARIADIC_TEST = {
