@@ -90,9 +90,14 @@ function writeCaches() {
       fs.writeFileSync(tmp, script.createCachedData());
       // Atomic: a run starting meanwhile reads the old cache or the new one, never half of one.
       fs.renameSync(tmp, cacheFile);
-      // The caches of earlier builds of this bundle will never be read again.
+      // The caches of earlier builds of this bundle will never be read again, nor will the half-written file of a run
+      // of it that was killed while writing (named by its process id, which no longer runs).
       const mine = path.basename(cacheFile);
-      for (const f of fs.readdirSync(cacheDir)) if (f !== mine && f.startsWith(mine.slice(0, 9)) && f.endsWith(".v8cache")) fs.rmSync(path.join(cacheDir, f), { force: true });
+      for (const f of fs.readdirSync(cacheDir)) {
+        if (f === mine || !f.startsWith(mine.slice(0, 9))) continue;
+        const writer = /\.v8cache\.(\d+)$/.exec(f);
+        if (f.endsWith(".v8cache") || (writer && !running(Number(writer[1])))) fs.rmSync(path.join(cacheDir, f), { force: true });
+      }
     } catch {
       // A read-only or missing home (or a full disk) simply runs without the cache.
       try {
@@ -101,6 +106,16 @@ function writeCaches() {
         // Nothing was written.
       }
     }
+  }
+}
+
+/** Whether process `pid` exists (signal 0 only asks; EPERM: it exists, as another user's). */
+function running(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
   }
 }
 

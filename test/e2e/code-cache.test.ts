@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -117,6 +118,26 @@ describe("V8 code caches of the Azure SDK bundles", () => {
     assert.ok(existsSync(cacheOf(xdg, SDK)));
     assert.ok(!existsSync(stale), "the stale cache of dist/azure-sdk.cjs is still there");
     assert.ok(existsSync(other), "another bundle's cache was removed");
+  });
+
+  it("a cache write cut short by a killed run (its .<pid> file) is removed by the next write; one still being written is not", async () => {
+    const xdg = join(dir, "xdg");
+    const name = cacheName(SDK);
+    mkdirSync(join(xdg, "aks-net"), { recursive: true });
+    // A process id that no longer runs: a child that has exited.
+    const gone = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ["-e", "0"]);
+      child.on("exit", () => resolve(child.pid as number));
+    });
+    const killed = join(xdg, "aks-net", `${name}.${gone}`);
+    const writing = join(xdg, "aks-net", `${name}.${process.pid}`); // this test's process: alive
+    writeFileSync(killed, "half a cache");
+    writeFileSync(writing, "half a cache");
+    const r = await live(xdg);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(cacheOf(xdg, SDK)));
+    assert.ok(!existsSync(killed), "the killed run's half-written cache is still there");
+    assert.ok(existsSync(writing), "a cache another running process is writing was removed");
   });
 
   it("a run that reads Azure keeps a cache of the CLI bundle apart from the offline runs' (neither decides what the other finds compiled)", async () => {
