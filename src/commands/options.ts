@@ -28,6 +28,9 @@ interface SpecFlag {
   put: (input: SpecInput, value: never) => void;
   /** Reads the value back out of a spec, for `toFlags`. */
   get: (input: SpecInput) => unknown;
+  /** The long flag (`--pod-cidr`) and the short one (`-n`), if any. */
+  long: string;
+  short?: string;
   /** The option's attribute name in commander's opts(). */
   key: string;
   /** Only for `create` (targets in Azure). */
@@ -55,9 +58,10 @@ function flag(
   get: (input: SpecInput) => unknown,
   createOnly = false,
 ): SpecFlag {
-  const long = /--([a-z0-9-]+)/.exec(flags)?.[1] ?? "";
-  const key = long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return { flags, kind, help, put, get, key, createOnly };
+  const long = /--[a-z0-9-]+/.exec(flags)?.[0] ?? "";
+  const short = /^(-[a-zA-Z]),/.exec(flags)?.[1];
+  const key = long.slice(2).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return { flags, kind, help, put, get, long, ...(short ? { short } : {}), key, createOnly };
 }
 
 /** The table. Order is the order of `--help` and of the equivalent command line. */
@@ -167,7 +171,7 @@ export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }, arg
   const registered = new Set(cmd.options.map((o) => o.long));
   if (!registered.has("--file")) cmd.option("-f, --file <path>", "spec file, YAML or JSON (- reads stdin)");
   if (!registered.has("--template")) cmd.option("--template <name>", "start from a named preset (see `aks-net templates`)");
-  const table = SPEC_FLAGS.filter((f) => !(f.createOnly && !opts.withTargets) && !registered.has(longOf(f)));
+  const table = SPEC_FLAGS.filter((f) => !(f.createOnly && !opts.withTargets) && !registered.has(f.long));
   const wanted = args === undefined ? undefined : namedFlags(args, cmd, table);
   for (const f of table) {
     if (wanted !== undefined && !wanted.has(f)) continue;
@@ -179,16 +183,13 @@ export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }, arg
   return cmd;
 }
 
-const longOf = (f: SpecFlag): string => /--[a-z0-9-]+/.exec(f.flags)?.[0] as string;
-const shortOf = (f: SpecFlag): string | undefined => /^(-[a-zA-Z]),/.exec(f.flags)?.[1];
 
 /** The spec flags `args` name; undefined when all must be registered (see addSpecOptions). */
 function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecFlag[]): Set<SpecFlag> | undefined {
   const byName = new Map<string, SpecFlag>();
   for (const f of table) {
-    byName.set(longOf(f), f);
-    const short = shortOf(f);
-    if (short !== undefined) byName.set(short, f);
+    byName.set(f.long, f);
+    if (f.short !== undefined) byName.set(f.short, f);
   }
   const own = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((n) => n !== undefined));
   const named = new Set<SpecFlag>();
@@ -210,9 +211,8 @@ export function fromFlags(opts: SpecFlags): SpecInput {
   for (const f of SPEC_FLAGS) {
     const raw = opts[f.key];
     if (raw === undefined) continue;
-    const flagName = /--[a-z0-9-]+/.exec(f.flags)?.[0] ?? f.key;
     let value: unknown = raw;
-    if (f.kind === "int") value = parseInteger(flagName, String(raw));
+    if (f.kind === "int") value = parseInteger(f.long, String(raw));
     if (f.kind === "list") value = String(raw).split(",");
     (f.put as (i: SpecInput, v: unknown) => void)(input, value);
   }
@@ -225,12 +225,11 @@ export function toFlags(input: SpecInput): string[] {
   for (const f of SPEC_FLAGS) {
     const v = f.get(input);
     if (v === undefined || v === false || (Array.isArray(v) && v.length === 0)) continue;
-    const long = /--[a-z0-9-]+/.exec(f.flags)?.[0] as string;
-    if (f.kind === "bool") argv.push(long);
-    else if (f.kind === "repeat") for (const item of v as string[]) argv.push(long, item);
-    else if (f.kind === "pairs") argv.push(long, ...(v as string[]));
-    else if (f.kind === "list") argv.push(long, (v as string[]).join(","));
-    else argv.push(long, String(v));
+    if (f.kind === "bool") argv.push(f.long);
+    else if (f.kind === "repeat") for (const item of v as string[]) argv.push(f.long, item);
+    else if (f.kind === "pairs") argv.push(f.long, ...(v as string[]));
+    else if (f.kind === "list") argv.push(f.long, (v as string[]).join(","));
+    else argv.push(f.long, String(v));
   }
   return argv;
 }
