@@ -7,7 +7,7 @@ import { AksNetError, CancelledError, EXIT } from "./core/errors.ts";
 import { emptyResult, exitCodeOf, isCreateJson, renderResult } from "./io/create-result.ts";
 import { PLAIN, colorEnabled, isInteractive } from "./io/io.ts";
 import type { Io, Out } from "./io/io.ts";
-import { CommanderError, createProgram, fromCommanderError, onlyCommand } from "./program.ts";
+import { CommanderError, createProgram, fromCommanderError } from "./program.ts";
 
 const { version } = pkg;
 
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     if (colorEnabled({ write: () => undefined, get isTTY() { return isTerminal(2, () => io.stderr); } }, process.env, colorFlag)) {
       style = (await import("./io/colour.ts")).makeStyle(true);
     }
-    await createProgram(io, (code) => (exitCode = code), version, onlyCommand(argv), argv).parseAsync(argv);
+    await createProgram(io, (code) => (exitCode = code), version, argv).parseAsync(argv);
   } catch (e) {
     exitCode = report(e);
   }

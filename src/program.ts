@@ -41,10 +41,11 @@ export function onlyCommand(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Builds the commander program; `setExit` receives the command's exit code. With `only`, the program holds that
- * command alone (see onlyCommand).
+ * Builds the commander program for the command line `argv` (omitted: the whole program); `setExit` receives the
+ * command's exit code. When argv names its command first, the program holds that command alone (see onlyCommand).
  */
-export function createProgram(io: Io, setExit: (code: number) => void, version: string, only?: string, argv?: readonly string[]): Command {
+export function createProgram(io: Io, setExit: (code: number) => void, version: string, argv?: readonly string[]): Command {
+  const only = argv === undefined ? undefined : onlyCommand(argv);
   const want = (name: (typeof COMMANDS)[number]): boolean => only === undefined || only === name;
   const program = new Command("aks-net")
     .description("Plan, validate and provision AKS networking topologies")
@@ -77,7 +78,7 @@ export function createProgram(io: Io, setExit: (code: number) => void, version: 
     };
     return cmd;
   };
-  const args = only !== undefined && argv !== undefined ? argv.slice(3) : undefined;
+  const args = only !== undefined ? argv?.slice(3) : undefined;
   program.hook("preSubcommand", (_program, sub) => ensureSpecOptions(sub, sub.name() === only ? args : undefined));
 
   const run = (load: () => Promise<{ run: (opts: CommandOptions, io: Io) => Promise<number> }>) =>

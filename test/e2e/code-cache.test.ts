@@ -105,39 +105,39 @@ describe("V8 code caches of the Azure SDK bundles", () => {
     assert.equal(r.stderr, "");
   });
 
-  it("a new cache removes the caches of earlier builds of the same bundle, and no other", async () => {
+  /**
+   * A `validate --live` run with the cache directory holding `files` (name → content) beforehand: it succeeds and
+   * writes the SDK bundle's cache. Returns whether a file of that name is there after the run.
+   */
+  const liveAmong = async (files: Record<string, string>): Promise<(name: string) => boolean> => {
     const xdg = join(dir, "xdg");
-    const name = cacheName(SDK);
     mkdirSync(join(xdg, "aks-net"), { recursive: true });
-    const stale = join(xdg, "aks-net", `${name.slice(0, 9)}00000000.v8cache`);
-    const other = join(xdg, "aks-net", `${cacheName(ARM).slice(0, 9)}00000000.v8cache`);
-    writeFileSync(stale, "an earlier build's cache");
-    writeFileSync(other, "another bundle's cache");
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(xdg, "aks-net", name), text);
     const r = await live(xdg);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(cacheOf(xdg, SDK)));
-    assert.ok(!existsSync(stale), "the stale cache of dist/azure-sdk.cjs is still there");
-    assert.ok(existsSync(other), "another bundle's cache was removed");
+    return (name) => existsSync(join(xdg, "aks-net", name));
+  };
+
+  it("a new cache removes the caches of earlier builds of the same bundle, and no other", async () => {
+    const stale = `${cacheName(SDK).slice(0, 9)}00000000.v8cache`;
+    const other = `${cacheName(ARM).slice(0, 9)}00000000.v8cache`;
+    const present = await liveAmong({ [stale]: "an earlier build's cache", [other]: "another bundle's cache" });
+    assert.ok(!present(stale), "the stale cache of dist/azure-sdk.cjs is still there");
+    assert.ok(present(other), "another bundle's cache was removed");
   });
 
   it("a cache write cut short by a killed run (its .<pid> file) is removed by the next write; one still being written is not", async () => {
-    const xdg = join(dir, "xdg");
-    const name = cacheName(SDK);
-    mkdirSync(join(xdg, "aks-net"), { recursive: true });
     // A process id that no longer runs: a child that has exited.
     const gone = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, ["-e", "0"]);
       child.on("exit", () => resolve(child.pid as number));
     });
-    const killed = join(xdg, "aks-net", `${name}.${gone}`);
-    const writing = join(xdg, "aks-net", `${name}.${process.pid}`); // this test's process: alive
-    writeFileSync(killed, "half a cache");
-    writeFileSync(writing, "half a cache");
-    const r = await live(xdg);
-    assert.equal(r.code, 0, r.stderr);
-    assert.ok(existsSync(cacheOf(xdg, SDK)));
-    assert.ok(!existsSync(killed), "the killed run's half-written cache is still there");
-    assert.ok(existsSync(writing), "a cache another running process is writing was removed");
+    const killed = `${cacheName(SDK)}.${gone}`;
+    const writing = `${cacheName(SDK)}.${process.pid}`; // this test's process: alive
+    const present = await liveAmong({ [killed]: "half a cache", [writing]: "half a cache" });
+    assert.ok(!present(killed), "the killed run's half-written cache is still there");
+    assert.ok(present(writing), "a cache another running process is writing was removed");
   });
 
   it("a run that reads Azure keeps a cache of the CLI bundle apart from the offline runs' (neither decides what the other finds compiled)", async () => {
