@@ -15,6 +15,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const { channel } = require("node:diagnostics_channel");
+const { isAscii } = require("node:buffer");
 
 /** $XDG_CACHE_HOME/aks-net (an absolute one: the XDG spec says to ignore a relative one), else ~/.cache/aks-net; none without a home. */
 const cacheDir = (() => {
@@ -47,7 +48,7 @@ function run(file, { source, tag = "" } = {}) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(source ?? fs.readFileSync(file, "utf8"), {
+  const script = new vm.Script(source ?? readSource(file), {
     filename: file,
     cachedData,
     // The CLI bundle import()s the prompt and progress libraries (ES modules) on first use: resolve them as Node would.
@@ -119,6 +120,16 @@ function running(pid) {
   }
 }
 
+/**
+ * A bundle's text. esbuild writes ASCII (its default charset escapes the rest), which is read as Latin-1: V8 takes
+ * those bytes as they are, ~1 ms sooner than decoding 700 KB as UTF-8. A bundle holding other bytes (a regular
+ * expression esbuild left as written) is decoded as UTF-8.
+ */
+function readSource(file) {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
 /** The name of `file`'s cache: one per bundle (by its path) and tag, per build of it and of Node (size, mtime; version, arch). */
 function cacheName(file, tag = "") {
   const st = fs.statSync(file);
@@ -132,4 +143,4 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-module.exports = { run, cacheDir, cacheName };
+module.exports = { run, cacheDir, cacheName, readSource };

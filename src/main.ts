@@ -123,9 +123,13 @@ async function main(): Promise<void> {
   }
   if (interrupted && exitCode === EXIT.ok) exitCode = EXIT.interrupted;
   process.exitCode = exitCode;
-  // A stream reports a failed write after the command returned: exit 1 then, unless the command already failed.
   process.once("beforeExit", () => {
+    // A stream reports a failed write after the command returned: exit 1 then, unless the command already failed.
     if (outputFailed && process.exitCode === EXIT.ok) process.exitCode = EXIT.azure;
+    // The event loop is empty (beforeExit comes only then): nothing is left to run or to flush. Exiting here skips
+    // Node's teardown of the heap on the way out (~2.5 ms of a 45 ms validate); the exit listeners (the code-cache
+    // writer) still run. Not when another beforeExit listener could have scheduled more work.
+    if (process.listenerCount("beforeExit") === 0) process.exit();
   });
 }
 void main();

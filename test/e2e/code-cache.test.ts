@@ -171,3 +171,26 @@ describe("V8 code caches of the Azure SDK bundles", () => {
     assert.deepEqual(caches.map((f) => statSync(f).mtimeMs), mtimes);
   });
 });
+
+describe("bin/code-cache.cjs readSource: a bundle's text", () => {
+  const { readSource } = createRequire(import.meta.url)("../../bin/code-cache.cjs") as { readSource(file: string): string };
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-source-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is the file's UTF-8 text, whether the file is ASCII (read as Latin-1) or not", () => {
+    const texts = { ascii: 'module.exports = "\\u2018quoted\\u2019";\n', utf8: "module.exports = /[\u2018\u2019\u00e9]/u;\n", latin1Lookalike: "// caf\u00e9 \u00ff\n" };
+    for (const [name, text] of Object.entries(texts)) {
+      const file = join(dir, `${name}.cjs`);
+      writeFileSync(file, text, "utf8");
+      assert.equal(readSource(file), text, name);
+    }
+  });
+
+  it("reads every built bundle as Node's UTF-8 decoding does", () => {
+    for (const f of readdirSync(join(ROOT, "dist")).filter((n) => n.endsWith(".cjs"))) {
+      const file = join(ROOT, "dist", f);
+      assert.ok(readSource(file) === readFileSync(file, "utf8"), f);
+    }
+  });
+});
