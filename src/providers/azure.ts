@@ -119,6 +119,9 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
   }));
   const retryOptions = retryFromEnv(opts.env);
   const scopes = [scopeFor(audience)];
+  // Every caller reads ARM next: the token is asked for now (az takes tens of milliseconds), while the caller prepares
+  // its first requests. A failure is the answer of the first request that waits on it.
+  credential.getToken(scopes).catch(() => undefined);
   const common: ClientOptions = {
     endpoint,
     // Modular clients read `credentials.scopes`; the older generation (msi, authorization) `credentialScopes`, and
@@ -489,14 +492,19 @@ function sharedToken(inner: TokenCredential): TokenCredential {
       const hit = cache.get(k);
       const fresh = (t: AccessToken | null): boolean => t !== null && t.expiresOnTimestamp - Date.now() > 120_000;
       const load = (): Promise<AccessToken | null> => {
-        const p = inner.getToken(scopes, options).catch((e: unknown) => {
-          cache.delete(k);
-          throw e;
-        });
+        const p = inner.getToken(scopes, options);
         cache.set(k, p);
         return p;
       };
-      return hit ? hit.then((t) => (fresh(t) ? t : load())) : load();
+      if (!hit) return load();
+      // A failed attempt (a prefetch's too) is the answer of the calls waiting on it; the next call tries again.
+      return hit.then(
+        (t) => (fresh(t) ? t : load()),
+        (e: unknown) => {
+          if (cache.get(k) === hit) cache.delete(k);
+          throw e;
+        },
+      );
     },
   };
 }

@@ -7,11 +7,15 @@
  * - A request that never gets an answer (GET, PUT, status poll) times out, is retried like a 5xx, and the run ends.
  */
 import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
 import type { FakeArm, RequestRecord } from "../fakes/fake-arm.ts";
 import { FAST, clusterId, create, ok, props, result, rgId, useFakeArm } from "../helpers/create-cli.ts";
 import { hasStackTrace } from "../helpers/cli.ts";
-import { runCli } from "../helpers/run-cli.ts";
+import { cliEnv, fakeAzDir, runCli } from "../helpers/run-cli.ts";
+import type { AzMode } from "../helpers/run-cli.ts";
 
 const authenticated = (fake: FakeArm): RequestRecord[] => fake.requests.filter((r) => r.auth);
 /** `Microsoft.Network`, `Microsoft.Resources` (groups), ... for each authenticated request. */
@@ -209,5 +213,41 @@ describe("requests and credentials: hung connections end", function () {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /no response to GET \/metadata\/endpoints within 1 s/);
     assert.deepEqual(authenticated(arm.fake), []);
+  });
+});
+
+describe("requests and credentials: one token per run", function () {
+  this.timeout(60_000);
+  const arm = useFakeArm();
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-az-log-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The fake `az` of `mode` behind a wrapper that logs each call: the PATH that puts it first. */
+  const loggedAz = (mode: AzMode): { path: string; calls: () => string[] } => {
+    const log = join(dir, "calls.log");
+    writeFileSync(log, "");
+    writeFileSync(join(dir, "az"), `#!/bin/sh\necho "$*" >> '${log}'\nexec '${join(fakeAzDir(mode), "az")}' "$@"\n`);
+    chmodSync(join(dir, "az"), 0o755);
+    return { path: `${dir}${delimiter}${cliEnv().PATH}`, calls: () => readFileSync(log, "utf8").split("\n").filter((l) => l.includes("get-access-token")) };
+  };
+
+  it("a create and its no-op re-run each run az once (the token is asked for as the context is made, and shared)", async () => {
+    const az = loggedAz("token");
+    ok(await create(arm.fake, "tok", [], { env: { PATH: az.path } }));
+    assert.equal(az.calls().length, 1, az.calls().join("\n"));
+    const again = await create(arm.fake, "tok", [], { env: { PATH: az.path } });
+    ok(again);
+    assert.equal(az.calls().length, 2, "the re-run asked once more");
+  });
+
+  it("signed out of az: the run fails once saying to run az login, exit 5, and az ran once", async () => {
+    const az = loggedAz("not-logged-in");
+    const r = await create(arm.fake, "signedout", [], { env: { PATH: az.path } });
+    assert.equal(r.code, 5, r.stderr);
+    assert.match(r.stderr, /az login/);
+    assert.ok(!hasStackTrace(r.stderr), r.stderr);
+    assert.equal(az.calls().length, 1, az.calls().join("\n"));
+    assert.deepEqual(authenticated(arm.fake), [], "no request went out without a token");
   });
 });
