@@ -20,7 +20,7 @@ import type { Io } from "../io/io.ts";
 import { buildReport, renderReport } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import type { Finding } from "../validators/finding.ts";
-import { RULES, validateSpec } from "../validators/index.ts";
+import { allRules, validateSpec } from "../validators/index.ts";
 import { pointAtSource, readFrom } from "./input/from.ts";
 import type { FromFile } from "./input/from.ts";
 import { layersFromOptions } from "./options.ts";
@@ -53,7 +53,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (output === "sarif") {
     const input = [opts["from"], file].find((f): f is string => typeof f === "string" && f !== "-");
-    io.stdout.write(`${JSON.stringify(toSarif(all, RULES, { version }, uriFor(io.cwd), input), null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(toSarif(all, allRules(), { version }, uriFor(io.cwd), input), null, 2)}\n`);
   } else if (output === "github") {
     io.stdout.write(toGithubAnnotations(all));
   } else {

@@ -26,18 +26,20 @@ const MIN_APISERVER_PREFIX = 28;
 /** `0.0.0.0/32` alone: AKS's "no public access but from the cluster's own egress". */
 const ONLY_EGRESS = "0.0.0.0/32";
 
-export const rules: RuleInfo[] = [
-  { id: "API-01", severity: "error", summary: "Authorized IP ranges are for a public API server: not with a private cluster (\"Private cluster cannot be enabled with AuthorizedIPRanges.\")." },
-  { id: "API-02", severity: "error", summary: "Authorized IP ranges are public IPv4 addresses or CIDRs (private ranges only with VNet Integration); 0.0.0.0/32 stands alone." },
-  { id: "API-03", severity: "error", summary: `At most ${MAX_AUTHORIZED_RANGES} authorized IP ranges, counting the egress IP aks-net adds.` },
-  { id: "API-04", severity: "error", summary: "privateDNSZone is system, none, or a private DNS zone's id named privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io (private.<region>… with VNet Integration), in the cluster's region." },
-  { id: "API-05", severity: "error", summary: "privateDNSZone and --disable-public-fqdn apply to private clusters only." },
-  { id: "API-06", severity: "error", summary: "--disable-public-fqdn cannot go with privateDNSZone none (the public FQDN is then the only name)." },
-  { id: "API-07", severity: "info", summary: "Your private DNS zone: aks-net grants its identity Private DNS Zone Contributor on it and Network Contributor on the VNet (you need the right to assign roles there)." },
-  { id: "API-08", severity: "error", summary: "VNet Integration needs its own API server subnet (--apiserver-subnet-cidr or --apiserver-subnet-id), at least /28, not the node or pod subnet; those flags need --enable-apiserver-vnet-integration." },
-  { id: "API-09", severity: "error", summary: "The API server subnet lies in the cluster's VNet." },
-  { id: "LIVE-API-01", severity: "error", summary: "With --live: the API server subnet exists, is delegated to Microsoft.ContainerService/managedClusters and nothing else uses it." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "API-01", severity: "error", summary: "Authorized IP ranges are for a public API server: not with a private cluster (\"Private cluster cannot be enabled with AuthorizedIPRanges.\")." },
+    { id: "API-02", severity: "error", summary: "Authorized IP ranges are public IPv4 addresses or CIDRs (private ranges only with VNet Integration); 0.0.0.0/32 stands alone." },
+    { id: "API-03", severity: "error", summary: `At most ${MAX_AUTHORIZED_RANGES} authorized IP ranges, counting the egress IP aks-net adds.` },
+    { id: "API-04", severity: "error", summary: "privateDNSZone is system, none, or a private DNS zone's id named privatelink.<region>.azmk8s.io or <subzone>.privatelink.<region>.azmk8s.io (private.<region>… with VNet Integration), in the cluster's region." },
+    { id: "API-05", severity: "error", summary: "privateDNSZone and --disable-public-fqdn apply to private clusters only." },
+    { id: "API-06", severity: "error", summary: "--disable-public-fqdn cannot go with privateDNSZone none (the public FQDN is then the only name)." },
+    { id: "API-07", severity: "info", summary: "Your private DNS zone: aks-net grants its identity Private DNS Zone Contributor on it and Network Contributor on the VNet (you need the right to assign roles there)." },
+    { id: "API-08", severity: "error", summary: "VNet Integration needs its own API server subnet (--apiserver-subnet-cidr or --apiserver-subnet-id), at least /28, not the node or pod subnet; those flags need --enable-apiserver-vnet-integration." },
+    { id: "API-09", severity: "error", summary: "The API server subnet lies in the cluster's VNet." },
+    { id: "LIVE-API-01", severity: "error", summary: "With --live: the API server subnet exists, is delegated to Microsoft.ContainerService/managedClusters and nothing else uses it." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const api = ctx.spec.apiServerAccessProfile;

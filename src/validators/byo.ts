@@ -14,16 +14,18 @@ import { describeValue } from "./syntax.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "BYO-01", severity: "error", summary: "A brought resource is named by its full ARM id of the right type: identities (userAssignedIdentities), pod subnet (subnets), route table, NAT gateway, load balancer outbound public IPs and prefixes." },
-  { id: "BYO-02", severity: "error", summary: "Brought egress fits the plan: a route table or NAT gateway goes onto subnets aks-net plans (not with --vnet-subnet-id or an AKS-managed VNet); aks-net never writes a brought route table (no --firewall, --route or --firewall-private-ip with it); --firewall-private-ip is one private IPv4 address, not with --firewall, only for userDefinedRouting and the one default route; --nat-gateway-id only for userAssignedNATGateway." },
-  { id: "BYO-03", severity: "error", summary: "A brought pod subnet (--pod-subnet-id) needs Azure CNI pod subnet (no overlay), a brought node subnet in the same VNet (--vnet-subnet-id), and no --pod-subnet-cidr." },
-  { id: "BYO-04", severity: "error", summary: "A brought kubelet identity (--assign-kubelet-identity) needs a brought cluster identity (--assign-identity), as az aks create requires." },
-  { id: "LIVE-BYO-01", severity: "error", summary: "--live: every brought resource exists (identities, pod subnet, route table, NAT gateway, outbound public IPs and prefixes)." },
-  { id: "LIVE-BYO-02", severity: "error", summary: "--live: a brought load balancer outbound public IP is Standard SKU and not used by another resource; a prefix is Standard SKU." },
-  { id: "LIVE-BYO-03", severity: "error", summary: "--live: a brought pod subnet is delegated to nothing, or to Microsoft.ContainerService/managedClusters only." },
-  { id: "LIVE-BYO-04", severity: "error", summary: "--live: a brought route table, NAT gateway, public IP or prefix is in the cluster's region (\"both resources are in the same region\")." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "BYO-01", severity: "error", summary: "A brought resource is named by its full ARM id of the right type: identities (userAssignedIdentities), pod subnet (subnets), route table, NAT gateway, load balancer outbound public IPs and prefixes." },
+    { id: "BYO-02", severity: "error", summary: "Brought egress fits the plan: a route table or NAT gateway goes onto subnets aks-net plans (not with --vnet-subnet-id or an AKS-managed VNet); aks-net never writes a brought route table (no --firewall, --route or --firewall-private-ip with it); --firewall-private-ip is one private IPv4 address, not with --firewall, only for userDefinedRouting and the one default route; --nat-gateway-id only for userAssignedNATGateway." },
+    { id: "BYO-03", severity: "error", summary: "A brought pod subnet (--pod-subnet-id) needs Azure CNI pod subnet (no overlay), a brought node subnet in the same VNet (--vnet-subnet-id), and no --pod-subnet-cidr." },
+    { id: "BYO-04", severity: "error", summary: "A brought kubelet identity (--assign-kubelet-identity) needs a brought cluster identity (--assign-identity), as az aks create requires." },
+    { id: "LIVE-BYO-01", severity: "error", summary: "--live: every brought resource exists (identities, pod subnet, route table, NAT gateway, outbound public IPs and prefixes)." },
+    { id: "LIVE-BYO-02", severity: "error", summary: "--live: a brought load balancer outbound public IP is Standard SKU and not used by another resource; a prefix is Standard SKU." },
+    { id: "LIVE-BYO-03", severity: "error", summary: "--live: a brought pod subnet is delegated to nothing, or to Microsoft.ContainerService/managedClusters only." },
+    { id: "LIVE-BYO-04", severity: "error", summary: "--live: a brought route table, NAT gateway, public IP or prefix is in the cluster's region (\"both resources are in the same region\")." },
+  ];
+}
 
 /** Provider type of each field's id (the segment after `providers/`). */
 const TYPES: [field: string, type: string, read: (s: ClusterSpec) => unknown][] = [

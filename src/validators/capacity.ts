@@ -13,22 +13,24 @@ import { finding } from "./finding.ts";
 import { describeValue } from "./syntax.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "CAP-01", severity: "error/warning", summary: "Azure CNI node subnet: nodes × (1 + maxPods) must fit its usable addresses at create (error); with surge and autoscaler max (warning, C-17)." },
-  { id: "CAP-02", severity: "error/warning", summary: "Kubenet, overlay, pod-subnet and BYO-CNI node subnet: one address per node at create (error); with surge and autoscaler max (warning)." },
-  { id: "CAP-03", severity: "error/warning", summary: "Azure CNI pod subnet (dynamic): each node takes a first batch of 16 pod IPs at start-up, so 16 × nodes at peak must fit (error); full density, max pods in batches of 16, should (warning)." },
-  { id: "CAP-04", severity: "error/info", summary: "Azure CNI pod subnet (Static Block): ceil((maxPods + 1) / 16) /28 blocks per node, held for the node's lifetime, must fit every node at peak (error); maxPods = 16k − 1 wastes nothing (info)." },
-  { id: "CAP-05", severity: "error", summary: "Kubenet: 400 routes per route table, counting a route per node at peak (autoscaler max + surge) plus every other route in that table (yours, or the firewall routes aks-net writes)." },
-  { id: "CAP-06", severity: "error", summary: "At most 5,000 nodes per cluster and 100 node pools (Standard LB), 100 nodes with a Basic LB." },
-  { id: "CAP-07", severity: "error", summary: "maxPods must be 10-250, and below 30 each pool needs maxPods × nodes ≥ 30 (C-13)." },
-  { id: "CAP-08", severity: "info", summary: "Historic minimum (aks-engine, 2018 CLI: 5): maxPods 5-9 is reported with why AKS now refuses it." },
-  { id: "CAP-09", severity: "warning", summary: "Windows node pools: at most 110 pods per node is recommended." },
-  { id: "CAP-10", severity: "warning", summary: "Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods." },
-  { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
-  { id: "CAP-12", severity: "error/warning", summary: "maxSurge / maxUnavailable are a count or a percentage, not both 0 (error); pool size + surge above 1,000 VMSS instances makes AKS reject the upgrade (warning)." },
-  { id: "CAP-13", severity: "error", summary: "At most 65,536 private IP addresses per VNet: nodes (and Azure CNI node-subnet pods) at peak, dynamic pod-subnet IPs, the firewall subnets and what is in use elsewhere in the VNet." },
-  { id: "CAP-14", severity: "error/warning", summary: "A pool's own node or pod subnet holds the pools on it: their nodes (and Azure CNI node-subnet pods, or pod-subnet IPs) at create (error), with surge and autoscaler max (warning)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "CAP-01", severity: "error/warning", summary: "Azure CNI node subnet: nodes × (1 + maxPods) must fit its usable addresses at create (error); with surge and autoscaler max (warning, C-17)." },
+    { id: "CAP-02", severity: "error/warning", summary: "Kubenet, overlay, pod-subnet and BYO-CNI node subnet: one address per node at create (error); with surge and autoscaler max (warning)." },
+    { id: "CAP-03", severity: "error/warning", summary: "Azure CNI pod subnet (dynamic): each node takes a first batch of 16 pod IPs at start-up, so 16 × nodes at peak must fit (error); full density, max pods in batches of 16, should (warning)." },
+    { id: "CAP-04", severity: "error/info", summary: "Azure CNI pod subnet (Static Block): ceil((maxPods + 1) / 16) /28 blocks per node, held for the node's lifetime, must fit every node at peak (error); maxPods = 16k − 1 wastes nothing (info)." },
+    { id: "CAP-05", severity: "error", summary: "Kubenet: 400 routes per route table, counting a route per node at peak (autoscaler max + surge) plus every other route in that table (yours, or the firewall routes aks-net writes)." },
+    { id: "CAP-06", severity: "error", summary: "At most 5,000 nodes per cluster and 100 node pools (Standard LB), 100 nodes with a Basic LB." },
+    { id: "CAP-07", severity: "error", summary: "maxPods must be 10-250, and below 30 each pool needs maxPods × nodes ≥ 30 (C-13)." },
+    { id: "CAP-08", severity: "info", summary: "Historic minimum (aks-engine, 2018 CLI: 5): maxPods 5-9 is reported with why AKS now refuses it." },
+    { id: "CAP-09", severity: "warning", summary: "Windows node pools: at most 110 pods per node is recommended." },
+    { id: "CAP-10", severity: "warning", summary: "Azure Network Policy Manager is not supported beyond 250 nodes or 20,000 pods." },
+    { id: "CAP-11", severity: "error", summary: "Node counts and autoscaler min/max are 0-1000 per pool, min ≤ count ≤ max, and the system pool keeps at least 1 node." },
+    { id: "CAP-12", severity: "error/warning", summary: "maxSurge / maxUnavailable are a count or a percentage, not both 0 (error); pool size + surge above 1,000 VMSS instances makes AKS reject the upgrade (warning)." },
+    { id: "CAP-13", severity: "error", summary: "At most 65,536 private IP addresses per VNet: nodes (and Azure CNI node-subnet pods) at peak, dynamic pod-subnet IPs, the firewall subnets and what is in use elsewhere in the VNet." },
+    { id: "CAP-14", severity: "error/warning", summary: "A pool's own node or pod subnet holds the pools on it: their nodes (and Azure CNI node-subnet pods, or pod-subnet IPs) at create (error), with surge and autoscaler max (warning)." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : [];

@@ -8,27 +8,29 @@ import type { ClusterSpec, SubnetSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "CMP-01", severity: "error", summary: "kubenet + networkPolicy azure is invalid (NetworkPolicyAzureNotSupportedForKubenet)." },
-  { id: "CMP-02", severity: "info", summary: "kubenet + calico is valid: Calico is then CNI policy engine (Linux pools only)." },
-  { id: "CMP-03", severity: "error", summary: "Cilium (policy or dataplane) needs networkPlugin azure: not kubenet, not BYO CNI." },
-  { id: "CMP-04", severity: "error", summary: "networkPolicy cilium ⇔ networkDataplane cilium: no cilium policy on the azure dataplane, no azure/calico policy on cilium." },
-  { id: "CMP-05", severity: "info", summary: "Cilium dataplane works with overlay, pod subnet and node subnet (node subnet: az CLI ≥ 2.69.0; C-05)." },
-  { id: "CMP-06", severity: "error", summary: "The Cilium dataplane is Linux-only: no Windows node pools." },
-  { id: "CMP-07", severity: "error", summary: "Windows node pools need Azure CNI: kubenet has no Windows support." },
-  { id: "CMP-08", severity: "error/warning", summary: "Azure NPM: no new Windows onboarding (support ends 2026-09-30, error); Linux support ends 2028-09-30 (warning)." },
-  { id: "CMP-09", severity: "error", summary: "networkMode only with Azure CNI, Calico needs transparent: informational, aks-net never sets networkMode (always transparent)." },
-  { id: "CMP-10", severity: "error", summary: "A network policy needs an explicit network plugin (az CLI), and an AKS-managed one (not BYO CNI)." },
-  { id: "CMP-11", severity: "error/warning", summary: "Dual-stack needs Azure CNI Overlay (C-10), no Azure NPM or Calico, no (IPv4-only) Standard NAT gateway built by AKS or aks-net (error); a brought subnet's NAT gateway may be StandardV2 (warning offline, LIVE-NAT-02 decides)." },
-  { id: "CMP-12", severity: "error", summary: "ACNS security needs azure + cilium: informational, the spec has no advancedNetworking settings." },
-  { id: "CMP-13", severity: "warning", summary: "kubenet is retired on 2028-03-31: new clusters should use Azure CNI Overlay." },
-  { id: "CMP-14", severity: "error/warning", summary: "kubenet: one cluster per subnet (error); a bring-your-own route table needs a user-assigned identity (warning)." },
-  { id: "CMP-15", severity: "error", summary: "The node subnet cannot be a delegated subnet." },
-  { id: "CMP-16", severity: "error", summary: "Overlay: no DCsv2 VM sizes; subnet, VNet and VNet resource-group names at most 63 characters." },
-  { id: "CMP-17", severity: "error", summary: "Overlay migration rules (update-time only, from node subnet or kubenet, no policy installed): informational, never checked at create." },
-  { id: "CMP-18", severity: "error/warning", summary: "Dual-stack needs an IPv6 range on the VNet and an IPv6 /64 on the node subnet inside it: a brought IPv4-only VNet or subnet is an error (unknown offline: warning)." },
-  { id: "CMP-19", severity: "error", summary: "A given Kubernetes version meets each feature's minimum: Static Block 1.28, dual-stack with Cilium 1.29." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "CMP-01", severity: "error", summary: "kubenet + networkPolicy azure is invalid (NetworkPolicyAzureNotSupportedForKubenet)." },
+    { id: "CMP-02", severity: "info", summary: "kubenet + calico is valid: Calico is then CNI policy engine (Linux pools only)." },
+    { id: "CMP-03", severity: "error", summary: "Cilium (policy or dataplane) needs networkPlugin azure: not kubenet, not BYO CNI." },
+    { id: "CMP-04", severity: "error", summary: "networkPolicy cilium ⇔ networkDataplane cilium: no cilium policy on the azure dataplane, no azure/calico policy on cilium." },
+    { id: "CMP-05", severity: "info", summary: "Cilium dataplane works with overlay, pod subnet and node subnet (node subnet: az CLI ≥ 2.69.0; C-05)." },
+    { id: "CMP-06", severity: "error", summary: "The Cilium dataplane is Linux-only: no Windows node pools." },
+    { id: "CMP-07", severity: "error", summary: "Windows node pools need Azure CNI: kubenet has no Windows support." },
+    { id: "CMP-08", severity: "error/warning", summary: "Azure NPM: no new Windows onboarding (support ends 2026-09-30, error); Linux support ends 2028-09-30 (warning)." },
+    { id: "CMP-09", severity: "error", summary: "networkMode only with Azure CNI, Calico needs transparent: informational, aks-net never sets networkMode (always transparent)." },
+    { id: "CMP-10", severity: "error", summary: "A network policy needs an explicit network plugin (az CLI), and an AKS-managed one (not BYO CNI)." },
+    { id: "CMP-11", severity: "error/warning", summary: "Dual-stack needs Azure CNI Overlay (C-10), no Azure NPM or Calico, no (IPv4-only) Standard NAT gateway built by AKS or aks-net (error); a brought subnet's NAT gateway may be StandardV2 (warning offline, LIVE-NAT-02 decides)." },
+    { id: "CMP-12", severity: "error", summary: "ACNS security needs azure + cilium: informational, the spec has no advancedNetworking settings." },
+    { id: "CMP-13", severity: "warning", summary: "kubenet is retired on 2028-03-31: new clusters should use Azure CNI Overlay." },
+    { id: "CMP-14", severity: "error/warning", summary: "kubenet: one cluster per subnet (error); a bring-your-own route table needs a user-assigned identity (warning)." },
+    { id: "CMP-15", severity: "error", summary: "The node subnet cannot be a delegated subnet." },
+    { id: "CMP-16", severity: "error", summary: "Overlay: no DCsv2 VM sizes; subnet, VNet and VNet resource-group names at most 63 characters." },
+    { id: "CMP-17", severity: "error", summary: "Overlay migration rules (update-time only, from node subnet or kubenet, no policy installed): informational, never checked at create." },
+    { id: "CMP-18", severity: "error/warning", summary: "Dual-stack needs an IPv6 range on the VNet and an IPv6 /64 on the node subnet inside it: a brought IPv4-only VNet or subnet is an error (unknown offline: warning)." },
+    { id: "CMP-19", severity: "error", summary: "A given Kubernetes version meets each feature's minimum: Static Block 1.28, dual-stack with Cilium 1.29." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;

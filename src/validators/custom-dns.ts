@@ -14,11 +14,13 @@ import { parseEntry } from "./firewall.ts";
 /** Azure's recursive resolver, reachable from every VNet. */
 export const AZURE_DNS = "168.63.129.16";
 
-export const rules: RuleInfo[] = [
-  { id: "DNS-07", severity: "error", summary: "Custom DNS servers are IPv4 addresses the nodes can reach: not in the service or pod CIDR, not link-local." },
-  { id: "DNS-08", severity: "warning", summary: "Custom DNS servers must forward to Azure DNS 168.63.129.16, or the cluster cannot resolve Azure's names (API server, private zones)." },
-  { id: "DNS-09", severity: "error", summary: "--dns-servers sets the DNS of the VNet aks-net builds: not with your own subnet or an AKS-managed VNet." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "DNS-07", severity: "error", summary: "Custom DNS servers are IPv4 addresses the nodes can reach: not in the service or pod CIDR, not link-local." },
+    { id: "DNS-08", severity: "warning", summary: "Custom DNS servers must forward to Azure DNS 168.63.129.16, or the cluster cannot resolve Azure's names (API server, private zones)." },
+    { id: "DNS-09", severity: "error", summary: "--dns-servers sets the DNS of the VNet aks-net builds: not with your own subnet or an AKS-managed VNet." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const list: unknown = ctx.spec.vnet.dnsServers;

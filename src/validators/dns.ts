@@ -6,14 +6,16 @@ import { tenthAddress } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "DNS-01", severity: "error", summary: "serviceCidr and dnsServiceIP are set together or not at all." },
-  { id: "DNS-02", severity: "error", summary: "dnsServiceIP must be inside serviceCidr (DnsServiceIpOutOfServiceCidr)." },
-  { id: "DNS-03", severity: "error", summary: "dnsServiceIP must not be the first usable address (.1): it is the kubernetes.default service IP." },
-  { id: "DNS-04", severity: "error", summary: "dnsServiceIP must not be the broadcast (last) address of serviceCidr." },
-  { id: "DNS-05", severity: "error", summary: "dnsServiceIP must not be the network address of serviceCidr." },
-  { id: "DNS-06", severity: "warning", summary: "Convention: dnsServiceIP is the .10 address of the service range (C-04: warning only)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "DNS-01", severity: "error", summary: "serviceCidr and dnsServiceIP are set together or not at all." },
+    { id: "DNS-02", severity: "error", summary: "dnsServiceIP must be inside serviceCidr (DnsServiceIpOutOfServiceCidr)." },
+    { id: "DNS-03", severity: "error", summary: "dnsServiceIP must not be the first usable address (.1): it is the kubernetes.default service IP." },
+    { id: "DNS-04", severity: "error", summary: "dnsServiceIP must not be the broadcast (last) address of serviceCidr." },
+    { id: "DNS-05", severity: "error", summary: "dnsServiceIP must not be the network address of serviceCidr." },
+    { id: "DNS-06", severity: "warning", summary: "Convention: dnsServiceIP is the .10 address of the service range (C-04: warning only)." },
+  ];
+}
 
 const FIELDS = ["dnsServiceIP", "serviceCidr"];
 

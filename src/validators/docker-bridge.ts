@@ -5,10 +5,12 @@ import { finding } from "./finding.ts";
 import { describeValue } from "./syntax.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "DBR-01", severity: "warning", summary: "dockerBridgeCidr is ignored since containerd and removed from API 2023-04-01+; don't send it (C-07)." },
-  { id: "DBR-02", severity: "warning", summary: "Legacy tools (AE-2018) required serviceCidr, dnsServiceIP and dockerBridgeCidr all set or all empty." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "DBR-01", severity: "warning", summary: "dockerBridgeCidr is ignored since containerd and removed from API 2023-04-01+; don't send it (C-07)." },
+    { id: "DBR-02", severity: "warning", summary: "Legacy tools (AE-2018) required serviceCidr, dnsServiceIP and dockerBridgeCidr all set or all empty." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const raw = ctx.spec.dockerBridgeCidr;

@@ -57,7 +57,7 @@ export interface RuleContext {
 /** A family of rules: a pure function from context to findings. */
 export type RuleCheck = (ctx: RuleContext) => Finding[];
 
-/** Rule metadata for `aks-net rules`, docs and tests. */
+/** Rule metadata for SARIF output, the docs and tests. */
 export interface RuleInfo {
   id: string;
   severity: Severity | "error/warning" | "error/info";

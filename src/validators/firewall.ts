@@ -15,34 +15,36 @@ import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo, Severity } from "./finding.ts";
 import { defaultRoutes } from "./outbound.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "FW-01", severity: "info", summary: "Allow-list: UDP 1194 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
-  { id: "FW-02", severity: "info", summary: "Allow-list: TCP 9000 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
-  { id: "FW-03", severity: "info", summary: "Allow-list: UDP 123 (NTP) to * or ntp.ubuntu.com (not required for nodes after March 2021)." },
-  { id: "FW-04", severity: "warning", summary: "Custom DNS servers (--dns-servers) behind a firewall: UDP and TCP 53 to them allowed (aks-net's firewall proxies or allows it: info; your appliance: warning)." },
-  { id: "FW-05", severity: "info", summary: "Allow-list: TCP 443 to the API server's public IP: informational, the IP exists only after create." },
-  { id: "FW-06", severity: "warning", summary: "Allow-list: *.hcp.<location>.azmk8s.io:443 (nodes to API server, konnectivity)." },
-  { id: "FW-07", severity: "warning", summary: "Allow-list: mcr.microsoft.com, *.data.mcr.microsoft.com, mcr-0001.mcr-msedge.net (images)." },
-  { id: "FW-08", severity: "warning", summary: "Allow-list: management.azure.com, login.microsoftonline.com (ARM, Entra ID)." },
-  { id: "FW-09", severity: "warning", summary: "Allow-list: packages.microsoft.com, acs-mirror.azureedge.net, packages.aks.azure.com (packages, CNI binaries)." },
-  { id: "FW-10", severity: "info", summary: "Allow-list (optional): Ubuntu security, archive, changelogs (HTTP 80) and snapshot (443) for OS updates." },
-  { id: "FW-11", severity: "warning", summary: "Allow-list for GPU pools: nvidia.github.io, us.download.nvidia.com, download.docker.com." },
-  { id: "FW-12", severity: "warning", summary: "Allow-list for Windows pools: onegetcdn.azureedge.net, go.microsoft.com (443); *.mp.microsoft.com, www.msftconnecttest.com, ctldl.windowsupdate.com (80)." },
-  { id: "FW-13", severity: "info", summary: "The AzureKubernetesService FQDN tag covers FW-06..09; FQDNs in network rules (ports other than 80/443) need DNS proxy." },
-  { id: "FW-14", severity: "warning", summary: "Sovereign clouds (21Vianet, US Gov) need their own endpoints instead of the public ones." },
-  { id: "FW-OLD-01", severity: "warning", summary: "Stale: *<region>.azmk8s.io or *.tun.<location>.azmk8s.io; use *.hcp.<location>.azmk8s.io:443." },
-  { id: "FW-OLD-02", severity: "warning", summary: "Stale: TCP 22 to the control plane (tunnelfront, replaced by 9000/1194, now konnectivity)." },
-  { id: "FW-OLD-03", severity: "warning", summary: "Stale: k8s.gcr.io, storage.googleapis.com; images come from mcr.microsoft.com." },
-  { id: "FW-OLD-04", severity: "warning", summary: "Stale: the 2019 Docker Hub entries (*auth.docker.io, *registry-1.docker.io, *cloudflare.docker.io/com); current: docker.io, registry-1.docker.io, production.cloudflare.docker.com." },
-  { id: "FW-OLD-05", severity: "warning", summary: "Stale: *.cdn.mscr.io; the MCR CDN is *.data.mcr.microsoft.com and mcr-0001.mcr-msedge.net." },
-  { id: "FW-OLD-06", severity: "warning", summary: "Stale: aksrepos.azurecr.io, *.blob.core.windows.net are no longer in the required list." },
-  { id: "FW-OLD-07", severity: "warning", summary: "Stale: TCP 123 / TCP 53; NTP is UDP 123, DNS UDP 53 (custom DNS only)." },
-  { id: "FWS-01", severity: "error", summary: "The firewall subnet is named exactly AzureFirewallSubnet and is at least /26." },
-  { id: "FWS-02", severity: "error", summary: "Basic SKU also needs AzureFirewallManagementSubnet, at least /26." },
-  { id: "FWS-03", severity: "error", summary: "The firewall's public IP is Standard SKU, static: satisfied by construction (aks-net builds it so)." },
-  { id: "FWS-04", severity: "error", summary: "The firewall subnets lie inside the VNet (their overlaps are OVL-01/05/08's, nodes in them OUT-05's)." },
-  { id: "FWS-05", severity: "warning", summary: "A 0.0.0.0/0 VirtualAppliance route that misses the firewall's private IP (4th address of AzureFirewallSubnet)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "FW-01", severity: "info", summary: "Allow-list: UDP 1194 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
+    { id: "FW-02", severity: "info", summary: "Allow-list: TCP 9000 to AzureCloud.<region> (tunnel; not needed with konnectivity or private clusters)." },
+    { id: "FW-03", severity: "info", summary: "Allow-list: UDP 123 (NTP) to * or ntp.ubuntu.com (not required for nodes after March 2021)." },
+    { id: "FW-04", severity: "warning", summary: "Custom DNS servers (--dns-servers) behind a firewall: UDP and TCP 53 to them allowed (aks-net's firewall proxies or allows it: info; your appliance: warning)." },
+    { id: "FW-05", severity: "info", summary: "Allow-list: TCP 443 to the API server's public IP: informational, the IP exists only after create." },
+    { id: "FW-06", severity: "warning", summary: "Allow-list: *.hcp.<location>.azmk8s.io:443 (nodes to API server, konnectivity)." },
+    { id: "FW-07", severity: "warning", summary: "Allow-list: mcr.microsoft.com, *.data.mcr.microsoft.com, mcr-0001.mcr-msedge.net (images)." },
+    { id: "FW-08", severity: "warning", summary: "Allow-list: management.azure.com, login.microsoftonline.com (ARM, Entra ID)." },
+    { id: "FW-09", severity: "warning", summary: "Allow-list: packages.microsoft.com, acs-mirror.azureedge.net, packages.aks.azure.com (packages, CNI binaries)." },
+    { id: "FW-10", severity: "info", summary: "Allow-list (optional): Ubuntu security, archive, changelogs (HTTP 80) and snapshot (443) for OS updates." },
+    { id: "FW-11", severity: "warning", summary: "Allow-list for GPU pools: nvidia.github.io, us.download.nvidia.com, download.docker.com." },
+    { id: "FW-12", severity: "warning", summary: "Allow-list for Windows pools: onegetcdn.azureedge.net, go.microsoft.com (443); *.mp.microsoft.com, www.msftconnecttest.com, ctldl.windowsupdate.com (80)." },
+    { id: "FW-13", severity: "info", summary: "The AzureKubernetesService FQDN tag covers FW-06..09; FQDNs in network rules (ports other than 80/443) need DNS proxy." },
+    { id: "FW-14", severity: "warning", summary: "Sovereign clouds (21Vianet, US Gov) need their own endpoints instead of the public ones." },
+    { id: "FW-OLD-01", severity: "warning", summary: "Stale: *<region>.azmk8s.io or *.tun.<location>.azmk8s.io; use *.hcp.<location>.azmk8s.io:443." },
+    { id: "FW-OLD-02", severity: "warning", summary: "Stale: TCP 22 to the control plane (tunnelfront, replaced by 9000/1194, now konnectivity)." },
+    { id: "FW-OLD-03", severity: "warning", summary: "Stale: k8s.gcr.io, storage.googleapis.com; images come from mcr.microsoft.com." },
+    { id: "FW-OLD-04", severity: "warning", summary: "Stale: the 2019 Docker Hub entries (*auth.docker.io, *registry-1.docker.io, *cloudflare.docker.io/com); current: docker.io, registry-1.docker.io, production.cloudflare.docker.com." },
+    { id: "FW-OLD-05", severity: "warning", summary: "Stale: *.cdn.mscr.io; the MCR CDN is *.data.mcr.microsoft.com and mcr-0001.mcr-msedge.net." },
+    { id: "FW-OLD-06", severity: "warning", summary: "Stale: aksrepos.azurecr.io, *.blob.core.windows.net are no longer in the required list." },
+    { id: "FW-OLD-07", severity: "warning", summary: "Stale: TCP 123 / TCP 53; NTP is UDP 123, DNS UDP 53 (custom DNS only)." },
+    { id: "FWS-01", severity: "error", summary: "The firewall subnet is named exactly AzureFirewallSubnet and is at least /26." },
+    { id: "FWS-02", severity: "error", summary: "Basic SKU also needs AzureFirewallManagementSubnet, at least /26." },
+    { id: "FWS-03", severity: "error", summary: "The firewall's public IP is Standard SKU, static: satisfied by construction (aks-net builds it so)." },
+    { id: "FWS-04", severity: "error", summary: "The firewall subnets lie inside the VNet (their overlaps are OVL-01/05/08's, nodes in them OUT-05's)." },
+    { id: "FWS-05", severity: "warning", summary: "A 0.0.0.0/0 VirtualAppliance route that misses the firewall's private IP (4th address of AzureFirewallSubnet)." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;

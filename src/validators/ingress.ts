@@ -14,29 +14,31 @@ const ILB_DOC = "https://learn.microsoft.com/azure/aks/internal-lb";
 const AGW_SUBNET_DOC = "https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure";
 const AGIC_DOC = "https://learn.microsoft.com/azure/application-gateway/ingress-controller-overview";
 
-export const rules: RuleInfo[] = [
-  { id: "ILB-01", severity: "error", summary: `An internal LB fixed IP is an IPv4 address inside the ILB subnet (the dedicated subnet, else the node subnet) (${ILB_DOC}).` },
-  { id: "ILB-02", severity: "error", summary: "An internal LB fixed IP is not one of the 5 addresses Azure keeps in every subnet (network, .1-.3, broadcast)." },
-  { id: "ILB-03", severity: "warning", summary: "An internal LB fixed IP on the node subnet can be taken by a node (or, with Azure CNI node subnet, a pod) first: use a dedicated subnet." },
-  { id: "ILB-04", severity: "error", summary: "An internal LB fixed IP is not in the service CIDR or the pod CIDR (those are cluster-internal ranges)." },
-  { id: "ILB-05", severity: "error", summary: "The internal LB's subnet lies in the cluster's VNet (cloud-provider-azure looks the subnet up in the nodes' VNet)." },
-  { id: "ILB-06", severity: "error", summary: "An internal LB needs the Standard load balancer (Basic is retired)." },
-  { id: "ILB-07", severity: "error", summary: "The cluster identity needs Network Contributor on the ILB subnet: aks-net grants it on a subnet it plans in its VNet; a dedicated ILB subnet needs the VNet aks-net builds." },
-  { id: "ILB-08", severity: "error", summary: "Each internal LB fixed IP is listed once." },
-  { id: "EXP-01", severity: "error", summary: "Exposing a port through the firewall (DNAT) needs the firewall aks-net builds (--firewall): a firewall aks-net does not own gets its DNAT rules from its owner." },
-  { id: "EXP-02", severity: "error", summary: "An exposed port targets an internal LB fixed IP of this spec (ingress.internalLoadBalancer.ips)." },
-  { id: "EXP-03", severity: "error", summary: "A port (and protocol) is exposed once on the firewall's public IP." },
-  { id: "EXP-04", severity: "error", summary: "Exposed ports and target ports are 1-65535, protocol TCP or UDP." },
-  { id: "AGW-01", severity: "error", summary: "The App Gateway ingress add-on needs one of --appgw-subnet-cidr, --appgw-subnet-id or --appgw-id (az aks create's flags)." },
-  { id: "AGW-02", severity: "error/warning", summary: `App Gateway v2 subnet: /26 minimum (error), /24 recommended (warning) (${AGW_SUBNET_DOC}).` },
-  { id: "AGW-03", severity: "error", summary: "The App Gateway subnet is dedicated to gateways: not the node, pod or ILB subnet (its overlaps with other ranges are OVL-01/05/08's)." },
-  { id: "AGW-04", severity: "error", summary: `No 0.0.0.0/0 → VirtualAppliance route on a v2 gateway subnet: with kubenet the gateway subnet needs the cluster's route table (pod routes), so kubenet cannot combine with firewall egress (${AGW_SUBNET_DOC}).` },
-  { id: "AGW-05", severity: "warning", summary: "kubenet: the gateway subnet needs the cluster's route table for pod routes; aks-net associates it only with a route table it builds." },
-  { id: "AGW-06", severity: "error/warning", summary: `AGIC's supported container networking is kubenet, Azure CNI and Azure CNI Overlay; with Overlay the gateway subnet is at most /24 (error on a subnet aks-net plans, which it delegates to Microsoft.Network/applicationGateways; a warning for a brought one), the gateway sits in the cluster's VNet (not a peered one) and Azure Government and Azure operated by 21Vianet are not supported; the Cilium dataplane is not on the list (warning) (${AGIC_DOC}, "Container networking and AGIC").` },
-  { id: "AGW-07", severity: "error", summary: "A gateway subnet aks-net plans (--appgw-subnet-cidr) lies inside the VNet." },
-  { id: "NSG-01", severity: "error", summary: "aks-net's NSG goes on a node subnet it builds: a brought subnet keeps its own NSG (checked with --live, LIVE-NSG-01)." },
-  { id: "LIVE-NSG-01", severity: "error", summary: "With --live: the NSG on the node subnet lets through what AKS needs (node to node, load balancer probes, the pod CIDR with overlay/kubenet, exposed ports from the firewall, the nodes' egress to the API server or the firewall); a deny that decides one of these is named with its rule." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "ILB-01", severity: "error", summary: `An internal LB fixed IP is an IPv4 address inside the ILB subnet (the dedicated subnet, else the node subnet) (${ILB_DOC}).` },
+    { id: "ILB-02", severity: "error", summary: "An internal LB fixed IP is not one of the 5 addresses Azure keeps in every subnet (network, .1-.3, broadcast)." },
+    { id: "ILB-03", severity: "warning", summary: "An internal LB fixed IP on the node subnet can be taken by a node (or, with Azure CNI node subnet, a pod) first: use a dedicated subnet." },
+    { id: "ILB-04", severity: "error", summary: "An internal LB fixed IP is not in the service CIDR or the pod CIDR (those are cluster-internal ranges)." },
+    { id: "ILB-05", severity: "error", summary: "The internal LB's subnet lies in the cluster's VNet (cloud-provider-azure looks the subnet up in the nodes' VNet)." },
+    { id: "ILB-06", severity: "error", summary: "An internal LB needs the Standard load balancer (Basic is retired)." },
+    { id: "ILB-07", severity: "error", summary: "The cluster identity needs Network Contributor on the ILB subnet: aks-net grants it on a subnet it plans in its VNet; a dedicated ILB subnet needs the VNet aks-net builds." },
+    { id: "ILB-08", severity: "error", summary: "Each internal LB fixed IP is listed once." },
+    { id: "EXP-01", severity: "error", summary: "Exposing a port through the firewall (DNAT) needs the firewall aks-net builds (--firewall): a firewall aks-net does not own gets its DNAT rules from its owner." },
+    { id: "EXP-02", severity: "error", summary: "An exposed port targets an internal LB fixed IP of this spec (ingress.internalLoadBalancer.ips)." },
+    { id: "EXP-03", severity: "error", summary: "A port (and protocol) is exposed once on the firewall's public IP." },
+    { id: "EXP-04", severity: "error", summary: "Exposed ports and target ports are 1-65535, protocol TCP or UDP." },
+    { id: "AGW-01", severity: "error", summary: "The App Gateway ingress add-on needs one of --appgw-subnet-cidr, --appgw-subnet-id or --appgw-id (az aks create's flags)." },
+    { id: "AGW-02", severity: "error/warning", summary: `App Gateway v2 subnet: /26 minimum (error), /24 recommended (warning) (${AGW_SUBNET_DOC}).` },
+    { id: "AGW-03", severity: "error", summary: "The App Gateway subnet is dedicated to gateways: not the node, pod or ILB subnet (its overlaps with other ranges are OVL-01/05/08's)." },
+    { id: "AGW-04", severity: "error", summary: `No 0.0.0.0/0 → VirtualAppliance route on a v2 gateway subnet: with kubenet the gateway subnet needs the cluster's route table (pod routes), so kubenet cannot combine with firewall egress (${AGW_SUBNET_DOC}).` },
+    { id: "AGW-05", severity: "warning", summary: "kubenet: the gateway subnet needs the cluster's route table for pod routes; aks-net associates it only with a route table it builds." },
+    { id: "AGW-06", severity: "error/warning", summary: `AGIC's supported container networking is kubenet, Azure CNI and Azure CNI Overlay; with Overlay the gateway subnet is at most /24 (error on a subnet aks-net plans, which it delegates to Microsoft.Network/applicationGateways; a warning for a brought one), the gateway sits in the cluster's VNet (not a peered one) and Azure Government and Azure operated by 21Vianet are not supported; the Cilium dataplane is not on the list (warning) (${AGIC_DOC}, "Container networking and AGIC").` },
+    { id: "AGW-07", severity: "error", summary: "A gateway subnet aks-net plans (--appgw-subnet-cidr) lies inside the VNet." },
+    { id: "NSG-01", severity: "error", summary: "aks-net's NSG goes on a node subnet it builds: a brought subnet keeps its own NSG (checked with --live, LIVE-NSG-01)." },
+    { id: "LIVE-NSG-01", severity: "error", summary: "With --live: the NSG on the node subnet lets through what AKS needs (node to node, load balancer probes, the pod CIDR with overlay/kubenet, exposed ports from the firewall, the nodes' egress to the API server or the firewall); a deny that decides one of these is named with its rule." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   return [...ilb(ctx), ...expose(ctx), ...appGateway(ctx), ...nsg(ctx), ...liveNsg(ctx)];

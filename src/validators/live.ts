@@ -11,28 +11,30 @@ import type { ClusterSpec, LiveFacts, LivePermission, LiveScopePermissions, Live
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "LIVE-VNET-01", severity: "info", summary: "The resource group or VNet does not exist yet (create will make it), or none was named." },
-  { id: "LIVE-VNET-02", severity: "warning", summary: "The VNet's address spaces in Azure differ from the spec's." },
-  { id: "LIVE-VNET-03", severity: "error", summary: "The subnet of --vnet-subnet-id does not exist." },
-  { id: "LIVE-VNET-04", severity: "info", summary: "The node subnet (by name, default aks-nodes) does not exist yet: create will add it." },
-  { id: "LIVE-SUBNET-01", severity: "error", summary: "The node subnet is delegated to a service (cf. CMP-15)." },
-  { id: "LIVE-SUBNET-02", severity: "error/warning", summary: "The node subnet is already used by another AKS cluster (kubenet: error, cf. CMP-14)." },
-  { id: "LIVE-SUBNET-03", severity: "warning", summary: "The node subnet exists with a different prefix than the spec's." },
-  { id: "LIVE-RT-01", severity: "error/warning", summary: "Route table: UDR without a route table on the node subnet, or one shared with another cluster." },
-  { id: "LIVE-NAT-01", severity: "error", summary: "userAssignedNATGateway but the node subnet has no NAT gateway (OUT-07 on live data)." },
-  { id: "LIVE-NAT-02", severity: "error", summary: "Dual-stack with userAssignedNATGateway: the node subnet's NAT gateway is Standard (IPv4 only); dual-stack needs StandardV2." },
-  { id: "LIVE-PEER-01", severity: "warning", summary: "A peering of the VNet is not Connected." },
-  { id: "LIVE-PEER-02", severity: "info", summary: "On-premises ranges behind a VPN/ExpressRoute gateway are not read: add them with --connected-cidr." },
-  { id: "LIVE-CLUSTER-01", severity: "warning", summary: "A kubenet cluster in the same VNet routes a pod CIDR that overlaps this cluster's." },
-  { id: "LIVE-PERM-01", severity: "error", summary: "The signed-in principal lacks actions create needs (named per scope)." },
-  { id: "LIVE-PERM-02", severity: "warning", summary: "Azure refused a read (permissions, clusters, quota): those checks were skipped." },
-  { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
-  { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
-  { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
-  { id: "LIVE-VER-01", severity: "error", summary: "The Kubernetes version given is not one AKS offers in the region (its minor, or its exact patch)." },
-  { id: "LIVE-USAGE-01", severity: "error", summary: "The node (or pod) subnet has fewer free addresses than the cluster needs." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "LIVE-VNET-01", severity: "info", summary: "The resource group or VNet does not exist yet (create will make it), or none was named." },
+    { id: "LIVE-VNET-02", severity: "warning", summary: "The VNet's address spaces in Azure differ from the spec's." },
+    { id: "LIVE-VNET-03", severity: "error", summary: "The subnet of --vnet-subnet-id does not exist." },
+    { id: "LIVE-VNET-04", severity: "info", summary: "The node subnet (by name, default aks-nodes) does not exist yet: create will add it." },
+    { id: "LIVE-SUBNET-01", severity: "error", summary: "The node subnet is delegated to a service (cf. CMP-15)." },
+    { id: "LIVE-SUBNET-02", severity: "error/warning", summary: "The node subnet is already used by another AKS cluster (kubenet: error, cf. CMP-14)." },
+    { id: "LIVE-SUBNET-03", severity: "warning", summary: "The node subnet exists with a different prefix than the spec's." },
+    { id: "LIVE-RT-01", severity: "error/warning", summary: "Route table: UDR without a route table on the node subnet, or one shared with another cluster." },
+    { id: "LIVE-NAT-01", severity: "error", summary: "userAssignedNATGateway but the node subnet has no NAT gateway (OUT-07 on live data)." },
+    { id: "LIVE-NAT-02", severity: "error", summary: "Dual-stack with userAssignedNATGateway: the node subnet's NAT gateway is Standard (IPv4 only); dual-stack needs StandardV2." },
+    { id: "LIVE-PEER-01", severity: "warning", summary: "A peering of the VNet is not Connected." },
+    { id: "LIVE-PEER-02", severity: "info", summary: "On-premises ranges behind a VPN/ExpressRoute gateway are not read: add them with --connected-cidr." },
+    { id: "LIVE-CLUSTER-01", severity: "warning", summary: "A kubenet cluster in the same VNet routes a pod CIDR that overlaps this cluster's." },
+    { id: "LIVE-PERM-01", severity: "error", summary: "The signed-in principal lacks actions create needs (named per scope)." },
+    { id: "LIVE-PERM-02", severity: "warning", summary: "Azure refused a read (permissions, clusters, quota): those checks were skipped." },
+    { id: "LIVE-QUOTA-01", severity: "error", summary: "Regional vCPU quota does not fit the node pools at their peak (max count + surge)." },
+    { id: "LIVE-QUOTA-02", severity: "error", summary: "A pool's VM size is not offered in the region for this subscription." },
+    { id: "LIVE-QUOTA-03", severity: "info", summary: "Quota not checked (no region known)." },
+    { id: "LIVE-VER-01", severity: "error", summary: "The Kubernetes version given is not one AKS offers in the region (its minor, or its exact patch)." },
+    { id: "LIVE-USAGE-01", severity: "error", summary: "The node (or pod) subnet has fewer free addresses than the cluster needs." },
+  ];
+}
 
 /** LIVE-VER-01: "1.32" must be an offered minor, "1.32.5" an offered patch (AKS refuses others at create). */
 function versionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {

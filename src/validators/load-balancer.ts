@@ -7,15 +7,17 @@ import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "LB-01", severity: "error", summary: "Basic load balancer is retired (2025-09-30): new clusters need loadBalancerSku standard." },
-  { id: "LB-02", severity: "error", summary: "Basic LB never supported outboundType, several node pools, load-balancer or NAT-gateway profiles (over 100 nodes: CAP-06)." },
-  { id: "LB-03", severity: "error/warning", summary: "LB profile: managed IPs 1-100 (IPv6 0-100), ports 0-64000 in multiples of 8, idle 4-120 (over 100: warning, C-08), one kind of outbound IP." },
-  { id: "LB-04", severity: "error", summary: "Load balancer outbound IPs, ports and idle timeout only with outboundType loadBalancer." },
-  { id: "LB-05", severity: "error", summary: "NAT gateway IP count 1-16 and idle timeout 4-120, only with outboundType managedNATGateway." },
-  { id: "LB-06", severity: "error", summary: "Managed NAT gateway StandardV2 features: IPv6 outbound IPs (countIPv6 1-16) and your public IP prefixes need sku StandardV2; a Standard gateway cannot serve a dual-stack cluster." },
-  { id: "LB-07", severity: "error", summary: "vnet.natGatewaySku (--vnet-nat-gateway-sku) is the SKU of the NAT gateway aks-net builds: only with outboundType userAssignedNATGateway in a VNet aks-net plans, not with --nat-gateway-id (the AKS-managed gateway's SKU is --nat-gateway-sku)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "LB-01", severity: "error", summary: "Basic load balancer is retired (2025-09-30): new clusters need loadBalancerSku standard." },
+    { id: "LB-02", severity: "error", summary: "Basic LB never supported outboundType, several node pools, load-balancer or NAT-gateway profiles (over 100 nodes: CAP-06)." },
+    { id: "LB-03", severity: "error/warning", summary: "LB profile: managed IPs 1-100 (IPv6 0-100), ports 0-64000 in multiples of 8, idle 4-120 (over 100: warning, C-08), one kind of outbound IP." },
+    { id: "LB-04", severity: "error", summary: "Load balancer outbound IPs, ports and idle timeout only with outboundType loadBalancer." },
+    { id: "LB-05", severity: "error", summary: "NAT gateway IP count 1-16 and idle timeout 4-120, only with outboundType managedNATGateway." },
+    { id: "LB-06", severity: "error", summary: "Managed NAT gateway StandardV2 features: IPv6 outbound IPs (countIPv6 1-16) and your public IP prefixes need sku StandardV2; a Standard gateway cannot serve a dual-stack cluster." },
+    { id: "LB-07", severity: "error", summary: "vnet.natGatewaySku (--vnet-nat-gateway-sku) is the SKU of the NAT gateway aks-net builds: only with outboundType userAssignedNATGateway in a VNet aks-net plans, not with --nat-gateway-id (the AKS-managed gateway's SKU is --nat-gateway-sku)." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const s = ctx.spec;

@@ -74,15 +74,17 @@ const RULE = {
 /** AKS FAQ: "MC_resourceGroupName_resourceName_AzureRegion must be no greater than 80 characters". */
 const NODE_RG_MAX = 80;
 
-export const rules: RuleInfo[] = [
-  { id: "NAME-01", severity: "error", summary: "AKS cluster name: 1-63 letters, digits, '_' and '-', starting and ending with a letter or digit." },
-  { id: "NAME-02", severity: "error", summary: "Resource group names: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'." },
-  { id: "NAME-03", severity: "error", summary: "VNet name (given, or <name>-vnet): 2-64 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with one or '_'." },
-  { id: "NAME-04", severity: "error", summary: "Subnet names: 1-80 letters, digits, '_', '.', '-'; start with a letter or digit, end with one or '_'." },
-  { id: "NAME-05", severity: "error", summary: "Route table, route, public IP, firewall, firewall policy and NAT gateway names aks-net derives: the Network rule, 1-80 characters." },
-  { id: "NAME-06", severity: "error", summary: "Managed identity name (<name>-identity): 3-128 letters, digits, '_' and '-', starting with a letter or digit." },
-  { id: "NAME-07", severity: "error", summary: "AKS's node resource group MC_<resource group>_<name>_<region> is at most 80 characters." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "NAME-01", severity: "error", summary: "AKS cluster name: 1-63 letters, digits, '_' and '-', starting and ending with a letter or digit." },
+    { id: "NAME-02", severity: "error", summary: "Resource group names: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'." },
+    { id: "NAME-03", severity: "error", summary: "VNet name (given, or <name>-vnet): 2-64 letters, digits, '_', '.', '-'; starts with a letter or digit, ends with one or '_'." },
+    { id: "NAME-04", severity: "error", summary: "Subnet names: 1-80 letters, digits, '_', '.', '-'; start with a letter or digit, end with one or '_'." },
+    { id: "NAME-05", severity: "error", summary: "Route table, route, public IP, firewall, firewall policy and NAT gateway names aks-net derives: the Network rule, 1-80 characters." },
+    { id: "NAME-06", severity: "error", summary: "Managed identity name (<name>-identity): 3-128 letters, digits, '_' and '-', starting with a letter or digit." },
+    { id: "NAME-07", severity: "error", summary: "AKS's node resource group MC_<resource group>_<name>_<region> is at most 80 characters." },
+  ];
+}
 
 /** A name aks-net sends, the field the user controls it through, and the rule of its resource type. */
 interface Sent {

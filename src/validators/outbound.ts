@@ -10,21 +10,23 @@ import type { ClusterSpec } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "OUT-01", severity: "error", summary: "userDefinedRouting needs a subnet aks-net builds or you bring: not an AKS-managed VNet." },
-  { id: "OUT-02", severity: "error/warning", summary: "userDefinedRouting needs a route table with a default route on the node subnet before create: --firewall, or --route 0.0.0.0/0=VirtualAppliance@IP." },
-  { id: "OUT-03", severity: "error", summary: "UDR default route 0.0.0.0/0 must go to VirtualAppliance or VirtualNetworkGateway, not Internet (RouteTableInvalidNextHop)." },
-  { id: "OUT-04", severity: "error/warning", summary: "A VirtualAppliance route needs a next-hop IP (error) inside a known subnet or connected range (warning)." },
-  { id: "OUT-05", severity: "error/warning", summary: "Nodes never go into AzureFirewallSubnet (error); a user route table to a firewall needs its public IP/32 → Internet route (warning)." },
-  { id: "OUT-06", severity: "error", summary: "Any outboundType other than loadBalancer needs the Standard load balancer." },
-  { id: "OUT-07", severity: "error", summary: "userAssignedNATGateway needs a subnet with a NAT gateway (aks-net builds both, or bring one): not an AKS-managed VNet." },
-  { id: "OUT-08", severity: "error", summary: "managedNATGateway is for AKS-managed VNets: no --vnet-subnet-id, --vnet-cidr or --subnet-cidr." },
-  { id: "OUT-09", severity: "error", summary: "outboundType none / block are only for network-isolated clusters (bootstrap artifact source Cache; block: managed VNet)." },
-  { id: "OUT-10", severity: "warning", summary: "Dual-stack with userDefinedRouting and no IPv6 default route (::/0): AKS warns, IPv6 egress has no path." },
-  { id: "OUT-11", severity: "info", summary: "userDefinedRouting is valid with kubenet too (C-06); the route table then also carries AKS's pod routes." },
-  { id: "OUT-12", severity: "error", summary: "Outbound type migrations (update-time only): informational, never checked at create." },
-  { id: "OUT-13", severity: "warning", summary: "API server authorized IP ranges must include the egress IPs: informational, the spec has no authorized ranges." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "OUT-01", severity: "error", summary: "userDefinedRouting needs a subnet aks-net builds or you bring: not an AKS-managed VNet." },
+    { id: "OUT-02", severity: "error/warning", summary: "userDefinedRouting needs a route table with a default route on the node subnet before create: --firewall, or --route 0.0.0.0/0=VirtualAppliance@IP." },
+    { id: "OUT-03", severity: "error", summary: "UDR default route 0.0.0.0/0 must go to VirtualAppliance or VirtualNetworkGateway, not Internet (RouteTableInvalidNextHop)." },
+    { id: "OUT-04", severity: "error/warning", summary: "A VirtualAppliance route needs a next-hop IP (error) inside a known subnet or connected range (warning)." },
+    { id: "OUT-05", severity: "error/warning", summary: "Nodes never go into AzureFirewallSubnet (error); a user route table to a firewall needs its public IP/32 → Internet route (warning)." },
+    { id: "OUT-06", severity: "error", summary: "Any outboundType other than loadBalancer needs the Standard load balancer." },
+    { id: "OUT-07", severity: "error", summary: "userAssignedNATGateway needs a subnet with a NAT gateway (aks-net builds both, or bring one): not an AKS-managed VNet." },
+    { id: "OUT-08", severity: "error", summary: "managedNATGateway is for AKS-managed VNets: no --vnet-subnet-id, --vnet-cidr or --subnet-cidr." },
+    { id: "OUT-09", severity: "error", summary: "outboundType none / block are only for network-isolated clusters (bootstrap artifact source Cache; block: managed VNet)." },
+    { id: "OUT-10", severity: "warning", summary: "Dual-stack with userDefinedRouting and no IPv6 default route (::/0): AKS warns, IPv6 egress has no path." },
+    { id: "OUT-11", severity: "info", summary: "userDefinedRouting is valid with kubenet too (C-06); the route table then also carries AKS's pod routes." },
+    { id: "OUT-12", severity: "error", summary: "Outbound type migrations (update-time only): informational, never checked at create." },
+    { id: "OUT-13", severity: "warning", summary: "API server authorized IP ranges must include the egress IPs: informational, the spec has no authorized ranges." },
+  ];
+}
 
 const UDR = "userDefinedRouting";
 const DEFAULT_HOPS = ["VirtualAppliance", "VirtualNetworkGateway"];

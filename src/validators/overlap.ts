@@ -12,19 +12,21 @@ import { NAMES } from "../core/names.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo, Severity } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "OVL-01", severity: "error", summary: "Service CIDR must not overlap any subnet of the cluster VNet (ServiceCidrOverlapExistingSubnetsCidr)." },
-  { id: "OVL-02", severity: "warning", summary: "Service CIDR inside the VNet address space (no subnet hit): accepted, documented as not recommended (C-02)." },
-  { id: "OVL-03", severity: "error/warning", summary: "Service CIDR must not overlap connected networks: error with --connected-cidr ranges, warning when a gateway route hints at unlisted ones." },
-  { id: "OVL-04", severity: "error", summary: "Service CIDR must not overlap the pod CIDR(s)." },
-  { id: "OVL-05", severity: "error/warning", summary: "Pod CIDR vs the VNet: overlay any overlap error (NetworkProfileCIDROverlapVNET); kubenet subnet error, VNet space warning (C-03)." },
-  { id: "OVL-06", severity: "error/warning", summary: "Pod CIDR must not overlap connected networks: error with supplied ranges, warning when a gateway route hints at unlisted ones." },
-  { id: "OVL-07", severity: "error", summary: "Node subnet must lie entirely inside one VNet address space." },
-  { id: "OVL-08", severity: "error", summary: "Subnets of one VNet (node, pod, firewall, existing) must not overlap each other." },
-  { id: "OVL-09", severity: "error", summary: "Pod subnet must be in the same VNet as the node subnet (inside one of its address spaces)." },
-  { id: "OVL-10", severity: "warning", summary: "Legacy docker bridge CIDR should not overlap subnets, the service CIDR or pod CIDR (ignored by AKS)." },
-  { id: "OVL-11", severity: "error", summary: "The VNet's own address spaces must not overlap connected ranges (peering refuses overlapping address spaces; on-premises routing breaks)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "OVL-01", severity: "error", summary: "Service CIDR must not overlap any subnet of the cluster VNet (ServiceCidrOverlapExistingSubnetsCidr)." },
+    { id: "OVL-02", severity: "warning", summary: "Service CIDR inside the VNet address space (no subnet hit): accepted, documented as not recommended (C-02)." },
+    { id: "OVL-03", severity: "error/warning", summary: "Service CIDR must not overlap connected networks: error with --connected-cidr ranges, warning when a gateway route hints at unlisted ones." },
+    { id: "OVL-04", severity: "error", summary: "Service CIDR must not overlap the pod CIDR(s)." },
+    { id: "OVL-05", severity: "error/warning", summary: "Pod CIDR vs the VNet: overlay any overlap error (NetworkProfileCIDROverlapVNET); kubenet subnet error, VNet space warning (C-03)." },
+    { id: "OVL-06", severity: "error/warning", summary: "Pod CIDR must not overlap connected networks: error with supplied ranges, warning when a gateway route hints at unlisted ones." },
+    { id: "OVL-07", severity: "error", summary: "Node subnet must lie entirely inside one VNet address space." },
+    { id: "OVL-08", severity: "error", summary: "Subnets of one VNet (node, pod, firewall, existing) must not overlap each other." },
+    { id: "OVL-09", severity: "error", summary: "Pod subnet must be in the same VNet as the node subnet (inside one of its address spaces)." },
+    { id: "OVL-10", severity: "warning", summary: "Legacy docker bridge CIDR should not overlap subnets, the service CIDR or pod CIDR (ignored by AKS)." },
+    { id: "OVL-11", severity: "error", summary: "The VNet's own address spaces must not overlap connected ranges (peering refuses overlapping address spaces; on-premises routing breaks)." },
+  ];
+}
 
 /** Conflicting connected prefixes named in a message; the rest are counted. */
 const SHOWN = 3;

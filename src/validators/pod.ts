@@ -7,20 +7,22 @@ import { clusterRanges, sharedPlanner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "POD-01", severity: "error", summary: "podCidr only with kubenet, azure + networkPluginMode overlay, or BYO CNI (none)." },
-  { id: "POD-02", severity: "error", summary: "networkPluginMode overlay only with networkPlugin azure." },
-  { id: "POD-03", severity: "error", summary: "A pod subnet only with Azure CNI Pod Subnet: not with overlay, kubenet or BYO CNI (they have none; it is never silently dropped)." },
-  { id: "POD-04", severity: "error", summary: "podCidrs/serviceCidrs count and order match ipFamilies (IPv4 first); two entries need [IPv4, IPv6]." },
-  { id: "POD-05", severity: "error", summary: "ipFamilies is [IPv4] or [IPv4, IPv6]; IPv6 alone is not supported." },
-  {
-    id: "POD-06",
-    severity: "info",
-    summary: "Informational (update-time rule): a pod CIDR can later only grow to a contiguous superset (overlay), kubenet's never changes.",
-  },
-  { id: "POD-07", severity: "error", summary: "Bring your own CNI (networkPlugin none) needs a pod CIDR, clear of the reserved ranges, the service CIDR and the VNet (RES-01, OVL-04, OVL-05)." },
-  { id: "POD-08", severity: "error", summary: "podIPAllocationMode StaticBlock needs Azure CNI with a pod subnet, and one pod subnet serves one allocation mode (no mixed StaticBlock and dynamic pools)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "POD-01", severity: "error", summary: "podCidr only with kubenet, azure + networkPluginMode overlay, or BYO CNI (none)." },
+    { id: "POD-02", severity: "error", summary: "networkPluginMode overlay only with networkPlugin azure." },
+    { id: "POD-03", severity: "error", summary: "A pod subnet only with Azure CNI Pod Subnet: not with overlay, kubenet or BYO CNI (they have none; it is never silently dropped)." },
+    { id: "POD-04", severity: "error", summary: "podCidrs/serviceCidrs count and order match ipFamilies (IPv4 first); two entries need [IPv4, IPv6]." },
+    { id: "POD-05", severity: "error", summary: "ipFamilies is [IPv4] or [IPv4, IPv6]; IPv6 alone is not supported." },
+    {
+      id: "POD-06",
+      severity: "info",
+      summary: "Informational (update-time rule): a pod CIDR can later only grow to a contiguous superset (overlay), kubenet's never changes.",
+    },
+    { id: "POD-07", severity: "error", summary: "Bring your own CNI (networkPlugin none) needs a pod CIDR, clear of the reserved ranges, the service CIDR and the VNet (RES-01, OVL-04, OVL-05)." },
+    { id: "POD-08", severity: "error", summary: "podIPAllocationMode StaticBlock needs Azure CNI with a pod subnet, and one pod subnet serves one allocation mode (no mixed StaticBlock and dynamic pools)." },
+  ];
+}
 
 const lower = (v: unknown): string => (typeof v === "string" ? v.toLowerCase() : "");
 

@@ -13,15 +13,17 @@ import { describeValue } from "./syntax.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "POOL-01", severity: "error", summary: "System node pools run Linux (\"System pools osType must be Linux\"): Windows pools are User pools." },
-  { id: "POOL-02", severity: "error", summary: "Pool names: lowercase letters and digits, starting with a letter; 1-12 characters for Linux, 1-6 for Windows." },
-  { id: "POOL-03", severity: "error", summary: "Pool names are unique in the cluster." },
-  { id: "POOL-04", severity: "error", summary: "Windows pools: the administrator (windowsProfile.adminUsername) is 1-20 characters, does not end in '.', and is not a name Azure reserves." },
-  { id: "POOL-05", severity: "error", summary: "A pool's own subnet (vnetSubnetName/podSubnetName) is defined once, with one prefix (vnetSubnetCidr/podSubnetCidr), is not an existing subnet of another prefix, and is never both a node and a pod subnet." },
-  { id: "POOL-06", severity: "error", summary: "Pools' own subnets are planned in the VNet aks-net builds (not with --vnet-subnet-id or an AKS-managed VNet); a pool's own pod subnet needs Azure CNI pod subnet (a cluster pod subnet, no overlay)." },
-  { id: "POOL-07", severity: "error", summary: "Node taints are key[=value]:NoSchedule|PreferNoSchedule|NoExecute and labels key=value, as Kubernetes accepts them (63-character names and values)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "POOL-01", severity: "error", summary: "System node pools run Linux (\"System pools osType must be Linux\"): Windows pools are User pools." },
+    { id: "POOL-02", severity: "error", summary: "Pool names: lowercase letters and digits, starting with a letter; 1-12 characters for Linux, 1-6 for Windows." },
+    { id: "POOL-03", severity: "error", summary: "Pool names are unique in the cluster." },
+    { id: "POOL-04", severity: "error", summary: "Windows pools: the administrator (windowsProfile.adminUsername) is 1-20 characters, does not end in '.', and is not a name Azure reserves." },
+    { id: "POOL-05", severity: "error", summary: "A pool's own subnet (vnetSubnetName/podSubnetName) is defined once, with one prefix (vnetSubnetCidr/podSubnetCidr), is not an existing subnet of another prefix, and is never both a node and a pod subnet." },
+    { id: "POOL-06", severity: "error", summary: "Pools' own subnets are planned in the VNet aks-net builds (not with --vnet-subnet-id or an AKS-managed VNet); a pool's own pod subnet needs Azure CNI pod subnet (a cluster pod subnet, no overlay)." },
+    { id: "POOL-07", severity: "error", summary: "Node taints are key[=value]:NoSchedule|PreferNoSchedule|NoExecute and labels key=value, as Kubernetes accepts them (63-character names and values)." },
+  ];
+}
 
 /** Longest pool name per OS (create-node-pools.md). */
 const MAX_NAME = { Linux: 12, Windows: 6 } as const;

@@ -6,12 +6,14 @@ import { clusterRanges, sharedPlanner, isPrivate, replacementFix, reservedRanges
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "RES-01", severity: "error", summary: "Service CIDR, pod CIDR(s) and VNet address spaces must not overlap 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24." },
-  { id: "RES-02", severity: "warning", summary: "Pod CIDR should be RFC 1918 or RFC 6598 (IPv6: ULA); public ranges are outside Microsoft's support." },
-  { id: "RES-03", severity: "warning", summary: "Service CIDR should be a private range (RFC 1918 / RFC 6598; IPv6: ULA)." },
-  { id: "RES-04", severity: "info", summary: "VNet address space outside private space: Azure accepts it (noted, not an error)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "RES-01", severity: "error", summary: "Service CIDR, pod CIDR(s) and VNet address spaces must not overlap 169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 192.0.2.0/24." },
+    { id: "RES-02", severity: "warning", summary: "Pod CIDR should be RFC 1918 or RFC 6598 (IPv6: ULA); public ranges are outside Microsoft's support." },
+    { id: "RES-03", severity: "warning", summary: "Service CIDR should be a private range (RFC 1918 / RFC 6598; IPv6: ULA)." },
+    { id: "RES-04", severity: "info", summary: "VNet address space outside private space: Azure accepts it (noted, not an error)." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const planner = sharedPlanner(ctx);

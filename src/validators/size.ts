@@ -8,13 +8,15 @@ import type { Planner } from "../core/planner.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "SIZE-01", severity: "error/warning", summary: "IPv4 service CIDR at most 2^20 addresses: /11 or larger is an error, exactly /12 a warning (C-01)." },
-  { id: "SIZE-02", severity: "error", summary: "IPv6 service CIDR no larger than /108." },
-  { id: "SIZE-03", severity: "error/warning", summary: "Pod CIDR gives each node a /24: prefix must be /24 or larger and hold every node (error), plus surge and autoscaler max (warning)." },
-  { id: "SIZE-04", severity: "error", summary: "Pod subnet with StaticBlock allocation (nodePools[i].podIPAllocationMode) no larger than /12." },
-  { id: "SIZE-05", severity: "error", summary: "Azure subnets reserve 5 addresses; the smallest IPv4 subnet is /29 (3 usable)." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "SIZE-01", severity: "error/warning", summary: "IPv4 service CIDR at most 2^20 addresses: /11 or larger is an error, exactly /12 a warning (C-01)." },
+    { id: "SIZE-02", severity: "error", summary: "IPv6 service CIDR no larger than /108." },
+    { id: "SIZE-03", severity: "error/warning", summary: "Pod CIDR gives each node a /24: prefix must be /24 or larger and hold every node (error), plus surge and autoscaler max (warning)." },
+    { id: "SIZE-04", severity: "error", summary: "Pod subnet with StaticBlock allocation (nodePools[i].podIPAllocationMode) no larger than /12." },
+    { id: "SIZE-05", severity: "error", summary: "Azure subnets reserve 5 addresses; the smallest IPv4 subnet is /29 (3 usable)." },
+  ];
+}
 
 /** Largest IPv4 service CIDR: 20 host bits (kube-apiserver maxCIDRBits), i.e. /12; IPv6 the same 20 bits, /108. */
 const SERVICE_MAX_BITS = 20;

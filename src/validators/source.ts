@@ -6,9 +6,11 @@
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "SRC-01", severity: "warning", summary: "A value of the imported plan, template or cluster is not known before deployment (or is an expression aks-net does not evaluate): not checked, and no finding is drawn from it." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "SRC-01", severity: "warning", summary: "A value of the imported plan, template or cluster is not known before deployment (or is an expression aks-net does not evaluate): not checked, and no finding is drawn from it." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const list = ctx.spec.imported?.unchecked;

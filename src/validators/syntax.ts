@@ -9,18 +9,20 @@ import { ENUMS } from "../core/spec.ts";
 import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "SYN-01", severity: "error", summary: "A CIDR field must be address/prefix; a bare address (or a non-string value) is not a CIDR." },
-  { id: "SYN-02", severity: "error", summary: "Prefix length must be an integer /0-/32 (IPv4) or /0-/128 (IPv6)." },
-  { id: "SYN-03", severity: "error", summary: "IPv4 needs exactly four decimal parts 0-255; IPv6 must be valid RFC 4291 text." },
-  { id: "SYN-04", severity: "error", summary: "No leading zeros, octal or hex parts (inet_aton reads 012 as 10)." },
-  { id: "SYN-05", severity: "error", summary: "No whitespace anywhere in an address or list item." },
-  { id: "SYN-06", severity: "error/warning", summary: "Host bits set: error for VNet/subnet prefixes (InvalidCIDRNotation), warning for cluster CIDRs (C-12)." },
-  { id: "SYN-07", severity: "error", summary: "dnsServiceIP is a single IPv4 address: no prefix, no IPv6, also in dual-stack." },
-  { id: "SYN-08", severity: "error", summary: "serviceCidr, podCidr, subnets, firewall subnets and dockerBridgeCidr are IPv4 only." },
-  { id: "SYN-09", severity: "error", summary: "Enum fields hold one of the API's values (plugin, mode, policy, dataplane, LB SKU, outbound type, ...)." },
-  { id: "SYN-10", severity: "error", summary: "Enum values are case-sensitive (az aks rejects 'Calico'): use the exact spelling." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "SYN-01", severity: "error", summary: "A CIDR field must be address/prefix; a bare address (or a non-string value) is not a CIDR." },
+    { id: "SYN-02", severity: "error", summary: "Prefix length must be an integer /0-/32 (IPv4) or /0-/128 (IPv6)." },
+    { id: "SYN-03", severity: "error", summary: "IPv4 needs exactly four decimal parts 0-255; IPv6 must be valid RFC 4291 text." },
+    { id: "SYN-04", severity: "error", summary: "No leading zeros, octal or hex parts (inet_aton reads 012 as 10)." },
+    { id: "SYN-05", severity: "error", summary: "No whitespace anywhere in an address or list item." },
+    { id: "SYN-06", severity: "error/warning", summary: "Host bits set: error for VNet/subnet prefixes (InvalidCIDRNotation), warning for cluster CIDRs (C-12)." },
+    { id: "SYN-07", severity: "error", summary: "dnsServiceIP is a single IPv4 address: no prefix, no IPv6, also in dual-stack." },
+    { id: "SYN-08", severity: "error", summary: "serviceCidr, podCidr, subnets, firewall subnets and dockerBridgeCidr are IPv4 only." },
+    { id: "SYN-09", severity: "error", summary: "Enum fields hold one of the API's values (plugin, mode, policy, dataplane, LB SKU, outbound type, ...)." },
+    { id: "SYN-10", severity: "error", summary: "Enum values are case-sensitive (az aks rejects 'Calico'): use the exact spelling." },
+  ];
+}
 
 /** Fields where host bits are an error (Azure networking rejects them) rather than a warning (C-12). */
 const SUBNET_FIELD = /^(vnet\.addressSpaces\[\d+\]|nodePools\[\d+\]\.(vnetSubnetCidr|podSubnetCidr)|vnet\.subnetCidr|vnet\.subnetIPv6Cidr|vnet\.podSubnetCidr|vnet\.existingSubnets\[\d+\]\.cidr|firewall\.\w+)$/;

@@ -22,14 +22,16 @@ const FORBIDDEN = /[<>%&\\?/]/;
 /** Name prefixes Azure keeps for its own tags. */
 const RESERVED_PREFIX = /^(microsoft|azure|windows)/i;
 
-export const rules: RuleInfo[] = [
-  { id: "TAG-01", severity: "error", summary: `At most ${TAG_LIMITS.perResource - OWN_TAGS_RESERVED} tags of yours: Azure allows ${TAG_LIMITS.perResource} per resource and aks-net's ownership tags take up to ${OWN_TAGS_RESERVED} on the cluster.` },
-  { id: "TAG-02", severity: "error", summary: `Tag names are 1-${TAG_LIMITS.name} characters without < > % & \\ ? /.` },
-  { id: "TAG-03", severity: "error", summary: `Tag values are strings of at most ${TAG_LIMITS.value} characters.` },
-  { id: "TAG-04", severity: "error", summary: `aks-net's own tag names (${OWNER_TAG}, ${CLUSTER_TAG}, aks-net-*) are not yours to set: delete relies on them.` },
-  { id: "TAG-05", severity: "error", summary: "Tag names are case-insensitive in Azure: two names differing only in case are one tag." },
-  { id: "TAG-06", severity: "warning", summary: "Tag names starting with microsoft, azure or windows are Azure's own prefixes." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "TAG-01", severity: "error", summary: `At most ${TAG_LIMITS.perResource - OWN_TAGS_RESERVED} tags of yours: Azure allows ${TAG_LIMITS.perResource} per resource and aks-net's ownership tags take up to ${OWN_TAGS_RESERVED} on the cluster.` },
+    { id: "TAG-02", severity: "error", summary: `Tag names are 1-${TAG_LIMITS.name} characters without < > % & \\ ? /.` },
+    { id: "TAG-03", severity: "error", summary: `Tag values are strings of at most ${TAG_LIMITS.value} characters.` },
+    { id: "TAG-04", severity: "error", summary: `aks-net's own tag names (${OWNER_TAG}, ${CLUSTER_TAG}, aks-net-*) are not yours to set: delete relies on them.` },
+    { id: "TAG-05", severity: "error", summary: "Tag names are case-insensitive in Azure: two names differing only in case are one tag." },
+    { id: "TAG-06", severity: "warning", summary: "Tag names starting with microsoft, azure or windows are Azure's own prefixes." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const tags: unknown = ctx.spec.tags;

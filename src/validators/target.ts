@@ -10,12 +10,14 @@ import { finding } from "./finding.ts";
 import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 import { shown } from "./names.ts";
 
-export const rules: RuleInfo[] = [
-  { id: "LOC-01", severity: "error", summary: "The region is an Azure region (westeurope, or its display name West Europe); a near miss names the closest." },
-  { id: "LIVE-LOC-01", severity: "error", summary: "With --live: the subscription offers AKS (managedClusters) in the region." },
-  { id: "K8S-01", severity: "error", summary: "kubernetesVersion is MAJOR.MINOR or MAJOR.MINOR.PATCH (1.30, 1.30.4): no 'v', no words." },
-  { id: "VM-01", severity: "error", summary: "VM sizes are Azure size names: Standard_<family and size>[_<version>], e.g. Standard_D4ds_v5." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "LOC-01", severity: "error", summary: "The region is an Azure region (westeurope, or its display name West Europe); a near miss names the closest." },
+    { id: "LIVE-LOC-01", severity: "error", summary: "With --live: the subscription offers AKS (managedClusters) in the region." },
+    { id: "K8S-01", severity: "error", summary: "kubernetesVersion is MAJOR.MINOR or MAJOR.MINOR.PATCH (1.30, 1.30.4): no 'v', no words." },
+    { id: "VM-01", severity: "error", summary: "VM sizes are Azure size names: Standard_<family and size>[_<version>], e.g. Standard_D4ds_v5." },
+  ];
+}
 
 /** `1.30` or `1.30.4`, as AKS takes it (orchestratorVersion / kubernetesVersion). */
 const VERSION = /^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))?$/;

@@ -13,13 +13,15 @@ import type { Finding, RuleContext, RuleInfo } from "./finding.ts";
 
 export const SOURCE = "https://learn.microsoft.com/azure/aks/availability-zones";
 
-export const rules: RuleInfo[] = [
-  { id: "ZONE-01", severity: "error", summary: "A pool's availabilityZones lists each zone once, and at least one (values 1, 2, 3: SYN-09)." },
-  { id: "ZONE-02", severity: "error", summary: "Zonal pools need a region with availability zones (offline table; with --live the VM size's zones decide)." },
-  { id: "ZONE-03", severity: "warning", summary: "A zonal pool egresses through a resource that is not zone-redundant: a Standard NAT gateway (zonal or no zone) that aks-net builds, AKS manages or you bring (with --live its SKU is read); StandardV2 is zone-redundant." },
-  { id: "ZONE-04", severity: "error", summary: "Availability zones need the Standard load balancer." },
-  { id: "LIVE-ZONE-01", severity: "error", summary: "With --live: the pool's VM size is offered in the requested zones of the region for this subscription." },
-];
+export function rules(): RuleInfo[] {
+  return [
+    { id: "ZONE-01", severity: "error", summary: "A pool's availabilityZones lists each zone once, and at least one (values 1, 2, 3: SYN-09)." },
+    { id: "ZONE-02", severity: "error", summary: "Zonal pools need a region with availability zones (offline table; with --live the VM size's zones decide)." },
+    { id: "ZONE-03", severity: "warning", summary: "A zonal pool egresses through a resource that is not zone-redundant: a Standard NAT gateway (zonal or no zone) that aks-net builds, AKS manages or you bring (with --live its SKU is read); StandardV2 is zone-redundant." },
+    { id: "ZONE-04", severity: "error", summary: "Availability zones need the Standard load balancer." },
+    { id: "LIVE-ZONE-01", severity: "error", summary: "With --live: the pool's VM size is offered in the requested zones of the region for this subscription." },
+  ];
+}
 
 export function check(ctx: RuleContext): Finding[] {
   const pools = (Array.isArray(ctx.spec.nodePools) ? ctx.spec.nodePools : []).map((p, i) => ({ p, i, zones: zonesOf(p) }));

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { shapeSchema, specSchema } from "../../src/core/spec-schema.ts";
-import { RULES } from "../../src/validators/index.ts";
+import { allRules } from "../../src/validators/index.ts";
 import { rulesMarkdown } from "../../scripts/rules-doc.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -31,7 +31,7 @@ export function generatedFiles(): Record<string, string> {
   return {
     "schema/aks-net.schema.json": `${JSON.stringify(specSchema(), null, 2)}\n`,
     "src/commands/input/spec-shape.generated.ts": `${header}\n${toCode(ajv, validate)}\n`,
-    "docs/rules.md": rulesMarkdown(RULES),
+    "docs/rules.md": rulesMarkdown(allRules()),
   };
 }
 

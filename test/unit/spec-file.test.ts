@@ -93,6 +93,22 @@ describe("spec file: shape vs values", () => {
   });
   it("an unknown nested key names its full path", () => {
     assert.match(shapeError({ nodePools: [{}, { maxPod: 30 }] }) ?? "", /nodePools\[1\]\.maxPod: unknown key \(did you mean 'maxPods'\?\)/);
+    assert.match(shapeError({ ingress: { internalLoadBalancer: { subnetCdir: "10.0.9.0/24" } } }) ?? "", /ingress\.internalLoadBalancer\.subnetCdir: unknown key \(did you mean 'subnetCidr'\?\)/);
+    assert.match(shapeError({ vnet: { existingSubnets: [{ name: "a", cidr: "10.0.0.0/24", delegation: [] }] } }) ?? "", /vnet\.existingSubnets\[0\]\.delegation: unknown key \(did you mean 'delegations'\?\)/);
+  });
+  it("the hint lists the keys allowed where the unknown key is", () => {
+    const hint = (doc: unknown): string | undefined => {
+      try {
+        checkSpecShape(doc, "f.yaml");
+      } catch (e) {
+        return (e as UsageError).hint;
+      }
+      return undefined;
+    };
+    assert.match(hint({ vnet: { subnetCdir: "10.0.0.0/24" } }) ?? "", /^keys allowed in vnet: .*\bsubnetCidr\b/);
+    assert.doesNotMatch(hint({ vnet: { subnetCdir: "10.0.0.0/24" } }) ?? "", /\bpodCidr\b/, "the VNet's keys, not the root's");
+    assert.match(hint({ nodePools: [{ vmSzie: "x" }] }) ?? "", /^keys allowed in nodePools\[0\]: .*\bvmSize\b/);
+    assert.match(hint({ podCidrr: "x" }) ?? "", /^keys allowed: .*\bpodCidr\b/);
   });
   it("an unknown key far from every known key gets no guess", () => {
     assert.equal(shapeError({ zzzzzzzz: 1 }), "spec file 'f.yaml': zzzzzzzz: unknown key");

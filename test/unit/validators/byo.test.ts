@@ -22,7 +22,7 @@ function withLive(input: SpecInput, brought: LiveBrought[]): ReturnType<typeof c
 
 describe("validators/byo (use-managed-identity.md, egress-udr.md, configure-azure-cni-dynamic-ip-allocation.md)", () => {
   it("lists BYO-01 … 04 and LIVE-BYO-01 … 04", () =>
-    assert.deepEqual(rules.map((r) => r.id), ["BYO-01", "BYO-02", "BYO-03", "BYO-04", "LIVE-BYO-01", "LIVE-BYO-02", "LIVE-BYO-03", "LIVE-BYO-04"]));
+    assert.deepEqual(rules().map((r) => r.id), ["BYO-01", "BYO-02", "BYO-03", "BYO-04", "LIVE-BYO-01", "LIVE-BYO-02", "LIVE-BYO-03", "LIVE-BYO-04"]));
 
   it("well-formed brought resources pass", () => {
     const f = check({ ...BASE, assignIdentity: ID, assignKubeletIdentity: KUBELET, vnet: { ...BASE.vnet, natGatewayId: NAT } });

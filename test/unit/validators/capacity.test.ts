@@ -13,7 +13,7 @@ const podSubnet = (podSubnetCidr: string, pools: Partial<NodePoolSpec>[]): SpecI
 describe("validators/capacity", () => {
   it("lists CAP-01 … CAP-11 with severities", () => {
     assert.deepEqual(
-      rules.map((r) => `${r.id} ${r.severity}`),
+      rules().map((r) => `${r.id} ${r.severity}`),
       ["CAP-01 error/warning", "CAP-02 error/warning", "CAP-03 error/warning", "CAP-04 error/info", "CAP-05 error", "CAP-06 error", "CAP-07 error", "CAP-08 info", "CAP-09 warning", "CAP-10 warning", "CAP-11 error", "CAP-12 error/warning", "CAP-13 error", "CAP-14 error/warning"],
     );
   });

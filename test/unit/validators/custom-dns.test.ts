@@ -7,7 +7,7 @@ import { BASE, byRule, check } from "../../helpers/spec.ts";
 const dns = (servers: unknown, extra: SpecInput = {}): SpecInput => ({ ...BASE, location: "westeurope", ...extra, vnet: { ...BASE.vnet, ...(extra.vnet ?? {}), dnsServers: servers as string[] } });
 
 describe("validators/custom-dns (VNet name resolution, FW-04)", () => {
-  it("lists DNS-07 … DNS-09", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["DNS-07 error", "DNS-08 warning", "DNS-09 error"]));
+  it("lists DNS-07 … DNS-09", () => assert.deepEqual(rules().map((r) => `${r.id} ${r.severity}`), ["DNS-07 error", "DNS-08 warning", "DNS-09 error"]));
 
   it("Azure DNS alone needs no forwarding; no servers, no findings", () => {
     for (const id of ["DNS-07", "DNS-08", "DNS-09", "FW-04"]) none(check(dns(["168.63.129.16"])), id);

@@ -8,7 +8,7 @@ const FIELDS = ["dnsServiceIP", "serviceCidr"];
 const svc = (serviceCidr: string, dnsServiceIP: string): SpecInput => ({ ...BASE, serviceCidr, dnsServiceIP });
 
 describe("validators/dns", () => {
-  it("lists DNS-01 … DNS-06", () => assert.deepEqual(rules.map((r) => r.id), ["DNS-01", "DNS-02", "DNS-03", "DNS-04", "DNS-05", "DNS-06"]));
+  it("lists DNS-01 … DNS-06", () => assert.deepEqual(rules().map((r) => r.id), ["DNS-01", "DNS-02", "DNS-03", "DNS-04", "DNS-05", "DNS-06"]));
 
   describe("DNS-01 both or neither", () => {
     it("serviceCidr alone: the default DNS IP is left behind (and is outside, DNS-02)", () => {

@@ -4,7 +4,7 @@ import { none, one } from "../../helpers/findings.ts";
 import { BASE, check, ruleIds } from "../../helpers/spec.ts";
 
 describe("validators/docker-bridge", () => {
-  it("lists DBR-01 and DBR-02 as warnings (C-07)", () => assert.deepEqual(rules.map((r) => [r.id, r.severity]), [["DBR-01", "warning"], ["DBR-02", "warning"]]));
+  it("lists DBR-01 and DBR-02 as warnings (C-07)", () => assert.deepEqual(rules().map((r) => [r.id, r.severity]), [["DBR-01", "warning"], ["DBR-02", "warning"]]));
 
   describe("DBR-01 ignored and removed from the API", () => {
     it("sending dockerBridgeCidr is a warning quoting the Bicep error", () => {

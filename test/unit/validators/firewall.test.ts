@@ -46,12 +46,12 @@ describe("validators/firewall", () => {
     const old = Array.from({ length: 7 }, (_, i) => `FW-OLD-0${i + 1}`);
     const fws = Array.from({ length: 5 }, (_, i) => `FWS-0${i + 1}`);
     assert.deepEqual(
-      rules.map((r) => r.id),
+      rules().map((r) => r.id),
       [...FW_IDS, ...old, ...fws],
     );
-    assert.match(rules.find((r) => r.id === "FW-05")?.summary ?? "", /informational/);
+    assert.match(rules().find((r) => r.id === "FW-05")?.summary ?? "", /informational/);
     // FW-04 is checked against the VNet's custom DNS servers (validators/custom-dns.ts).
-    assert.match(rules.find((r) => r.id === "FW-04")?.summary ?? "", /--dns-servers/);
+    assert.match(rules().find((r) => r.id === "FW-04")?.summary ?? "", /--dns-servers/);
   });
 
   it("reads allow-list entries: protocol, host, port", () => {

@@ -19,7 +19,7 @@ const ilb = (extra: SpecInput = {}, ips = ["10.10.6.10"], subnetCidr: string | n
 describe("validators/ingress", () => {
   it("lists ILB-*, EXP-*, AGW-*, NSG-* with their severities", () => {
     assert.deepEqual(
-      rules.map((r) => r.id),
+      rules().map((r) => r.id),
       ["ILB-01", "ILB-02", "ILB-03", "ILB-04", "ILB-05", "ILB-06", "ILB-07", "ILB-08", "EXP-01", "EXP-02", "EXP-03", "EXP-04", "AGW-01", "AGW-02", "AGW-03", "AGW-04", "AGW-05", "AGW-06", "AGW-07", "NSG-01", "LIVE-NSG-01"],
     );
   });

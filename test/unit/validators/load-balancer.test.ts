@@ -11,7 +11,7 @@ const MANAGED_NAT: SpecInput = { outboundType: "managedNATGateway" };
 describe("validators/load-balancer", () => {
   it("lists LB-01 … LB-07", () => {
     assert.deepEqual(
-      rules.map((r) => `${r.id} ${r.severity}`),
+      rules().map((r) => `${r.id} ${r.severity}`),
       ["LB-01 error", "LB-02 error", "LB-03 error/warning", "LB-04 error", "LB-05 error", "LB-06 error", "LB-07 error"],
     );
   });

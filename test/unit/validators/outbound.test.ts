@@ -15,11 +15,11 @@ const FIREWALL = { enabled: true, subnetCidr: "10.10.8.0/26" };
 describe("validators/outbound", () => {
   it("lists OUT-01 … OUT-13; update-only and data-less rules say so", () => {
     assert.deepEqual(
-      rules.map((r) => r.id),
+      rules().map((r) => r.id),
       Array.from({ length: 13 }, (_, i) => `OUT-${String(i + 1).padStart(2, "0")}`),
     );
-    assert.match(rules.find((r) => r.id === "OUT-12")?.summary ?? "", /update-time/);
-    assert.match(rules.find((r) => r.id === "OUT-13")?.summary ?? "", /informational/);
+    assert.match(rules().find((r) => r.id === "OUT-12")?.summary ?? "", /update-time/);
+    assert.match(rules().find((r) => r.id === "OUT-13")?.summary ?? "", /informational/);
   });
 
   describe("OUT-01 / OUT-07 / OUT-08: who owns the VNet", () => {

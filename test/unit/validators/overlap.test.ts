@@ -10,7 +10,7 @@ const proposed = (fix: string): string => /use \S+ (\S+\/\d+)/.exec(fix)?.[1] ??
 const vnet = (addressSpaces: string[], subnetCidr: string, extra: SpecInput = {}): SpecInput => ({ ...BASE, ...extra, vnet: { addressSpaces, subnetCidr, ...extra.vnet } });
 
 describe("validators/overlap", () => {
-  it("lists OVL-01 … OVL-11", () => assert.deepEqual(rules.map((r) => r.id), Array.from({ length: 11 }, (_, i) => `OVL-${String(i + 1).padStart(2, "0")}`)));
+  it("lists OVL-01 … OVL-11", () => assert.deepEqual(rules().map((r) => r.id), Array.from({ length: 11 }, (_, i) => `OVL-${String(i + 1).padStart(2, "0")}`)));
 
   describe("OVL-01 service CIDR vs subnets (C-02: error)", () => {
     it("the default 10.0.0.0/16 against subnet 10.0.1.0/24 (terraform-azurerm-aks#57)", () => {

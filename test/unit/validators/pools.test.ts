@@ -7,7 +7,7 @@ import { BASE, byRule, check } from "../../helpers/spec.ts";
 const withPools = (nodePools: Partial<NodePoolSpec>[]): SpecInput => ({ ...BASE, nodePools });
 
 describe("validators/pools (use-system-pools.md, create-node-pools.md)", () => {
-  it("lists POOL-01 … POOL-04", () => assert.deepEqual(rules.map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error", "POOL-04 error", "POOL-05 error", "POOL-06 error", "POOL-07 error"]));
+  it("lists POOL-01 … POOL-04", () => assert.deepEqual(rules().map((r) => `${r.id} ${r.severity}`), ["POOL-01 error", "POOL-02 error", "POOL-03 error", "POOL-04 error", "POOL-05 error", "POOL-06 error", "POOL-07 error"]));
 
   describe("POOL-01 system pools are Linux", () => {
     it("a Windows first pool (System by default) is an error", () => {

@@ -8,7 +8,7 @@ const svc = (serviceCidr: string, dnsServiceIP: string): SpecInput => ({ ...BASE
 
 describe("validators/reserved", () => {
   it("lists RES-01 … RES-04 with their severities", () => {
-    assert.deepEqual(rules.map((r) => [r.id, r.severity]), [["RES-01", "error"], ["RES-02", "warning"], ["RES-03", "warning"], ["RES-04", "info"]]);
+    assert.deepEqual(rules().map((r) => [r.id, r.severity]), [["RES-01", "error"], ["RES-02", "warning"], ["RES-03", "warning"], ["RES-04", "info"]]);
   });
 
   describe("RES-01 reserved ranges (overlap, not equality; C-11)", () => {

@@ -8,7 +8,7 @@ const svc = (serviceCidr: string, dnsServiceIP: string): SpecInput => ({ ...BASE
 const dual = (serviceCidrs: string[]): SpecInput => ({ ...BASE, ipFamilies: ["IPv4", "IPv6"], serviceCidrs, podCidrs: ["10.244.0.0/16", "fd12:3456:789a::/64"] });
 
 describe("validators/size", () => {
-  it("lists SIZE-01 … SIZE-05", () => assert.deepEqual(rules.map((r) => r.id), ["SIZE-01", "SIZE-02", "SIZE-03", "SIZE-04", "SIZE-05"]));
+  it("lists SIZE-01 … SIZE-05", () => assert.deepEqual(rules().map((r) => r.id), ["SIZE-01", "SIZE-02", "SIZE-03", "SIZE-04", "SIZE-05"]));
 
   describe("SIZE-01 IPv4 service CIDR size (C-01)", () => {
     it("/11 is an error", () => {
