@@ -35,20 +35,13 @@ const loaded = new Map();
 const pending = [];
 
 /**
- * Runs the bundle `file` as a CommonJS module and returns its exports. `source`: its text when already read; `tag`:
- * a cache of its own for runs that use the bundle differently (help). The bundle's require loads its sibling bundles
- * (`./azure-sdk.cjs`, required where src/ imports the SDK) through here too, with their own caches.
+ * Runs the bundle `file` as a CommonJS module and returns its exports. `tag`: a cache of its own for runs that use the
+ * bundle differently (help); `cache`: readCache's answer when already asked. The bundle's require loads its sibling
+ * bundles (`./azure-sdk.cjs`, required where src/ imports the SDK) through here too, with their own caches.
  */
-function run(file, { source, tag = "" } = {}) {
-  let cacheFile;
-  let cachedData;
-  try {
-    cacheFile = cacheDir && path.join(cacheDir, cacheName(file, tag));
-    cachedData = cacheFile && fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(source ?? readSource(file), {
+function run(file, { tag = "", cache = readCache(file, tag) } = {}) {
+  const { cacheFile, cachedData } = cache;
+  const script = new vm.Script(readSource(file), {
     filename: file,
     cachedData,
     // The CLI bundle import()s the prompt and progress libraries (ES modules) on first use: resolve them as Node would.
@@ -62,6 +55,17 @@ function run(file, { source, tag = "" } = {}) {
   const mod = { exports: {} };
   script.runInThisContext()(mod.exports, requireFor(file), mod, file, path.dirname(file));
   return mod.exports;
+}
+
+/** The cache of `file` (for `tag`) in the user's cache directory: its path, and its bytes when there is one. */
+function readCache(file, tag = "") {
+  let cacheFile;
+  try {
+    cacheFile = cacheDir && path.join(cacheDir, cacheName(file, tag));
+    return { cacheFile, cachedData: cacheFile ? fs.readFileSync(cacheFile) : undefined };
+  } catch {
+    return { cacheFile, cachedData: undefined }; // none yet, or unreadable: the run makes it
+  }
 }
 
 /**
@@ -143,4 +147,4 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-module.exports = { run, cacheDir, cacheName, readSource };
+module.exports = { run, readCache, cacheDir, cacheName, readSource };

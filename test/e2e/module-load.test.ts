@@ -119,6 +119,17 @@ describe("V8 code cache: made on first run in the user's cache directory, never 
     assert.equal(again.stdout, first.stdout);
     assert.deepEqual(readdirSync(join(xdg, "aks-net")).filter((f) => f.endsWith(".v8cache")), made);
   });
+  it("the Node version check runs until this Node has a cache of the bundle, then is skipped (bin/node-version.cjs not loaded)", async () => {
+    const xdg = join(dir, "xdg-version");
+    const tracedValidate = async (): Promise<string[]> => {
+      const out = join(dir, `trace-${Math.random().toString(36).slice(2)}.txt`);
+      const r = await runNode(["--import", "./test/helpers/module-trace.ts", "bin/aks-net", "validate", "-f", "examples/overlay-cilium.yaml"], { env: { XDG_CACHE_HOME: xdg, MODULE_TRACE_FILE: out } });
+      assert.equal(r.code, 0, r.stderr);
+      return readFileSync(out, "utf8").split("\n").filter(Boolean);
+    };
+    assert.ok((await tracedValidate()).some((u) => u.endsWith("/bin/node-version.cjs")), "checked without a cache");
+    assert.ok(!(await tracedValidate()).some((u) => u.endsWith("/bin/node-version.cjs")), "not checked again with the cache");
+  });
   it("falls back to ~/.cache/aks-net without XDG_CACHE_HOME", async () => {
     const home = join(dir, "home");
     const r = await validate({ XDG_CACHE_HOME: undefined, HOME: home });

@@ -5,7 +5,7 @@
  * The happy path of ./setup (npm installing Node 22 and the dependencies) needs the npm registry and is not run here.
  */
 import assert from "node:assert/strict";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, hasStackTrace, runProgram } from "../helpers/cli.ts";
@@ -44,6 +44,17 @@ describe("e2e: set-up on a machine whose Node is too old", function () {
     assert.equal(r.stderr.split("\n").length, 2, `one line: ${r.stderr}`);
     assert.match(r.stderr, /^error: aks-net needs Node\.js \^22\.22\.2 \|\| \^24\.15\.0 \|\| >=26\.0\.0, this is v20\.19\.0 .*: run \.\/setup in .*project \(it brings Node 22 into \.node\/\), or install Node\.js 22\n$/);
     assert.equal(hasStackTrace(r.stderr), false);
+  });
+
+  it("a code cache a supported Node wrote does not let an unsupported one through (the check is skipped only on the Node that passed it)", async () => {
+    const env = { XDG_CACHE_HOME: join(dir, "xdg") };
+    const warm = await run(process.execPath, [join(project, "bin", "aks-net"), "validate", "-f", "examples/overlay-cilium.yaml"], { cwd: project, env });
+    assert.equal(warm.code, 0, warm.stderr);
+    assert.ok(readdirSync(join(dir, "xdg", "aks-net")).some((f) => f.endsWith(".v8cache")), "the supported Node wrote its cache");
+    const r = await run(oldNode, [join(project, "bin", "aks-net"), "validate", "-f", "examples/overlay-cilium.yaml"], { cwd: project, env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^error: aks-net needs Node\.js .*, this is v20\.19\.0 /);
+    assert.equal(r.stdout, "");
   });
 
   it("bin/aks-net on an unsupported Node runs the command on the Node ./setup brought, with its exit code", async () => {
