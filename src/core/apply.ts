@@ -3,6 +3,7 @@
  * what differs, wait. Steps start as soon as their dependencies finish, so the wall time is the plan's critical path.
  * Azure access goes through an ArmPort (src/providers/arm-port.ts); this file stays pure and is unit-tested with a fake port.
  */
+import { semaphore } from "./semaphore.ts";
 import { AzureError, CancelledError } from "./errors.ts";
 import { diffPlan, lacksTags, mergeForUpdate, plannedPart, refTargets, resolveRefs, valueAt, withOwnTags } from "./plan.ts";
 import { fillSecrets, withoutSecrets } from "./secrets.ts";
@@ -523,25 +524,6 @@ function keyedLocks(): { acquire(k: string, priority: number): Promise<void>; re
         }
       }),
     release: (k) => grant(k),
-  };
-}
-
-function semaphore(limit: number): { acquire(): Promise<void>; release(): void } {
-  let free = limit;
-  const waiting: (() => void)[] = [];
-  return {
-    acquire: () => {
-      if (free > 0) {
-        free--;
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => waiting.push(resolve));
-    },
-    release: () => {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
   };
 }
 

@@ -251,3 +251,29 @@ describe("requests and credentials: one token per run", function () {
     assert.deepEqual(authenticated(arm.fake), [], "no request went out without a token");
   });
 });
+
+describe("requests: GETs in flight", function () {
+  this.timeout(60_000);
+
+  it("a no-op re-run keeps at most six GETs in flight at once (the rest reuse keep-alive connections), and still reads each resource once", async () => {
+    // Every answer takes 40 ms, as an ARM round trip would: GETs sent together overlap at the fake.
+    const fake = await startFakeArm({ polls: 0, requestLatencyMs: 40 });
+    try {
+      ok(await create(fake, "inflight", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"]));
+      const mark = fake.requests.length;
+      ok(await create(fake, "inflight", ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"]));
+      const gets = fake.requests.slice(mark).filter((r) => r.method === "GET" && r.auth);
+      assert.ok(gets.length > 6, `enough GETs to matter (${gets.length})`);
+      const edges = gets.flatMap((r) => [[r.time, 1] as const, [r.time + r.durationMs, -1] as const]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      let now = 0;
+      let most = 0;
+      for (const [, d] of edges) most = Math.max(most, (now += d));
+      assert.ok(most <= 6, `${most} GETs in flight at once`);
+      assert.ok(most >= 4, `the reads still go out together (${most} at once)`);
+      const paths = gets.map((r) => r.path.toLowerCase());
+      assert.equal(new Set(paths).size, paths.length, "each resource read once");
+    } finally {
+      await fake.close();
+    }
+  });
+});
