@@ -91,10 +91,11 @@ const lazyPackages: Plugin = {
 
 /**
  * Builtins the SDK bundle imports at load but uses on rare paths: node:zlib (the HTTP client inflates a compressed
- * response; ARM answers these reads uncompressed). Each import gets an object with node:zlib's members (named here, at
- * build time) as getters that load it on first use.
+ * response; ARM answers these reads uncompressed) and node:fs/promises (the credentials that read a file: certificate,
+ * workload identity token, the browser opener; loading it loads node:readline and the fs watchers too). Each import
+ * gets an object with the builtin's members (named here, at build time) as getters that load it on first use.
  */
-const LAZY_BUILTINS = ["node:zlib"];
+const LAZY_BUILTINS = ["node:zlib", "node:fs/promises"];
 const lazyBuiltins: Plugin = {
   name: "lazy-builtins",
   setup(b) {

@@ -3,8 +3,9 @@
  * `$XDG_STATE_HOME/aks-net/delete/<subscription>/<resource group>/<cluster>.json` (else ~/.local/state/…), names lower
  * case as Azure compares them. Written to a temp file and renamed (a killed run never leaves half a journal), mode 0600.
  */
-// fs.promises is read where used: importing node:fs/promises loads it (and node:readline) on every create, a dry run too.
-import { promises as fsp } from "node:fs";
+// fs.promises is read where used (the writes): node:fs/promises loads node:readline and the fs watchers with it, which a
+// run that only reads its journal (every create, a no-op re-run too) does without.
+import { closeSync, openSync, promises as fsp, readSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -23,18 +24,22 @@ export function journalPath(env: Record<string, string | undefined>, key: Journa
   return join(base, "aks-net", "delete", key.subscriptionId.toLowerCase(), key.resourceGroup.toLowerCase(), `${key.name.toLowerCase()}.json`);
 }
 
-/** The file's text, or undefined when there is none (or it cannot be read: a journal is only ever a hint). */
+/**
+ * The file's text, or undefined when there is none (or it cannot be read: a journal is only ever a hint). A read of a
+ * few kilobytes of a local file, made synchronously.
+ */
 export async function readJournalFile(path: string): Promise<string | undefined> {
-  let handle;
+  let fd: number | undefined;
   try {
-    handle = await fsp.open(path, "r");
+    fd = openSync(path, "r");
     const buf = Buffer.alloc(MAX_BYTES + 1);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return bytesRead > MAX_BYTES ? undefined : buf.subarray(0, bytesRead).toString("utf8");
+    let read = 0;
+    for (let n = -1; n !== 0 && read < buf.length; read += n) n = readSync(fd, buf, read, buf.length - read, read);
+    return read > MAX_BYTES ? undefined : buf.subarray(0, read).toString("utf8");
   } catch {
     return undefined;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -108,8 +108,8 @@ describe("code caches: one per bundle; a rebuilt bundle's old cache is removed",
   });
 });
 
-describe("the SDK bundle loads node:zlib and node:util members on use (scripts/build.ts LAZY_BUILTINS, shims/util.cjs)", () => {
-  it("its HTTP client still inflates a gzip response, and loading the bundle loads neither zlib nor util's lazy members", async () => {
+describe("the SDK bundle loads node:zlib, node:fs/promises and node:util members on use (scripts/build.ts LAZY_BUILTINS, shims/util.cjs)", () => {
+  it("its HTTP client still inflates a gzip response, and loading the bundle loads neither zlib, fs/promises nor util's lazy members", async () => {
     const out = await runNode([
       "--input-type=module",
       "-e",
@@ -126,11 +126,11 @@ describe("the SDK bundle loads node:zlib and node:util members on use (scripts/b
       req.headers.set("Accept-Encoding", "gzip");
       const res = await sdk.createDefaultHttpClient().sendRequest(req);
       server.close();
-      console.log(JSON.stringify({ body: res.bodyAsText, zlib: /zlib/.test(loaded), diff: /myers_diff|worker_threads/.test(loaded) }));
+      console.log(JSON.stringify({ body: res.bodyAsText, zlib: /zlib/.test(loaded), diff: /myers_diff|worker_threads/.test(loaded), fsPromises: /fs.promises|readline/.test(loaded) }));
       `,
     ]);
     assert.equal(out.code, 0, out.stderr);
-    assert.deepEqual(JSON.parse(out.stdout), { body: JSON.stringify({ ok: "inflated" }), zlib: false, diff: false });
+    assert.deepEqual(JSON.parse(out.stdout), { body: JSON.stringify({ ok: "inflated" }), zlib: false, diff: false, fsPromises: false });
   });
 });
 

@@ -98,6 +98,18 @@ describe("runs that only read Azure never load the SDK clients (dist/azure-arm.c
     assert.deepEqual(arm.fake.requests.slice(mark).filter((q) => q.method !== "GET"), [], "the re-run wrote nothing");
     assert.ok(!loads(again.urls, "azure-arm.cjs"), "the no-op re-run loaded the SDK clients");
   });
+
+  it("a no-op re-run leaves node:fs/promises (and with it node:readline) unloaded: its journal is read synchronously, the SDK's file-reading credentials load it on use", async () => {
+    const out = join(dir, "builtins.txt");
+    const env = { ...cliEnv({ fake: arm.fake }), ...FAST, BUILTINS_TRACE_FILE: out };
+    assert.equal((await runNode(["bin/aks-net", ...createArgs("fsp")], { env })).code, 0);
+    const r = await runNode(["--require", "./test/helpers/builtins-trace.cjs", "bin/aks-net", ...createArgs("fsp")], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"status": "succeeded"/);
+    const builtins = readFileSync(out, "utf8").split("\n").filter(Boolean);
+    assert.ok(builtins.includes("internal/child_process") && builtins.includes("https"), "the trace lists Node's own modules (az, the reads)");
+    assert.deepEqual(builtins.filter((n) => /^(fs\/promises|internal\/fs\/promises|internal\/readline\/)/.test(n)), []);
+  });
 });
 
 describe("V8 code cache: made on first run in the user's cache directory, never shipped", () => {
