@@ -183,7 +183,6 @@ export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }, arg
   return cmd;
 }
 
-
 /** The spec flags `args` name; undefined when all must be registered (see addSpecOptions). */
 function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecFlag[]): Set<SpecFlag> | undefined {
   const byName = new Map<string, SpecFlag>();

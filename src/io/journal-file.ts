@@ -5,9 +5,10 @@
  */
 // fs.promises is read where used (the writes): node:fs/promises loads node:readline and the fs watchers with it, which a
 // run that only reads its journal (every create, a no-op re-run too) does without.
-import { closeSync, openSync, promises as fsp, readSync } from "node:fs";
+import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { readUpTo } from "./read-capped.ts";
 
 /** A journal is a few kilobytes; anything larger is not one of ours. */
 const MAX_BYTES = 1024 * 1024;
@@ -24,22 +25,12 @@ export function journalPath(env: Record<string, string | undefined>, key: Journa
   return join(base, "aks-net", "delete", key.subscriptionId.toLowerCase(), key.resourceGroup.toLowerCase(), `${key.name.toLowerCase()}.json`);
 }
 
-/**
- * The file's text, or undefined when there is none (or it cannot be read: a journal is only ever a hint). A read of a
- * few kilobytes of a local file, made synchronously.
- */
+/** The file's text, or undefined when there is none (or it cannot be read, or is too large: a journal is only ever a hint). */
 export async function readJournalFile(path: string): Promise<string | undefined> {
-  let fd: number | undefined;
   try {
-    fd = openSync(path, "r");
-    const buf = Buffer.alloc(MAX_BYTES + 1);
-    let read = 0;
-    for (let n = -1; n !== 0 && read < buf.length; read += n) n = readSync(fd, buf, read, buf.length - read, read);
-    return read > MAX_BYTES ? undefined : buf.subarray(0, read).toString("utf8");
+    return readUpTo(path, MAX_BYTES);
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

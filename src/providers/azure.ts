@@ -164,7 +164,7 @@ function readPipeline(retryOptions: ClientOptions["retryOptions"]): Pipeline {
  * one of its own: a new connection costs a TCP and a TLS handshake (two round trips before the request, and the TLS
  * work on both ends), a queued GET one round trip more at most. Six is what browsers open per host over HTTP/1.1.
  */
-export const MAX_GETS_IN_FLIGHT = 6;
+const MAX_GETS_IN_FLIGHT = 6;
 const slots = semaphore(MAX_GETS_IN_FLIGHT);
 
 

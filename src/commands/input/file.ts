@@ -2,11 +2,10 @@
  * Reads a spec file (YAML or JSON; `-` is stdin) into a SpecInput.
  * Unreadable or unparsable files are usage errors (exit 2); bad values inside are findings.
  */
-// Sync reads: one small file, and node:fs/promises would load readline and streams at start-up.
-import { closeSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../../core/errors.ts";
 import type { SpecInput } from "../../core/spec.ts";
 import type { Io } from "../../io/io.ts";
+import { readUpTo } from "../../io/read-capped.ts";
 import { checkSpecShape } from "./shape.ts";
 
 /** Larger input files are refused: a spec is a few KB, and 10^6 connected ranges take about 20 MiB. */
@@ -16,27 +15,11 @@ export const tooLarge = (): Error => new Error(`larger than ${MAX_BYTES / 1024 /
 /** A spec is about 5 levels deep; deeper documents are refused before any recursive code walks them. */
 export const MAX_DEPTH = 32;
 
-/**
- * Reads a file as UTF-8, at most MAX_BYTES: counts the bytes as they arrive rather than trusting stat().size, which
- * is 0 for /dev/zero, /dev/urandom, FIFOs and /proc files (those would otherwise grow memory without bound).
- */
+/** Reads a file as UTF-8, at most MAX_BYTES (io/read-capped.ts: counted as read, whatever stat() says). */
 export function readCapped(path: string): string {
-  const fd = openSync(path, "r");
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_BYTES + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-      total += n;
-      if (total > MAX_BYTES) throw tooLarge();
-    }
-    return Buffer.concat(chunks, total).toString("utf8");
-  } finally {
-    closeSync(fd);
-  }
+  const text = readUpTo(path, MAX_BYTES);
+  if (text === undefined) throw tooLarge();
+  return text;
 }
 
 /** Reads and parses the file (`-`: `io.stdin`, touched only then); the document must be a mapping. `keep.text` receives the text (findings point into it). */
