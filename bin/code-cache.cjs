@@ -91,7 +91,7 @@ function writeCaches() {
   for (const [script, cacheFile] of pending) {
     const tmp = `${cacheFile}.${process.pid}`;
     try {
-      fs.mkdirSync(cacheDir, { recursive: true });
+      makeDirs(cacheDir);
       fs.writeFileSync(tmp, script.createCachedData());
       // Atomic: a run starting meanwhile reads the old cache or the new one, never half of one.
       fs.renameSync(tmp, cacheFile);
@@ -110,6 +110,22 @@ function writeCaches() {
       } catch {
         // Nothing was written.
       }
+    }
+  }
+}
+
+/**
+ * mkdir -p. Not Node's recursive mkdir: it never returns when a directory cannot be made because its parent refuses
+ * with ENOENT (under /proc: XDG_CACHE_HOME=/proc/x hung every run). Throws when a directory cannot be made.
+ */
+function makeDirs(dir) {
+  const missing = [];
+  for (let d = dir; !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e; // another run made it meanwhile
     }
   }
 }
@@ -147,4 +163,4 @@ function fnv1a(text) {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-module.exports = { run, readCache, cacheDir, cacheName, readSource };
+module.exports = { run, readCache, makeDirs, cacheDir, cacheName, readSource };

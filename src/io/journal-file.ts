@@ -5,9 +5,9 @@
  */
 // fs.promises is read where used (the writes): node:fs/promises loads node:readline and the fs watchers with it, which a
 // run that only reads its journal (every create, a no-op re-run too) does without.
-import { promises as fsp } from "node:fs";
+import { existsSync, mkdirSync, promises as fsp } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { readUpTo } from "./read-capped.ts";
 
 /** A journal is a few kilobytes; anything larger is not one of ours. */
@@ -35,7 +35,7 @@ export async function readJournalFile(path: string): Promise<string | undefined>
 }
 
 export async function writeJournalFile(path: string, text: string): Promise<void> {
-  await fsp.mkdir(join(path, ".."), { recursive: true, mode: 0o700 });
+  makeDirs(join(path, ".."));
   const tmp = `${path}.${process.pid}.tmp`;
   const handle = await fsp.open(tmp, "w", 0o600);
   try {
@@ -45,6 +45,23 @@ export async function writeJournalFile(path: string, text: string): Promise<void
     await handle.close();
   }
   await fsp.rename(tmp, path);
+}
+
+/**
+ * mkdir -p, each new directory mode 0700. Not Node's recursive mkdir: it never returns when a directory cannot be made
+ * because its parent refuses with ENOENT (under /proc: XDG_STATE_HOME=/proc/x hung the journal's first write).
+ * bin/code-cache.cjs has the same for the cache directory (it runs before any bundle).
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; // another run made it meanwhile
+    }
+  }
 }
 
 export async function removeJournalFile(path: string): Promise<void> {

@@ -194,3 +194,25 @@ describe("bin/code-cache.cjs readSource: a bundle's text", () => {
     }
   });
 });
+
+describe("a cache or state directory under /proc (where Node's recursive mkdir never returns)", function () {
+  this.timeout(60_000);
+  const arm = useFakeArm();
+
+  it("validate, --help and an offline dry run end with the same output and exit 0", async () => {
+    for (const args of [["validate", "-f", "examples/overlay-cilium.yaml"], ["--help"], createArgs("procdry", ["--dry-run", "--offline"])]) {
+      const ok = await runNode(["bin/aks-net", ...args], { env: { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), "aks-net-proc-")) } });
+      const r = await runNode(["bin/aks-net", ...args], { env: { XDG_CACHE_HOME: "/proc/aks-net-cache" } });
+      assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+      assert.equal(r.stdout, ok.stdout);
+    }
+  });
+
+  it("a create whose journal goes under /proc ends and succeeds (the journal is only a hint), and a journal write there fails at once", async () => {
+    const r = await runNode(["bin/aks-net", ...createArgs("procstate")], { env: { ...cliEnv({ fake: arm.fake }), ...FAST, XDG_STATE_HOME: "/proc/aks-net-state" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /"status": "succeeded"/);
+    const { writeJournalFile } = await import("../../src/io/journal-file.ts");
+    await assert.rejects(writeJournalFile("/proc/aks-net-state/sub/rg/c.json", "{}"), /ENOENT/);
+  });
+});
