@@ -33,7 +33,12 @@ import type { Plugin } from "esbuild";
  * - node:util is imported through shims/util.cjs (see there);
  * - commander's Option tests every flag against /\p{ID_Continue}\.\.\.[>\]]$/u (is it variadic?): creating that
  *   expression has ICU build the ID_Continue set (~0.5 ms of every start-up). It now runs only for flags that end in
- *   "...>" or "...]", the only ones it can match (VARIADIC_TEST; the build fails if commander's line changes).
+ *   "...>" or "...]", the only ones it can match (VARIADIC_TEST; the build fails if commander's line changes);
+ * - commander's index builds a default `program` (a whole Command) at load, which aks-net never uses: marked pure, the
+ *   bundle drops it (UNUSED_PROGRAM);
+ * - package.json: src/ reads only its version, so the bundle holds only that (the whole object was built at load);
+ * - js-yaml builds its dumper at load; only the wizard writes YAML: the dumper is built on the first dump (LAZY_DUMPER).
+ * Each spares every start-up work and young-generation allocation (test/e2e/bundles.test.ts checks they hold).
  */
 /** What commander's imports of builtins resolve to: ES modules, so that its imports bind without copying. */
 const COMMANDER_BUILTINS: Record<string, string> = {
@@ -44,6 +49,17 @@ const COMMANDER_BUILTINS: Record<string, string> = {
   "node:util": 'export const { stripVTControlCharacters } = process.getBuiltinModule("node:util");',
   "node:child_process": 'let real;\nexport default new Proxy({}, { get: (_target, key) => (real ??= require("node:child_process"))[key] });',
 };
+const UNUSED_PROGRAM = {
+  file: /\/node_modules\/commander\/index\.js$/,
+  from: "export const program = new Command();",
+  to: "export const program = /* @__PURE__ */ new Command();",
+};
+const LAZY_DUMPER = {
+  file: /\/node_modules\/js-yaml\/dist\/js-yaml\.mjs$/,
+  from: "  const dumper2 = requireDumper();",
+  to: "  const dumper2 = { dump: (...args) => requireDumper().dump(...args) };",
+};
+const OWN_PACKAGE_JSON = resolve("package.json");
 const VARIADIC_TEST = {
   file: /\/node_modules\/commander\/lib\/option\.js$/,
   from: "this.variadic = /\\p{ID_Continue}\\.\\.\\.[>\\]]$/u.test(flags);",
@@ -52,11 +68,16 @@ const VARIADIC_TEST = {
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
-    b.onLoad({ filter: VARIADIC_TEST.file }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      if (!text.includes(VARIADIC_TEST.from)) throw new Error(`${args.path}: the variadic test changed; review VARIADIC_TEST in scripts/build.ts`);
-      return { contents: text.replace(VARIADIC_TEST.from, VARIADIC_TEST.to), loader: "js" };
-    });
+    for (const [edit, name] of [[VARIADIC_TEST, "VARIADIC_TEST"], [UNUSED_PROGRAM, "UNUSED_PROGRAM"], [LAZY_DUMPER, "LAZY_DUMPER"]] as const) {
+      b.onLoad({ filter: edit.file }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes(edit.from)) throw new Error(`${args.path}: the line to edit changed; review ${name} in scripts/build.ts`);
+        return { contents: text.replace(edit.from, edit.to), loader: "js" };
+      });
+    }
+    b.onLoad({ filter: /\/package\.json$/ }, (args) =>
+      args.path === OWN_PACKAGE_JSON ? { contents: JSON.stringify({ version: (JSON.parse(readFileSync(args.path, "utf8")) as { version: string }).version }), loader: "json" } : undefined,
+    );
     b.onResolve({ filter: /^#supports-color$/ }, () => ({ path: "#supports-color", namespace: "no-colour-detected" }));
     b.onLoad({ filter: /.*/, namespace: "no-colour-detected" }, () => ({ contents: "export default { stdout: false, stderr: false };", loader: "js" }));
     b.onResolve({ filter: /^node:/ }, (args) =>
@@ -68,19 +89,22 @@ const startupTrims: Plugin = {
 };
 
 /**
- * Packages the SDK bundle evaluates at load but calls only on rare paths become lazy: jsonwebtoken (MSAL signs a
- * client assertion with it: certificate sign-in only) and the proxy agents (only with HTTPS_PROXY set). Each import
- * gets an object whose members load the real package on first use; the bundle still contains it.
+ * Packages a bundle evaluates at load but calls only on rare paths become lazy: in the SDK bundle, jsonwebtoken (MSAL
+ * signs a client assertion with it: certificate sign-in only) and the proxy agents (only with HTTPS_PROXY set); in the
+ * CLI bundles, ipaddr.js (core/cidr.ts parses IPv6 text with it: its load builds dozens of regular expressions and
+ * special-range tables that an IPv4 spec never reads). Each import gets an object whose members load the real package
+ * on first use; the bundle still contains it.
  */
 const LAZY: Record<string, { file: string; names: string[] }> = {
   jsonwebtoken: { file: "jsonwebtoken/index.js", names: ["sign", "verify", "decode"] },
   "https-proxy-agent": { file: "https-proxy-agent/dist/index.js", names: ["HttpsProxyAgent"] },
   "http-proxy-agent": { file: "http-proxy-agent/dist/index.js", names: ["HttpProxyAgent"] },
+  "ipaddr.js": { file: "ipaddr.js/lib/ipaddr.js", names: ["IPv6", "fromByteArray"] },
 };
 const lazyPackages: Plugin = {
   name: "lazy-packages",
   setup(b) {
-    b.onResolve({ filter: new RegExp(`^(${Object.keys(LAZY).join("|")})$`) }, (args) => ({ path: args.path, namespace: "lazy" }));
+    b.onResolve({ filter: new RegExp(`^(${Object.keys(LAZY).map((name) => name.replace(/\./g, "\\.")).join("|")})$`) }, (args) => ({ path: args.path, namespace: "lazy" }));
     b.onLoad({ filter: /.*/, namespace: "lazy" }, (args) => {
       const { file, names } = LAZY[args.path] as { file: string; names: string[] };
       const getters = names.map((n) => `Object.defineProperty(lazy, ${JSON.stringify(n)}, { enumerable: true, get: () => load()[${JSON.stringify(n)}] });`).join("\n");
@@ -173,7 +197,9 @@ const OWN_BUNDLE = ["validate", "create"];
 
 /**
  * For dist/<command>.cjs: program.ts's dynamic imports of the other commands become a stub. Never reached: src/main.ts
- * builds the program with that command alone when it is the first word (onlyCommand in program.ts).
+ * builds the program with that command alone when it is the first word (onlyCommand in program.ts). Its own command is
+ * imported statically: every run of the bundle runs it, and a dynamic import wrapped each of its ~130 modules in a lazy
+ * initialiser (a closure and a call each, at every start-up).
  */
 const onlyCommand = (command: string): Plugin => ({
   name: "only-command",
@@ -181,6 +207,13 @@ const onlyCommand = (command: string): Plugin => ({
     b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.ts$/ }, (args) =>
       args.kind === "dynamic-import" && args.importer.endsWith("/src/program.ts") && args.path !== `./commands/${command}.ts` ? { path: args.path, namespace: "other-command" } : undefined,
     );
+    b.onLoad({ filter: /\/src\/program\.ts$/ }, (args) => {
+      const own = `./commands/${command}.ts`;
+      const text = readFileSync(args.path, "utf8");
+      const call = `import(${JSON.stringify(own)})`;
+      if (!text.includes(call)) throw new Error(`src/program.ts no longer holds ${call}`);
+      return { contents: `import * as __ownCommand from ${JSON.stringify(own)};\n${text.replace(call, "Promise.resolve(__ownCommand)")}`, loader: "ts" };
+    });
     b.onLoad({ filter: /.*/, namespace: "other-command" }, (args) => ({
       contents: `export function run() { throw new Error(${JSON.stringify(`dist/${command}.cjs runs ${command} only, not ${args.path}`)}); }`,
       loader: "js",
@@ -204,7 +237,7 @@ for (const command of [undefined, ...OWN_BUNDLE]) {
     entryPoints: ["src/main.ts"],
     outfile: `dist/${command ?? "main"}.cjs`,
     external: ["@inquirer/*", "log-update"],
-    plugins: [startupTrims, sdkBundle, ...(command ? [onlyCommand(command)] : [])],
+    plugins: [startupTrims, sdkBundle, lazyPackages, ...(command ? [onlyCommand(command)] : [])],
   });
 }
 for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {

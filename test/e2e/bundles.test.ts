@@ -15,9 +15,13 @@ const OWN = ["validate", "create"];
 
 describe("per-command bundles", () => {
   it("the build makes dist/<command>.cjs for validate and create, each without the other commands' code", () => {
+    // A message of each command's own module: in its bundle the command is evaluated with the rest (no lazy
+    // initialiser names it), while the others are stubs.
+    const own: Record<string, string> = { validate: "--from-cluster takes the place of", create: "--offline only works with --dry-run" };
     for (const command of OWN) {
       const text = readFileSync(join(ROOT, "dist", `${command}.cjs`), "utf8");
-      assert.ok(text.includes(`"src/commands/${command}.ts"`), `${command}.cjs holds its command`);
+      assert.ok(text.includes(own[command] as string), `${command}.cjs holds its command`);
+      assert.ok(!text.includes(`"src/commands/${command}.ts"`), `${command}.cjs evaluates its command at load, not through a lazy initialiser`);
       for (const other of COMMANDS.filter((c) => c !== command && c !== "completion")) {
         assert.ok(!text.includes(`"src/commands/${other}.ts"`), `${command}.cjs holds ${other}`);
       }
@@ -60,6 +64,39 @@ describe("per-command bundles", () => {
     const r = await runNode(["bin/aks-net", "valdate"]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /validate/);
+  });
+});
+
+describe("start-up trims of the CLI bundles (scripts/build.ts startupTrims, LAZY)", () => {
+  const cli = ["main", "validate", "create"].map((name) => ({ name, text: readFileSync(join(ROOT, "dist", `${name}.cjs`), "utf8") }));
+
+  it("package.json contributes its version alone; commander's default program (unused) is not built", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; description: string };
+    for (const { name, text } of cli) {
+      assert.ok(text.includes(JSON.stringify(pkg.version)), `${name}.cjs holds the version`);
+      assert.ok(!text.includes(pkg.description), `${name}.cjs holds the rest of package.json`);
+      assert.doesNotMatch(text, /program=new Command(\(\))?[;,}]/, `${name}.cjs builds commander's default program`);
+    }
+  });
+
+  it("js-yaml's dumper is built on the first dump (the wizard's spec file, test/e2e/wizard-tty.test.ts, writes one)", () => {
+    for (const { name, text } of cli) assert.ok(text.includes("dump:(...args)=>requireDumper().dump(...args)"), name);
+  });
+
+  it("IPv6 text still parses and prints through ipaddr.js, evaluated on first use", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-ipv6-"));
+    try {
+      const spec = join(dir, "dual.yaml");
+      // A pod CIDR with host bits (printed canonical by ipaddr.js) and a service CIDR that is no IPv6 text at all.
+      writeFileSync(spec, 'networkPlugin: azure\nnetworkPluginMode: overlay\nipFamilies: [IPv4, IPv6]\npodCidrs: [10.244.0.0/16, "fd00:10:244::1:2/64"]\nserviceCidrs: [10.0.0.0/16, "fd00::10::/108"]\n');
+      const r = await runNode(["bin/aks-net", "validate", "-f", spec, "-o", "json"]);
+      assert.equal(r.code, 3, r.stderr); // invalid
+      const findings = (JSON.parse(r.stdout) as { errors: { rule: string; message: string }[]; warnings: { rule: string; message: string }[] });
+      assert.ok(findings.warnings.some((f) => f.rule === "SYN-06" && f.message.includes("fd00:10:244::/64")), r.stdout);
+      assert.ok(findings.errors.some((f) => f.rule === "SYN-03" && f.message.includes("'fd00::10::' is not a valid IPv6 address")), r.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
