@@ -30,9 +30,7 @@ interface SpecFlag {
   get: (input: SpecInput) => unknown;
   /** The long flag (`--pod-cidr`) and the short one (`-n`), if any. */
   long: string;
-  short?: string;
-  /** The option's attribute name in commander's opts(). */
-  key: string;
+  short: string | undefined;
   /** Only for `create` (targets in Azure). */
   createOnly?: boolean;
 }
@@ -58,10 +56,16 @@ function flag(
   get: (input: SpecInput) => unknown,
   createOnly = false,
 ): SpecFlag {
-  const long = /--[a-z0-9-]+/.exec(flags)?.[0] ?? "";
-  const short = /^(-[a-zA-Z]),/.exec(flags)?.[1];
-  const key = long.slice(2).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-  return { flags, kind, help, put, get, long, ...(short ? { short } : {}), key, createOnly };
+  // `-n, --name <name>` or `--nsg`: string scans, since every start-up builds the ~90 entries (no regular expression,
+  // no intermediate objects).
+  const at = flags.indexOf("--");
+  const end = flags.indexOf(" ", at);
+  return { flags, kind, help, put, get, long: end < 0 ? flags.slice(at) : flags.slice(at, end), short: at > 0 ? flags.slice(0, 2) : undefined, createOnly };
+}
+
+/** The flag commander keys `key` by in its opts() (podCidr: --pod-cidr); spec-options.test.ts checks it for every flag. */
+function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** The table. Order is the order of `--help` and of the equivalent command line. */
@@ -185,11 +189,6 @@ export function addSpecOptions(cmd: Command, opts: { withTargets: boolean }, arg
 
 /** The spec flags `args` name; undefined when all must be registered (see addSpecOptions). */
 function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecFlag[]): Set<SpecFlag> | undefined {
-  const byName = new Map<string, SpecFlag>();
-  for (const f of table) {
-    byName.set(f.long, f);
-    if (f.short !== undefined) byName.set(f.short, f);
-  }
   const own = new Set(cmd.options.flatMap((o) => [o.long, o.short]).filter((n) => n !== undefined));
   const named = new Set<SpecFlag>();
   for (const word of args) {
@@ -197,7 +196,7 @@ function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecF
     if (!word.startsWith("-") || word === "-") continue; // an operand or a value (`-f -` reads stdin)
     const name = word.startsWith("--") ? word.split("=", 1)[0] as string : word.length === 2 ? word : undefined;
     if (name === undefined || name === "--help" || name === "-h") return undefined;
-    const f = byName.get(name);
+    const f = table.find((t) => t.long === name || t.short === name); // a few words: no index of ~90 flags to build
     if (f !== undefined) named.add(f);
     else if (!own.has(name)) return undefined;
   }
@@ -206,9 +205,12 @@ function namedFlags(args: readonly string[], cmd: Command, table: readonly SpecF
 
 /** Turns commander's options into a SpecInput. Throws UsageError for a flag whose own shape is wrong. */
 export function fromFlags(opts: SpecFlags): SpecInput {
+  // From the few values given to their flags, not from each of the ~90 flags to its key.
+  const given = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(opts)) if (value !== undefined) given.set(flagOf(key), value);
   const input: SpecInput = {};
   for (const f of SPEC_FLAGS) {
-    const raw = opts[f.key];
+    const raw = given.get(f.long);
     if (raw === undefined) continue;
     let value: unknown = raw;
     if (f.kind === "int") value = parseInteger(f.long, String(raw));

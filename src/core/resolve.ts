@@ -42,7 +42,8 @@ export function resolveSpec(layers: readonly SpecLayer[]): ResolvedSpec {
 
 /** Node-pool array entries merge by index (flags like --max-pods address pool 0); other arrays replace. */
 function mergeInto(target: Record<string, unknown>, input: Record<string, unknown>, path: string, source: Source, prov: Provenance): void {
-  for (const [key, value] of Object.entries(input)) {
+  for (const key of Object.keys(input)) {
+    const value = input[key];
     if (value === undefined) continue;
     const p = path ? `${path}.${key}` : key;
     if (key === "nodePools" && Array.isArray(value)) {
@@ -58,7 +59,9 @@ function mergeInto(target: Record<string, unknown>, input: Record<string, unknow
       target[key] = sub;
     } else {
       target[key] = Array.isArray(value) ? copyPlain(value) : value;
-      for (const k of Object.keys(prov)) if (k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)) delete prov[k];
+      // What a lower layer recorded at or under this field goes (a list replaces its entries). Compared in place: this
+      // runs for every value of every layer.
+      for (const k in prov) if (k.startsWith(p) && (k.length === p.length || k[p.length] === "." || k[p.length] === "[")) delete prov[k];
       prov[p] = source;
     }
   }

@@ -31,7 +31,8 @@ const object = (description: string, properties: Record<string, JsonSchema>, req
   additionalProperties: false,
 });
 
-const nodePool = object("A node pool; the first pool is the system pool.", {
+// Sections are functions: built when the schema is asked for (`aks-net schema`, a shape error), not at every start-up.
+const nodePool = (): JsonSchema => object("A node pool; the first pool is the system pool.", {
   name: text("Pool name (default: system, pool1, ...)."),
   mode: oneOf(["System", "User"], "System or User (default: System for the first pool)."),
   count: int("Nodes at create (default 3).", { minimum: 0, maximum: 1000 }),
@@ -56,7 +57,7 @@ const nodePool = object("A node pool; the first pool is the system pool.", {
 const resourceIds = (description: string, key: string): JsonSchema =>
   object(description, { [key]: list(object("A resource.", { id: text("Resource id.") }, ["id"]), "Resource ids.") });
 
-const loadBalancerProfile = object("Standard load balancer outbound settings (outboundType loadBalancer only).", {
+const loadBalancerProfile = (): JsonSchema => object("Standard load balancer outbound settings (outboundType loadBalancer only).", {
   managedOutboundIPs: object("AKS-managed outbound public IPs.", {
     count: int("IPv4 outbound IPs (1-100).", { minimum: 1, maximum: 100 }),
     countIPv6: int("IPv6 outbound IPs (0-100).", { minimum: 0, maximum: 100 }),
@@ -67,7 +68,7 @@ const loadBalancerProfile = object("Standard load balancer outbound settings (ou
   idleTimeoutInMinutes: int("Outbound idle timeout, 4-120 minutes.", { minimum: 4, maximum: 120 }),
 } satisfies Props<LoadBalancerProfileSpec>);
 
-const natGatewayProfile = object("Managed NAT gateway settings (outboundType managedNATGateway only).", {
+const natGatewayProfile = (): JsonSchema => object("Managed NAT gateway settings (outboundType managedNATGateway only).", {
   sku: oneOf(ENUMS.natGatewaySku, "NAT gateway SKU: StandardV2 is zone-redundant and serves IPv6 and prefixes (default: AKS's, StandardV2 where the region offers it)."),
   managedOutboundIPProfile: object("AKS-managed NAT gateway public IPs.", {
     count: int("IPv4 outbound IPs (1-16).", { minimum: 1, maximum: 16 }),
@@ -78,7 +79,7 @@ const natGatewayProfile = object("Managed NAT gateway settings (outboundType man
   idleTimeoutInMinutes: int("Idle timeout, 4-120 minutes.", { minimum: 4, maximum: 120 }),
 } satisfies Props<NatGatewayProfileSpec>);
 
-const subnet = object(
+const subnet = (): JsonSchema => object(
   "Another subnet of the VNet.",
   {
     name: text("Subnet name."),
@@ -93,7 +94,7 @@ const subnet = object(
   ["cidr"],
 );
 
-const route = object(
+const route = (): JsonSchema => object(
   "A route already on the node subnet's route table.",
   {
     prefix: cidr("Destination prefix.", "0.0.0.0/0"),
@@ -103,7 +104,7 @@ const route = object(
   ["prefix", "nextHopType"],
 );
 
-const ingress = object("How services are reached from outside: internal load balancer, ports through the firewall, App Gateway ingress, node subnet NSG.", {
+const ingress = (): JsonSchema => object("How services are reached from outside: internal load balancer, ports through the firewall, App Gateway ingress, node subnet NSG.", {
   internalLoadBalancer: object("An internal load balancer for Services with fixed private IPs (ILB-*); `aks-net manifest service` prints the Service.", {
     subnetCidr: cidr("A dedicated subnet aks-net plans for the frontends (recommended; default: the node subnet).", "10.10.6.0/28"),
     subnetName: text("Its name (default aks-ilb), or an existing subnet of the VNet."),
@@ -162,8 +163,8 @@ export function specSchema(): JsonSchema {
       dockerBridgeCidr: cidr("Legacy docker bridge CIDR; ignored by AKS.", "172.17.0.1/16"),
       outboundType: oneOf(ENUMS.outboundType, "Egress path (default loadBalancer; userDefinedRouting with a firewall)."),
       loadBalancerSku: oneOf(ENUMS.loadBalancerSku, "Load balancer SKU (default standard)."),
-      loadBalancerProfile,
-      natGatewayProfile,
+      loadBalancerProfile: loadBalancerProfile(),
+      natGatewayProfile: natGatewayProfile(),
       windowsProfile: object("The cluster's Windows profile (windowsProfile): needed when a pool is Windows; the password is never in the spec (create reads AKS_NET_WINDOWS_ADMIN_PASSWORD or writes a generated one to a 0600 file).", {
         adminUsername: text("Administrator of the Windows nodes (default azureuser); 1-20 characters, not ending in '.', not a reserved name (POOL-04). Azure cannot change it later.", { examples: ["winadmin"] }),
       } satisfies Props<WindowsProfileSpec>),
@@ -184,7 +185,7 @@ export function specSchema(): JsonSchema {
       ipFamilies: list(oneOf(ENUMS.ipFamilies, "IP family"), "[IPv4] or [IPv4, IPv6] (dual-stack)."),
       podCidrs: list(cidr("Pod CIDR", "10.244.0.0/16"), "Pod CIDRs, one per IP family (dual-stack)."),
       serviceCidrs: list(cidr("Service CIDR", "10.0.0.0/16"), "Service CIDRs, one per IP family (dual-stack)."),
-      nodePools: list(nodePool, "Node pools (agentPoolProfiles); the first is the system pool."),
+      nodePools: list(nodePool(), "Node pools (agentPoolProfiles); the first is the system pool."),
       vnet: object("The VNet around the cluster.", {
         managed: bool("AKS-managed VNet: aks-net builds no VNet (managedNATGateway)."),
         name: text("VNet name."),
@@ -201,10 +202,10 @@ export function specSchema(): JsonSchema {
         routeTableId: text("An existing route table (ARM id) aks-net associates with the subnets it plans; never changed or deleted."),
         natGatewayId: text("An existing NAT gateway (ARM id) aks-net associates with the node subnets it plans (userAssignedNATGateway); never changed or deleted."),
         natGatewaySku: oneOf(ENUMS.natGatewaySku, "SKU of the NAT gateway aks-net builds for userAssignedNATGateway: Standard (default; zonal or no zone) or StandardV2 (zone-redundant, with a StandardV2 public IP, and an IPv6 one for dual-stack)."),
-        existingSubnets: list(subnet, "The VNet's other subnets."),
+        existingSubnets: list(subnet(), "The VNet's other subnets."),
       } satisfies Props<VnetSpec>),
       connectedCidrs: list(cidr("Connected range", "192.168.0.0/16"), "Peered VNets, VPN/ExpressRoute and on-premises ranges."),
-      routes: list(route, "Routes already on the node subnet's route table."),
+      routes: list(route(), "Routes already on the node subnet's route table."),
       firewall: object("Azure Firewall that aks-net builds for egress (UDR).", {
         enabled: bool("Build the firewall and route egress through it."),
         subnetCidr: cidr("AzureFirewallSubnet prefix (at least /26).", "10.10.1.0/26"),
@@ -213,7 +214,7 @@ export function specSchema(): JsonSchema {
         allowList: list(text("FQDN or address"), "Allow-list entries you rely on (checked for stale entries)."),
         privateIp: text("An existing firewall or NVA (e.g. in a hub VNet) by its private IP: aks-net routes 0.0.0.0/0 to it (userDefinedRouting) and builds no firewall.", { examples: ["10.0.1.4"] }),
       } satisfies Props<FirewallSpec>),
-      ingress,
+      ingress: ingress(),
     } satisfies Props<Omit<ClusterSpec, "live" | "imported"> & { $schema: string }>,
   };
 }

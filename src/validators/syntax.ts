@@ -217,10 +217,16 @@ function fixFor(rule: SyntaxRule, raw: unknown, isIp: boolean): string {
 
 /** The value at a field path such as `vnet.existingSubnets[2].cidr`; undefined when any step is missing. */
 function valueAt(root: unknown, path: string): unknown {
+  // The keys between ".", "[" and "]" (`vnet.addressSpaces[0]`), read in place: this runs for every list and enum field.
   let v = root;
-  for (const key of path.split(/[.[\]]+/).filter(Boolean)) {
-    if (v === null || typeof v !== "object") return undefined;
-    v = (v as Record<string, unknown>)[key];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path[i] !== "." && path[i] !== "[" && path[i] !== "]") continue;
+    if (i > start) {
+      if (v === null || typeof v !== "object") return undefined;
+      v = (v as Record<string, unknown>)[path.slice(start, i)];
+    }
+    start = i + 1;
   }
   return v;
 }

@@ -3,8 +3,9 @@
  * whatever it registers, the parse must come out as it does with every flag registered.
  */
 import assert from "node:assert/strict";
-import { Command, CommanderError } from "commander";
-import { SPEC_FLAGS, addSpecOptions } from "../../src/commands/options.ts";
+import { Command, CommanderError, Option } from "commander";
+import { SPEC_FLAGS, addSpecOptions, fromFlags, toFlags } from "../../src/commands/options.ts";
+import type { SpecInput } from "../../src/core/spec.ts";
 
 /** A `create`-like command with an own option besides the spec flags, as program.ts builds it. */
 const command = (): Command => new Command("create").exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined }).option("-y, --yes").option("--no-input");
@@ -65,3 +66,44 @@ describe("spec flags registered from the words of the run", () => {
     assert.equal(new Set(longs(cmd)).size, cmd.options.length);
   });
 });
+
+describe("the spec flag table", () => {
+  // The table's names are scanned out of each flag's text, and fromFlags maps commander's keys (podCidr) back to them:
+  // both must agree with commander's own reading of every flag.
+  for (const f of SPEC_FLAGS) {
+    it(`${f.long}: names and commander key agree with commander`, () => {
+      const o = new Option(f.flags, f.help);
+      assert.equal(f.long, o.long);
+      assert.equal(f.short, o.short);
+      // Any spec whose value reads back through `get` round-trips through fromFlags under commander's key.
+      const args = toFlags(roundTripInput(f));
+      assert.ok(args.includes(f.long), `no sample value for ${f.long}`);
+      const cmd = addSpecOptions(command(), { withTargets: true });
+      cmd.parse(args, { from: "user" });
+      assert.ok(o.attributeName() in cmd.opts());
+      assert.deepEqual(toFlags(fromFlags(cmd.opts())), args);
+    });
+  }
+});
+
+/** A spec input holding a value for flag `f` alone (found by putting a sample that its own parser accepts). */
+function roundTripInput(f: (typeof SPEC_FLAGS)[number]): SpecInput {
+  const samples: Record<string, unknown[]> = {
+    string: ["westeurope", "10.244.0.0/16", "10.0.0.10", "kubenet"],
+    int: [3],
+    bool: [true],
+    list: [["1", "2"], ["10.0.0.0/16"], ["ingress-appgw"], ["a=b"], ["k=v:NoSchedule"]],
+    repeat: [["x=10.0.0.0/24"], ["10.10.0.0/16"], ["443/tcp=10.42.6.10:443"]],
+    pairs: [["a=b"]],
+  };
+  for (const value of samples[f.kind] ?? []) {
+    const input: SpecInput = {};
+    try {
+      (f.put as (i: SpecInput, v: unknown) => void)(input, value);
+    } catch {
+      continue;
+    }
+    if (f.get(input) !== undefined && f.get(input) !== false) return input;
+  }
+  return {};
+}
