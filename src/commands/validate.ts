@@ -20,7 +20,7 @@ import type { Io } from "../io/io.ts";
 import { buildReport, renderReport } from "../io/validation-report.ts";
 import type { CommandOptions } from "../program.ts";
 import type { Finding } from "../validators/finding.ts";
-import { allRules, validateSpec } from "../validators/index.ts";
+import { allRules, nameErrors, validateSpec } from "../validators/index.ts";
 import { pointAtSource, readFrom } from "./input/from.ts";
 import type { FromFile } from "./input/from.ts";
 import { layersFromOptions } from "./options.ts";
@@ -36,7 +36,7 @@ export async function run(opts: CommandOptions, io: Io): Promise<number> {
   let resolved = resolveSpec(layers);
   if (opts["live"] || cluster) {
     // Names Azure would refuse never go into a request, not even a read: the NAME findings are the report.
-    const badNames = validateSpec(resolved.spec, resolved.provenance).some((f) => f.severity === "error" && f.rule.startsWith("NAME-"));
+    const badNames = nameErrors(resolved.spec, resolved.provenance).length > 0;
     if (badNames) io.stderr.write("--live: Azure not read, since names in the spec break Azure's naming rules (NAME-*)\n");
     else resolved = await withLiveFacts(layers, resolved, opts, io, cluster?.ctx);
   }

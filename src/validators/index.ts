@@ -76,6 +76,11 @@ export function validateSpec(spec: ClusterSpec, provenance: Provenance = {}): Fi
   return findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
 }
 
+/** The NAME-* errors alone: whether Azure can be asked about these names at all (validate --live reads only then). */
+export function nameErrors(spec: ClusterSpec, provenance: Provenance = {}): Finding[] {
+  return names.check(buildContext(spec, provenance)).filter((f) => f.severity === "error" && f.rule.startsWith("NAME-"));
+}
+
 /** Parses each address field once; rules read the maps instead of re-parsing. */
 export function buildContext(spec: ClusterSpec, provenance: Provenance = {}): RuleContext {
   const cidrs = new Map<string, Cidr>();

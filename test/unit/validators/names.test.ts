@@ -3,6 +3,7 @@ import type { SpecInput } from "../../../src/core/spec.ts";
 import { planResources } from "../../../src/core/plan.ts";
 import { resolveSpec } from "../../../src/core/resolve.ts";
 import { refusedName, rules, shown } from "../../../src/validators/names.ts";
+import { nameErrors, validateSpec } from "../../../src/validators/index.ts";
 import { none, one } from "../../helpers/findings.ts";
 import { BASE, check } from "../../helpers/spec.ts";
 
@@ -114,5 +115,25 @@ describe("validators/target: region, Kubernetes version, VM size", () => {
     for (const v of ["v1.30", "1.30.4.1", "latest", "1.030", " 1.30", "1"]) one(check({ ...BASE, kubernetesVersion: v }), "K8S-01", "error", ["kubernetesVersion"]);
     for (const s of ["Standard_D4ds_v5", "standard_d2s_v3", "Standard_E64-32s_v5", "Standard_NC24ads_A100_v4", "Standard_B2s"]) none(check({ ...BASE, nodePools: [{ name: "sys", vmSize: s }] }), "VM-01");
     for (const s of ["D4s_v5", "Standard D4s v5", "Standard_", "", "Standard_D4s_v5;rm"]) one(check({ ...BASE, nodePools: [{ name: "sys", vmSize: s }] }), "VM-01", "error", ["nodePools[0].vmSize"]);
+  });
+});
+
+describe("nameErrors: the NAME-* errors alone (validate --live reads Azure only without them)", () => {
+  const cases: [string, SpecInput][] = [
+    ["valid names", ALL],
+    ["a refused cluster and resource group name", { ...ALL, name: "-bad-", resourceGroup: "../x" }],
+    ["good names, other errors (a region typo, an overlap)", { ...ALL, location: "westeurop", serviceCidr: "10.10.0.0/16" }],
+    ["a name too long for its derived names", { ...ALL, name: "a".repeat(63) }],
+  ];
+  for (const [what, input] of cases) {
+    it(`${what}: the NAME-* errors of the whole rule set`, () => {
+      const r = resolveSpec([{ source: "file", input }]);
+      const all = validateSpec(r.spec, r.provenance).filter((f) => f.severity === "error" && f.rule.startsWith("NAME-"));
+      assert.deepEqual(nameErrors(r.spec, r.provenance), all);
+    });
+  }
+  it("finds the bad names (control)", () => {
+    const r = resolveSpec([{ source: "file", input: { ...ALL, resourceGroup: "../x" } }]);
+    assert.deepEqual(nameErrors(r.spec, r.provenance).map((f) => f.rule), ["NAME-02"]);
   });
 });
