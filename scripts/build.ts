@@ -136,6 +136,48 @@ const lazyBuiltins: Plugin = {
 };
 
 /**
+ * The SDK's ES modules import Node's builtins by default import (`import process from "node:process"`), and esbuild's
+ * CommonJS interop (__toESM) answers each such import with a copy of every member of the module, as getters: about
+ * 2,500 getters at every load of the SDK bundle (node:process alone is imported in 11 places, node:util through its
+ * shim in 9). For ES-module importers these builtins become ES-module shims whose default export is the module itself,
+ * with the few named exports the SDK imports (a named import missing here fails the build); node:zlib and
+ * node:fs/promises are still loaded on first use (LAZY_BUILTINS). CommonJS requires are left as they were.
+ */
+const ESM_BUILTINS: Record<string, { named?: string[]; lazy?: boolean }> = {
+  "node:process": {},
+  "node:fs": { named: ["accessSync", "constants", "readFileSync", "realpathSync", "statSync"] },
+  "node:path": {},
+  "node:os": { named: ["EOL"] },
+  "node:child_process": { named: ["execFile", "execFileSync"] },
+  "node:crypto": { named: ["X509Certificate", "createHash", "createHmac", "createPrivateKey", "randomUUID"] },
+  "node:http": {},
+  "node:https": {},
+  "node:util": { named: ["promisify", "inspect", "types"] },
+  "node:zlib": { lazy: true },
+  "node:fs/promises": { lazy: true, named: ["constants", "readFile"] },
+};
+const esmBuiltins: Plugin = {
+  name: "esm-builtins",
+  setup(b) {
+    const names = Object.keys(ESM_BUILTINS).map((n) => n.slice(5).replace("/", "\\/"));
+    b.onResolve({ filter: new RegExp(`^(node:)?(${names.join("|")})$`) }, (args) => {
+      const path = args.path.replace(/^(node:)?/, "node:");
+      if (args.namespace === "esm-builtin") return { path, external: true }; // the shim's own require: the builtin
+      return args.kind === "import-statement" ? { path, namespace: "esm-builtin" } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: "esm-builtin" }, (args) => {
+      const { named = [], lazy = false } = ESM_BUILTINS[args.path] as { named?: string[]; lazy?: boolean };
+      const req = JSON.stringify(args.path);
+      if (!lazy) return { contents: `const m = require(${req});\nexport default m;\n${named.length > 0 ? `export const { ${named.join(", ")} } = m;\n` : ""}`, loader: "js" };
+      // Loaded on the first member read: the default export and each named one (a function, or an object) ask for it.
+      const member = (n: string): string =>
+        n === "constants" ? `export const constants = new Proxy({}, { get: (_target, key) => load().constants[key] });` : `export const ${n} = (...args) => load().${n}(...args);`;
+      return { contents: `let real;\nconst load = () => (real ??= require(${req}));\nexport default new Proxy({}, { get: (_target, key) => load()[key] });\n${named.map(member).join("\n")}\n`, loader: "js" };
+    });
+  },
+};
+
+/**
  * ES-module packages of the SDK bundle that only some sign-ins use: MSAL (the two @azure/msal-* packages, about half of
  * the bundle) serves the managed identity, service principal and browser credentials, but not the Azure CLI's (a
  * DefaultAzureCredential narrowed by AZURE_TOKEN_CREDENTIALS=AzureCliCredential never calls it). The bundle still
@@ -246,6 +288,6 @@ for (const bundle of ["./azure-sdk.cjs", "./azure-arm.cjs"]) {
     ...WRAPPER,
     stdin: { contents: sdkEntry(bundle), resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
-    plugins: [startupTrims, lazyPackages, lazyBuiltins, lazyEsm],
+    plugins: [esmBuiltins, startupTrims, lazyPackages, lazyBuiltins, lazyEsm],
   });
 }

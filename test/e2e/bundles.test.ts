@@ -171,6 +171,14 @@ describe("the SDK bundle loads node:zlib, node:fs/promises and node:util members
   });
 });
 
+describe("the SDK bundle's ES modules get Node's builtins without a copy of their members (scripts/build.ts ESM_BUILTINS)", () => {
+  it("no builtin (nor the util and lazy-builtin shims) goes through esbuild's __toESM, which made a getter for each member at every import", () => {
+    const sdk = readFileSync(join(ROOT, "dist", "azure-sdk.cjs"), "utf8");
+    assert.doesNotMatch(sdk, /__toESM\(require\("(node:)?[a-z_/]+"\)/);
+    assert.doesNotMatch(sdk, /__toESM\(require_(util|promises\d*|node_zlib)\(\)/);
+  });
+});
+
 describe("the SDK bundle evaluates MSAL on first use (scripts/build.ts LAZY_ESM)", () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-msal-"))));
