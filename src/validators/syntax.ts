@@ -200,7 +200,8 @@ function fixFor(rule: SyntaxRule, raw: unknown, isIp: boolean): string {
     case "SYN-02":
       return `use a prefix length from /0 to /${text.includes(":") ? 128 : 32}, e.g. ${text.split("/")[0] ?? ""}/16`;
     case "SYN-03":
-      return `write four decimal parts 0-255, e.g. ${example}`;
+      // IPv6 text that does not parse (two `::`, a bad group) gets an IPv6 example, not the IPv4 rule.
+      return text.includes(":") ? `write valid IPv6 text (RFC 4291), e.g. ${isIp ? "fd00::10" : "fd00:10:244::/64"}` : `write four decimal parts 0-255, e.g. ${example}`;
     case "SYN-04": {
       // Decimal reading with the zeros dropped and hex converted; inet_aton would read 012 as octal 10.
       const [addr = "", prefix] = text.split("/");

@@ -74,6 +74,13 @@ describe("validators/syntax", () => {
       it(`rejects ${bad}`, () => one(check(withVnet({ subnetCidr: bad })), "SYN-03", "error", ["vnet.subnetCidr"]));
     }
     it("rejects DNS 10.0.0.257", () => one(check(svc("10.0.0.0/16", "10.0.0.257")), "SYN-03", "error", ["dnsServiceIP"]));
+    it("IPv4 text gets the four-part fix, IPv6 text an IPv6 one", () => {
+      assert.match(one(check(withVnet({ subnetCidr: "10.0.300.0/24" })), "SYN-03", "error", ["vnet.subnetCidr"]).fix, /four decimal parts 0-255, e.g. 10\.0\.0\.0\/16/);
+      const dual: SpecInput = { ...BASE, ipFamilies: ["IPv4", "IPv6"], podCidrs: ["10.244.0.0/16", "fd00:10:244::/64"], serviceCidrs: ["10.0.0.0/16", "fd00::10::/108"] };
+      const f = one(check(dual), "SYN-03", "error", ["serviceCidrs[1]"]);
+      assert.match(f.fix, /valid IPv6 text \(RFC 4291\), e\.g\. fd00:10:244::\/64/);
+      assert.doesNotMatch(f.fix, /decimal/);
+    });
     it("accepts 255 in every part", () => none(check(withVnet({ existingSubnets: [{ name: "x", cidr: "255.255.255.255/32" }] })), "SYN-03"));
   });
 
