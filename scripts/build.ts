@@ -143,7 +143,7 @@ const lazyBuiltins: Plugin = {
  * with the few named exports the SDK imports (a named import missing here fails the build); node:zlib and
  * node:fs/promises are still loaded on first use (LAZY_BUILTINS). CommonJS requires are left as they were.
  */
-const ESM_BUILTINS: Record<string, { named?: string[]; lazy?: boolean }> = {
+const ESM_BUILTINS: Record<string, { named?: string[] }> = {
   "node:process": {},
   "node:fs": { named: ["accessSync", "constants", "readFileSync", "realpathSync", "statSync"] },
   "node:path": {},
@@ -153,8 +153,8 @@ const ESM_BUILTINS: Record<string, { named?: string[]; lazy?: boolean }> = {
   "node:http": {},
   "node:https": {},
   "node:util": { named: ["promisify", "inspect", "types"] },
-  "node:zlib": { lazy: true },
-  "node:fs/promises": { lazy: true, named: ["constants", "readFile"] },
+  "node:zlib": {},
+  "node:fs/promises": { named: ["constants", "readFile"] },
 };
 const esmBuiltins: Plugin = {
   name: "esm-builtins",
@@ -166,7 +166,8 @@ const esmBuiltins: Plugin = {
       return args.kind === "import-statement" ? { path, namespace: "esm-builtin" } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: "esm-builtin" }, (args) => {
-      const { named = [], lazy = false } = ESM_BUILTINS[args.path] as { named?: string[]; lazy?: boolean };
+      const { named = [] } = ESM_BUILTINS[args.path] as { named?: string[] };
+      const lazy = LAZY_BUILTINS.includes(args.path);
       const req = JSON.stringify(args.path);
       if (!lazy) return { contents: `const m = require(${req});\nexport default m;\n${named.length > 0 ? `export const { ${named.join(", ")} } = m;\n` : ""}`, loader: "js" };
       // Loaded on the first member read: the default export and each named one (a function, or an object) ask for it.
