@@ -5,10 +5,11 @@
  */
 // fs.promises is read where used (the writes): node:fs/promises loads node:readline and the fs watchers with it, which a
 // run that only reads its journal (every create, a no-op re-run too) does without.
-import { existsSync, mkdirSync, promises as fsp } from "node:fs";
+import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { readUpTo } from "./read-capped.ts";
+import { makeDirs } from "./user-dirs.ts";
 
 /** A journal is a few kilobytes; anything larger is not one of ours. */
 const MAX_BYTES = 1024 * 1024;
@@ -45,23 +46,6 @@ export async function writeJournalFile(path: string, text: string): Promise<void
     await handle.close();
   }
   await fsp.rename(tmp, path);
-}
-
-/**
- * mkdir -p, each new directory mode 0700. Not Node's recursive mkdir: it never returns when a directory cannot be made
- * because its parent refuses with ENOENT (under /proc: XDG_STATE_HOME=/proc/x hung the journal's first write).
- * bin/code-cache.cjs has the same for the cache directory (it runs before any bundle).
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.unshift(d);
-  for (const d of missing) {
-    try {
-      mkdirSync(d, { mode: 0o700 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e; // another run made it meanwhile
-    }
-  }
 }
 
 export async function removeJournalFile(path: string): Promise<void> {

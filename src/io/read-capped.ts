@@ -9,8 +9,9 @@ import { closeSync, openSync, readSync } from "node:fs";
  * than trusting stat().size, which is 0 for /dev/zero, /dev/urandom, FIFOs and /proc files (those would otherwise grow
  * memory without bound).
  */
-export function readUpTo(path: string, max: number): string | undefined {
-  const fd = openSync(path, "r");
+export function readUpTo(path: string | number, max: number): string | undefined {
+  // An open file (a number) stays open: its opener closes it.
+  const fd = typeof path === "number" ? path : openSync(path, "r");
   try {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -24,6 +25,6 @@ export function readUpTo(path: string, max: number): string | undefined {
     }
     return Buffer.concat(chunks, total).toString("utf8");
   } finally {
-    closeSync(fd);
+    if (fd !== path) closeSync(fd);
   }
 }

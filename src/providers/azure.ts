@@ -19,6 +19,7 @@ import type { ArmClients, ClientOptions } from "./arm-clients.ts";
 import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
 import type { Cloud } from "./clouds.ts";
 import { explainAzureError } from "./explain.ts";
+import { readCached, writeCached } from "../io/user-dirs.ts";
 
 export interface AzureContextOptions {
   subscription?: string | undefined;
@@ -110,19 +111,21 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
       return next(req);
     },
   };
-  const target = await resolveArmTarget(opts, countPolicy);
+  // Every caller reads ARM next: the token is asked for as soon as its audience is known (az takes tens to hundreds of
+  // milliseconds), while the caller prepares its first requests. A failure is the answer of the first request that
+  // waits on it. An endpoint that needs discovery: the audience it answered last time is asked for now, while this
+  // run's discovery runs; the token is used only when the discovery answers the same.
+  const where = armEndpoint(opts);
+  const guess = where.target ? undefined : rememberedTarget(where, opts.env);
+  const early = guess && { target: guess, credential: credentialFor(guess, opts.env) };
+  early?.credential.getToken([scopeFor(early.target.audience)]).catch(() => undefined);
+  const target = where.target ?? targetFrom(where, await armMetadata(where.endpoint, opts.env, opts.signal, countPolicy));
   const { endpoint, audience } = target;
-  const credential = sharedToken(new DefaultAzureCredential({
-    // The cloud's sign-in host for service principals and workload identity, unless the user set one.
-    ...(target.authorityHost && !opts.env["AZURE_AUTHORITY_HOST"] ? { authorityHost: target.authorityHost } : {}),
-    // A hung `az` (or PowerShell, azd) must not hang the run.
-    processTimeoutInMs: 60_000,
-  }));
-  const retryOptions = retryFromEnv(opts.env);
   const scopes = [scopeFor(audience)];
-  // Every caller reads ARM next: the token is asked for now (az takes tens of milliseconds), while the caller prepares
-  // its first requests. A failure is the answer of the first request that waits on it.
-  credential.getToken(scopes).catch(() => undefined);
+  const same = early && early.target.audience === audience && early.target.authorityHost === target.authorityHost;
+  const credential = same ? early.credential : credentialFor(target, opts.env);
+  if (!same) credential.getToken(scopes).catch(() => undefined);
+  const retryOptions = retryFromEnv(opts.env);
   const common: ClientOptions = {
     endpoint,
     // Modular clients read `credentials.scopes`; the older generation (msi, authorization) `credentialScopes`, and
@@ -147,6 +150,26 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
     rest: armRest(endpoint, credential, scopes, common),
     clients: () => (clients ??= import("./arm-clients.ts").then((m) => m.armClients(credential, subscriptionId, common))),
   };
+}
+
+/** The run's one credential chain for `target`'s cloud, each token asked for once per audience. */
+function credentialFor(target: ArmTarget, env: Record<string, string | undefined>): TokenCredential {
+  return sharedToken(new DefaultAzureCredential({
+    // The cloud's sign-in host for service principals and workload identity, unless the user set one.
+    ...(target.authorityHost && !env["AZURE_AUTHORITY_HOST"] ? { authorityHost: target.authorityHost } : {}),
+    // A hung `az` (or PowerShell, azd) must not hang the run.
+    processTimeoutInMs: 60_000,
+  }));
+}
+
+/** The target `where`'s metadata gave last time on this machine, if remembered and still consistent with --cloud. */
+function rememberedTarget(where: { endpoint: string; named: Cloud | undefined }, env: Record<string, string | undefined>): ArmTarget | undefined {
+  const meta = rememberedEndpoints(env)[endpointKey(where.endpoint)];
+  try {
+    return meta && targetFrom(where, meta);
+  } catch {
+    return undefined; // --cloud contradicts it: this run's discovery says so
+  }
 }
 
 /**
@@ -253,6 +276,12 @@ function armRest(endpoint: string, credential: TokenCredential, scopes: string[]
  * AKS_NET_ARM_AUDIENCE names it. A foreign host never gets the public cloud's audience by default.
  */
 export async function resolveArmTarget(opts: AzureContextOptions, countPolicy?: PipelinePolicy): Promise<ArmTarget> {
+  const where = armEndpoint(opts);
+  return where.target ?? targetFrom(where, await armMetadata(where.endpoint, opts.env, opts.signal, countPolicy));
+}
+
+/** The endpoint, and its target when that needs no discovery (a known cloud's endpoint, or AKS_NET_ARM_AUDIENCE). */
+function armEndpoint(opts: AzureContextOptions): { endpoint: string; named: Cloud | undefined; target?: ArmTarget } {
   const named = namedCloud(opts);
   const raw = opts.armEndpoint ?? opts.env["AKS_NET_ARM_ENDPOINT"];
   const endpoint = (raw ?? (named ?? PUBLIC_CLOUD).resourceManager).replace(/\/+$/, "");
@@ -260,16 +289,20 @@ export async function resolveArmTarget(opts: AzureContextOptions, countPolicy?: 
     throw new UsageError(`--arm-endpoint must be an https:// URL, got '${endpoint}'`);
   }
   const explicit = opts.env["AKS_NET_ARM_AUDIENCE"];
-  if (explicit !== undefined && !/^[0-9a-zA-Z\-_.:/]+$/.test(explicit)) {
+  if (explicit !== undefined && !AUDIENCE.test(explicit)) {
     throw new UsageError(`AKS_NET_ARM_AUDIENCE is not a token audience: '${explicit}'`, "e.g. https://management.core.usgovcloudapi.net/");
   }
   const known = cloudByEndpoint(endpoint);
   if (known) {
     if (named && named !== known) throw mismatch(named, endpoint, known.name);
-    return { endpoint, audience: explicit ?? known.audience, authorityHost: known.authorityHost, cloud: known.name };
+    return { endpoint, named, target: { endpoint, audience: explicit ?? known.audience, authorityHost: known.authorityHost, cloud: known.name } };
   }
-  if (explicit !== undefined) return { endpoint, audience: explicit, authorityHost: named?.authorityHost, cloud: named?.name };
-  const meta = await armMetadata(endpoint, opts.env, opts.signal, countPolicy);
+  if (explicit !== undefined) return { endpoint, named, target: { endpoint, audience: explicit, authorityHost: named?.authorityHost, cloud: named?.name } };
+  return { endpoint, named };
+}
+
+/** The target an endpoint's metadata document gives; a usage error when it contradicts --cloud. */
+function targetFrom({ endpoint, named }: { endpoint: string; named: Cloud | undefined }, meta: ArmMetadata): ArmTarget {
   if (named && !meta.audiences.some((a) => sameAudience(a, named.audience))) throw mismatch(named, endpoint, meta.name ?? meta.audiences[0]);
   return {
     endpoint,
@@ -296,6 +329,9 @@ function sameAudience(a: string, b: string): boolean {
   return a.replace(/\/+$/, "").toLowerCase() === b.replace(/\/+$/, "").toLowerCase();
 }
 
+/** What a token audience may hold (a URI or an app id): nothing that could change the scope az is asked for. */
+const AUDIENCE = /^[0-9a-zA-Z\-_.:/]+$/;
+
 interface ArmMetadata {
   audiences: string[];
   loginEndpoint: string | undefined;
@@ -305,16 +341,52 @@ interface ArmMetadata {
 /** One discovery per endpoint per process: create reads it for the live checks and for the plan. */
 const metadataCache = new Map<string, Promise<ArmMetadata>>();
 
+const endpointKey = (endpoint: string): string => originOf(endpoint) + new URL(endpoint).pathname;
+
 /** `GET {endpoint}/metadata/endpoints?api-version=2022-09-01`: anonymous, with the same timeout and retries. */
 function armMetadata(endpoint: string, env: Record<string, string | undefined>, signal: AbortSignal | undefined, countPolicy: PipelinePolicy | undefined): Promise<ArmMetadata> {
-  const key = originOf(endpoint) + new URL(endpoint).pathname;
+  const key = endpointKey(endpoint);
   let hit = metadataCache.get(key);
   if (!hit) {
-    hit = fetchMetadata(endpoint, env, signal, countPolicy);
+    hit = fetchMetadata(endpoint, env, signal, countPolicy).then((meta) => {
+      rememberMetadata(key, meta, env);
+      return meta;
+    });
     metadataCache.set(key, hit);
     hit.catch(() => metadataCache.delete(key));
   }
   return hit;
+}
+
+/**
+ * What the endpoints discovered on this machine answered last time, in the user's cache: the next run asks for its
+ * token while its own discovery runs, instead of after it (az takes tens to hundreds of milliseconds). Only a hint: no
+ * request goes out before this run's discovery, and a different answer gets a token of its own.
+ */
+const METADATA_FILE = "arm-endpoints.json";
+/** Endpoints remembered, the most recently discovered last: tests and Azure Stack stamps come and go. */
+const REMEMBERED_ENDPOINTS = 16;
+
+function rememberedEndpoints(env: Record<string, string | undefined>): Record<string, ArmMetadata> {
+  const doc = readCached(METADATA_FILE, env);
+  const valid: Record<string, ArmMetadata> = {};
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return valid;
+  for (const [key, m] of Object.entries(doc as Record<string, Partial<ArmMetadata> | null>)) {
+    const audiences = m?.audiences;
+    if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every((a) => typeof a === "string" && AUDIENCE.test(a))) continue;
+    const login = m?.loginEndpoint;
+    if (login !== undefined && !(typeof login === "string" && /^https:\/\//.test(login))) continue;
+    valid[key] = { audiences, loginEndpoint: login, name: typeof m?.name === "string" ? m.name : undefined };
+  }
+  return valid;
+}
+
+function rememberMetadata(key: string, meta: ArmMetadata, env: Record<string, string | undefined>): void {
+  const all = rememberedEndpoints(env);
+  if (JSON.stringify(all[key]) === JSON.stringify(meta)) return; // as remembered: nothing to write
+  delete all[key];
+  all[key] = meta;
+  writeCached(METADATA_FILE, Object.fromEntries(Object.entries(all).slice(-REMEMBERED_ENDPOINTS)), env);
 }
 
 async function fetchMetadata(endpoint: string, env: Record<string, string | undefined>, signal: AbortSignal | undefined, countPolicy: PipelinePolicy | undefined): Promise<ArmMetadata> {
@@ -345,7 +417,7 @@ async function fetchMetadata(endpoint: string, env: Record<string, string | unde
   // 2022-09-01 answers one cloud; older versions a list of clouds: take the one this endpoint is.
   const list = (Array.isArray(doc) ? doc : [doc]) as { resourceManager?: unknown; name?: unknown; authentication?: { audiences?: unknown; loginEndpoint?: unknown } }[];
   const entry = list.find((c) => typeof c?.resourceManager === "string" && originOf(c.resourceManager) === originOf(endpoint)) ?? (list.length === 1 ? list[0] : undefined);
-  const audiences = Array.isArray(entry?.authentication?.audiences) ? entry.authentication.audiences.filter((a): a is string => typeof a === "string" && /^[0-9a-zA-Z\-_.:/]+$/.test(a)) : [];
+  const audiences = Array.isArray(entry?.authentication?.audiences) ? entry.authentication.audiences.filter((a): a is string => typeof a === "string" && AUDIENCE.test(a)) : [];
   if (!entry || audiences.length === 0) throw unknown("its metadata document lists no authentication audience");
   const login = entry.authentication?.loginEndpoint;
   return { audiences, loginEndpoint: typeof login === "string" && /^https:\/\//.test(login) ? login : undefined, name: typeof entry.name === "string" ? entry.name : undefined };

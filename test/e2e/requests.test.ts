@@ -7,7 +7,7 @@
  * - A request that never gets an answer (GET, PUT, status poll) times out, is retried like a 5xx, and the run ends.
  */
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { startFakeArm } from "../fakes/fake-arm.ts";
@@ -239,6 +239,54 @@ describe("requests and credentials: one token per run", function () {
     const again = await create(arm.fake, "tok", [], { env: { PATH: az.path } });
     ok(again);
     assert.equal(az.calls().length, 2, "the re-run asked once more");
+  });
+
+  it("an endpoint discovered before: its token is asked for while this run's discovery runs, and no request goes out before the discovery answers", async () => {
+    const cache = join(dir, "cache");
+    const log = join(dir, "timed.log");
+    // Each az call logged with its start time (ms).
+    writeFileSync(join(dir, "az"), `#!/bin/sh\necho "$(date +%s%N) $*" >> '${log}'\nexec '${join(fakeAzDir("token"), "az")}' "$@"\n`);
+    chmodSync(join(dir, "az"), 0o755);
+    const env = { PATH: `${dir}${delimiter}${cliEnv().PATH}`, XDG_CACHE_HOME: cache, AKS_NET_REQUEST_TIMEOUT_MS: "1500" };
+    const azStarts = (): number[] => readFileSync(log, "utf8").split("\n").filter((l) => l.includes("get-access-token")).map((l) => Number(l.split(" ")[0]) / 1e6);
+    // The first discovery hangs once (then is retried): with nothing remembered, az waits for its answer.
+    const firstHang = arm.fake.addFault({ kind: "hang", match: "/metadata/endpoints", times: 1 });
+    ok(await create(arm.fake, "hint", [], { env }));
+    assert.equal(firstHang.hits, 1);
+    const answered = (from: number): RequestRecord[] => arm.fake.requests.slice(from).filter((q) => q.path === "/metadata/endpoints" && q.status === 200);
+    assert.ok((azStarts()[0] as number) >= (answered(0)[0]?.time as number), "without a remembered answer, the token waits for the discovery");
+    const remembered = JSON.parse(readFileSync(join(cache, "aks-net", "arm-endpoints.json"), "utf8")) as Record<string, { audiences: string[] }>;
+    assert.deepEqual(remembered[`${arm.fake.url}/`]?.audiences, ["https://management.core.windows.net/", "https://management.azure.com/"]);
+
+    writeFileSync(log, "");
+    const mark = arm.fake.requests.length;
+    const hang = arm.fake.addFault({ kind: "hang", match: "/metadata/endpoints", times: 1 });
+    ok(await create(arm.fake, "hint", [], { env }));
+    assert.equal(hang.hits, 1);
+    const answer = answered(mark)[0] as RequestRecord;
+    assert.equal(azStarts().length, 1, "one az run");
+    assert.ok((azStarts()[0] as number) < answer.time, "the token was asked for while the discovery hung");
+    const first = arm.fake.requests.slice(mark).findIndex((q) => q.auth);
+    assert.ok(first > arm.fake.requests.slice(mark).indexOf(answer), "the first authenticated request came after the discovery's answer");
+  });
+
+  it("a remembered audience the endpoint no longer answers is not used: every request carries the discovered one, and the cache is corrected", async () => {
+    const cache = join(dir, "cache");
+    mkdirSync(join(cache, "aks-net"), { recursive: true });
+    const file = join(cache, "aks-net", "arm-endpoints.json");
+    writeFileSync(file, JSON.stringify({ [`${arm.fake.url}/`]: { audiences: ["https://management.core.usgovcloudapi.net/"], loginEndpoint: "https://login.microsoftonline.us", name: "AzureUSGovernment" } }));
+    const az = loggedAz("token");
+    ok(await create(arm.fake, "stale", [], { env: { PATH: az.path, XDG_CACHE_HOME: cache } }));
+    assert.deepEqual([...new Set(authenticated(arm.fake).map((q) => q.audience))], ["https://management.core.windows.net/"]);
+    assert.equal(az.calls().length, 2, "the remembered audience's token was asked for, then the discovered one's");
+    assert.ok(az.calls().some((c) => c.includes("usgovcloudapi")) && az.calls().some((c) => c.includes("management.core.windows.net")), az.calls().join("\n"));
+    const now = JSON.parse(readFileSync(file, "utf8")) as Record<string, { audiences: string[]; name: string }>;
+    assert.equal(now[`${arm.fake.url}/`]?.name, "AzureCloud");
+    // An entry that is not an audience (it would change what az is asked) is no hint at all: az runs once.
+    writeFileSync(file, JSON.stringify({ [`${arm.fake.url}/`]: { audiences: ["https://x/ --tenant evil"] } }));
+    writeFileSync(join(dir, "calls.log"), "");
+    ok(await create(arm.fake, "stale", [], { env: { PATH: az.path, XDG_CACHE_HOME: cache } }));
+    assert.deepEqual(az.calls().map((c) => c.includes("management.core.windows.net")), [true]);
   });
 
   it("signed out of az: the run fails once saying to run az login, exit 5, and az ran once", async () => {

@@ -1,13 +1,16 @@
 /**
  * io/read-capped.ts: the capped read behind spec files, `@FILE` lists and the journal; and the journal's reader on top
- * of it (a journal is only a hint: missing, unreadable or oversized reads as none).
+ * of it (a journal is only a hint: missing, unreadable or oversized reads as none). io/user-dirs.ts: the cached
+ * documents read and written with it.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readUpTo } from "../../src/io/read-capped.ts";
 import { readJournalFile } from "../../src/io/journal-file.ts";
+import { cacheDir, readCached, writeCached } from "../../src/io/user-dirs.ts";
 
 describe("capped file reads", () => {
   let dir: string;
@@ -37,5 +40,46 @@ describe("capped file reads", () => {
     assert.equal(await readJournalFile(dir), undefined);
     writeFileSync(file, "x".repeat((1 << 20) + 1));
     assert.equal(await readJournalFile(file), undefined);
+  });
+});
+
+describe("the user's cache directory: small JSON documents, a hint only", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-cache-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const env = (): Record<string, string> => ({ XDG_CACHE_HOME: dir });
+
+  it("$XDG_CACHE_HOME/aks-net when absolute, else ~/.cache/aks-net; none without an absolute home", () => {
+    assert.equal(cacheDir({ XDG_CACHE_HOME: "/x/y" }), "/x/y/aks-net");
+    assert.equal(cacheDir({ XDG_CACHE_HOME: "rel", HOME: "/home/u" }), "/home/u/.cache/aks-net");
+    assert.equal(cacheDir({ HOME: "relative" }), undefined);
+  });
+
+  it("writes (mode 0600, directories 0700) and reads back a document; none when missing", () => {
+    assert.equal(readCached("doc.json", env()), undefined);
+    writeCached("doc.json", { a: [1, "b"] }, env());
+    assert.deepEqual(readCached("doc.json", env()), { a: [1, "b"] });
+    assert.equal(statSync(join(dir, "aks-net", "doc.json")).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, "aks-net")).mode & 0o777, 0o700);
+    assert.deepEqual(readdirSync(join(dir, "aks-net")), ["doc.json"], "no temporary file left");
+  });
+
+  it("not JSON, over 64 KiB, a directory or a FIFO (which would block a plain open) reads as none, at once", () => {
+    mkdirSync(join(dir, "aks-net"));
+    writeFileSync(join(dir, "aks-net", "bad.json"), "{not json");
+    assert.equal(readCached("bad.json", env()), undefined);
+    writeFileSync(join(dir, "aks-net", "big.json"), `"${"x".repeat(64 * 1024)}"`);
+    assert.equal(readCached("big.json", env()), undefined);
+    mkdirSync(join(dir, "aks-net", "dir.json"));
+    assert.equal(readCached("dir.json", env()), undefined);
+    execFileSync("mkfifo", [join(dir, "aks-net", "fifo.json")]);
+    assert.equal(readCached("fifo.json", env()), undefined);
+  });
+
+  it("a cache directory that cannot be made (under /proc, or a file in the way) drops the write without an error", () => {
+    writeCached("doc.json", { a: 1 }, { XDG_CACHE_HOME: "/proc/nope" });
+    writeFileSync(join(dir, "aks-net"), "a file, not a directory");
+    writeCached("doc.json", { a: 1 }, env());
+    assert.equal(readCached("doc.json", env()), undefined);
   });
 });
