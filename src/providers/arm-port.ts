@@ -269,12 +269,11 @@ export class AzureArmPort implements ArmPort {
 
   async get(res: ResourceRef, signal: AbortSignal): Promise<Body | undefined> {
     const { ops } = this.address(res);
-    // What this run read a moment ago (create's live check) is not read again.
+    // What this run read a moment ago (create's live check, its read-ahead) is not read again.
     const seen = this.ctx.rest.take(res.resourceId);
-    if (seen !== undefined) return seen ?? undefined;
-    this.tracker.reset(res.resourceId);
+    if (seen === undefined) this.tracker.reset(res.resourceId);
     try {
-      return await this.ctx.rest.get(res.resourceId, ops.apiVersion, signal);
+      return seen ? ((await seen) ?? undefined) : await this.ctx.rest.get(res.resourceId, ops.apiVersion, signal);
     } catch (e) {
       if (isRestError(e) && e.statusCode === 404) return undefined;
       throw this.explain(e, res);

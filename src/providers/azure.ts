@@ -69,12 +69,12 @@ export interface ArmRest {
   /** GET a list, following `nextLink` pages; the items of every page's `value`. */
   list(path: string, apiVersion: string, signal: AbortSignal, query?: Record<string, string>): Promise<Record<string, unknown>[]>;
   /**
-   * Keeps the bodies (and 404s) of the next GETs until `take` consumes them: create's plan then reads what its live
-   * check just read instead of sending the same GET twice.
+   * While on, a GET of a path read (or being read) since is answered by that read instead of going out again: create's
+   * live check, its read-ahead and its plan's state read each read a resource once. Off forgets them.
    */
   remember(on: boolean): void;
-  /** A remembered GET of `path` (once): the body, null for a 404, undefined when none was remembered. */
-  take(path: string): Record<string, unknown> | null | undefined;
+  /** The remembered GET of `path`: its body, null for a 404; undefined when there is none. */
+  take(path: string): Promise<Record<string, unknown> | null> | undefined;
 }
 
 /**
@@ -204,8 +204,7 @@ function armRest(endpoint: string, credential: TokenCredential, scopes: string[]
   // Placed as the clients place them: perRetry after signing, perCall first.
   for (const { policy, position } of common.additionalPolicies) pipeline.addPolicy(policy, position === "perRetry" ? { afterPhase: "Sign" } : {});
   const http = sharedHttpClient();
-  let remembering = false;
-  const remembered = new Map<string, Record<string, unknown> | null>();
+  let remembered: Map<string, Promise<Record<string, unknown>>> | undefined;
   const key = (path: string): string => new URL(path, endpoint).pathname.toLowerCase().replace(/\/+$/, "");
 
   const send = async (url: string, signal: AbortSignal): Promise<Record<string, unknown>> => {
@@ -238,15 +237,17 @@ function armRest(endpoint: string, credential: TokenCredential, scopes: string[]
     return `${path.startsWith("https://") ? path : `${endpoint}${path}`}?${params}`;
   };
   return {
-    async get(path, apiVersion, signal, query) {
-      try {
-        const body = await send(urlOf(path, apiVersion, query), signal);
-        if (remembering) remembered.set(key(path), body);
-        return body;
-      } catch (e) {
-        if (remembering && e instanceof RestError && e.statusCode === 404) remembered.set(key(path), null);
-        throw e;
+    get(path, apiVersion, signal, query) {
+      // A query (a filter) asks for something else than the resource: never shared.
+      if (!remembered || query) return send(urlOf(path, apiVersion, query), signal);
+      const k = key(path);
+      let read = remembered.get(k);
+      if (!read) {
+        read = send(urlOf(path, apiVersion), signal);
+        read.catch(() => undefined); // its failure is the answer of whoever waits on it, if anyone does
+        remembered.set(k, read);
       }
+      return read;
     },
     async list(path, apiVersion, signal, query) {
       const items: Record<string, unknown>[] = [];
@@ -259,13 +260,13 @@ function armRest(endpoint: string, credential: TokenCredential, scopes: string[]
       return items;
     },
     remember(on) {
-      remembering = on;
+      remembered = on ? (remembered ?? new Map()) : undefined;
     },
     take(path) {
-      const k = key(path);
-      const hit = remembered.get(k);
-      remembered.delete(k);
-      return hit;
+      return remembered?.get(key(path))?.catch((e: unknown) => {
+        if (e instanceof RestError && e.statusCode === 404) return null;
+        throw e;
+      });
     },
   };
 }

@@ -303,6 +303,32 @@ describe("requests and credentials: one token per run", function () {
 describe("requests: GETs in flight", function () {
   this.timeout(60_000);
 
+  it("a no-op re-run reads the resources it plans while the live check is still reading (a round trip less), each once", async () => {
+    const fake = await startFakeArm({ polls: 1 });
+    try {
+      const args = ["--firewall", "--firewall-subnet-cidr", "10.225.0.0/26"];
+      ok(await create(fake, "ahead", args));
+      const mark = fake.requests.length;
+      // The live check's VM-size list is throttled once (Retry-After 1 s): it answers a second late.
+      fake.addFault({ kind: "throttle", method: "GET", match: "/providers/Microsoft.Compute/skus", retryAfterSec: 1 });
+      const again = await create(fake, "ahead", args, { json: false });
+      ok(again);
+      assert.match(again.stderr, /nothing to do/);
+      const gets = fake.requests.slice(mark).filter((r) => r.method === "GET" && r.auth);
+      const skus = gets.filter((r) => r.path.endsWith("/providers/Microsoft.Compute/skus"));
+      assert.deepEqual(skus.map((r) => r.status), [429, 200]);
+      const liveAnswered = (skus[1] as RequestRecord).time + (skus[1] as RequestRecord).durationMs;
+      // The resources of the plan: each read once, and all of them before the live check had its last answer.
+      const planned = gets.filter((r) => /\/(virtualNetworks|azureFirewalls|publicIPAddresses|routeTables|userAssignedIdentities|roleAssignments)\/|\/managedClusters\/ahead$/i.test(r.path));
+      assert.ok(planned.length >= 9, `planned reads: ${planned.length}`);
+      assert.equal(new Set(planned.map((r) => r.path.toLowerCase())).size, planned.length, "each resource read once");
+      const late = planned.filter((r) => r.time > liveAnswered);
+      assert.deepEqual(late.map((r) => r.path), [], "read after the live check's last answer");
+    } finally {
+      await fake.close();
+    }
+  });
+
   it("a no-op re-run keeps at most six GETs in flight at once (the rest reuse keep-alive connections), and still reads each resource once", async () => {
     // Every answer takes 40 ms, as an ARM round trip would: GETs sent together overlap at the fake.
     const fake = await startFakeArm({ polls: 0, requestLatencyMs: 40 });
