@@ -16,8 +16,8 @@ import { fakeAzDir, runCli } from "../test/helpers/run-cli.ts";
 import { bench, median, table, target } from "./harness.ts";
 
 const RUNS = 3;
-/** No-op re-runs (each paired with an offline dry run): a few hundred ms each, so more of them than creates, for a steadier median. */
-const NOOP_RUNS = 9;
+/** No-op re-runs (each paired with an offline dry run): ~0.2 s a pair, so many of them, for a steady median (with 9, ten bench runs of one build spread over 2.31-2.63). */
+const NOOP_RUNS = 21;
 const SCALE = 250 / 60_000; // 1 min in Azure → 250 ms here
 
 /** Typical Azure durations (ms) of the long-running PUTs in this topology. */
