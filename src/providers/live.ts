@@ -143,13 +143,11 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
       })
     : Promise.resolve(undefined);
 
+  // The VNet's GET carries every subnet and peering in full: one request whatever their number.
+  const vnetGet = t.vnetRg && t.vnetName ? orNotFound(rest.get(netPath(t.vnetRg, "virtualNetworks", t.vnetName), API.network, signal)) : Promise.resolve(undefined);
   const vnetRead =
     t.vnetRg && t.vnetName
-      ? Promise.all([
-          // The VNet's GET carries every subnet and peering in full: one request whatever their number.
-          orNotFound(rest.get(netPath(t.vnetRg, "virtualNetworks", t.vnetName), API.network, signal)),
-          orNotFound(rest.list(`${netPath(t.vnetRg, "virtualNetworks", t.vnetName)}/usages`, API.network, signal)),
-        ]).then(([vnet, usages]) => {
+      ? Promise.all([vnetGet, orNotFound(rest.list(`${netPath(t.vnetRg, "virtualNetworks", t.vnetName)}/usages`, API.network, signal))]).then(([vnet, usages]) => {
           const p = props(vnet);
           reads.vnet = vnet ? { exists: true, id: str(vnet["id"]), location: str(vnet["location"]), addressSpaces: strings((p["addressSpace"] as Json | undefined)?.["addressPrefixes"]) } : { exists: false, addressSpaces: [] };
           reads.subnets = objects(p["subnets"]).map((sn) => rawSubnet(sn));
@@ -269,8 +267,9 @@ async function readAll(ctx: AzureContext, spec: ClusterSpec, t: Target, signal: 
     ]);
   });
 
-  // Quota needs a region: the spec's, else the VNet's, else the resource group's.
-  const region = t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetRead]).then(() => reads.vnet?.location ?? reads.rg?.location);
+  // Quota needs a region: the spec's, else the VNet's, else the resource group's; known as the VNet's GET answers (its
+  // usage list is not waited for).
+  const region = t.location ? Promise.resolve(t.location) : Promise.all([rgRead, vnetGet]).then(([rg, vnet]) => (vnet ? str(vnet["location"]) : undefined) ?? rg?.location);
   // The versions AKS offers there, only when the spec names one (CMP-19 has the feature minimums; LIVE-VER-01 this).
   const versionsRead = region.then(async (location) => {
     if (!location || spec.kubernetesVersion === undefined) return;

@@ -304,6 +304,22 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.equal(Number(/ARM requests: (\d+)/.exec(r.stderr)?.[1]), log.length);
   });
 
+  it("without -l, the quota is read in the VNet's region as soon as the VNet's GET answers, without waiting for its usage list", async () => {
+    seedSpoke();
+    // The VNet's usage list is throttled once (Retry-After 1 s): it answers a second late.
+    fake.addFault({ kind: "throttle", match: /\/virtualNetworks\/spoke\/usages$/i, retryAfterSec: 1 });
+    const before = fake.requests.length;
+    const { r, report } = await live(["--vnet-subnet-id", aksSubnetId, "--node-vm-size", "Standard_D4s_v5"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(rule(report, "LIVE-QUOTA-01"), []);
+    const log = fake.requests.slice(before);
+    const usages = log.filter((q) => /\/virtualNetworks\/spoke\/usages$/i.test(q.path));
+    assert.deepEqual(usages.map((q) => q.status), [429, 200]);
+    const quota = log.filter((q) => /\/locations\/westeurope\/usages$|\/Microsoft\.Compute\/skus$/i.test(q.path));
+    assert.equal(quota.length, 2, "the region's vCPU usage and VM sizes were read");
+    assert.ok(quota.every((q) => q.time < (usages[1] as { time: number }).time), "the quota reads went out before the usage list's retry");
+  });
+
   it("a re-run for a cluster that already exists does not count it as another cluster on the subnet", async () => {
     seedSpoke();
     fake.seed.cluster(RG, "my-cluster", {
