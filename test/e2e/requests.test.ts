@@ -159,7 +159,8 @@ describe("requests and credentials: hung connections end", function () {
   const arm = useFakeArm();
 
   it("a GET that never answers is timed out and retried like a 5xx: create completes", async () => {
-    arm.fake.addFault({ kind: "hang", method: "GET", match: "/virtualNetworks/hg-vnet", times: 1 });
+    // The VNet's own GET, not its subnets' (the plan's reads go out together, in no fixed order at the server).
+    arm.fake.addFault({ kind: "hang", method: "GET", match: /\/virtualNetworks\/hg-vnet$/i, times: 1 });
     const r = await create(arm.fake, "hg", [], { env: TIMEOUT, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false, "the run ended by itself");
     ok(r);
@@ -170,7 +171,7 @@ describe("requests and credentials: hung connections end", function () {
   });
 
   it("a response whose body never completes is timed out and retried too", async () => {
-    arm.fake.addFault({ kind: "stall", method: "GET", match: "/virtualNetworks/hb-vnet", times: 1 });
+    arm.fake.addFault({ kind: "stall", method: "GET", match: /\/virtualNetworks\/hb-vnet$/i, times: 1 });
     const r = await create(arm.fake, "hb", [], { env: TIMEOUT, timeoutMs: 45_000 });
     assert.equal(r.timedOut, false);
     ok(r);
