@@ -119,7 +119,7 @@ export async function createAzureContext(opts: AzureContextOptions): Promise<Azu
   const guess = where.target ? undefined : rememberedTarget(where, opts.env);
   const early = guess && { target: guess, credential: credentialFor(guess, opts.env) };
   early?.credential.getToken([scopeFor(early.target.audience)]).catch(() => undefined);
-  const target = where.target ?? targetFrom(where, await armMetadata(where.endpoint, opts.env, opts.signal, countPolicy));
+  const target = await resolveArmTarget(opts, countPolicy, where);
   const { endpoint, audience } = target;
   const scopes = [scopeFor(audience)];
   const same = early && early.target.audience === audience && early.target.authorityHost === target.authorityHost;
@@ -276,8 +276,7 @@ function armRest(endpoint: string, credential: TokenCredential, scopes: string[]
  * audience; any other host says which audience it takes in its metadata document (as Azure Stack and az do), unless
  * AKS_NET_ARM_AUDIENCE names it. A foreign host never gets the public cloud's audience by default.
  */
-export async function resolveArmTarget(opts: AzureContextOptions, countPolicy?: PipelinePolicy): Promise<ArmTarget> {
-  const where = armEndpoint(opts);
+export async function resolveArmTarget(opts: AzureContextOptions, countPolicy?: PipelinePolicy, where = armEndpoint(opts)): Promise<ArmTarget> {
   return where.target ?? targetFrom(where, await armMetadata(where.endpoint, opts.env, opts.signal, countPolicy));
 }
 
@@ -368,9 +367,15 @@ const METADATA_FILE = "arm-endpoints.json";
 /** Endpoints remembered, the most recently discovered last: tests and Azure Stack stamps come and go. */
 const REMEMBERED_ENDPOINTS = 16;
 
+/** The file as this run read it (once: the hint and the update after the discovery share it), by the run's env. */
+const endpointsRead = new WeakMap<object, Record<string, ArmMetadata>>();
+
 function rememberedEndpoints(env: Record<string, string | undefined>): Record<string, ArmMetadata> {
+  let valid = endpointsRead.get(env);
+  if (valid) return valid;
+  valid = {};
+  endpointsRead.set(env, valid);
   const doc = readCached(METADATA_FILE, env);
-  const valid: Record<string, ArmMetadata> = {};
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return valid;
   for (const [key, m] of Object.entries(doc as Record<string, Partial<ArmMetadata> | null>)) {
     const audiences = m?.audiences;
