@@ -59,6 +59,16 @@ const LAZY_DUMPER = {
   from: "  const dumper2 = requireDumper();",
   to: "  const dumper2 = { dump: (...args) => requireDumper().dump(...args) };",
 };
+/**
+ * The HTTP runtime's request ids came from globalThis.crypto.randomUUID(): that getter loads Node's whole Web Crypto
+ * module (~2 ms of every Azure run) for one function node:crypto (loaded by the credential already) has too, drawing on
+ * the same CSPRNG.
+ */
+const NODE_RANDOM_UUID = {
+  file: /\/@typespec\/ts-http-runtime\/dist\/esm\/util\/uuidUtils\.js$/,
+  from: "return globalThis.crypto.randomUUID();",
+  to: 'return process.getBuiltinModule("node:crypto").randomUUID();',
+};
 const OWN_PACKAGE_JSON = resolve("package.json");
 const VARIADIC_TEST = {
   file: /\/node_modules\/commander\/lib\/option\.js$/,
@@ -68,7 +78,7 @@ const VARIADIC_TEST = {
 const startupTrims: Plugin = {
   name: "startup-trims",
   setup(b) {
-    for (const [edit, name] of [[VARIADIC_TEST, "VARIADIC_TEST"], [UNUSED_PROGRAM, "UNUSED_PROGRAM"], [LAZY_DUMPER, "LAZY_DUMPER"]] as const) {
+    for (const [edit, name] of [[VARIADIC_TEST, "VARIADIC_TEST"], [UNUSED_PROGRAM, "UNUSED_PROGRAM"], [LAZY_DUMPER, "LAZY_DUMPER"], [NODE_RANDOM_UUID, "NODE_RANDOM_UUID"]] as const) {
       b.onLoad({ filter: edit.file }, (args) => {
         const text = readFileSync(args.path, "utf8");
         if (!text.includes(edit.from)) throw new Error(`${args.path}: the line to edit changed; review ${name} in scripts/build.ts`);

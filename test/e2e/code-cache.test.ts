@@ -196,6 +196,33 @@ describe("bin/code-cache.cjs readSource: a bundle's text", () => {
   });
 });
 
+describe("what an Azure run loads", () => {
+  const arm = useFakeArm();
+
+  it("validate --live sends a request id with every request, without loading Web Crypto or undici (scripts/build.ts NODE_RANDOM_UUID, readPipeline)", async () => {
+    arm.fake.seed.resourceGroup("rg-load", { location: "westeurope" });
+    arm.fake.seed.vnet("rg-load", "spoke", ["10.100.0.0/16"], { aks: "10.100.0.0/22" }, { location: "westeurope" });
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-loads-"));
+    try {
+      // Node's own list of the builtins the run loaded, written at exit.
+      const preload = join(dir, "builtins.cjs");
+      writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join("\\n")));\n`);
+      const subnet = `/subscriptions/${SUB}/resourceGroups/rg-load/providers/Microsoft.Network/virtualNetworks/spoke/subnets/aks`;
+      const r = await runNode(["-r", preload, "bin/aks-net", "validate", "--live", "-g", "rg-load", "-l", "westeurope", "--vnet-subnet-id", subnet, "-o", "json"], { env: { ...cliEnv({ fake: arm.fake }), BUILTINS_OUT: join(dir, "loaded.txt") } });
+      assert.equal(r.code, 0, r.stderr);
+      const ids = arm.fake.requests.map((q) => q.clientRequestId ?? "");
+      assert.ok(ids.length >= 3, "the run read ARM");
+      for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(new Set(ids).size, ids.length, "one id per request");
+      const loaded = readFileSync(join(dir, "loaded.txt"), "utf8").split("\n");
+      assert.ok(loaded.includes("NativeModule crypto"), "the credential loads node:crypto");
+      assert.deepEqual(loaded.filter((m) => /webcrypto|undici/.test(m)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("a cache or state directory under /proc (where Node's recursive mkdir never returns)", function () {
   this.timeout(60_000);
   const arm = useFakeArm();

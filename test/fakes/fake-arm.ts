@@ -89,6 +89,8 @@ export interface RequestRecord {
   userAgent: string | undefined;
   /** The If-Match header of a write, when it had one. */
   ifMatch?: string;
+  /** The x-ms-client-request-id header, when it had one (ARM echoes it and logs it for support cases). */
+  clientRequestId?: string;
 }
 
 export interface PermissionSet {
@@ -650,6 +652,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       userAgent: str(req.headers["user-agent"]),
       ...(method !== "GET" && method !== "HEAD" && parsedBody !== undefined ? { body: parsedBody } : {}),
       ...(req.headers["if-match"] !== undefined ? { ifMatch: String(req.headers["if-match"]) } : {}),
+      ...(req.headers["x-ms-client-request-id"] !== undefined ? { clientRequestId: String(req.headers["x-ms-client-request-id"]) } : {}),
     };
     requests.push(rec);
     currentRecord = rec;
