@@ -57,14 +57,37 @@ function run(file, { tag = "", cache = readCache(file, tag) } = {}) {
   return mod.exports;
 }
 
+/** A cache V8 writes for these bundles is a few megabytes; anything larger is not one. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
+
 /** The cache of `file` (for `tag`) in the user's cache directory: its path, and its bytes when there is one. */
 function readCache(file, tag = "") {
   let cacheFile;
   try {
     cacheFile = cacheDir && path.join(cacheDir, cacheName(file, tag));
-    return { cacheFile, cachedData: cacheFile ? fs.readFileSync(cacheFile) : undefined };
+    return { cacheFile, cachedData: cacheFile ? readRegularFile(cacheFile, MAX_CACHE_BYTES) : undefined };
   } catch {
     return { cacheFile, cachedData: undefined }; // none yet, or unreadable: the run makes it
+  }
+}
+
+/**
+ * The bytes of `file` when it is a regular file of at most `max` bytes, else undefined. Opened without blocking and
+ * checked before it is read: a FIFO put where a cache goes hung every run at its open, and a link to /dev/zero read
+ * until memory ran out. Such a cache is none: the run writes a real one in its place.
+ */
+function readRegularFile(file, max) {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size > max) return undefined;
+    const size = st.size;
+    const bytes = Buffer.allocUnsafe(size);
+    let read = 0;
+    for (let n; read < size && (n = fs.readSync(fd, bytes, read, size - read, read)) > 0; ) read += n;
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

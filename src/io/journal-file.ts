@@ -8,7 +8,7 @@
 import { promises as fsp } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { readUpTo } from "./read-capped.ts";
+import { readRegularFile } from "./read-capped.ts";
 import { makeDirs } from "./user-dirs.ts";
 
 /** A journal is a few kilobytes; anything larger is not one of ours. */
@@ -29,7 +29,7 @@ export function journalPath(env: Record<string, string | undefined>, key: Journa
 /** The file's text, or undefined when there is none (or it cannot be read, or is too large: a journal is only ever a hint). */
 export async function readJournalFile(path: string): Promise<string | undefined> {
   try {
-    return readUpTo(path, MAX_BYTES);
+    return readRegularFile(path, MAX_BYTES);
   } catch {
     return undefined;
   }

@@ -4,10 +4,10 @@
  * document is a hint only: missing, not a regular file, too large or not JSON reads as none, and a write that fails is
  * dropped.
  */
-import { closeSync, constants, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { readUpTo } from "./read-capped.ts";
+import { readRegularFile } from "./read-capped.ts";
 
 /** A cached document is a few kilobytes; anything larger is not one of ours. */
 const MAX_CACHED_BYTES = 64 * 1024;
@@ -45,22 +45,11 @@ export function cacheDir(env: Record<string, string | undefined>): string | unde
 export function readCached(name: string, env: Record<string, string | undefined>): unknown {
   const dir = cacheDir(env);
   if (!dir) return undefined;
-  const file = join(dir, name);
-  let fd: number;
   try {
-    // Non-blocking: a FIFO put where the cache goes must not hang the run at its open.
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    if (!fstatSync(fd).isFile()) return undefined;
-    const text = readUpTo(fd, MAX_CACHED_BYTES);
+    const text = readRegularFile(join(dir, name), MAX_CACHED_BYTES);
     return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 

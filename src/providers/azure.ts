@@ -5,9 +5,6 @@
  * The SDK clients (arm-network alone evaluates megabytes of serializers) load on first use: a run that only reads
  * (validate --live, a no-op create) never loads them.
  */
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import { RestError, bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
@@ -19,6 +16,7 @@ import type { ArmClients, ClientOptions } from "./arm-clients.ts";
 import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
 import type { Cloud } from "./clouds.ts";
 import { explainAzureError } from "./explain.ts";
+import { azCliDefaultSubscription } from "../io/az-profile.ts";
 import { readCached, writeCached } from "../io/user-dirs.ts";
 
 export interface AzureContextOptions {
@@ -499,15 +497,8 @@ function timeoutFromEnv(env: Record<string, string | undefined>): number {
 export function resolveSubscription(flag: string | undefined, env: Record<string, string | undefined>): string {
   if (flag) return flag;
   if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
-  const dir = env["AZURE_CONFIG_DIR"] ?? join(homedir(), ".azure");
-  try {
-    const text = readFileSync(join(dir, "azureProfile.json"), "utf8").replace(/^\uFEFF/, "");
-    const profile = JSON.parse(text) as { subscriptions?: { id: string; isDefault?: boolean }[] };
-    const def = profile.subscriptions?.find((s) => s.isDefault);
-    if (def) return def.id;
-  } catch {
-    // No profile: fall through to the usage error below.
-  }
+  const cli = azCliDefaultSubscription(env);
+  if (cli) return cli;
   throw new UsageError(
     "no Azure subscription given",
     "pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or pick a default with `az account set`",

@@ -5,8 +5,8 @@
  * (The CLI bundles' caches: module-load.test.ts and bundles.test.ts.)
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,6 +74,24 @@ describe("V8 code caches of the Azure SDK bundles", () => {
       const remade = readFileSync(file);
       assert.notDeepEqual(remade, bad);
       assert.ok(remade.length > eagerBytes(SDK));
+    }
+  });
+
+  it("a FIFO or a link to /dev/zero where the cache goes: the run is the same, at once, and a real cache takes its place", async () => {
+    const xdg = join(dir, "xdg");
+    const good = await live(xdg);
+    assert.equal(good.code, 0, good.stderr);
+    const file = cacheOf(xdg, SDK);
+    for (const make of [() => execFileSync("mkfifo", [file]), () => symlinkSync("/dev/zero", file)]) {
+      rmSync(file);
+      make();
+      const started = Date.now();
+      const r = await live(xdg);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, good.stdout);
+      assert.ok(Date.now() - started < 10_000, "it did not wait on the file");
+      assert.ok(lstatSync(file).isFile(), "the run wrote a regular cache in its place");
+      assert.ok(readFileSync(file).length > eagerBytes(SDK));
     }
   });
 

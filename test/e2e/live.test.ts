@@ -3,6 +3,10 @@
  * realistic environments seeded in the fake ARM server. Every run also proves that nothing was written.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { FAKE_SUBSCRIPTION_ID } from "../fakes/fake-arm.ts";
 import type { FakeArm } from "../fakes/fake-arm.ts";
 import { useFakeArm } from "../helpers/create-cli.ts";
@@ -371,6 +375,33 @@ describe("validate --live (e2e against the fake ARM server)", function () {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /no Azure subscription given/);
     assert.match(r.stderr, /--subscription/);
+  });
+
+  it("the Azure CLI's profile file: its default subscription is used; a FIFO or a link to /dev/zero in its place reads as none, at once", async () => {
+    seedSpoke();
+    const dir = mkdtempSync(join(tmpdir(), "aks-net-azprofile-"));
+    try {
+      const profile = join(dir, "azureProfile.json");
+      // As az writes it: a byte-order mark first.
+      writeFileSync(profile, `\uFEFF${JSON.stringify({ subscriptions: [{ id: "other" }, { id: FAKE_SUBSCRIPTION_ID, isDefault: true }] })}`);
+      // No subscription in the arguments (a subnet id would carry one): only the profile names it.
+      const args = ["-g", RG, "--vnet-name", "spoke"];
+      const before = fake.requests.length;
+      const ok = await live(args, { unsetEnv: ["AZURE_SUBSCRIPTION_ID"], env: { AZURE_CONFIG_DIR: dir } });
+      assert.notEqual(ok.r.code, 2, ok.r.stderr);
+      assert.ok(fake.requests.slice(before).some((q) => q.path.startsWith(`/subscriptions/${FAKE_SUBSCRIPTION_ID}/`)), "it read the profile's subscription");
+      for (const make of [() => execFileSync("mkfifo", [profile]), () => symlinkSync("/dev/zero", profile)]) {
+        rmSync(profile, { force: true });
+        make();
+        const started = Date.now();
+        const { r } = await live(args, { unsetEnv: ["AZURE_SUBSCRIPTION_ID"], env: { AZURE_CONFIG_DIR: dir } });
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /no Azure subscription given/);
+        assert.ok(Date.now() - started < 10_000, "it did not wait on the file");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("missing credentials → exit 5 with a clear message, no stack trace", async () => {

@@ -5,10 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readUpTo } from "../../src/io/read-capped.ts";
+import { readRegularFile, readUpTo } from "../../src/io/read-capped.ts";
+import { azCliDefaultSubscription } from "../../src/io/az-profile.ts";
 import { readJournalFile } from "../../src/io/journal-file.ts";
 import { cacheDir, readCached, writeCached } from "../../src/io/user-dirs.ts";
 
@@ -32,6 +33,19 @@ describe("capped file reads", () => {
     assert.throws(() => readUpTo(join(dir, "missing"), 10), /ENOENT/);
   });
 
+  it("a file aks-net or az keeps: a regular file's text up to the cap; a FIFO, a device or a directory is none, at once", () => {
+    const file = join(dir, "f.json");
+    writeFileSync(file, "héllo");
+    assert.equal(readRegularFile(file, 6), "héllo");
+    assert.equal(readRegularFile(file, 5), undefined);
+    execFileSync("mkfifo", [join(dir, "fifo")]);
+    assert.equal(readRegularFile(join(dir, "fifo"), 10), undefined);
+    symlinkSync("/dev/zero", join(dir, "zero"));
+    assert.equal(readRegularFile(join(dir, "zero"), 1 << 30), undefined);
+    assert.equal(readRegularFile(dir, 10), undefined);
+    assert.throws(() => readRegularFile(join(dir, "missing"), 10), /ENOENT/);
+  });
+
   it("the journal: its text; none when missing, a directory, or over 1 MiB", async () => {
     const file = join(dir, "j.json");
     writeFileSync(file, '{"steps":[]}');
@@ -40,6 +54,9 @@ describe("capped file reads", () => {
     assert.equal(await readJournalFile(dir), undefined);
     writeFileSync(file, "x".repeat((1 << 20) + 1));
     assert.equal(await readJournalFile(file), undefined);
+    rmSync(file);
+    execFileSync("mkfifo", [file]);
+    assert.equal(await readJournalFile(file), undefined, "a FIFO: none, without waiting for a writer");
   });
 });
 
@@ -81,5 +98,32 @@ describe("the user's cache directory: small JSON documents, a hint only", () => 
     writeFileSync(join(dir, "aks-net"), "a file, not a directory");
     writeCached("doc.json", { a: 1 }, env());
     assert.equal(readCached("doc.json", env()), undefined);
+  });
+});
+
+describe("the Azure CLI's default subscription (io/az-profile.ts)", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-azprofile-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const profile = (): string => join(dir, "azureProfile.json");
+  const env = (): Record<string, string> => ({ AZURE_CONFIG_DIR: dir });
+
+  it("the subscription marked default, in a file az wrote with a byte-order mark", () => {
+    writeFileSync(profile(), `\uFEFF${JSON.stringify({ subscriptions: [{ id: "a" }, { id: "b", isDefault: true }] })}`);
+    assert.equal(azCliDefaultSubscription(env()), "b");
+  });
+
+  it("none: no file, no default, a default without a string id, not JSON, a FIFO, a link to /dev/zero", () => {
+    assert.equal(azCliDefaultSubscription(env()), undefined);
+    for (const text of [JSON.stringify({ subscriptions: [{ id: "a" }] }), JSON.stringify({ subscriptions: [{ id: 7, isDefault: true }] }), JSON.stringify({ subscriptions: "x" }), "{not json", "null"]) {
+      writeFileSync(profile(), text);
+      assert.equal(azCliDefaultSubscription(env()), undefined, text);
+    }
+    rmSync(profile());
+    execFileSync("mkfifo", [profile()]);
+    assert.equal(azCliDefaultSubscription(env()), undefined);
+    rmSync(profile());
+    symlinkSync("/dev/zero", profile());
+    assert.equal(azCliDefaultSubscription(env()), undefined);
   });
 });

@@ -5,11 +5,11 @@
  */
 // fs.promises is read where used: importing node:fs/promises loads it (and node:readline) on every create.
 import { lstatSync, promises as fsp } from "node:fs";
-import { homedir } from "node:os";
 import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../../core/errors.ts";
 import { resolveSpec } from "../../core/resolve.ts";
 import type { SpecInput, SpecLayer } from "../../core/spec.ts";
+import { azCliDefaultSubscription } from "../../io/az-profile.ts";
 import type { Io } from "../../io/io.ts";
 import { terminalAsker } from "../../io/prompts.ts";
 import type { Asker } from "../../io/prompts.ts";
@@ -75,7 +75,7 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
         `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
     ),
   );
-  const answers = await runWizard(ask, seeded, { subscriptionDefault: await subscriptionDefault(io.env), ...(options.readVnet ? { readVnet: options.readVnet } : {}) });
+  const answers = await runWizard(ask, seeded, { subscriptionDefault: subscriptionDefault(io.env), ...(options.readVnet ? { readVnet: options.readVnet } : {}) });
   if (Object.keys(answers).length === 0) return { layers: seeded, asked: false };
 
   const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];
@@ -156,16 +156,8 @@ function withSubscription(layers: SpecLayer[], opts: Record<string, unknown>): S
  * AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription, read from its profile file as
  * providers/azure.ts resolveSubscription does, without loading the Azure SDK (a prompt must appear at once).
  */
-async function subscriptionDefault(env: Record<string, string | undefined>): Promise<string | undefined> {
-  if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
-  try {
-    const dir = env["AZURE_CONFIG_DIR"] ?? join(homedir(), ".azure");
-    const text = (await fsp.readFile(join(dir, "azureProfile.json"), "utf8")).replace(/^\uFEFF/, "");
-    const profile = JSON.parse(text) as { subscriptions?: { id: string; isDefault?: boolean }[] };
-    return profile.subscriptions?.find((s) => s.isDefault)?.id;
-  } catch {
-    return undefined; // no Azure CLI profile: no default offered
-  }
+function subscriptionDefault(env: Record<string, string | undefined>): string | undefined {
+  return env["AZURE_SUBSCRIPTION_ID"] || azCliDefaultSubscription(env);
 }
 
 /** Top-level keys in the order of spec.ts, so the file reads like the docs. */
