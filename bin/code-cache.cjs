@@ -72,7 +72,16 @@ function readCache(file, tag = "") {
 }
 
 /**
- * The bytes of `file` when it is a regular file of at most `max` bytes, else undefined. Opened without blocking and
+ * Whether a file is this user's and only theirs to change. V8 trusts a code cache as it trusts what it compiled
+ * itself: a cache another user could write (in a cache directory under a shared XDG_CACHE_HOME) would run what they
+ * made of it in this process.
+ */
+function mine(st) {
+  return typeof process.getuid !== "function" || (st.uid === process.getuid() && (st.mode & 0o022) === 0);
+}
+
+/**
+ * The bytes of `file` when it is a regular file of at most `max` bytes, this user's alone (see mine), else undefined. Opened without blocking and
  * checked before it is read: a FIFO put where a cache goes hung every run at its open, and a link to /dev/zero read
  * until memory ran out. Such a cache is none: the run writes a real one in its place.
  */
@@ -80,7 +89,7 @@ function readRegularFile(file, max) {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size > max) return undefined;
+    if (!st.isFile() || st.size > max || !mine(st)) return undefined;
     const size = st.size;
     const bytes = Buffer.allocUnsafe(size);
     let read = 0;
@@ -115,7 +124,9 @@ function writeCaches() {
     const tmp = `${cacheFile}.${process.pid}`;
     try {
       makeDirs(cacheDir);
-      fs.writeFileSync(tmp, script.createCachedData());
+      // A new file of its own: a link someone planted at this name (where others can write) is not followed.
+      fs.rmSync(tmp, { force: true });
+      fs.writeFileSync(tmp, script.createCachedData(), { flag: "wx", mode: 0o644 });
       // Atomic: a run starting meanwhile reads the old cache or the new one, never half of one.
       fs.renameSync(tmp, cacheFile);
       // The caches of earlier builds of this bundle will never be read again, nor will the half-written file of a run

@@ -3,12 +3,11 @@
  * `$XDG_STATE_HOME/aks-net/delete/<subscription>/<resource group>/<cluster>.json` (else ~/.local/state/…), names lower
  * case as Azure compares them. Written to a temp file and renamed (a killed run never leaves half a journal), mode 0600.
  */
-// fs.promises is read where used (the writes): node:fs/promises loads node:readline and the fs watchers with it, which a
-// run that only reads its journal (every create, a no-op re-run too) does without.
-import { promises as fsp } from "node:fs";
+// Synchronous: a journal is a few kilobytes, and node:fs/promises would load node:readline and the fs watchers.
+import { rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { readRegularFile } from "./read-capped.ts";
+import { readRegularFile, writeFileAtomic } from "./read-capped.ts";
 import { makeDirs } from "./user-dirs.ts";
 
 /** A journal is a few kilobytes; anything larger is not one of ours. */
@@ -29,7 +28,7 @@ export function journalPath(env: Record<string, string | undefined>, key: Journa
 /** The file's text, or undefined when there is none (or it cannot be read, or is too large: a journal is only ever a hint). */
 export async function readJournalFile(path: string): Promise<string | undefined> {
   try {
-    return readRegularFile(path, MAX_BYTES);
+    return readRegularFile(path, MAX_BYTES, { mine: true });
   } catch {
     return undefined;
   }
@@ -37,17 +36,9 @@ export async function readJournalFile(path: string): Promise<string | undefined>
 
 export async function writeJournalFile(path: string, text: string): Promise<void> {
   makeDirs(join(path, ".."));
-  const tmp = `${path}.${process.pid}.tmp`;
-  const handle = await fsp.open(tmp, "w", 0o600);
-  try {
-    await handle.writeFile(text, "utf8");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fsp.rename(tmp, path);
+  writeFileAtomic(path, text, 0o600);
 }
 
 export async function removeJournalFile(path: string): Promise<void> {
-  await fsp.rm(path, { force: true });
+  rmSync(path, { force: true });
 }

@@ -4,10 +4,10 @@
  * document is a hint only: missing, not a regular file, too large or not JSON reads as none, and a write that fails is
  * dropped.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
-import { readRegularFile } from "./read-capped.ts";
+import { readRegularFile, writeFileAtomic } from "./read-capped.ts";
 
 /** A cached document is a few kilobytes; anything larger is not one of ours. */
 const MAX_CACHED_BYTES = 64 * 1024;
@@ -46,7 +46,7 @@ export function readCached(name: string, env: Record<string, string | undefined>
   const dir = cacheDir(env);
   if (!dir) return undefined;
   try {
-    const text = readRegularFile(join(dir, name), MAX_CACHED_BYTES);
+    const text = readRegularFile(join(dir, name), MAX_CACHED_BYTES, { mine: true });
     return text === undefined ? undefined : JSON.parse(text);
   } catch {
     return undefined;
@@ -57,17 +57,10 @@ export function readCached(name: string, env: Record<string, string | undefined>
 export function writeCached(name: string, value: unknown, env: Record<string, string | undefined>): void {
   const dir = cacheDir(env);
   if (!dir) return;
-  const file = join(dir, name);
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
     makeDirs(dir);
-    writeFileSync(tmp, JSON.stringify(value), { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomic(join(dir, name), JSON.stringify(value), 0o600);
   } catch {
-    try {
-      rmSync(tmp, { force: true });
-    } catch {
-      // Nothing was written.
-    }
+    // A hint only: the next run discovers again.
   }
 }

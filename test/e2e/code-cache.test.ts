@@ -5,7 +5,7 @@
  * (The CLI bundles' caches: module-load.test.ts and bundles.test.ts.)
  */
 import assert from "node:assert/strict";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -93,6 +93,42 @@ describe("V8 code caches of the Azure SDK bundles", () => {
       assert.ok(lstatSync(file).isFile(), "the run wrote a regular cache in its place");
       assert.ok(readFileSync(file).length > eagerBytes(SDK));
     }
+  });
+
+  it("a cache others may write is not used, and the run puts its own in its place", async () => {
+    const xdg = join(dir, "xdg");
+    const good = await live(xdg);
+    const file = cacheOf(xdg, SDK);
+    chmodSync(file, 0o666);
+    const r = await live(xdg);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, good.stdout);
+    assert.equal(statSync(file).mode & 0o777, 0o644, "rewritten by this run");
+    const mtime = statSync(file).mtimeMs;
+    assert.equal((await live(xdg)).stdout, good.stdout);
+    assert.equal(statSync(file).mtimeMs, mtime, "and used as it is by the next");
+  });
+
+  it("writing a cache does not follow a link planted at its temporary file's name", async () => {
+    const xdg = join(dir, "xdg");
+    const bundle = join(dir, "tiny.cjs");
+    writeFileSync(bundle, "(function (exports, require, module) { module.exports = { answer: 42 }; })");
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "keep me");
+    // The run plants the link at the name its own process id gives, then runs the bundle (its cache is written at exit).
+    const script = `
+      const path = require("node:path");
+      const cc = require(${JSON.stringify(join(ROOT, "bin", "code-cache.cjs"))});
+      const cacheFile = path.join(cc.cacheDir, cc.cacheName(${JSON.stringify(bundle)}));
+      cc.makeDirs(cc.cacheDir);
+      require("node:fs").symlinkSync(${JSON.stringify(victim)}, cacheFile + "." + process.pid);
+      console.log(cc.run(${JSON.stringify(bundle)}).answer, cacheFile);`;
+    const r = await runNode(["-e", script], { env: { XDG_CACHE_HOME: xdg } });
+    assert.equal(r.code, 0, r.stderr);
+    const [answer, cacheFile] = r.stdout.trim().split(" ");
+    assert.equal(answer, "42");
+    assert.equal(readFileSync(victim, "utf8"), "keep me");
+    assert.ok(lstatSync(cacheFile as string).isFile() && statSync(cacheFile as string).size > 0, "the cache was written");
   });
 
   it("an unwritable cache location: same output, exit 0, nothing more on stderr", async () => {

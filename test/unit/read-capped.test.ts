@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readRegularFile, readUpTo } from "../../src/io/read-capped.ts";
+import { readRegularFile, readUpTo, writeFileAtomic } from "../../src/io/read-capped.ts";
 import { azCliDefaultSubscription } from "../../src/io/az-profile.ts";
 import { readJournalFile } from "../../src/io/journal-file.ts";
 import { cacheDir, readCached, writeCached } from "../../src/io/user-dirs.ts";
@@ -46,6 +46,37 @@ describe("capped file reads", () => {
     assert.throws(() => readRegularFile(join(dir, "missing"), 10), /ENOENT/);
   });
 
+  it("aks-net's own files (mine): none when others may write them, or when another user owns them", () => {
+    const file = join(dir, "own.json");
+    writeFileSync(file, "{}", { mode: 0o600 });
+    assert.equal(readRegularFile(file, 10, { mine: true }), "{}");
+    chmodSync(file, 0o644);
+    assert.equal(readRegularFile(file, 10, { mine: true }), "{}");
+    for (const mode of [0o666, 0o620]) {
+      chmodSync(file, mode);
+      assert.equal(readRegularFile(file, 10, { mine: true }), undefined, mode.toString(8));
+      assert.equal(readRegularFile(file, 10), "{}", "another tool's file (the az profile) is read as it is");
+    }
+    chmodSync(file, 0o600);
+    // Only root can give a file away; CI runs as root here.
+    if (process.getuid?.() === 0) {
+      chownSync(file, 65534, 65534);
+      assert.equal(readRegularFile(file, 10, { mine: true }), undefined, "another user's");
+    }
+  });
+
+  it("an atomic write does not follow a link planted at its temporary file's name", () => {
+    const victim = join(dir, "victim");
+    writeFileSync(victim, "keep me");
+    const file = join(dir, "doc.json");
+    symlinkSync(victim, `${file}.${process.pid}.tmp`);
+    writeFileAtomic(file, "new", 0o600);
+    assert.equal(readFileSync(victim, "utf8"), "keep me");
+    assert.equal(readFileSync(file, "utf8"), "new");
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dir).sort(), ["doc.json", "victim"]);
+  });
+
   it("the journal: its text; none when missing, a directory, or over 1 MiB", async () => {
     const file = join(dir, "j.json");
     writeFileSync(file, '{"steps":[]}');
@@ -57,6 +88,10 @@ describe("capped file reads", () => {
     rmSync(file);
     execFileSync("mkfifo", [file]);
     assert.equal(await readJournalFile(file), undefined, "a FIFO: none, without waiting for a writer");
+    rmSync(file);
+    writeFileSync(file, '{"steps":[]}', { mode: 0o666 });
+    chmodSync(file, 0o666);
+    assert.equal(await readJournalFile(file), undefined, "one others may write is not aks-net's");
   });
 });
 
@@ -91,6 +126,9 @@ describe("the user's cache directory: small JSON documents, a hint only", () => 
     assert.equal(readCached("dir.json", env()), undefined);
     execFileSync("mkfifo", [join(dir, "aks-net", "fifo.json")]);
     assert.equal(readCached("fifo.json", env()), undefined);
+    writeFileSync(join(dir, "aks-net", "shared.json"), "{}");
+    chmodSync(join(dir, "aks-net", "shared.json"), 0o666);
+    assert.equal(readCached("shared.json", env()), undefined, "a document others may write");
   });
 
   it("a cache directory that cannot be made (under /proc, or a file in the way) drops the write without an error", () => {
