@@ -81,9 +81,10 @@ function mine(st) {
 }
 
 /**
- * The bytes of `file` when it is a regular file of at most `max` bytes, this user's alone (see mine), else undefined. Opened without blocking and
- * checked before it is read: a FIFO put where a cache goes hung every run at its open, and a link to /dev/zero read
- * until memory ran out. Such a cache is none: the run writes a real one in its place.
+ * The bytes of `file` when it is a regular file of at most `max` bytes and this user's alone (see mine), else
+ * undefined. Opened without blocking and checked before it is read: a FIFO put where a cache goes hung every run at
+ * its open, and a link to /dev/zero read until memory ran out. Such a cache is none: the run writes a real one in its
+ * place.
  */
 function readRegularFile(file, max) {
   const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);

@@ -1,6 +1,7 @@
 /**
- * Reading a local file whose size is not to be trusted. Synchronous: the files read this way are small (a spec, a
- * journal), and node:fs/promises would load node:readline and the fs watchers at start-up.
+ * Reading a local file whose size (or kind) is not to be trusted, and writing aks-net's own files atomically.
+ * Synchronous: the files are small (a spec, a journal, a cached document), and node:fs/promises would load
+ * node:readline and the fs watchers at start-up.
  */
 import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Stats } from "node:fs";
