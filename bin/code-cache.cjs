@@ -72,7 +72,8 @@ function readCache(file, tag = "") {
 }
 
 /**
- * Whether a file is this user's and only theirs to change. V8 trusts a code cache as it trusts what it compiled
+ * Whether a file is this user's and only theirs to change (src/io/read-capped.ts has the same for the files the bundles
+ * keep; this loader runs before any bundle). V8 trusts a code cache as it trusts what it compiled
  * itself: a cache another user could write (in a cache directory under a shared XDG_CACHE_HOME) would run what they
  * made of it in this process.
  */

@@ -1,7 +1,7 @@
 /**
- * The Azure CLI's default subscription, read from its profile file ($AZURE_CONFIG_DIR/azureProfile.json, else
- * ~/.azure/azureProfile.json) without loading the Azure SDK: the subscription's last resort (providers/azure.ts) and the
- * wizard's default (a prompt must appear at once).
+ * The subscription a run uses when none is given, down to the Azure CLI's default read from its profile file
+ * ($AZURE_CONFIG_DIR/azureProfile.json, else ~/.azure/azureProfile.json), without loading the Azure SDK: the last
+ * resort of providers/azure.ts resolveSubscription, and the wizard's default (a prompt must appear at once).
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,11 @@ import { readRegularFile } from "./read-capped.ts";
 
 /** A profile lists the signed-in user's subscriptions, about 500 bytes each: thousands fit. */
 const MAX_PROFILE_BYTES = 16 * 1024 * 1024;
+
+/** The subscription a run uses when none is given: AZURE_SUBSCRIPTION_ID, else the Azure CLI's default. */
+export function defaultSubscription(env: Record<string, string | undefined>): string | undefined {
+  return env["AZURE_SUBSCRIPTION_ID"] || azCliDefaultSubscription(env);
+}
 
 /** The id of the subscription `az account set` picked, or undefined (no profile, none marked default, unreadable). */
 export function azCliDefaultSubscription(env: Record<string, string | undefined>): string | undefined {

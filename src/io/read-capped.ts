@@ -50,7 +50,10 @@ export function readRegularFile(path: string, max: number, opts: { mine?: boolea
   }
 }
 
-/** The file is this user's, and neither group nor others may write it (always so where there are no uids). */
+/**
+ * The file is this user's, and neither group nor others may write it (always so where there are no uids).
+ * bin/code-cache.cjs has the same for the code caches (it runs before any bundle).
+ */
 function ownedByMe(st: Stats): boolean {
   return typeof process.getuid !== "function" || (st.uid === process.getuid() && (st.mode & 0o022) === 0);
 }

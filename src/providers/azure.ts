@@ -16,7 +16,7 @@ import type { ArmClients, ClientOptions } from "./arm-clients.ts";
 import { PUBLIC_CLOUD, cloudByEndpoint, cloudByName, originOf, scopeFor } from "./clouds.ts";
 import type { Cloud } from "./clouds.ts";
 import { explainAzureError } from "./explain.ts";
-import { azCliDefaultSubscription } from "../io/az-profile.ts";
+import { defaultSubscription } from "../io/az-profile.ts";
 import { readCached, writeCached } from "../io/user-dirs.ts";
 
 export interface AzureContextOptions {
@@ -495,10 +495,8 @@ function timeoutFromEnv(env: Record<string, string | undefined>): number {
 
 /** --subscription, else AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription from its profile file. */
 export function resolveSubscription(flag: string | undefined, env: Record<string, string | undefined>): string {
-  if (flag) return flag;
-  if (env["AZURE_SUBSCRIPTION_ID"]) return env["AZURE_SUBSCRIPTION_ID"];
-  const cli = azCliDefaultSubscription(env);
-  if (cli) return cli;
+  const subscription = flag || defaultSubscription(env);
+  if (subscription) return subscription;
   throw new UsageError(
     "no Azure subscription given",
     "pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or pick a default with `az account set`",

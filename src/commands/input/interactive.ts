@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve as resolvePath } from "node:path";
 import { UsageError } from "../../core/errors.ts";
 import { resolveSpec } from "../../core/resolve.ts";
 import type { SpecInput, SpecLayer } from "../../core/spec.ts";
-import { azCliDefaultSubscription } from "../../io/az-profile.ts";
+import { defaultSubscription } from "../../io/az-profile.ts";
 import type { Io } from "../../io/io.ts";
 import { terminalAsker } from "../../io/prompts.ts";
 import type { Asker } from "../../io/prompts.ts";
@@ -75,7 +75,7 @@ export async function complete(layers: SpecLayer[], opts: Record<string, unknown
         `${io.style.dim(command === "create" ? "Nothing is created before you confirm the plan. Ctrl-C stops." : "Only the spec file is written. Ctrl-C stops.")}\n`,
     ),
   );
-  const answers = await runWizard(ask, seeded, { subscriptionDefault: subscriptionDefault(io.env), ...(options.readVnet ? { readVnet: options.readVnet } : {}) });
+  const answers = await runWizard(ask, seeded, { subscriptionDefault: defaultSubscription(io.env), ...(options.readVnet ? { readVnet: options.readVnet } : {}) });
   if (Object.keys(answers).length === 0) return { layers: seeded, asked: false };
 
   const all: SpecLayer[] = [...seeded, { source: "wizard", input: answers }];
@@ -150,14 +150,6 @@ function withSubscription(layers: SpecLayer[], opts: Record<string, unknown>): S
   const sub = opts["subscription"];
   if (typeof sub !== "string") return layers;
   return [...layers, { source: "flag", input: { subscription: sub } }];
-}
-
-/**
- * AZURE_SUBSCRIPTION_ID, else the Azure CLI's default subscription, read from its profile file as
- * providers/azure.ts resolveSubscription does, without loading the Azure SDK (a prompt must appear at once).
- */
-function subscriptionDefault(env: Record<string, string | undefined>): string | undefined {
-  return env["AZURE_SUBSCRIPTION_ID"] || azCliDefaultSubscription(env);
 }
 
 /** Top-level keys in the order of spec.ts, so the file reads like the docs. */
