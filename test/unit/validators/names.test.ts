@@ -54,6 +54,10 @@ describe("validators/names (resource-name-rules; AKS FAQ for the node resource g
     one(check({ ...ALL, name: "c", resourceGroup: "rg." }), "NAME-02", "error", ["resourceGroup"]);
     one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, resourceGroup: "a b" } }), "NAME-02", "error", ["vnet.resourceGroup"]);
     one(check({ ...ALL, name: "c", resourceGroup: "𝒜" }), "NAME-02", "error", ["resourceGroup"]);
+    // Letters and digits of any script (Arabic-Indic digits, Greek), but not other symbols (€), as ASCII gets.
+    none(check({ ...ALL, name: "c", resourceGroup: "rg-٣-αβ" }), "NAME-02");
+    one(check({ ...ALL, name: "c", resourceGroup: "rg-€" }), "NAME-02", "error", ["resourceGroup"]);
+    one(check({ ...ALL, name: "c", resourceGroup: "rg-$" }), "NAME-02", "error", ["resourceGroup"]);
     one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v" } }), "NAME-03", "error", ["vnet.name"]);
     none(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, name: "v_" } }), "NAME-03");
     one(check({ ...ALL, name: "c", vnet: { ...ALL.vnet, subnetName: "n".repeat(81) } }), "NAME-04", "error", ["vnet.subnetName"]);
