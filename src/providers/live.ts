@@ -582,8 +582,12 @@ function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
 
-/** Drops undefined keys so facts stay minimal and JSON-stable. */
+/**
+ * A copy without the undefined keys, so facts stay minimal and JSON-stable. A copy, not deletes: a delete turns the
+ * object into a hash table, slower for every later read and copy (per subnet, 200 in the live benchmark).
+ */
 function clean<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
