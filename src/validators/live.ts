@@ -43,10 +43,20 @@ function versionRules(spec: ClusterSpec, live: LiveFacts): Finding[] {
   if (!offered || v === undefined || v === "") return [];
   const patch = /^\d+\.\d+\.\d+$/.test(v);
   if (patch ? offered.patches.includes(v) : offered.minors.includes(v)) return [];
-  const minors = [...offered.minors].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  const minors = [...offered.minors].sort(byVersion);
   const same = offered.patches.filter((p) => p.startsWith(`${v.split(".").slice(0, 2).join(".")}.`));
   const fix = same.length > 0 ? `use one of its patches: ${same.join(", ")}` : `use a version AKS offers in ${offered.location}: ${minors.join(", ")}`;
   return [finding("LIVE-VER-01", "error", "kubernetesVersion", `Kubernetes ${spec.kubernetesVersion} is not offered in ${offered.location} (AKS offers ${minors.join(", ")})`, fix)];
+}
+
+/** "1.9" before "1.10": dotted numbers part by part (localeCompare's numeric collation built an ICU collator: ~15 ms). */
+function byVersion(a: string, b: string): number {
+  const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 export function check(ctx: RuleContext): Finding[] {

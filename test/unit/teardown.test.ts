@@ -174,6 +174,16 @@ describe("teardown decisions", () => {
     assert.equal(t.plan.operations.length, plan().filter((r) => !/\/(routes|ruleCollectionGroups)\//.test(r.resourceId)).length - 1);
   });
 
+  it("what is kept is listed by type, then by id in code-unit order (the same on every machine, whatever its locale)", () => {
+    const state = azureState(plan());
+    const names = ["data_1", "data0", "data-2", "datab"];
+    const users = names.map((n) => ({ id: `${RG}/providers/Microsoft.Storage/storageAccounts/${n}`, type: "Microsoft.Storage/storageAccounts" }));
+    const t = decide(state, { groups: listing(state, users) });
+    const kept = t.keep.map((k) => k.resourceId.slice(k.resourceId.lastIndexOf("/") + 1)).filter((n) => names.includes(n));
+    // A collation (localeCompare) puts '_' and '-' before digits: data_1, data-2, data0, datab.
+    assert.deepEqual(kept, ["data-2", "data0", "data_1", "datab"]);
+  });
+
   it("in a user's VNet: the subnets are kept, and the route table association aks-net made on the node subnet is removed first", () => {
     const spec: SpecInput = { name: "c", resourceGroup: "rg", location: "westeurope", vnet: { name: "hub", addressSpaces: ["10.70.0.0/16"], subnetCidr: "10.70.0.0/22" }, outboundType: "userDefinedRouting", routes: [{ prefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIp: "10.70.255.4" }] };
     const desired = plan(spec);

@@ -133,6 +133,9 @@ describe("validators/live", () => {
     assert.match(f[0]?.message ?? "", /not offered in westeurope \(AKS offers 1\.31, 1\.32, 1\.33\)/);
     assert.match(at("1.32.9")[0]?.fix ?? "", /1\.32\.4, 1\.32\.5/);
     for (const ok of ["1.32", "1.33.1", "v1.31"]) assert.deepEqual(at(ok), [], ok);
+    // Offered minors in numeric order, not text order (1.9 before 1.10).
+    const older = { location: "westeurope", minors: ["1.10", "1.9", "1.11"], patches: [] };
+    assert.match(byRule(check(withLive({ kubernetesVersions: older }, { kubernetesVersion: "1.8" })), "LIVE-VER-01")[0]?.message ?? "", /\(AKS offers 1\.9, 1\.10, 1\.11\)/);
     assert.deepEqual(byRule(check(withLive({}, { kubernetesVersion: "1.20" })), "LIVE-VER-01"), [], "not read, not judged");
   });
 
