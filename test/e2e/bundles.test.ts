@@ -213,9 +213,10 @@ describe("MSAL is a bundle of its own (dist/azure-msal.cjs), loaded on first use
     assert.equal(r.msalRuns, 0);
   });
 
-  it("the default chain's managed identity gets its token through it (App Service endpoint), evaluated once", async () => {
+  it("the default chain's managed identity gets its token through it (App Service endpoint), evaluated once, without Node's undici", async () => {
+    // node:http by require: an import() of a builtin reads all its exports, and node:http's WebSocket getter loads undici.
     const script = `
-      const { createServer } = await import("node:http");
+      const { createServer } = (await import("node:module")).createRequire(import.meta.url)("node:http");
       const seen = [];
       const server = createServer((req, res) => {
         seen.push(req.headers["x-identity-header"] + " " + new URL(req.url, "http://x").searchParams.get("resource"));
@@ -227,9 +228,11 @@ describe("MSAL is a bundle of its own (dist/azure-msal.cjs), loaded on first use
       process.env.IDENTITY_HEADER = "header-value";
       const t = await new sdk.DefaultAzureCredential().getToken("https://management.azure.com/.default");
       server.close();
-      console.log(JSON.stringify({ token: t.token, seen }));`;
+      // The form-data step of the credential's pipeline asked \`typeof FormData\` (undici, ~20 ms) of every request (FORM_DATA_CHECK).
+      const undici = process.moduleLoadList.some((m) => m.includes("undici"));
+      console.log(JSON.stringify({ token: t.token, seen, undici }));`;
     const r = await withCoverage("mi", script, { AZURE_TOKEN_CREDENTIALS: undefined, AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined, MSI_ENDPOINT: undefined });
-    assert.deepEqual(JSON.parse(r.stdout), { token: "token-from-the-identity-endpoint", seen: ["header-value https://management.azure.com"] });
+    assert.deepEqual(JSON.parse(r.stdout), { token: "token-from-the-identity-endpoint", seen: ["header-value https://management.azure.com"], undici: false });
     assert.equal(r.msalRuns, 1);
   });
 });
