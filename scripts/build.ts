@@ -321,7 +321,7 @@ for (const [bundle, contents] of sdkEntries) {
     stdin: { contents, resolveDir: process.cwd(), sourcefile: `${bundle.slice(2, -4)}-entry.ts`, loader: "ts" },
     outfile: `dist/${bundle.slice(2)}`,
     // The SDK's local names shortened (not ours: our stack traces stay readable): less text to read and decode on each
-    // Azure run (the SDK bundle went from 740 to 450 KB), a smaller code cache.
+    // Azure run (azure-sdk.cjs 269 -> 170 KB, azure-arm.cjs 3.1 -> 1.8 MB), a smaller code cache.
     minifyIdentifiers: true,
     plugins: [esmBuiltins, startupTrims, lazyPackages, lazyBuiltins, lazyEsm],
   });
