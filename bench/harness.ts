@@ -51,13 +51,17 @@ export async function runAll(only: readonly string[]): Promise<void> {
   );
 }
 
-/** Milliseconds one `node ...argv` child takes from spawn to exit (output discarded); rejects on an unexpected exit code. */
-export function timeNode(argv: readonly string[], expectExit: readonly number[] = [0]): Promise<number> {
+/**
+ * Milliseconds one `node ...argv` child takes from spawn to exit; rejects on an unexpected exit code. stdout is
+ * discarded (/dev/null), or with `piped` read through a pipe, as a CI runner or `| jq` reads it.
+ */
+export function timeNode(argv: readonly string[], expectExit: readonly number[] = [0], piped = false): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ["ignore", piped ? "pipe" : "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    child.stdout?.resume();
     let stderr = "";
-    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.stderr?.on("data", (b: Buffer) => (stderr += b.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
       const ms = performance.now() - t0;

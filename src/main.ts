@@ -25,9 +25,8 @@ process.on("SIGINT", () => {
 
 // A reader that went away (`aks-net schema | head -1`) is not an error of ours: further output is dropped and the
 // command ends with its own exit code. A command that changes Azure must not stop halfway because a pipe closed.
-// Each stream is made on its first use: a run that writes nothing to stderr (a clean `validate`) never builds it, which
-// for a pipe (CI logs) means loading node:net. Output that could not be written for another reason (a full disk) makes
-// a successful run exit 1.
+// Output that could not be written for another reason (a full disk) makes a successful run exit 1. Node's streams are
+// made only for a terminal, or when a full pipe asks the writer to wait (directOut below).
 let outputFailed = false;
 const guarded = new Set<NodeJS.WriteStream>();
 const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
@@ -41,29 +40,39 @@ const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
 };
 
 /**
- * stdout redirected to a regular file or to /dev/null: written with fs.writeSync, which is all that Node's own stream
- * for such a descriptor (SyncWriteStream) does, without loading the stream modules (~3 ms of a `validate`).
- * Terminals and pipes keep Node's streams, and so does stderr (the prompts and the progress display draw on it as a
- * stream). A failed write (a full disk) drops the rest, as the stream's error does.
+ * stdout or stderr that is not a terminal (a file, /dev/null, a pipe or a socket: CI logs, `| jq`): written with
+ * fs.writeSync, without building Node's stream, which for a pipe loads node:net and the stream modules (~10 ms of a
+ * `validate`). Node writes such a descriptor at once too: files always, pipes on Linux while the reader keeps up. A
+ * pipe left non-blocking by whoever shares it answers EAGAIN when full: that write and every later one go to Node's
+ * stream, which waits for the reader. A reader that went away (EPIPE) drops the rest, as the stream does; any other
+ * failure (a full disk) drops it too and makes a successful run exit 1. Terminals keep Node's streams (the prompts and
+ * the live progress display draw on them), and so do pipes on Windows, which Node opens for overlapped I/O.
  */
-function fileOut(fd: number): Out | undefined {
+function directOut(fd: number, stream: () => NodeJS.WriteStream): Out | undefined {
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() && !(st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev)) return undefined;
+    const pipe = (st.isFIFO() || st.isSocket()) && process.platform !== "win32";
+    if (!pipe && !st.isFile() && !(st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev)) return undefined;
   } catch {
     return undefined; // no such descriptor, or no /dev/null (Windows): Node's stream decides
   }
-  let failed = false;
+  let dropped = false;
+  let queued: NodeJS.WriteStream | undefined;
   return {
     write(text: string) {
-      if (failed) return false;
+      if (queued) return queued.write(text);
+      if (dropped) return false;
+      const bytes = Buffer.from(text);
+      let off = 0;
       try {
-        const bytes = Buffer.from(text);
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-      } catch {
-        failed = outputFailed = true;
+        while (off < bytes.length) off += writeSync(fd, bytes, off);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "EAGAIN" || code === "EWOULDBLOCK") return (queued = guard(stream())).write(bytes.subarray(off));
+        dropped = true;
+        if (code !== "EPIPE") outputFailed = true;
       }
-      return !failed;
+      return !dropped;
     },
   };
 }
@@ -85,12 +94,13 @@ const colorFlag = process.argv.includes("--no-color") ? false : undefined;
 // Decided in main() before the command runs; chalk is loaded only when colour is on.
 let style: Io["style"] = PLAIN;
 let stdout: Out | undefined;
+let stderr: Out | undefined;
 const io: Io = {
   get stdout() {
-    return (stdout ??= fileOut(1) ?? guard(process.stdout));
+    return (stdout ??= directOut(1, () => process.stdout) ?? guard(process.stdout));
   },
   get stderr() {
-    return guard(process.stderr);
+    return (stderr ??= directOut(2, () => process.stderr) ?? guard(process.stderr));
   },
   get stdin() {
     return process.stdin;

@@ -241,6 +241,36 @@ describe("start-up loads no builtin it does not use", () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-builtins-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
+  it("validate and create --dry-run --offline with stdout and stderr pipes (CI logs, `| jq`), and a usage error on a stderr pipe: the output whole, no net or stream modules", async () => {
+    const preload = join(dir, "builtins-pipe.cjs");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join("\\n")));\n`);
+    const heavy = ["NativeModule tty", "NativeModule net", "NativeModule stream", "NativeModule crypto", "NativeModule internal/fs/promises"];
+    const runs: [string[], number, RegExp, "stdout" | "stderr"][] = [
+      [["validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], 0, /"valid": true/, "stdout"],
+      [["create", "-n", "b", "-g", "rg-b", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--yes", "--dry-run", "--offline"], 0, /azureFirewalls/, "stdout"],
+      [["validate", "--node-count", "three"], 2, /^error: --node-count takes a whole number, got 'three'\n/, "stderr"],
+    ];
+    for (const [args, code, text, where] of runs) {
+      const out = join(dir, `pipe-${args[0]}-${code}.txt`);
+      // stdio "pipe": a socket pair, as Node and most CI runners give a child; `| cat` in bash gives a FIFO.
+      for (const how of ["socket", "fifo"]) {
+        const [cmd, argv] = how === "socket" ? [process.execPath, ["-r", preload, "bin/aks-net", ...args]] : ["bash", ["-c", `"$NODE" -r "$PRELOAD" bin/aks-net "$@" 2> >(cat >&2) | cat; exit "\${PIPESTATUS[0]}"`, "bash", ...args]];
+        const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+          const child = spawn(cmd as string, argv as string[], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", CI: "true", BUILTINS_OUT: out, NODE: process.execPath, PRELOAD: preload } });
+          let stdout = "";
+          let stderr = "";
+          child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+          child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+          child.on("error", reject);
+          child.on("close", (c) => resolve({ code: c, stdout, stderr }));
+        });
+        assert.equal(r.code, code, `${how}: ${r.stderr}`);
+        assert.match(r[where], text, how);
+        const loaded = readFileSync(out, "utf8").split("\n");
+        assert.deepEqual(heavy.filter((m) => loaded.includes(m)), [], `${how}: ${args.join(" ")}`);
+      }
+    }
+  });
   // Without NO_COLOR, whether stderr is a terminal decides the colour: a pipe says no without building the stream.
   for (const colour of [{ NO_COLOR: "1" }, { NO_COLOR: undefined, FORCE_COLOR: undefined }]) it(`validate and create --dry-run --offline, stdout into a file, stderr a pipe, ${colour.NO_COLOR ? "NO_COLOR" : "colour not set"}: no tty, net, streams, crypto or fs/promises; no colour`, async () => {
     const preload = join(dir, "builtins.cjs");

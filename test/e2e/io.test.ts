@@ -3,8 +3,8 @@
  * file it was not told to, and `--yes` means no questions.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { BIN, ROOT, hasStackTrace, runCli } from "../helpers/cli.ts";
@@ -124,7 +124,7 @@ describe("e2e: init never replaces a file it was not told to", function () {
   });
 });
 
-describe("e2e: stdout redirected to a file or /dev/null (written without Node's stream machinery)", function () {
+describe("e2e: stdout redirected to a file, /dev/null or a pipe (written without Node's stream machinery)", function () {
   this.timeout(30_000);
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-out-"))));
@@ -170,6 +170,56 @@ describe("e2e: stdout redirected to a file or /dev/null (written without Node's 
     const piped = await runCli(["templates"], { env: { NO_COLOR: "1" } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(file, "utf8"), `before\n${piped.stdout}`);
+  });
+  it("a non-blocking pipe that fills up (EAGAIN): Node's stream takes the rest and waits for the reader; nothing is lost", async function () {
+    if (process.platform === "win32") this.skip(); // Windows pipes keep Node's stream from the start
+    const args = ["validate", "-f", "examples/overlay-cilium.yaml", "-o", "sarif"];
+    const expected = (await runCli(args, { env: { NO_COLOR: "1" } })).stdout;
+    assert.ok(Buffer.byteLength(expected) > 65536, "more than a pipe holds (64 KiB on Linux)");
+    const fifo = join(dir, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    // Opened read-write and non-blocking: this test reads the pipe, and the CLI's stdout shares the non-blocking flag
+    // (bash's fd 3: libuv makes a child's fds 0-2 blocking, not the others; `>&3` hands it to the CLI as it is).
+    const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+    const preload = join(dir, "builtins.cjs");
+    const loaded = join(dir, "loaded.txt");
+    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join("\\n")));\n`);
+    const child = spawn("bash", ["-c", `"$NODE" -r "$PRELOAD" "$BIN" "$@" >&3`, "bash", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE: process.execPath, BIN, PRELOAD: preload, CI: "true", NO_COLOR: "1", AKS_NET_DEBUG: "" },
+      stdio: ["ignore", "ignore", "pipe", fd],
+    });
+    let stderr = "";
+    child.stderr?.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    let code: number | null | undefined;
+    void exited.then((c) => (code = c));
+    await new Promise((r) => setTimeout(r, 500)); // nobody reads yet: the CLI fills the pipe and must wait
+    const chunks: Buffer[] = [];
+    const drain = (): void => {
+      const buf = Buffer.alloc(65536);
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(fd, buf);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === "EAGAIN") return;
+          throw e;
+        }
+        if (n === 0) return;
+        chunks.push(Buffer.from(buf.subarray(0, n)));
+      }
+    };
+    while (code === undefined) {
+      drain();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    drain();
+    closeSync(fd);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, "");
+    assert.equal(Buffer.concat(chunks).toString("utf8"), expected);
+    assert.ok(readFileSync(loaded, "utf8").split("\n").includes("NativeModule net"), "the full pipe handed the rest to Node's stream");
   });
   it("> /dev/full (every write fails): exit 1, no stack trace", async () => {
     if (!existsSync("/dev/full")) return;
