@@ -57,9 +57,17 @@ bench("validate-live", async () => {
       }),
     );
     const offline = ["validate", "-f", spec, ...common];
+    const warm = fake.requests.length;
     await runTimed(fake, live); // warm the file cache
+    // The floor: the same requests (as this run sent them) from a bare Node client (bench/live-floor.cjs).
+    const sent = fake.requests.slice(warm);
+    const audience = sent.find((q) => q.audience !== undefined)?.audience ?? "";
+    const floorEnv = { ...cliEnv({ fake }), FLOOR_PATHS: JSON.stringify(sent.map((q) => `${q.path}${q.query}`)), FLOOR_AUDIENCE: audience };
+    const floor = (): Promise<Measured> => measureNode(["bench/live-floor.cjs"], { env: floorEnv });
     const liveRuns: Measured[] = [];
     const offlineRuns: Measured[] = [];
+    const floorRuns: Measured[] = [];
+    const bareRuns: Measured[] = [];
     let requests = "?";
     try {
       for (let i = 0; i < RUNS; i++) {
@@ -69,12 +77,15 @@ bench("validate-live", async () => {
         requests = /ARM requests: (\d+)/.exec(r.stderr)?.[1] ?? "?";
         liveRuns.push(r);
         offlineRuns.push(await runTimed(fake, offline));
+        floorRuns.push(await floor());
+        bareRuns.push(await measureNode(["-e", "0"]));
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     const med = (xs: Measured[], k: "wallMs" | "cpuMs"): number => median(xs.map((x) => x[k] ?? NaN));
     const [lw, ow, lc, oc] = [med(liveRuns, "wallMs"), med(offlineRuns, "wallMs"), med(liveRuns, "cpuMs"), med(offlineRuns, "cpuMs")];
+    const [fc, bc] = [med(floorRuns, "cpuMs"), med(bareRuns, "cpuMs")];
     table(
       [`${SUBNETS} subnets, ${PEERINGS} peerings, 10 other clusters`, `median of ${RUNS}`],
       [
@@ -82,6 +93,8 @@ bench("validate-live", async () => {
         ["offline validate, same facts: CLI wall / CPU (ms)", `${ow.toFixed(0)} / ${oc.toFixed(0)}`],
         ["ratio live / offline: wall, CPU", `${(lw / ow).toFixed(2)}, ${(lc / oc).toFixed(2)}`],
         ["ARM requests per run (all GET)", requests],
+        ["bare Node client, same az run and GETs (bench/live-floor.cjs): CPU (ms); node -e 0", `${fc.toFixed(0)}; ${bc.toFixed(0)}`],
+        ["the ratio with nothing of the CLI's own: (offline + bare client − node -e 0) / offline, CPU", ((oc + fc - bc) / oc).toFixed(2)],
       ],
     );
     target("validate --live (200 subnets, 50 peerings), CPU", lc / oc, 3, "same facts offline");
