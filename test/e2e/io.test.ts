@@ -184,7 +184,7 @@ describe("e2e: stdout redirected to a file, /dev/null or a pipe (written without
     const preload = join(dir, "builtins.cjs");
     const loaded = join(dir, "loaded.txt");
     writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join("\\n")));\n`);
-    const child = spawn("bash", ["-c", `"$NODE" -r "$PRELOAD" "$BIN" "$@" >&3`, "bash", ...args], {
+    const child = spawn("bash", ["-c", `exec "$NODE" -r "$PRELOAD" "$BIN" "$@" >&3`, "bash", ...args], {
       cwd: ROOT,
       env: { ...process.env, NODE: process.execPath, BIN, PRELOAD: preload, CI: "true", NO_COLOR: "1", AKS_NET_DEBUG: "" },
       stdio: ["ignore", "ignore", "pipe", fd],
@@ -194,7 +194,21 @@ describe("e2e: stdout redirected to a file, /dev/null or a pipe (written without
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
     let code: number | null | undefined;
     void exited.then((c) => (code = c));
-    await new Promise((r) => setTimeout(r, 500)); // nobody reads yet: the CLI fills the pipe and must wait
+    // Nobody reads until the CLI has written a pipe's worth (64 KiB, its write count in /proc), so its next write meets
+    // a full pipe, however slow the machine; where /proc says nothing, after half a second.
+    const written = (): number => {
+      try {
+        return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${child.pid}/io`, "utf8"))?.[1] ?? NaN);
+      } catch {
+        return NaN;
+      }
+    };
+    for (const start = Date.now(); code === undefined && Date.now() - start < 20_000; ) {
+      const w = written();
+      if (Number.isNaN(w) ? Date.now() - start >= 500 : w >= 65536) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 50));
     const chunks: Buffer[] = [];
     const drain = (): void => {
       const buf = Buffer.alloc(65536);
