@@ -26,7 +26,7 @@ process.on("SIGINT", () => {
 // A reader that went away (`aks-net schema | head -1`) is not an error of ours: further output is dropped and the
 // command ends with its own exit code. A command that changes Azure must not stop halfway because a pipe closed.
 // Output that could not be written for another reason (a full disk) makes a successful run exit 1. Node's streams are
-// made only for a terminal, or when a full pipe asks the writer to wait (directOut below).
+// made only for a terminal, or when a full pipe asks the writer to wait (output below).
 let outputFailed = false;
 const guarded = new Set<NodeJS.WriteStream>();
 const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
@@ -40,21 +40,21 @@ const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
 };
 
 /**
- * stdout or stderr that is not a terminal (a file, /dev/null, a pipe or a socket: CI logs, `| jq`): written with
- * fs.writeSync, without building Node's stream, which for a pipe loads node:net and the stream modules (~10 ms of a
+ * The writer of stdout or stderr (`fd`; `stream`, Node's stream for it). One that is not a terminal (a file,
+ * /dev/null, a pipe or a socket: CI logs, `| jq`) is written with fs.writeSync, without building Node's stream, which for a pipe loads node:net and the stream modules (~10 ms of a
  * `validate`). Node writes such a descriptor at once too: files always, pipes on Linux while the reader keeps up. A
  * pipe left non-blocking by whoever shares it answers EAGAIN when full: that write and every later one go to Node's
  * stream, which waits for the reader. A reader that went away (EPIPE) drops the rest, as the stream does; any other
  * failure (a full disk) drops it too and makes a successful run exit 1. Terminals keep Node's streams (the prompts and
  * the live progress display draw on them), and so do pipes on Windows, which Node opens for overlapped I/O.
  */
-function directOut(fd: number, stream: () => NodeJS.WriteStream): Out | undefined {
+function output(fd: number, stream: () => NodeJS.WriteStream): Out {
   try {
     const st = fstatSync(fd);
     const pipe = (st.isFIFO() || st.isSocket()) && process.platform !== "win32";
-    if (!pipe && !st.isFile() && !(st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev)) return undefined;
+    if (!pipe && !st.isFile() && !(st.isCharacterDevice() && st.rdev === statSync("/dev/null").rdev)) return guard(stream());
   } catch {
-    return undefined; // no such descriptor, or no /dev/null (Windows): Node's stream decides
+    return guard(stream()); // no such descriptor, or no /dev/null (Windows): Node's stream decides
   }
   let dropped = false;
   let queued: NodeJS.WriteStream | undefined;
@@ -97,10 +97,10 @@ let stdout: Out | undefined;
 let stderr: Out | undefined;
 const io: Io = {
   get stdout() {
-    return (stdout ??= directOut(1, () => process.stdout) ?? guard(process.stdout));
+    return (stdout ??= output(1, () => process.stdout));
   },
   get stderr() {
-    return (stderr ??= directOut(2, () => process.stderr) ?? guard(process.stderr));
+    return (stderr ??= output(2, () => process.stderr));
   },
   get stdin() {
     return process.stdin;

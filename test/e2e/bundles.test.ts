@@ -242,9 +242,8 @@ describe("start-up loads no builtin it does not use", () => {
   before(() => (dir = mkdtempSync(join(tmpdir(), "aks-net-builtins-"))));
   after(() => rmSync(dir, { recursive: true, force: true }));
   it("validate and create --dry-run --offline with stdout and stderr pipes (CI logs, `| jq`), and a usage error on a stderr pipe: the output whole, no net or stream modules", async () => {
-    const preload = join(dir, "builtins-pipe.cjs");
-    writeFileSync(preload, `process.on("exit", () => require("node:fs").writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join("\\n")));\n`);
-    const heavy = ["NativeModule tty", "NativeModule net", "NativeModule stream", "NativeModule crypto", "NativeModule internal/fs/promises"];
+    const preload = join(ROOT, "test/helpers/builtins-trace.cjs");
+    const heavy = ["tty", "net", "stream", "crypto", "internal/fs/promises"];
     const runs: [string[], number, RegExp, "stdout" | "stderr"][] = [
       [["validate", "-f", "examples/overlay-cilium.yaml", "-o", "json"], 0, /"valid": true/, "stdout"],
       [["create", "-n", "b", "-g", "rg-b", "-l", "westeurope", "--firewall", "--firewall-subnet-cidr", "10.225.0.0/26", "--yes", "--dry-run", "--offline"], 0, /azureFirewalls/, "stdout"],
@@ -256,7 +255,7 @@ describe("start-up loads no builtin it does not use", () => {
       for (const how of ["socket", "fifo"]) {
         const [cmd, argv] = how === "socket" ? [process.execPath, ["-r", preload, "bin/aks-net", ...args]] : ["bash", ["-c", `"$NODE" -r "$PRELOAD" bin/aks-net "$@" 2> >(cat >&2) | cat; exit "\${PIPESTATUS[0]}"`, "bash", ...args]];
         const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-          const child = spawn(cmd as string, argv as string[], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", CI: "true", BUILTINS_OUT: out, NODE: process.execPath, PRELOAD: preload } });
+          const child = spawn(cmd as string, argv as string[], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", CI: "true", BUILTINS_TRACE_FILE: out, NODE: process.execPath, PRELOAD: preload } });
           let stdout = "";
           let stderr = "";
           child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
